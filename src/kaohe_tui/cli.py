@@ -1,0 +1,141 @@
+"""The ``kaohe`` command: every capability reachable headless. No business logic here: each
+subcommand parses, calls the core, and prints. Bad input: one line on stderr, exit 2, nothing
+written. No traceback ever reaches a user."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kaohe_tui.errors import KaoheError
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="the database file (default: KAOHE_DB or the user data folder)")
+    common.add_argument("--plugins-dir", action="append", default=argparse.SUPPRESS, metavar="DIR",
+                        help="load every *.py plugin in DIR (repeatable)")
+    parser = argparse.ArgumentParser(prog="kaohe", parents=[common],
+                                     description="考核 — performance-assessment schemes: ledger, scores, ranks, explanations.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help, description=help)
+
+    p = cmd("schemes", "the schemes, with their periods and plugin")
+    p.add_argument("--json", action="store_true")
+    p = cmd("units", "the units of a scheme, with category and attributes")
+    p.add_argument("scheme")
+    p.add_argument("--json", action="store_true")
+    p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
+    p.add_argument("scheme")
+    p.add_argument("--json", action="store_true")
+    p = cmd("record", "add one record to the ledger")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--clause")
+    figure = p.add_mutually_exclusive_group()
+    figure.add_argument("--count")
+    figure.add_argument("--amount")
+    figure.add_argument("--value")
+    p.add_argument("--date")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE",
+                   help="an attribute a clause may depend on (e.g. 未安装客户端=1)")
+    p = cmd("withdraw", "withdraw a record (records are never deleted)")
+    p.add_argument("scheme")
+    p.add_argument("record_id", type=int)
+    p.add_argument("--reason", required=True)
+    p = cmd("import", "import ledger rows from CSV (UTF-8 or GBK) or xlsx")
+    p.add_argument("scheme")
+    p.add_argument("file")
+    p.add_argument("--period")
+    p.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rejected ones beside the file")
+    p = cmd("score", "score a scheme for a period")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("ledger", "the records of a period (withdrawn ones marked)")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--json", action="store_true")
+    p = cmd("explain", "every point lost or gained by a unit, with its records and clauses")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("export", "export a scheme's results")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--format", default="xlsx")
+    p.add_argument("-o", "--output", required=True)
+    p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
+    p.add_argument("--json", action="store_true")
+    p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")
+    p.add_argument("scheme", nargs="?")
+    p = cmd("demo", "load a clearly labelled demo ledger for every scheme (or one)")
+    p.add_argument("scheme", nargs="?")
+    p.add_argument("--remove", action="store_true", help="withdraw the demo records again")
+    p = cmd("history", "the audit log")
+    p.add_argument("--unit")
+    p.add_argument("--since")
+    p.add_argument("--json", action="store_true")
+    p = cmd("backup", "an online backup of the database")
+    p.add_argument("file")
+    p = cmd("restore", "replace the database with a backup")
+    p.add_argument("file")
+    p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from kaohe_tui import plugins
+
+        plugins.load_plugins(getattr(args, "plugins_dir", []) or [])
+        if args.command is None:
+            return _run_tui(args)
+        from kaohe_tui import commands
+
+        handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+        return handler(args) or 0
+    except KaoheError as exc:
+        print(f"kaohe: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("kaohe: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line for the user, details on request
+        if os.environ.get("KAOHE_DEBUG"):
+            raise
+        print(f"kaohe: internal error: {type(exc).__name__}: {exc} (set KAOHE_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def _run_tui(args) -> int:
+    from kaohe_tui.tui.app import KaoheApp
+
+    KaoheApp(db_path=getattr(args, "db", None)).run()
+    return 0
+
+
+def json_out(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""The subcommands of ``kaohe``: parse → core call → print. One function per command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kaohe_tui import catalog, plugins
+from kaohe_tui.cli import json_out
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.periods import Period
+from kaohe_tui.store import Store
+
+
+def open_store(args) -> Store:
+    from kaohe_tui.units import ensure_registered
+
+    store = Store(getattr(args, "db", None))
+    ensure_registered(store)
+    return store
+
+
+def _print(renderable) -> None:
+    from kaohe_tui.report import render
+
+    print(render(renderable, width=max(100, _terminal_width())))
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((160, 40)).columns
+
+
+def cmd_schemes(args) -> int:
+    store = open_store(args)
+    rows = []
+    for scheme in catalog.schemes().values():
+        count = store.db["units"].count_where("scheme = ?", [scheme.id])
+        rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
+                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+    if args.json:
+        json_out(rows)
+        return 0
+    from kaohe_tui.report import table
+
+    _print(table(["id", "名称", "期间", "单位数", "插件"],
+                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
+    _print_failures()
+    return 0
+
+
+def _print_failures() -> None:
+    for failure in plugins.failures:
+        print(f"kaohe: plugin failed: {failure}", file=sys.stderr)
+
+
+def cmd_units(args) -> int:
+    from kaohe_tui.units import load_units
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    units = load_units(store, scheme)
+    if args.json:
+        json_out([u.model_dump() for u in units])
+        return 0
+    from kaohe_tui.report import table
+
+    attr_keys: list[str] = []
+    for u in units:
+        attr_keys += [k for k in u.attrs if k not in attr_keys]
+    _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
+                 [[u.name, u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
+                  for u in units], title=f"{scheme.title}：{len(units)}个单位"))
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from kaohe_tui.report import rules_json, rules_tree
+
+    scheme = catalog.get(args.scheme)
+    if args.json:
+        json_out(rules_json(scheme))
+    else:
+        _print(rules_tree(scheme))
+    return 0
+
+
+def _attrs(pairs: list[str]) -> dict:
+    attrs = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise KaoheError(f"--attr {pair!r}: write KEY=VALUE")
+        attrs[key.strip()] = value.strip()
+    return attrs
+
+
+def cmd_record(args) -> int:
+    from kaohe_tui.ledger import Draft, add_record
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
+                  clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
+                  attrs=_attrs(args.attr))
+    record_id = add_record(store, scheme, draft)
+    print(f"recorded #{record_id}")
+    return 0
+
+
+def cmd_withdraw(args) -> int:
+    from kaohe_tui.ledger import withdraw_record
+
+    store = open_store(args)
+    withdraw_record(store, catalog.get(args.scheme), args.record_id, args.reason)
+    print(f"withdrew #{args.record_id}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from kaohe_tui.io.ledger_import import import_ledger
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid)
+    for message in report.rejected[:50]:
+        print(message, file=sys.stderr)
+    if len(report.rejected) > 50:
+        print(f"… and {len(report.rejected) - 50} more rejected rows", file=sys.stderr)
+    if report.rejected and not args.skip_invalid:
+        raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")
+    print(f"imported {report.imported} record(s)" + (f"; {len(report.rejected)} rejected, see {report.rejects_file}" if report.rejected else ""))
+    return 0
+
+
+def cmd_score(args) -> int:
+    from kaohe_tui.scoring import score
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    results = score(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out([r.as_json() for r in results])
+        return 0
+    from kaohe_tui.report import results_table
+
+    _print(results_table(scheme, results, args.period))
+    return 0
+
+
+def cmd_ledger(args) -> int:
+    from kaohe_tui.ledger import list_records
+    from kaohe_tui.units import UnitIndex, load_units
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
+    rows = list_records(store, scheme, Period.parse(args.period), unit)
+    if args.json:
+        json_out([{**r, "attrs": json.loads(r["attrs"]) if r["attrs"] else {}, "withdrawn": bool(r["withdrawn_at"])} for r in rows])
+        return 0
+    from kaohe_tui.report import table
+    from kaohe_tui.rules.base import fmt
+
+    def figure(r):
+        return next((f"{k}={fmt(r[k])}" for k in ("count", "amount", "value") if r[k] is not None), "")
+
+    _print(table(["#", "期间", "日期", "单位", "指标", "条款", "数", "事由", "状态"],
+                 [[r["id"], r["period"], r["date"] or "", r["unit"], r["indicator"], r["clause"] or "", figure(r), r["reason"],
+                   f"已撤回（{r['withdrawn_reason']}）" if r["withdrawn_at"] else ""] for r in rows],
+                 title=f"{scheme.title} · {args.period}：{len(rows)}条记录"))
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from kaohe_tui.ledger import list_records
+    from kaohe_tui.report import explain_tree
+    from kaohe_tui.scoring import Scorer
+    from kaohe_tui.units import UnitIndex, load_units
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    period = Period.parse(args.period)
+    unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
+    result = Scorer(store, scheme).explain(period, unit.name)
+    if args.json:
+        json_out(result.as_json() | {"explanation": [i.as_dict() for i in result.indicators]})
+        return 0
+    records = {r["id"]: r for r in list_records(store, scheme, period)}
+    _print(explain_tree(result, records, str(period)))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kaohe_tui.io.exporters import exporters
+    from kaohe_tui.scoring import score
+
+    known = exporters()
+    if args.format not in known:
+        raise KaoheError(f"--format {args.format!r}: one of {', '.join(known)}")
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    period = Period.parse(args.period)
+    results = score(store, scheme, period)
+    out = Path(args.output)
+    if not out.parent.exists():
+        raise KaoheError(f"-o {out}: folder {out.parent} does not exist")
+    temp = out.with_name(f".{out.name}.partial")
+    try:
+        known[args.format].write_results(scheme, str(period), results, temp)
+        temp.replace(out)  # never a half-written file under the real name
+    finally:
+        temp.unlink(missing_ok=True)
+    print(f"exported {len(results)} unit(s) to {out}")
+    return 0
+
+
+def cmd_plugins(args) -> int:
+    from kaohe_tui import catalog as cat
+
+    cat.schemes()  # scheme hooks run, so their failures are known too
+    info = plugins.get_plugins()
+    failed = [{"plugin": f.plugin, "where": f.where, "error": f.error} for f in plugins.failures]
+    if args.json:
+        json_out({"plugins": info, "failed": failed})
+        return 0
+    from kaohe_tui.report import table
+
+    _print(table(["插件", "来源", "钩子"], [[p["name"], p["origin"], ", ".join(p["hooks"])] for p in info], title="已加载插件"))
+    if failed:
+        _print(table(["插件", "位置", "错误"], [[f["plugin"], f["where"], f["error"]] for f in failed], title="加载失败"))
+    return 0
+
+
+def cmd_lint(args) -> int:
+    from kaohe_tui.lint import lint_scheme
+
+    schemes = [catalog.get(args.scheme)] if args.scheme else list(catalog.schemes().values())
+    errors = 0
+    for scheme in schemes:
+        findings = lint_scheme(scheme)
+        errors += sum(1 for f in findings if f.level == "error")
+        for finding in findings:
+            print(finding)
+        if not any(f.level == "error" for f in findings):
+            print(f"ok: {scheme.id}")
+    _print_failures()
+    if errors:
+        raise KaoheError(f"lint: {errors} error(s)")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from kaohe_tui.demo import load_demo, remove_demo
+
+    store = open_store(args)
+    schemes = [catalog.get(args.scheme)] if args.scheme else list(catalog.schemes().values())
+    for scheme in schemes:
+        if args.remove:
+            print(f"{scheme.id}: withdrew {remove_demo(store, scheme)} demo record(s)")
+        else:
+            print(f"{scheme.id}: loaded {load_demo(store, scheme)} demo record(s)")
+    return 0
+
+
+def cmd_history(args) -> int:
+    from kaohe_tui.audit import history
+
+    store = open_store(args)
+    rows = history(store, unit=args.unit, since=args.since)
+    if args.json:
+        json_out(rows)
+        return 0
+    from kaohe_tui.report import table
+
+    _print(table(["#", "时间", "用户", "操作", "方案", "单位", "记录", "事由"],
+                 [[r["id"], r["at"], r["user"], r["action"], r["scheme"] or "", r["unit"] or "", r["record_id"] or "", r["reason"]] for r in rows]))
+    return 0
+
+
+def cmd_backup(args) -> int:
+    store = Store(getattr(args, "db", None))
+    target = store.backup(Path(args.file))
+    print(f"backed up {store.path} to {target}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from kaohe_tui.paths import default_db_path
+    from kaohe_tui.store import restore
+
+    target = Path(getattr(args, "db", None) or default_db_path())
+    restore(Path(args.file), target)
+    print(f"restored {target} from {args.file}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kaohe_tui.serve import serve
+
+    serve(args)
+    return 0

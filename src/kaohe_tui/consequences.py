@@ -1,0 +1,72 @@
+"""Consequences drawn from results and ranking history (季度排名末位累计两次 → 通报批评 …).
+
+A scheme lists ``[[consequences]]`` with a ``type`` from this registry (plugins may add types
+through ``kaohe_consequence_types``) and the ``flag`` text to raise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from kaohe_tui import plugins
+from kaohe_tui.periods import Period
+from kaohe_tui.scheme import Consequence
+
+if TYPE_CHECKING:
+    from kaohe_tui.scoring import Scorer, UnitResult
+
+
+def last_places(scorer: "Scorer", period: Period, result: "UnitResult") -> list[bool]:
+    """For each quarter of the year up to ``period``: was the unit last in its category?"""
+    out = []
+    for quarter in period.quarters():
+        ranked = [r for r in scorer.score(quarter) if r.category == result.category]
+        if len(ranked) < 2:
+            out.append(False)
+            continue
+        worst = max(r.rank for r in ranked)
+        mine = next((r for r in ranked if r.unit == result.unit), None)
+        out.append(mine is not None and mine.rank == worst)
+    return out
+
+
+def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+    """params: times (how many last places), consecutive (in a row, or cumulative)."""
+    times = int(rule.params.get("times", 2))
+    history = last_places(scorer, period, result)
+    if rule.params.get("consecutive"):
+        run = best = 0
+        for last in history:
+            run = run + 1 if last else 0
+            best = max(best, run)
+        hit = best >= times
+        count = best
+    else:
+        count = sum(history)
+        hit = count >= times
+    if not hit:
+        return None
+    quarters = [str(q) for q, last in zip(period.quarters(), history) if last]
+    return f"{rule.flag}（末位：{'、'.join(quarters)}）"
+
+
+def total_below(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+    """params: threshold — the total is below it."""
+    return rule.flag if result.total < float(rule.params.get("threshold", 0)) else None
+
+
+BUILTIN: dict[str, Callable] = {"last_place": last_place, "total_below": total_below}
+
+
+def types() -> dict[str, Callable]:
+    found = dict(BUILTIN)
+    for extra in plugins.call("kaohe_consequence_types"):
+        found.update(extra)
+    return found
+
+
+def evaluate(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+    fn = types().get(rule.type)
+    if fn is None:
+        return f"未知的后果类型 {rule.type}"
+    return fn(rule, scorer, period, result)

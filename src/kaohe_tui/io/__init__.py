@@ -1,0 +1,1 @@
+"""Importers and exporters, each a registered format (plugins add more through hooks)."""

@@ -1,0 +1,118 @@
+"""Exporting results: xlsx (a ranking sheet, numbers as numbers, widths fitted to Chinese text,
+A4 printing), CSV (UTF-8 with BOM so Excel/WPS read Chinese, or GBK), JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.tabular import safe_cell, write_csv
+from kaohe_tui.names import display_width
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.scoring import UnitResult
+
+
+@dataclass
+class Exporter:
+    name: str
+    suffix: str
+    write_results: Callable[[Scheme, str, list[UnitResult], Path], None]
+
+
+def indicator_names(results: list[UnitResult]) -> list[str]:
+    names: list[str] = []
+    for r in results:
+        for ind in r.indicators:
+            if ind.name not in names:
+                names.append(ind.name)
+    return names
+
+
+def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
+    names = indicator_names(results)
+    header = ["排名", "单位", "类别", *names, "总分", "标记"]
+    rows = []
+    for r in results:
+        points = r.points_by_indicator()
+        rows.append([r.rank, r.unit, r.category or "", *[points.get(n) for n in names], r.total, "；".join(r.flags)])
+    return header, rows
+
+
+def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
+    payload = {"scheme": scheme.id, "title": scheme.title, "period": period,
+               "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
+    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def csv_writer(encoding: str) -> Callable:
+    def write(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
+        header, rows = results_grid(results)
+        try:
+            write_csv(Path(path), header, rows, encoding=encoding)
+        except UnicodeEncodeError as exc:
+            raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in {encoding}; use UTF-8") from None
+    return write
+
+
+def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
+    import openpyxl  # heavy: imported only when exporting
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "排名"
+    header, rows = results_grid(results)
+    sheet.append([f"{scheme.title} · {period}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    fit_columns(sheet, [header, *rows])
+    sheet.freeze_panes = "C3"
+    a4(sheet)
+    sheet.print_title_rows = "2:2"
+    book.save(path)
+
+
+def fit_columns(sheet, rows: list[list]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in rows:
+        for i, value in enumerate(row, start=1):
+            text = "" if value is None else str(value)
+            widths[i] = max(widths.get(i, 0), display_width(text))
+    for i, width in widths.items():
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(6, width + 2))
+
+
+def a4(sheet) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+BUILTIN = [
+    Exporter("xlsx", ".xlsx", write_xlsx),
+    Exporter("csv", ".csv", csv_writer("utf-8-sig")),
+    Exporter("csv-gbk", ".csv", csv_writer("gbk")),
+    Exporter("json", ".json", write_json),
+]
+
+
+def exporters() -> dict[str, Exporter]:
+    from kaohe_tui import plugins
+
+    found = {e.name: e for e in BUILTIN}
+    for extra in plugins.call("kaohe_export_formats"):
+        for exporter in extra:
+            found[exporter.name] = exporter
+    return found

@@ -1,0 +1,118 @@
+"""Importing ledger rows (CSV or xlsx) with the DESIGN.md columns, Chinese or English headers.
+
+All or nothing by default: one bad row and nothing is written, every bad row reported with file,
+row, column and reason. With ``skip_invalid`` the good rows go in and the rejected ones are
+written, with their reasons, to a file beside the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.tabular import read_rows, write_csv
+from kaohe_tui.ledger import Draft, check_record, insert_checked
+from kaohe_tui.names import norm
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.store import Store
+from kaohe_tui.units import UnitIndex, load_units
+
+COLUMNS = {  # field → accepted headers
+    "unit": ("unit", "单位"),
+    "indicator": ("indicator", "指标"),
+    "clause": ("clause", "条款"),
+    "count": ("count", "次数"),
+    "amount": ("amount", "分值"),
+    "value": ("value", "数值"),
+    "period": ("period", "期间"),
+    "date": ("date", "日期"),
+    "reason": ("reason", "事由"),
+}
+REQUIRED = ("unit", "indicator", "reason")
+DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason")
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    imported: int = 0
+    rejected: list[str] = field(default_factory=list)
+    rejects_file: Path | None = None
+
+
+def map_header(header: list[str], path: Path) -> dict[str, str]:
+    """field → the header the file uses for it."""
+    by_key = {norm(h).lower(): h for h in header if h}
+    mapping = {}
+    for fld, names in COLUMNS.items():
+        for name in names:
+            if norm(name).lower() in by_key:
+                mapping[fld] = by_key[norm(name).lower()]
+                break
+    missing = [f"{f}/{COLUMNS[f][1]}" for f in REQUIRED if f not in mapping]
+    if missing:
+        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+    return mapping
+
+
+def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None = None,
+                  skip_invalid: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+    path = Path(path)
+    header, rows = read_rows(path)
+    mapping = map_header(header, path)
+    index = UnitIndex(load_units(store, scheme))
+    report = ImportReport(path)
+    good: list[dict] = []
+    bad_rows: list[tuple[int, dict, str]] = []
+    seen = existing_keys(store, scheme)
+    for number, row in rows:
+        values = {fld: row.get(col, "") for fld, col in mapping.items()}
+        try:
+            if not values.get("period") and not period:
+                raise KaoheError("period: no period column and no --period given")
+            draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
+                          period=values.get("period") or period, clause=values.get("clause") or None,
+                          count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
+                          date=values.get("date") or None)
+            checked = check_record(store, scheme, draft, index)
+            key = dedup_key(checked)
+            if key in seen:
+                raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
+            seen[key] = f"row {number}"
+            good.append(checked)
+        except KaoheError as exc:
+            column = _column_of(str(exc), mapping)
+            message = f"{path}: row {number}{', column ' + column if column else ''}: {exc}"
+            report.rejected.append(message)
+            bad_rows.append((number, row, str(exc)))
+        if progress and number % 1000 == 0:
+            progress(number)
+    if report.rejected and not skip_invalid:
+        return report  # nothing written
+    with store.transaction() as db:
+        for row in good:
+            insert_checked(store, db, row, source=f"import:{path.name}")
+        store.audit("import", scheme=scheme.id, new={"file": str(path), "rows": len(good), "rejected": len(bad_rows)},
+                    reason=f"import {path.name}")
+    report.imported = len(good)
+    if bad_rows:
+        report.rejects_file = path.with_name(path.stem + ".rejected.csv")
+        write_csv(report.rejects_file, ["行号", *header, "原因"],
+                  [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
+    return report
+
+
+def dedup_key(row: dict) -> tuple:
+    return tuple(str(row.get(f)) if row.get(f) is not None else "" for f in DEDUP_FIELDS)
+
+
+def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
+    rows = store.db.query("SELECT * FROM records WHERE scheme = ? AND withdrawn_at IS NULL", [scheme.id])
+    return {dedup_key(r): f"record #{r['id']}" for r in rows}
+
+
+def _column_of(message: str, mapping: dict[str, str]) -> str | None:
+    head = message.split(":", 1)[0].strip()
+    return mapping.get(head)

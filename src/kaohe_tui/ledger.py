@@ -1,0 +1,189 @@
+"""The ledger (台账): recording, withdrawing and reading records. One check for every door —
+the CLI, an import and the TUI all go through ``check_record``."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from kaohe_tui import rules
+from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.periods import Period, parse_date
+from kaohe_tui.rules.base import Entry
+from kaohe_tui.scheme import Indicator, Scheme, resolve_indicator
+from kaohe_tui.store import Store, now
+from kaohe_tui.units import UnitIndex, load_units
+
+MAX_REASON = 2000
+# Rule types that compute from their children rather than from records.
+COMPOSITES = {"sum", "weighted", "quarter_mean"}
+
+
+@dataclass
+class Draft:
+    """What a user typed, before it is checked."""
+
+    unit: str
+    indicator: str
+    period: str
+    reason: str
+    clause: str | None = None
+    count: Any = None
+    amount: Any = None
+    value: Any = None
+    date: str | None = None
+    attrs: dict | None = None
+
+
+def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
+    text = (text or "").strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in text):
+        raise RecordError(f"{field}: contains control characters")
+    if len(text) > limit:
+        raise RecordError(f"{field}: {len(text)} characters, at most {limit}")
+    return text
+
+
+def _number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
+    except ValueError:
+        raise RecordError(f"{field}: {raw!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise RecordError(f"{field}: {raw!r} is not a number")
+    if whole:
+        if number < 0 or number != int(number):
+            raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
+        return int(number)
+    return number
+
+
+def period_is_declared(scheme: Scheme, period: Period) -> bool:
+    if not scheme.periods:
+        return True
+    return any(Period.parse(p).contains(period) or period.contains(Period.parse(p)) for p in scheme.periods)
+
+
+def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | None = None) -> dict:
+    """A checked record row ready to insert, or ``RecordError`` naming the field."""
+    period = Period.parse(draft.period)
+    if not period_is_declared(scheme, period):
+        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
+    if is_closed(store, scheme.id, period):
+        raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
+    index = index or UnitIndex(load_units(store, scheme))
+    unit = index.resolve(draft.unit)
+    try:
+        path, node = resolve_indicator(scheme.tree(unit.category), draft.indicator)
+    except KaoheError as exc:
+        raise RecordError(f"indicator: {exc}") from None
+    rule = rules.get(node.rule_type)
+    if node.rule_type in COMPOSITES:
+        leaves = "、".join(c.name for c in node.children)
+        raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
+    clause_id = None
+    if draft.clause:
+        clause = node.clause(draft.clause)
+        if clause is None:
+            ids = ", ".join(c.id for c in node.clauses) or "none"
+            raise RecordError(f"clause: {draft.clause!r} is not a clause of {path} (clauses: {ids})")
+        clause_id = clause.id
+    elif rule.needs_clause:
+        ids = ", ".join(c.id for c in node.clauses)
+        raise RecordError(f"clause: {path} needs a clause (one of: {ids})")
+    count = _number(draft.count, "count", whole=True)
+    amount = _number(draft.amount, "amount")
+    value = _number(draft.value, "value")
+    date = None
+    if draft.date:
+        day = parse_date(str(draft.date))
+        if not period.contains_date(day):
+            raise RecordError(f"date: {day} is outside the period {period} ({period.start} – {period.end})")
+        date = day.isoformat()
+    reason = clean_text(draft.reason, "reason")
+    if not reason:
+        raise RecordError("reason: every record needs a reason (事由)")
+    attrs = draft.attrs or {}
+    entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
+                  value=value, period=str(period), date=date, reason=reason, attrs=attrs)
+    problem = rule.validate(node, entry)
+    if problem:
+        raise RecordError(problem)
+    return {"scheme": scheme.id, "period": str(period), "unit": unit.name, "indicator": path,
+            "clause": clause_id, "count": count, "amount": amount, "value": value, "date": date,
+            "reason": reason, "attrs": json.dumps(attrs, ensure_ascii=False) if attrs else None}
+
+
+def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") -> int:
+    """Check and write one record, with its audit entry, in one transaction."""
+    row = check_record(store, scheme, draft)
+    with store.transaction() as db:
+        return insert_checked(store, db, row, source)
+
+
+def insert_checked(store: Store, db, row: dict, source: str) -> int:
+    row = {**row, "source": source, "created_by": store.user, "created_at": now()}
+    record_id = db["records"].insert(row).last_pk
+    store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
+                new={k: v for k, v in row.items() if v is not None and k not in ("scheme",)}, reason=row["reason"])
+    return record_id
+
+
+def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -> None:
+    reason = clean_text(reason, "reason")
+    if not reason:
+        raise RecordError("reason: withdrawing a record needs a reason")
+    with store.transaction() as db:
+        row = next(db.query("SELECT * FROM records WHERE id = ? AND scheme = ?", [record_id, scheme.id]), None)
+        if row is None:
+            raise RecordError(f"record #{record_id} is not in {scheme.id}")
+        if row["withdrawn_at"]:
+            raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
+        if is_closed(store, scheme.id, Period.parse(row["period"])):
+            raise RecordError(f"period: {row['period']} is closed")
+        db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
+        store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
+                    old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
+
+
+def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
+    """A period is closed if it, or the year containing it, has been signed off."""
+    keys = {str(period), str(period.year)}
+    if period.kind == "month":
+        keys.add(f"{period.year}Q{(period.index + 2) // 3}")
+    marks = ",".join("?" * len(keys))
+    row = next(store.db.query(f"SELECT 1 FROM periods WHERE scheme = ? AND status = 'closed' AND period IN ({marks})",
+                              [scheme_id, *keys]), None)
+    return row is not None
+
+
+def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[Entry]:
+    """Active records inside ``period`` (a year holds its quarters and months)."""
+    keys = [str(p) for p in period.sub_periods()]
+    marks = ",".join("?" * len(keys))
+    sql = (f"SELECT * FROM records WHERE scheme = ? AND period IN ({marks}) AND withdrawn_at IS NULL"
+           + (" AND unit = ?" if unit else "") + " ORDER BY id")
+    args = [scheme.id, *keys] + ([unit] if unit else [])
+    return [entry_from_row(r) for r in store.db.query(sql, args)]
+
+
+def entry_from_row(r: dict) -> Entry:
+    return Entry(id=r["id"], unit=r["unit"], indicator=r["indicator"], clause=r["clause"], count=r["count"],
+                 amount=r["amount"], value=r["value"], period=r["period"], date=r["date"], reason=r["reason"],
+                 attrs=json.loads(r["attrs"]) if r["attrs"] else {})
+
+
+def list_records(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[dict]:
+    """Every record in the period, withdrawn ones included (and marked)."""
+    keys = [str(p) for p in period.sub_periods()]
+    marks = ",".join("?" * len(keys))
+    sql = f"SELECT * FROM records WHERE scheme = ? AND period IN ({marks})" + (" AND unit = ?" if unit else "") + " ORDER BY id"
+    return list(store.db.query(sql, [scheme.id, *keys] + ([unit] if unit else [])))
+
+
+def indicator_of(scheme: Scheme, category: str | None, path: str) -> Indicator:
+    return resolve_indicator(scheme.tree(category), path)[1]

@@ -1,0 +1,21 @@
+"""Chinese names are matched exactly after NFKC normalisation and trimming.
+
+NFKC folds full-width brackets, digits and letters into their half-width forms, so
+``侨办（侨联）`` and ``侨办(侨联)`` are the same name; whitespace inside a name is dropped
+because the documents break names over lines (``城建监察大队\\n（法规科）``).
+"""
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def norm(name: str) -> str:
+    """The key under which a name is compared."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name or ""))
+
+
+def display_width(text: str) -> int:
+    """Terminal cells taken by ``text``: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

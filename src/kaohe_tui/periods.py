@@ -1,0 +1,93 @@
+"""Periods are written ``2018`` (year), ``2018Q1`` (quarter) and ``2018-03`` (month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kaohe_tui.errors import KaoheError
+
+_FORMS = (
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "month"),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    kind: str  # "year" | "quarter" | "month"
+    index: int  # quarter 1-4, month 1-12, 0 for a year
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        text = (text or "").strip()
+        for pattern, kind in _FORMS:
+            m = pattern.match(text)
+            if m:
+                index = int(m.group(2)) if kind != "year" else 0
+                return cls(int(m.group(1)), kind, index)
+        raise KaoheError(f"period {text!r}: write a year (2018), a quarter (2018Q1) or a month (2018-03)")
+
+    def __str__(self) -> str:
+        if self.kind == "year":
+            return f"{self.year}"
+        if self.kind == "quarter":
+            return f"{self.year}Q{self.index}"
+        return f"{self.year}-{self.index:02d}"
+
+    @property
+    def first_month(self) -> int:
+        return {"year": 1, "quarter": 3 * self.index - 2, "month": self.index}[self.kind]
+
+    @property
+    def last_month(self) -> int:
+        return {"year": 12, "quarter": 3 * self.index, "month": self.index}[self.kind]
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period."""
+        if self.last_month == 12:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, self.last_month + 1, 1) - dt.timedelta(days=1)
+
+    def contains(self, other: "Period") -> bool:
+        """Whether ``other`` lies inside this period (a period contains itself)."""
+        return (
+            other.year == self.year
+            and self.first_month <= other.first_month
+            and other.last_month <= self.last_month
+        )
+
+    def contains_date(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def quarters(self) -> list["Period"]:
+        """The quarters of this period's year up to and including this period's end."""
+        last = (self.last_month + 2) // 3
+        return [Period(self.year, "quarter", q) for q in range(1, last + 1)]
+
+    def months(self) -> list["Period"]:
+        return [Period(self.year, "month", m) for m in range(self.first_month, self.last_month + 1)]
+
+    def sub_periods(self) -> list["Period"]:
+        """Every period inside this one, itself included (the keys a ledger query matches)."""
+        inner = [self]
+        if self.kind == "year":
+            inner += [Period(self.year, "quarter", q) for q in range(1, 5)]
+        if self.kind != "month":
+            inner += self.months()
+        return inner
+
+
+def parse_date(text: str, field: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise KaoheError(f"{field} {text!r}: write the date as YYYY-MM-DD") from None

@@ -1,0 +1,175 @@
+"""Plain-text faces of results, trees and explanations for the CLI (rich tables align CJK)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from kaohe_tui import rules
+from kaohe_tui.rules.base import fmt
+from kaohe_tui.scheme import Indicator, Scheme, walk
+from kaohe_tui.scoring import IndicatorResult, UnitResult
+
+
+def render(renderable, width: int = 120) -> str:
+    buf = io.StringIO()
+    Console(file=buf, width=width, no_color=True, highlight=False, emoji=False, soft_wrap=False).print(renderable)
+    return buf.getvalue().rstrip("\n")
+
+
+def table(columns: list[str], rows: list[list], title: str | None = None) -> Table:
+    t = Table(title=escape(title) if title else None, show_lines=False, header_style="bold", expand=False)
+    for c in columns:
+        t.add_column(escape(c), overflow="fold")
+    for row in rows:
+        t.add_row(*["" if v is None else escape(str(v)) for v in row])
+    return t
+
+
+def results_table(scheme: Scheme, results: list[UnitResult], period: str) -> Table:
+    names: list[str] = []
+    for r in results:
+        for ind in r.indicators:
+            if ind.name not in names:
+                names.append(ind.name)
+    columns = ["排名", "单位", "类别", *names, "总分", "标记"]
+    rows = []
+    for r in results:
+        points = r.points_by_indicator()
+        rows.append([r.rank, r.unit, r.category or "", *[fmt(points.get(n)) if n in points else "" for n in names],
+                     fmt(r.total), "；".join(r.flags)])
+    return table(columns, rows, title=f"{scheme.title} · {period}")
+
+
+def clause_line(clause) -> str:
+    parts = []
+    if clause.zero:
+        parts.append("不得分")
+    if clause.per is not None:
+        parts.append(f"每次{fmt(clause.per)}分")
+    if clause.steps:
+        parts.append("累进" + "/".join(fmt(s) for s in clause.steps))
+    if clause.min is not None or clause.max is not None:
+        parts.append(f"酌情{fmt(clause.min)}–{fmt(clause.max)}分")
+    if clause.points is not None:
+        parts.append(f"{fmt(clause.points)}分")
+    if clause.weight is not None:
+        parts.append(f"权重{fmt(clause.weight)}")
+    if clause.double_when:
+        parts.append(f"{clause.double_when}×{fmt(clause.factor)}")
+    if clause.tracks:
+        parts.append("只登记")
+    return f"[{clause.id}] {clause.text}" + (f"  〔{'，'.join(parts)}〕" if parts else "")
+
+
+def indicator_label(node: Indicator) -> str:
+    rule = rules.get(node.rule_type)
+    label = f"{node.name}  {fmt(node.points) if node.points is not None else '（未定义）'}分  〈{node.rule_type}〉"
+    if node.cadence != "any":
+        label += f"  按{ {'year': '年', 'quarter': '季度', 'month': '月'}[node.cadence]}"
+    if node.bonus:
+        label += "  加分项"
+    if node.responsible:
+        label += f"  责任：{'、'.join(node.responsible)}"
+    if node.cooperating:
+        label += f"  配合：{'、'.join(node.cooperating)}"
+    if node.params:
+        label += f"  参数：{node.params}"
+    if rule and node.rule_type not in ("sum", "per_occurrence"):
+        label += f"\n{rule.title}"
+    return label
+
+
+def _add(parent: Tree, label: str) -> Tree:
+    return parent.add(escape(label))
+
+
+def _add_nodes(parent: Tree, nodes: list[Indicator]) -> None:
+    for node in nodes:
+        branch = _add(parent, indicator_label(node))
+        if node.text:
+            _add(branch, f"内容：{node.text}")
+        if node.method:
+            _add(branch, f"办法：{node.method}")
+        for clause in node.clauses:
+            _add(branch, clause_line(clause))
+        _add_nodes(branch, node.children)
+
+
+def rules_tree(scheme: Scheme) -> Tree:
+    root = Tree(escape(f"{scheme.title}（{scheme.id}）满分{fmt(scheme.total)}  来源：{scheme.source}"))
+    for category, nodes in scheme.trees():
+        if category is None:
+            _add_nodes(root, nodes)
+    for category in scheme.categories:
+        label = f"类别：{category.name}"
+        if category.value is not None:
+            label += f"  年度分值{fmt(category.value)}"
+        if category.total is not None:
+            label += f"  满分{fmt(category.total)}"
+        branch = _add(root, label)
+        if category.text:
+            _add(branch, category.text)
+        _add_nodes(branch, category.indicators)
+        for c in category.consequences:
+            _add(branch, f"后果：{c.flag} 〈{c.type} {c.params}〉 {c.text}")
+    for c in scheme.consequences:
+        _add(root, f"后果：{c.flag} 〈{c.type} {c.params}〉 {c.text}")
+    for note in scheme.notes:
+        _add(root, f"说明：{note}")
+    return root
+
+
+def rules_json(scheme: Scheme) -> dict:
+    def node_json(path: str, node: Indicator) -> dict:
+        return {"name": node.name, "path": path, "points": node.points, "rule": node.rule_type,
+                "params": node.params, "cadence": node.cadence, "bonus": node.bonus,
+                "responsible": node.responsible, "cooperating": node.cooperating, "text": node.text,
+                "method": node.method,
+                "clauses": [c.model_dump(exclude_none=True, exclude_defaults=True) | {"id": c.id, "text": c.text}
+                            for c in node.clauses],
+                "children": [node_json(f"{path}/{c.name}", c) for c in node.children]}
+
+    trees = []
+    for category, nodes in scheme.trees():
+        trees.append({"category": category.name if category else None,
+                      "indicators": [node_json(n.name, n) for n in nodes]})
+    return {"id": scheme.id, "title": scheme.title, "total": scheme.total, "source": scheme.source,
+            "categories": [{"name": c.name, "value": c.value, "total": c.total} for c in scheme.categories],
+            "trees": trees, "notes": scheme.notes}
+
+
+def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> Tree:
+    head = f"{result.unit}  {period}  总分{fmt(result.total)}（满分{fmt(result.full_marks)}）第{result.rank}名"
+    if result.category:
+        head += f"  类别：{result.category}"
+    root = Tree(escape(head))
+    for ind in result.indicators:
+        _explain_node(root, ind, records)
+    if result.flags:
+        _add(root, "标记：" + "；".join(result.flags))
+    return root
+
+
+def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int, dict]) -> None:
+    label = f"{node.name}  {fmt(node.points)}/{fmt(node.max)}"
+    branch = _add(parent, label)
+    for line in node.lines:
+        delta = f"{'+' if line.delta > 0 else ''}{fmt(line.delta)}" if line.delta else "±0"
+        text = f"{delta}  {line.text}"
+        if line.clause:
+            text += f"  〔条款 {line.clause}〕"
+        leaf = _add(branch, text)
+        for rid in line.records:
+            row = records.get(rid)
+            if row:
+                figure = next((f"{k}={fmt(row[k])}" for k in ("count", "amount", "value") if row.get(k) is not None), "")
+                _add(leaf, f"记录#{rid} {row['period']} {row.get('date') or ''} {figure} {row['reason']}".replace("  ", " "))
+            else:
+                _add(leaf, f"派生记录 {rid}")
+    for child in node.children:
+        _explain_node(branch, child, records)

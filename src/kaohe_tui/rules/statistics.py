@@ -1,0 +1,291 @@
+"""Scores computed from figures: ratio to an expected count, relative to an average, rank bands,
+monthly quotas against per-unit standards, and weighted closure rates.
+
+Figures come in as ``value`` (or ``count``) records; when the same figure is entered twice for a
+period, the newer record supersedes the older one, and the explanation says which was used.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kaohe_tui.names import norm
+from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
+from kaohe_tui.scheme import Indicator
+
+
+def _figure(entry: Entry) -> float:
+    if entry.value is not None:
+        return float(entry.value)
+    if entry.count is not None:
+        return float(entry.count)
+    return float(entry.amount or 0.0)
+
+
+def _used(entry: Entry, what: str) -> str:
+    return f"{what}{fmt(_figure(entry))}（记录{entry.ref}，{entry.period}）"
+
+
+class ZeroParams(Params):
+    # What a zero denominator means; a careful office writes down which it chose.
+    on_zero: str = "full"  # "full": nothing was due, so nothing fell short · "zero"
+
+
+def _zero_outcome(ctx: Context, on_zero: str, why: str, refs: tuple = ()) -> Outcome:
+    points = ctx.max if on_zero == "full" else 0.0
+    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按规定记{fmt(points)}分", None, refs)])
+
+
+# -- ratio to an expected count ------------------------------------------------------------
+class RatioParams(ZeroParams):
+    expected: float | None = None  # a fixed expected count …
+    district_total: float | None = None  # … or district total ÷ district units × the unit's own
+    district_units: float | None = None
+    unit_attr: str | None = None  # the unit attribute holding its share (e.g. 实有工作站)
+
+
+class RatioToExpected(RuleType):
+    """score = max × actual ÷ expected, never above max (采集数 9 × 实际 ÷ 应采集)."""
+
+    name = "ratio_to_expected"
+    title = "与应完成数之比：分值×实际数÷应完成数，封顶"
+    Params = RatioParams
+    uses = "value"
+
+    def check(self, indicator: Indicator) -> str | None:
+        p = self.params(indicator)
+        if p.expected is None and None in (p.district_total, p.district_units, p.unit_attr):
+            return "params: give expected, or district_total, district_units and unit_attr"
+        return None
+
+    def expected(self, ctx: Context) -> tuple[float, str]:
+        p = self.params(ctx.indicator)
+        override = latest(ctx.records, "expected")
+        if override is not None:
+            return _figure(override), f"应完成数{fmt(_figure(override))}（记录{override.ref}）"
+        if p.expected is not None:
+            return p.expected, f"应完成数{fmt(p.expected)}"
+        share = float(ctx.unit.attrs.get(p.unit_attr) or 0)
+        if not p.district_units:
+            return 0.0, "全区单位数为0"
+        exp = p.district_total / p.district_units * share
+        return exp, f"应完成数 = {fmt(p.district_total)} ÷ {fmt(p.district_units)} × {fmt(share)}（{p.unit_attr}）= {fmt(exp)}"
+
+    def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        actual_entry = latest([e for e in ctx.records if e.clause in (None, "actual")])
+        actual = _figure(actual_entry) if actual_entry else 0.0
+        exp, how = self.expected(ctx)
+        refs = (actual_entry.id,) if actual_entry else ()
+        if exp <= 0:
+            return _zero_outcome(ctx, p.on_zero, f"{how}，无法计算比率", refs)
+        ratio = actual / exp
+        points = clamp(ctx.max * ratio, 0, ctx.max)
+        text = f"{how}；实际{fmt(actual)}，完成{fmt(ratio * 100)}%：{fmt(ctx.max)}×{fmt(actual)}÷{fmt(exp)}"
+        if ctx.max * ratio > ctx.max:
+            text += "，封顶"
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, "actual", refs)])
+
+
+# -- relative to an average ------------------------------------------------------------------
+class AverageParams(ZeroParams):
+    average: float | None = None  # a fixed base (e.g. the district's 2011 average); else the peers'
+
+
+class RelativeToAverage(RuleType):
+    """score = max × rate ÷ average rate, never above max (以全区平均确认率为基数)."""
+
+    name = "relative_to_average"
+    title = "与平均数之比：分值×本单位÷平均数，封顶"
+    Params = AverageParams
+    uses = "value"
+
+    def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        own = latest(ctx.records)
+        refs = (own.id,) if own else ()
+        if p.average is not None:
+            avg, how = p.average, f"基数{fmt(p.average)}"
+        else:
+            figures = [_figure(e) for unit in ctx.peer_units if (e := latest(ctx.peers.get(unit, [])))]
+            avg = sum(figures) / len(figures) if figures else 0.0
+            how = f"{len(figures)}个单位平均{fmt(avg)}"
+        if own is None:
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, f"无数据（{how}）：0分", None, ())])
+        if avg <= 0:
+            return _zero_outcome(ctx, p.on_zero, f"{how}，平均数为0", refs)
+        rate = _figure(own)
+        points = clamp(ctx.max * rate / avg, 0, ctx.max)
+        text = f"本单位{fmt(rate)}，{how}：{fmt(ctx.max)}×{fmt(rate)}÷{fmt(avg)}" + ("，封顶" if rate > avg else "")
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs)])
+
+
+# -- rank bands --------------------------------------------------------------------------------
+class BandParams(Params):
+    bands: list[tuple[int, int, float]]  # [from rank, to rank, points]
+    base: float = 0.0  # points for having reported anything at all (得基础分)
+
+
+def competition_ranks(figures: dict[str, float]) -> dict[str, int]:
+    """1224 ranking, highest figure first: ties share the better rank."""
+    ordered = sorted(figures.values(), reverse=True)
+    return {unit: ordered.index(v) + 1 for unit, v in figures.items()}
+
+
+class RankBands(RuleType):
+    """Units ranked by a figure; the rank's band gives the points (第1-5名得0.8分 …)."""
+
+    name = "rank_bands"
+    title = "按排名分档计分（并列名次取高档）"
+    Params = BandParams
+    uses = "value"
+
+    def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        own = latest(ctx.records)
+        if own is None or _figure(own) <= 0:
+            refs = (own.id,) if own else ()
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, "无信息上报：0分", None, refs)])
+        figures = {u: _figure(e) for u in ctx.peer_units if (e := latest(ctx.peers.get(u, []))) and _figure(e) > 0}
+        figures[ctx.unit.name] = _figure(own)
+        rank = competition_ranks(figures)[ctx.unit.name]
+        band = next((b for b in p.bands if b[0] <= rank <= b[1]), None)
+        band_points = band[2] if band else 0.0
+        points = clamp(p.base + band_points, 0, ctx.max)
+        tied = sum(1 for v in figures.values() if v == _figure(own)) > 1
+        band_text = f"第{band[0]}-{band[1]}名得{fmt(band[2])}分" if band else "排名未进入任何分档"
+        text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
+                f"{'（并列）' if tied else ''}，{band_text}")
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,))])
+
+
+# -- monthly quota against per-unit standards ---------------------------------------------------
+class QuotaParams(Params):
+    standard_attr: str  # unit attribute holding its standard: "1" a month, or "全年不低于5条"
+    per_month: float = 1.0  # deducted for each month below a monthly standard
+    annual_shortfall: float = 1.0  # deducted when an annual minimum is missed
+    floor: float = 0.0
+
+
+_ANNUAL = re.compile(r"全年不[低少]于\s*(\d+(?:\.\d+)?)")
+
+
+def parse_standard(text: str) -> tuple[str, float] | None:
+    """``"4"`` → ("month", 4); ``"全年不低于5条"`` → ("year", 5); anything else → None."""
+    text = norm(str(text))
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return "month", float(text)
+    m = _ANNUAL.search(text)
+    return ("year", float(m.group(1))) if m else None
+
+
+class MonthlyQuota(RuleType):
+    """Items counted per month against the unit's standard; clauses with ``weight`` add extra
+    items to the year's total (在线访谈等被区/市/省政府门户网站录用：年度总量+2/+5/+8)."""
+
+    name = "monthly_quota"
+    title = "按月定额：每月达标数按单位标准考核，一月未达标扣分"
+    Params = QuotaParams
+    uses = "value"
+
+    def check(self, indicator: Indicator) -> str | None:
+        return None if indicator.points is not None else "a quota rule needs the indicator's points"
+
+    def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        raw = ctx.unit.attrs.get(p.standard_attr)
+        standard = parse_standard(raw) if raw not in (None, "") else None
+        if standard is None:
+            return Outcome(pts(ctx.max), ctx.max,
+                           [Line(0.0, f"本单位无{p.standard_attr}（{raw!r}）：不考核", None, ())],
+                           [f"{ctx.indicator.name}：无考核标准"])
+        kind, target = standard
+        by_month: dict[int, float] = {m.index: 0.0 for m in ctx.period.months()}
+        refs: dict[int, list] = {m: [] for m in by_month}
+        extra = 0.0
+        extra_refs: list = []
+        for entry in ctx.records:
+            month = _month_of(entry)
+            clause = ctx.clause_of(entry)
+            if clause is not None and clause.weight:
+                extra += clause.weight * entry.times
+                extra_refs.append(entry.id)
+            if month in by_month:
+                # a feature (访谈/解读 …) also counts as one item of its month
+                by_month[month] += entry.times if clause is not None and clause.weight else _figure(entry)
+                refs[month].append(entry.id)
+        lines: list[Line] = []
+        deducted = 0.0
+        if kind == "month":
+            for month, got in by_month.items():
+                if got < target:
+                    deducted += p.per_month
+                    lines.append(Line(-p.per_month, f"{month}月报送{fmt(got)}条，标准每月{fmt(target)}条：未达标扣{fmt(p.per_month)}分",
+                                      None, tuple(refs[month])))
+        else:
+            total = sum(by_month.values()) + extra
+            text = f"全年{fmt(sum(by_month.values()))}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
+            if total < target:
+                deducted += p.annual_shortfall
+                lines.append(Line(-p.annual_shortfall, text + f"：未达标扣{fmt(p.annual_shortfall)}分", None,
+                                  tuple(r for rs in refs.values() for r in rs)))
+            else:
+                lines.append(Line(0.0, text + "：达标", None, ()))
+        points = max(p.floor, ctx.max - deducted)
+        if ctx.max - deducted < p.floor:
+            lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
+        return Outcome(pts(points), ctx.max, lines)
+
+
+def _month_of(entry: Entry) -> int | None:
+    if entry.date and len(entry.date) >= 7:
+        return int(entry.date[5:7])
+    if len(entry.period) == 7 and entry.period[4] == "-":
+        return int(entry.period[5:7])
+    return None
+
+
+# -- weighted closure rate ------------------------------------------------------------------------
+class ClosureParams(ZeroParams):
+    # 按时结案 : 延期结案 : 超时结案 = 1 : 0.6 : 0.3 (clause ids → weights)
+    weights: dict[str, float] = {"on_time": 1.0, "extended": 0.6, "overdue": 0.3}
+    due_clause: str = "due"  # 应结案数, if entered; else the sum of the weighted counts
+    full_at: float = 1.0  # the rate that earns full marks
+    per_point_below: float | None = None  # points lost per percentage point below full_at; else proportional
+
+
+class WeightedClosureRate(RuleType):
+    """结案率 = (按时×1 + 延期×0.6 + 超时×0.3) ÷ 应结案数, then scored against ``full_at``."""
+
+    name = "closure_rate"
+    title = "加权结案率：按时、延期、超时结案按权重计入"
+    Params = ClosureParams
+    uses = "count"
+    needs_clause = True
+
+    def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        counts = {c: 0.0 for c in [*p.weights, p.due_clause]}
+        refs = []
+        for entry in ctx.records:
+            if entry.clause in counts:
+                counts[entry.clause] += _figure(entry) if entry.count is None else entry.count
+                refs.append(entry.id)
+        closed = sum(counts[c] for c in p.weights)
+        due = counts[p.due_clause] or closed
+        if due <= 0:
+            return _zero_outcome(ctx, p.on_zero, "应结案数为0", tuple(refs))
+        weighted = sum(counts[c] * w for c, w in p.weights.items())
+        rate = weighted / due
+        formula = " + ".join(f"{fmt(counts[c])}×{fmt(w)}" for c, w in p.weights.items())
+        text = f"结案率 = ({formula}) ÷ {fmt(due)} = {fmt(rate * 100)}%"
+        if rate >= p.full_at:
+            points = ctx.max
+            text += f"，达到{fmt(p.full_at * 100)}%得满分"
+        elif p.per_point_below is not None:
+            points = clamp(ctx.max - (p.full_at - rate) * 100 * p.per_point_below, 0, ctx.max)
+            text += f"，低于{fmt(p.full_at * 100)}%每个百分点扣{fmt(p.per_point_below)}分"
+        else:
+            points = clamp(ctx.max * rate / p.full_at, 0, ctx.max)
+            text += f"，得{fmt(ctx.max)}×{fmt(rate * 100)}%÷{fmt(p.full_at * 100)}%"
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, tuple(refs))])

@@ -1,0 +1,158 @@
+"""Scheme + period + ledger → results: every unit's indicator scores with their explanations,
+totals, ranks (within the unit's category; ties share a rank) and consequence flags."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kaohe_tui import consequences, plugins, rules
+from kaohe_tui.ledger import entries_for
+from kaohe_tui.names import norm
+from kaohe_tui.periods import Period
+from kaohe_tui.rules.base import Context, Entry, Line, Outcome, pts
+from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit
+from kaohe_tui.store import Store
+from kaohe_tui.units import load_units
+
+
+@dataclass
+class IndicatorResult:
+    name: str
+    path: str
+    points: float | None
+    max: float | None
+    rule: str
+    lines: list[Line] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    children: list["IndicatorResult"] = field(default_factory=list)
+    bonus: bool = False
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "path": self.path, "points": self.points, "max": self.max, "rule": self.rule,
+                "lines": [line.as_dict() for line in self.lines], "flags": self.flags,
+                "children": [c.as_dict() for c in self.children]}
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    category: str | None
+    total: float
+    full_marks: float
+    indicators: list[IndicatorResult]
+    rank: int = 0
+    flags: list[str] = field(default_factory=list)
+
+    def points_by_indicator(self) -> dict[str, float | None]:
+        return {r.name: r.points for r in self.indicators}
+
+    def as_json(self) -> dict:
+        """The ``kaohe score --json`` contract."""
+        return {"unit": self.unit, "category": self.category, "total": self.total, "rank": self.rank,
+                "indicators": self.points_by_indicator(), "flags": self.flags}
+
+
+class Scorer:
+    """Scores one scheme; remembers the periods it has scored (a year needs its quarters)."""
+
+    def __init__(self, store: Store, scheme: Scheme):
+        self.store = store
+        self.scheme = scheme
+        self.units = load_units(store, scheme)
+        self._cache: dict[str, list[UnitResult]] = {}
+
+    # -- public ----------------------------------------------------------------------------
+    def score(self, period: Period) -> list[UnitResult]:
+        key = str(period)
+        if key not in self._cache:
+            results = self._score_uncached(period)
+            self._cache[key] = results
+            self._add_consequences(period, results)
+        return self._cache[key]
+
+    def explain(self, period: Period, unit_name: str) -> UnitResult:
+        for result in self.score(period):
+            if norm(result.unit) == norm(unit_name):
+                return result
+        raise KeyError(unit_name)
+
+    # -- the work ----------------------------------------------------------------------------
+    def _score_uncached(self, period: Period) -> list[UnitResult]:
+        entries = entries_for(self.store, self.scheme, period)
+        for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
+            entries = entries + list(derived)
+        by_unit_path: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in entries:
+            by_unit_path[(entry.unit, entry.indicator)].append(entry)
+
+        groups: dict[str | None, list[Unit]] = defaultdict(list)
+        for unit in self.units:
+            category = self.scheme.category(unit.category)
+            groups[category.name if category else unit.category].append(unit)
+
+        results: list[UnitResult] = []
+        for category, members in groups.items():
+            tree = self.scheme.tree(category)
+            peer_units = {u.name: u for u in members}
+            for unit in members:
+                nodes = [self._score_node(node, node.name, unit, period, by_unit_path, peer_units)
+                         for node in tree if node.applies_to(period.kind)]
+                total = pts(sum(n.points for n in nodes if n.points is not None))
+                flags = [f for n in nodes for f in _all_flags(n)]
+                results.append(UnitResult(unit.name, category, total, self.scheme.full_marks(category), nodes,
+                                          flags=list(dict.fromkeys(flags))))
+            rank_group([r for r in results if r.category == category])
+        order = {c.name: i for i, c in enumerate(self.scheme.categories)}
+        results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank, r.unit))
+        return results
+
+    def _score_node(self, node: Indicator, path: str, unit: Unit, period: Period,
+                    by_unit_path: dict, peer_units: dict[str, Unit]) -> IndicatorResult:
+        children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, period, by_unit_path, peer_units)
+                    for c in node.children if c.applies_to(period.kind)]
+        child_outcomes = {c.name: Outcome(c.points, c.max, c.lines, c.flags) for c in children}
+        rule = rules.get(node.rule_type)
+        ctx = Context(
+            indicator=node, path=path, unit=unit, period=period,
+            records=by_unit_path.get((unit.name, path), []),
+            peers={name: by_unit_path.get((name, path), []) for name in peer_units},
+            peer_units=peer_units, children=child_outcomes,
+            score_period=lambda p, of, _u=unit.name: self._points_in(p, _u, of),
+        )
+        outcome = rule.score(ctx)
+        return IndicatorResult(node.name, path, outcome.points, outcome.max, node.rule_type,
+                               outcome.lines, outcome.flags, children, node.bonus)
+
+    def _points_in(self, period: Period, unit: str, names: list[str] | None) -> float | None:
+        for result in self.score(period):
+            if result.unit == unit:
+                if names is None:
+                    return result.total
+                wanted = {norm(n) for n in names}
+                return pts(sum(r.points or 0 for r in result.indicators if norm(r.name) in wanted))
+        return None
+
+    def _add_consequences(self, period: Period, results: list[UnitResult]) -> None:
+        for result in results:
+            for rule in self.scheme.consequences_for(result.category):
+                flag = consequences.evaluate(rule, self, period, result)
+                if flag and flag not in result.flags:
+                    result.flags.append(flag)
+
+
+def _all_flags(node: IndicatorResult) -> list[str]:
+    """A node's flags and its descendants' (a sum passes its children's flags up already)."""
+    return list(node.flags)
+
+
+def rank_group(results: list[UnitResult]) -> None:
+    """Competition ranking (1, 2, 2, 4) by total, highest first."""
+    totals = sorted((r.total for r in results), reverse=True)
+    for r in results:
+        r.rank = totals.index(r.total) + 1
+
+
+def score(store: Store, scheme: Scheme, period: Period | str) -> list[UnitResult]:
+    period = Period.parse(period) if isinstance(period, str) else period
+    return Scorer(store, scheme).score(period)

@@ -1,0 +1,203 @@
+"""The SQLite file, through sqlite-utils: open, migrate, one transaction per user action, audit.
+
+WAL mode, foreign keys on and a busy timeout, so that a CLI and a TUI (or two SSH users) can
+write to the same file. Every write goes through ``Store.transaction()`` (``BEGIN IMMEDIATE``):
+a user action is all there or not there at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database, Migrations
+
+from kaohe_tui import plugins
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.paths import default_db_path
+
+BUSY_TIMEOUT_MS = 30_000
+
+core = Migrations("kaohe_core")
+
+
+@core()
+def m001_core_tables(db: Database) -> None:
+    db["schemes"].create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
+    db["units"].create(
+        {"id": int, "scheme": str, "name": str, "key": str, "category": str, "assessed_by": str,
+         "aliases": str, "attrs": str, "sample": int},
+        pk="id", not_null={"scheme", "name", "key"},
+        foreign_keys=[("scheme", "schemes", "id")],
+    )
+    db["units"].create_index(["scheme", "key"], unique=True)
+    db["records"].create(
+        {"id": int, "scheme": str, "period": str, "unit": str, "indicator": str, "clause": str,
+         "count": int, "amount": float, "value": float, "date": str, "reason": str, "attrs": str,
+         "source": str, "created_by": str, "created_at": str,
+         "withdrawn_at": str, "withdrawn_by": str, "withdrawn_reason": str},
+        pk="id", not_null={"scheme", "period", "unit", "indicator", "reason"},
+        foreign_keys=[("scheme", "schemes", "id")],
+    )
+    db["records"].create_index(["scheme", "period"])
+    db["records"].create_index(["scheme", "unit"])
+    db["periods"].create(
+        {"scheme": str, "period": str, "status": str, "changed_by": str, "changed_at": str, "reason": str},
+        pk=("scheme", "period"),
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "user": str, "action": str, "scheme": str, "unit": str,
+         "record_id": int, "old": str, "new": str, "reason": str},
+        pk="id",
+    )
+    db["audit"].create_index(["unit"])
+    db["audit"].create_index(["at"])
+    # The audit log is append-only, enforced by the database itself.
+    db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
+               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    # Records are never deleted, only withdrawn with a reason.
+    db.execute("CREATE TRIGGER records_no_delete BEFORE DELETE ON records BEGIN "
+               "SELECT RAISE(ABORT, 'records are withdrawn, never deleted'); END")
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return f"uid{os.getuid()}"
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class Store:
+    """One open database file."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else default_db_path()
+        self.user = os_login()
+        created = not self.path.exists()
+        try:
+            if created:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # readable by the owner only: the ledger decides funds and careers
+                fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn)
+            if self.db.journal_mode != "wal":
+                self.db.enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise KaoheError(f"{self.path}: cannot open the database ({exc})") from None
+        self.migrate(backup=not created)
+
+    # -- schema -----------------------------------------------------------------------------
+    def migration_sets(self) -> list[Migrations]:
+        sets = [core]
+        for provided in plugins.call("kaohe_migrations"):
+            sets += provided if isinstance(provided, (list, tuple)) else [provided]
+        return sets
+
+    def migrate(self, backup: bool = True) -> None:
+        sets = self.migration_sets()
+        try:
+            pending = [m for s in sets for m in s.pending(self.db)]
+        except sqlite3.DatabaseError as exc:
+            raise KaoheError(f"{self.path}: not a kaohe database ({exc})") from None
+        if not pending:
+            return
+        if backup and self.db["schemes"].exists():
+            self.backup(self.path.with_name(self.path.name + f".before-migration-{dt.datetime.now():%Y%m%d%H%M%S}"))
+        for migration_set in sets:
+            try:
+                migration_set.apply(self.db)
+            except Exception as exc:
+                raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: ``BEGIN IMMEDIATE`` so a second writer waits instead of failing."""
+        conn = self.db.conn
+        if conn.in_transaction:  # nested: a savepoint inside the outer action
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
+              record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> None:
+        self.db["audit"].insert({
+            "at": now(), "user": self.user, "action": action, "scheme": scheme, "unit": unit,
+            "record_id": record_id,
+            "old": json.dumps(old, ensure_ascii=False) if old is not None else None,
+            "new": json.dumps(new, ensure_ascii=False) if new is not None else None,
+            "reason": reason,
+        })
+
+    # -- backup -----------------------------------------------------------------------------
+    def backup(self, target: Path | str) -> Path:
+        """An online copy (SQLite's backup API): consistent even while others write."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        dest = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+def restore(source: Path | str, target: Path | str) -> None:
+    """Replace the database at ``target`` with the backup at ``source`` (checked first)."""
+    source, target = Path(source), Path(target)
+    try:
+        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE name='records'").fetchone()[0]
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise KaoheError(f"{source}: not a database ({exc})") from None
+    if ok != "ok" or not has_tables:
+        raise KaoheError(f"{source}: not a sound kaohe backup (integrity: {ok})")
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    shutil.os.chmod(target, 0o600)
+
+
+def rows_json(value: str | None) -> Any:
+    return json.loads(value) if value else {}

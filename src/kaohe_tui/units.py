@@ -1,0 +1,73 @@
+"""Registering schemes in a database (units and seed data, once) and finding units by name."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaohe_tui import catalog, plugins
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.names import norm
+from kaohe_tui.scheme import Scheme, Unit
+from kaohe_tui.store import Store, now
+
+
+def ensure_registered(store: Store) -> None:
+    """Every loaded scheme is in the database with its units and seed data (first use seeds)."""
+    known = {row["id"] for row in store.db["schemes"].rows}
+    for scheme in catalog.schemes().values():
+        if scheme.id not in known:
+            register_scheme(store, scheme)
+
+
+def register_scheme(store: Store, scheme: Scheme) -> None:
+    units, _anomalies = catalog.declared_units(scheme)  # anomalies are reported by `kaohe lint`
+    with store.transaction() as db:
+        db["schemes"].insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
+                              "source": scheme.source, "registered_at": now()}, replace=True)
+        db["units"].insert_all([unit_row(scheme, u) for u in units])
+        for plugin_name, _ in plugins.call_by_plugin("kaohe_seed", db=db, scheme=scheme):
+            pass
+        store.audit("register-scheme", scheme=scheme.id, new={"units": len(units)}, reason="first use")
+
+
+def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
+    return {"scheme": scheme.id, "name": unit.name, "key": norm(unit.name), "category": unit.category,
+            "assessed_by": unit.assessed_by, "aliases": json.dumps(unit.aliases, ensure_ascii=False),
+            "attrs": json.dumps(unit.attrs, ensure_ascii=False), "sample": int(scheme.sample)}
+
+
+def load_units(store: Store, scheme: Scheme) -> list[Unit]:
+    """The scheme's units as the database holds them (an office may have imported its own)."""
+    rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
+    return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
+                 aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]
+
+
+@dataclass
+class UnitIndex:
+    """Names and aliases → unit, with near-miss suggestions for the error message."""
+
+    units: list[Unit]
+    by_key: dict[str, Unit] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for unit in self.units:
+            self.by_key.setdefault(norm(unit.name), unit)
+        for unit in self.units:
+            for alias in unit.aliases:
+                self.by_key.setdefault(norm(alias), unit)
+
+    def find(self, text: str) -> Unit | None:
+        return self.by_key.get(norm(text))
+
+    def resolve(self, text: str, field_name: str = "unit") -> Unit:
+        unit = self.find(text)
+        if unit is not None:
+            return unit
+        near = difflib.get_close_matches(norm(text), list(self.by_key), n=3, cutoff=0.4)
+        names = sorted({self.by_key[k].name for k in near}, key=lambda n: near.index(norm(n)) if norm(n) in near else 9)
+        hint = f"; did you mean {'、'.join(names)}?" if names else ""
+        raise KaoheError(f"{field_name} {text!r} is not a unit of this scheme{hint}")
