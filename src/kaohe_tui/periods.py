@@ -29,7 +29,7 @@ class Period:
             if m:
                 index = int(m.group(2)) if kind != "year" else 0
                 return cls(int(m.group(1)), kind, index)
-        raise KaoheError(f"period {text!r}: write a year (2018), a quarter (2018Q1) or a month (2018-03)")
+        raise KaoheError(f"period: {text!r}: write a year (2018), a quarter (2018Q1) or a month (2018-03)")
 
     def __str__(self) -> str:
         if self.kind == "year":
@@ -90,4 +90,4 @@ def parse_date(text: str, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise KaoheError(f"{field} {text!r}: write the date as YYYY-MM-DD") from None
+        raise KaoheError(f"{field}: {text!r}: write the date as YYYY-MM-DD") from None

@@ -70,4 +70,4 @@ class UnitIndex:
         near = difflib.get_close_matches(norm(text), list(self.by_key), n=3, cutoff=0.4)
         names = sorted({self.by_key[k].name for k in near}, key=lambda n: near.index(norm(n)) if norm(n) in near else 9)
         hint = f"; did you mean {'、'.join(names)}?" if names else ""
-        raise KaoheError(f"{field_name} {text!r} is not a unit of this scheme{hint}")
+        raise KaoheError(f"{field_name}: {text!r} is not a unit of this scheme{hint}")

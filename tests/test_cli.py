@@ -1,0 +1,260 @@
+"""The ``kaohe`` command as a user runs it: a subprocess against a temporary database file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import Kaohe
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def k(db_path) -> Kaohe:
+    return Kaohe(db_path, [FIXTURES / "core_plugin"])
+
+
+def records_in(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+def test_plugin_folder_scheme_appears(k):
+    schemes = {s["id"]: s for s in k.json("schemes")}
+    assert schemes["fixture"]["plugin"] == "fixture_scheme"
+    assert schemes["fixture"]["units"] == 3
+    assert schemes["fixture"]["periods"] == ["2018"]
+
+
+def test_rules_prints_every_clause(k):
+    out = k.run("rules", "fixture").stdout
+    for text in ("工作纪律", "10分", "[late] 出现迟到早退的有一例扣0.5分", "不得分", "责任：人教科、党委办"):
+        assert text in out
+    tree = k.json("rules", "fixture")
+    leaf = tree["trees"][0]["indicators"][0]["children"][0]
+    assert leaf["path"] == "基础管理/工作纪律" and [c["id"] for c in leaf["clauses"]] == ["no-ledger", "late", "absent"]
+
+
+def test_record_score_explain(k):
+    k.record("fixture", period="2018Q1", unit="党办", indicator="工作纪律", clause="late", count=3, reason="一季度迟到3次")
+    k.record("fixture", period="2018-05", unit="侨办(侨联)", indicator="基础管理/环境卫生", clause="dirty", reason="5月卫生检查")
+    k.record("fixture", period="2018", unit="财审科", indicator="特别附加分", amount=1.5, reason="省级表彰")
+    results = k.json("score", "fixture", "--period", "2018")
+    assert [set(r) for r in results] == [{"unit", "category", "total", "rank", "indicators", "flags"}] * 3
+    by_unit = {r["unit"]: r for r in results}
+    # 财审科: 12 + bonus 1.5 = 13.5 (a bonus may take the total above full marks)
+    assert by_unit["财审科"]["total"] == 13.5 and by_unit["财审科"]["rank"] == 1
+    # 侨办（侨联）: 12 − 0.5 = 11.5 — the half-width name matched the full-width one
+    assert by_unit["侨办（侨联）"]["indicators"] == {"基础管理": 11.5, "特别附加分": 0}
+    # 党委办 via its alias 党办: 12 − 3×0.5 = 10.5
+    assert by_unit["党委办"]["total"] == 10.5 and by_unit["党委办"]["rank"] == 3
+    assert [r["unit"] for r in results] == ["财审科", "侨办（侨联）", "党委办"]  # ranked
+
+    explain = k.run("explain", "fixture", "--period", "2018", "--unit", "党办").stdout
+    assert "出现迟到早退的有一例扣0.5分（3×0.5）" in explain and "记录#1" in explain and "-1.5" in explain
+
+    # a quarter holds only its own records: Q2 has the May deduction only
+    q2 = {r["unit"]: r["total"] for r in k.json("score", "fixture", "--period", "2018Q2")}
+    assert q2 == {"财审科": 12, "党委办": 12, "侨办（侨联）": 11.5}
+
+
+def test_ties_share_a_rank(k):
+    k.record("fixture", period="2018", unit="党委办", indicator="环境卫生", clause="dirty", reason="a")
+    k.record("fixture", period="2018", unit="财审科", indicator="环境卫生", clause="dirty", reason="b")
+    ranks = {r["unit"]: r["rank"] for r in k.json("score", "fixture", "--period", "2018")}
+    # 侨办 12 → 1; 党委办 and 财审科 both 11.5 → both 2
+    assert ranks == {"侨办（侨联）": 1, "党委办": 2, "财审科": 2}
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--unit", "丙科"], "unit: '丙科' is not a unit"),
+    (["--unit", "党委", "--period", "2019"], "period: 2019 is not one of this scheme's periods"),
+    (["--indicator", "环境"], "indicator"),
+    (["--clause", "dirt"], "clause: 'dirt' is not a clause of 基础管理/环境卫生 (clauses: dirty)"),
+    (["--count", "-2"], "count: '-2' must be a whole number ≥ 0"),
+    (["--count", "1.5"], "count: '1.5' must be a whole number ≥ 0"),
+    (["--date", "2017-12-31"], "date: 2017-12-31 is outside the period 2018"),
+    (["--date", "2018/01/01"], "write the date as YYYY-MM-DD"),
+    (["--reason", "   "], "reason: every record needs a reason"),
+    (["--reason", "bad\x07bell"], "reason: contains control characters"),
+    (["--indicator", "基础管理"], "computed from its parts"),
+])
+def test_bad_record_one_line_no_write(k, args, message):
+    base = {"--period": "2018", "--unit": "党委办", "--indicator": "环境卫生", "--clause": "dirty", "--reason": "检查"}
+    for flag, value in zip(args[::2], args[1::2]):
+        base[flag] = value
+    k.run("schemes")  # create the database first
+    proc = k.run("record", "fixture", *[x for pair in base.items() for x in pair], ok=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert records_in(k.db) == 0
+
+
+def test_unknown_unit_suggests_nearest(k):
+    proc = k.run("record", "fixture", "--period", "2018", "--unit", "侨办", "--indicator", "环境卫生",
+                 "--clause", "dirty", "--reason", "x", ok=False)
+    assert "did you mean 侨办（侨联）" in proc.stderr
+
+
+def test_withdraw_keeps_the_record_visible(k):
+    rid = k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="absent", reason="旷工")
+    k.run("withdraw", "fixture", str(rid), "--reason", "补办请假手续")
+    assert k.score("fixture", "2018")["党委办"]["total"] == 12
+    ledger = k.json("ledger", "fixture", "--period", "2018")
+    assert ledger[0]["withdrawn"] is True and ledger[0]["withdrawn_reason"] == "补办请假手续"
+    assert "已撤回（补办请假手续）" in k.run("ledger", "fixture", "--period", "2018").stdout
+    history = k.json("history")
+    assert [h["action"] for h in history][-2:] == ["record", "withdraw"]
+    assert history[-1]["reason"] == "补办请假手续"
+
+
+def write_csv(path: Path, text: str, encoding: str) -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+LEDGER = ("单位,指标,条款,次数,分值,数值,期间,日期,事由\n"
+          "党办,工作纪律,late,2,,,2018Q1,2018-02-01,迟到\n"
+          "财审科,环境卫生,dirty,,,,2018,,卫生\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_import_csv_encodings(k, tmp_path, encoding):
+    path = write_csv(tmp_path / "ledger.csv", LEDGER, encoding)
+    assert "imported 2 record(s)" in k.run("import", "fixture", str(path)).stdout
+    scores = k.score("fixture", "2018")
+    # 党委办 12 − 2×0.5 = 11; 财审科 12 − 0.5 = 11.5
+    assert scores["党委办"]["total"] == 11 and scores["财审科"]["total"] == 11.5
+
+
+def test_import_xlsx_with_english_headers(k, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["unit", "indicator", "clause", "count", "period", "reason"])
+    sheet.append(["侨办(侨联)", "工作纪律", "absent", 2, "2018", "旷工"])
+    book.save(tmp_path / "l.xlsx")
+    k.run("import", "fixture", str(tmp_path / "l.xlsx"))
+    assert k.score("fixture", "2018")["侨办（侨联）"]["total"] == 10  # 12 − 2×1
+
+
+def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
+    text = LEDGER + "丙科,工作纪律,late,1,,,2018,,x\n党委办,工作纪律,late,1,,,2018,2019-01-01,y\n"
+    path = write_csv(tmp_path / "bad.csv", text, "utf-8")
+    proc = k.run("import", "fixture", str(path), ok=False)
+    assert "bad.csv: row 4, column 单位: unit: '丙科'" in proc.stderr
+    assert "bad.csv: row 5, column 日期: date: 2019-01-01 is outside" in proc.stderr
+    assert records_in(k.db) == 0
+    out = k.run("import", "fixture", str(path), "--skip-invalid").stdout
+    assert "imported 2 record(s); 2 rejected" in out
+    rejected = (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
+    assert "丙科" in rejected and "原因" in rejected
+    # importing the same file again: the good rows are now duplicates
+    proc = k.run("import", "fixture", str(path), ok=False)
+    assert "duplicate" in proc.stderr
+
+
+def test_import_bad_files(k, tmp_path):
+    empty = write_csv(tmp_path / "empty.csv", "", "utf-8")
+    assert "the file is empty" in k.run("import", "fixture", str(empty), ok=False).stderr
+    nohead = write_csv(tmp_path / "nohead.csv", "名称,分数\n甲,1\n", "utf-8")
+    assert "missing column(s) unit/单位" in k.run("import", "fixture", str(nohead), ok=False).stderr
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"\xff\xfe\x00\x00garbage\x81\xff")
+    assert "not UTF-8 or GBK" in k.run("import", "fixture", str(latin), ok=False).stderr
+    assert "no such file" in k.run("import", "fixture", str(tmp_path / "nope.csv"), ok=False).stderr
+
+
+def test_export_formats(k, tmp_path):
+    k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="=HYPERLINK(\"x\")")
+    k.run("export", "fixture", "--period", "2018", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert sheet.title == "排名"
+    header = [c.value for c in sheet[2]]
+    assert header == ["排名", "单位", "类别", "基础管理", "特别附加分", "总分", "标记"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["党委办"][5] == 11.5 and isinstance(rows["党委办"][5], float)  # numbers stay numbers
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+
+    k.run("export", "fixture", "--period", "2018", "--format", "csv", "-o", str(tmp_path / "r.csv"))
+    raw = (tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "党委办".encode() in raw
+    k.run("export", "fixture", "--period", "2018", "--format", "csv-gbk", "-o", str(tmp_path / "g.csv"))
+    assert "党委办" in (tmp_path / "g.csv").read_bytes().decode("gbk")
+    k.run("export", "fixture", "--period", "2018", "--format", "json", "-o", str(tmp_path / "r.json"))
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["results"][-1]["unit"] == "党委办" and data["results"][-1]["total"] == 11.5
+
+    assert "one of" in k.run("export", "fixture", "--period", "2018", "--format", "pdf", "-o", "x", ok=False).stderr
+    assert "does not exist" in k.run("export", "fixture", "--period", "2018", "-o", str(tmp_path / "no" / "x.xlsx"), ok=False).stderr
+
+
+def test_lint_and_plugins(k, tmp_path):
+    assert "ok: fixture" in k.run("lint", "fixture").stdout
+    info = k.json("plugins")
+    assert any(p["name"] == "fixture_scheme" and "kaohe_schemes" in p["hooks"] for p in info["plugins"])
+    assert info["failed"] == []
+
+
+def test_broken_plugins_reported_others_work(db_path):
+    k = Kaohe(db_path, [FIXTURES / "core_plugin", FIXTURES / "broken_plugin"])
+    info = k.json("plugins")
+    failed = {f["plugin"]: f for f in info["failed"]}
+    assert "this plugin is broken on purpose" in failed["explodes"]["error"] and failed["explodes"]["where"] == "import"
+    assert failed["hook_raises"]["where"] == "kaohe_schemes"
+    # the rest keep working
+    assert "fixture" in {s["id"] for s in k.json("schemes")}
+    proc = k.run("schemes")
+    assert "plugin failed: explodes" in proc.stderr
+
+
+def test_plugins_dir_from_environment(db_path, monkeypatch):
+    monkeypatch.setenv("KAOHE_PLUGINS_DIR", str(FIXTURES / "core_plugin"))
+    assert "fixture" in {s["id"] for s in Kaohe(db_path).json("schemes")}
+
+
+def test_audit_is_append_only(k):
+    k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="x")
+    with sqlite3.connect(k.db) as conn:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("UPDATE audit SET reason = 'changed'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("DELETE FROM audit")
+        with pytest.raises(sqlite3.DatabaseError, match="never deleted"):
+            conn.execute("DELETE FROM records")
+
+
+def test_backup_and_restore(k, tmp_path):
+    k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="x")
+    k.run("backup", str(tmp_path / "b.db"))
+    k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="y")
+    assert records_in(k.db) == 2
+    k.run("restore", str(tmp_path / "b.db"))
+    assert records_in(k.db) == 1
+    assert (tmp_path / "b.db").stat().st_mode & 0o077 == 0  # readable by the owner only
+    not_db = tmp_path / "x.db"
+    not_db.write_text("hello")
+    assert "not" in k.run("restore", str(not_db), ok=False).stderr
+
+
+def test_database_file_is_private_and_wal(k):
+    k.run("schemes")
+    assert k.db.stat().st_mode & 0o077 == 0
+    with sqlite3.connect(k.db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_period_forms(k):
+    assert "period: '2018Q5'" in k.run("score", "fixture", "--period", "2018Q5", ok=False).stderr
+    assert "period: '18-03'" in k.run("score", "fixture", "--period", "18-03", ok=False).stderr
+    assert k.json("score", "fixture", "--period", "2018-03")[0]["total"] == 12
+
+
+def test_unknown_scheme(k):
+    proc = k.run("score", "nope", "--period", "2018", ok=False)
+    assert "scheme 'nope' is not loaded (known:" in proc.stderr and "fixture" in proc.stderr
