@@ -264,6 +264,18 @@ class Anomaly(BaseModel):
         return f"{self.file}: row {self.row}, {self.field}: {self.message}"
 
 
+def name_form_problems(raw: str) -> list[str]:
+    """How a name's written form departs from the document's usual Chinese typography."""
+    problems = []
+    if raw != raw.strip():
+        problems.append("has leading or trailing spaces")
+    if any(ch in raw for ch in "()[]"):
+        problems.append("uses half-width brackets where Chinese text uses full-width ones")
+    if any(ch.isspace() for ch in raw.strip()):
+        problems.append("has spaces inside the name")
+    return problems
+
+
 def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], list[Anomaly]]:
     """Units as the document lists them, and every anomaly found (reported, never fixed)."""
     path = data_dir / source.file
@@ -287,12 +299,9 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
         if not name:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name, message="empty name: row skipped"))
             continue
-        if raw_name != name or norm(name) != name.replace(" ", ""):
-            if norm(name) != name:
-                anomalies.append(
-                    Anomaly(file=source.file, row=i, field=source.name,
-                            message=f"{raw_name!r} is written with half-width/full-width or space variants; matched as {norm(name)!r}")
-                )
+        for problem in name_form_problems(raw_name):
+            anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
+                                     message=f"{raw_name!r} {problem}; matched as {norm(name)!r}"))
         key = norm(name)
         if key in seen_names:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
