@@ -299,9 +299,10 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
         if not name:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name, message="empty name: row skipped"))
             continue
-        for problem in name_form_problems(raw_name):
+        problems = name_form_problems(raw_name)
+        if problems:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
-                                     message=f"{raw_name!r} {problem}; matched as {norm(name)!r}"))
+                                     message=f"{raw_name!r} {', '.join(problems)}; matched as {norm(name)!r}"))
         key = norm(name)
         if key in seen_names:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
