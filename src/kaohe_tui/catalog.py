@@ -8,7 +8,7 @@ from kaohe_tui import plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
 from kaohe_tui.paths import bundled
-from kaohe_tui.scheme import Anomaly, Scheme, Unit, load_scheme, read_unit_source
+from kaohe_tui.scheme import Anomaly, Scheme, Unit, describe_units, load_scheme, read_unit_source
 
 _cache: dict[str, Scheme] | None = None
 _origins: dict[str, Path] = {}
@@ -64,6 +64,10 @@ def declared_units(scheme: Scheme) -> tuple[list[Unit], list[Anomaly]]:
     seen = {norm(u.name) for u in units}
     for source in scheme.unit_sources:
         folder = next((d for d in data_dir_for(scheme) if (d / source.file).exists()), bundled("data"))
+        if source.describes or source.alias_of:  # adds aliases/attrs to units listed already
+            units, found = describe_units(units, source, folder)
+            anomalies += found
+            continue
         read, found = read_unit_source(source, folder)
         anomalies += found
         for unit in read:

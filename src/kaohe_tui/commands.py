@@ -120,18 +120,54 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.io.ledger_import import import_ledger
+    from kaohe_tui.io.tabular import read_rows
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
+    kind = args.kind
+    if kind == "auto":
+        from kaohe_tui.cases import looks_like_cases
+
+        header, _ = read_rows(Path(args.file))
+        kind = "cases" if looks_like_cases(header) else "ledger"
+    if kind == "cases":
+        return _import_cases(store, scheme, Path(args.file))
+    if kind == "units":
+        return _import_units(store, scheme, Path(args.file))
+    from kaohe_tui.io.ledger_import import import_ledger
+
     report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid)
-    for message in report.rejected[:50]:
-        print(message, file=sys.stderr)
-    if len(report.rejected) > 50:
-        print(f"… and {len(report.rejected) - 50} more rejected rows", file=sys.stderr)
+    _print_rejected(report.rejected)
     if report.rejected and not args.skip_invalid:
         raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")
     print(f"imported {report.imported} record(s)" + (f"; {len(report.rejected)} rejected, see {report.rejects_file}" if report.rejected else ""))
+    return 0
+
+
+def _print_rejected(rejected: list[str]) -> None:
+    for message in rejected[:50]:
+        print(message, file=sys.stderr)
+    if len(rejected) > 50:
+        print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
+
+
+def _import_cases(store, scheme, path: Path) -> int:
+    from kaohe_tui.cases import CaseImportRejected, import_cases
+
+    try:
+        report = import_cases(store, scheme, path)
+    except CaseImportRejected as exc:
+        _print_rejected(exc.report.rejected)
+        raise
+    print(f"imported {report.imported} case(s)")
+    return 0
+
+
+def _import_units(store, scheme, path: Path) -> int:
+    from kaohe_tui.io.units_import import import_units
+
+    report = import_units(store, scheme, path)
+    print(f"units: {report.added} added, {report.updated} updated")
     return 0
 
 
@@ -175,7 +211,8 @@ def cmd_ledger(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from kaohe_tui.ledger import list_records
+    import dataclasses
+
     from kaohe_tui.report import explain_tree
     from kaohe_tui.scoring import Scorer
     from kaohe_tui.units import UnitIndex, load_units
@@ -184,11 +221,12 @@ def cmd_explain(args) -> int:
     scheme = catalog.get(args.scheme)
     period = Period.parse(args.period)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
-    result = Scorer(store, scheme).explain(period, unit.name)
+    scorer = Scorer(store, scheme)
+    result = scorer.explain(period, unit.name)
     if args.json:
         json_out(result.as_json() | {"explanation": [i.as_dict() for i in result.indicators]})
         return 0
-    records = {r["id"]: r for r in list_records(store, scheme, period)}
+    records = {e.id: dataclasses.asdict(e) for e in scorer.entries(period, unit.name)}
     _print(explain_tree(result, records, str(period)))
     return 0
 

@@ -166,10 +166,12 @@ def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int, dict])
         leaf = _add(branch, text)
         for rid in line.records:
             row = records.get(rid)
-            if row:
-                figure = next((f"{k}={fmt(row[k])}" for k in ("count", "amount", "value") if row.get(k) is not None), "")
-                _add(leaf, f"记录#{rid} {row['period']} {row.get('date') or ''} {figure} {row['reason']}".replace("  ", " "))
-            else:
-                _add(leaf, f"派生记录 {rid}")
+            if row is None:
+                _add(leaf, f"记录 {rid}")
+                continue
+            figure = next((f"{k}={fmt(row[k])}" for k in ("count", "amount", "value") if row.get(k) is not None), "")
+            label = "派生" if row.get("derived_from") else f"记录#{rid}"
+            source = f"（来自 {'、'.join(map(str, row['derived_from']))}）" if row.get("derived_from") else ""
+            _add(leaf, " ".join(p for p in (label, row["period"], row.get("date") or "", figure, row["reason"] + source) if p))
     for child in node.children:
         _explain_node(branch, child, records)

@@ -116,6 +116,23 @@ class UnitSource(_Model):
     category_column: str | None = None  # … or the column that holds it
     attrs: dict[str, str] = {}  # attribute name → column
     unique: list[str] = []  # columns whose values the document means to be unique
+    assessed_by: str | None = None  # column holding the section that assesses the unit (考核扎口科室)
+    # A source may describe units an earlier source listed instead of adding units: each row names
+    # one (by name or alias) and adds its attrs; with ``alias_of`` the row's ``name`` becomes an
+    # alias of the unit named in that column (附件4's short names). Unmatched rows are anomalies.
+    describes: bool = False
+    alias_of: str | None = None
+
+
+class CaseFeed(_Model):
+    """Counts from imported platform cases that become records of an indicator (see cases.py):
+    ``clauses`` maps a clause id to a statistic (on_time, extended, overdue, due, red_light,
+    extensions_after_first, failed_checks, rework …); ``value`` names a rate statistic."""
+
+    indicator: str
+    clauses: dict[str, str] = {}
+    value: str | None = None
+    category: str | None = None  # only units of this category
 
 
 class Scheme(_Model):
@@ -133,6 +150,7 @@ class Scheme(_Model):
     units: list[Unit] = []
     unit_sources: list[UnitSource] = []
     consequences: list[Consequence] = []
+    case_feeds: list[CaseFeed] = []
 
     @model_validator(mode="after")
     def _known_categories(self) -> "Scheme":
@@ -286,6 +304,7 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
     except FileNotFoundError:
         raise SchemeError(f"{path}: unit list not found") from None
     needed = [source.name, *source.attrs.values()] + ([source.category_column] if source.category_column else [])
+    needed += [c for c in (source.assessed_by, source.alias_of) if c]
     missing = [c for c in needed if c not in header]
     if missing:
         raise SchemeError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -317,5 +336,33 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
             seen_values.setdefault((column, value), i)
         category = source.category or (row.get(source.category_column) if source.category_column else None)
         attrs = {attr: (row.get(column) or "").strip() for attr, column in source.attrs.items()}
-        units.append(Unit(name=name, category=category, attrs=attrs))
+        assessed_by = ((row.get(source.assessed_by) or "").strip() or None) if source.assessed_by else None
+        aliases = [name] if source.alias_of else []  # see describe_units
+        name = (row.get(source.alias_of) or "").strip() if source.alias_of else name
+        units.append(Unit(name=name, aliases=aliases, category=category, assessed_by=assessed_by, attrs=attrs))
     return units, anomalies
+
+
+def describe_units(units: list[Unit], source: UnitSource, data_dir: Path) -> tuple[list[Unit], list[Anomaly]]:
+    """Apply a ``describes``/``alias_of`` source to the units already declared: each row names a
+    unit (by name or alias) and adds its attrs (and, with ``alias_of``, its alias). A row naming
+    no unit is an anomaly, reported and skipped."""
+    read, anomalies = read_unit_source(source, data_dir)
+    with (data_dir / source.file).open(encoding="utf-8-sig", newline="") as fh:
+        row_of = {}  # the row's own name (or alias) → its data row number, for the anomaly
+        for i, row in enumerate(csv.DictReader(fh), start=1):
+            row_of.setdefault(norm(row.get(source.name) or ""), i)
+    out = list(units)
+    for described in read:
+        key = norm(described.name)
+        n = row_of.get(norm(described.aliases[0] if described.aliases else described.name), 0)
+        at = next((i for i, u in enumerate(out) if key in {norm(u.name), *map(norm, u.aliases)}), None)
+        if at is None:
+            what = f"{described.aliases[0]} → {described.name}" if described.aliases else described.name
+            anomalies.append(Anomaly(file=source.file, row=n, field=source.alias_of or source.name,
+                                     message=f"{what}: names no unit of this scheme; row skipped"))
+            continue
+        unit = out[at]
+        aliases = unit.aliases + [a for a in described.aliases if norm(a) not in {norm(unit.name), *map(norm, unit.aliases)}]
+        out[at] = unit.model_copy(update={"aliases": aliases, "attrs": {**unit.attrs, **described.attrs}})
+    return out, anomalies

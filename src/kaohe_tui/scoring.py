@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kaohe_tui import consequences, plugins, rules
+from kaohe_tui import cases, consequences, plugins, rules
 from kaohe_tui.ledger import entries_for
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
@@ -61,6 +61,7 @@ class Scorer:
         self.scheme = scheme
         self.units = load_units(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
+        self._entries: dict[str, list[Entry]] = {}
 
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
@@ -77,19 +78,26 @@ class Scorer:
                 return result
         raise KeyError(unit_name)
 
+    def entries(self, period: Period, unit: str | None = None) -> list[Entry]:
+        """The records (derived ones included) that scored ``period``."""
+        self.score(period)
+        return [e for e in self._entries[str(period)] if unit is None or e.unit == unit]
+
     # -- the work ----------------------------------------------------------------------------
     def _score_uncached(self, period: Period) -> list[UnitResult]:
         entries = entries_for(self.store, self.scheme, period)
+        categories = {u.name: self._category_name(u) for u in self.units}
+        entries += cases.derived_entries(self.store, self.scheme, period, categories)
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
             entries = entries + list(derived)
+        self._entries[str(period)] = entries
         by_unit_path: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for entry in entries:
             by_unit_path[(entry.unit, entry.indicator)].append(entry)
 
         groups: dict[str | None, list[Unit]] = defaultdict(list)
         for unit in self.units:
-            category = self.scheme.category(unit.category)
-            groups[category.name if category else unit.category].append(unit)
+            groups[categories[unit.name]].append(unit)
 
         results: list[UnitResult] = []
         for category, members in groups.items():
@@ -106,6 +114,10 @@ class Scorer:
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank, r.unit))
         return results
+
+    def _category_name(self, unit: Unit) -> str | None:
+        category = self.scheme.category(unit.category)
+        return category.name if category else unit.category
 
     def _score_node(self, node: Indicator, path: str, unit: Unit, period: Period,
                     by_unit_path: dict, peer_units: dict[str, Unit]) -> IndicatorResult:

@@ -69,6 +69,19 @@ def m001_core_tables(db: Database) -> None:
                "SELECT RAISE(ABORT, 'records are withdrawn, never deleted'); END")
 
 
+@core()
+def m002_cases(db: Database) -> None:
+    """Digital city-management platform cases (数字城管案件), imported from the platform."""
+    db["cases"].create(
+        {"id": int, "scheme": str, "case_id": str, "unit": str, "source": str, "reported_at": str,
+         "deadline": str, "closed_at": str, "extensions": int, "failed_checks": int, "satisfaction": str,
+         "imported_at": str},
+        pk="id", not_null={"scheme", "case_id", "unit", "reported_at"},
+    )
+    db["cases"].create_index(["scheme", "case_id"], unique=True)
+    db["cases"].create_index(["scheme", "reported_at", "unit"])
+
+
 def os_login() -> str:
     try:
         return getpass.getuser()

@@ -161,7 +161,9 @@ class RankBands(RuleType):
 
 # -- monthly quota against per-unit standards ---------------------------------------------------
 class QuotaParams(Params):
-    standard_attr: str  # unit attribute holding its standard: "1" a month, or "全年不低于5条"
+    standard_attr: str | None = None  # unit attribute holding its standard: "1" a month, or "全年不低于5条"
+    standard: float | None = None  # a monthly standard for every unit without that attribute (至少10条)
+    flag_short: bool = False  # raise one flag naming the months below standard (the month shows in results)
     per_month: float = 1.0  # deducted for each month below a monthly standard
     annual_shortfall: float = 1.0  # deducted when an annual minimum is missed
     floor: float = 0.0
@@ -189,12 +191,17 @@ class MonthlyQuota(RuleType):
     uses = "value"
 
     def check(self, indicator: Indicator) -> str | None:
+        p = self.params(indicator)
+        if p.standard_attr is None and p.standard is None:
+            return "params: give standard_attr, standard, or both"
         return None if indicator.points is not None else "a quota rule needs the indicator's points"
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
-        raw = ctx.unit.attrs.get(p.standard_attr)
+        raw = ctx.unit.attrs.get(p.standard_attr) if p.standard_attr else None
         standard = parse_standard(raw) if raw not in (None, "") else None
+        if standard is None and p.standard is not None:
+            standard = ("month", p.standard)
         if standard is None:
             return Outcome(pts(ctx.max), ctx.max,
                            [Line(0.0, f"本单位无{p.standard_attr}（{raw!r}）：不考核", None, ())],
@@ -215,8 +222,12 @@ class MonthlyQuota(RuleType):
                 by_month[month] += entry.times if clause is not None and clause.weight else _figure(entry)
                 refs[month].append(entry.id)
         lines: list[Line] = []
+        flags: list[str] = []
         deducted = 0.0
         if kind == "month":
+            short = [month for month, got in by_month.items() if got < target]
+            if p.flag_short and short:
+                flags.append(f"{ctx.indicator.name}：{'、'.join(map(str, short))}月不足{fmt(target)}条")
             for month, got in by_month.items():
                 if got < target:
                     deducted += p.per_month
@@ -234,7 +245,7 @@ class MonthlyQuota(RuleType):
         points = max(p.floor, ctx.max - deducted)
         if ctx.max - deducted < p.floor:
             lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
-        return Outcome(pts(points), ctx.max, lines)
+        return Outcome(pts(points), ctx.max, lines, flags)
 
 
 def _month_of(entry: Entry) -> int | None:

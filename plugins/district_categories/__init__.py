@@ -1,0 +1,66 @@
+"""Scheme ``district-categories``: 武城委办发〔2017〕8号, the annual values of the departments in
+Wujin's 城镇长效综合管理 (一类 2 分, 二类 1 分, 三类 0.5 分).
+
+- 二类: notices on a ladder (1 → −0.5, 2 → all); a problem recurring 3 times in a month becomes
+  a notice by itself (``recurrence.py``).
+- 三类: four work requirements tracked by month and quarter as flags (``rules.py``), and the
+  office's annual deduction of 0.1–0.5.
+- Both: the 分管领导/联络员 roster of 附件2 in the plugin's own tables (``roster.py``), flagged
+  when it is not in by 5 April.
+"""
+
+from __future__ import annotations
+
+import kaohe_tui
+from kaohe_tui.paths import bundled
+
+from . import demo, roster
+from .recurrence import RECURRENCE, derive_notices
+from .rules import QuarterlyActivity, Requirement
+
+SCHEME_ID = "district-categories"
+
+
+def _ours(scheme) -> bool:
+    return getattr(scheme, "id", None) == SCHEME_ID
+
+
+@kaohe_tui.hookimpl
+def kaohe_schemes():
+    return [bundled("schemes") / f"{SCHEME_ID}.toml"]
+
+
+@kaohe_tui.hookimpl
+def kaohe_rule_types():
+    return [Requirement, QuarterlyActivity]
+
+
+@kaohe_tui.hookimpl
+def kaohe_migrations():
+    return roster.migrations
+
+
+@kaohe_tui.hookimpl
+def kaohe_derive_records(scheme, period, entries):
+    if not _ours(scheme):
+        return None
+    return derive_notices(entries, RECURRENCE)
+
+
+@kaohe_tui.hookimpl
+def kaohe_consequence_types():
+    return {"roster_missing": roster.roster_missing}
+
+
+@kaohe_tui.hookimpl
+def kaohe_unit_attributes(scheme):
+    if not _ours(scheme):
+        return None
+    return [("挂钩社区", "挂钩社区"), ("社区所在镇、开发区", "所在镇")]
+
+
+@kaohe_tui.hookimpl
+def kaohe_demo_records(scheme):
+    if not _ours(scheme):
+        return None
+    return demo.records()

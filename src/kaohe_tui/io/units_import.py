@@ -1,0 +1,84 @@
+"""Importing an office's real unit list (towns/streets the documents do not name, a new year's
+departments): name, category, aliases, assessing section, and any other column as an attribute.
+Existing units (matched by normalised name) are updated; all or nothing; audited."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.tabular import read_rows
+from kaohe_tui.ledger import clean_text
+from kaohe_tui.names import norm
+from kaohe_tui.scheme import Scheme, Unit
+from kaohe_tui.store import Store
+from kaohe_tui.units import unit_row
+
+COLUMNS = {
+    "name": ("unit", "name", "单位", "单位名称", "被考核单位"),
+    "category": ("category", "类别"),
+    "aliases": ("aliases", "别名", "简称"),
+    "assessed_by": ("assessed_by", "考核扎口科室"),
+}
+
+
+@dataclass
+class UnitsImport:
+    added: int = 0
+    updated: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
+    header, rows = read_rows(path)
+    by_key = {norm(h).lower(): h for h in header}
+    mapping = {}
+    for fld, names in COLUMNS.items():
+        mapping[fld] = next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+    if mapping["name"] is None:
+        raise KaoheError(f"{path}: missing column unit/单位")
+    attr_columns = [h for h in header if h and h not in mapping.values()]
+    report = UnitsImport()
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        try:
+            name = clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200)
+            if not name:
+                raise KaoheError(f"{mapping['name']}: empty name")
+            if norm(name) in seen:
+                raise KaoheError(f"{mapping['name']}: {name} already on row {seen[norm(name)]}")
+            seen[norm(name)] = number
+            category = row.get(mapping["category"], "").strip() if mapping["category"] else None
+            if category and scheme.categories and scheme.category(category) is None:
+                known = "、".join(c.name for c in scheme.categories)
+                raise KaoheError(f"{mapping['category']}: {category!r} is not a category of {scheme.id} ({known})")
+            aliases = [a.strip() for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
+                if mapping["aliases"] else []
+            units.append(Unit(name=name, category=(scheme.category(category).name if category and scheme.categories else category) or None,
+                              aliases=aliases,
+                              assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
+                              attrs={c: row.get(c, "").strip() for c in attr_columns}))
+        except KaoheError as exc:
+            report.rejected.append(f"{path}: row {number}: {exc}")
+    if report.rejected:
+        raise KaoheError("\n".join(report.rejected[:20]) + f"\n{path}: {len(report.rejected)} invalid row(s); no unit imported")
+    existing = {r["key"]: r for r in store.db.query("SELECT * FROM units WHERE scheme = ?", [scheme.id])}
+    with store.transaction() as db:
+        for unit in units:
+            row = unit_row(scheme, unit) | {"sample": 0}
+            old = existing.get(row["key"])
+            if old:
+                merged = {**json.loads(old["attrs"] or "{}"), **unit.attrs}
+                row["attrs"] = json.dumps(merged, ensure_ascii=False)
+                row["category"] = row["category"] or old["category"]
+                db["units"].update(old["id"], row)
+                report.updated += 1
+            else:
+                db["units"].insert(row)
+                report.added += 1
+        store.audit("import-units", scheme=scheme.id, new={"file": str(path), "added": report.added, "updated": report.updated},
+                    reason=f"import {Path(path).name}")
+    return report

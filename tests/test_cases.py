@@ -1,0 +1,106 @@
+"""Platform cases feed closure-rate and per-case rules; last-place consequences; unit lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Kaohe
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+HEADER = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
+Q1_CASES = [
+    *[f"A{i},甲街道,12319,2018-01-0{i} 09:00,2018-01-2{i} 17:00,2018-01-1{i} 10:00,0,0,满意" for i in range(1, 9)],
+    "A9,甲街道,巡查,2018-02-01 09:00,2018-02-20 17:00,2018-02-19 10:00,2,0,基本满意",  # extended twice, closed in time
+    "A10,甲街道,巡查,2018-02-02 09:00,2018-02-10 17:00,2018-02-15 10:00,0,2,不满意",  # overdue, two failed checks
+    "B1,乙街道,巡查,2018-03-01 09:00,2018-03-05 17:00,2018-03-04 10:00,0,0,",
+    "B2,乙街道,巡查,2018-03-01 09:00,2018-03-05 17:00,2018-03-04 11:00,0,0,",
+    "B3,乙街道,巡查,2018-03-02 09:00,2018-03-10 17:00,,0,0,",  # still open past its deadline: red light
+    "B4,乙街道,巡查,2018-03-03 09:00,2018-03-12 17:00,,0,0,",
+]
+
+
+@pytest.fixture
+def k(db_path) -> Kaohe:
+    return Kaohe(db_path, [FIXTURES / "core_plugin"])
+
+
+def cases_file(tmp_path: Path, lines: list[str], encoding="utf-8") -> Path:
+    path = tmp_path / "cases.csv"
+    path.write_bytes((HEADER + "\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def test_cases_feed_closure_rate_and_case_deductions(k, tmp_path):
+    assert "imported 14 case(s)" in k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES))).stdout
+    q1 = k.score("fixture-cases", "2018Q1")
+    # 甲: 结案率 (8×1 + 1×0.6 + 1×0.3) ÷ 10 = 89% → 10 × 0.89 = 8.9
+    #     处置核查 6 − 0.1×1 (red light A10) − 0.1×1 (A9's 2nd extension) − 0.1×2 (A10 failed twice) = 5.6
+    assert q1["甲街道"]["indicators"] == {"结案率": 8.9, "处置核查": 5.6}
+    assert q1["甲街道"]["total"] == 14.5
+    # 乙: 2 of 4 closed on time → 50% → 5; two open past deadline → 6 − 0.2 = 5.8
+    assert q1["乙街道"]["indicators"] == {"结案率": 5, "处置核查": 5.8}
+    # 丙: no case due → full marks on both (nothing fell short)
+    assert q1["丙街道"]["total"] == 16
+    assert [q1[u]["rank"] for u in ("丙街道", "甲街道", "乙街道")] == [1, 2, 3]
+    explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
+    assert "数字城管案件统计：按时结案8件" in explain and "结案率 = (8×1 + 1×0.6 + 1×0.3) ÷ 10 = 89%" in explain
+    # Q2 has no cases: the Q1 cases do not leak into it
+    assert k.score("fixture-cases", "2018Q2")["乙街道"]["total"] == 16
+
+
+def test_bad_case_rows_all_or_nothing(k, tmp_path):
+    lines = Q1_CASES[:2] + ["X1,不存在街道,巡查,2018-01-01,2018-01-02,,0,0,", "X2,甲街道,巡查,昨天,,,0,0,",
+                            "X3,甲街道,巡查,2018-01-01,,,-1,0,", "A1,甲街道,巡查,2018-01-01,,,0,0,"]
+    proc = k.run("import", "fixture-cases", str(cases_file(tmp_path, lines)), ok=False)
+    assert "row 4: 责任单位: '不存在街道' is not a unit" in proc.stderr
+    assert "row 5: 上报时间: '昨天' is not a date-time" in proc.stderr
+    assert "row 6: 延期次数: '-1' must be a whole number" in proc.stderr
+    assert "no case imported" in proc.stderr
+    assert k.score("fixture-cases", "2018Q1")["甲街道"]["total"] == 16  # nothing kept
+    dup = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:1] + Q1_CASES[:1])), ok=False)
+    assert "row 3: 案件编号: case A1 appears earlier in the file" in dup.stderr
+    k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:3])))
+    again = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[2:4])), ok=False)
+    assert "case A3 is already imported" in again.stderr
+
+
+def test_gbk_case_file(k, tmp_path):
+    k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES, encoding="gbk")))
+    assert k.score("fixture-cases", "2018Q1")["甲街道"]["total"] == 14.5
+
+
+def test_last_place_consequences(k, tmp_path):
+    def deduct(unit, period, n):
+        k.record("fixture-cases", period=period, unit=unit, indicator="处置核查", clause="red-light", count=n, reason="红灯")
+
+    deduct("乙街道", "2018Q1", 5)  # Q1: 乙 last (16 − 0.5)
+    deduct("乙街道", "2018Q2", 5)  # Q2: 乙 last again
+    deduct("甲街道", "2018Q3", 3)  # Q3: 甲 and 乙 tie for last (both 15.7)
+    deduct("乙街道", "2018Q3", 3)
+    q1 = k.score("fixture-cases", "2018Q1")
+    assert q1["乙街道"]["flags"] == []  # once is not yet a consequence
+    q2 = k.score("fixture-cases", "2018Q2")
+    assert q2["乙街道"]["flags"] == ["季度排名末位累计两次：通报批评，取消年度综合评优资格（末位：2018Q1、2018Q2）"]
+    q3 = k.score("fixture-cases", "2018Q3")
+    assert q3["甲街道"]["rank"] == q3["乙街道"]["rank"] == 2  # a tie for last: both last
+    assert "连续三次排名末位：约谈相关负责人（末位：2018Q1、2018Q2、2018Q3）" in q3["乙街道"]["flags"]
+    assert q3["甲街道"]["flags"] == []  # last once only
+    assert q3["丙街道"]["flags"] == []
+
+
+def test_import_units_adds_and_updates(k, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("单位,类别,别名,实有工作站\n丁街道,街道,丁,12\n甲街道,,,9\n", encoding="utf-8")
+    assert "units: 1 added, 1 updated" in k.run("import", "fixture-cases", str(path), "--kind", "units").stdout
+    units = {u["name"]: u for u in k.json("units", "fixture-cases")}
+    assert units["丁街道"]["attrs"] == {"实有工作站": "12"} and units["丁街道"]["aliases"] == ["丁"]
+    assert units["甲街道"]["category"] == "街道" and units["甲街道"]["attrs"] == {"实有工作站": "9"}
+    k.record("fixture-cases", period="2018Q1", unit="丁", indicator="处置核查", clause="red-light", reason="x")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("单位,类别\n戊街道,乡镇\n", encoding="utf-8")
+    proc = k.run("import", "fixture-cases", str(bad), "--kind", "units", ok=False)
+    assert "row 2: 类别: '乡镇' is not a category of fixture-cases (街道、部门)" in proc.stderr
+    assert "戊街道" not in {u["name"] for u in k.json("units", "fixture-cases")}
