@@ -16,12 +16,14 @@ if TYPE_CHECKING:
     from kaohe_tui.scoring import Scorer, UnitResult
 
 
-def last_places(scorer: "Scorer", period: Period, result: "UnitResult") -> list[bool]:
-    """For each quarter of the year up to ``period``: was the unit last in its category?"""
+def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all_tied: bool = False) -> list[bool]:
+    """For each quarter of the year up to ``period``: was the unit last in its category?
+    With ``skip_all_tied`` a quarter in which every unit shares one rank (nothing entered yet)
+    has no last place."""
     out = []
     for quarter in period.quarters():
         ranked = [r for r in scorer.score(quarter) if r.category == result.category]
-        if len(ranked) < 2:
+        if len(ranked) < 2 or (skip_all_tied and len({r.rank for r in ranked}) == 1):
             out.append(False)
             continue
         worst = max(r.rank for r in ranked)
@@ -31,9 +33,10 @@ def last_places(scorer: "Scorer", period: Period, result: "UnitResult") -> list[
 
 
 def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
-    """params: times (how many last places), consecutive (in a row, or cumulative)."""
+    """params: times (how many last places), consecutive (in a row, or cumulative),
+    skip_all_tied (a quarter where every unit ties has no last place)."""
     times = int(rule.params.get("times", 2))
-    history = last_places(scorer, period, result)
+    history = last_places(scorer, period, result, bool(rule.params.get("skip_all_tied", False)))
     if rule.params.get("consecutive"):
         run = best = 0
         for last in history:

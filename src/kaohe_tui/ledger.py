@@ -68,23 +68,17 @@ def period_is_declared(scheme: Scheme, period: Period) -> bool:
     return any(Period.parse(p).contains(period) or period.contains(Period.parse(p)) for p in scheme.periods)
 
 
-def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | None = None) -> dict:
-    """A checked record row ready to insert, or ``RecordError`` naming the field."""
-    period = Period.parse(draft.period)
-    if not period_is_declared(scheme, period):
-        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
-    if is_closed(store, scheme.id, period):
-        raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
+def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | None = None,
+                 memo: dict | None = None) -> dict:
+    """A checked record row ready to insert, or ``RecordError`` naming the field. ``memo``
+    (one dict for a whole import) remembers period and indicator look-ups between rows."""
+    memo = {} if memo is None else memo
+    period = _memo(memo, ("period", draft.period), lambda: _checked_period(store, scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
-    try:
-        path, node = resolve_indicator(scheme.tree(unit.category), draft.indicator)
-    except KaoheError as exc:
-        raise RecordError(f"indicator: {exc}") from None
+    path, node = _memo(memo, ("indicator", unit.category, draft.indicator),
+                       lambda: _checked_indicator(scheme, unit.category, draft.indicator))
     rule = rules.get(node.rule_type)
-    if node.rule_type in COMPOSITES:
-        leaves = "、".join(c.name for c in node.children)
-        raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
     clause_id = None
     if draft.clause:
         clause = node.clause(draft.clause)
@@ -118,6 +112,39 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
             "reason": reason, "attrs": json.dumps(attrs, ensure_ascii=False) if attrs else None}
 
 
+def _memo(memo: dict, key: tuple, compute):
+    """Look-ups repeat on every row of an import; errors are remembered too."""
+    if key not in memo:
+        try:
+            memo[key] = (compute(), None)
+        except KaoheError as exc:
+            memo[key] = (None, exc)
+    value, error = memo[key]
+    if error is not None:
+        raise error
+    return value
+
+
+def _checked_period(store: Store, scheme: Scheme, text: str) -> Period:
+    period = Period.parse(text)
+    if not period_is_declared(scheme, period):
+        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
+    if is_closed(store, scheme.id, period):
+        raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
+    return period
+
+
+def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple[str, Indicator]:
+    try:
+        path, node = resolve_indicator(scheme.tree(category), text)
+    except KaoheError as exc:
+        raise RecordError(f"indicator: {exc}") from None
+    if node.rule_type in COMPOSITES:
+        leaves = "、".join(c.name for c in node.children)
+        raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
+    return path, node
+
+
 def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") -> int:
     """Check and write one record, with its audit entry, in one transaction."""
     row = check_record(store, scheme, draft)
@@ -131,6 +158,20 @@ def insert_checked(store: Store, db, row: dict, source: str) -> int:
     store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
                 new={k: v for k, v in row.items() if v is not None and k not in ("scheme",)}, reason=row["reason"])
     return record_id
+
+
+RECORD_COLUMNS = ("scheme", "period", "unit", "indicator", "clause", "count", "amount", "value", "date", "reason",
+                  "attrs", "source", "created_by", "created_at")
+
+
+def insert_many(store: Store, db, rows: list[dict], source: str) -> tuple[int, int]:
+    """Bulk insert of checked rows (an import): the import itself is the audited action.
+    Returns the first and last new record ids."""
+    stamp = now()
+    sql = f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
+    first = (db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]) + 1
+    db.conn.executemany(sql, ([*(row[c] for c in RECORD_COLUMNS[:11]), source, store.user, stamp] for row in rows))
+    return first, first + len(rows) - 1
 
 
 def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -> None:

@@ -135,11 +135,14 @@ class Store:
             return
         if backup and self.db["schemes"].exists():
             self.backup(self.path.with_name(self.path.name + f".before-migration-{dt.datetime.now():%Y%m%d%H%M%S}"))
-        for migration_set in sets:
-            try:
-                migration_set.apply(self.db)
-            except Exception as exc:
-                raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
+        # One writer migrates; a second process opening the file at the same moment waits here
+        # and then finds nothing left to do.
+        with self.transaction():
+            for migration_set in sets:
+                try:
+                    migration_set.apply(self.db)
+                except Exception as exc:
+                    raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager

@@ -25,6 +25,8 @@ def ensure_registered(store: Store) -> None:
 def register_scheme(store: Store, scheme: Scheme) -> None:
     units, _anomalies = catalog.declared_units(scheme)  # anomalies are reported by `kaohe lint`
     with store.transaction() as db:
+        if db["schemes"].count_where("id = ?", [scheme.id]):
+            return  # another process registered it while we waited for the lock
         db["schemes"].insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
                               "source": scheme.source, "registered_at": now()}, replace=True)
         db["units"].insert_all([unit_row(scheme, u) for u in units])

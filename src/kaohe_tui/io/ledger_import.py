@@ -13,7 +13,7 @@ from typing import Callable
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import read_rows, write_csv
-from kaohe_tui.ledger import Draft, check_record, insert_checked
+from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
@@ -67,6 +67,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     good: list[dict] = []
     bad_rows: list[tuple[int, dict, str]] = []
     seen = existing_keys(store, scheme)
+    memo: dict = {}
     for number, row in rows:
         values = {fld: row.get(col, "") for fld, col in mapping.items()}
         try:
@@ -76,7 +77,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                           period=values.get("period") or period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
                           date=values.get("date") or None)
-            checked = check_record(store, scheme, draft, index)
+            checked = check_record(store, scheme, draft, index, memo)
             key = dedup_key(checked)
             if key in seen:
                 raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
@@ -92,9 +93,9 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     if report.rejected and not skip_invalid:
         return report  # nothing written
     with store.transaction() as db:
-        for row in good:
-            insert_checked(store, db, row, source=f"import:{path.name}")
-        store.audit("import", scheme=scheme.id, new={"file": str(path), "rows": len(good), "rejected": len(bad_rows)},
+        first, last = insert_many(store, db, good, source=f"import:{path.name}")
+        store.audit("import", scheme=scheme.id,
+                    new={"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)},
                     reason=f"import {path.name}")
     report.imported = len(good)
     if bad_rows:

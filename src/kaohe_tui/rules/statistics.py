@@ -124,6 +124,9 @@ class RelativeToAverage(RuleType):
 class BandParams(Params):
     bands: list[tuple[int, int, float]]  # [from rank, to rank, points]
     base: float = 0.0  # points for having reported anything at all (得基础分)
+    # A recorded 0 means "reported, nothing adopted": it earns the base and is ranked (last);
+    # only a unit with no record at all is 无信息上报. Off by default: 0 then means nothing reported.
+    zero_reported: bool = False
 
 
 def competition_ranks(figures: dict[str, float]) -> dict[str, int]:
@@ -143,10 +146,14 @@ class RankBands(RuleType):
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         own = latest(ctx.records)
-        if own is None or _figure(own) <= 0:
+
+        def reported(e: Entry | None) -> bool:
+            return e is not None and (_figure(e) > 0 or (p.zero_reported and _figure(e) == 0))
+
+        if not reported(own):
             refs = (own.id,) if own else ()
             return Outcome(0.0, ctx.max, [Line(-ctx.max, "无信息上报：0分", None, refs)])
-        figures = {u: _figure(e) for u in ctx.peer_units if (e := latest(ctx.peers.get(u, []))) and _figure(e) > 0}
+        figures = {u: _figure(e) for u in ctx.peer_units if reported(e := latest(ctx.peers.get(u, [])))}
         figures[ctx.unit.name] = _figure(own)
         rank = competition_ranks(figures)[ctx.unit.name]
         band = next((b for b in p.bands if b[0] <= rank <= b[1]), None)
@@ -227,7 +234,7 @@ class MonthlyQuota(RuleType):
         if kind == "month":
             short = [month for month, got in by_month.items() if got < target]
             if p.flag_short and short:
-                flags.append(f"{ctx.indicator.name}：{'、'.join(map(str, short))}月不足{fmt(target)}条")
+                flags.append(f"{ctx.indicator.name}：{month_runs(short)}月不足{fmt(target)}条")
             for month, got in by_month.items():
                 if got < target:
                     deducted += p.per_month
@@ -246,6 +253,17 @@ class MonthlyQuota(RuleType):
         if ctx.max - deducted < p.floor:
             lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
         return Outcome(pts(points), ctx.max, lines, flags)
+
+
+def month_runs(months: list[int]) -> str:
+    """[1, 2, 3, 7] → "1—3、7": consecutive months written as a range."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
 
 
 def _month_of(entry: Entry) -> int | None:

@@ -1,0 +1,1 @@
+"""The Textual face of kaohe: a thin layer over the core (no scoring logic here)."""

@@ -1,0 +1,48 @@
+"""The contract for plugin screens.
+
+A plugin adds screens to a scheme's navigation by implementing ``kaohe_screens(scheme)`` and
+returning a list of ``SchemeScreen``; the app shows each under its ``key`` for that scheme only::
+
+    @kaohe_tui.hookimpl
+    def kaohe_screens(scheme):
+        if scheme.id != "my-scheme":
+            return None
+        return [SchemeScreen("检查表", "k", lambda app, store, scheme: ChecklistScreen(store, scheme))]
+
+The factory receives the running ``App``, the open ``Store`` and the ``Scheme``, and returns a
+``Screen`` that the app pushes (so the screen should pop itself on ``escape``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+    from kaohe_tui.scheme import Scheme
+    from kaohe_tui.store import Store
+
+
+@dataclass(frozen=True)
+class SchemeScreen:
+    title: str  # shown in the scheme's navigation bar and the command palette
+    key: str  # one key, e.g. "k" (the digits 1–4, "p", "/" and "?" are taken by the app)
+    factory: Callable[["App", "Store", "Scheme"], "Screen"]
+
+
+RESERVED_KEYS = {"1", "2", "3", "4", "p", "/", "?", "question_mark", "escape", "enter"}
+
+
+def screens_for(scheme: "Scheme") -> list[SchemeScreen]:
+    """Every plugin's screens for ``scheme`` (a plugin whose hook raises is reported and skipped)."""
+    from kaohe_tui import plugins
+
+    found: list[SchemeScreen] = []
+    for provided in plugins.call("kaohe_screens", scheme=scheme):
+        for item in provided or []:
+            if isinstance(item, SchemeScreen):
+                found.append(item)
+    return found

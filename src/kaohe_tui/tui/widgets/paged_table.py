@@ -1,0 +1,115 @@
+"""A table over a result too large to load: one page at a time, fetched by keyset.
+
+Moving past the last row loads the next page, past the first row the previous one; ``home`` and
+``end`` jump to the first and last page. Only ``page_size`` rows are ever in the widget.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.binding import Binding
+from textual.message import Message
+
+from kaohe_tui.tui.widgets.tables import KTable
+
+# fetch(after=id, before=id, last=bool, limit=n) -> rows in display order
+Fetch = Callable[..., list[dict]]
+Render = Callable[[dict], list]
+
+
+class PagedTable(KTable):
+    BINDINGS = [
+        Binding("home", "first_page", "首页", show=False),
+        Binding("end", "last_page", "末页", show=False),
+    ]
+
+    class PageChanged(Message):
+        def __init__(self, table: "PagedTable") -> None:
+            super().__init__()
+            self.table = table
+
+    def __init__(self, *args, page_size: int = 200, **kwargs):
+        kwargs.setdefault("cursor_type", "row")
+        super().__init__(*args, **kwargs)
+        self.page_size = page_size
+        self.fetch: Fetch | None = None
+        self.render_row: Render | None = None
+        self.total = 0
+        self.offset = 0  # position of the first row shown in the whole result
+        self.rows_shown: list[dict] = []
+        self.has_before = self.has_after = False
+
+    def configure(self, fetch: Fetch, render: Render, total: int) -> None:
+        self.fetch, self.render_row, self.total = fetch, render, total
+        self.action_first_page()
+
+    # -- pages ---------------------------------------------------------------------------------
+    def _show(self, rows: list[dict], offset: int, cursor: int) -> None:
+        self.rows_shown = rows
+        self.offset = max(0, offset)
+        self.clear()
+        for row in rows:
+            self.add_row(*self.render_row(row), key=str(row["id"]))
+        self.has_before = self.offset > 0
+        self.has_after = self.offset + len(rows) < self.total
+        if rows:
+            self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
+        self.post_message(self.PageChanged(self))
+
+    def action_first_page(self) -> None:
+        if self.fetch:
+            self._show(self.fetch(limit=self.page_size), 0, 0)
+
+    def action_last_page(self) -> None:
+        if self.fetch:
+            rows = self.fetch(last=True, limit=self.page_size)
+            self._show(rows, self.total - len(rows), len(rows) - 1)
+
+    def next_page(self) -> bool:
+        if not (self.fetch and self.has_after and self.rows_shown):
+            return False
+        rows = self.fetch(after=self.rows_shown[-1]["id"], limit=self.page_size)
+        if rows:
+            self._show(rows, self.offset + len(self.rows_shown), 0)
+        return bool(rows)
+
+    def previous_page(self) -> bool:
+        if not (self.fetch and self.has_before and self.rows_shown):
+            return False
+        rows = self.fetch(before=self.rows_shown[0]["id"], limit=self.page_size)
+        if rows:
+            self._show(rows, self.offset - len(rows), len(rows) - 1)
+        return bool(rows)
+
+    def current(self) -> dict | None:
+        if not self.rows_shown or self.cursor_row < 0 or self.cursor_row >= len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
+
+    # -- moving past either end ----------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1 and self.next_page():
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and self.previous_page():
+            return
+        super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1 and self.next_page():
+            return
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if self.cursor_row <= 0 and self.previous_page():
+            return
+        super().action_page_up()
+
+    def position(self) -> str:
+        if not self.total:
+            return "无记录"
+        here = self.offset + max(self.cursor_row, 0) + 1
+        return f"第{here}条/共{self.total}条（本页{self.offset + 1}–{self.offset + len(self.rows_shown)}）"

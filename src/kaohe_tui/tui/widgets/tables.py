@@ -1,0 +1,49 @@
+"""Tables you can type into: a printable key that is not a binding starts filtering."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.widgets import DataTable, Input
+
+
+class FilterInput(Input):
+    """The filter line above a table. ``escape`` clears it, ``enter``/``down`` go back to the table."""
+
+    BINDINGS = [
+        Binding("escape", "clear", "清除筛选", show=False),
+        Binding("down", "to_table", "表格", show=False),
+        Binding("enter", "to_table", "表格", show=False),
+    ]
+
+    def __init__(self, table_id: str, **kwargs):
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("placeholder", "筛选：直接输入文字（/）")
+        super().__init__(**kwargs)
+        self.table_id = table_id
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.action_to_table()
+
+    def action_to_table(self) -> None:
+        self.screen.query_one(f"#{self.table_id}").focus()
+
+
+class KTable(DataTable):
+    """A DataTable that hands unbound printable keys (a Chinese name typed through the IME …) to
+    its filter input, so that typing filters."""
+
+    def __init__(self, *args, filter_id: str | None = None, **kwargs):
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(*args, **kwargs)
+        self.filter_id = filter_id
+
+    async def _on_key(self, event: events.Key) -> None:
+        if (self.filter_id and event.is_printable and event.character
+                and event.key not in self.screen.active_bindings and event.character not in " "):
+            field = self.screen.query_one(f"#{self.filter_id}", Input)
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()  # DataTable's own key handling does not run
