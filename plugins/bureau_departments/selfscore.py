@@ -67,7 +67,7 @@ def parse_points(raw, field: str) -> float:
     return value
 
 
-def _check_period(store: Store, scheme: Scheme, period: str) -> Period:
+def check_period(store: Store, scheme: Scheme, period: str) -> Period:
     p = Period.parse(period)
     if not period_is_declared(scheme, p):
         raise RecordError(f"period: {p} is not one of this scheme's periods ({', '.join(scheme.periods)})")
@@ -82,7 +82,7 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
 
     A score below full marks needs the unit's reason (加（扣）分原因). 重点指标扣分 is entered as
     the unit reports it, as a negative number or 0; 特别附加分 as points gained."""
-    p = _check_period(store, scheme, period)
+    p = check_period(store, scheme, period)
     name = UnitIndex(load_units(store, scheme)).resolve(unit).name
     row_def = find_sheet_indicator(scheme, indicator)
     value = parse_points(points, "points")

@@ -50,7 +50,8 @@ _DIGITS = re.compile(r"[0-9]+")
 
 def _unit(store: Store, scheme: Scheme, text: str) -> str:
     unit = UnitIndex(load_units(store, scheme)).resolve(text)
-    if scheme.category(unit.category) is None or scheme.category(unit.category).name not in CATEGORIES:
+    category = scheme.category(unit.category)
+    if category is None or category.name not in CATEGORIES:
         raise KaoheError(f"unit {unit.name}: only 二类 and 三类 units send the roster (this one is {unit.category})")
     return unit.name
 

@@ -232,26 +232,66 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kaohe_tui.io.exporters import exporters
-    from kaohe_tui.scoring import score
+    from kaohe_tui.io.exporters import export_results, exporters
 
-    known = exporters()
-    if args.format not in known:
-        raise KaoheError(f"--format {args.format!r}: one of {', '.join(known)}")
+    if args.format not in exporters():
+        raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
     scheme = catalog.get(args.scheme)
-    period = Period.parse(args.period)
-    results = score(store, scheme, period)
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise KaoheError(f"-o {out}: folder {out.parent} does not exist")
-    temp = out.with_name(f".{out.name}.partial")
-    try:
-        known[args.format].write_results(scheme, str(period), results, temp)
-        temp.replace(out)  # never a half-written file under the real name
-    finally:
-        temp.unlink(missing_ok=True)
-    print(f"exported {len(results)} unit(s) to {out}")
+    out = export_results(store, scheme, Period.parse(args.period), args.format, Path(args.output))
+    print(f"exported {scheme.id} {args.period} to {out}")
+    return 0
+
+
+def cmd_close(args) -> int:
+    from kaohe_tui.ledger import set_period_status
+
+    store = open_store(args)
+    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
+    return 0
+
+
+def cmd_reopen(args) -> int:
+    from kaohe_tui.ledger import set_period_status
+
+    store = open_store(args)
+    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
+    print(f"reopened {args.scheme} {args.period}")
+    return 0
+
+
+def cmd_roles(args) -> int:
+    from kaohe_tui.roles import grants
+
+    store = open_store(args)
+    rows = [g.__dict__ for g in grants(store)]
+    if args.json:
+        json_out(rows)
+        return 0
+    from kaohe_tui.report import table
+
+    _print(table(["登录名", "角色", "方案", "科室", "单位"], [[r["login"], r["role"], r["scheme"], r["section"], r["unit"]] for r in rows]))
+    return 0
+
+
+def cmd_grant(args) -> int:
+    from kaohe_tui.roles import grant
+
+    store = open_store(args)
+    if args.scheme:
+        catalog.get(args.scheme)
+    grant(store, args.login, args.role, args.scheme, args.section, args.unit, args.reason or "")
+    print(f"granted {args.role} to {args.login}")
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    from kaohe_tui.roles import revoke
+
+    store = open_store(args)
+    n = revoke(store, args.login, args.role, args.reason or "")
+    print(f"revoked {n} {args.role} grant(s) from {args.login}")
     return 0
 
 

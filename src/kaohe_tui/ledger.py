@@ -11,6 +11,7 @@ from typing import Any
 from kaohe_tui import rules
 from kaohe_tui.errors import KaoheError, RecordError
 from kaohe_tui.periods import Period, parse_date
+from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
 from kaohe_tui.scheme import Indicator, Scheme, resolve_indicator
 from kaohe_tui.store import Store, now
@@ -69,13 +70,16 @@ def period_is_declared(scheme: Scheme, period: Period) -> bool:
 
 
 def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | None = None,
-                 memo: dict | None = None) -> dict:
+                 memo: dict | None = None, action: str | None = "record") -> dict:
     """A checked record row ready to insert, or ``RecordError`` naming the field. ``memo``
-    (one dict for a whole import) remembers period and indicator look-ups between rows."""
+    (one dict for a whole import) remembers period and indicator look-ups between rows;
+    ``action`` is what the current login must be allowed to do for the unit (None: a preview)."""
     memo = {} if memo is None else memo
     period = _memo(memo, ("period", draft.period), lambda: _checked_period(store, scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
+    if action:
+        authorize(store, action, scheme.id, unit.name, unit.assessed_by)
     path, node = _memo(memo, ("indicator", unit.category, draft.indicator),
                        lambda: _checked_indicator(scheme, unit.category, draft.indicator))
     rule = rules.get(node.rule_type)
@@ -186,20 +190,44 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
             raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
         if is_closed(store, scheme.id, Period.parse(row["period"])):
             raise RecordError(f"period: {row['period']} is closed")
+        assessed_by = next(db.query("SELECT assessed_by FROM units WHERE scheme = ? AND name = ?",
+                                    [scheme.id, row["unit"]]), {}).get("assessed_by")
+        authorize(store, "withdraw", scheme.id, row["unit"], assessed_by)
         db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
 
-def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
-    """A period is closed if it, or the year containing it, has been signed off."""
+def set_period_status(store: Store, scheme: Scheme, period: Period, status: str, reason: str) -> None:
+    """Close (signed off: records and scores frozen) or reopen a period; administrators only."""
+    reason = clean_text(reason, "reason")
+    if not reason:
+        raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
+    authorize(store, "close" if status == "closed" else "reopen", scheme.id)
+    with store.transaction() as db:
+        old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]), None)
+        old_status = old["status"] if old else "open"
+        if old_status == status:
+            raise RecordError(f"period: {period} is already {status}")
+        db["periods"].insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
+                              "changed_at": now(), "reason": reason}, replace=True)
+        store.audit("close-period" if status == "closed" else "reopen-period", scheme=scheme.id,
+                    old={"period": str(period), "status": old_status}, new={"period": str(period), "status": status},
+                    reason=reason)
+
+
+def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
+    """The sign-off that freezes ``period`` (its own, its quarter's or its year's), or None."""
     keys = {str(period), str(period.year)}
     if period.kind == "month":
         keys.add(f"{period.year}Q{(period.index + 2) // 3}")
     marks = ",".join("?" * len(keys))
-    row = next(store.db.query(f"SELECT 1 FROM periods WHERE scheme = ? AND status = 'closed' AND period IN ({marks})",
-                              [scheme_id, *keys]), None)
-    return row is not None
+    return next(store.db.query(f"SELECT * FROM periods WHERE scheme = ? AND status = 'closed' AND period IN ({marks})",
+                               [scheme_id, *keys]), None)
+
+
+def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
+    return period_status(store, scheme_id, period) is not None
 
 
 def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[Entry]:

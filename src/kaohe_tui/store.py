@@ -8,10 +8,10 @@ a user action is all there or not there at all.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
+import grp
 import os
-import shutil
+import pwd
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,11 +82,31 @@ def m002_cases(db: Database) -> None:
     db["cases"].create_index(["scheme", "reported_at", "unit"])
 
 
-def os_login() -> str:
+def create_private(path: Path) -> None:
+    """Create ``path`` readable by its owner only (the ledger decides funds and careers), or by
+    the office's group when ``KAOHE_GROUP`` names one (SQLite gives -wal/-shm the same mode)."""
+    group = os.environ.get("KAOHE_GROUP")
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return f"uid{os.getuid()}"
+        if group:
+            try:
+                gid = grp.getgrnam(group).gr_gid
+            except KeyError:
+                raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+            os.fchown(fd, -1, gid)
+            os.fchmod(fd, 0o660)
+        else:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def os_login() -> str:
+    """The OS account running kaohe (not an environment variable anyone could set)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # an account with no passwd entry (some containers)
+        return f"uid{os.geteuid()}"
 
 
 def now() -> str:
@@ -103,9 +123,7 @@ class Store:
         try:
             if created:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                # readable by the owner only: the ledger decides funds and careers
-                fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-                os.close(fd)
+                create_private(self.path)
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -120,6 +138,8 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
+        from kaohe_tui import roles  # noqa: F401 — registers its core migration
+
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
             sets += provided if isinstance(provided, (list, tuple)) else [provided]
@@ -180,8 +200,7 @@ class Store:
         """An online copy (SQLite's backup API): consistent even while others write."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
+        create_private(target)
         dest = sqlite3.connect(str(target))
         try:
             self.db.conn.backup(dest)
@@ -205,6 +224,9 @@ def restore(source: Path | str, target: Path | str) -> None:
         raise KaoheError(f"{source}: not a database ({exc})") from None
     if ok != "ok" or not has_tables:
         raise KaoheError(f"{source}: not a sound kaohe backup (integrity: {ok})")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        create_private(target)
     src = sqlite3.connect(str(source))
     dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
@@ -212,7 +234,6 @@ def restore(source: Path | str, target: Path | str) -> None:
     finally:
         src.close()
         dst.close()
-    shutil.os.chmod(target, 0o600)
 
 
 def rows_json(value: str | None) -> Any:

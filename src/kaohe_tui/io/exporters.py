@@ -17,6 +17,9 @@ from kaohe_tui.scoring import UnitResult
 
 @dataclass
 class Exporter:
+    """``write_results(scheme, period_label, results, path)``; the label says when a period is
+    closed (signed off), so a printed sheet shows it."""
+
     name: str
     suffix: str
     write_results: Callable[[Scheme, str, list[UnitResult], Path], None]
@@ -42,7 +45,8 @@ def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
 
 
 def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
-    payload = {"scheme": scheme.id, "title": scheme.title, "period": period,
+    payload = {"scheme": scheme.id, "title": scheme.title, "period": period.split("（")[0],
+               "closed": "已签发关闭" in period,
                "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -116,3 +120,34 @@ def exporters() -> dict[str, Exporter]:
         for exporter in extra:
             found[exporter.name] = exporter
     return found
+
+
+def period_label(store, scheme: Scheme, period) -> str:
+    from kaohe_tui.ledger import period_status
+
+    status = period_status(store, scheme.id, period)
+    if status is None:
+        return str(period)
+    return f"{period}（已签发关闭：{status['changed_by']} {status['changed_at'][:10]}）"
+
+
+def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results: list[UnitResult] | None = None) -> Path:
+    """Score (unless given results) and write ``path`` whole or not at all."""
+    from kaohe_tui.scoring import score
+
+    known = exporters()
+    if fmt not in known:
+        raise KaoheError(f"format {fmt!r}: one of {', '.join(known)}")
+    path = Path(path)
+    if not path.parent.exists():
+        raise KaoheError(f"{path}: folder {path.parent} does not exist")
+    results = results if results is not None else score(store, scheme, period)
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        known[fmt].write_results(scheme, period_label(store, scheme, period), results, temp)
+        temp.replace(path)  # never a half-written file under the real name
+    except OSError as exc:
+        raise KaoheError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return path

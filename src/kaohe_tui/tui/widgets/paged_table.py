@@ -39,6 +39,7 @@ class PagedTable(KTable):
         self.offset = 0  # position of the first row shown in the whole result
         self.rows_shown: list[dict] = []
         self.has_before = self.has_after = False
+        self._last_load: tuple[dict, int] = ({}, 0)  # how the shown page was fetched, its offset
 
     def configure(self, fetch: Fetch, render: Render, total: int) -> None:
         self.fetch, self.render_row, self.total = fetch, render, total
@@ -57,30 +58,42 @@ class PagedTable(KTable):
             self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
         self.post_message(self.PageChanged(self))
 
+    def _load(self, query: dict, offset_of: callable, cursor_of: callable) -> list[dict]:
+        rows = self.fetch(limit=self.page_size, **query)
+        if rows:
+            offset = offset_of(rows)
+            self._last_load = (query, offset)
+            self._show(rows, offset, cursor_of(rows))
+        return rows
+
     def action_first_page(self) -> None:
         if self.fetch:
+            self._last_load = ({}, 0)
             self._show(self.fetch(limit=self.page_size), 0, 0)
 
     def action_last_page(self) -> None:
         if self.fetch:
-            rows = self.fetch(last=True, limit=self.page_size)
-            self._show(rows, self.total - len(rows), len(rows) - 1)
+            self._load({"last": True}, lambda rows: self.total - len(rows), lambda rows: len(rows) - 1)
+
+    def reload_page(self, fetch: Fetch, total: int) -> None:
+        """The same page again (e.g. after a record on it was withdrawn), the cursor kept."""
+        self.fetch, self.total = fetch, total
+        query, offset = self._last_load
+        cursor = self.cursor_row
+        rows = self.fetch(limit=self.page_size, **query)
+        self._show(rows, offset, cursor)
 
     def next_page(self) -> bool:
         if not (self.fetch and self.has_after and self.rows_shown):
             return False
-        rows = self.fetch(after=self.rows_shown[-1]["id"], limit=self.page_size)
-        if rows:
-            self._show(rows, self.offset + len(self.rows_shown), 0)
-        return bool(rows)
+        shown = len(self.rows_shown)
+        return bool(self._load({"after": self.rows_shown[-1]["id"]}, lambda rows: self.offset + shown, lambda rows: 0))
 
     def previous_page(self) -> bool:
         if not (self.fetch and self.has_before and self.rows_shown):
             return False
-        rows = self.fetch(before=self.rows_shown[0]["id"], limit=self.page_size)
-        if rows:
-            self._show(rows, self.offset - len(rows), len(rows) - 1)
-        return bool(rows)
+        return bool(self._load({"before": self.rows_shown[0]["id"]}, lambda rows: self.offset - len(rows),
+                               lambda rows: len(rows) - 1))
 
     def current(self) -> dict | None:
         if not self.rows_shown or self.cursor_row < 0 or self.cursor_row >= len(self.rows_shown):

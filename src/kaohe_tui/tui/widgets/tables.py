@@ -41,7 +41,8 @@ class KTable(DataTable):
 
     async def _on_key(self, event: events.Key) -> None:
         if (self.filter_id and event.is_printable and event.character
-                and event.key not in self.screen.active_bindings and event.character not in " "):
+                and event.key not in self.screen.active_bindings and event.character not in " "
+                and event.character not in getattr(self.screen, "plugin_keys", ())):
             field = self.screen.query_one(f"#{self.filter_id}", Input)
             field.focus()
             field.insert_text_at_cursor(event.character)

@@ -1,0 +1,59 @@
+"""武进住建局 2018年局目标管理考核 (scheme ``bureau-departments``, seed 002).
+
+The rules are data in ``schemes/bureau-departments.toml``; the units come from
+``data/bureau-departments/``. This package adds what the TOML cannot say: the ``pooled_deductions``
+rule type (信息宣传), the 附件3 score sheet with self-scores, the 附件6 bonus applications, the
+附件5 OA helper and a demo year.
+
+UI-free functions for the TUI and exporters:
+``set_self_score`` / ``list_self_scores`` / ``score_sheet`` (附件3),
+``apply_bonus`` / ``approve_bonus`` / ``reject_bonus`` / ``list_applications`` (附件6),
+``classify_signing`` / ``oa_record`` (附件5).
+"""
+
+from __future__ import annotations
+
+import kaohe_tui
+from kaohe_tui.paths import bundled
+
+from .bonus import apply_bonus, approve_bonus, list_applications, reject_bonus
+from .demo import demo_records
+from .oa import classify_signing, oa_record
+from .pooled import PooledDeductions
+from .selfscore import list_self_scores, set_self_score
+from .sheet import score_sheet
+from .tables import SCHEME_ID, migrations
+
+__all__ = ["apply_bonus", "approve_bonus", "reject_bonus", "list_applications", "set_self_score",
+           "list_self_scores", "score_sheet", "classify_signing", "oa_record"]
+
+
+def _ours(scheme) -> bool:
+    return getattr(scheme, "id", None) == SCHEME_ID
+
+
+@kaohe_tui.hookimpl
+def kaohe_schemes():
+    return [bundled("schemes") / f"{SCHEME_ID}.toml"]
+
+
+@kaohe_tui.hookimpl
+def kaohe_rule_types():
+    return [PooledDeductions]
+
+
+@kaohe_tui.hookimpl
+def kaohe_migrations():
+    return migrations
+
+
+@kaohe_tui.hookimpl
+def kaohe_demo_records(scheme):
+    return demo_records(scheme) if _ours(scheme) else None
+
+
+@kaohe_tui.hookimpl
+def kaohe_unit_attributes(scheme):
+    if not _ours(scheme):
+        return None
+    return [("信息报送标准", "信息报送标准（附件4）"), ("政务信息全年最少条数", "政务信息全年最少条数（附件4备注4）")]

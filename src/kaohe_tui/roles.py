@@ -1,0 +1,107 @@
+"""Who may change what. OS logins map to roles; the core checks every change, so the CLI and
+the TUI refuse alike.
+
+- administrator: everything, including closing/reopening periods and granting roles;
+- assessor: an assessing section (考核扎口科室) may record and withdraw only for the units it
+  assesses (``assessed_by``); an assessor without a section may do so for every unit of its
+  scheme (schemes whose units name no assessing section);
+- unit: a unit may enter only its own self-scores.
+A fresh database's creator is its administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.names import norm
+from kaohe_tui.store import Store, core, now, os_login
+
+ROLES = ("administrator", "assessor", "unit")
+WRITES = ("record", "withdraw", "import")
+
+
+@core()
+def m003_roles(db: Database) -> None:
+    db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
+                        "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})
+    # whoever creates (or first upgrades) the database administers it
+    db["roles"].insert({"login": os_login(), "role": "administrator", "granted_by": "(creator)", "granted_at": now()})
+
+
+class Refused(KaoheError):
+    """The login's role does not allow this action."""
+
+
+@dataclass
+class Grant:
+    login: str
+    role: str
+    scheme: str | None = None
+    section: str | None = None
+    unit: str | None = None
+
+    def describe(self) -> str:
+        parts = [self.role]
+        if self.scheme:
+            parts.append(f"scheme {self.scheme}")
+        if self.section:
+            parts.append(f"section {self.section}")
+        if self.unit:
+            parts.append(f"unit {self.unit}")
+        return " ".join(parts)
+
+
+def grants(store: Store, login: str | None = None) -> list[Grant]:
+    sql = "SELECT * FROM roles" + (" WHERE login = ?" if login else "") + " ORDER BY id"
+    return [Grant(r["login"], r["role"], r["scheme"], r["section"], r["unit"])
+            for r in store.db.query(sql, [login] if login else [])]
+
+
+def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str | None = None,
+              assessed_by: str | None = None) -> None:
+    """Refuse (``Refused``, one clear line) unless the current login may do ``action``."""
+    mine = grants(store, store.user)
+    if not mine:
+        raise Refused(f"{store.user} has no role in {store.path}; an administrator can grant one "
+                      f"(kaohe grant {store.user} --role assessor --scheme … --section …)")
+    if any(g.role == "administrator" for g in mine):
+        return
+    for g in mine:
+        if g.scheme and scheme_id and g.scheme != scheme_id:
+            continue
+        if g.role == "assessor" and action in WRITES:
+            if g.section is None or (assessed_by and norm(assessed_by) == norm(g.section)):
+                return
+        if g.role == "unit" and action == "self-score" and unit and g.unit and norm(unit) == norm(g.unit):
+            return
+    held = "; ".join(g.describe() for g in mine)
+    target = f" for {unit}" if unit else ""
+    raise Refused(f"{store.user} ({held}) may not {action}{target}" + (f" (assessed by {assessed_by})" if assessed_by else ""))
+
+
+def grant(store: Store, login: str, role: str, scheme: str | None = None, section: str | None = None,
+          unit: str | None = None, reason: str = "") -> None:
+    if role not in ROLES:
+        raise KaoheError(f"--role {role!r}: one of {', '.join(ROLES)}")
+    if role == "unit" and not unit:
+        raise KaoheError("--unit: a unit role names its unit")
+    authorize(store, "grant")
+    with store.transaction() as db:
+        db["roles"].insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
+                            "granted_by": store.user, "granted_at": now()})
+        store.audit("grant", scheme=scheme, unit=unit, new=Grant(login, role, scheme, section, unit).__dict__, reason=reason)
+
+
+def revoke(store: Store, login: str, role: str, reason: str = "") -> int:
+    authorize(store, "revoke")
+    with store.transaction() as db:
+        rows = list(db.query("SELECT id FROM roles WHERE login = ? AND role = ?", [login, role]))
+        if role == "administrator" and db["roles"].count_where("role = 'administrator' AND login != ?", [login]) == 0:
+            raise KaoheError("revoke: the last administrator cannot be removed")
+        for row in rows:
+            db.execute("DELETE FROM roles WHERE id = ?", [row["id"]])
+        store.audit("revoke", old={"login": login, "role": role}, reason=reason)
+    return len(rows)

@@ -1,0 +1,132 @@
+"""The kaohe TUI: opens the database, holds the per-scheme state, and routes between screens.
+Everything a screen shows comes from a core call; the App itself only wires things together."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from kaohe_tui import catalog, plugins
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.store import Store
+from kaohe_tui.tui.commands import ScreenActions
+from kaohe_tui.tui.common import SchemeState, scheme_periods
+
+
+class KaoheApp(App):
+    CSS_PATH = "kaohe.tcss"
+    TITLE = "考核 kaohe"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS = [
+        Binding("question_mark", "help", "帮助", key_display="?", id="help"),
+        Binding("ctrl+e", "export", "导出", id="export"),
+    ]
+
+    def __init__(self, db_path: str | Path | None = None, *, plugins_dirs: Iterable[str | Path] = (),
+                 export_dir: str | Path | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.db_path = db_path
+        self.plugins_dirs = [Path(d) for d in plugins_dirs]
+        self.export_dir = Path(export_dir) if export_dir else None  # None: the working directory
+        self.store: Store | None = None
+        self.states: dict[str, SchemeState] = {}
+
+    def get_default_screen(self) -> Screen:
+        from kaohe_tui.tui.screens.schemes import SchemesScreen
+
+        return SchemesScreen()
+
+    # -- the database ----------------------------------------------------------------------------
+    async def ensure_store(self) -> Store:
+        """Open (and on first use create and seed) the database, off the event loop."""
+        if self.store is None:
+            self.store = await asyncio.to_thread(self._open_store)
+            self.sub_title = self.store.path.name
+        return self.store
+
+    def _open_store(self) -> Store:
+        from kaohe_tui.units import ensure_registered
+
+        plugins.load_plugins(self.plugins_dirs)
+        catalog.schemes()  # the scheme hooks run now, so their failures are listed at once
+        store = Store(self.db_path)
+        ensure_registered(store)
+        return store
+
+    def in_worker_store(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+        """Run ``fn(store, …)`` on a private connection (called inside a worker thread, so a
+        long read or a preview's rolled-back transaction never touches the UI's connection)."""
+        store = Store(self.store.path)
+        try:
+            return fn(store, *args, **kwargs)
+        finally:
+            store.close()
+
+    # -- schemes and their views -----------------------------------------------------------------
+    def state(self, scheme: Scheme) -> SchemeState:
+        if scheme.id not in self.states:
+            periods = scheme_periods(scheme)
+            self.states[scheme.id] = SchemeState(period=periods[0], ledger_period=periods[0])
+        return self.states[scheme.id]
+
+    def show_view(self, scheme: Scheme, view: str, **kwargs: Any) -> None:
+        """Open one of a scheme's views; switching between them keeps the scheme list below."""
+        from kaohe_tui.tui.screens.audit import AuditScreen
+        from kaohe_tui.tui.screens.base import SchemeView
+        from kaohe_tui.tui.screens.ledger import LedgerScreen
+        from kaohe_tui.tui.screens.results import ResultsScreen
+        from kaohe_tui.tui.screens.units import UnitsScreen
+
+        views = {"units": UnitsScreen, "ledger": LedgerScreen, "results": ResultsScreen, "audit": AuditScreen}
+        screen = views[view](scheme, **kwargs)
+        if isinstance(self.screen, SchemeView):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # -- app-wide actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "export" and isinstance(self.screen, ModalScreen):
+            return None  # finish the dialog first
+        return True
+
+    def action_help(self) -> None:
+        from kaohe_tui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return
+        keys, seen = [], set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                keys.append((self.get_key_display(binding), binding.description))
+        where = getattr(getattr(self.screen, "scheme", None), "title", "考核方案")
+        self.push_screen(HelpScreen(keys, where, str(self.store.path) if self.store else ""))
+
+    def export_target(self) -> tuple[Scheme, str] | None:
+        screen = self.screen
+        if hasattr(screen, "export_target"):
+            return screen.export_target()
+        scheme = getattr(screen, "scheme", None)
+        return (scheme, self.state(scheme).period) if isinstance(scheme, Scheme) else None
+
+    def action_export(self) -> None:
+        from kaohe_tui.tui.screens.export import ExportDialog
+
+        target = self.export_target() if self.store else None
+        if not target:
+            self.notify("先选择一个方案，再按 ctrl+e 导出它的结果", severity="warning")
+            return
+        scheme, period = target
+        self.push_screen(ExportDialog(scheme, period, self.export_dir))
+
+    def show_error(self, exc: BaseException | str, title: str = "出错了") -> None:
+        from kaohe_tui.tui.screens.error import ErrorModal, describe
+
+        self.push_screen(ErrorModal(exc if isinstance(exc, str) else describe(exc), title=title))

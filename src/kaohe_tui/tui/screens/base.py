@@ -1,0 +1,105 @@
+"""What every view of a scheme shares: the navigation bar and keys, the plugins' screens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.tui.extension import RESERVED_KEYS, SchemeScreen, screens_for
+from kaohe_tui.tui.widgets.nav import NavBar
+
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
+NAV = Binding.Group("视图", compact=True)
+
+
+class SchemeView(Screen):
+    """Base of the units, ledger, results and audit screens of one scheme."""
+
+    VIEW = ""
+    BINDINGS = [
+        Binding("1", "view('units')", "单位", group=NAV, id="view-units"),
+        Binding("2", "view('ledger')", "台账", group=NAV, id="view-ledger"),
+        Binding("3", "view('results')", "结果", group=NAV, id="view-results"),
+        Binding("4", "view('audit')", "日志", group=NAV, id="view-audit"),
+        Binding("p", "plugin_menu", "插件页", id="plugin-screens"),
+        Binding("escape", "back", "方案", id="back-to-schemes"),
+    ]
+
+    app: "KaoheApp"
+
+    def __init__(self, scheme: Scheme):
+        super().__init__()
+        self.scheme = scheme
+        self.plugin_screens: list[SchemeScreen] = [s for s in screens_for(scheme) if s.key not in RESERVED_KEYS]
+
+    @property
+    def plugin_keys(self) -> set[str]:
+        return {s.key for s in self.plugin_screens}
+
+    @property
+    def state(self):
+        return self.app.state(self.scheme)
+
+    @property
+    def store(self):
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.scheme.title, self.VIEW, [(s.key, s.title) for s in self.plugin_screens], id="nav")
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:  # pragma: no cover - each view has its own
+        yield from ()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "plugin_menu":
+            return bool(self.plugin_screens) or False  # hidden when the scheme has none
+        return True
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_view(self, view: str, **kwargs) -> None:
+        self.app.show_view(self.scheme, view, **kwargs)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_plugin_menu(self) -> None:
+        from kaohe_tui.tui.screens.plugin_menu import PluginMenu
+
+        def chosen(screen: SchemeScreen | None) -> None:
+            if screen:
+                self.open_plugin_screen(screen)
+
+        self.app.push_screen(PluginMenu(self.plugin_screens), chosen)
+
+    def open_plugin_screen(self, entry: SchemeScreen) -> None:
+        try:
+            screen = entry.factory(self.app, self.store, self.scheme)
+        except Exception as exc:  # someone else's code: report it, keep working
+            from kaohe_tui.tui.screens.error import ErrorModal, describe
+
+            self.app.push_screen(ErrorModal(describe(exc), title=f"插件页「{entry.title}」打不开"))
+            return
+        self.app.push_screen(screen)
+
+    def on_key(self, event: events.Key) -> None:
+        """A plugin screen's own key (keys the app binds are handled before this)."""
+        for entry in self.plugin_screens:
+            if event.key == entry.key or event.character == entry.key:
+                event.stop()
+                self.open_plugin_screen(entry)
+                return
+
+    # -- ctrl+e ---------------------------------------------------------------------------------
+    def export_target(self) -> tuple[Scheme, str]:
+        """The scheme and period ``ctrl+e`` exports from this view."""
+        return self.scheme, self.state.period

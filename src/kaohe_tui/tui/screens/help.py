@@ -1,0 +1,33 @@
+"""``?``: the keys of the screen you were on, and how the app is laid out."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+GUIDE = """\
+方案列表 → 回车打开方案；方案内按 1 单位、2 台账、3 结果、4 日志切换，esc 回到方案列表。
+表格中直接输入文字即筛选（或先按 /），esc 清除筛选。台账与结果用 [ ] 切换期间。
+ctrl+e 导出当前方案的结果；ctrl+p 打开命令面板，可搜索当前页面的所有操作。"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "关闭")]
+
+    def __init__(self, keys: list[tuple[str, str]], where: str, db_path: str = ""):
+        super().__init__()
+        self.keys = keys
+        self.where = where
+        self.db_path = db_path
+
+    def compose(self) -> ComposeResult:
+        lines = [f"[b]帮助 · {escape(self.where)}[/b]", "", escape(GUIDE), "", "[b]本页按键[/b]"]
+        lines += [f"  [b]{escape(key):>8}[/b]  {escape(text)}" for key, text in self.keys]
+        if self.db_path:
+            lines += ["", f"数据库：{escape(self.db_path)}"]
+        with VerticalScroll(classes="dialog help-dialog"):
+            yield Static("\n".join(lines), id="help-text")

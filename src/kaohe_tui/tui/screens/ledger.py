@@ -1,0 +1,165 @@
+"""The ledger of a scheme and period, a page at a time: add, correct ("edit" = withdraw with a
+reason + add the corrected record, in one transaction) and withdraw records. Withdrawn records
+stay in the list, dimmed and marked ✗."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static
+
+from kaohe_tui import ledger_edit
+from kaohe_tui.ledger import withdraw_record
+from kaohe_tui.periods import Period
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.tui.common import WITHDRAWN, figure, scheme_periods
+from kaohe_tui.tui.screens.base import SchemeView
+from kaohe_tui.tui.widgets.paged_table import PagedTable
+from kaohe_tui.tui.widgets.tables import FilterInput
+
+COLUMNS = [("#", "id"), ("期间", "period"), ("日期", "date"), ("单位", "unit"), ("指标", "indicator"),
+           ("条款", "clause"), ("数", "figure"), ("事由", "reason"), ("状态", "status")]
+
+
+class LedgerScreen(SchemeView):
+    VIEW = "ledger"
+    BINDINGS = [
+        Binding("slash", "filter", "筛选", key_display="/", id="ledger-filter"),
+        Binding("a", "add", "新增", id="record-add"),
+        Binding("e", "edit", "更正", id="record-edit"),
+        Binding("w", "withdraw", "撤回", id="record-withdraw"),
+        Binding("left_square_bracket", "period(-1)", "上期", key_display="[", id="ledger-prev-period"),
+        Binding("right_square_bracket", "period(1)", "下期", key_display="]", id="ledger-next-period"),
+    ]
+
+    def __init__(self, scheme: Scheme, page_size: int = 200):
+        super().__init__(scheme)
+        self.page_size = page_size
+        self.periods = scheme_periods(scheme)
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Select([(p, p) for p in self.periods], value=self.state.ledger_period, allow_blank=False,
+                         compact=True, id="ledger-period")
+            yield FilterInput("ledger", id="ledger-filter", value=self.state.ledger_filter)
+        yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.page_size)
+        yield Static("", id="ledger-status", classes="status")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#ledger", PagedTable)
+        for title, key in COLUMNS:
+            table.add_column(title, key=key)
+        self.reload()
+        table.focus()
+
+    # -- data ------------------------------------------------------------------------------------
+    def reload(self, keep: int | None = None, same_page: bool = False) -> None:
+        period = Period.parse(self.state.ledger_period)
+        flt = ledger_edit.ledger_filter(self.store, self.scheme, period, self.state.ledger_filter)
+        total = ledger_edit.count(self.store, "records", flt)
+
+        def fetch(**kwargs) -> list[dict]:
+            return ledger_edit.page(self.store, "records", flt, **kwargs)
+
+        table = self.query_one("#ledger", PagedTable)
+        if same_page:
+            table.reload_page(fetch, total)
+            return
+        table.configure(fetch, self.render_row, total)
+        if keep is not None:
+            table.action_last_page()  # a new record is the newest: show it
+            for i, row in enumerate(table.rows_shown):
+                if row["id"] == keep:
+                    table.move_cursor(row=i)
+
+    @staticmethod
+    def render_row(row: dict) -> list:
+        withdrawn = bool(row["withdrawn_at"])
+        status = f"{WITHDRAWN}撤回：{row['withdrawn_reason'] or ''}" if withdrawn else ""
+        cells = [row["id"], row["period"], row["date"] or "", row["unit"], row["indicator"], row["clause"] or "",
+                 figure(row), row["reason"], status]
+        if withdrawn:
+            return [Text(str(c), style="dim strike") if i < len(cells) - 1 else Text(str(c), style="dim")
+                    for i, c in enumerate(cells)]
+        return cells
+
+    def on_paged_table_page_changed(self, event: PagedTable.PageChanged) -> None:
+        self.update_status()
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        self.update_status()
+        self.refresh_bindings()
+
+    def update_status(self) -> None:
+        table = self.query_one("#ledger", PagedTable)
+        self.query_one("#ledger-status", Static).update(f"{self.state.ledger_period} · {table.position()}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "ledger-filter":
+            self.state.ledger_filter = event.value
+            self.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "ledger-period" and event.value != Select.NULL:
+            self.state.ledger_period = str(event.value)
+            self.reload()
+
+    # -- actions -----------------------------------------------------------------------------------
+    def current(self) -> dict | None:
+        return self.query_one("#ledger", PagedTable).current()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("edit", "withdraw"):
+            row = self.current()
+            return True if row and not row["withdrawn_at"] else None
+        return super().check_action(action, parameters)
+
+    def action_filter(self) -> None:
+        self.query_one("#ledger-filter", FilterInput).focus()
+
+    def action_period(self, step: int) -> None:
+        i = self.periods.index(self.state.ledger_period) if self.state.ledger_period in self.periods else 0
+        self.query_one("#ledger-period", Select).value = self.periods[(i + step) % len(self.periods)]
+
+    def action_add(self) -> None:
+        from kaohe_tui.tui.screens.record_form import RecordForm
+
+        self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period), self.after_save)
+
+    def action_edit(self) -> None:
+        from kaohe_tui.tui.screens.record_form import RecordForm
+
+        row = self.current()
+        if row and not row["withdrawn_at"]:
+            self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period, record=row), self.after_save)
+
+    def after_save(self, record_id: int | None) -> None:
+        if record_id:
+            self.app.notify(f"已保存记录 #{record_id}")
+            self.reload(keep=record_id)
+
+    def action_withdraw(self) -> None:
+        from kaohe_tui.tui.screens.reason import ReasonPrompt
+
+        row = self.current()
+        if not row or row["withdrawn_at"]:
+            return
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                withdraw_record(self.store, self.scheme, row["id"], reason)
+            except Exception as exc:
+                self.app.show_error(exc, "撤回失败")
+                return
+            self.app.notify(f"已撤回记录 #{row['id']}")
+            self.reload(same_page=True)
+
+        detail = f"#{row['id']} {row['unit']} · {row['indicator']} · {row['reason']}"
+        self.app.push_screen(ReasonPrompt("撤回记录（记录不会删除，标记为已撤回）", detail), done)
+
+    def export_target(self) -> tuple[Scheme, str]:
+        return self.scheme, self.state.ledger_period

@@ -1,0 +1,153 @@
+"""The first screen: every scheme with its periods, units, records and plugin, and every plugin
+that failed to load (with its error). An empty ledger offers the labelled demo ledger."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kaohe_tui import catalog, demo, plugins
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.tui.widgets.tables import KTable
+
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
+
+class SchemesScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "打开", priority=True, id="open-scheme"),
+        Binding("d", "demo", "载入演示台账", id="load-demo"),
+    ]
+
+    app: "KaoheApp"
+
+    def __init__(self):
+        super().__init__()
+        self.records: dict[str, int] = {}
+        self.demo_counts: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(" [b]考核 kaohe[/b] · 考核方案（回车打开）", id="title-bar")
+        yield KTable(id="schemes", cursor_type="row")
+        yield Static("", id="scheme-hint")
+        yield Static("", id="failures", markup=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#schemes", KTable)
+        table.add_column("方案", key="title")
+        table.add_column("期间", key="periods")
+        table.add_column("单位", key="units")
+        table.add_column("记录", key="records")
+        table.add_column("插件", key="plugin")
+        table.add_column("id", key="id")
+        table.loading = True
+        self.load()
+
+    @work(exclusive=True, group="schemes")
+    async def load(self) -> None:
+        try:
+            await self.app.ensure_store()
+        except Exception as exc:
+            from kaohe_tui.tui.screens.error import ErrorModal, describe
+
+            self.query_one("#schemes", KTable).loading = False
+            self.app.push_screen(ErrorModal(describe(exc), title="数据库打不开"))
+            return
+        self.demo_counts = await asyncio.to_thread(
+            lambda: {s.id: len(demo.demo_drafts(s)) for s in catalog.schemes().values()})
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        table = self.query_one("#schemes", KTable)
+        store = self.app.store
+        keep = table.cursor_row
+        table.clear()
+        for scheme in catalog.schemes().values():
+            units = store.db["units"].count_where("scheme = ?", [scheme.id])
+            self.records[scheme.id] = store.db["records"].count_where("scheme = ? AND withdrawn_at IS NULL", [scheme.id])
+            title = scheme.title + ("（示例单位）" if scheme.sample else "")
+            table.add_row(title, "、".join(scheme.periods), units, self.records[scheme.id], scheme.plugin or "", scheme.id,
+                          key=scheme.id)
+        table.loading = False
+        if table.row_count:
+            table.move_cursor(row=max(0, min(keep, table.row_count - 1)))
+        else:
+            self.query_one("#scheme-hint", Static).update("没有已加载的方案：检查插件目录（kaohe plugins）")
+        self.show_failures()
+        table.focus()
+        self.refresh_bindings()
+
+    def show_failures(self) -> None:
+        box = self.query_one("#failures", Static)
+        if not plugins.failures:
+            box.display = False
+            return
+        lines = ["[b]⚠ 插件加载失败（已跳过，其余照常）：[/b]"]
+        lines += [f"  ✗ {escape(f.plugin)}（{escape(f.where)}）：{escape(f.error)}" for f in plugins.failures]
+        box.update("\n".join(lines))
+        box.display = True
+
+    # -- the highlighted scheme ----------------------------------------------------------------
+    def highlighted(self) -> Scheme | None:
+        table = self.query_one("#schemes", KTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return catalog.schemes().get(key)
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        scheme = self.highlighted()
+        hint = self.query_one("#scheme-hint", Static)
+        if scheme and not self.records.get(scheme.id):
+            if self.demo_counts.get(scheme.id):
+                hint.update(f"「{scheme.title}」的台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）")
+            else:
+                hint.update(f"「{scheme.title}」的台账为空（本方案没有演示台账）")
+        else:
+            hint.update("")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open":
+            return True if self.query_one("#schemes", KTable).has_focus and self.highlighted() else None
+        if action == "demo":
+            scheme = self.highlighted()
+            return True if scheme and not self.records.get(scheme.id) and self.demo_counts.get(scheme.id) else None
+        return True
+
+    def action_open(self) -> None:
+        scheme = self.highlighted()
+        if scheme:
+            self.app.show_view(scheme, "units")
+
+    @work(exclusive=True, group="demo")
+    async def action_demo(self) -> None:
+        scheme = self.highlighted()
+        if not scheme:
+            return
+        try:
+            loaded = await asyncio.to_thread(self.app.in_worker_store, demo.load_demo, scheme)
+        except Exception as exc:
+            from kaohe_tui.tui.screens.error import ErrorModal, describe
+
+            self.app.push_screen(ErrorModal(describe(exc), title="演示台账载入失败"))
+            return
+        self.app.notify(f"已载入演示台账：{loaded}条（事由标注【演示】，可用 kaohe demo --remove 撤回）")
+        self.refresh_rows()
+
+    def export_target(self) -> tuple[Scheme, str] | None:
+        scheme = self.highlighted()
+        return (scheme, self.app.state(scheme).period) if scheme else None
+
+    def on_screen_resume(self) -> None:
+        if self.app.store is not None:
+            self.refresh_rows()

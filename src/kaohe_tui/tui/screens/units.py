@@ -1,0 +1,138 @@
+"""The scheme's units: sortable (``s`` on a column), filterable (type), with category and the
+scheme's own attributes (the ``kaohe_unit_attributes`` hook names the columns)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from kaohe_tui import plugins
+from kaohe_tui.names import norm
+from kaohe_tui.scheme import Scheme, Unit
+from kaohe_tui.tui.screens.base import SchemeView
+from kaohe_tui.tui.widgets.tables import FilterInput, KTable
+from kaohe_tui.units import load_units
+
+
+def attribute_columns(scheme: Scheme, units: list[Unit]) -> list[tuple[str, str]]:
+    """(attribute key, column title): the plugins' titles first, then any other key found."""
+    columns: list[tuple[str, str]] = []
+    for provided in plugins.call("kaohe_unit_attributes", scheme=scheme):
+        columns += [(str(k), str(t)) for k, t in provided]
+    known = {k for k, _ in columns}
+    for unit in units:
+        for key in unit.attrs:
+            if key not in known:
+                known.add(key)
+                columns.append((key, key))
+    return columns
+
+
+class UnitsScreen(SchemeView):
+    VIEW = "units"
+    BINDINGS = [
+        Binding("slash", "filter", "筛选", key_display="/", id="units-filter"),
+        Binding("s", "sort", "按列排序", id="units-sort"),
+        Binding("enter", "ledger", "该单位台账", priority=True, id="unit-ledger"),
+        Binding("a", "add", "记一笔", id="unit-add"),
+    ]
+
+    def __init__(self, scheme: Scheme):
+        super().__init__(scheme)
+        self.units: list[Unit] = []
+        self.columns: list[tuple[str, str]] = []
+        self.sort_key: tuple[str, bool] | None = None  # (column key, reverse)
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterInput("units", id="units-filter", value=self.state.units_filter)
+        yield KTable(id="units", cursor_type="cell", filter_id="units-filter")
+        yield Static("", id="units-status", classes="status")
+
+    def on_mount(self) -> None:
+        self.units = load_units(self.store, self.scheme)
+        self.columns = attribute_columns(self.scheme, self.units)
+        table = self.query_one("#units", KTable)
+        table.add_column("单位", key="name")
+        if self.scheme.categories or any(u.category for u in self.units):
+            table.add_column("类别", key="category")
+        table.add_column("考核扎口科室", key="assessed_by")
+        table.add_column("别名", key="aliases")
+        for key, title in self.columns:
+            table.add_column(title, key=f"attr:{key}")
+        self.fill()
+        table.focus()
+
+    def cells(self, unit: Unit) -> dict[str, str]:
+        cells = {"name": unit.name, "category": unit.category or "", "assessed_by": unit.assessed_by or "",
+                 "aliases": "、".join(unit.aliases)}
+        for key, _ in self.columns:
+            value = unit.attrs.get(key)
+            cells[f"attr:{key}"] = "" if value is None else str(value)
+        return cells
+
+    def fill(self) -> None:
+        table = self.query_one("#units", KTable)
+        text = norm(self.state.units_filter)
+        table.clear()
+        keys = [str(c.key.value) for c in table.columns.values()]
+        shown = 0
+        for unit in self.units:
+            cells = self.cells(unit)
+            if text and not any(text in norm(v) for v in cells.values()):
+                continue
+            table.add_row(*[cells[k] for k in keys], key=unit.name)
+            shown += 1
+        if self.sort_key:
+            key, reverse = self.sort_key
+            table.sort(key, reverse=reverse)
+        status = f"{shown}/{len(self.units)}个单位"
+        if self.sort_key:
+            title = next(str(c.label) for c in table.columns.values() if c.key.value == self.sort_key[0])
+            status += f" · 按「{title}」{'降序' if self.sort_key[1] else '升序'}"
+        self.query_one("#units-status", Static).update(status)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "units-filter":
+            self.state.units_filter = event.value
+            self.fill()
+
+    def selected_unit(self) -> Unit | None:
+        table = self.query_one("#units", KTable)
+        if not table.row_count:
+            return None
+        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((u for u in self.units if u.name == name), None)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("ledger", "add", "sort"):
+            return True if self.query_one("#units", KTable).has_focus and self.selected_unit() else None
+        return super().check_action(action, parameters)
+
+    def action_filter(self) -> None:
+        self.query_one("#units-filter", FilterInput).focus()
+
+    def action_sort(self) -> None:
+        table = self.query_one("#units", KTable)
+        column = table.ordered_columns[table.cursor_column].key.value
+        reverse = self.sort_key == (column, False)
+        self.sort_key = (column, reverse)
+        self.fill()
+
+    def action_ledger(self) -> None:
+        unit = self.selected_unit()
+        if unit:
+            self.state.ledger_filter = unit.name
+            self.action_view("ledger")
+
+    def action_add(self) -> None:
+        from kaohe_tui.tui.screens.record_form import RecordForm
+
+        unit = self.selected_unit()
+        if unit:
+            self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period, unit=unit.name),
+                                 self.after_record)
+
+    def after_record(self, saved: int | None) -> None:
+        if saved:
+            self.app.notify(f"已记录 #{saved}")

@@ -1,0 +1,120 @@
+"""Roles through the CLI, as real OS logins: each refused outside its rights, with a clear
+message and nothing written. Needs root (to create the test accounts); skipped otherwise."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GROUP = "kaohe_office"
+ASSESSOR, NOBODY, UNIT = "kaohe_gyk", "kaohe_nobody", "kaohe_dwb"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd"),
+                                reason="creating test OS accounts needs root")
+
+
+def ensure_account(name: str) -> None:
+    try:
+        grp.getgrnam(GROUP)
+    except KeyError:
+        subprocess.run(["groupadd", GROUP], check=True)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--no-create-home", "-G", GROUP, name], check=True)
+
+
+@pytest.fixture
+def office(tmp_path):
+    for name in (ASSESSOR, NOBODY, UNIT):
+        ensure_account(name)
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-office-", dir="/tmp"))
+    os.chmod(folder, 0o770)
+    os.chown(folder, -1, grp.getgrnam(GROUP).gr_gid)
+    yield folder / "office.db"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# The interpreter lives under /root here, which other accounts cannot enter: the child starts as
+# root, imports what kaohe needs, then becomes the test account for good (uid, gid, groups)
+# before kaohe runs — so kaohe sees a real, different OS login.
+AS_USER = """
+import os, sys
+import kaohe_tui.cli, kaohe_tui.commands, kaohe_tui.scoring, kaohe_tui.report, kaohe_tui.ledger, kaohe_tui.roles
+import kaohe_tui.io.exporters, kaohe_tui.io.ledger_import, kaohe_tui.audit, kaohe_tui.lint, rich.console
+import json, sqlite3, csv, encodings.gbk, encodings.gb18030, encodings.utf_8_sig, dataclasses
+uid, gid, office_gid = (int(x) for x in sys.argv[1:4])
+os.setgroups([office_gid]); os.setgid(gid); os.setuid(uid)
+sys.exit(kaohe_tui.cli.main(sys.argv[4:]))
+"""
+
+
+def run(db: Path, *args: str, user: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "KAOHE_GROUP": GROUP, "HOME": "/tmp"}
+    kaohe_args = ["--db", str(db), "--plugins-dir", str(FIXTURES / "core_plugin"), *args]
+    if user is None:
+        cmd = [sys.executable, "-m", "kaohe_tui", *kaohe_args]
+    else:
+        account = pwd.getpwnam(user)
+        cmd = [sys.executable, "-c", AS_USER, str(account.pw_uid), str(account.pw_gid), str(grp.getgrnam(GROUP).gr_gid),
+               *kaohe_args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+
+
+def record(db: Path, unit: str, user: str | None = None) -> subprocess.CompletedProcess:
+    return run(db, "record", "fixture", "--period", "2018", "--unit", unit, "--indicator", "环境卫生",
+               "--clause", "dirty", "--reason", "检查", user=user)
+
+
+def records(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+def test_roles_refused_outside_their_rights(office):
+    assert run(office, "schemes").returncode == 0  # root creates the database: root administers it
+    assert oct(office.stat().st_mode & 0o777) == "0o660"  # the office group may open it
+    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "fixture", "--section", "公用事业科").returncode == 0
+    assert run(office, "grant", UNIT, "--role", "unit", "--scheme", "fixture", "--unit", "党委办").returncode == 0
+
+    # 公用事业科 assesses 侨办（侨联） only
+    assert record(office, "侨办(侨联)", user=ASSESSOR).returncode == 0
+    refused = record(office, "党委办", user=ASSESSOR)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (f"kaohe: {ASSESSOR} (assessor scheme fixture section 公用事业科) may not record "
+                                      "for 党委办 (assessed by 人教科)")
+    # a login without a role may change nothing
+    nobody = record(office, "侨办(侨联)", user=NOBODY)
+    assert nobody.returncode == 2 and f"{NOBODY} has no role" in nobody.stderr
+    # a unit may enter its own self-scores only, not ledger records
+    assert "may not record for 党委办" in record(office, "党委办", user=UNIT).stderr
+    # only an administrator closes periods or grants roles
+    assert "may not close" in run(office, "close", "fixture", "--period", "2018", "--reason", "x", user=ASSESSOR).stderr
+    assert "may not grant" in run(office, "grant", NOBODY, "--role", "administrator", user=ASSESSOR).stderr
+    assert records(office) == 1
+
+
+def test_closed_period_frozen_until_an_administrator_reopens(office):
+    assert record(office, "党委办").returncode == 0
+    assert run(office, "close", "fixture", "--period", "2018", "--reason", "年度考核结果已签发").returncode == 0
+    refused = record(office, "党委办")
+    assert "period: 2018 is closed" in refused.stderr and refused.returncode == 2
+    withdraw = run(office, "withdraw", "fixture", "1", "--reason", "x")
+    assert "is closed" in withdraw.stderr
+    exported = office.parent / "r.json"
+    assert run(office, "export", "fixture", "--period", "2018", "--format", "json", "-o", str(exported)).returncode == 0
+    assert '"closed": true' in exported.read_text(encoding="utf-8")
+    assert run(office, "reopen", "fixture", "--period", "2018", "--reason", "复核更正").returncode == 0
+    assert record(office, "财审科").returncode == 0
+    history = run(office, "history", "--json").stdout
+    assert "年度考核结果已签发" in history and "复核更正" in history and "reopen-period" in history
