@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--format", default="xlsx")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
+                   help="results (default), the ledger with each record's clause, or the audit log")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")
     p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")

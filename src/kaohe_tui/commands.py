@@ -238,7 +238,14 @@ def cmd_export(args) -> int:
         raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
     scheme = catalog.get(args.scheme)
-    out = export_results(store, scheme, Period.parse(args.period), args.format, Path(args.output))
+    period = Period.parse(args.period)
+    if args.what != "results":
+        from kaohe_tui.io.ledger_export import export_table
+
+        n = export_table(args.what, store, scheme, period, args.format, Path(args.output))
+        print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
+        return 0
+    out = export_results(store, scheme, period, args.format, Path(args.output))
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.io.tabular import read_rows, write_csv
+from kaohe_tui.io.tabular import FORMULA_START, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme
@@ -29,7 +29,9 @@ COLUMNS = {  # field → accepted headers
     "period": ("period", "期间"),
     "date": ("date", "日期"),
     "reason": ("reason", "事由"),
+    "status": ("status", "状态"),  # in kaohe's own ledger export: withdrawn rows are not re-imported
 }
+WITHDRAWN = ("已撤回", "withdrawn")
 REQUIRED = ("unit", "indicator", "reason")
 DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason")
 
@@ -69,7 +71,9 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     seen = existing_keys(store, scheme)
     memo: dict = {}
     for number, row in rows:
-        values = {fld: row.get(col, "") for fld, col in mapping.items()}
+        values = {fld: unguard(row.get(col, "")) for fld, col in mapping.items()}
+        if values.get("status") in WITHDRAWN:
+            continue
         try:
             if not values.get("period") and not period:
                 raise KaoheError("period: no period column and no --period given")
@@ -103,6 +107,13 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         write_csv(report.rejects_file, ["行号", *header, "原因"],
                   [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
     return report
+
+
+def unguard(text: str) -> str:
+    """Undo the apostrophe an export puts before text Excel would run as a formula."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
 
 
 def dedup_key(row: dict) -> tuple:

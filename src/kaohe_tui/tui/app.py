@@ -25,6 +25,8 @@ class KaoheApp(App):
     BINDINGS = [
         Binding("question_mark", "help", "帮助", key_display="?", id="help"),
         Binding("ctrl+e", "export", "导出", id="export"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True, id="command-palette",
+                tooltip="命令面板：搜索本页的所有操作"),
     ]
 
     def __init__(self, db_path: str | Path | None = None, *, plugins_dirs: Iterable[str | Path] = (),

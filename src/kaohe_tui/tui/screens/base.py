@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
 
 NAV = Binding.Group("视图", compact=True)
+PERIOD = Binding.Group("期间", compact=True)
 
 
 class SchemeView(Screen):
@@ -29,8 +30,9 @@ class SchemeView(Screen):
         Binding("2", "view('ledger')", "台账", group=NAV, id="view-ledger"),
         Binding("3", "view('results')", "结果", group=NAV, id="view-results"),
         Binding("4", "view('audit')", "日志", group=NAV, id="view-audit"),
-        Binding("p", "plugin_menu", "插件页", id="plugin-screens"),
-        Binding("escape", "back", "方案", id="back-to-schemes"),
+        # shown in the navigation bar (the footer has no room for them at 80 columns)
+        Binding("p", "plugin_menu", "插件页", show=False, id="plugin-screens"),
+        Binding("escape", "back", "方案列表", show=False, id="back-to-schemes"),
     ]
 
     app: "KaoheApp"

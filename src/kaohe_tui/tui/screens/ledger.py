@@ -15,7 +15,7 @@ from kaohe_tui.ledger import withdraw_record
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.common import WITHDRAWN, figure, scheme_periods
-from kaohe_tui.tui.screens.base import SchemeView
+from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable
 from kaohe_tui.tui.widgets.tables import FilterInput
 
@@ -30,8 +30,8 @@ class LedgerScreen(SchemeView):
         Binding("a", "add", "新增", id="record-add"),
         Binding("e", "edit", "更正", id="record-edit"),
         Binding("w", "withdraw", "撤回", id="record-withdraw"),
-        Binding("left_square_bracket", "period(-1)", "上期", key_display="[", id="ledger-prev-period"),
-        Binding("right_square_bracket", "period(1)", "下期", key_display="]", id="ledger-next-period"),
+        Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="ledger-prev-period"),
+        Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="ledger-next-period"),
     ]
 
     def __init__(self, scheme: Scheme, page_size: int = 200):

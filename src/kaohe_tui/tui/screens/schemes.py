@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
@@ -42,15 +43,18 @@ class SchemesScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#schemes", KTable)
-        table.add_column("方案", key="title")
+        self.query_one("#schemes", KTable).loading = True
+        self.load()
+
+    def add_columns(self, table: KTable) -> None:
+        # a long title is cut (…) so the other columns stay on an 80-column screen
+        longest = max([cell_len(s.title) for s in catalog.schemes().values()] + [4])
+        table.add_column("方案", key="title", width=max(20, min(longest + 2, self.app.size.width - 46)))
         table.add_column("期间", key="periods")
         table.add_column("单位", key="units")
         table.add_column("记录", key="records")
         table.add_column("插件", key="plugin")
         table.add_column("id", key="id")
-        table.loading = True
-        self.load()
 
     @work(exclusive=True, group="schemes")
     async def load(self) -> None:
@@ -70,7 +74,8 @@ class SchemesScreen(Screen):
         table = self.query_one("#schemes", KTable)
         store = self.app.store
         keep = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        self.add_columns(table)
         for scheme in catalog.schemes().values():
             units = store.db["units"].count_where("scheme = ?", [scheme.id])
             self.records[scheme.id] = store.db["records"].count_where("scheme = ? AND withdrawn_at IS NULL", [scheme.id])

@@ -9,7 +9,7 @@ VIEWS = [("units", "1", "单位"), ("ledger", "2", "台账"), ("results", "3", "
 
 
 class NavBar(Static):
-    """One line: ``1 单位  2 台账  3 结果  4 日志 │ k 检查表 │ 方案名``; the current view is
+    """One line: ``1 单位  2 台账  3 结果  4 日志 │ k 检查表 │ esc 方案列表 │ 方案名``; the current view is
     shown reversed and marked with ▸ (readable without colour)."""
 
     def __init__(self, title: str, current: str, extra: list[tuple[str, str]] = (), **kwargs):
@@ -28,5 +28,5 @@ class NavBar(Static):
         line = " ".join(parts)
         if self.extra:
             line += " │ " + "  ".join(f"[bold]{escape(k)}[/] {escape(t)}" for k, t in self.extra)
-        line += f" │ {escape(self.title_text)}"
+        line += f" │ [bold]esc[/] 方案列表 │ {escape(self.title_text)}"
         self.update(line)

@@ -36,7 +36,7 @@ class PagedTable(KTable):
         self.fetch: Fetch | None = None
         self.render_row: Render | None = None
         self.total = 0
-        self.offset = 0  # position of the first row shown in the whole result
+        self.first_index = 0  # position of the first row shown in the whole result
         self.rows_shown: list[dict] = []
         self.has_before = self.has_after = False
         self._last_load: tuple[dict, int] = ({}, 0)  # how the shown page was fetched, its offset
@@ -48,12 +48,12 @@ class PagedTable(KTable):
     # -- pages ---------------------------------------------------------------------------------
     def _show(self, rows: list[dict], offset: int, cursor: int) -> None:
         self.rows_shown = rows
-        self.offset = max(0, offset)
+        self.first_index = max(0, offset)
         self.clear()
         for row in rows:
             self.add_row(*self.render_row(row), key=str(row["id"]))
-        self.has_before = self.offset > 0
-        self.has_after = self.offset + len(rows) < self.total
+        self.has_before = self.first_index > 0
+        self.has_after = self.first_index + len(rows) < self.total
         if rows:
             self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
         self.post_message(self.PageChanged(self))
@@ -87,12 +87,12 @@ class PagedTable(KTable):
         if not (self.fetch and self.has_after and self.rows_shown):
             return False
         shown = len(self.rows_shown)
-        return bool(self._load({"after": self.rows_shown[-1]["id"]}, lambda rows: self.offset + shown, lambda rows: 0))
+        return bool(self._load({"after": self.rows_shown[-1]["id"]}, lambda rows: self.first_index + shown, lambda rows: 0))
 
     def previous_page(self) -> bool:
         if not (self.fetch and self.has_before and self.rows_shown):
             return False
-        return bool(self._load({"before": self.rows_shown[0]["id"]}, lambda rows: self.offset - len(rows),
+        return bool(self._load({"before": self.rows_shown[0]["id"]}, lambda rows: self.first_index - len(rows),
                                lambda rows: len(rows) - 1))
 
     def current(self) -> dict | None:
@@ -124,5 +124,5 @@ class PagedTable(KTable):
     def position(self) -> str:
         if not self.total:
             return "无记录"
-        here = self.offset + max(self.cursor_row, 0) + 1
-        return f"第{here}条/共{self.total}条（本页{self.offset + 1}–{self.offset + len(self.rows_shown)}）"
+        here = self.first_index + max(self.cursor_row, 0) + 1
+        return f"第{here}条/共{self.total}条（本页{self.first_index + 1}–{self.first_index + len(self.rows_shown)}）"

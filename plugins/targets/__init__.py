@@ -1,0 +1,97 @@
+"""Seed 003 (《武进区城管局2015年工作要点》) as a demo target list: the 19 numbered tasks under
+six themes (法治城管 … 满意城管), read from ``data/targets/wujin-cgj-2015-work-points.csv``, each
+with default points so that item-by-item target indicators (rule ``target_items``: 年度目标任务,
+目标责任书) can be demonstrated.
+
+The default spread: 30 points shared equally over the 19 tasks, in tenths of a point, by largest
+remainder with ties going to the earlier task — 300 tenths ÷ 19 = 15 tenths each, remainder 15,
+so tasks 1–15 carry 1.6 and tasks 16–19 carry 1.5 (15 × 1.6 + 4 × 1.5 = 30). ``work_points`` takes
+another total or step if an office weighs them differently.
+
+UI-free: plain functions and a dataclass; no hooks. Other plugins load this module by path
+(``load()``) because plugin packages cannot import one another by relative import.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kaohe_tui.paths import bundled
+
+SOURCE = "targets/wujin-cgj-2015-work-points.csv"
+DEFAULT_TOTAL = 30.0
+DEFAULT_STEP = 0.1
+NOT_DONE = "not-done"  # the clause a target_items indicator uses for an item not completed
+
+
+@dataclass(frozen=True)
+class TargetItem:
+    number: int  # 序号 1..19
+    theme: str  # 主题: 建设法治城管 …
+    task: str  # 任务: 健全依法行政机制 …
+    content: str  # 内容, as written
+    points: float
+
+    @property
+    def label(self) -> str:
+        """How a record names the item: ``7、整合数字执法平台``."""
+        return f"{self.number}、{self.task}"
+
+
+def spread(total: float, n: int, step: float) -> list[float]:
+    """``total`` shared over ``n`` items in multiples of ``step``, as equally as possible; the
+    leftover steps go to the earliest items (largest remainder; all remainders are equal)."""
+    if n <= 0:
+        return []
+    steps = round(total / step)
+    if abs(steps * step - total) > 1e-9:
+        raise ValueError(f"{total} is not a whole number of {step}-point steps")
+    each, extra = divmod(steps, n)
+    return [round((each + (1 if i < extra else 0)) * step, 6) for i in range(n)]
+
+
+def read_tasks(path: Path | None = None) -> list[dict]:
+    """The CSV rows as written (序号, 主题, 任务, 内容)."""
+    path = path or bundled("data") / SOURCE
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def work_points(total: float = DEFAULT_TOTAL, step: float = DEFAULT_STEP, path: Path | None = None) -> list[TargetItem]:
+    """The 19 tasks of seed 003 in document order, with default points (see the module doc)."""
+    rows = read_tasks(path)
+    points = spread(total, len(rows), step)
+    return [TargetItem(int(r["序号"]), r["主题"], r["任务"], r["内容"], p) for r, p in zip(rows, points)]
+
+
+def by_theme(items: list[TargetItem]) -> dict[str, list[TargetItem]]:
+    """Items grouped under their theme, themes in document order."""
+    groups: dict[str, list[TargetItem]] = {}
+    for item in items:
+        groups.setdefault(item.theme, []).append(item)
+    return groups
+
+
+def not_completed(item: TargetItem, unit: str, indicator: str, period: str, why: str = "") -> dict:
+    """A ledger row (``kaohe record`` fields) for an item not completed as required: the item's
+    points as ``amount``, its label in the reason and in ``attrs['item']``."""
+    reason = f"{item.label}未按要求完成" + (f"：{why}" if why else "")
+    return {"unit": unit, "indicator": indicator, "clause": NOT_DONE, "amount": item.points, "period": period,
+            "reason": reason, "attrs": {"item": item.label, "主题": item.theme}}
+
+
+def load():
+    """This module, for another plugin: the loaded plugin if there is one, else read by path."""
+    name = "kaohe_plugin_targets"
+    if name in sys.modules:
+        return sys.modules[name]
+    here = Path(__file__).resolve()
+    spec = importlib.util.spec_from_file_location(name, here)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

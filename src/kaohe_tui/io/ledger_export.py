@@ -1,0 +1,102 @@
+"""Exporting the ledger (each record with its clause and what the clause costs) and the audit log,
+in the same formats as results. Rows stream from SQLite, so a 10^6-row ledger never sits in
+memory whole."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.tabular import safe_cell
+from kaohe_tui.periods import Period
+from kaohe_tui.report import clause_line
+from kaohe_tui.scheme import Scheme, walk
+from kaohe_tui.store import Store
+
+LEDGER_HEADER = ["记录号", "期间", "日期", "单位", "指标", "条款", "条款内容及计分", "次数", "分值", "数值", "事由",
+                 "状态", "撤回事由", "录入人", "录入时间", "来源"]
+AUDIT_HEADER = ["序号", "时间", "用户", "操作", "方案", "单位", "记录号", "原值", "新值", "事由"]
+
+
+def _clause_texts(scheme: Scheme) -> dict[tuple[str, str], str]:
+    texts = {}
+    for _, tree in scheme.trees():
+        for path, node in walk(tree):
+            for clause in node.clauses:
+                texts[(path, clause.id)] = clause_line(clause)
+    return texts
+
+
+def ledger_rows(store: Store, scheme: Scheme, period: Period) -> Iterator[list]:
+    texts = _clause_texts(scheme)
+    keys = [str(p) for p in period.sub_periods()]
+    sql = (f"SELECT * FROM records WHERE scheme = ? AND period IN ({','.join('?' * len(keys))}) ORDER BY id")
+    for r in store.db.query(sql, [scheme.id, *keys]):
+        yield [r["id"], r["period"], r["date"], r["unit"], r["indicator"], r["clause"],
+               texts.get((r["indicator"], r["clause"]), ""), r["count"], r["amount"], r["value"], r["reason"],
+               "已撤回" if r["withdrawn_at"] else "有效", r["withdrawn_reason"], r["created_by"], r["created_at"], r["source"]]
+
+
+def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:
+    sql = "SELECT * FROM audit" + (" WHERE scheme = ?" if scheme else "") + " ORDER BY id"
+    for r in store.db.query(sql, [scheme.id] if scheme else []):
+        yield [r["id"], r["at"], r["user"], r["action"], r["scheme"], r["unit"], r["record_id"], r["old"], r["new"], r["reason"]]
+
+
+def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, title: str,
+               progress: Callable[[int], None] | None = None) -> int:
+    n = 0
+    if fmt in ("csv", "csv-gbk"):
+        encoding = "utf-8-sig" if fmt == "csv" else "gbk"
+        with open(path, "w", encoding=encoding, newline="", errors="strict") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for n, row in enumerate(rows, start=1):
+                writer.writerow([safe_cell(v) for v in row])
+                if progress and n % 50_000 == 0:
+                    progress(n)
+    elif fmt == "json":
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("[\n")
+            for n, row in enumerate(rows, start=1):
+                fh.write(("," if n > 1 else "") + json.dumps(dict(zip(header, row)), ensure_ascii=False) + "\n")
+            fh.write("]\n")
+    elif fmt == "xlsx":
+        import openpyxl
+
+        from kaohe_tui.io.exporters import a4
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet(title[:31])
+        a4(sheet)
+        sheet.append(header)
+        for n, row in enumerate(rows, start=1):
+            sheet.append([safe_cell(v) for v in row])
+        book.save(path)
+    else:
+        raise KaoheError(f"format {fmt!r}: one of csv, csv-gbk, json, xlsx")
+    return n
+
+
+def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: str, path: Path,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Write the ledger or the audit log to ``path`` (whole or not at all); returns the row count."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise KaoheError(f"{path}: folder {path.parent} does not exist")
+    if kind == "ledger":
+        header, rows, title = LEDGER_HEADER, ledger_rows(store, scheme, period), f"台账{period}"
+    else:
+        header, rows, title = AUDIT_HEADER, audit_rows(store, scheme), "审计日志"
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        n = write_rows(fmt, header, rows, temp, title, progress)
+        temp.replace(path)
+    except UnicodeEncodeError as exc:
+        raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in GBK; use csv (UTF-8)") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return n

@@ -1,0 +1,110 @@
+"""Why a number is what it is: the lines, clauses and records behind a unit's total or one of its
+indicators (``Scorer.explain`` → ``IndicatorResult.lines/children``), and its quarterly trend."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from kaohe_tui.ledger_edit import records_by_id
+from kaohe_tui.rules.base import fmt
+from kaohe_tui.scheme import Scheme, resolve_indicator
+from kaohe_tui.scoring import IndicatorResult, UnitResult
+from kaohe_tui.tui.common import FLAG, figure
+
+
+class ExplainScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "返回", id="explain-back"),
+        Binding("a", "expand_all", "全部展开", id="explain-expand"),
+    ]
+
+    def __init__(self, scheme: Scheme, period: str, result: UnitResult, indicator: str | None,
+                 trend: list[tuple[str, UnitResult | None]]):
+        super().__init__()
+        self.scheme = scheme
+        self.period = period
+        self.result = result
+        self.indicator = indicator  # a top-level indicator's name, or None for the whole total
+        self.trend = trend
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        focus = f" · {self.indicator}" if self.indicator else ""
+        head = (f" [b]解释[/b] · {escape(r.unit)} · {self.period}{escape(focus)} · 总分 [b]{fmt(r.total)}[/b]"
+                f"（满分{fmt(r.full_marks)}）第{r.rank}名" + (f" · 类别 {escape(r.category)}" if r.category else ""))
+        yield Static(head, id="explain-head")
+        if r.flags:
+            yield Static(" " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in r.flags), id="explain-flags")
+        with Horizontal(id="explain-trend"):
+            labels = "  ".join(f"{q[-2:]} {fmt(x.total) if x else '—'}" + (f"（第{x.rank}）" if x else "")
+                               for q, x in self.trend)
+            yield Static(f" 季度总分：{labels}", id="trend-text")
+            yield Sparkline([x.total if x else 0 for _, x in self.trend], id="trend-spark")
+        yield Tree("", id="explain-tree")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        tree = self.query_one("#explain-tree", Tree)
+        nodes = self.result.indicators
+        if self.indicator:
+            nodes = [n for n in nodes if n.name == self.indicator] or nodes
+        ids = [rid for n in nodes for rid in _record_ids(n)]
+        self.records = records_by_id(self.app.store, ids)
+        tree.root.set_label(f"{self.result.unit} · {self.indicator or '总分'}")
+        tree.show_root = False
+        for node in nodes:
+            self.add_node(tree.root, node)
+        tree.root.expand_all()
+        tree.focus()
+
+    def add_node(self, parent: TreeNode, node: IndicatorResult) -> None:
+        label = f"[b]{escape(node.name)}[/b]  {fmt(node.points)}/{fmt(node.max)}"
+        if node.bonus:
+            label += "  加分项"
+        if node.flags:
+            label += "  " + " ".join(f"[reverse]{FLAG}{escape(f)}[/]" for f in node.flags)
+        branch = parent.add(label, expand=True)
+        for line in node.lines:
+            delta = f"{'+' if line.delta > 0 else ''}{fmt(line.delta)}" if line.delta else "±0"
+            text = f"{delta}  {escape(line.text)}"
+            clause = self.clause_text(node, line.clause)
+            if line.clause:
+                text += f"  〔条款 {escape(line.clause)}" + (f"：{escape(clause)}" if clause and clause not in line.text else "") + "〕"
+            leaf = branch.add(text, expand=True)
+            for rid in line.records:
+                row = self.records.get(rid) if isinstance(rid, int) else None
+                if row:
+                    leaf.add_leaf(escape(f"记录#{rid} {row['period']} {row['date'] or ''} {figure(row)} {row['reason']}"
+                                         .replace("  ", " ")))
+                else:
+                    leaf.add_leaf(escape(f"派生记录 {rid}"))
+        for child in node.children:
+            self.add_node(branch, child)
+        if not node.lines and not node.children:
+            branch.add_leaf("（无扣分、无加分记录）")
+
+    def clause_text(self, node: IndicatorResult, clause_id: str | None) -> str | None:
+        if not clause_id:
+            return None
+        try:
+            _, indicator = resolve_indicator(self.scheme.tree(self.result.category), node.path)
+        except Exception:
+            return None
+        clause = indicator.clause(clause_id)
+        return clause.text if clause else None
+
+    def action_expand_all(self) -> None:
+        self.query_one("#explain-tree", Tree).root.expand_all()
+
+
+def _record_ids(node: IndicatorResult) -> list:
+    ids = [rid for line in node.lines for rid in line.records]
+    for child in node.children:
+        ids += _record_ids(child)
+    return ids

@@ -1,0 +1,141 @@
+"""``ctrl+e``: export the current scheme's results. Choose the format (xlsx by default) and the
+path; the export runs in a worker, the path written is shown in a notification, and an error is
+shown in a modal, never as a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.exporters import exporters
+from kaohe_tui.periods import Period
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.scoring import Scorer
+from kaohe_tui.store import Store
+from kaohe_tui.tui.common import scheme_periods
+
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
+
+def export_results(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path) -> tuple[Path, int]:
+    """Runs in a worker thread: score with the core and write through the chosen exporter, to a
+    temporary name first so a failed export never leaves a half-written file under the real one."""
+    known = exporters()
+    if fmt_name not in known:
+        raise KaoheError(f"format {fmt_name!r}: one of {', '.join(known)}")
+    out = path.expanduser().resolve()
+    if not out.parent.is_dir():
+        raise KaoheError(f"{out}: folder {out.parent} does not exist")
+    results = Scorer(store, scheme).score(Period.parse(period))
+    temp = out.with_name(f".{out.name}.partial")
+    try:
+        known[fmt_name].write_results(scheme, period, results, temp)
+        temp.replace(out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return out, len(results)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="export-cancel"),
+        Binding("ctrl+s", "export", "导出", priority=True, id="export-run"),
+    ]
+
+    app: "KaoheApp"
+
+    def __init__(self, scheme: Scheme, period: str, folder: Path | None = None):
+        super().__init__()
+        self.scheme = scheme
+        self.period = period
+        self.folder = folder
+        self.formats = exporters()
+
+    def default_path(self, fmt_name: str) -> str:
+        name = f"{self.scheme.id}-{self.period}{self.formats[fmt_name].suffix}"
+        return str(self.folder / name) if self.folder else name
+
+    def compose(self) -> ComposeResult:
+        first = "xlsx" if "xlsx" in self.formats else next(iter(self.formats))
+        periods = scheme_periods(self.scheme)
+        with Vertical(classes="dialog export-dialog"):
+            yield Static(f"[b]导出结果[/b] · {self.scheme.title}", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("期间", classes="field-label")
+                yield Select([(p, p) for p in periods], value=self.period if self.period in periods else periods[0],
+                             allow_blank=False, compact=True, id="export-period")
+            with Horizontal(classes="field"):
+                yield Label("格式", classes="field-label")
+                yield Select([(name, name) for name in self.formats], value=first, allow_blank=False,
+                             compact=True, id="export-format")
+            with Horizontal(classes="field"):
+                yield Label("文件", classes="field-label")
+                yield Input(self.default_path(first), compact=True, id="export-path")
+            yield Static("相对路径以启动目录为准；回车或 ctrl+s 导出", classes="field-note")
+            yield LoadingIndicator(id="export-busy")
+            with Horizontal(classes="buttons"):
+                yield Button("导出", variant="primary", id="export", compact=True)
+                yield Button("取消", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-busy").display = False
+        self.query_one("#export-path", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#export-path", Input)
+        if event.select.id == "export-period":
+            old = self.default_path(self.fmt_name())
+            self.period = str(event.value)
+            if path.value == old or not path.value.strip():
+                path.value = self.default_path(self.fmt_name())
+        elif event.select.id == "export-format":
+            # follow the format's suffix unless the user typed a path of their own
+            if any(path.value == self.default_path(name) for name in self.formats) or not path.value.strip():
+                path.value = self.default_path(self.fmt_name())
+
+    def fmt_name(self) -> str:
+        return str(self.query_one("#export-format", Select).value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_export()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export":
+            self.action_export()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(exclusive=True, group="export")
+    async def action_export(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.app.show_error("请填写导出文件的路径", "导出失败")
+            return
+        busy = self.query_one("#export-busy")
+        busy.display = True
+        for button in self.query(Button):
+            button.disabled = True
+        try:
+            out, count = await asyncio.to_thread(self.app.in_worker_store, export_results, self.scheme,
+                                                 self.period, self.fmt_name(), Path(text))
+        except Exception as exc:
+            busy.display = False
+            for button in self.query(Button):
+                button.disabled = False
+            self.app.show_error(exc, "导出失败")
+            return
+        self.app.notify(f"已导出{count}个单位的结果：{out}", title="导出完成", timeout=8)
+        self.dismiss(out)

@@ -1,0 +1,177 @@
+"""The ranking of a period: a column per top-level indicator, total, rank, a trend over the year's
+quarters and the consequence flags (⚑, highlighted). ``enter`` on a cell explains that number."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Select, Static
+
+from kaohe_tui.io.exporters import indicator_names
+from kaohe_tui.periods import Period
+from kaohe_tui.rules.base import fmt
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.scoring import Scorer, UnitResult
+from kaohe_tui.store import Store
+from kaohe_tui.tui.common import FLAG, scheme_periods
+from kaohe_tui.tui.screens.base import PERIOD, SchemeView
+from kaohe_tui.tui.widgets.tables import KTable
+from kaohe_tui.tui.widgets.trend import bars, rank_bars
+
+
+@dataclass
+class Scored:
+    """One period's results and, for the trend, the same units in each quarter of its year."""
+
+    period: str
+    results: list[UnitResult]
+    quarters: list[str]
+    by_quarter: dict[str, dict[str, UnitResult]]  # quarter → unit → result
+
+
+def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
+    """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
+    scorer = Scorer(store, scheme)
+    target = Period.parse(period)
+    results = scorer.score(target)
+    quarters = [Period(target.year, "quarter", q) for q in range(1, 5)]
+    by_quarter = {str(q): {r.unit: r for r in scorer.score(q)} for q in quarters}
+    return Scored(period, results, [str(q) for q in quarters], by_quarter)
+
+
+class ResultsScreen(SchemeView):
+    VIEW = "results"
+    BINDINGS = [
+        Binding("enter", "explain", "解释", priority=True, id="results-explain"),
+        Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
+        Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
+        Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
+    ]
+
+    def __init__(self, scheme: Scheme):
+        super().__init__(scheme)
+        self.periods = scheme_periods(scheme)
+        self.scored: Scored | None = None
+        self.names: list[str] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
+                         compact=True, id="results-period")
+            yield Static("", id="trend-label", classes="toolbar-note")
+        yield KTable(id="results", cursor_type="cell")
+        yield Static("", id="results-status", classes="status")
+
+    def on_mount(self) -> None:
+        self.query_one("#results", KTable).focus()
+        self.load()
+
+    @work(exclusive=True, group="score")
+    async def load(self) -> None:
+        table = self.query_one("#results", KTable)
+        table.loading = True
+        self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
+        try:
+            scored = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
+        except Exception as exc:
+            table.loading = False
+            self.app.show_error(exc, "计分失败")
+            return
+        self.scored = scored
+        self.fill()
+        table.loading = False
+
+    def fill(self) -> None:
+        scored = self.scored
+        table = self.query_one("#results", KTable)
+        keep = table.cursor_coordinate
+        table.clear(columns=True)
+        self.names = indicator_names(scored.results)
+        categories = any(r.category for r in scored.results)
+        table.add_column("排名", key="rank")
+        table.add_column("单位", key="unit")
+        if categories:
+            table.add_column("类别", key="category")
+        for name in self.names:
+            table.add_column(name, key=f"ind:{name}")
+        table.add_column("总分", key="total")
+        table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
+        table.add_column("标记", key="flags")
+        trends = self.trends()
+        flagged = 0
+        for r in scored.results:
+            points = r.points_by_indicator()
+            style = "bold red" if r.flags else ""
+            flagged += bool(r.flags)
+            row = [Text(str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
+            if categories:
+                row.append(r.category or "")
+            row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
+            row += [Text(fmt(r.total), style="bold", justify="right"), trends.get(r.unit, ""),
+                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else "")]
+            table.add_row(*row, key=r.unit)
+        table.cursor_coordinate = keep
+        mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
+        self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
+        self.query_one("#results-status", Static).update(
+            f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
+            + " · 回车：解释所选数字")
+
+    def trends(self) -> dict[str, str]:
+        by_quarter = self.scored.by_quarter
+        units = [r.unit for r in self.scored.results]
+        if self.state.trend == "rank":
+            out = {}
+            for unit in units:
+                ranks, worst = [], 1
+                for quarter in self.scored.quarters:
+                    mine = by_quarter[quarter].get(unit)
+                    ranks.append(mine.rank if mine else None)
+                    if mine:  # ranks are within the unit's category
+                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category])
+                out[unit] = rank_bars(ranks, worst)
+            return out
+        totals = [r.total for q in by_quarter.values() for r in q.values()]
+        low, high = (min(totals), max(totals)) if totals else (0, 0)
+        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters], low, high)
+                for u in units}
+
+    # -- actions -----------------------------------------------------------------------------------
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "results-period" and event.value != Select.NULL and str(event.value) != self.state.period:
+            self.state.period = str(event.value)
+            self.load()
+
+    def action_period(self, step: int) -> None:
+        i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
+        self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
+
+    def action_trend(self) -> None:
+        self.state.trend = "rank" if self.state.trend == "total" else "total"
+        if self.scored:
+            self.fill()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "explain":
+            return True if self.scored and self.query_one("#results", KTable).has_focus else None
+        return super().check_action(action, parameters)
+
+    def action_explain(self) -> None:
+        from kaohe_tui.tui.screens.explain import ExplainScreen
+
+        table = self.query_one("#results", KTable)
+        if not self.scored or not table.row_count:
+            return
+        cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+        unit = str(cell.row_key.value)
+        column = str(cell.column_key.value)
+        indicator = column[4:] if column.startswith("ind:") else None
+        result = next(r for r in self.scored.results if r.unit == unit)
+        trend = [(q, self.scored.by_quarter[q].get(unit)) for q in self.scored.quarters]
+        self.app.push_screen(ExplainScreen(self.scheme, self.scored.period, result, indicator, trend))
