@@ -40,13 +40,14 @@ def _cases(unit: str, i: int, q: int, per_case: bool) -> list[dict]:
     extended = 2 + i % 2
     still_open = (i + q) % 2
     on_time = due - overdue - extended - still_open
+    satisfaction, first_time = 88 + (3 * i + 2 * q) % 11, 84 + (5 * i + q) % 13
     rows = [
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：按时结案{on_time}件", "on_time", count=on_time),
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：延期结案{extended}件", "extended", count=extended),
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：超时结案{overdue}件", "overdue", count=overdue),
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：应结案{due}件（未结{still_open}件）", "due", count=due),
-        _row(unit, "回访满意率", period, f"数字城管平台{q}季度统计：回访满意率", value=88 + (3 * i + 2 * q) % 11),
-        _row(unit, "一次完成率", period, f"数字城管平台{q}季度统计：一次完成率", value=84 + (5 * i + q) % 13),
+        _row(unit, "回访满意率", period, f"数字城管平台{q}季度统计：回访满意率{satisfaction}%", value=satisfaction),
+        _row(unit, "一次完成率", period, f"数字城管平台{q}季度统计：一次完成率{first_time}%", value=first_time),
     ]
     rework = (i + 2 * q) % 4
     if rework:

@@ -8,15 +8,14 @@ remainder with ties going to the earlier task — 300 tenths ÷ 19 = 15 tenths e
 so tasks 1–15 carry 1.6 and tasks 16–19 carry 1.5 (15 × 1.6 + 4 × 1.5 = 30). ``work_points`` takes
 another total or step if an office weighs them differently.
 
-UI-free: plain functions and a dataclass; no hooks. Other plugins load this module by path
-(``load()``) because plugin packages cannot import one another by relative import.
+UI-free: plain functions and a dataclass; no hooks. Another plugin reaches it as the loaded
+module ``kaohe_plugin_targets`` (or loads this file by path): plugin packages cannot import one
+another by relative import.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,15 +82,3 @@ def not_completed(item: TargetItem, unit: str, indicator: str, period: str, why:
     return {"unit": unit, "indicator": indicator, "clause": NOT_DONE, "amount": item.points, "period": period,
             "reason": reason, "attrs": {"item": item.label, "主题": item.theme}}
 
-
-def load():
-    """This module, for another plugin: the loaded plugin if there is one, else read by path."""
-    name = "kaohe_plugin_targets"
-    if name in sys.modules:
-        return sys.modules[name]
-    here = Path(__file__).resolve()
-    spec = importlib.util.spec_from_file_location(name, here)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module

@@ -18,11 +18,17 @@ from kaohe_tui.tui.commands import ScreenActions
 from kaohe_tui.tui.common import SchemeState, scheme_periods
 
 
+# Textual's own focus and clipboard keys: not this app's actions
+HELP_SKIPS = {"focus_next", "focus_previous", "app.focus_next", "app.focus_previous", "screen.copy_text",
+              "copy_text", "app.copy_text"}
+
+
 class KaoheApp(App):
     CSS_PATH = "kaohe.tcss"
     TITLE = "考核 kaohe"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", show=False, priority=True, id="quit"),
         Binding("question_mark", "help", "帮助", key_display="?", id="help"),
         Binding("ctrl+e", "export", "导出", id="export"),
         Binding("ctrl+p", "command_palette", "命令", show=False, priority=True, id="command-palette",
@@ -105,6 +111,8 @@ class KaoheApp(App):
         keys, seen = [], set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
+            if binding.action in HELP_SKIPS or binding.system:
+                continue
             if binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 keys.append((self.get_key_display(binding), binding.description))

@@ -8,7 +8,8 @@ from typing import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-SKIP_ACTIONS = {"command_palette", "app.command_palette"}
+SKIP_ACTIONS = {"command_palette", "app.command_palette", "focus_next", "focus_previous", "app.focus_next",
+                "app.focus_previous", "screen.copy_text", "copy_text", "app.copy_text"}
 
 
 class ScreenActions(Provider):

@@ -42,9 +42,8 @@ class ExplainScreen(Screen):
         if r.flags:
             yield Static(" " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in r.flags), id="explain-flags")
         with Horizontal(id="explain-trend"):
-            labels = "  ".join(f"{q[-2:]} {fmt(x.total) if x else '—'}" + (f"（第{x.rank}）" if x else "")
-                               for q, x in self.trend)
-            yield Static(f" 季度总分：{labels}", id="trend-text")
+            labels = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —" for q, x in self.trend)
+            yield Static(f" 季度：{labels}", id="trend-text")
             yield Sparkline([x.total if x else 0 for _, x in self.trend], id="trend-spark")
         yield Tree("", id="explain-tree")
         yield Footer(compact=True)

@@ -65,7 +65,7 @@ class ResultsScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
-        yield KTable(id="results", cursor_type="cell")
+        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # rank and unit stay in view
         yield Static("", id="results-status", classes="status")
 
     def on_mount(self) -> None:
@@ -101,8 +101,8 @@ class ResultsScreen(SchemeView):
         for name in self.names:
             table.add_column(name, key=f"ind:{name}")
         table.add_column("总分", key="total")
-        table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         table.add_column("标记", key="flags")
+        table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         trends = self.trends()
         flagged = 0
         for r in scored.results:
@@ -113,8 +113,9 @@ class ResultsScreen(SchemeView):
             if categories:
                 row.append(r.category or "")
             row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
-            row += [Text(fmt(r.total), style="bold", justify="right"), trends.get(r.unit, ""),
-                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else "")]
+            row += [Text(fmt(r.total), style="bold", justify="right"),
+                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
+                    trends.get(r.unit, "")]
             table.add_row(*row, key=r.unit)
         table.cursor_coordinate = keep
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"

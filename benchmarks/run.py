@@ -1,0 +1,211 @@
+"""The performance runner: one table of figures and ratios against baselines run on the same
+files in the same script (these machines are shared and noisy: ratios, not absolute times).
+
+    python benchmarks/run.py [--work DIR] [--small]
+
+--small uses 10^4/10^5 cases for a quick look; the targets are stated for 10^5/10^6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+SCHEME = "city-coordination"
+ENV = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"}
+
+
+def kaohe(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "kaohe_tui", "--db", str(db), *args]
+
+
+def timed_process(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=ENV, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best_of(n: int, fn) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def sqlite_import(db: Path, csv_path: Path) -> float:
+    db.unlink(missing_ok=True)
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", str(db)], input=f".mode csv\n.import {csv_path} cases\n", text=True, check=True)
+    return time.perf_counter() - start
+
+
+BASELINE_SQL = """
+SELECT unit, count(*),
+  sum(closed_at IS NOT NULL AND closed_at <= deadline AND extensions = 0),
+  sum(closed_at IS NOT NULL AND closed_at <= deadline AND extensions > 0),
+  sum(closed_at IS NOT NULL AND closed_at > deadline)
+FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at < ? GROUP BY unit
+"""
+
+
+def prepare(work: Path, cases: int, data: Path) -> Path:
+    db = work / f"bench_{cases}.db"
+    db.unlink(missing_ok=True)
+    subprocess.run(kaohe(db, "import", SCHEME, str(data / "units.csv"), "--kind", "units"), env=ENV, check=True,
+                   stdout=subprocess.DEVNULL)
+    return db
+
+
+def scoring_figures(db: Path) -> tuple[float, float]:
+    """(kaohe scoring a full year: 4 quarters + annual, hand-written SQL closure rates for the same)."""
+    import sqlite3
+
+    from kaohe_tui import catalog, plugins
+    from kaohe_tui.periods import Period
+    from kaohe_tui.scoring import Scorer
+    from kaohe_tui.store import Store
+
+    plugins.load_plugins()
+    store = Store(db)
+    scheme = catalog.get(SCHEME)
+    year = Period.parse("2018")
+    kaohe_time = best_of(3, lambda: Scorer(store, scheme).score(year))
+    conn = sqlite3.connect(db)
+    bounds = [(p.start.isoformat(), p.end.isoformat() + "~") for p in [*year.quarters(), year]]
+    sql_time = best_of(3, lambda: [conn.execute(BASELINE_SQL, (SCHEME, a, b)).fetchall() for a, b in bounds])
+    conn.close()
+    store.close()
+    return kaohe_time, sql_time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    small, big = (10_000, 100_000) if args.small else (100_000, 1_000_000)
+    work = args.work or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
+    data = work / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    generate.write_units(data / "units.csv")
+    for n in (small, big):
+        if not (data / f"cases_{n}.csv").exists():
+            generate.write_cases(data / f"cases_{n}.csv", n)
+    if not (data / "ledger_100000.csv").exists():
+        generate.write_ledger(data / "ledger_100000.csv", 100_000)
+    print(f"data ready in {time.perf_counter() - start:.1f}s ({work})", file=sys.stderr)
+
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(what: str, figure: str, baseline: str, ratio: str, target: str, ok: bool) -> None:
+        rows.append((what, figure, baseline, ratio, f"{target} {'✓' if ok else '✗'}"))
+
+    # 1. import of the big case file, against sqlite3's own .import
+    dbs = {}
+    for n in (small, big):
+        dbs[n] = prepare(work, n, data)
+    t_import, rss = timed_process(kaohe(dbs[big], "import", SCHEME, str(data / f"cases_{big}.csv")))
+    t_sqlite = sqlite_import(work / "baseline.db", data / f"cases_{big}.csv")
+    add(f"import {big:,} cases (CSV)", f"{t_import:.2f} s", f"sqlite3 .import {t_sqlite:.2f} s",
+        f"{t_import / t_sqlite:.2f}×", "≤ 3×", t_import / t_sqlite <= 3)
+    add(f"import {big:,} cases: peak memory", f"{rss:.0f} MB", "", "", "< 400 MB", rss < 400)
+    subprocess.run(kaohe(dbs[small], "import", SCHEME, str(data / f"cases_{small}.csv")), env=ENV, check=True,
+                   stdout=subprocess.DEVNULL)
+
+    # 2. scoring a full year over the cases, against a hand-written SQL aggregate; growth
+    k_big, sql_big = scoring_figures(dbs[big])
+    k_small, _ = scoring_figures(dbs[small])
+    add(f"score a year (4 quarters + annual), {big:,} cases", f"{k_big:.3f} s", f"SQL aggregate {sql_big:.3f} s",
+        f"{k_big / sql_big:.2f}×", "≤ 3× and < 2 s", k_big / sql_big <= 3 and k_big < 2)
+    add(f"growth: scoring {big:,} vs {small:,} cases", f"{k_big:.3f} s", f"{k_small:.3f} s",
+        f"{k_big / k_small:.2f}×", "≤ 12×", k_big / k_small <= 12)
+
+    # 3. a 10^5-row ledger: import, whole-process score --json, export
+    t_ledger, _ = timed_process(kaohe(dbs[small], "import", SCHEME, str(data / "ledger_100000.csv")))
+    add("import a 100,000-row ledger", f"{t_ledger:.2f} s", "", "", "(figure)", True)
+    t_score, _ = timed_process(kaohe(dbs[small], "score", SCHEME, "--period", "2018Q1", "--json"))
+    t_hello, _ = timed_process([sys.executable, "-c", "pass"])
+    add("kaohe score --json, 100 units (whole process)", f"{t_score:.2f} s", f"python -c pass {t_hello:.2f} s",
+        f"{t_score / t_hello:.1f}×", "< 1 s", t_score < 1)
+    imports = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kaohe_tui.cli, kaohe_tui.commands"],
+                             capture_output=True, text=True, env=ENV).stderr
+    top = sorted((line.split("|") for line in imports.splitlines() if line.startswith("import time:") and "|" in line
+                  and line.split("|")[1].strip().isdigit()), key=lambda p: -int(p[1]))[:1]
+    if top:
+        add("module import time (CLI), -X importtime", f"{int(top[0][1]) / 1e6:.3f} s", "", "", "(figure)", True)
+
+    # 4. exports: a 10^6-row ledger to CSV (against sqlite3's CSV output), 100-unit results to xlsx
+    grow_ledger(dbs[small], 1_000_000)
+    out = work / "ledger_export.csv"
+    t_export, rss_export = timed_process(kaohe(dbs[small], "export", SCHEME, "--period", "2018", "--what", "ledger",
+                                               "--format", "csv", "-o", str(out)))
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", str(dbs[small])], input=f".mode csv\n.headers on\n.output {work / 'baseline_export.csv'}\n"
+                   "SELECT * FROM records;\n", text=True, check=True)
+    t_base_export = time.perf_counter() - start
+    add("export a 1,000,000-row ledger to CSV", f"{t_export:.2f} s", f"sqlite3 .mode csv {t_base_export:.2f} s",
+        f"{t_export / t_base_export:.2f}×", f"(figure; {rss_export:.0f} MB peak)", True)
+    t_xlsx, _ = timed_process(kaohe(dbs[small], "export", SCHEME, "--period", "2018", "--format", "xlsx",
+                                    "-o", str(work / "results.xlsx")))
+    add("export 100-unit results to xlsx (whole process)", f"{t_xlsx:.2f} s", "", "", "(figure)", True)
+
+    tui = HERE / "tui_start.py"
+    if tui.exists():
+        proc = subprocess.run([sys.executable, str(tui)], capture_output=True, text=True, env=ENV)
+        add("TUI cold start to first screen", proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "?",
+            "", "", "< 1 s", _seconds(proc.stdout) < 1)
+
+    print(f"kaohe benchmarks — {time.strftime('%Y-%m-%d')} — {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+    widths = [max(len(r[i]) for r in rows + [HEADER]) for i in range(5)]
+    for row in [HEADER, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    if not args.keep and not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+HEADER = ("measure", "kaohe", "baseline", "ratio", "target")
+
+
+def _seconds(text: str) -> float:
+    import re
+
+    m = re.search(r"([\d.]+)\s*s", text or "")
+    return float(m.group(1)) if m else float("inf")
+
+
+def grow_ledger(db: Path, target: int) -> None:
+    """Bulk-copy the imported ledger until it has ``target`` rows (set-up, not measured)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
+    while (n := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < target:
+        conn.execute(f"INSERT INTO records ({cols}) SELECT {cols} FROM records LIMIT ?", (target - n,))
+    conn.commit()
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()
