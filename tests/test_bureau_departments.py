@@ -504,3 +504,19 @@ def test_demo_year(kaohe):
     # 市政处: 2 months short (−2) and 重点指标扣分 −1 → 97
     assert scores["市政处"]["total"] == 97 and scores["市政处"]["indicators"]["重点指标扣分"] == -1
     assert all(r["reason"].startswith("【演示】") for r in kaohe.json("ledger", ID, "--period", "2018"))
+
+
+# -- the unit sources (core: UnitSource.assessed_by / alias_of / describes) ------------------------
+def test_describing_sources_add_aliases_and_attrs_and_report_strays(tmp_path):
+    from kaohe_tui.scheme import Unit, UnitSource, describe_units
+
+    (tmp_path / "aliases.csv").write_text("简称,单位\n党办,党委办\n宣传科,宣传部\n", encoding="utf-8")
+    (tmp_path / "standards.csv").write_text("部门名称,考核标准\n党办,1\n信访科,2\n", encoding="utf-8")
+    units = [Unit(name="党委办", assessed_by="人教科")]
+    units, found = describe_units(units, UnitSource(file="aliases.csv", name="简称", alias_of="单位"), tmp_path)
+    units, more = describe_units(units, UnitSource(file="standards.csv", name="部门名称", describes=True,
+                                                   attrs={"信息报送标准": "考核标准"}), tmp_path)
+    # the standard was found through the alias declared by the source before it
+    assert units == [Unit(name="党委办", aliases=["党办"], assessed_by="人教科", attrs={"信息报送标准": "1"})]
+    assert [(a.file, a.row, a.field) for a in found + more] == [("aliases.csv", 2, "单位"), ("standards.csv", 2, "部门名称")]
+    assert "宣传科 → 宣传部: names no unit" in found[0].message

@@ -36,11 +36,12 @@ class KaoheApp(App):
     ]
 
     def __init__(self, db_path: str | Path | None = None, *, plugins_dirs: Iterable[str | Path] = (),
-                 export_dir: str | Path | None = None, **kwargs: Any):
+                 export_dir: str | Path | None = None, page_size: int = 200, **kwargs: Any):
         super().__init__(**kwargs)
         self.db_path = db_path
         self.plugins_dirs = [Path(d) for d in plugins_dirs]
         self.export_dir = Path(export_dir) if export_dir else None  # None: the working directory
+        self.page_size = page_size  # rows per page of the ledger and the audit log
         self.store: Store | None = None
         self.states: dict[str, SchemeState] = {}
 

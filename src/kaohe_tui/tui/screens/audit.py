@@ -3,6 +3,9 @@ Shown for the current scheme; a page at a time, like the ledger."""
 
 from __future__ import annotations
 
+import asyncio
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -11,7 +14,7 @@ from textual.widgets import Input, Static
 from kaohe_tui import ledger_edit
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.screens.base import SchemeView
-from kaohe_tui.tui.widgets.paged_table import PagedTable
+from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
 from kaohe_tui.tui.widgets.tables import FilterInput
 
 ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register-scheme": "登记方案", "withdraw-demo": "撤回演示"}
@@ -25,16 +28,15 @@ class AuditScreen(SchemeView):
         Binding("t", "filter('audit-since')", "按日期", id="audit-filter-date"),
     ]
 
-    def __init__(self, scheme: Scheme, page_size: int = 200):
+    def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.page_size = page_size
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
             yield FilterInput("audit", id="audit-unit", placeholder="单位（/）")
             yield FilterInput("audit", id="audit-user", placeholder="用户（u）")
             yield FilterInput("audit", id="audit-since", placeholder="自日期 YYYY-MM-DD（t）")
-        yield PagedTable(id="audit", filter_id="audit-unit", page_size=self.page_size)
+        yield PagedTable(id="audit", filter_id="audit-unit", page_size=self.app.page_size)
         yield Static("", id="audit-status", classes="status")
 
     def on_mount(self) -> None:
@@ -45,17 +47,26 @@ class AuditScreen(SchemeView):
         self.reload()
         table.focus()
 
-    def reload(self) -> None:
+    def schedule_reload(self) -> None:
+        if getattr(self, "_reload_timer", None):
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(0.15, lambda: self.reload())
+
+    @work(exclusive=True, group="audit")
+    async def reload(self) -> None:
         values = {i: self.query_one(f"#{i}", Input).value for i in ("audit-unit", "audit-user", "audit-since")}
         flt = ledger_edit.audit_filter(self.store, values["audit-unit"], values["audit-user"], values["audit-since"])
         flt.where += " AND scheme = ?"
         flt.args.append(self.scheme.id)
-        total = ledger_edit.count(self.store, "audit", flt)
+        total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "audit", flt, {},
+                                              newest_first=True, limit=self.app.page_size)
 
         def fetch(**kwargs) -> list[dict]:
             return ledger_edit.page(self.store, "audit", flt, newest_first=True, **kwargs)
 
-        self.query_one("#audit", PagedTable).configure(fetch, self.render_row, total)
+        table = self.query_one("#audit", PagedTable)
+        table.set_source(fetch, self.render_row, total)
+        table.show(rows, 0, 0)
 
     @staticmethod
     def render_row(row: dict) -> list:
@@ -64,7 +75,7 @@ class AuditScreen(SchemeView):
                 f"#{row['record_id']}" if row["record_id"] else "", row["reason"] or ""]
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.reload()
+        self.schedule_reload()
 
     def on_paged_table_page_changed(self, event: PagedTable.PageChanged) -> None:
         self.query_one("#audit-status", Static).update(f"审计日志 · {event.table.position()}")

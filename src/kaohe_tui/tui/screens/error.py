@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 
 def describe(exc: BaseException) -> str:
@@ -33,6 +33,7 @@ class ErrorModal(ModalScreen[None]):
             yield Static(f"✗ {self.title_text}", classes="dialog-title")
             yield Static(self.message, id="error-message", markup=False)
             yield Button("确定", variant="error", id="ok", compact=True)
+        yield Footer(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()

@@ -18,6 +18,9 @@ from kaohe_tui.scoring import IndicatorResult, UnitResult
 from kaohe_tui.tui.common import FLAG, figure
 
 
+SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
+
+
 class ExplainScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="explain-back"),
@@ -53,7 +56,7 @@ class ExplainScreen(Screen):
         nodes = self.result.indicators
         if self.indicator:
             nodes = [n for n in nodes if n.name == self.indicator] or nodes
-        ids = [rid for n in nodes for rid in _record_ids(n)]
+        ids = [rid for n in nodes for rid in _record_ids(n)]  # at most SHOWN per line
         self.records = records_by_id(self.app.store, ids)
         tree.root.set_label(f"{self.result.unit} · {self.indicator or '总分'}")
         tree.show_root = False
@@ -76,13 +79,15 @@ class ExplainScreen(Screen):
             if line.clause:
                 text += f"  〔条款 {escape(line.clause)}" + (f"：{escape(clause)}" if clause and clause not in line.text else "") + "〕"
             leaf = branch.add(text, expand=True)
-            for rid in line.records:
+            for rid in line.records[:SHOWN]:
                 row = self.records.get(rid) if isinstance(rid, int) else None
                 if row:
                     leaf.add_leaf(escape(f"记录#{rid} {row['period']} {row['date'] or ''} {figure(row)} {row['reason']}"
                                          .replace("  ", " ")))
                 else:
                     leaf.add_leaf(escape(f"派生记录 {rid}"))
+            if len(line.records) > SHOWN:
+                leaf.add_leaf(f"…… 另有{len(line.records) - SHOWN}条记录（在台账中查看）")
         for child in node.children:
             self.add_node(branch, child)
         if not node.lines and not node.children:
@@ -103,7 +108,7 @@ class ExplainScreen(Screen):
 
 
 def _record_ids(node: IndicatorResult) -> list:
-    ids = [rid for line in node.lines for rid in line.records]
+    ids = [rid for line in node.lines for rid in line.records[:SHOWN]]
     for child in node.children:
         ids += _record_ids(child)
     return ids

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.exporters import exporters
@@ -86,6 +86,7 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="buttons"):
                 yield Button("导出", variant="primary", id="export", compact=True)
                 yield Button("取消", id="cancel", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export-busy").display = False

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 GUIDE = """\
 方案列表 → 回车打开方案；方案内按 1 单位、2 台账、3 结果、4 日志切换，esc 回到方案列表。
@@ -31,3 +31,4 @@ class HelpScreen(ModalScreen[None]):
             lines += ["", f"数据库：{escape(self.db_path)}"]
         with VerticalScroll(classes="dialog help-dialog"):
             yield Static("\n".join(lines), id="help-text")
+        yield Footer(compact=True)

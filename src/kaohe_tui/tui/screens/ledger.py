@@ -4,7 +4,10 @@ stay in the list, dimmed and marked ✗."""
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -16,11 +19,11 @@ from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.common import WITHDRAWN, figure, scheme_periods
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
-from kaohe_tui.tui.widgets.paged_table import PagedTable
+from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
 from kaohe_tui.tui.widgets.tables import FilterInput
 
-COLUMNS = [("#", "id"), ("期间", "period"), ("日期", "date"), ("单位", "unit"), ("指标", "indicator"),
-           ("条款", "clause"), ("数", "figure"), ("事由", "reason"), ("状态", "status")]
+COLUMNS = [("#", "id"), ("期间", "period"), ("单位", "unit"), ("指标", "indicator"), ("条款", "clause"),
+           ("数", "figure"), ("事由", "reason"), ("日期", "date"), ("状态", "status")]
 
 
 class LedgerScreen(SchemeView):
@@ -34,9 +37,8 @@ class LedgerScreen(SchemeView):
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="ledger-next-period"),
     ]
 
-    def __init__(self, scheme: Scheme, page_size: int = 200):
+    def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.page_size = page_size
         self.periods = scheme_periods(scheme)
 
     def compose_body(self) -> ComposeResult:
@@ -44,7 +46,7 @@ class LedgerScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.ledger_period, allow_blank=False,
                          compact=True, id="ledger-period")
             yield FilterInput("ledger", id="ledger-filter", value=self.state.ledger_filter)
-        yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.page_size)
+        yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.app.page_size, fixed_columns=1)
         yield Static("", id="ledger-status", classes="status")
 
     def on_mount(self) -> None:
@@ -55,32 +57,43 @@ class LedgerScreen(SchemeView):
         table.focus()
 
     # -- data ------------------------------------------------------------------------------------
-    def reload(self, keep: int | None = None, same_page: bool = False) -> None:
+    def schedule_reload(self) -> None:
+        """Typing in the filter reloads once the user pauses."""
+        if getattr(self, "_reload_timer", None):
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(0.15, lambda: self.reload())
+
+    @work(exclusive=True, group="ledger")
+    async def reload(self, keep: int | None = None, same_page: bool = False) -> None:
+        """Count and fetch in a worker (a filtered count over 10^6 records takes a moment)."""
+        table = self.query_one("#ledger", PagedTable)
         period = Period.parse(self.state.ledger_period)
         flt = ledger_edit.ledger_filter(self.store, self.scheme, period, self.state.ledger_filter)
-        total = ledger_edit.count(self.store, "records", flt)
+        query = table.query_shown if same_page else ({"last": True} if keep is not None else {})
+        self.query_one("#ledger-status", Static).update(f"{self.state.ledger_period} · 载入中…")
+        total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "records", flt, query,
+                                              limit=self.app.page_size)
 
         def fetch(**kwargs) -> list[dict]:
             return ledger_edit.page(self.store, "records", flt, **kwargs)
 
-        table = self.query_one("#ledger", PagedTable)
+        table.set_source(fetch, self.render_row, total)
         if same_page:
-            table.reload_page(fetch, total)
-            return
-        table.configure(fetch, self.render_row, total)
-        if keep is not None:
-            table.action_last_page()  # a new record is the newest: show it
-            for i, row in enumerate(table.rows_shown):
-                if row["id"] == keep:
-                    table.move_cursor(row=i)
+            table.show(rows, table.first_index, table.cursor_row, query)
+        elif keep is not None:
+            at = next((i for i, row in enumerate(rows) if row["id"] == keep), len(rows) - 1)
+            table.show(rows, total - len(rows), at, query)
+        else:
+            table.show(rows, 0, 0, query)
 
     @staticmethod
     def render_row(row: dict) -> list:
         withdrawn = bool(row["withdrawn_at"])
         status = f"{WITHDRAWN}撤回：{row['withdrawn_reason'] or ''}" if withdrawn else ""
-        cells = [row["id"], row["period"], row["date"] or "", row["unit"], row["indicator"], row["clause"] or "",
-                 figure(row), row["reason"], status]
-        if withdrawn:
+        cells = [row["id"], row["period"], row["unit"], row["indicator"], row["clause"] or "", figure(row),
+                 row["reason"], row["date"] or "", status]
+        if withdrawn:  # dimmed and struck through, and marked ✗ in the first column for 16 colours
+            cells[0] = f"{WITHDRAWN}{row['id']}"
             return [Text(str(c), style="dim strike") if i < len(cells) - 1 else Text(str(c), style="dim")
                     for i, c in enumerate(cells)]
         return cells
@@ -99,7 +112,7 @@ class LedgerScreen(SchemeView):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "ledger-filter":
             self.state.ledger_filter = event.value
-            self.reload()
+            self.schedule_reload()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "ledger-period" and event.value != Select.NULL:

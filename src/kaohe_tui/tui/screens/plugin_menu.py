@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kaohe_tui.tui.extension import SchemeScreen
@@ -24,6 +24,7 @@ class PluginMenu(ModalScreen[SchemeScreen | None]):
             yield Static("插件页", classes="dialog-title")
             yield OptionList(*[Option(f"{s.key}  {s.title}", id=str(i)) for i, s in enumerate(self.screens)],
                              id="plugin-screens")
+        yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.screens[int(event.option.id)])

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 
 class ReasonPrompt(ModalScreen[str | None]):
@@ -24,6 +24,7 @@ class ReasonPrompt(ModalScreen[str | None]):
                 yield Static(self.detail, markup=False, classes="dialog-detail")
             yield Input(placeholder="原因（必填），回车确认", id="reason", compact=True)
             yield Static("", id="reason-error", classes="form-error")
+        yield Footer(compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from kaohe_tui import rules
 from kaohe_tui.errors import KaoheError
@@ -98,6 +98,7 @@ class RecordForm(ModalScreen[int | None]):
             with Horizontal(classes="buttons"):
                 yield Button("保存 ctrl+s", variant="primary", id="save", compact=True)
                 yield Button("取消 esc", id="cancel", compact=True)
+        yield Footer(compact=True)
 
     @staticmethod
     def _figure_text(rec: dict) -> str:
@@ -226,9 +227,9 @@ class RecordForm(ModalScreen[int | None]):
         box, error = self.query_one("#preview", Static), self.query_one("#form-error", Static)
         try:
             draft = self.draft()
-        except KaoheError as exc:
-            box.update("")
-            error.update(f"✗ {exc}")
+        except KaoheError as exc:  # a choice not made yet: a hint, not an error, until saving
+            box.update(f"预览：{str(exc).split(': ', 1)[-1]}后显示")
+            error.update("")
             return
         box.update("预览：计算中…")
         try:

@@ -1,7 +1,10 @@
 """A table over a result too large to load: one page at a time, fetched by keyset.
 
 Moving past the last row loads the next page, past the first row the previous one; ``home`` and
-``end`` jump to the first and last page. Only ``page_size`` rows are ever in the widget.
+``end`` jump to the first and last page. Only ``page_size`` rows are ever in the widget. The
+owner counts the rows and fetches the first page (in a worker: a count over 10^6 filtered rows
+takes a moment) and hands them over with ``show``; moving between pages is a keyset query of a
+few milliseconds.
 """
 
 from __future__ import annotations
@@ -39,16 +42,15 @@ class PagedTable(KTable):
         self.first_index = 0  # position of the first row shown in the whole result
         self.rows_shown: list[dict] = []
         self.has_before = self.has_after = False
-        self._last_load: tuple[dict, int] = ({}, 0)  # how the shown page was fetched, its offset
+        self.query_shown: dict = {}  # how the shown page was fetched (to fetch it again)
 
-    def configure(self, fetch: Fetch, render: Render, total: int) -> None:
+    def set_source(self, fetch: Fetch, render: Render, total: int) -> None:
         self.fetch, self.render_row, self.total = fetch, render, total
-        self.action_first_page()
 
-    # -- pages ---------------------------------------------------------------------------------
-    def _show(self, rows: list[dict], offset: int, cursor: int) -> None:
+    def show(self, rows: list[dict], first_index: int, cursor: int = 0, query: dict | None = None) -> None:
         self.rows_shown = rows
-        self.first_index = max(0, offset)
+        self.first_index = max(0, first_index)
+        self.query_shown = dict(query or {})
         self.clear()
         for row in rows:
             self.add_row(*self.render_row(row), key=str(row["id"]))
@@ -58,42 +60,33 @@ class PagedTable(KTable):
             self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
         self.post_message(self.PageChanged(self))
 
-    def _load(self, query: dict, offset_of: callable, cursor_of: callable) -> list[dict]:
-        rows = self.fetch(limit=self.page_size, **query)
-        if rows:
-            offset = offset_of(rows)
-            self._last_load = (query, offset)
-            self._show(rows, offset, cursor_of(rows))
-        return rows
-
+    # -- pages ---------------------------------------------------------------------------------
     def action_first_page(self) -> None:
         if self.fetch:
-            self._last_load = ({}, 0)
-            self._show(self.fetch(limit=self.page_size), 0, 0)
+            self.show(self.fetch(limit=self.page_size), 0, 0)
 
     def action_last_page(self) -> None:
         if self.fetch:
-            self._load({"last": True}, lambda rows: self.total - len(rows), lambda rows: len(rows) - 1)
-
-    def reload_page(self, fetch: Fetch, total: int) -> None:
-        """The same page again (e.g. after a record on it was withdrawn), the cursor kept."""
-        self.fetch, self.total = fetch, total
-        query, offset = self._last_load
-        cursor = self.cursor_row
-        rows = self.fetch(limit=self.page_size, **query)
-        self._show(rows, offset, cursor)
+            rows = self.fetch(last=True, limit=self.page_size)
+            self.show(rows, self.total - len(rows), len(rows) - 1, {"last": True})
 
     def next_page(self) -> bool:
         if not (self.fetch and self.has_after and self.rows_shown):
             return False
-        shown = len(self.rows_shown)
-        return bool(self._load({"after": self.rows_shown[-1]["id"]}, lambda rows: self.first_index + shown, lambda rows: 0))
+        query = {"after": self.rows_shown[-1]["id"]}
+        rows = self.fetch(limit=self.page_size, **query)
+        if rows:
+            self.show(rows, self.first_index + len(self.rows_shown), 0, query)
+        return bool(rows)
 
     def previous_page(self) -> bool:
         if not (self.fetch and self.has_before and self.rows_shown):
             return False
-        return bool(self._load({"before": self.rows_shown[0]["id"]}, lambda rows: self.first_index - len(rows),
-                               lambda rows: len(rows) - 1))
+        query = {"before": self.rows_shown[0]["id"]}
+        rows = self.fetch(limit=self.page_size, **query)
+        if rows:
+            self.show(rows, self.first_index - len(rows), len(rows) - 1, query)
+        return bool(rows)
 
     def current(self) -> dict | None:
         if not self.rows_shown or self.cursor_row < 0 or self.cursor_row >= len(self.rows_shown):
@@ -126,3 +119,13 @@ class PagedTable(KTable):
             return "无记录"
         here = self.first_index + max(self.cursor_row, 0) + 1
         return f"第{here}条/共{self.total}条（本页{self.first_index + 1}–{self.first_index + len(self.rows_shown)}）"
+
+
+def count_and_page(store, table: str, flt, query: dict, newest_first: bool = False,
+                   limit: int = 200) -> tuple[int, list[dict]]:
+    """The total and one page, for a worker thread (``store`` is the worker's own connection)."""
+    from kaohe_tui import ledger_edit
+
+    total = ledger_edit.count(store, table, flt)
+    rows = ledger_edit.page(store, table, flt, newest_first=newest_first, limit=limit, **query)
+    return total, rows
