@@ -24,14 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TOWNS = ["示例镇甲", "示例镇乙", "示例镇丙", "示例镇丁", "示例开发区", "示例街道甲", "示例街道乙", "示例街道丙"]
 DEPARTMENTS = ["住建局", "城管局", "交通运输局", "水利局", "卫生局", "环保局", "旅游局", "行政服务中心", "供销社",
                "工商分局", "规划分局", "交巡警大队"]
-A, B = "示例镇丙", "示例街道乙"  # A last in Q1 and Q3; B last in Q2, Q3 (tied with A) and Q4
+A, B = "示例镇丙", "示例街道乙"  # A last in Q1, Q3 and Q4; B in Q2, Q3 and Q4 (Q3, Q4: tied with A)
 
 # 业务考核 (out of 100) per quarter, in TOWNS order
 BUSINESS = {
     1: [90, 85, 60, 80, 82, 88, 75, 70],  # A (60) last
     2: [90, 85, 80, 80, 82, 88, 55, 70],  # B (55) last
     3: [90, 85, 50, 80, 82, 88, 50, 70],  # A and B tie for last (50)
-    4: [90, 85, 85, 80, 82, 88, 52, 70],  # B (52) last
+    4: [90, 85, 52, 80, 82, 88, 52, 70],  # A and B tie for last again (52)
 }
 
 # unit, indicator, clause, count, amount, value, period, reason
@@ -176,9 +176,9 @@ def test_quarters_aggregate_into_the_year(results):
     assert jia["indicators"] == {"季度考核平均得分": pytest.approx(38.895625), "年度综合考评": 45}
     assert jia["total"] == pytest.approx(83.895625)
     a = results["2018"][A]
-    # (0.66×60 + 16) + (0.66×80 + 16) + (0.66×50 + 16) + (0.66×85 + 16) = 55.6 + 68.8 + 49 + 72.1 = 245.5
-    # mean 61.375 × 50% = 30.6875; no annual review → 0
-    assert a["indicators"] == {"季度考核平均得分": pytest.approx(30.6875), "年度综合考评": 0}
+    # (0.66×60 + 16) + (0.66×80 + 16) + (0.66×50 + 16) + (0.66×52 + 16) = 55.6 + 68.8 + 49 + 50.32 = 223.72
+    # mean 55.93 × 50% = 27.965; no annual review → 0
+    assert a["indicators"] == {"季度考核平均得分": pytest.approx(27.965), "年度综合考评": 0}
     assert "年度综合考评未评分" in a["flags"]
 
 
@@ -198,10 +198,12 @@ def test_last_place_flags_including_a_tie(results):
     # after Q3: A last in Q1 and Q3, B in Q2 and Q3 → both 通报批评 (cumulative); no run of 3 yet
     assert flags_of(q3[A]) == ["通报批评、取消年度综合评优资格（末位：2018Q1、2018Q3）"]
     assert flags_of(q3[B]) == ["通报批评、取消年度综合评优资格（末位：2018Q2、2018Q3）"]
-    # after Q4: B last in Q2, Q3, Q4 → three in a row → 约谈; A's two are not in a row
+    # after Q4 (A and B tied last again): B last in Q2, Q3, Q4 → three in a row → 约谈;
+    # A last three times too, but Q1, Q3, Q4 is not three in a row → no 约谈
+    assert q4[A]["rank"] == q4[B]["rank"] == 7
     assert flags_of(q4[B]) == ["通报批评、取消年度综合评优资格（末位：2018Q2、2018Q3、2018Q4）",
                                "约谈相关负责人（末位：2018Q2、2018Q3、2018Q4）"]
-    assert flags_of(q4[A]) == ["通报批评、取消年度综合评优资格（末位：2018Q1、2018Q3）"]
+    assert flags_of(q4[A]) == ["通报批评、取消年度综合评优资格（末位：2018Q1、2018Q3、2018Q4）"]
     assert flags_of(results["2018"][B]) == flags_of(q4[B])
     others = [u for u in TOWNS if u not in (A, B)]
     assert all(flags_of(results[p][u]) == [] for p in results for u in others)

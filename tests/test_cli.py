@@ -263,7 +263,7 @@ def test_unknown_scheme(k):
 def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     k.record("fixture", period="2018Q1", unit="党办", indicator="工作纪律", clause="late", count=3, reason="迟到")
     rid = k.record("fixture", period="2018", unit="财审科", indicator="工作纪律", clause="absent", reason="旷工")
-    k.record("fixture", period="2018", unit="财审科", indicator="特别附加分", amount=2, reason="@表彰")
+    k.record("fixture", period="2018", unit="财审科", indicator="特别附加分", amount=2, reason="@表彰", attr="证书=省级")
     k.run("withdraw", "fixture", str(rid), "--reason", "误录")
     before = k.json("score", "fixture", "--period", "2018")
     out = tmp_path / "ledger.csv"
@@ -276,7 +276,8 @@ def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     fresh = Kaohe(tmp_path / "fresh.db", [FIXTURES / "core_plugin"])
     assert "imported 2 record(s)" in fresh.run("import", "fixture", str(out)).stdout
     assert fresh.json("score", "fixture", "--period", "2018") == before
-    assert "@表彰" in {r["reason"] for r in fresh.json("ledger", "fixture", "--period", "2018")}
+    bonus = next(r for r in fresh.json("ledger", "fixture", "--period", "2018") if r["reason"] == "@表彰")
+    assert bonus["attrs"] == {"证书": "省级"}
     k.run("export", "fixture", "--period", "2018", "--what", "audit", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
     actions = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]

@@ -303,3 +303,21 @@ class TestComposites:
     def test_undefined(self):
         out = run(indicator(name="其余", points=2, rule="undefined"))
         assert out.points is None
+
+
+def test_one_off_clause_applies_once():
+    # 学习教育: 无科室学习笔记扣2分 — a situation, not a count: recorded twice, deducted once
+    ind = indicator(name="学习教育", points=4, clauses=[{"id": "no-notes", "text": "无科室学习笔记扣2分", "points": 2, "once": True}])
+    out = run(ind, [entry(clause="no-notes", count=3), entry(clause="no-notes")])
+    # 4 − 2 = 2
+    assert out.points == 2
+    assert "已扣过" in out.lines[-1].text
+
+
+def test_quota_year_records_count_for_annual_minimum():
+    ind = indicator(**TestMonthlyQuota.IND)
+    # an annual-minimum unit whose count was entered once for the whole year: 6 ≥ 5 → 7
+    assert run(ind, [entry(clause="published", value=6, period="2018")], unit_attrs={"信息报送标准": "全年不低于5条"}).points == 7
+    # a monthly-standard unit: a record with no month is reported, not silently dropped
+    out = run(ind, [entry(clause="published", value=50, period="2018")], unit_attrs={"信息报送标准": "1"})
+    assert out.points == 0 and "未注明月份" in out.lines[0].text

@@ -63,12 +63,20 @@ def clause_line(clause) -> str:
         parts.append(f"{clause.double_when}×{fmt(clause.factor)}")
     if clause.tracks:
         parts.append("只登记")
+    if clause.once:
+        parts.append("一次性")
     return f"[{clause.id}] {clause.text}" + (f"  〔{'，'.join(parts)}〕" if parts else "")
 
 
 def indicator_label(node: Indicator) -> str:
     rule = rules.get(node.rule_type)
-    label = f"{node.name}  {fmt(node.points) if node.points is not None else '（未定义）'}分  〈{node.rule_type}〉"
+    if node.points is not None:
+        points = f"{fmt(node.points)}分"
+    elif node.bonus or node.rule_type == "bonus":
+        points = "不设上限"
+    else:
+        points = "（未定义）"
+    label = f"{node.name}  {points}  〈{node.rule_type}〉"
     if node.cadence != "any":
         label += f"  按{ {'year': '年', 'quarter': '季度', 'month': '月'}[node.cadence]}"
     if node.bonus:

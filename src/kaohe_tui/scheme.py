@@ -41,6 +41,7 @@ class Clause(_Model):
     points: float | None = None  # a fixed number of points (a bonus item, a target item)
     weight: float | None = None  # a weight (closure-rate counts: on time 1, extended 0.6 …)
     tracks: bool = False  # recorded for the record (and derivations) but scores nothing itself
+    once: bool = False  # a one-off deduction (无科室学习笔记扣2分): applies once however often recorded
     note: str | None = None  # the reading chosen where the document is ambiguous
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.ledger_import import format_attrs
 from kaohe_tui.io.tabular import safe_cell
 from kaohe_tui.periods import Period
 from kaohe_tui.report import clause_line
@@ -17,7 +18,7 @@ from kaohe_tui.scheme import Scheme, walk
 from kaohe_tui.store import Store
 
 LEDGER_HEADER = ["记录号", "期间", "日期", "单位", "指标", "条款", "条款内容及计分", "次数", "分值", "数值", "事由",
-                 "状态", "撤回事由", "录入人", "录入时间", "来源"]
+                 "附加", "状态", "撤回事由", "录入人", "录入时间", "来源"]
 AUDIT_HEADER = ["序号", "时间", "用户", "操作", "方案", "单位", "记录号", "原值", "新值", "事由"]
 
 
@@ -37,7 +38,7 @@ def ledger_rows(store: Store, scheme: Scheme, period: Period) -> Iterator[list]:
     for r in store.db.query(sql, [scheme.id, *keys]):
         yield [r["id"], r["period"], r["date"], r["unit"], r["indicator"], r["clause"],
                texts.get((r["indicator"], r["clause"]), ""), r["count"], r["amount"], r["value"], r["reason"],
-               "已撤回" if r["withdrawn_at"] else "有效", r["withdrawn_reason"], r["created_by"], r["created_at"], r["source"]]
+               format_attrs(json.loads(r["attrs"])) if r["attrs"] else "", "已撤回" if r["withdrawn_at"] else "有效", r["withdrawn_reason"], r["created_by"], r["created_at"], r["source"]]
 
 
 def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:

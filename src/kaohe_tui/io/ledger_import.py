@@ -29,11 +29,12 @@ COLUMNS = {  # field → accepted headers
     "period": ("period", "期间"),
     "date": ("date", "日期"),
     "reason": ("reason", "事由"),
+    "attrs": ("attrs", "附加"),  # key=value; key2=value2 (e.g. 未安装客户端=1, 问题=…)
     "status": ("status", "状态"),  # in kaohe's own ledger export: withdrawn rows are not re-imported
 }
 WITHDRAWN = ("已撤回", "withdrawn")
 REQUIRED = ("unit", "indicator", "reason")
-DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason")
+DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason", "attrs")
 
 
 @dataclass
@@ -80,7 +81,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
                           period=values.get("period") or period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
-                          date=values.get("date") or None)
+                          date=values.get("date") or None, attrs=parse_attrs(values.get("attrs", "")))
             checked = check_record(store, scheme, draft, index, memo)
             key = dedup_key(checked)
             if key in seen:
@@ -107,6 +108,22 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         write_csv(report.rejects_file, ["行号", *header, "原因"],
                   [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
     return report
+
+
+def parse_attrs(text: str) -> dict:
+    attrs = {}
+    for part in (text or "").replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise KaoheError(f"attrs: {part.strip()!r}: write key=value; key2=value2")
+        attrs[key.strip()] = value.strip()
+    return attrs
+
+
+def format_attrs(attrs: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in attrs.items())
 
 
 def unguard(text: str) -> str:

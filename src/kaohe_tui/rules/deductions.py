@@ -7,6 +7,8 @@ into another indicator.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
 from kaohe_tui.scheme import Clause, Indicator
 
@@ -81,6 +83,7 @@ class PerOccurrence(RuleType):
         flags: list[str] = []
         deducted = 0.0
         zeroed_by: list[Entry] = []
+        applied_once: set[str] = set()
         for entry in ctx.records:
             clause = ctx.clause_of(entry)
             if clause is None or clause.tracks:
@@ -88,6 +91,12 @@ class PerOccurrence(RuleType):
             if clause.zero:
                 zeroed_by.append(entry)
                 continue
+            if clause.once:
+                if clause.id in applied_once:
+                    lines.append(Line(0.0, f"{clause.text}（一次性扣分，已扣过）{entry.reason}".rstrip(), clause.id, (entry.id,)))
+                    continue
+                applied_once.add(clause.id)
+                entry = replace(entry, count=1)
             amount, how = clause_deduction(clause, entry)
             if amount:
                 deducted += amount

@@ -218,17 +218,26 @@ class MonthlyQuota(RuleType):
         refs: dict[int, list] = {m: [] for m in by_month}
         extra = 0.0
         extra_refs: list = []
+        unplaced = 0.0  # items recorded for a quarter or the year, with no month to put them in
+        unplaced_refs: list = []
         for entry in ctx.records:
             month = _month_of(entry)
             clause = ctx.clause_of(entry)
             if clause is not None and clause.weight:
                 extra += clause.weight * entry.times
                 extra_refs.append(entry.id)
+            # a feature (访谈/解读 …) also counts as one item of its month
+            items = entry.times if clause is not None and clause.weight else _figure(entry)
             if month in by_month:
-                # a feature (访谈/解读 …) also counts as one item of its month
-                by_month[month] += entry.times if clause is not None and clause.weight else _figure(entry)
+                by_month[month] += items
                 refs[month].append(entry.id)
+            elif month is None:
+                unplaced += items
+                unplaced_refs.append(entry.id)
         lines: list[Line] = []
+        if unplaced_refs and kind == "month":
+            lines.append(Line(0.0, f"{fmt(unplaced)}条记录未注明月份，不计入任何月份（按月考核请按月录入）", None,
+                              tuple(unplaced_refs)))
         flags: list[str] = []
         deducted = 0.0
         if kind == "month":
@@ -241,12 +250,13 @@ class MonthlyQuota(RuleType):
                     lines.append(Line(-p.per_month, f"{month}月报送{fmt(got)}条，标准每月{fmt(target)}条：未达标扣{fmt(p.per_month)}分",
                                       None, tuple(refs[month])))
         else:
-            total = sum(by_month.values()) + extra
-            text = f"全年{fmt(sum(by_month.values()))}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
+            counted = sum(by_month.values()) + unplaced
+            total = counted + extra
+            text = f"全年{fmt(counted)}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
             if total < target:
                 deducted += p.annual_shortfall
                 lines.append(Line(-p.annual_shortfall, text + f"：未达标扣{fmt(p.annual_shortfall)}分", None,
-                                  tuple(r for rs in refs.values() for r in rs)))
+                                  tuple(r for rs in refs.values() for r in rs) + tuple(unplaced_refs)))
             else:
                 lines.append(Line(0.0, text + "：达标", None, ()))
         points = max(p.floor, ctx.max - deducted)

@@ -24,7 +24,7 @@ class ScreenActions(Provider):
                 continue
             seen.add(binding.action)
             yield (f"{binding.description}（{self.app.get_key_display(binding)}）",
-                   partial(self.app.run_action, binding.action, active.namespace),
+                   partial(self.app.run_action, binding.action, active.node),
                    "本页操作")
         for entry in getattr(screen, "plugin_screens", []):
             yield f"插件页：{entry.title}（{entry.key}）", partial(screen.open_plugin_screen, entry), "插件提供的页面"

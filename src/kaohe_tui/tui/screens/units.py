@@ -74,6 +74,7 @@ class UnitsScreen(SchemeView):
     def fill(self) -> None:
         table = self.query_one("#units", KTable)
         text = norm(self.state.units_filter)
+        keep = table.cursor_coordinate
         table.clear()
         keys = [str(c.key.value) for c in table.columns.values()]
         shown = 0
@@ -86,6 +87,7 @@ class UnitsScreen(SchemeView):
         if self.sort_key:
             key, reverse = self.sort_key
             table.sort(key, reverse=reverse)
+        table.cursor_coordinate = keep  # the column stays where the user put it
         status = f"{shown}/{len(self.units)}个单位"
         if self.sort_key:
             title = next(str(c.label) for c in table.columns.values() if c.key.value == self.sort_key[0])

@@ -18,6 +18,7 @@ class FilterInput(Input):
 
     def __init__(self, table_id: str, **kwargs):
         kwargs.setdefault("compact", True)
+        kwargs.setdefault("select_on_focus", False)  # typing in the table continues the text
         kwargs.setdefault("placeholder", "筛选：直接输入文字（/）")
         super().__init__(**kwargs)
         self.table_id = table_id
