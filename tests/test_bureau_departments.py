@@ -157,7 +157,7 @@ def test_rules_list_all_sixteen_indicators_summing_to_70(year):
 
     text = year.kaohe.run("rules", ID).stdout
     for line in ("工作纪律  10分", "责任：党委办  配合：人教科", "[late-early] 出现迟到早退的有一例扣0.5分，扣完为止  〔每次0.5分〕",
-                 "[no-notes] 无科室学习笔记扣2分  〔2分〕", "[no-attendance-ledger] 无考勤管理台账资料的不得分  〔不得分〕",
+                 "[no-notes] 无科室学习笔记扣2分  〔2分，一次性〕", "[no-attendance-ledger] 无考勤管理台账资料的不得分  〔不得分〕",
                  "〔每次0.5分，未安装客户端×2〕", "〔权重8〕"):
         assert line in text
 

@@ -502,9 +502,9 @@ async def test_large_ledger_is_paged(db_path, tmp_path, k):
         assert reasons() == [f"检查{i:02d}" for i in range(10, 20)] and table.cursor_row == 0
         await pilot.press("up")
         assert reasons() == [f"检查{i:02d}" for i in range(10)] and table.cursor_row == 9
-        await pilot.press("end")
-        assert reasons() == [f"检查{i:02d}" for i in range(20, 25)]
-        assert "第25条/共25条" in str(app.screen.query_one("#ledger-status").render())
+        await pilot.press("end")  # the last page: the last 10 rows, the cursor on the last one
+        assert reasons() == [f"检查{i:02d}" for i in range(15, 25)]
+        assert "第25条/共25条（本页16–25）" in str(app.screen.query_one("#ledger-status").render())
         # the filter pages too
         app.screen.query_one("#ledger-filter").value = "检查1"
         await settle(pilot, 0.25)
