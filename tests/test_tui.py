@@ -43,12 +43,14 @@ def make_app(db_path: Path, tmp_path: Path | None = None, dirs=(FIXTURE,), **kwa
     return KaoheApp(db_path=db_path, plugins_dirs=list(dirs), export_dir=tmp_path, **kwargs)
 
 
-async def settle(pilot, delay: float = 0.05) -> None:
-    """Let timers fire and workers (scoring, previews, page loads) finish."""
-    for _ in range(3):
+async def settle(pilot, delay: float = 0.0) -> None:
+    """Let timers fire (``delay``: longer than the debounce of a typed filter or a preview) and
+    workers (scoring, previews, page loads) finish, and whatever they started in turn."""
+    if delay:
         await pilot.pause(delay)
+    for _ in range(3):
         await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await pilot.pause()
 
 
 async def open_scheme(pilot, row: int = 0) -> None:
@@ -61,6 +63,35 @@ async def open_scheme(pilot, row: int = 0) -> None:
 
 def rows_of(table) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def record(db_path: Path, **fields) -> int:
+    """Set up a record through the core (the same check and insert as `kaohe record`), in-process
+    because a subprocess per record would make these tests slow."""
+    from kaohe_tui import catalog
+    from kaohe_tui.ledger import Draft, add_record
+    from kaohe_tui.store import Store
+    from kaohe_tui.units import ensure_registered
+
+    plugins.load_plugins([FIXTURE])
+    store = Store(db_path)
+    try:
+        ensure_registered(store)
+        return add_record(store, catalog.get("tui-fixture"), Draft(**fields))
+    finally:
+        store.close()
+
+
+def total_of(db_path: Path, unit: str, period: str = "2018") -> float:
+    from kaohe_tui import catalog
+    from kaohe_tui.scoring import score
+    from kaohe_tui.store import Store
+
+    store = Store(db_path)
+    try:
+        return next(r.total for r in score(store, catalog.get("tui-fixture"), period) if r.unit == unit)
+    finally:
+        store.close()
 
 
 def db_rows(db: Path, sql: str, args=()) -> list[tuple]:
@@ -237,9 +268,9 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         assert results["侨办（侨联）"][0] == "1"
 
 
-async def test_edit_and_withdraw_keep_history(db_path, k):
-    first = k.record("tui-fixture", period="2018Q2", unit="财审科", indicator="环境卫生", clause="dirty", count=4,
-                     reason="卫生检查4次不到位")
+async def test_edit_and_withdraw_keep_history(db_path):
+    first = record(db_path, period="2018Q2", unit="财审科", indicator="环境卫生", clause="dirty", count=4,
+                   reason="卫生检查4次不到位")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scheme(pilot)
@@ -284,10 +315,10 @@ async def test_edit_and_withdraw_keep_history(db_path, k):
         assert db_rows(db_path, "SELECT withdrawn_reason FROM records WHERE id = ?", [second]) == [("重复登记",)]
         assert rows_of(table)[1][0] == f"✗{second}"
     # both withdrawn: 财审科 back to full marks, 12
-    assert k.score("tui-fixture", "2018")["财审科"]["total"] == 12
+    assert total_of(db_path, "财审科") == 12
 
 
-def test_edit_is_all_or_nothing(db_path, k):
+def test_edit_is_all_or_nothing(db_path):
     """A correction whose new record is invalid withdraws nothing."""
     from kaohe_tui import catalog
     from kaohe_tui.errors import RecordError
@@ -295,8 +326,7 @@ def test_edit_is_all_or_nothing(db_path, k):
     from kaohe_tui.ledger_edit import edit_record
     from kaohe_tui.store import Store
 
-    rid = k.record("tui-fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
-    plugins.load_plugins([FIXTURE])
+    rid = record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
     store = Store(db_path)
     bad = Draft(unit="党委办", indicator="工作纪律", period="2018", clause="no-such", reason="更正")
     with pytest.raises(RecordError, match="clause"):
@@ -305,14 +335,13 @@ def test_edit_is_all_or_nothing(db_path, k):
     assert db_rows(db_path, "SELECT withdrawn_at FROM records") == [(None,)]
 
 
-def test_preview_leaves_the_database_as_it_was(db_path, k):
+def test_preview_leaves_the_database_as_it_was(db_path):
     from kaohe_tui import catalog
     from kaohe_tui.ledger import Draft
     from kaohe_tui.preview import preview_record
     from kaohe_tui.store import Store
 
-    k.record("tui-fixture", period="2018", unit="侨办（侨联）", indicator="工作纪律", clause="absent", count=2, reason="旷工")
-    plugins.load_plugins([FIXTURE])
+    record(db_path, period="2018", unit="侨办（侨联）", indicator="工作纪律", clause="absent", count=2, reason="旷工")
     store = Store(db_path)
     before = db_rows(db_path, "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM audit)")
     draft = Draft(unit="侨办(侨联)", indicator="工作纪律", period="2018Q3", clause="late", count=2, reason="迟到")
@@ -327,9 +356,9 @@ def test_preview_leaves_the_database_as_it_was(db_path, k):
 
 
 # -- results, explain, export ------------------------------------------------------------------------
-async def test_results_flags_trend_explain(db_path, k):
-    rid = k.record("tui-fixture", period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
-                   date="2018-05-06", reason="二季度旷工3次")
+async def test_results_flags_trend_explain(db_path):
+    rid = record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
+                 date="2018-05-06", reason="二季度旷工3次")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scheme(pilot)
@@ -381,8 +410,8 @@ async def test_results_flags_trend_explain(db_path, k):
         assert results["党委办"][7] == "█▁██"
 
 
-async def test_export_with_ctrl_e(db_path, tmp_path, k):
-    k.record("tui-fixture", period="2018", unit="财审科", indicator="特别附加分", amount=1.5, reason="省级表彰")
+async def test_export_with_ctrl_e(db_path, tmp_path):
+    record(db_path, period="2018", unit="财审科", indicator="特别附加分", amount=1.5, reason="省级表彰")
     app = make_app(db_path, tmp_path)
     notes: list[str] = []
     app.notify = lambda message, **kw: notes.append(str(message))  # the notification's text
@@ -458,9 +487,9 @@ async def test_plugin_screen_palette_and_help(db_path):
         assert type(app.screen).__name__ == "SchemesScreen"
 
 
-async def test_audit_filters_by_unit_user_and_date(db_path, k):
-    k.record("tui-fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
-    k.record("tui-fixture", period="2018", unit="侨办（侨联）", indicator="环境卫生", clause="dirty", reason="卫生")
+async def test_audit_filters_by_unit_user_and_date(db_path):
+    record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
+    record(db_path, period="2018", unit="侨办（侨联）", indicator="环境卫生", clause="dirty", reason="卫生")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scheme(pilot)

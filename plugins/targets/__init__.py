@@ -81,4 +81,3 @@ def not_completed(item: TargetItem, unit: str, indicator: str, period: str, why:
     reason = f"{item.label}未按要求完成" + (f"：{why}" if why else "")
     return {"unit": unit, "indicator": indicator, "clause": NOT_DONE, "amount": item.points, "period": period,
             "reason": reason, "attrs": {"item": item.label, "主题": item.theme}}
-

@@ -86,6 +86,7 @@ class ResultsScreen(SchemeView):
         self.scored = scored
         self.fill()
         table.loading = False
+        table.focus()  # a loading widget gives its focus away: back to the table
 
     def fill(self) -> None:
         scored = self.scored
