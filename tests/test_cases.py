@@ -46,6 +46,7 @@ def test_cases_feed_closure_rate_and_case_deductions(k, tmp_path):
     assert q1["丙街道"]["total"] == 16
     assert [q1[u]["rank"] for u in ("丙街道", "甲街道", "乙街道")] == [1, 2, 3]
     explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
+    assert "案件A9：延期2次" in explain and "（0+0.1）" in explain  # the first extension of A9 is free
     assert "数字城管案件统计：按时结案8件" in explain and "结案率 = (8×1 + 1×0.6 + 1×0.3) ÷ 10 = 89%" in explain
     # Q2 has no cases: the Q1 cases do not leak into it
     assert k.score("fixture-cases", "2018Q2")["乙街道"]["total"] == 16
@@ -104,3 +105,18 @@ def test_import_units_adds_and_updates(k, tmp_path):
     proc = k.run("import", "fixture-cases", str(bad), "--kind", "units", ok=False)
     assert "row 2: 类别: '乡镇' is not a category of fixture-cases (街道、部门)" in proc.stderr
     assert "戊街道" not in {u["name"] for u in k.json("units", "fixture-cases")}
+
+
+def test_city_coordination_digital_part_from_cases(kaohe, tmp_path):
+    lines = [
+        "Q1,示例镇甲,12319,2018-01-05 09:00,2018-01-08 17:00,2018-01-07 10:00,0,0,满意",
+        "Q2,示例镇甲,12319,2018-01-06 09:00,2018-01-09 17:00,2018-01-08 10:00,0,0,满意",
+        "Q3,示例镇甲,巡查,2018-02-06 09:00,2018-02-09 17:00,2018-02-08 10:00,0,0,满意",
+        "Q4,示例镇甲,巡查,2018-03-06 09:00,2018-03-09 17:00,2018-03-12 10:00,0,0,不满意",  # closed late
+    ]
+    kaohe.run("import", "city-coordination", str(cases_file(tmp_path, lines)))
+    q1 = kaohe.score("city-coordination", "2018Q1")["示例镇甲"]
+    # 按期结案率 12 × (3×1 + 0×0.6 + 1×0.3) ÷ 4 = 12 × 0.825 = 9.9
+    # 回访满意率 6 × 75 ÷ 100 = 4.5 (3 of 4 visited satisfied); 一次完成率 5 × 100% = 5; 返工 4 (none)
+    # 平台建设 not yet assessed: 0 → 数字城管考评 = 0 + 9.9 + 4.5 + 5 + 4 = 23.4
+    assert q1["indicators"]["数字城管考评"] == 23.4

@@ -12,7 +12,8 @@ Definitions (the reading a careful office would take; each is one SQL expression
   overdue (超时结案): closed after its deadline; red_light (超时/红灯): closed late, or still open
   past its deadline at the end of the period;
 - extensions_after_first: extensions beyond the first (以后每申请延期一次); failed_checks: every
-  failed check; rework (返工): cases with at least one failed check; first_time (一次完成): closed
+  failed check; ``case:extensions`` / ``case:failed_checks``: one record per case carrying its
+  count, for clauses whose cost depends on the repeats within one case (``steps``); rework (返工): cases with at least one failed check; first_time (一次完成): closed
   cases with no failed check; satisfaction_rate: satisfied ÷ visited × 100.
 """
 
@@ -103,6 +104,8 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
             except KaoheError:
                 continue
             for clause, stat in feed.clauses.items():
+                if stat.startswith("case:"):
+                    continue  # per-case records, below
                 n = int(figures.get(stat, 0))
                 if n:
                     entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
@@ -112,6 +115,37 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path, value=round(figures.get(feed.value, 0.0), 6),
                                      period=str(period), reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
+    entries += per_case_entries(store, scheme, period, units)
+    return entries
+
+
+PER_CASE_COLUMNS = {"extensions": "延期", "failed_checks": "核查未通过"}
+
+
+def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
+    """One record per case for clauses that count repeats within a case (``case:extensions`` →
+    以后每申请延期一次: the first extension of each case is free), naming the case."""
+    since, until = _bounds(period)
+    entries = []
+    for feed in scheme.case_feeds:
+        for clause, stat in feed.clauses.items():
+            column = stat.removeprefix("case:")
+            if not stat.startswith("case:") or column not in PER_CASE_COLUMNS:
+                continue
+            rows = store.db.execute(
+                f"SELECT case_id, unit, {column} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at < ? "
+                f"AND {column} > 0 ORDER BY case_id", [scheme.id, since, until])
+            for case_id, unit, n in rows:
+                category = units.get(unit)
+                if unit not in units or (feed.category and feed.category != category):
+                    continue
+                try:
+                    path, _ = resolve_indicator(scheme.tree(category), feed.indicator)
+                except KaoheError:
+                    continue
+                entries.append(Entry(id=f"case:{case_id}", unit=unit, indicator=path, clause=clause, count=int(n),
+                                     period=str(period), reason=f"案件{case_id}：{PER_CASE_COLUMNS[column]}{n}次",
+                                     derived_from=(case_id,)))
     return entries
 
 
