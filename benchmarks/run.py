@@ -191,8 +191,10 @@ HEADER = ("measure", "kaohe", "baseline", "ratio", "target")
 def _seconds(text: str) -> float:
     import re
 
-    m = re.search(r"([\d.]+)\s*s", text or "")
-    return float(m.group(1)) if m else float("inf")
+    m = re.search(r"([\d.]+)\s*(ms|s)\b", text or "")
+    if not m:
+        return float("inf")
+    return float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
 
 
 def grow_ledger(db: Path, target: int) -> None:

@@ -247,9 +247,9 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         await settle(pilot, 0.25)
         preview = str(form.query_one("#preview").render())
         # 工作纪律 10 − 3×0.5 = 8.5; total 12 → 10.5; 一类: 侨办 12 stays first, 党委办 from tied 1st to 2nd
-        assert "工作纪律 10 → 8.5" in preview
-        assert "总分 12 → 10.5" in preview
-        assert "第1 → 第2名" in preview
+        assert "工作纪律 10→8.5" in preview
+        assert "总分 12→10.5" in preview
+        assert "排名 1→2" in preview
         assert db_rows(db_path, "SELECT count(*) FROM records") == [(0,)]  # a preview writes nothing
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -289,7 +289,7 @@ async def test_edit_and_withdraw_keep_history(db_path):
         await settle(pilot, 0.25)
         # 环境卫生 2 − 4×0.5 = 0 before; the corrected record alone: 2 − 0.5 = 1.5; total 12 − 0.5 = 11.5
         preview = str(form.query_one("#preview").render())
-        assert "环境卫生 0 → 1.5" in preview and "总分 10 → 11.5" in preview
+        assert "环境卫生 0→1.5" in preview and "总分 10→11.5" in preview
         await pilot.press("ctrl+s")
         await settle(pilot)
         rows = db_rows(db_path, "SELECT id, count, withdrawn_reason FROM records ORDER BY id")

@@ -77,7 +77,8 @@ def test_units_screen(snap_compare, db_path):
 
 
 def test_ledger_screen(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2"))
+    # the cursor on an active record: a withdrawn one's detail line names who withdrew it and when
+    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "down"))
 
 
 async def fill_form(pilot) -> None:
@@ -92,7 +93,7 @@ async def fill_form(pilot) -> None:
 
 
 def test_record_form_with_preview(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "a", fill_form))
+    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "down", "a", fill_form))
 
 
 def test_results_screen(snap_compare, ledger):

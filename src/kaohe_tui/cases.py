@@ -20,6 +20,7 @@ Definitions (the reading a careful office would take; each is one SQL expression
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -44,23 +45,19 @@ COLUMNS = {
 REQUIRED = ("case_id", "unit", "reported_at")
 SATISFIED = ("满意", "基本满意", "satisfied", "1")
 
-STATS_SQL = """
-SELECT unit,
-  count(*) AS due,
-  sum(closed_at IS NOT NULL AND closed_at <= deadline AND extensions = 0) AS on_time,
-  sum(closed_at IS NOT NULL AND closed_at <= deadline AND extensions > 0) AS extended,
-  sum(closed_at IS NOT NULL AND closed_at > deadline) AS overdue,
-  sum((closed_at IS NOT NULL AND closed_at > deadline) OR (closed_at IS NULL AND deadline < :until)) AS red_light,
-  sum(closed_at IS NOT NULL) AS closed,
-  sum(extensions) AS extensions,
-  sum(max(extensions - 1, 0)) AS extensions_after_first,
-  sum(failed_checks) AS failed_checks,
-  sum(failed_checks > 0) AS rework,
-  sum(closed_at IS NOT NULL AND failed_checks = 0) AS first_time,
-  sum(satisfaction IN ('满意', '基本满意', 'satisfied', '1')) AS satisfied,
-  sum(coalesce(satisfaction, '') != '') AS visited
-FROM cases
-WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until
+STAT_COLUMNS = ("due", "on_time", "extended", "overdue", "closed", "extensions", "extensions_after_first",
+                "failed_checks", "rework", "first_time", "satisfied", "visited")
+
+STATS_SQL = f"""
+SELECT unit, {", ".join(f"sum({c}) AS {c}" for c in STAT_COLUMNS)}
+FROM case_month_stats
+WHERE scheme = :scheme AND month >= :first AND month <= :last
+GROUP BY unit
+"""
+
+OPEN_LATE_SQL = """
+SELECT unit, count(*) AS n FROM cases
+WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until AND deadline < :until
 GROUP BY unit
 """
 
@@ -76,21 +73,27 @@ def _bounds(period: Period) -> tuple[str, str]:
 
 
 def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[str, float]]:
-    """Every unit's case counts for the period, from one aggregate query."""
+    """Every unit's case counts for the period: the monthly counts summed, plus the cases still
+    open past their deadline at the end of the period (red lights)."""
     since, until = _bounds(period)
-    out = {}
-    for row in store.db.query(STATS_SQL, {"scheme": scheme.id, "since": since, "until": until}):
-        stats = {k: float(v or 0) for k, v in row.items() if k != "unit"}
+    months = period.months()
+    args = {"scheme": scheme.id, "first": f"{months[0].year}-{months[0].index:02d}",
+            "last": f"{months[-1].year}-{months[-1].index:02d}", "since": since, "until": until}
+    out: dict[str, dict[str, float]] = {}
+    for row in store.db.execute(STATS_SQL, args).fetchall():
+        out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:])}
+    open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
+    for unit, stats in out.items():
+        stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)
         stats["satisfaction_rate"] = stats["satisfied"] / stats["visited"] * 100 if stats["visited"] else 0.0
         stats["first_time_rate"] = stats["first_time"] / stats["closed"] * 100 if stats["closed"] else 0.0
         stats["closure_rate"] = stats["closed"] / stats["due"] * 100 if stats["due"] else 0.0
-        out[row["unit"]] = stats
     return out
 
 
 def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
     """The records a scheme's case feeds make of the period's cases (``units``: name → category)."""
-    if not scheme.case_feeds or not store.db["cases"].count_where("scheme = ?", [scheme.id]):
+    if not scheme.case_feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None:
         return []
     stats = unit_stats(store, scheme, period)
     entries = []
@@ -133,8 +136,9 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
             if not stat.startswith("case:") or column not in PER_CASE_COLUMNS:
                 continue
             rows = store.db.execute(
-                f"SELECT case_id, unit, {column} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at < ? "
-                f"AND {column} > 0 ORDER BY case_id", [scheme.id, since, until])
+                f"SELECT case_id, unit, {column} FROM cases INDEXED BY cases_repeats WHERE scheme = ? "
+                f"AND reported_at >= ? AND reported_at < ? AND (extensions > 0 OR failed_checks > 0) AND {column} > 0 "
+                f"ORDER BY case_id", [scheme.id, since, until])
             for case_id, unit, n in rows:
                 category = units.get(unit)
                 if unit not in units or (feed.category and feed.category != category):
@@ -157,23 +161,34 @@ class CaseImport:
     rejected: list[str] = field(default_factory=list)
 
 
+_FORMS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
+
+
 def _timestamp(raw: str, column: str, *, required: bool) -> str | None:
-    raw = (raw or "").strip()
+    """``YYYY-MM-DD HH:MM:SS`` (so that times compare as text), from the forms platforms export."""
     if not raw:
         if required:
             raise KaoheError(f"{column}: empty")
         return None
-    text = raw.replace("/", "-").replace("T", " ")
-    for form in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, form).isoformat(sep=" ")
-        except ValueError:
-            continue
-    raise KaoheError(f"{column}: {raw!r} is not a date-time (YYYY-MM-DD HH:MM[:SS])")
+    try:
+        value = dt.datetime.fromisoformat(raw)  # fast: C-implemented, covers the usual exports
+        if len(raw) == 19 and raw[10] == " " and value.tzinfo is None:
+            return raw
+    except ValueError:
+        value = None
+        text = raw.replace("/", "-").replace("T", " ")
+        for form in _FORMS:
+            try:
+                value = dt.datetime.strptime(text, form)
+                break
+            except ValueError:
+                continue
+        if value is None:
+            raise KaoheError(f"{column}: {raw!r} is not a date-time (YYYY-MM-DD HH:MM[:SS])") from None
+    return value.replace(tzinfo=None).isoformat(sep=" ")
 
 
 def _count(raw: str, column: str) -> int:
-    raw = (raw or "").strip()
     if not raw:
         return 0
     if not raw.isdigit():
@@ -181,60 +196,200 @@ def _count(raw: str, column: str) -> int:
     return int(raw)
 
 
-def case_rows(rows: Iterator[tuple[int, dict]], mapping: dict[str, str], resolve: Callable[[str], str],
-              path: Path, rejected: list[str]) -> Iterator[tuple]:
+class MonthlyCounts:
+    """The monthly counts of the cases read so far (the same definitions as the module docstring)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, unit: str, reported: str, deadline: str | None, closed: str | None, ext: int, failed: int,
+            satisfaction: str | None) -> None:
+        counts = self.by_key.get((unit, reported[:7]))
+        if counts is None:
+            counts = self.by_key[(unit, reported[:7])] = [0] * len(STAT_COLUMNS)
+        counts[0] += 1
+        if closed is not None:
+            counts[4] += 1
+            if deadline is not None:
+                if closed <= deadline:
+                    counts[1 if ext == 0 else 2] += 1
+                else:
+                    counts[3] += 1
+            if failed == 0:
+                counts[9] += 1
+        counts[5] += ext
+        counts[6] += ext - 1 if ext > 1 else 0
+        counts[7] += failed
+        counts[8] += failed > 0
+        if satisfaction:
+            counts[11] += 1
+            counts[10] += satisfaction in SATISFIED
+
+    def save(self, conn, scheme_id: str) -> None:
+        columns = ", ".join(STAT_COLUMNS)
+        updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) VALUES (?, ?, ?, {', '.join('?' * len(STAT_COLUMNS))}) "
+            f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}",
+            [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
+
+
+def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], header: list[str],
+              resolve: Callable[[str], str], path: Path, rejected: list[str]) -> Iterator[tuple]:
     """Checked case tuples, in table column order; bad rows go to ``rejected``."""
+    absent = len(header)
+    at = {f: columns.get(f, absent) for f in COLUMNS}  # a missing column reads as ""
+    name = {f: header[i] if i < absent else f for f, i in at.items()}
+    i_id, i_unit, i_source, i_rep, i_dead, i_closed, i_ext, i_failed, i_sat = (at[f] for f in COLUMNS)
     seen: set[str] = set()
-    for number, row in rows:
-        get = lambda f: row.get(mapping[f], "") if f in mapping else ""  # noqa: E731
+    for number, values in rows:
+        values.append("")  # index `absent` → ""
         try:
-            case_id = get("case_id").strip()
+            case_id = values[i_id]
             if not case_id:
-                raise KaoheError(f"{mapping['case_id']}: empty case id")
+                raise KaoheError(f"{name['case_id']}: empty case id")
             if case_id in seen:
-                raise KaoheError(f"{mapping['case_id']}: case {case_id} appears earlier in the file")
+                raise KaoheError(f"{name['case_id']}: case {case_id} appears earlier in the file")
             seen.add(case_id)
-            yield (case_id, resolve(get("unit")), get("source").strip() or None,
-                   _timestamp(get("reported_at"), mapping["reported_at"], required=True),
-                   _timestamp(get("deadline"), mapping.get("deadline", "deadline"), required=False),
-                   _timestamp(get("closed_at"), mapping.get("closed_at", "closed_at"), required=False),
-                   _count(get("extensions"), mapping.get("extensions", "extensions")),
-                   _count(get("failed_checks"), mapping.get("failed_checks", "failed_checks")),
-                   get("satisfaction").strip() or None)
+            yield (case_id, resolve(values[i_unit]), values[i_source] or None,
+                   _timestamp(values[i_rep], name["reported_at"], required=True),
+                   _timestamp(values[i_dead], name["deadline"], required=False),
+                   _timestamp(values[i_closed], name["closed_at"], required=False),
+                   _count(values[i_ext], name["extensions"]), _count(values[i_failed], name["failed_checks"]),
+                   values[i_sat] or None)
         except KaoheError as exc:
             rejected.append(f"{path}: row {number}: {exc}")
 
 
 def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
-                 batch: int = 20_000) -> CaseImport:
-    """All or nothing: one bad row and no case is kept. Units are resolved once per distinct name."""
-    from kaohe_tui.io.tabular import read_rows
+                 batch: int = 50_000) -> CaseImport:
+    """All or nothing: one bad row and no case is kept. A clean CSV goes in on the fast path
+    (SQLite parses and checks the fields); anything it refuses is read again on the careful path,
+    which names every bad row."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        imported = fast_import(store, scheme, path)
+        if imported is not None:
+            return CaseImport(path, imported)
+    return careful_import(store, scheme, path, progress, batch)
+
+
+# One CSV row's cells, picked (and repeated where an expression uses a cell twice) by
+# operator.itemgetter in C; SQLite checks each field, and the table's CHECK constraints refuse
+# what does not parse, so a bad row stops the fast path at once.
+FAST_INSERT = """
+INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+                   satisfaction, imported_at)
+SELECT {scheme}, id, (SELECT unit FROM temp.kaohe_unit_names WHERE raw = unit_name), nullif(source, ''),
+       datetime(reported),
+       CASE WHEN deadline = '' THEN NULL ELSE coalesce(datetime(deadline), 'invalid') END,
+       CASE WHEN closed = '' THEN NULL ELSE coalesce(datetime(closed), 'invalid') END,
+       CASE WHEN ext NOT GLOB '*[^0-9]*' THEN CAST(ext AS INTEGER) ELSE -1 END,
+       CASE WHEN failed NOT GLOB '*[^0-9]*' THEN CAST(failed AS INTEGER) ELSE -1 END,
+       nullif(sat, ''), {stamp}
+FROM (SELECT ? AS id, ? AS unit_name, ? AS source, ? AS reported, ? AS deadline, ? AS closed, ? AS ext, ? AS failed,
+             ? AS sat)
+"""
+FAST_ORDER = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
+              "satisfaction")
+
+FAST_COUNTS = f"""
+INSERT INTO case_month_stats (scheme, unit, month, {", ".join(STAT_COLUMNS)})
+SELECT scheme, unit, substr(reported_at, 1, 7), count(*),
+  sum(closed_at <= deadline AND extensions = 0), sum(closed_at <= deadline AND extensions > 0),
+  sum(closed_at > deadline), sum(closed_at IS NOT NULL), sum(extensions), sum(max(extensions - 1, 0)),
+  sum(failed_checks), sum(failed_checks > 0), sum(closed_at IS NOT NULL AND failed_checks = 0),
+  sum(satisfaction IN ({", ".join(repr(x) for x in SATISFIED)})), sum(satisfaction IS NOT NULL)
+FROM cases WHERE scheme = ? AND imported_at = ?
+GROUP BY unit, substr(reported_at, 1, 7)
+ON CONFLICT (scheme, unit, month) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)}
+"""
+
+
+def fast_import(store: Store, scheme: Scheme, path: Path) -> int | None:
+    """The whole file in one ``executemany`` straight from the CSV reader; None when SQLite refused
+    something (then nothing of it is kept and the careful path reports why)."""
+    import csv
+    import sqlite3
+
+    from kaohe_tui.io.tabular import open_csv
+    from kaohe_tui.names import norm
+    from kaohe_tui.units import load_units
+
+    with open_csv(path) as fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except (StopIteration, UnicodeDecodeError, csv.Error):
+            return None
+        columns = map_columns(header, path)
+        if set(columns) != set(COLUMNS):
+            return None  # optional columns missing: the careful path handles them
+        stamp = now() + f"#{path.name}"
+        sql = FAST_INSERT.format(scheme=_quote(scheme.id), stamp=_quote(stamp))
+        pick = operator.itemgetter(*(columns[f] for f in FAST_ORDER))
+        names = {}
+        for unit in load_units(store, scheme):
+            for raw in (unit.name, *unit.aliases):
+                names.setdefault(raw, unit.name)
+                names.setdefault(norm(raw), unit.name)
+        try:
+            with store.transaction() as db:
+                conn = db.conn
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_unit_names (raw TEXT PRIMARY KEY, unit TEXT)")
+                conn.execute("DELETE FROM temp.kaohe_unit_names")
+                conn.executemany("INSERT INTO temp.kaohe_unit_names VALUES (?, ?)", names.items())
+                conn.execute("PRAGMA cache_size = -131072")
+                before = conn.total_changes
+                # filter(None, …) drops blank lines; a short row raises IndexError → careful path
+                conn.executemany(sql, map(pick, filter(None, reader)))
+                imported = conn.total_changes - before
+                conn.execute("PRAGMA temp_store = MEMORY")  # the GROUP BY's sort
+                conn.execute(FAST_COUNTS, [scheme.id, stamp])
+                store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": imported},
+                            reason=f"import {path.name}")
+                return imported
+        except (sqlite3.IntegrityError, UnicodeDecodeError, csv.Error, ValueError, IndexError):
+            return None  # rolled back whole; the careful path will say which rows and why
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
+                   batch: int = 50_000) -> CaseImport:
+    """Row by row in Python: every bad row named with its row number and column."""
+    from kaohe_tui.io.tabular import read_table
     from kaohe_tui.names import norm
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)
-    header, rows = read_rows(path)
-    mapping = map_columns(header, path)
+    header, rows = read_table(path)
+    columns = map_columns(header, path)
     index = UnitIndex(load_units(store, scheme))
     resolved: dict[str, str] = {}
 
     def resolve(name: str) -> str:
-        key = norm(name)
-        if key not in resolved:
-            resolved[key] = index.resolve(name, field_name=mapping["unit"]).name
-        return resolved[key]
+        unit = resolved.get(name)
+        if unit is None:
+            unit = resolved[name] = index.resolve(name, field_name=header[columns["unit"]]).name
+        return unit
 
     report = CaseImport(path)
+    counts = MonthlyCounts()
     stamp = now()
     sql = ("INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, "
            "failed_checks, satisfaction, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     with store.transaction() as db:
         conn = db.conn
+        conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
         chunk: list[tuple] = []
-        for case in case_rows(rows, mapping, resolve, path, report.rejected):
+        for case in case_rows(rows, columns, header, resolve, path, report.rejected):
             if report.rejected:
                 continue  # nothing will be kept: just go on finding every bad row
             chunk.append((scheme.id, *case, stamp))
+            counts.add(case[1], case[3], case[4], case[5], case[6], case[7], case[8])
             if len(chunk) >= batch:
                 report.imported += _insert(conn, sql, chunk, path, report.rejected)
                 chunk = []
@@ -244,6 +399,7 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
             report.imported += _insert(conn, sql, chunk, path, report.rejected)
         if report.rejected:
             raise CaseImportRejected(report)
+        counts.save(conn, scheme.id)
         store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": report.imported},
                     reason=f"import {path.name}")
     return report
@@ -275,10 +431,11 @@ def _insert(conn, sql: str, chunk: list[tuple], path: Path, rejected: list[str])
     return len(chunk)
 
 
-def map_columns(header: list[str], path: Path) -> dict[str, str]:
+def map_columns(header: list[str], path: Path) -> dict[str, int]:
+    """field → the index of the column holding it."""
     from kaohe_tui.names import norm
 
-    by_key = {norm(h).lower(): h for h in header if h}
+    by_key = {norm(h).lower(): i for i, h in enumerate(header) if h}
     mapping = {}
     for fld, names in COLUMNS.items():
         for name in names:

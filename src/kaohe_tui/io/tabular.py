@@ -3,6 +3,7 @@ and xlsx. Rows come back numbered as a spreadsheet shows them (the header is row
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -22,8 +23,36 @@ def decode(raw: bytes, path: Path) -> str:
     raise KaoheError(f"{path}: not UTF-8 or GBK text; save it as CSV UTF-8 or as xlsx")
 
 
+def sniff_encoding(path: Path, probe: int = 1 << 20) -> str:
+    """UTF-8 (with or without BOM) or GB18030, judged from the first megabyte; a file that turns
+    out otherwise later is reported when it is read."""
+    with open(path, "rb") as fh:
+        head = fh.read(probe)
+    if not head.strip():
+        raise KaoheError(f"{path}: the file is empty")
+    for encoding in ENCODINGS:
+        try:
+            # incremental: a character cut in half at the end of the probe is not an error
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < probe)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise KaoheError(f"{path}: not UTF-8 or GBK text; save it as CSV UTF-8 or as xlsx")
+
+
+def open_csv(path: Path):
+    """The CSV file opened for streaming in its own encoding."""
+    return open(path, encoding=sniff_encoding(path), newline="", errors="strict")
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """Header and numbered rows (row 2 is the first data row) of a CSV or xlsx file."""
+    header, rows = read_table(path)
+    return header, ((number, dict(zip(header, values))) for number, values in rows)
+
+
+def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and numbered rows as lists of stripped cells (the fast path for big files)."""
     path = Path(path)
     if not path.exists():
         raise KaoheError(f"{path}: no such file")
@@ -32,19 +61,32 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
         return _read_xlsx(path)
     if suffix not in (".csv", ".txt", ""):
         raise KaoheError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    text = decode(path.read_bytes(), path)
-    if not text.strip():
-        raise KaoheError(f"{path}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+    fh = open_csv(path)
+    reader = csv.reader(fh)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, UnicodeDecodeError):
+        fh.close()
+        raise KaoheError(f"{path}: no header row, or not UTF-8/GBK text") from None
+    width = len(header)
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                raise KaoheError(f"{path}: row {number}: {len(values)} cells but the header has {len(header)}")
-            yield number, dict(zip(header, (v.strip() for v in values)))
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        try:
+            for number, values in enumerate(reader, start=2):
+                if len(values) != width:
+                    if not any(v.strip() for v in values):
+                        continue
+                    if len(values) > width:
+                        raise KaoheError(f"{path}: row {number}: {len(values)} cells but the header has {width}")
+                    values = values + [""] * (width - len(values))
+                yield number, [v.strip() for v in values]
+        except UnicodeDecodeError:
+            raise KaoheError(f"{path}: after row {number}: not UTF-8/GBK text (mixed encodings?)") from None
+        except csv.Error as exc:
+            raise KaoheError(f"{path}: row {number + 1}: {exc}") from None
+        finally:
+            fh.close()
 
     return header, rows()
 
@@ -65,13 +107,24 @@ def _read_xlsx(path: Path):
 
     def rows():
         for number, row in enumerate(values, start=2):
-            cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip() for v in row]
+            cells = [_cell_text(v) for v in row][:len(header)]
             if not any(cells):
                 continue
-            yield number, dict(zip(header, cells))
+            yield number, cells + [""] * (len(header) - len(cells))
         book.close()
 
     return header, rows()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):  # a date or date-time cell
+        text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        return text[:10] if text.endswith(" 00:00:00") else text
+    return str(value).strip()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

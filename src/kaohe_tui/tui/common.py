@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Scheme
+from kaohe_tui.scheme import Scheme, walk
 
 FLAG = "⚑"  # flags are marked, not only coloured (16-colour terminals, colour-blind readers)
 WITHDRAWN = "✗"
@@ -44,6 +44,35 @@ def record_periods(scheme: Scheme) -> list[str]:
 def figure(row: dict) -> str:
     """A record's count/amount/value, as the CLI shows it."""
     return next((f"{FIGURES[k]}{fmt(row[k])}" for k in ("count", "amount", "value") if row.get(k) is not None), "")
+
+
+def clause_text(scheme: Scheme, path: str, clause_id: str | None) -> str:
+    """The document's sentence for a clause of the indicator at ``path`` ("" if unknown)."""
+    if not clause_id:
+        return ""
+    for _, tree in scheme.trees():
+        for node_path, node in walk(tree):
+            if node_path == path:
+                clause = node.clause(clause_id)
+                if clause:
+                    return clause.text
+    return ""
+
+
+def record_line(scheme: Scheme, row: dict) -> str:
+    """Everything about one record on one line (the table may be too narrow for its columns)."""
+    parts = [f"#{row['id']} {row['period']}" + (f" {row['date']}" if row.get("date") else ""), row["unit"]]
+    if figure(row):
+        parts.append(figure(row))
+    parts += [f"事由：{row['reason']}", row["indicator"]]
+    if row.get("clause"):  # last: the document's sentence may be long
+        text = clause_text(scheme, row["indicator"], row["clause"])
+        parts.append(f"条款 {row['clause']}" + (f"：{text}" if text else ""))
+    line = " · ".join(parts)
+    if row.get("withdrawn_at"):
+        line = f"{WITHDRAWN}已撤回（{row.get('withdrawn_by') or ''} {(row['withdrawn_at'] or '')[:10]}：" \
+               f"{row.get('withdrawn_reason') or ''}） " + line
+    return line
 
 
 @dataclass

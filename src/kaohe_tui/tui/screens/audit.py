@@ -58,8 +58,12 @@ class AuditScreen(SchemeView):
         flt = ledger_edit.audit_filter(self.store, values["audit-unit"], values["audit-user"], values["audit-since"])
         flt.where += " AND scheme = ?"
         flt.args.append(self.scheme.id)
-        total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "audit", flt, {},
-                                              newest_first=True, limit=self.app.page_size)
+        try:
+            total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "audit", flt, {},
+                                                  newest_first=True, limit=self.app.page_size)
+        except Exception as exc:
+            self.app.show_error(exc, "审计日志读取失败")
+            return
 
         def fetch(**kwargs) -> list[dict]:
             return ledger_edit.page(self.store, "audit", flt, newest_first=True, **kwargs)

@@ -71,6 +71,9 @@ class ExplainScreen(Screen):
             label += "  加分项"
         if node.flags:
             label += "  " + " ".join(f"[reverse]{FLAG}{escape(f)}[/]" for f in node.flags)
+        if not _has_lines(node):
+            parent.add_leaf(label)  # nothing recorded: a plain line, so the points lost stand out
+            return
         branch = parent.add(label, expand=True)
         for line in node.lines:
             delta = f"{'+' if line.delta > 0 else ''}{fmt(line.delta)}" if line.delta else "±0"
@@ -78,6 +81,9 @@ class ExplainScreen(Screen):
             clause = self.clause_text(node, line.clause)
             if line.clause:
                 text += f"  〔条款 {escape(line.clause)}" + (f"：{escape(clause)}" if clause and clause not in line.text else "") + "〕"
+            if not line.records:
+                branch.add_leaf(text)
+                continue
             leaf = branch.add(text, expand=True)
             for rid in line.records[:SHOWN]:
                 row = self.records.get(rid) if isinstance(rid, int) else None
@@ -90,8 +96,6 @@ class ExplainScreen(Screen):
                 leaf.add_leaf(f"…… 另有{len(line.records) - SHOWN}条记录（在台账中查看）")
         for child in node.children:
             self.add_node(branch, child)
-        if not node.lines and not node.children:
-            branch.add_leaf("（无扣分、无加分记录）")
 
     def clause_text(self, node: IndicatorResult, clause_id: str | None) -> str | None:
         if not clause_id:
@@ -105,6 +109,10 @@ class ExplainScreen(Screen):
 
     def action_expand_all(self) -> None:
         self.query_one("#explain-tree", Tree).root.expand_all()
+
+
+def _has_lines(node: IndicatorResult) -> bool:
+    return bool(node.lines) or any(_has_lines(c) for c in node.children)
 
 
 def _record_ids(node: IndicatorResult) -> list:

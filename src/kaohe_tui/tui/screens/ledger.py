@@ -17,7 +17,7 @@ from kaohe_tui import ledger_edit
 from kaohe_tui.ledger import withdraw_record
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.tui.common import WITHDRAWN, figure, scheme_periods
+from kaohe_tui.tui.common import WITHDRAWN, figure, record_line, scheme_periods
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
 from kaohe_tui.tui.widgets.tables import FilterInput
@@ -47,6 +47,7 @@ class LedgerScreen(SchemeView):
                          compact=True, id="ledger-period")
             yield FilterInput("ledger", id="ledger-filter", value=self.state.ledger_filter)
         yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.app.page_size, fixed_columns=1)
+        yield Static("", id="ledger-detail", classes="detail", markup=False)
         yield Static("", id="ledger-status", classes="status")
 
     def on_mount(self) -> None:
@@ -71,8 +72,12 @@ class LedgerScreen(SchemeView):
         flt = ledger_edit.ledger_filter(self.store, self.scheme, period, self.state.ledger_filter)
         query = table.query_shown if same_page else ({"last": True} if keep is not None else {})
         self.query_one("#ledger-status", Static).update(f"{self.state.ledger_period} · 载入中…")
-        total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "records", flt, query,
-                                              limit=self.app.page_size)
+        try:
+            total, rows = await asyncio.to_thread(self.app.in_worker_store, count_and_page, "records", flt, query,
+                                                  limit=self.app.page_size)
+        except Exception as exc:  # e.g. the database is busy: say so, keep the screen
+            self.app.show_error(exc, "台账读取失败")
+            return
 
         def fetch(**kwargs) -> list[dict]:
             return ledger_edit.page(self.store, "records", flt, **kwargs)
@@ -108,6 +113,8 @@ class LedgerScreen(SchemeView):
     def update_status(self) -> None:
         table = self.query_one("#ledger", PagedTable)
         self.query_one("#ledger-status", Static).update(f"{self.state.ledger_period} · {table.position()}")
+        row = table.current()
+        self.query_one("#ledger-detail", Static).update(record_line(self.scheme, row) if row else "")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "ledger-filter":

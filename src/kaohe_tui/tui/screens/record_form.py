@@ -243,8 +243,8 @@ class RecordForm(ModalScreen[int | None]):
         error.update("" if not self.record or self.correction_reason().strip() else "✗ reason: 请填写更正原因")
         before, after = result.before, result.after
         name = result.indicator.split("/")[-1]
-        text = (f"预览（{result.period}，{result.unit}）：{name} {fmt(before.points)} → [b]{fmt(after.points)}[/b] · "
-                f"总分 {fmt(before.total)} → [b]{fmt(after.total)}[/b] · 排名 第{before.rank} → [b]第{after.rank}[/b]名")
+        text = (f"预览（{result.period} · {result.unit}）：{name} {fmt(before.points)}→[b]{fmt(after.points)}[/b] · "
+                f"总分 {fmt(before.total)}→[b]{fmt(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
         new_flags = [f for f in after.flags if f not in before.flags]
         if new_flags:
             text += " · " + " ".join(f"[b]{FLAG}{f}[/b]" for f in new_flags)

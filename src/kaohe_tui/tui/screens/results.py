@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -66,6 +67,7 @@ class ResultsScreen(SchemeView):
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
         yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # rank and unit stay in view
+        yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
     def on_mount(self) -> None:
@@ -143,6 +145,22 @@ class ResultsScreen(SchemeView):
         low, high = (min(totals), max(totals)) if totals else (0, 0)
         return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters], low, high)
                 for u in units}
+
+    def on_data_table_cell_highlighted(self, event) -> None:
+        """The highlighted unit in full: the table may be too narrow for its last columns."""
+        if not self.scored or event.data_table.id != "results":
+            return
+        unit = str(event.cell_key.row_key.value)
+        result = next((r for r in self.scored.results if r.unit == unit), None)
+        if result is None:
+            return
+        quarters = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
+                             for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
+        text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
+        text += f" 总分 [b]{fmt(result.total)}[/b] 第{result.rank}名"
+        if result.flags:
+            text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
+        self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")
 
     # -- actions -----------------------------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -48,7 +48,7 @@ class SchemesScreen(Screen):
 
     def add_columns(self, table: KTable) -> None:
         # a long title is cut (…) so the other columns stay on an 80-column screen
-        longest = max([cell_len(s.title) for s in catalog.schemes().values()] + [4])
+        longest = max([cell_len(self.title_of(s)) for s in catalog.schemes().values()] + [4])
         table.add_column("方案", key="title", width=max(20, min(longest + 2, self.app.size.width - 46)))
         table.add_column("期间", key="periods")
         table.add_column("单位", key="units")
@@ -79,8 +79,7 @@ class SchemesScreen(Screen):
         for scheme in catalog.schemes().values():
             units = store.db["units"].count_where("scheme = ?", [scheme.id])
             self.records[scheme.id] = store.db["records"].count_where("scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-            title = scheme.title + ("（示例单位）" if scheme.sample else "")
-            table.add_row(title, "、".join(scheme.periods), units, self.records[scheme.id], scheme.plugin or "", scheme.id,
+            table.add_row(self.title_of(scheme), "、".join(scheme.periods), units, self.records[scheme.id], scheme.plugin or "", scheme.id,
                           key=scheme.id)
         table.loading = False
         if table.row_count:
@@ -90,6 +89,10 @@ class SchemesScreen(Screen):
         self.show_failures()
         table.focus()
         self.refresh_bindings()
+
+    @staticmethod
+    def title_of(scheme: Scheme) -> str:
+        return scheme.title + ("（示例单位）" if scheme.sample else "")
 
     def show_failures(self) -> None:
         box = self.query_one("#failures", Static)
