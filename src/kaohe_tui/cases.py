@@ -344,7 +344,6 @@ def fast_import(store: Store, scheme: Scheme, path: Path) -> int | None:
                 # filter(None, …) drops blank lines; a short row raises IndexError → careful path
                 conn.executemany(sql, map(pick, filter(None, reader)))
                 imported = conn.total_changes - before
-                conn.execute("PRAGMA temp_store = MEMORY")  # the GROUP BY's sort
                 conn.execute(FAST_COUNTS, [scheme.id, stamp])
                 store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": imported},
                             reason=f"import {path.name}")
