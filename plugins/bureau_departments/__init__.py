@@ -57,3 +57,14 @@ def kaohe_unit_attributes(scheme):
     if not _ours(scheme):
         return None
     return [("信息报送标准", "信息报送标准（附件4）"), ("政务信息全年最少条数", "政务信息全年最少条数（附件4备注4）")]
+
+
+@kaohe_tui.hookimpl
+def kaohe_unit_sheets(store, scheme, period, results):
+    """附件3 for every unit in the xlsx export: standard points, self-score and reason, assessed
+    score and reason, then 重点指标扣分, 现场考核分小计, 特别附加分, 合计分, and the signature lines."""
+    if not _ours(scheme):
+        return None
+    from .export import unit_sheets
+
+    return unit_sheets(store, scheme, period, results)

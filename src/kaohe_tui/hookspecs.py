@@ -62,6 +62,12 @@ def kaohe_import_formats():
 
 
 @hookspec
+def kaohe_unit_sheets(store, scheme, period, results):
+    """One printable sheet per unit for the xlsx export, laid out like the scheme's own score
+    sheet (e.g. bureau-departments 附件3): a list of ``kaohe_tui.io.exporters.UnitSheet``."""
+
+
+@hookspec
 def kaohe_consequence_types():
     """Extra consequence types: a dict of name → function(results_history, params) → flags."""
 

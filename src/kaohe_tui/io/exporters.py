@@ -25,6 +25,68 @@ class Exporter:
     write_results: Callable[[Scheme, str, list[UnitResult], Path], None]
 
 
+@dataclass
+class UnitSheet:
+    """A unit's score sheet: title lines, a header, rows (numbers stay numbers), signature lines."""
+
+    name: str  # the worksheet's name (the unit)
+    title: list[str]
+    header: list[str]
+    rows: list[list]
+    signatures: list[str]
+    highlight: list[int] | None = None  # row indexes to mark (e.g. a large self/assessed gap)
+
+
+def add_unit_sheets(path: Path, sheets: list[UnitSheet]) -> None:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    mark = PatternFill("solid", fgColor="FFF2CC")
+    book = openpyxl.load_workbook(path)
+    used = set(book.sheetnames)
+    for unit_sheet in sheets:
+        name = _sheet_name(unit_sheet.name, used)
+        sheet = book.create_sheet(name)
+        for line in unit_sheet.title:
+            sheet.append([line])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12 if sheet.max_row > 1 else 14)
+        first = sheet.max_row + 1
+        sheet.append(unit_sheet.header)
+        for row in unit_sheet.rows:
+            sheet.append([safe_cell(v) for v in row])
+        for r in range(first, sheet.max_row + 1):
+            for c in range(1, len(unit_sheet.header) + 1):
+                cell = sheet.cell(r, c)
+                cell.border = box
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                if r == first:
+                    cell.font = Font(bold=True)
+                elif unit_sheet.highlight and (r - first - 1) in unit_sheet.highlight:
+                    cell.fill = mark
+        sheet.append([])
+        for line in unit_sheet.signatures:
+            sheet.append([line])
+        fit_columns(sheet, [unit_sheet.header, *unit_sheet.rows])
+        for column in ("E", "G"):  # reasons wrap rather than run off the page
+            if sheet.column_dimensions[column].width > 40:
+                sheet.column_dimensions[column].width = 40
+        a4(sheet)
+        sheet.page_setup.orientation = "portrait"
+        sheet.print_title_rows = f"{first}:{first}"
+    book.save(path)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "单位"
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base[:26]}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
 def indicator_names(results: list[UnitResult]) -> list[str]:
     names: list[str] = []
     for r in results:
@@ -142,9 +204,17 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
     if not path.parent.exists():
         raise KaoheError(f"{path}: folder {path.parent} does not exist")
     results = results if results is not None else score(store, scheme, period)
-    temp = path.with_name(f".{path.name}.partial")
+    temp = path.with_name(f".{path.stem}.partial{path.suffix}")  # openpyxl judges a file by its suffix
     try:
-        known[fmt].write_results(scheme, period_label(store, scheme, period), results, temp)
+        label = period_label(store, scheme, period)
+        known[fmt].write_results(scheme, label, results, temp)
+        if fmt == "xlsx":
+            from kaohe_tui import plugins
+
+            sheets = [s for found in plugins.call("kaohe_unit_sheets", store=store, scheme=scheme, period=label,
+                                                  results=results) for s in found]
+            if sheets:
+                add_unit_sheets(temp, sheets)
         temp.replace(path)  # never a half-written file under the real name
     except OSError as exc:
         raise KaoheError(f"{path}: cannot write ({exc.strerror})") from None
