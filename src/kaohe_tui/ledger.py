@@ -230,14 +230,18 @@ def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
     return period_status(store, scheme_id, period) is not None
 
 
+ENTRY_SQL = ("SELECT id, unit, indicator, clause, count, amount, value, period, date, reason, attrs FROM records "
+             "WHERE scheme = ? AND period IN ({marks}) AND withdrawn_at IS NULL")
+
+
 def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[Entry]:
     """Active records inside ``period`` (a year holds its quarters and months)."""
     keys = [str(p) for p in period.sub_periods()]
-    marks = ",".join("?" * len(keys))
-    sql = (f"SELECT * FROM records WHERE scheme = ? AND period IN ({marks}) AND withdrawn_at IS NULL"
-           + (" AND unit = ?" if unit else "") + " ORDER BY id")
+    sql = ENTRY_SQL.format(marks=",".join("?" * len(keys))) + (" AND unit = ?" if unit else "") + " ORDER BY id"
     args = [scheme.id, *keys] + ([unit] if unit else [])
-    return [entry_from_row(r) for r in store.db.query(sql, args)]
+    loads = json.loads
+    return [Entry(i, u, ind, c, n, a, v, p, d, r, loads(x) if x else {})
+            for i, u, ind, c, n, a, v, p, d, r, x in store.db.execute(sql, args)]
 
 
 def entry_from_row(r: dict) -> Entry:

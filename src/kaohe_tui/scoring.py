@@ -62,6 +62,7 @@ class Scorer:
         self.units = load_units(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
+        self._years: dict[int, list[Entry]] = {}  # a year's records, read once for it and its quarters
 
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
@@ -85,7 +86,7 @@ class Scorer:
 
     # -- the work ----------------------------------------------------------------------------
     def _score_uncached(self, period: Period) -> list[UnitResult]:
-        entries = entries_for(self.store, self.scheme, period)
+        entries = self._records_in(period)
         categories = {u.name: self._category_name(u) for u in self.units}
         entries += cases.derived_entries(self.store, self.scheme, period, categories)
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
@@ -114,6 +115,12 @@ class Scorer:
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank, r.unit))
         return results
+
+    def _records_in(self, period: Period) -> list[Entry]:
+        if period.year not in self._years:
+            self._years[period.year] = entries_for(self.store, self.scheme, Period(period.year, "year", 0))
+        inside = {str(p) for p in period.sub_periods()}
+        return [e for e in self._years[period.year] if e.period in inside]
 
     def _category_name(self, unit: Unit) -> str | None:
         category = self.scheme.category(unit.category)
