@@ -110,10 +110,12 @@ def main() -> None:
     start = time.perf_counter()
     generate.write_units(data / "units.csv")
     for n in (small, big):
-        if not (data / f"cases_{n}.csv").exists():
-            generate.write_cases(data / f"cases_{n}.csv", n)
+        if not (data / f"cases_{n}.csv").exists():  # written whole, then renamed: never a partial file
+            generate.write_cases(data / f"cases_{n}.csv.part", n)
+            (data / f"cases_{n}.csv.part").rename(data / f"cases_{n}.csv")
     if not (data / "ledger_100000.csv").exists():
-        generate.write_ledger(data / "ledger_100000.csv", 100_000)
+        generate.write_ledger(data / "ledger_100000.csv.part", 100_000)
+        (data / "ledger_100000.csv.part").rename(data / "ledger_100000.csv")
     print(f"data ready in {time.perf_counter() - start:.1f}s ({work})", file=sys.stderr)
 
     rows: list[tuple[str, str, str, str, str]] = []
