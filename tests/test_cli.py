@@ -282,3 +282,19 @@ def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
     actions = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert actions.count("record") == 3 and "withdraw" in actions
+
+
+def test_world_writable_plugin_folder_refused(db_path, tmp_path):
+    import shutil
+
+    folder = tmp_path / "shared_plugins"
+    shutil.copytree(FIXTURES / "core_plugin", folder)
+    folder.chmod(0o777)
+    k = Kaohe(db_path, [folder])
+    proc = k.run("plugins", "--json")
+    failed = json.loads(proc.stdout)["failed"]
+    assert failed and "writable by every user" in failed[0]["error"]
+    assert "refused" in proc.stderr
+    assert "fixture" not in {s["id"] for s in k.json("schemes")}  # its code never ran
+    folder.chmod(0o755)
+    assert "fixture" in {s["id"] for s in k.json("schemes")}

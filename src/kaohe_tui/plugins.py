@@ -72,8 +72,31 @@ def _load_folder(folder: Path) -> None:
         if folder != bundled("plugins"):
             failures.append(Failure(str(folder), "import", "plugin folder not found"))
         return
+    problem = untrusted(folder)
+    if problem:
+        failures.append(Failure(str(folder), "import", f"refused: {problem}"))
+        print(f"kaohe: warning: plugin folder {folder} refused: {problem}", file=sys.stderr)
+        return
     for path in sorted(folder.glob("*.py")) + sorted(p.parent for p in folder.glob("*/__init__.py")):
+        problem = untrusted(path)
+        if problem:
+            failures.append(Failure(path.stem, "import", f"refused: {problem}"))
+            continue
         _load_path(path)
+
+
+def untrusted(path: Path) -> str | None:
+    """Code that other users could have changed is not run: a plugin folder or file writable by
+    every user is refused (and reported), however it was named."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if mode & stat.S_IWOTH:  # sticky or not: anyone could add a file to it
+        return f"{path} is writable by every user (chmod o-w {path})"
+    return None
 
 
 def _load_path(path: Path) -> None:
