@@ -64,3 +64,19 @@ def kaohe_demo_records(scheme):
     if not _ours(scheme):
         return None
     return demo.records()
+
+
+@kaohe_tui.hookimpl
+def kaohe_screens(scheme):
+    """名单 (``m``): the roster of 附件2 and the paired communities. Textual is imported only when
+    the screen opens, so the CLI never loads it."""
+    if not _ours(scheme):
+        return None
+    from kaohe_tui.tui.extension import SchemeScreen
+
+    def factory(app, store, scheme):
+        from .screens import open_roster
+
+        return open_roster(app, store, scheme)
+
+    return [SchemeScreen("名单", "m", factory)]

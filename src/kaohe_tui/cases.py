@@ -225,6 +225,11 @@ class MonthlyCounts:
             counts[11] += 1
             counts[10] += satisfaction in SATISFIED
 
+    def merge(self, unit: str, month: str, figures: list[int]) -> None:
+        counts = self.by_key.setdefault((unit, month), [0] * len(STAT_COLUMNS))
+        for i, n in enumerate(figures):
+            counts[i] += n or 0
+
     def save(self, conn, scheme_id: str) -> None:
         columns = ", ".join(STAT_COLUMNS)
         updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)
@@ -280,7 +285,7 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
 FAST_INSERT = """
 INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, imported_at)
-SELECT {scheme}, id, (SELECT unit FROM temp.kaohe_unit_names WHERE raw = unit_name), nullif(source, ''),
+SELECT {scheme}, id, unit_name, nullif(source, ''),
        datetime(reported),
        CASE WHEN deadline = '' THEN NULL ELSE coalesce(datetime(deadline), 'invalid') END,
        CASE WHEN closed = '' THEN NULL ELSE coalesce(datetime(closed), 'invalid') END,
@@ -294,15 +299,13 @@ FAST_ORDER = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at
               "satisfaction")
 
 FAST_COUNTS = f"""
-INSERT INTO case_month_stats (scheme, unit, month, {", ".join(STAT_COLUMNS)})
-SELECT scheme, unit, substr(reported_at, 1, 7), count(*),
+SELECT unit, substr(reported_at, 1, 7), count(*),
   sum(closed_at <= deadline AND extensions = 0), sum(closed_at <= deadline AND extensions > 0),
   sum(closed_at > deadline), sum(closed_at IS NOT NULL), sum(extensions), sum(max(extensions - 1, 0)),
   sum(failed_checks), sum(failed_checks > 0), sum(closed_at IS NOT NULL AND failed_checks = 0),
   sum(satisfaction IN ({", ".join(repr(x) for x in SATISFIED)})), sum(satisfaction IS NOT NULL)
 FROM cases WHERE scheme = ? AND imported_at = ?
 GROUP BY unit, substr(reported_at, 1, 7)
-ON CONFLICT (scheme, unit, month) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)}
 """
 
 
@@ -313,8 +316,7 @@ def fast_import(store: Store, scheme: Scheme, path: Path) -> int | None:
     import sqlite3
 
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.names import norm
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import UnitIndex, load_units
 
     with open_csv(path) as fh:
         reader = csv.reader(fh)
@@ -328,23 +330,28 @@ def fast_import(store: Store, scheme: Scheme, path: Path) -> int | None:
         stamp = now() + f"#{path.name}"
         sql = FAST_INSERT.format(scheme=_quote(scheme.id), stamp=_quote(stamp))
         pick = operator.itemgetter(*(columns[f] for f in FAST_ORDER))
-        names = {}
-        for unit in load_units(store, scheme):
-            for raw in (unit.name, *unit.aliases):
-                names.setdefault(raw, unit.name)
-                names.setdefault(norm(raw), unit.name)
+        index = UnitIndex(load_units(store, scheme))
         try:
             with store.transaction() as db:
                 conn = db.conn
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_unit_names (raw TEXT PRIMARY KEY, unit TEXT)")
-                conn.execute("DELETE FROM temp.kaohe_unit_names")
-                conn.executemany("INSERT INTO temp.kaohe_unit_names VALUES (?, ?)", names.items())
                 conn.execute("PRAGMA cache_size = -131072")
                 before = conn.total_changes
                 # filter(None, …) drops blank lines; a short row raises IndexError → careful path
                 conn.executemany(sql, map(pick, filter(None, reader)))
                 imported = conn.total_changes - before
-                conn.execute(FAST_COUNTS, [scheme.id, stamp])
+                # units are written as the file spells them; the monthly counts (one pass) show
+                # every spelling, each resolved once: an alias is rewritten, an unknown name
+                # sends the file to the careful path, which reports its rows
+                counts = MonthlyCounts()
+                for raw, month, *figures in conn.execute(FAST_COUNTS, [scheme.id, stamp]).fetchall():
+                    unit = index.find(raw)
+                    if unit is None:
+                        raise ValueError(raw)
+                    if unit.name != raw:
+                        conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND imported_at = ? AND unit = ?",
+                                     [unit.name, scheme.id, stamp, raw])
+                    counts.merge(unit.name, month, figures)
+                counts.save(conn, scheme.id)
                 store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": imported},
                             reason=f"import {path.name}")
                 return imported

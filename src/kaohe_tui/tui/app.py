@@ -110,7 +110,9 @@ class KaoheApp(App):
         if isinstance(self.screen, ModalScreen):
             return
         keys, seen = [], set()
-        for key, active in self.screen.active_bindings.items():
+        # the screen's and the app's actions first, then the focused widget's (cursor keys …)
+        actives = sorted(self.screen.active_bindings.values(), key=lambda a: not isinstance(a.node, (Screen, App)))
+        for active in actives:
             binding = active.binding
             if binding.action in HELP_SKIPS or binding.system:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,10 +25,14 @@ class HelpScreen(ModalScreen[None]):
         self.db_path = db_path
 
     def compose(self) -> ComposeResult:
-        lines = [f"[b]帮助 · {escape(self.where)}[/b]", "", escape(GUIDE), "", "[b]本页按键[/b]"]
-        lines += [f"  [b]{escape(key):>8}[/b]  {escape(text)}" for key, text in self.keys]
+        # rich Text rather than markup: a key may be "[" or "]"
+        text = Text.assemble((f"帮助 · {self.where}", "bold"), "\n\n", GUIDE, "\n\n", ("本页按键", "bold"))
+        for key, description in self.keys:
+            text.append("\n")
+            text.append(f"{key:>10}", style="bold")
+            text.append(f"  {description}")
         if self.db_path:
-            lines += ["", f"数据库：{escape(self.db_path)}"]
+            text.append(f"\n\n数据库：{self.db_path}")
         with VerticalScroll(classes="dialog help-dialog"):
-            yield Static("\n".join(lines), id="help-text")
+            yield Static(text, id="help-text")
         yield Footer(compact=True)
