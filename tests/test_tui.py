@@ -488,7 +488,7 @@ async def test_plugin_screen_palette_and_help(db_path):
 
 
 async def test_audit_filters_by_unit_user_and_date(db_path):
-    record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
+    record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="[b]迟到[/b]")
     record(db_path, period="2018", unit="侨办（侨联）", indicator="环境卫生", clause="dirty", reason="卫生")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -498,6 +498,7 @@ async def test_audit_filters_by_unit_user_and_date(db_path):
         table = app.screen.query_one("#audit")
         actions = [r[3] for r in rows_of(table)]
         assert actions == ["记录", "记录", "登记方案"]  # newest first
+        assert rows_of(table)[1][6] == "[b]迟到[/b]"  # data is shown as written, never as markup
         app.screen.query_one("#audit-unit").value = "侨办("
         await settle(pilot, 0.25)
         assert [r[4] for r in rows_of(table)] == ["侨办（侨联）"]

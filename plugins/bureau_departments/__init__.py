@@ -68,3 +68,24 @@ def kaohe_unit_sheets(store, scheme, period, results):
     from .export import unit_sheets
 
     return unit_sheets(store, scheme, period, results)
+
+
+@kaohe_tui.hookimpl
+def kaohe_screens(scheme):
+    """计分表 (``j``, 附件3) and 信息报送 (``x``, 附件4). Textual is imported only when a screen
+    opens, so the CLI never loads it."""
+    if not _ours(scheme):
+        return None
+    from kaohe_tui.tui.extension import SchemeScreen
+
+    def sheet(app, store, scheme):
+        from .screens import open_sheet
+
+        return open_sheet(app, store, scheme)
+
+    def info(app, store, scheme):
+        from .screens import open_info_grid
+
+        return open_info_grid(app, store, scheme)
+
+    return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info)]

@@ -117,10 +117,14 @@ class Scorer:
         return results
 
     def _records_in(self, period: Period) -> list[Entry]:
-        if period.year not in self._years:
-            self._years[period.year] = entries_for(self.store, self.scheme, Period(period.year, "year", 0))
-        inside = {str(p) for p in period.sub_periods()}
-        return [e for e in self._years[period.year] if e.period in inside]
+        """A year's records are read once and serve its quarters too; a quarter asked for on its
+        own reads just that quarter."""
+        if period.kind == "year" and period.year not in self._years:
+            self._years[period.year] = entries_for(self.store, self.scheme, period)
+        if period.year in self._years:
+            inside = {str(p) for p in period.sub_periods()}
+            return [e for e in self._years[period.year] if e.period in inside]
+        return entries_for(self.store, self.scheme, period)
 
     def _category_name(self, unit: Unit) -> str | None:
         category = self.scheme.category(unit.category)

@@ -34,11 +34,15 @@ def _clause_texts(scheme: Scheme) -> dict[tuple[str, str], str]:
 def ledger_rows(store: Store, scheme: Scheme, period: Period) -> Iterator[list]:
     texts = _clause_texts(scheme)
     keys = [str(p) for p in period.sub_periods()]
-    sql = (f"SELECT * FROM records WHERE scheme = ? AND period IN ({','.join('?' * len(keys))}) ORDER BY id")
-    for r in store.db.query(sql, [scheme.id, *keys]):
-        yield [r["id"], r["period"], r["date"], r["unit"], r["indicator"], r["clause"],
-               texts.get((r["indicator"], r["clause"]), ""), r["count"], r["amount"], r["value"], r["reason"],
-               format_attrs(json.loads(r["attrs"])) if r["attrs"] else "", "已撤回" if r["withdrawn_at"] else "有效", r["withdrawn_reason"], r["created_by"], r["created_at"], r["source"]]
+    sql = ("SELECT id, period, date, unit, indicator, clause, count, amount, value, reason, attrs, withdrawn_at, "
+           f"withdrawn_reason, created_by, created_at, source FROM records WHERE scheme = ? "
+           f"AND period IN ({','.join('?' * len(keys))}) ORDER BY id")
+    loads = json.loads
+    for (rid, per, date, unit, ind, clause, count, amount, value, reason, attrs, withdrawn_at, withdrawn_reason,
+         created_by, created_at, source) in store.db.execute(sql, [scheme.id, *keys]):
+        yield [rid, per, date, unit, ind, clause, texts.get((ind, clause), ""), count, amount, value, reason,
+               format_attrs(loads(attrs)) if attrs else "", "已撤回" if withdrawn_at else "有效", withdrawn_reason,
+               created_by, created_at, source]
 
 
 def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:
@@ -56,7 +60,7 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
             writer = csv.writer(fh)
             writer.writerow(header)
             for n, row in enumerate(rows, start=1):
-                writer.writerow([safe_cell(v) for v in row])
+                writer.writerow([safe_cell(v) if v.__class__ is str else v for v in row])
                 if progress and n % 50_000 == 0:
                     progress(n)
     elif fmt == "json":

@@ -58,7 +58,7 @@ class ExplainScreen(Screen):
             nodes = [n for n in nodes if n.name == self.indicator] or nodes
         ids = [rid for n in nodes for rid in _record_ids(n)]  # at most SHOWN per line
         self.records = records_by_id(self.app.store, ids)
-        tree.root.set_label(f"{self.result.unit} · {self.indicator or '总分'}")
+        tree.root.set_label(escape(f"{self.result.unit} · {self.indicator or '总分'}"))
         tree.show_root = False
         for node in nodes:
             self.add_node(tree.root, node)

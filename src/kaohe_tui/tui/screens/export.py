@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,7 +70,7 @@ class ExportDialog(ModalScreen[Path | None]):
         first = "xlsx" if "xlsx" in self.formats else next(iter(self.formats))
         periods = scheme_periods(self.scheme)
         with Vertical(classes="dialog export-dialog"):
-            yield Static(f"[b]导出结果[/b] · {self.scheme.title}", classes="dialog-title")
+            yield Static(f"[b]导出结果[/b] · {escape(self.scheme.title)}", classes="dialog-title")
             with Horizontal(classes="field"):
                 yield Label("期间", classes="field-label")
                 yield Select([(p, p) for p in periods], value=self.period if self.period in periods else periods[0],

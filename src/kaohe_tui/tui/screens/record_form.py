@@ -9,6 +9,7 @@ import asyncio
 import json
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,7 +62,7 @@ class RecordForm(ModalScreen[int | None]):
         title = f"更正记录 #{rec['id']}" if self.record else "新增记录"
         period = rec.get("period") or self.view_period
         with Vertical(id="form", classes="dialog form-dialog"):
-            yield Static(f"[b]{title}[/b] · {self.scheme.title}", classes="dialog-title")
+            yield Static(f"[b]{title}[/b] · {escape(self.scheme.title)}", classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 with Horizontal(classes="field"):
                     yield Label("单位", classes="field-label")
@@ -243,7 +244,7 @@ class RecordForm(ModalScreen[int | None]):
         error.update("" if not self.record or self.correction_reason().strip() else "✗ reason: 请填写更正原因")
         before, after = result.before, result.after
         name = result.indicator.split("/")[-1]
-        text = (f"预览（{result.period} · {result.unit}）：{name} {fmt(before.points)}→[b]{fmt(after.points)}[/b] · "
+        text = (f"预览（{result.period} · {escape(result.unit)}）：{escape(name)} {fmt(before.points)}→[b]{fmt(after.points)}[/b] · "
                 f"总分 {fmt(before.total)}→[b]{fmt(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
         new_flags = [f for f in after.flags if f not in before.flags]
         if new_flags:

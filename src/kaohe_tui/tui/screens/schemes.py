@@ -117,9 +117,9 @@ class SchemesScreen(Screen):
         hint = self.query_one("#scheme-hint", Static)
         if scheme and not self.records.get(scheme.id):
             if self.demo_counts.get(scheme.id):
-                hint.update(f"「{scheme.title}」的台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）")
+                hint.update(f"「{escape(scheme.title)}」的台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）")
             else:
-                hint.update(f"「{scheme.title}」的台账为空（本方案没有演示台账）")
+                hint.update(f"「{escape(scheme.title)}」的台账为空（本方案没有演示台账）")
         else:
             hint.update("")
         self.refresh_bindings()

@@ -86,7 +86,7 @@ class UnitsScreen(SchemeView):
             shown += 1
         if self.sort_key:
             key, reverse = self.sort_key
-            table.sort(key, reverse=reverse)
+            table.sort(key, key=str, reverse=reverse)
         table.cursor_coordinate = keep  # the column stays where the user put it
         status = f"{shown}/{len(self.units)}个单位"
         if self.sort_key:

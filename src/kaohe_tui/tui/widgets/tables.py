@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable, Input
@@ -33,12 +34,19 @@ class FilterInput(Input):
 
 class KTable(DataTable):
     """A DataTable that hands unbound printable keys (a Chinese name typed through the IME …) to
-    its filter input, so that typing filters."""
+    its filter input, so that typing filters. Text cells and labels are shown as written: a
+    reason such as "[late] 迟到" is data, not markup."""
 
     def __init__(self, *args, filter_id: str | None = None, **kwargs):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
         self.filter_id = filter_id
+
+    def add_column(self, label, *args, **kwargs):
+        return super().add_column(Text(label) if isinstance(label, str) else label, *args, **kwargs)
+
+    def add_row(self, *cells, **kwargs):
+        return super().add_row(*[Text(c) if isinstance(c, str) else c for c in cells], **kwargs)
 
     async def _on_key(self, event: events.Key) -> None:
         if (self.filter_id and event.is_printable and event.character
