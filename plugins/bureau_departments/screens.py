@@ -38,6 +38,7 @@ from .sheet import ScoreSheet, SheetRow, score_sheet
 if TYPE_CHECKING:
     from kaohe_tui.store import Store
 
+MIN_REASON = 10  # cells; a reason column narrower than this is left out (the row's reasons show below)
 SHORT = "✗"  # a month below standard: a mark as well as a colour
 GROUP = Binding.Group("单位", compact=True)
 PERIOD = Binding.Group("期间", compact=True)
@@ -50,8 +51,10 @@ def _num(value: float | None) -> str:
 # -- 计分表 (附件3) ---------------------------------------------------------------------------------
 class SheetScreen(Screen):
     DEFAULT_CSS = """
-    SheetScreen .toolbar Select { width: 1fr; }
+    SheetScreen .sheet-toolbar { height: 1; }
+    SheetScreen #sheet-unit { width: 1fr; margin-right: 1; }
     SheetScreen #sheet-period { width: 14; }
+    SheetScreen #sheet { height: 1fr; }
     SheetScreen #sheet-detail { max-height: 3; }
     """
     BINDINGS = [
@@ -72,10 +75,11 @@ class SheetScreen(Screen):
         self.period = period if period in self.periods else self.periods[0]
         self.unit = unit if unit in self.units else self.units[0]
         self.sheet: ScoreSheet | None = None
+        self.narrow = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
-        with Horizontal(classes="toolbar"):
+        with Horizontal(classes="sheet-toolbar"):
             yield Select([(u, u) for u in self.units], value=self.unit, allow_blank=False, compact=True, id="sheet-unit")
             yield Select([(p, p) for p in self.periods], value=self.period, allow_blank=False, compact=True,
                          id="sheet-period")
@@ -107,28 +111,29 @@ class SheetScreen(Screen):
         sheet, table = self.sheet, self.query_one("#sheet", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
-        numbers = ["标准分值", "自评分", "考评分", "差距"]
-        widths = {"考核类别": max(cell_len(r.category) for r in sheet.rows),
-                  "考核内容": max(cell_len(r.content) for r in sheet.rows)}
-        fixed = sum(widths.values()) + sum(cell_len(n) for n in numbers) + 2 * 8 + 2  # cell padding, scrollbar
-        reason = max(8, (self.size.width - fixed) // 2)
-        for key, title, width in [("category", "考核类别", widths["考核类别"]), ("content", "考核内容", widths["考核内容"]),
-                                  ("standard", "标准分值", None), ("self", "自评分", None), ("self_reason", "原因", reason),
-                                  ("assessed", "考评分", None), ("assessed_reason", "原因", reason), ("gap", "差距", None)]:
-            table.add_column(title, key=key, width=width)
+        widths = {"category": max(cell_len(r.category) for r in sheet.rows),
+                  "content": max(cell_len(r.content) for r in sheet.rows)}
+        fixed = sum(widths.values()) + cell_len("标准分值自评分考评分") + 2 * 7 + 2  # cell padding, scrollbar
+        reason = (self.size.width - fixed) // 2
+        self.narrow = reason < MIN_REASON  # the reasons then show below the table, for the row chosen
+        columns = [("category", "考核类别"), ("content", "考核内容"), ("standard", "标准分值"), ("self", "自评分"),
+                   ("self_reason", "原因"), ("assessed", "考评分"), ("assessed_reason", "原因")]
+        for key, title in columns:
+            if self.narrow and key.endswith("reason"):
+                continue
+            table.add_column(title, key=key, width=reason if key.endswith("reason") else widths.get(key))
         previous = None
         for i, row in enumerate(sheet.rows):
-            style = "bold red" if row.gap else ""
-            gap = ""
-            if row.self_score is not None and row.assessed is not None and row.self_score != row.assessed:
-                diff = row.self_score - row.assessed
-                gap = (FLAG if row.gap else "") + ("+" if diff > 0 else "") + fmt(diff)
+            mark, style = (FLAG, "bold red reverse") if row.gap else ("", "")
             category = "" if row.content and row.category == previous else row.category  # the sheet merges these
             previous = row.category
-            table.add_row(category, row.content, Text(_num(row.standard), justify="right"),
-                          Text(_num(row.self_score), style=style, justify="right"), row.self_reason,
-                          Text(_num(row.assessed), style=style, justify="right"), row.assessed_reason,
-                          Text(gap, style=style + (" reverse" if row.gap else ""), justify="right"), key=str(i))
+            cells = {"category": category, "content": row.content,
+                     "standard": Text(_num(row.standard), justify="right"),
+                     "self": Text(mark + _num(row.self_score), style=style, justify="right"),
+                     "self_reason": Text(row.self_reason, no_wrap=True, overflow="ellipsis"),
+                     "assessed": Text(mark + _num(row.assessed), style=style, justify="right"),
+                     "assessed_reason": Text(row.assessed_reason, no_wrap=True, overflow="ellipsis")}
+            table.add_row(*[cells[str(c.key.value)] for c in table.ordered_columns], key=str(i))
         table.cursor_coordinate = keep
         self.query_one("#title-bar", Static).update(
             f" [b]计分表[/b]（附件3）· 被考核科室 [b]{escape(sheet.unit)}[/b] · 考核扎口科室 {escape(sheet.assessed_by or '—')}"
@@ -136,7 +141,7 @@ class SheetScreen(Screen):
         gaps = len(sheet.gaps)
         self.query_one("#sheet-status", Static).update(
             (f"{FLAG}{gaps}行自评与考评相差≥{fmt(sheet.gap_threshold)}分" if gaps else f"自评与考评相差均<{fmt(sheet.gap_threshold)}分")
-            + " · 回车/e 填自评分 · n/b 换单位")
+            + (" · 原因见上行（加宽终端可见原因列）" if self.narrow else "") + " · 回车填自评分")
         self.show_detail()
 
     def selected(self) -> tuple[SheetRow, SheetIndicator | None] | None:
@@ -164,8 +169,10 @@ class SheetScreen(Screen):
         text = f"[b]{escape(name)}[/b]" + (f" 标准{fmt(row.standard)}" if row.standard is not None else "")
         text += f" · 自评 [b]{_num(row.self_score) or '—'}[/b]" + (f"（{escape(row.self_reason)}）" if row.self_reason else "")
         text += f" · 考评 [b]{_num(row.assessed) or '—'}[/b]" + (f"（{escape(row.assessed_reason)}）" if row.assessed_reason else "")
-        if row.gap:
-            text += f" · [b reverse]{FLAG}相差≥{fmt(self.sheet.gap_threshold)}分[/]"
+        if row.self_score is not None and row.assessed is not None and row.self_score != row.assessed:
+            diff = row.self_score - row.assessed
+            gap = f"相差{'+' if diff > 0 else ''}{fmt(diff)}"
+            text += f" · [b reverse]{FLAG}{gap}[/]" if row.gap else f" · {gap}"
         detail.update(text)
 
     def on_data_table_row_highlighted(self, event) -> None:
@@ -449,7 +456,8 @@ class InfoGridScreen(Screen):
             detail.update("")
             return
         row = self.rows[table.cursor_row]
-        text = f"[b]{escape(row.unit)}[/b] 标准 {escape(row.standard_text or '—')}"
+        text = f"[b]{escape(row.unit)}[/b] 标准 {escape(row.standard_text or '—')} · 全年{fmt(row.counted)}条"
+        text += f"（专题另加{fmt(row.extra)}条）" if row.extra else ""
         if row.points is not None:
             text += f" · 得分 [b]{fmt(row.points)}[/b]/{_num(row.max)}"
         lines = [ln for ln in row.lines if ln]
@@ -457,6 +465,9 @@ class InfoGridScreen(Screen):
 
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_detail()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return len(self.years) > 1 if action == "year" else True
 
     def action_year(self, step: int) -> None:
         i = self.years.index(self.year)

@@ -185,8 +185,10 @@ class RosterForm(ModalScreen[str | None]):
     RosterForm .rf-labels { width: 9; height: auto; }
     RosterForm .roster-col { width: 1fr; height: auto; margin-right: 1; }
     RosterForm .roster-head { height: 1; }
-    RosterForm #rf-stamped { width: 14; margin-left: 1; }
-    RosterForm #rf-received { width: 16; }
+    RosterForm .rf-row { height: 1; }
+    RosterForm #rf-received { width: 14; }
+    RosterForm #rf-stamped { width: 16; margin: 0 1; }
+    RosterForm #rf-fax { width: 1fr; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", priority=True, id="roster-save"),
@@ -214,7 +216,7 @@ class RosterForm(ModalScreen[str | None]):
                             value = row["people"].get(role, {}).get(label, "")
                             hint = "必填" if label == "姓名" else ("数字" if label in ("手机", "办公电话", "QQ") else "")
                             yield Input(value, placeholder=hint, compact=True, id=f"rf-{j}-{i}")
-            with Horizontal(classes="field"):
+            with Horizontal(classes="rf-row"):  # not .field: its inputs and selects take the whole width
                 yield Label("收到日期", classes="field-label")
                 yield Input(form.get("received_on", ""), placeholder="YYYY-MM-DD", compact=True, id="rf-received")
                 yield Select([("已加盖公章", True), ("未盖章", False)], value=bool(form.get("stamped", True)),
