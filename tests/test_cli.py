@@ -298,3 +298,11 @@ def test_world_writable_plugin_folder_refused(db_path, tmp_path):
     assert "fixture" not in {s["id"] for s in k.json("schemes")}  # its code never ran
     folder.chmod(0o755)
     assert "fixture" in {s["id"] for s in k.json("schemes")}
+
+
+def test_dated_yearly_record_counts_in_its_quarter_and_month(k):
+    k.record("fixture", period="2018", date="2018-05-10", unit="党委办", indicator="工作纪律", clause="absent", reason="5月旷工")
+    # 12 − 1 = 11 in the year, in 2018Q2 and in 2018-05 (the record's date), not in Q1 or June
+    totals = {p: k.score("fixture", p)["党委办"]["total"] for p in ("2018", "2018Q1", "2018Q2", "2018-05", "2018-06")}
+    assert totals == {"2018": 11, "2018Q1": 12, "2018Q2": 11, "2018-05": 11, "2018-06": 12}
+    assert len(k.json("ledger", "fixture", "--period", "2018Q2")) == 1

@@ -231,17 +231,46 @@ def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
 
 
 ENTRY_SQL = ("SELECT id, unit, indicator, clause, count, amount, value, period, date, reason, attrs FROM records "
-             "WHERE scheme = ? AND period IN ({marks}) AND withdrawn_at IS NULL")
+             "WHERE scheme = ? AND withdrawn_at IS NULL AND ({where})")
+
+
+def period_filter(period: Period) -> tuple[str, list]:
+    """SQL for the records inside ``period``: those recorded for it or a period inside it, and
+    those recorded for an enclosing period (the year) whose date falls inside it — a deduction
+    dated 2018-03-28 in a yearly ledger belongs to 2018Q1 and 2018-03 too."""
+    keys = [str(p) for p in period.sub_periods()]
+    where = f"period IN ({','.join('?' * len(keys))})"
+    outer = enclosing(period)
+    if not outer:
+        return where, keys
+    where += f" OR (period IN ({','.join('?' * len(outer))}) AND date >= ? AND date <= ?)"
+    return where, keys + outer + [period.start.isoformat(), period.end.isoformat()]
+
+
+def enclosing(period: Period) -> list[str]:
+    """The periods that contain ``period`` (a quarter's year; a month's quarter and year)."""
+    if period.kind == "year":
+        return []
+    outer = [str(period.year)]
+    if period.kind == "month":
+        outer.append(f"{period.year}Q{(period.index + 2) // 3}")
+    return outer
+
+
+def inside(entry: Entry, period: Period, keys: set[str], outer: set[str]) -> bool:
+    if entry.period in keys:
+        return True
+    return entry.period in outer and entry.date is not None and \
+        period.start.isoformat() <= entry.date <= period.end.isoformat()
 
 
 def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[Entry]:
-    """Active records inside ``period`` (a year holds its quarters and months)."""
-    keys = [str(p) for p in period.sub_periods()]
-    sql = ENTRY_SQL.format(marks=",".join("?" * len(keys))) + (" AND unit = ?" if unit else "") + " ORDER BY id"
-    args = [scheme.id, *keys] + ([unit] if unit else [])
+    """Active records inside ``period`` (see ``period_filter``)."""
+    where, args = period_filter(period)
+    sql = ENTRY_SQL.format(where=where) + (" AND unit = ?" if unit else "") + " ORDER BY id"
     loads = json.loads
     return [Entry(i, u, ind, c, n, a, v, p, d, r, loads(x) if x else {})
-            for i, u, ind, c, n, a, v, p, d, r, x in store.db.execute(sql, args)]
+            for i, u, ind, c, n, a, v, p, d, r, x in store.db.execute(sql, [scheme.id, *args] + ([unit] if unit else []))]
 
 
 def entry_from_row(r: dict) -> Entry:
@@ -252,10 +281,9 @@ def entry_from_row(r: dict) -> Entry:
 
 def list_records(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[dict]:
     """Every record in the period, withdrawn ones included (and marked)."""
-    keys = [str(p) for p in period.sub_periods()]
-    marks = ",".join("?" * len(keys))
-    sql = f"SELECT * FROM records WHERE scheme = ? AND period IN ({marks})" + (" AND unit = ?" if unit else "") + " ORDER BY id"
-    return list(store.db.query(sql, [scheme.id, *keys] + ([unit] if unit else [])))
+    where, args = period_filter(period)
+    sql = f"SELECT * FROM records WHERE scheme = ? AND ({where})" + (" AND unit = ?" if unit else "") + " ORDER BY id"
+    return list(store.db.query(sql, [scheme.id, *args] + ([unit] if unit else [])))
 
 
 def indicator_of(scheme: Scheme, category: str | None, path: str) -> Indicator:

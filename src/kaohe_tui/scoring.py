@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kaohe_tui import cases, consequences, plugins, rules
-from kaohe_tui.ledger import entries_for
+from kaohe_tui.ledger import enclosing, entries_for, inside
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, pts
@@ -122,8 +122,8 @@ class Scorer:
         if period.kind == "year" and period.year not in self._years:
             self._years[period.year] = entries_for(self.store, self.scheme, period)
         if period.year in self._years:
-            inside = {str(p) for p in period.sub_periods()}
-            return [e for e in self._years[period.year] if e.period in inside]
+            keys, outer = {str(p) for p in period.sub_periods()}, set(enclosing(period))
+            return [e for e in self._years[period.year] if inside(e, period, keys, outer)]
         return entries_for(self.store, self.scheme, period)
 
     def _category_name(self, unit: Unit) -> str | None:
