@@ -80,3 +80,11 @@ def kaohe_screens(scheme):
         return open_roster(app, store, scheme)
 
     return [SchemeScreen("名单", "m", factory)]
+
+
+@kaohe_tui.hookimpl
+def kaohe_import_formats():
+    """``kaohe import district-categories roster.xlsx``: the 附件2 roster from a spreadsheet."""
+    from .roster_import import IMPORTER
+
+    return [IMPORTER]

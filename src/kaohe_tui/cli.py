@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--period")
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rejected ones beside the file")
-    p.add_argument("--kind", choices=["auto", "ledger", "cases", "units"], default="auto",
-                   help="what the file holds (auto: platform cases if it has a case-id column, else ledger rows)")
+    p.add_argument("--kind", default="auto",
+                   help="ledger, cases, units, or a plugin's kind (e.g. roster); auto: judged by the header")
     p = cmd("score", "score a scheme for a period")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)

@@ -124,12 +124,13 @@ def cmd_import(args) -> int:
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
-    kind = args.kind
-    if kind == "auto":
-        from kaohe_tui.cases import looks_like_cases
+    from kaohe_tui.io.formats import choose
 
-        header, _ = read_rows(Path(args.file))
-        kind = "cases" if looks_like_cases(header) else "ledger"
+    header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
+    kind = choose(args.kind, scheme.id, header)
+    if not isinstance(kind, str):
+        print(kind.run(store, scheme, Path(args.file)))
+        return 0
     if kind == "cases":
         return _import_cases(store, scheme, Path(args.file))
     if kind == "units":

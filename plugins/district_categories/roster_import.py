@@ -1,0 +1,50 @@
+"""Importing the leader/liaison roster (附件2) from a spreadsheet: one row per unit and role,
+with the form's columns (单位, 角色, 姓名, 职务, 手机, 办公电话, QQ; optional 报送日期, 盖章).
+All or nothing: every bad row is named, and then no row is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.io.formats import Importer
+from kaohe_tui.io.tabular import read_rows
+from kaohe_tui.names import norm
+
+from .roster import FIELDS, set_form, set_person
+
+UNIT, ROLE, RECEIVED, STAMPED = "单位", "角色", "报送日期", "盖章"
+
+
+def looks_like_roster(header: list[str]) -> bool:
+    keys = {norm(h) for h in header}
+    return {UNIT, ROLE, "姓名"} <= keys
+
+
+def import_roster(store, scheme, path: Path) -> str:
+    header, rows = read_rows(Path(path))
+    missing = [c for c in (UNIT, ROLE, "姓名") if c not in header]
+    if missing:
+        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)}")
+    errors: list[str] = []
+    people = forms = 0
+    with store.transaction():
+        for number, row in rows:
+            try:
+                fields = {name: row[name] for name in FIELDS if row.get(name)}
+                set_person(store, scheme, row[UNIT], row[ROLE], reason=f"导入名单 {Path(path).name}", **fields)
+                people += 1
+                if row.get(RECEIVED):
+                    stamped = norm(row.get(STAMPED, "是")) not in ("否", "无", "no", "0")
+                    set_form(store, scheme, row[UNIT], int(row[RECEIVED][:4]), row[RECEIVED], stamped=stamped,
+                             reason=f"导入名单 {Path(path).name}")
+                    forms += 1
+            except (KaoheError, ValueError) as exc:
+                errors.append(f"{path}: row {number}: {exc}")
+        if errors:
+            raise KaoheError("\n".join(errors[:50]) + f"\n{path}: {len(errors)} invalid row(s); no roster row imported")
+    return f"roster: {people} person row(s), {forms} form(s) imported"
+
+
+IMPORTER = Importer(kind="roster", title="分管领导及联络员名单（附件2）", run=import_roster, detect=looks_like_roster,
+                    schemes=("district-categories",))
