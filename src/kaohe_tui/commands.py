@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,19 @@ def _print(renderable) -> None:
     from kaohe_tui.report import render
 
     print(render(renderable, width=max(100, _terminal_width())))
+
+
+@contextlib.contextmanager
+def progress(label: str):
+    """A live line on stderr while long work runs (only in a terminal: scripts and pipes stay
+    clean); yields a callback taking the count done so far."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(label) as status:
+        yield lambda n: status.update(f"{label} {n:,}")
 
 
 def _terminal_width() -> int:
@@ -137,7 +151,9 @@ def cmd_import(args) -> int:
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
 
-    report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid)
+    with progress(f"importing {args.file}: row") as step:
+        report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
+                               progress=step)
     _print_rejected(report.rejected)
     if report.rejected and not args.skip_invalid:
         raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")
@@ -156,7 +172,8 @@ def _import_cases(store, scheme, path: Path) -> int:
     from kaohe_tui.cases import CaseImportRejected, import_cases
 
     try:
-        report = import_cases(store, scheme, path)
+        with progress(f"importing cases from {path}:") as step:
+            report = import_cases(store, scheme, path, progress=step)
     except CaseImportRejected as exc:
         _print_rejected(exc.report.rejected)
         raise
@@ -243,10 +260,12 @@ def cmd_export(args) -> int:
     if args.what != "results":
         from kaohe_tui.io.ledger_export import export_table
 
-        n = export_table(args.what, store, scheme, period, args.format, Path(args.output))
+        with progress(f"exporting {args.what}: row") as step:
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
-    out = export_results(store, scheme, period, args.format, Path(args.output))
+    with progress(f"scoring and exporting {scheme.id} {period}"):
+        out = export_results(store, scheme, period, args.format, Path(args.output))
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
