@@ -220,8 +220,8 @@ def resolve_indicator(nodes: list[Indicator], text: str) -> tuple[str, Indicator
         return matches[0]
     if matches:
         options = "、".join(p for p, _ in matches)
-        raise KaoheError(f"indicator {text!r} is ambiguous: write its path, one of {options}")
-    raise KaoheError(f"indicator {text!r} is not in this scheme (see `kaohe rules`)")
+        raise KaoheError(f"{text!r} is ambiguous: write its path, one of {options}")
+    raise KaoheError(f"{text!r} is not in this scheme (see `kaohe rules`)")
 
 
 # -- files ----------------------------------------------------------------------------------

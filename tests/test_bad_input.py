@@ -1,0 +1,63 @@
+"""The bad-input corpus: each file gets its clear message (file, row, column, reason) and leaves
+the database unchanged."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).parent / "corpus"
+SCHEME = "district-categories"
+
+
+def records(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+@pytest.mark.parametrize("name,message", [
+    ("wrong_encoding.csv", "wrong_encoding.csv: not UTF-8 or GBK text"),
+    ("missing_columns.csv", "missing_columns.csv: missing column(s) indicator/指标, reason/事由 (header: 单位, 分值)"),
+    ("empty.csv", "empty.csv: the file is empty"),
+    ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
+    ("unknown_unit.csv", "unknown_unit.csv: row 3, column 单位: unit: '民正局' is not a unit of this scheme; did you mean 民防局、民政局?"),
+    ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: indicator: '通报批评' is not in this scheme"),
+    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: clause: 'press' is not a clause of 通报"),
+    ("bad_count.csv", "bad_count.csv: row 3, column 次数: count: '-1' must be a whole number ≥ 0"),
+    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: amount: 0.8 is outside clause shortfall's range 0.1–0.5"),
+    ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: date: 2017-05-02 is outside the period 2017Q1"),
+    ("duplicate.csv", "duplicate.csv: row 3: duplicate: the same record is already in the ledger (row 2)"),
+])
+def test_corpus_file_refused_clearly(kaohe, name, message):
+    kaohe.run("schemes")
+    proc = kaohe.run("import", SCHEME, str(CORPUS / name), ok=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr.replace(str(CORPUS) + "/", "")
+    assert "Traceback" not in proc.stderr
+    assert records(kaohe.db) == 0
+
+
+def test_both_bad_counts_reported(kaohe):
+    proc = kaohe.run("import", SCHEME, str(CORPUS / "bad_count.csv"), ok=False)
+    assert "row 4, column 次数: count: '1.5' must be a whole number ≥ 0" in proc.stderr
+
+
+def test_gbk_csv_as_excel_writes_it(kaohe):
+    assert "imported 1 record(s)" in kaohe.run("import", SCHEME, str(CORPUS / "gbk_excel.csv")).stdout
+    # one notice: 1 − 0.5 = 0.5
+    assert kaohe.score(SCHEME, "2017")["民政局"]["total"] == 0.5
+
+
+def test_hundred_megabyte_file(kaohe, tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write("单位,指标,条款,次数,分值,数值,期间,日期,事由\n民政局,通报,media,1,,,2017,,")
+        chunk = "很长的事由" * 20_000
+        while fh.tell() < 100 * 1024 * 1024:
+            fh.write(chunk)
+        fh.write("\n")
+    proc = kaohe.run("import", SCHEME, str(big), ok=False)
+    assert "big.csv: row 2: field larger than field limit" in proc.stderr
+    assert records(kaohe.db) == 0
