@@ -439,19 +439,9 @@ def _insert(conn, sql: str, chunk: list[tuple], path: Path, rejected: list[str])
 
 def map_columns(header: list[str], path: Path) -> dict[str, int]:
     """field → the index of the column holding it."""
-    from kaohe_tui.names import norm
+    from kaohe_tui.io.tabular import find_columns
 
-    by_key = {norm(h).lower(): i for i, h in enumerate(header) if h}
-    mapping = {}
-    for fld, names in COLUMNS.items():
-        for name in names:
-            if norm(name).lower() in by_key:
-                mapping[fld] = by_key[norm(name).lower()]
-                break
-    missing = [f"{f}/{COLUMNS[f][1]}" for f in REQUIRED if f not in mapping]
-    if missing:
-        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)}")
-    return mapping
+    return find_columns(header, COLUMNS, REQUIRED, path)
 
 
 def looks_like_cases(header: list[str]) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.io.tabular import FORMULA_START, read_rows, write_csv
+from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme
@@ -47,17 +47,7 @@ class ImportReport:
 
 def map_header(header: list[str], path: Path) -> dict[str, str]:
     """field → the header the file uses for it."""
-    by_key = {norm(h).lower(): h for h in header if h}
-    mapping = {}
-    for fld, names in COLUMNS.items():
-        for name in names:
-            if norm(name).lower() in by_key:
-                mapping[fld] = by_key[norm(name).lower()]
-                break
-    missing = [f"{f}/{COLUMNS[f][1]}" for f in REQUIRED if f not in mapping]
-    if missing:
-        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
-    return mapping
+    return {fld: header[i] for fld, i in find_columns(header, COLUMNS, REQUIRED, path).items()}
 
 
 def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None = None,

@@ -127,6 +127,25 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def find_columns(header: list[str], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
+                 path: Path) -> dict[str, int]:
+    """field → index of the column that holds it, by any of its accepted names (Chinese or
+    English, compared after NFKC, case-insensitively); a missing required column is an error."""
+    from kaohe_tui.names import norm
+
+    by_key = {norm(h).lower(): i for i, h in enumerate(header) if h}
+    found = {}
+    for fld, names in columns.items():
+        for name in names:
+            if norm(name).lower() in by_key:
+                found[fld] = by_key[norm(name).lower()]
+                break
+    missing = [f"{f}/{columns[f][1]}" for f in required if f not in found]
+    if missing:
+        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+    return found
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
