@@ -367,7 +367,6 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
                    batch: int = 50_000) -> CaseImport:
     """Row by row in Python: every bad row named with its row number and column."""
     from kaohe_tui.io.tabular import read_table
-    from kaohe_tui.names import norm
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)

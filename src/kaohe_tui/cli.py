@@ -8,7 +8,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
 

@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from kaohe_tui import rules
 from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Indicator, Scheme, walk
+from kaohe_tui.scheme import Indicator, Scheme
 from kaohe_tui.scoring import IndicatorResult, UnitResult
 
 

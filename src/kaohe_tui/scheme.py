@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from kaohe_tui.errors import KaoheError, SchemeError
 from kaohe_tui.names import norm

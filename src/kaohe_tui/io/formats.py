@@ -4,7 +4,6 @@ cases, units; plugins add their own (e.g. a roster) through ``kaohe_import_forma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError

@@ -14,7 +14,6 @@ from typing import Callable
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
-from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
