@@ -118,3 +118,21 @@ def test_closed_period_frozen_until_an_administrator_reopens(office):
     assert record(office, "财审科").returncode == 0
     history = run(office, "history", "--json").stdout
     assert "年度考核结果已签发" in history and "复核更正" in history and "reopen-period" in history
+
+
+def test_unit_enters_only_its_own_self_scores(office):
+    assert run(office, "grant", UNIT, "--role", "unit", "--scheme", "bureau-departments", "--unit", "党委办").returncode == 0
+    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "bureau-departments",
+               "--section", "公用事业科").returncode == 0
+
+    def self_score(unit: str, user: str):
+        return run(office, "self-score", "--period", "2018", "--unit", unit, "--indicator", "工作纪律", "--points", "9",
+                   "--reason", "迟到2次", user=user)
+
+    mine = self_score("党办", UNIT)  # its alias
+    assert mine.returncode == 0, mine.stderr
+    other = self_score("人教科", UNIT)
+    assert other.returncode == 2 and f"{UNIT} (unit scheme bureau-departments unit 党委办) may not self-score for 人教科" in other.stderr
+    # an assessing section records deductions; it does not write the unit's self-score
+    assert "may not self-score for 市政处" in self_score("市政处", ASSESSOR).stderr
+    assert record(office, "党委办", user=UNIT).returncode == 2

@@ -89,3 +89,27 @@ def kaohe_screens(scheme):
         return open_info_grid(app, store, scheme)
 
     return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info)]
+
+
+@kaohe_tui.hookimpl
+def kaohe_cli(add_command):
+    """``kaohe self-score``: a unit enters its 附件3 self-score (自评分) and reason."""
+    p = add_command("self-score", "bureau-departments: enter a unit's self-score (自评分) for one indicator")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--points", required=True)
+    p.add_argument("--reason", default="")
+    p.set_defaults(handler=_self_score_command)
+
+
+def _self_score_command(args) -> int:
+    from kaohe_tui import catalog
+    from kaohe_tui.commands import open_store
+
+    from .selfscore import set_self_score
+
+    store = open_store(args)
+    row = set_self_score(store, catalog.get(SCHEME_ID), args.period, args.unit, args.indicator, args.points, args.reason)
+    print(f"self-score {row['unit']} {row['indicator']}: {row['points']:g}")
+    return 0

@@ -13,6 +13,7 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import PATH_SEP, Scheme
+from kaohe_tui.roles import authorize
 from kaohe_tui.store import Store, now
 from kaohe_tui.units import UnitIndex, load_units
 
@@ -84,6 +85,7 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
     the unit reports it, as a negative number or 0; 特别附加分 as points gained."""
     p = check_period(store, scheme, period)
     name = UnitIndex(load_units(store, scheme)).resolve(unit).name
+    authorize(store, "self-score", scheme.id, name)  # a unit enters its own self-scores only
     row_def = find_sheet_indicator(scheme, indicator)
     value = parse_points(points, "points")
     if value < row_def.low or (row_def.high is not None and value > row_def.high):

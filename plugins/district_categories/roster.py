@@ -20,6 +20,7 @@ from kaohe_tui.ledger import clean_text
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.scheme import Consequence, Scheme
+from kaohe_tui.roles import authorize
 from kaohe_tui.store import Store, now
 from kaohe_tui.units import UnitIndex, load_units
 
@@ -85,6 +86,7 @@ def set_person(store: Store, scheme: Scheme, unit: str, role: str, reason: str =
     """Write (or correct) one role's row of a unit's form; returns the unit's name as listed.
     ``fields`` by the form's names (姓名=…, 手机=…) or the columns' (name=…, mobile=…)."""
     unit_name, role = _unit(store, scheme, unit), _role(role)
+    authorize(store, "record", scheme.id, unit_name)  # the office's own data: its recording rights
     values = _fields(fields)
     key = (scheme.id, unit_name, role)
     with store.transaction() as db:
@@ -103,6 +105,7 @@ def set_form(store: Store, scheme: Scheme, unit: str, year: int, received_on: st
              fax: str = "", reason: str = "") -> str:
     """The form as received for ``year``: its date (faxed), whether it bears the unit's stamp."""
     unit_name = _unit(store, scheme, unit)
+    authorize(store, "record", scheme.id, unit_name)
     day = parse_date(str(received_on), "received_on")
     fax = clean_text(fax, "传真", limit=40)
     if fax and not _PHONE.fullmatch(fax):

@@ -117,21 +117,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    # Plugins add their own subcommands (set_defaults(handler=...)); already loaded by main().
+    from kaohe_tui import plugins
+
+    plugins.call("kaohe_cli", add_command=cmd)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Plugins load first (their folders may be named on the command line): they add commands.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--plugins-dir", action="append", default=[])
+    known, _ = early.parse_known_args(argv)
+    from kaohe_tui import plugins
+
+    plugins.load_plugins(known.plugins_dir)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        from kaohe_tui import plugins
-
-        plugins.load_plugins(getattr(args, "plugins_dir", []) or [])
         if args.command is None:
             return _run_tui(args)
-        from kaohe_tui import commands
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            from kaohe_tui import commands
 
-        handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+            handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
         return handler(args) or 0
     except KaoheError as exc:
         print(f"kaohe: {exc}", file=sys.stderr)

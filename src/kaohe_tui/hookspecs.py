@@ -73,6 +73,13 @@ def kaohe_consequence_types():
 
 
 @hookspec
+def kaohe_cli(add_command):
+    """Extra ``kaohe`` subcommands: ``p = add_command(name, help)`` gives an argparse parser (with
+    --db and --plugins-dir); add arguments and ``p.set_defaults(handler=fn)``, where ``fn(args)``
+    prints and returns an exit status (a ``KaoheError`` becomes the one-line message)."""
+
+
+@hookspec
 def kaohe_unit_attributes(scheme):
     """Columns the units table shows for this scheme beyond name and category: list of
     (attribute key, column title)."""
