@@ -168,6 +168,9 @@ def main() -> None:
     t_base_export = time.perf_counter() - start
     add("export a 1,000,000-row ledger to CSV", f"{t_export:.2f} s", f"sqlite3 .mode csv {t_base_export:.2f} s",
         f"{t_export / t_base_export:.2f}×", f"(figure; {rss_export:.0f} MB peak)", True)
+    k_ledger, _ = scoring_figures(dbs[small])
+    add("open results: score a year, 100 units, 10^6-record ledger (in-process, as the TUI's worker)",
+        f"{k_ledger:.2f} s", "", "", "(figure)", True)
     t_xlsx, _ = timed_process(kaohe(dbs[small], "export", SCHEME, "--period", "2018", "--format", "xlsx",
                                     "-o", str(work / "results.xlsx")))
     add("score a year + export 100-unit results to xlsx (10^6-record ledger, whole process)", f"{t_xlsx:.2f} s", "", "", "(figure)", True)

@@ -235,9 +235,11 @@ def test_duty_deductions_training_and_floor(points):
 def test_totals_leave_the_undefined_points_out(year):
     jia = year["示例街道甲"]
     # 一 15 (信息 1.0, nothing deducted) + 二 (8.1 + 2 + 2 + 7 = 19.1) + 三 20 = 54.1; 四 and the
-    # missing 3 points are not defined, so not scored
+    # missing 3 points are not defined, so not scored: `score --json` keeps its numbers (0, as in
+    # the total) and the flags say the points are undefined
     assert jia["indicators"] == {"机制规范化建设": 15, "社区巡管基础信息情况统计": 19.1, "城市网格化管理": 20,
-                                 "公众上报类案件查处": None, "原文缺失部分": None}
+                                 "公众上报类案件查处": 0, "原文缺失部分": 0}
+    assert "原文缺失部分未定义" in jia["flags"]
     assert jia["total"] == 54.1 and jia["rank"] == 1
     # 示例镇乙: 一 15 + 二 (0 + 0 + 0 + 7) + 三 (8 + 5.1 + 6) = 41.1
     assert year["示例镇乙"]["total"] == 41.1

@@ -48,9 +48,11 @@ class UnitResult:
         return {r.name: r.points for r in self.indicators}
 
     def as_json(self) -> dict:
-        """The ``kaohe score --json`` contract."""
+        """The ``kaohe score --json`` contract: every top-level indicator's points as a number (one
+        the document leaves undefined counts 0, as in the total, and its flag says so)."""
+        points = {name: (0.0 if v is None else v) for name, v in self.points_by_indicator().items()}
         return {"unit": self.unit, "category": self.category, "total": self.total, "rank": self.rank,
-                "indicators": self.points_by_indicator(), "flags": self.flags}
+                "indicators": points, "flags": self.flags}
 
 
 class Scorer:
