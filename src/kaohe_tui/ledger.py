@@ -79,7 +79,8 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
     if action:
-        authorize(store, action, scheme.id, unit.name, unit.assessed_by)
+        _memo(memo, ("authorize", action, unit.name),
+              lambda: authorize(store, action, scheme.id, unit.name, unit.assessed_by))
     path, node = _memo(memo, ("indicator", unit.category, draft.indicator),
                        lambda: _checked_indicator(scheme, unit.category, draft.indicator))
     rule = rules.get(node.rule_type)
