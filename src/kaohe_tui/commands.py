@@ -229,8 +229,6 @@ def cmd_ledger(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    import dataclasses
-
     from kaohe_tui.report import explain_tree
     from kaohe_tui.scoring import Scorer
     from kaohe_tui.units import UnitIndex, load_units
@@ -244,7 +242,7 @@ def cmd_explain(args) -> int:
     if args.json:
         json_out(result.as_json() | {"explanation": [i.as_dict() for i in result.indicators]})
         return 0
-    records = {e.id: dataclasses.asdict(e) for e in scorer.entries(period, unit.name)}
+    records = {e.id: e._asdict() for e in scorer.entries(period, unit.name)}
     _print(explain_tree(result, records, str(period)))
     return 0
 

@@ -7,8 +7,6 @@ into another indicator.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
 from kaohe_tui.scheme import Clause, Indicator
 
@@ -96,7 +94,7 @@ class PerOccurrence(RuleType):
                     lines.append(Line(0.0, f"{clause.text}（一次性扣分，已扣过）{entry.reason}".rstrip(), clause.id, (entry.id,)))
                     continue
                 applied_once.add(clause.id)
-                entry = replace(entry, count=1)
+                entry = entry._replace(count=1)
             amount, how = clause_deduction(clause, entry)
             if amount:
                 deducted += amount

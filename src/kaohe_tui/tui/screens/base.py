@@ -32,6 +32,8 @@ class SchemeView(Screen):
         Binding("4", "view('audit')", "日志", group=NAV, id="view-audit"),
         # shown in the navigation bar (the footer has no room for them at 80 columns)
         Binding("p", "plugin_menu", "插件页", show=False, id="plugin-screens"),
+        # in the palette and the help, not the footer (no room at 80 columns)
+        Binding("i", "import_file", "导入文件", show=False, id="import-file"),
         Binding("escape", "back", "方案列表", show=False, id="back-to-schemes"),
     ]
 
@@ -82,6 +84,15 @@ class SchemeView(Screen):
                 self.open_plugin_screen(screen)
 
         self.app.push_screen(PluginMenu(self.plugin_screens), chosen)
+
+    def action_import_file(self) -> None:
+        from kaohe_tui.tui.screens.import_file import ImportDialog
+
+        def done(summary: str | None) -> None:
+            if summary and self.is_current:
+                self.action_view(self.VIEW)  # a fresh view reads what the import wrote
+
+        self.app.push_screen(ImportDialog(self.scheme), done)
 
     def open_plugin_screen(self, entry: SchemeScreen) -> None:
         try:

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 GUIDE = """\
 方案列表 → 回车打开方案；方案内按 1 单位、2 台账、3 结果、4 日志切换，esc 回到方案列表。
 表格中直接输入文字即筛选（或先按 /），esc 清除筛选。台账与结果用 [ ] 切换期间。
-ctrl+e 导出当前方案的结果；ctrl+p 打开命令面板，可搜索当前页面的所有操作。"""
+i 导入文件（台账记录、平台案件、单位名单）；ctrl+e 导出当前方案的结果；ctrl+p 打开命令面板，可搜索当前页面的所有操作。"""
 
 
 class HelpScreen(ModalScreen[None]):

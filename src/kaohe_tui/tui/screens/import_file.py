@@ -1,0 +1,267 @@
+"""``i``: import a file into the current scheme — ledger rows, platform cases, units or a
+plugin's own format — through the very calls ``kaohe import`` makes (``commands.cmd_import``).
+
+The import runs in a thread worker on a private connection, so the screen keeps answering; a
+progress bar moves while it runs (the total is not known before the file has been read, so the
+bar is indeterminate and the rows checked so far are counted beside it). All or nothing: when a
+row is refused, nothing is written and every refused row is listed (file, row, column, reason);
+with "skip invalid rows" the good rows go in and the refused ones are written beside the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.store import Store
+from kaohe_tui.tui.common import record_periods
+from kaohe_tui.tui.widgets.tables import KTable
+
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
+BUILT_IN = {"auto": "自动识别", "ledger": "台账记录", "cases": "平台案件", "units": "单位名单"}
+
+
+@dataclass
+class Outcome:
+    summary: str  # the notification on success, the headline of the list on failure
+    rejected: list[str] = field(default_factory=list)  # the core's messages, one per refused row
+    written: bool = True
+
+
+def kinds(scheme: Scheme) -> dict[str, str]:
+    """kind → title: the built-in kinds and the plugins' formats for this scheme."""
+    from kaohe_tui.io.formats import plugin_importers
+
+    return BUILT_IN | {kind: f"{imp.title}（{kind}）" for kind, imp in plugin_importers(scheme.id).items()}
+
+
+def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", period: str | None = None,
+               skip_invalid: bool = False, progress: Callable[[int], None] | None = None) -> Outcome:
+    """Runs in a worker thread; the same dispatch as ``cmd_import``, without its printing."""
+    from kaohe_tui.io.formats import choose
+    from kaohe_tui.io.tabular import read_rows
+
+    header = read_rows(path)[0] if kind == "auto" else None
+    chosen = choose(kind, scheme.id, header)
+    if not isinstance(chosen, str):  # a plugin's format: it raises, writing nothing, on a bad file
+        return Outcome(str(chosen.run(store, scheme, path)))
+    if chosen == "cases":
+        from kaohe_tui.cases import CaseImportRejected, import_cases
+
+        try:
+            report = import_cases(store, scheme, path, progress=progress)
+        except CaseImportRejected as exc:
+            return Outcome(f"{len(exc.report.rejected)}行无效，未导入任何案件", exc.report.rejected, written=False)
+        return Outcome(f"已导入{report.imported}个案件")
+    if chosen == "units":
+        from kaohe_tui.io.units_import import import_units
+
+        units = import_units(store, scheme, path)  # all or nothing; its error names the bad rows
+        return Outcome(f"单位：新增{units.added}个，更新{units.updated}个")
+    from kaohe_tui.io.ledger_import import import_ledger
+
+    report = import_ledger(store, scheme, path, period=period or None, skip_invalid=skip_invalid,
+                           progress=progress)
+    if report.rejected and not skip_invalid:
+        return Outcome(f"{len(report.rejected)}行无效，未导入任何记录（勾选“跳过无效行”可导入其余各行）",
+                       report.rejected, written=False)
+    summary = f"已导入{report.imported}条记录"
+    if report.rejected:
+        summary += f"；{len(report.rejected)}行无效已跳过，见 {report.rejects_file}"
+    return Outcome(summary)
+
+
+# "row 3, column 单位: unit: …" — the core's wording (ledger_import, cases, units_import)
+ROW = re.compile(r"row (\d+)(?:, column (.+?))?: (.*)", re.S)
+
+
+def split_message(message: str, path: Path) -> tuple[str, str, str]:
+    """(row, column, reason) of one refused row's message; a message of another shape is all reason."""
+    rest = message.removeprefix(f"{path}: ")
+    found = ROW.fullmatch(rest)
+    return (found[1], found[2] or "", found[3]) if found else ("", "", rest)
+
+
+class RejectedRows(ModalScreen[None]):
+    """Every refused row, one per table row; the highlighted one in full below the table."""
+
+    DEFAULT_CSS = """
+    .dialog-title { text-wrap: nowrap; text-overflow: ellipsis; }
+    .rejected-dialog { height: 90%; }
+    #rejected { height: 1fr; }
+    #rejected-summary { margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "关闭", id="rejected-close")]
+
+    def __init__(self, path: Path, summary: str, rejected: list[str]):
+        super().__init__()
+        self.path = path
+        self.summary = summary
+        self.rejected = rejected
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error-dialog rejected-dialog"):
+            yield Static(f"✗ 导入失败 · {escape(str(self.path))}", classes="dialog-title")
+            yield Static(self.summary, id="rejected-summary", markup=False)
+            yield KTable(id="rejected", cursor_type="row")
+            yield Static("", id="rejected-detail", classes="detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rejected", KTable)
+        table.add_column("行", key="row")
+        table.add_column("列", key="column")
+        table.add_column("原因", key="reason")
+        for message in self.rejected:
+            table.add_row(*split_message(message, self.path))
+        table.focus()
+        self.show_detail(0)
+
+    def on_data_table_row_highlighted(self, event: KTable.RowHighlighted) -> None:
+        self.show_detail(event.cursor_row)
+
+    def show_detail(self, index: int) -> None:
+        if 0 <= index < len(self.rejected):
+            self.query_one("#rejected-detail", Static).update(self.rejected[index])
+
+
+class ImportDialog(ModalScreen[str | None]):
+    """Dismissed with the summary once something was imported (the view then reloads)."""
+
+    DEFAULT_CSS = """
+    .dialog-title { text-wrap: nowrap; text-overflow: ellipsis; }
+    #import-skip { width: 1fr; }
+    .import-progress { height: 1; margin-top: 1; }
+    #import-bar { width: auto; margin-right: 1; }
+    #import-status { width: 1fr; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="import-cancel"),
+        Binding("ctrl+s", "run", "导入", priority=True, id="import-run"),
+    ]
+
+    app: "KaoheApp"
+
+    def __init__(self, scheme: Scheme, period: str | None = None):
+        super().__init__()
+        self.scheme = scheme
+        self.period = period  # offered as the default period only if the user picks it
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        periods = record_periods(self.scheme)
+        with Vertical(classes="dialog import-dialog"):
+            yield Static(f"[b]导入文件[/b] · {escape(self.scheme.title)}", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("文件", classes="field-label")
+                yield Input("", placeholder="CSV（UTF-8 或 GBK）或 xlsx 的路径", compact=True, id="import-path")
+            yield Static(f"相对路径以当前目录为准：{escape(str(Path.cwd()))}", classes="field-note", id="import-cwd")
+            with Horizontal(classes="field"):
+                yield Label("类型", classes="field-label")
+                yield Select([(title, kind) for kind, title in kinds(self.scheme).items()], value="auto",
+                             allow_blank=False, compact=True, id="import-kind")
+            with Horizontal(classes="field"):
+                yield Label("默认期间", classes="field-label")
+                yield Select([(p, p) for p in periods], prompt="不指定（用文件的期间列）", compact=True,
+                             id="import-period")
+            with Horizontal(classes="field"):
+                yield Label("", classes="field-label")
+                yield Checkbox("跳过无效行（其余导入，无效行写入旁边的 .rejected.csv）", compact=True,
+                               id="import-skip")
+            yield Static("默认期间与跳过无效行只用于台账记录；回车或 ctrl+s 导入", classes="field-note")
+            with Horizontal(classes="import-progress"):
+                yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="import-bar")
+                yield Static("", id="import-status", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("导入", variant="primary", id="import", compact=True)
+                yield Button("取消", id="cancel", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(".import-progress").display = False
+        self.query_one("#import-path", Input).focus()
+
+    # -- input -----------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "import":
+            self.action_run()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if self.running:  # the transaction finishes either way: wait for its outcome
+            self.app.notify("正在导入，完成后对话框自动关闭", severity="warning")
+            return
+        self.dismiss(None)
+
+    def action_run(self) -> None:
+        if self.running:
+            return
+        text = self.query_one("#import-path", Input).value.strip()
+        if not text:
+            self.app.show_error("请填写要导入的文件路径", "导入失败")
+            return
+        period = self.query_one("#import-period", Select).value
+        self.set_running(True)
+        self.import_file(Path(text).expanduser().absolute(), str(self.query_one("#import-kind", Select).value),
+                         None if period == Select.NULL else str(period), self.query_one("#import-skip", Checkbox).value)
+
+    # -- the worker ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def import_file(self, path: Path, kind: str, period: str | None, skip_invalid: bool) -> None:
+        def step(done: int) -> None:
+            self.app.call_from_thread(self.show_progress, done)
+
+        try:
+            outcome = self.app.in_worker_store(run_import, self.scheme, path, kind, period, skip_invalid, step)
+        except Exception as exc:  # KaoheError (bad file, bad header …) or an OS error: shown, not raised
+            self.app.call_from_thread(self.failed, path, exc)
+            return
+        self.app.call_from_thread(self.finished, path, outcome)
+
+    def set_running(self, running: bool) -> None:
+        self.running = running
+        self.query_one(".import-progress").display = running
+        self.query_one("#import-status", Static).update("读取文件…" if running else "")
+        for widget in self.query("Button, Input, Select, Checkbox"):
+            widget.disabled = running
+        if not running:
+            self.query_one("#import-path", Input).focus()
+
+    def show_progress(self, done: int) -> None:
+        self.query_one("#import-status", Static).update(f"已处理 {done:,} 行…")
+
+    def finished(self, path: Path, outcome: Outcome) -> None:
+        self.set_running(False)
+        if not outcome.written:
+            self.app.push_screen(RejectedRows(path, outcome.summary, outcome.rejected))
+            return
+        self.app.notify(outcome.summary, title="导入完成", timeout=8)
+        self.dismiss(outcome.summary)
+
+    def failed(self, path: Path, exc: Exception) -> None:
+        from kaohe_tui.tui.screens.error import describe
+
+        self.set_running(False)
+        lines = describe(exc).splitlines()
+        if isinstance(exc, KaoheError) and len(lines) > 1:  # e.g. the units import: a line per bad row
+            self.app.push_screen(RejectedRows(path, lines[-1].removeprefix(f"{path}: "), lines[:-1]))
+        else:
+            self.app.show_error(exc, "导入失败")
