@@ -101,8 +101,8 @@ class RejectedRows(ModalScreen[None]):
 
     DEFAULT_CSS = """
     .dialog-title { text-wrap: nowrap; text-overflow: ellipsis; }
-    .rejected-dialog { height: 90%; }
-    #rejected { height: 1fr; }
+    .rejected-dialog { height: auto; max-height: 90%; }
+    #rejected-detail { height: auto; max-height: 5; background: $boost; padding: 0 1; }
     #rejected-summary { margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape", "dismiss", "关闭", id="rejected-close")]
@@ -118,11 +118,13 @@ class RejectedRows(ModalScreen[None]):
             yield Static(f"✗ 导入失败 · {escape(str(self.path))}", classes="dialog-title")
             yield Static(self.summary, id="rejected-summary", markup=False)
             yield KTable(id="rejected", cursor_type="row")
-            yield Static("", id="rejected-detail", classes="detail", markup=False)
+            yield Static("", id="rejected-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#rejected", KTable)
+        table.styles.height = "auto"  # as many rows as there are (the app's tables fill the screen)
+        table.styles.max_height = 12
         table.add_column("行", key="row")
         table.add_column("列", key="column")
         table.add_column("原因", key="reason")
@@ -156,11 +158,10 @@ class ImportDialog(ModalScreen[str | None]):
 
     app: "KaoheApp"
 
-    def __init__(self, scheme: Scheme, period: str | None = None):
+    def __init__(self, scheme: Scheme):
         super().__init__()
         self.scheme = scheme
-        self.period = period  # offered as the default period only if the user picks it
-        self.running = False
+        self.running = False  # a running import cannot be called off: escape waits for it
 
     def compose(self) -> ComposeResult:
         periods = record_periods(self.scheme)
