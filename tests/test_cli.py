@@ -207,10 +207,15 @@ def test_broken_plugins_reported_others_work(db_path):
     failed = {f["plugin"]: f for f in info["failed"]}
     assert "this plugin is broken on purpose" in failed["explodes"]["error"] and failed["explodes"]["where"] == "import"
     assert failed["hook_raises"]["where"] == "kaohe_schemes"
-    # the rest keep working
-    assert "fixture" in {s["id"] for s in k.json("schemes")}
+    # the rest keep working; the first opening seeds the database, and a seed hook that fails
+    # half-way is reported
+    first = k.run("schemes", "--json")
+    assert "fixture" in {s["id"] for s in json.loads(first.stdout)}
+    assert "hook_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
     proc = k.run("schemes")
     assert "plugin failed: explodes" in proc.stderr
+    # the failing seed's half-written row was rolled back with it
+    assert "半途写入" not in {u["name"] for u in k.json("units", "fixture")}
 
 
 def test_plugins_dir_from_environment(db_path, monkeypatch):

@@ -54,6 +54,7 @@ def cmd_schemes(args) -> int:
         count = store.db["units"].count_where("scheme = ?", [scheme.id])
         rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
                      "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+    _print_failures()  # on stderr, so --json output stays clean
     if args.json:
         json_out(rows)
         return 0
@@ -61,7 +62,6 @@ def cmd_schemes(args) -> int:
 
     _print(table(["id", "名称", "期间", "单位数", "插件"],
                  [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
-    _print_failures()
     return 0
 
 

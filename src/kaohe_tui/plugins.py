@@ -6,6 +6,7 @@ Loaded lazily, once. A plugin that fails to import, or whose hook raises, is rec
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import os
@@ -13,7 +14,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, ContextManager, Iterable
 
 import pluggy
 
@@ -141,15 +142,17 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0] + at
 
 
-def call(hook: str, **kwargs: Any) -> list[Any]:
+def call(hook: str, guard: Callable[[], ContextManager] | None = None, **kwargs: Any) -> list[Any]:
     """Call every implementation of ``hook`` one by one; one that raises is reported and
-    skipped. Returns the non-None results, in registration order."""
+    skipped. ``guard`` (e.g. ``store.transaction``) wraps each call, so that a plugin that fails
+    half-way leaves nothing behind. Returns the non-None results, in registration order."""
     load_plugins()
     results = []
     caller = getattr(pm.hook, hook)
     for impl in reversed(caller.get_hookimpls()):  # pluggy keeps LIFO order; we want FIFO
         try:
-            result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+            with guard() if guard else contextlib.nullcontext():
+                result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
         except Exception as exc:
             failure = Failure(impl.plugin_name, hook, _one_line(exc))
             if str(failure) not in {str(f) for f in failures}:

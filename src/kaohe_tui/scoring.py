@@ -110,7 +110,7 @@ class Scorer:
                 nodes = [self._score_node(node, node.name, unit, period, by_unit_path, peer_units)
                          for node in tree if node.applies_to(period.kind)]
                 total = pts(sum(n.points for n in nodes if n.points is not None))
-                flags = [f for n in nodes for f in _all_flags(n)]
+                flags = [f for n in nodes for f in n.flags]  # a parent already carries its children's
                 results.append(UnitResult(unit.name, category, total, self.scheme.full_marks(category), nodes,
                                           flags=list(dict.fromkeys(flags))))
             rank_group([r for r in results if r.category == category])
@@ -164,11 +164,6 @@ class Scorer:
                 flag = consequences.evaluate(rule, self, period, result)
                 if flag and flag not in result.flags:
                     result.flags.append(flag)
-
-
-def _all_flags(node: IndicatorResult) -> list[str]:
-    """A node's flags and its descendants' (a sum passes its children's flags up already)."""
-    return list(node.flags)
 
 
 def rank_group(results: list[UnitResult]) -> None:

@@ -30,8 +30,8 @@ def register_scheme(store: Store, scheme: Scheme) -> None:
         db["schemes"].insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
                               "source": scheme.source, "registered_at": now()}, replace=True)
         db["units"].insert_all([unit_row(scheme, u) for u in units])
-        for plugin_name, _ in plugins.call_by_plugin("kaohe_seed", db=db, scheme=scheme):
-            pass
+        # each plugin's seed in a savepoint: one that fails is reported and leaves nothing behind
+        plugins.call("kaohe_seed", guard=store.transaction, db=db, scheme=scheme)
         store.audit("register-scheme", scheme=scheme.id, new={"units": len(units)}, reason="first use")
 
 
