@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from kaohe_tui.periods import Period
@@ -31,6 +31,7 @@ from kaohe_tui.scoring import IndicatorResult, Scorer
 from kaohe_tui.tui.common import FLAG, scheme_periods
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.units import load_units
+from kaohe_tui.tui.screens.form import FormModal
 
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
 from .sheet import ScoreSheet, SheetRow, score_sheet
@@ -216,7 +217,7 @@ class SheetScreen(Screen):
             self.app.notify(f"已保存自评分：{saved['unit']} {saved['indicator']} {fmt(saved['points'])}")
 
 
-class SelfScoreForm(ModalScreen[dict | None]):
+class SelfScoreForm(FormModal[dict | None]):
     """One row's 自评分 and 原因. ``set_self_score`` checks them (a number, within the row's
     range, a reason when not full marks, an open period); its message is shown here."""
 
@@ -269,15 +270,6 @@ class SelfScoreForm(ModalScreen[dict | None]):
             self.query_one("#ss-error", Static).update(f"✗ {describe(exc)}")
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 # -- 信息报送 (附件4) ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from kaohe_tui.errors import KaoheError
@@ -25,6 +25,7 @@ from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.tui.widgets.tables import FilterInput, KTable
 from kaohe_tui.units import load_units
+from kaohe_tui.tui.screens.form import FormModal
 
 from . import roster
 
@@ -176,7 +177,7 @@ class RosterScreen(Screen):
             self.app.notify(f"已保存：{saved}的名单")
 
 
-class RosterForm(ModalScreen[str | None]):
+class RosterForm(FormModal[str | None]):
     """附件2 for one unit: both people's five fields side by side, and the form as received.
     Saving is one transaction (the plugin's functions nest inside it): all of it or none."""
 
@@ -266,15 +267,6 @@ class RosterForm(ModalScreen[str | None]):
             error.update(f"✗ {describe(exc)}")
             return
         self.dismiss(unit)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 def open_roster(app, store: "Store", scheme: Scheme) -> RosterScreen:

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from kaohe_tui import rules
@@ -27,6 +26,7 @@ from kaohe_tui.scheme import Clause, Indicator, Scheme, walk
 from kaohe_tui.tui.common import FIGURES, FLAG, record_periods
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.units import load_units
+from kaohe_tui.tui.screens.form import FormModal
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
@@ -38,7 +38,7 @@ def _value(select: Select) -> str:
     return "" if select.value == NONE else str(select.value)
 
 
-class RecordForm(ModalScreen[int | None]):
+class RecordForm(FormModal[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", priority=True, id="form-save"),
         Binding("escape", "cancel", "取消", id="form-cancel"),
@@ -265,12 +265,3 @@ class RecordForm(ModalScreen[int | None]):
             error.update(f"✗ {describe(exc)}")
             return
         self.dismiss(record_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
