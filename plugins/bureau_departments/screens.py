@@ -27,7 +27,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry, fmt
 from kaohe_tui.rules.statistics import _figure, _month_of, month_runs, parse_standard
 from kaohe_tui.scheme import Indicator, Scheme, walk
-from kaohe_tui.scoring import IndicatorResult, Scorer
+from kaohe_tui.scoring import Scorer, find_result
 from kaohe_tui.tui.common import FLAG, scheme_periods
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.units import load_units
@@ -310,15 +310,6 @@ def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
     raise LookupError(f"{scheme.id}: no monthly_quota indicator")
 
 
-def _find(nodes: list[IndicatorResult], path: str) -> IndicatorResult | None:
-    for node in nodes:
-        if node.path == path:
-            return node
-        found = _find(node.children, path)
-        if found:
-            return found
-    return None
-
 
 def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicator, list[UnitMonths]]:
     """Every unit's items per month of ``year`` from the records the scorer used, counted as the
@@ -350,7 +341,7 @@ def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicato
                 row.months[month] += items
             elif month is None:
                 row.unplaced += items
-        scored = _find(results[unit.name].indicators, path) if unit.name in results else None
+        scored = find_result(results[unit.name].indicators, path) if unit.name in results else None
         if scored:
             row.points, row.max = scored.points, scored.max
             row.lines = [line.text for line in scored.lines]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kaohe_tui.errors import RecordError
-from kaohe_tui.ledger import clean_text, is_closed, period_is_declared
+from kaohe_tui.ledger import checked_period, clean_text, parse_number
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
@@ -59,22 +59,14 @@ def find_sheet_indicator(scheme: Scheme, text: str) -> SheetIndicator:
 
 
 def parse_points(raw, field: str) -> float:
-    try:
-        value = float(str(raw).strip())
-    except (TypeError, ValueError):
-        raise RecordError(f"{field}: {raw!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    value = parse_number(raw, field)
+    if value is None:
         raise RecordError(f"{field}: {raw!r} is not a number")
     return value
 
 
 def check_period(store: Store, scheme: Scheme, period: str) -> Period:
-    p = Period.parse(period)
-    if not period_is_declared(scheme, p):
-        raise RecordError(f"period: {p} is not one of this scheme's periods ({', '.join(scheme.periods)})")
-    if is_closed(store, scheme.id, p):
-        raise RecordError(f"period: {p} is closed; an administrator must reopen it first")
-    return p
+    return checked_period(store, scheme, period)
 
 
 def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicator: str, points,

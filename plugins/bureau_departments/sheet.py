@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult
+from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult, find_result
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
 
@@ -77,15 +77,6 @@ def reason_of(node: IndicatorResult) -> str:
     return "；".join(parts)
 
 
-def _find(nodes: list[IndicatorResult], path: str) -> IndicatorResult | None:
-    for node in nodes:
-        if node.path == path:
-            return node
-        found = _find(node.children, path)
-        if found:
-            return found
-    return None
-
 
 def _gap(self_score: float | None, assessed: float | None, threshold: float) -> bool:
     return self_score is not None and assessed is not None and abs(self_score - assessed) >= threshold
@@ -104,7 +95,7 @@ def score_sheet(store: Store, scheme: Scheme, period: str, unit: str, *, gap_thr
     sheet = ScoreSheet(me.name, me.assessed_by, str(Period.parse(period)), result.rank, gap_threshold=gap_threshold)
     scored = {}
     for row in sheet_indicators(scheme):
-        node = _find(result.indicators, row.path)
+        node = find_result(result.indicators, row.path)
         assessed = node.points if node else None
         mine = own.get(row.path)
         self_score = mine["points"] if mine else None

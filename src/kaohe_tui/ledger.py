@@ -47,7 +47,7 @@ def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
     return text
 
 
-def _number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
+def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     try:
@@ -75,7 +75,7 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     (one dict for a whole import) remembers period and indicator look-ups between rows;
     ``action`` is what the current login must be allowed to do for the unit (None: a preview)."""
     memo = {} if memo is None else memo
-    period = _memo(memo, ("period", draft.period), lambda: _checked_period(store, scheme, draft.period))
+    period = _memo(memo, ("period", draft.period), lambda: checked_period(store, scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
     if action:
@@ -94,9 +94,9 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     elif rule.needs_clause:
         ids = ", ".join(c.id for c in node.clauses)
         raise RecordError(f"clause: {path} needs a clause (one of: {ids})")
-    count = _number(draft.count, "count", whole=True)
-    amount = _number(draft.amount, "amount")
-    value = _number(draft.value, "value")
+    count = parse_number(draft.count, "count", whole=True)
+    amount = parse_number(draft.amount, "amount")
+    value = parse_number(draft.value, "value")
     date = None
     if draft.date:
         day = parse_date(str(draft.date))
@@ -130,7 +130,8 @@ def _memo(memo: dict, key: tuple, compute):
     return value
 
 
-def _checked_period(store: Store, scheme: Scheme, text: str) -> Period:
+def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
+    """A period of the scheme that is still open for changes (anything a user writes needs one)."""
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
         raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from kaohe_tui.ledger import Draft, check_record
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult
+from kaohe_tui.scoring import Scorer, UnitResult, find_result
 from kaohe_tui.store import Store, now
 
 
@@ -40,18 +40,9 @@ class _Rollback(Exception):
     """Raised to leave the preview transaction without keeping anything."""
 
 
-def find_indicator(nodes: list[IndicatorResult], path: str) -> IndicatorResult | None:
-    for node in nodes:
-        if node.path == path:
-            return node
-        found = find_indicator(node.children, path)
-        if found:
-            return found
-    return None
-
 
 def _standing(result: UnitResult, path: str) -> Standing:
-    node = find_indicator(result.indicators, path)
+    node = find_result(result.indicators, path)
     return Standing(node.points if node else None, result.total, result.rank, list(result.flags))
 
 

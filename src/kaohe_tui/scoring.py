@@ -34,6 +34,17 @@ class IndicatorResult:
                 "children": [c.as_dict() for c in self.children]}
 
 
+def find_result(nodes: list[IndicatorResult], path: str) -> IndicatorResult | None:
+    """The node at ``path`` in a result tree (depth first), or None."""
+    for node in nodes:
+        if node.path == path:
+            return node
+        found = find_result(node.children, path)
+        if found:
+            return found
+    return None
+
+
 @dataclass
 class UnitResult:
     unit: str
