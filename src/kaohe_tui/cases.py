@@ -20,33 +20,16 @@ Definitions (the reading a careful office would take; each is one SQL expression
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kaohe_tui.case_counts import COLUMNS, REQUIRED, SATISFIED, STAT_COLUMNS, MonthlyCounts  # noqa: F401
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry
 from kaohe_tui.scheme import Scheme, resolve_indicator
 from kaohe_tui.store import Store, now
-
-COLUMNS = {
-    "case_id": ("case_id", "案件编号", "案卷号"),
-    "unit": ("unit", "责任单位", "单位"),
-    "source": ("source", "来源", "案件来源"),
-    "reported_at": ("reported_at", "上报时间", "立案时间"),
-    "deadline": ("deadline", "处置时限", "应结案时间"),
-    "closed_at": ("closed_at", "结案时间"),
-    "extensions": ("extensions", "延期次数"),
-    "failed_checks": ("failed_checks", "核查未通过次数", "返工次数"),
-    "satisfaction": ("satisfaction", "回访满意度", "满意度"),
-}
-REQUIRED = ("case_id", "unit", "reported_at")
-SATISFIED = ("满意", "基本满意", "satisfied", "1")
-
-STAT_COLUMNS = ("due", "on_time", "extended", "overdue", "closed", "extensions", "extensions_after_first",
-                "failed_checks", "rework", "first_time", "satisfied", "visited")
 
 STATS_SQL = f"""
 SELECT unit, {", ".join(f"sum({c}) AS {c}" for c in STAT_COLUMNS)}
@@ -196,49 +179,6 @@ def _count(raw: str, column: str) -> int:
     return int(raw)
 
 
-class MonthlyCounts:
-    """The monthly counts of the cases read so far (the same definitions as the module docstring)."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[tuple[str, str], list[int]] = {}
-
-    def add(self, unit: str, reported: str, deadline: str | None, closed: str | None, ext: int, failed: int,
-            satisfaction: str | None) -> None:
-        counts = self.by_key.get((unit, reported[:7]))
-        if counts is None:
-            counts = self.by_key[(unit, reported[:7])] = [0] * len(STAT_COLUMNS)
-        counts[0] += 1
-        if closed is not None:
-            counts[4] += 1
-            if deadline is not None:
-                if closed <= deadline:
-                    counts[1 if ext == 0 else 2] += 1
-                else:
-                    counts[3] += 1
-            if failed == 0:
-                counts[9] += 1
-        counts[5] += ext
-        counts[6] += ext - 1 if ext > 1 else 0
-        counts[7] += failed
-        counts[8] += failed > 0
-        if satisfaction:
-            counts[11] += 1
-            counts[10] += satisfaction in SATISFIED
-
-    def merge(self, unit: str, month: str, figures: list[int]) -> None:
-        counts = self.by_key.setdefault((unit, month), [0] * len(STAT_COLUMNS))
-        for i, n in enumerate(figures):
-            counts[i] += n or 0
-
-    def save(self, conn, scheme_id: str) -> None:
-        columns = ", ".join(STAT_COLUMNS)
-        updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)
-        conn.executemany(
-            f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) VALUES (?, ?, ?, {', '.join('?' * len(STAT_COLUMNS))}) "
-            f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}",
-            [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
-
-
 def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], header: list[str],
               resolve: Callable[[str], str], path: Path, rejected: list[str]) -> Iterator[tuple]:
     """Checked case tuples, in table column order; bad rows go to ``rejected``."""
@@ -268,99 +208,42 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], he
 
 def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
                  batch: int = 50_000) -> CaseImport:
-    """All or nothing: one bad row and no case is kept. A clean CSV goes in on the fast path
-    (SQLite parses and checks the fields); anything it refuses is read again on the careful path,
-    which names every bad row."""
+    """All or nothing: one bad row and no case is kept. A clean UTF-8 CSV goes in on the bulk path
+    (SQLite parses and checks the fields, see ``bulk_cases``); anything it refuses is read again on
+    the careful path, which names every bad row."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        imported = fast_import(store, scheme, path)
+        imported = bulk_path(store, scheme, path, progress)
         if imported is not None:
             return CaseImport(path, imported)
     return careful_import(store, scheme, path, progress, batch)
 
 
-# One CSV row's cells, picked (and repeated where an expression uses a cell twice) by
-# operator.itemgetter in C; SQLite checks each field, and the table's CHECK constraints refuse
-# what does not parse, so a bad row stops the fast path at once.
-FAST_INSERT = """
-INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
-                   satisfaction, imported_at)
-SELECT {scheme}, id, unit_name, nullif(source, ''),
-       datetime(reported),
-       CASE WHEN deadline = '' THEN NULL ELSE coalesce(datetime(deadline), 'invalid') END,
-       CASE WHEN closed = '' THEN NULL ELSE coalesce(datetime(closed), 'invalid') END,
-       CASE WHEN ext NOT GLOB '*[^0-9]*' THEN CAST(ext AS INTEGER) ELSE -1 END,
-       CASE WHEN failed NOT GLOB '*[^0-9]*' THEN CAST(failed AS INTEGER) ELSE -1 END,
-       nullif(sat, ''), {stamp}
-FROM (SELECT ? AS id, ? AS unit_name, ? AS source, ? AS reported, ? AS deadline, ? AS closed, ? AS ext, ? AS failed,
-             ? AS sat)
-"""
-FAST_ORDER = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
-              "satisfaction")
-
-FAST_COUNTS = f"""
-SELECT unit, substr(reported_at, 1, 7), count(*),
-  sum(closed_at <= deadline AND extensions = 0), sum(closed_at <= deadline AND extensions > 0),
-  sum(closed_at > deadline), sum(closed_at IS NOT NULL), sum(extensions), sum(max(extensions - 1, 0)),
-  sum(failed_checks), sum(failed_checks > 0), sum(closed_at IS NOT NULL AND failed_checks = 0),
-  sum(satisfaction IN ({", ".join(repr(x) for x in SATISFIED)})), sum(satisfaction IS NOT NULL)
-FROM cases WHERE scheme = ? AND imported_at = ?
-GROUP BY unit, substr(reported_at, 1, 7)
-"""
-
-
-def fast_import(store: Store, scheme: Scheme, path: Path) -> int | None:
-    """The whole file in one ``executemany`` straight from the CSV reader; None when SQLite refused
-    something (then nothing of it is kept and the careful path reports why)."""
+def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None) -> int | None:
+    """Hand a clean CSV to the bulk helper; None when it cannot or will not take it."""
     import csv
-    import sqlite3
 
+    from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
     from kaohe_tui.units import UnitIndex, load_units
 
-    with open_csv(path) as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except (StopIteration, UnicodeDecodeError, csv.Error):
-            return None
+    if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
+        return None
+    try:
+        with open_csv(path) as fh:
+            if fh.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
+                return None  # GBK and the like: the careful path decodes them
+            header = [h.strip() for h in next(csv.reader(fh))]
+    except (OSError, StopIteration, UnicodeDecodeError, csv.Error):
+        return None
+    try:
         columns = map_columns(header, path)
-        if set(columns) != set(COLUMNS):
-            return None  # optional columns missing: the careful path handles them
-        stamp = now() + f"#{path.name}"
-        sql = FAST_INSERT.format(scheme=_quote(scheme.id), stamp=_quote(stamp))
-        pick = operator.itemgetter(*(columns[f] for f in FAST_ORDER))
-        index = UnitIndex(load_units(store, scheme))
-        try:
-            with store.transaction() as db:
-                conn = db.conn
-                conn.execute("PRAGMA cache_size = -131072")
-                before = conn.total_changes
-                # filter(None, …) drops blank lines; a short row raises IndexError → careful path
-                conn.executemany(sql, map(pick, filter(None, reader)))
-                imported = conn.total_changes - before
-                # units are written as the file spells them; the monthly counts (one pass) show
-                # every spelling, each resolved once: an alias is rewritten, an unknown name
-                # sends the file to the careful path, which reports its rows
-                counts = MonthlyCounts()
-                for raw, month, *figures in conn.execute(FAST_COUNTS, [scheme.id, stamp]).fetchall():
-                    unit = index.find(raw)
-                    if unit is None:
-                        raise ValueError(raw)
-                    if unit.name != raw:
-                        conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND imported_at = ? AND unit = ?",
-                                     [unit.name, scheme.id, stamp, raw])
-                    counts.merge(unit.name, month, figures)
-                counts.save(conn, scheme.id)
-                store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": imported},
-                            reason=f"import {path.name}")
-                return imported
-        except (sqlite3.IntegrityError, UnicodeDecodeError, csv.Error, ValueError, IndexError):
-            return None  # rolled back whole; the careful path will say which rows and why
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    except KaoheError:
+        return None  # the careful path says which column is missing
+    units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
+    audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
+    return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
+                                  now(), audit, progress)
 
 
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,

@@ -204,13 +204,18 @@ class Store:
 
     def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
               record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> None:
-        self.db["audit"].insert({
+        self.db["audit"].insert(self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
+                                               new=new, reason=reason))
+
+    def audit_row(self, action: str, *, scheme: str | None = None, unit: str | None = None,
+                  record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> dict:
+        return {
             "at": now(), "user": self.user, "action": action, "scheme": scheme, "unit": unit,
             "record_id": record_id,
             "old": json.dumps(old, ensure_ascii=False) if old is not None else None,
             "new": json.dumps(new, ensure_ascii=False) if new is not None else None,
             "reason": reason,
-        })
+        }
 
     # -- backup -----------------------------------------------------------------------------
     def backup(self, target: Path | str) -> Path:

@@ -1,0 +1,177 @@
+"""The bulk path for case files (SQLite reads the CSV, in a helper process) stores exactly what the
+careful path stores, hands back to the careful path whatever it would not take, and commits
+nothing when the process that started it dies."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kaohe_tui import bulk_cases, catalog, plugins
+from kaohe_tui.cases import CaseImportRejected, bulk_path, careful_import, import_cases
+from kaohe_tui.store import Store
+from kaohe_tui.units import ensure_registered
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HEADER = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
+
+pytestmark = pytest.mark.skipif(not bulk_cases.available(), reason="sqlean.py is not installed")
+
+# 甲街道 in January 2018, as the file spells it (an alias, a space inside the name, padding):
+#   C1 closed before its deadline, no extension     → on time
+#   C2 closed before its (extended) deadline, 2 ext → extended; extensions 2, after the first 1
+#   C3 closed after its deadline, 1 failed check    → overdue; rework 1
+#   C4 still open                                   → not closed
+#   C5 closed, no deadline given                    → closed, neither on time nor overdue
+# due 5, on_time 1, extended 1, overdue 1, closed 4, extensions 2, after-first 1, failed 1,
+# rework 1, first_time (closed, no failed check) 3, satisfied (满意/基本满意) 2 of visited 3
+TRICKY = [
+    "C1,甲街道,12319热线,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意",
+    "C2,甲街道办事处,,2018-01-10 09:00:00,2018-01-20 17:00:00,2018-01-19 10:00:00,2,0,基本满意",
+    "C3,甲 街道,巡查,2018-01-11 09:00:00,2018-01-12 17:00:00,2018-01-15 10:00:00,0,1,不满意",
+    "",  # a blank line is skipped, as the careful path skips it
+    " C4 , 甲街道 ,巡查,2018-01-20 09:00:00,2018-01-22 17:00:00,,,,",
+    "C5,甲街道,巡查,2018-01-31 23:59:59,,2018-02-01 08:00:00,0,0,",
+    "D1,乙街道,巡查,2018-02-28 09:00:00,2018-03-01 17:00:00,2018-03-02 10:00:00,3,2,满意",
+    "D2,乙街道,,2018-12-31 09:00:00,2019-01-02 17:00:00,,1,0,",
+]
+
+
+@pytest.fixture
+def scheme():
+    plugins.reset_for_tests()
+    catalog.reset()
+    plugins.load_plugins([FIXTURES / "core_plugin"])
+    return catalog.get("fixture-cases")
+
+
+def new_store(path: Path, scheme) -> Store:
+    store = Store(path)
+    ensure_registered(store)
+    return store
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "cases.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes((HEADER + "\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def table(store: Store, sql: str) -> list[tuple]:
+    return store.db.execute(sql).fetchall()
+
+
+CASES = ("SELECT scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, "
+         "satisfaction FROM cases ORDER BY case_id")
+STATS = "SELECT * FROM case_month_stats ORDER BY unit, month"
+
+
+def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
+    path = write(tmp_path, TRICKY)
+    bulk = new_store(tmp_path / "bulk.db", scheme)
+    seen: list[int] = []
+    assert bulk_path(bulk, scheme, path, seen.append) == 7  # taken by the bulk path, every case kept
+    careful = new_store(tmp_path / "careful.db", scheme)
+    assert careful_import(careful, scheme, path).imported == 7
+    assert table(bulk, CASES) == table(careful, CASES)
+    assert table(bulk, STATS) == table(careful, STATS)
+    jia = {row[2]: row[3:] for row in table(bulk, STATS) if row[1] == "甲街道"}
+    # the hand count in the comment above TRICKY
+    assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3)
+    assert {row[2] for row in table(bulk, CASES)} == {"甲街道", "乙街道"}  # every spelling → the unit's name
+    audit = table(bulk, "SELECT action, user, new FROM audit WHERE action = 'import-cases'")
+    assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7}}')]
+
+
+@pytest.mark.parametrize("bad", [
+    "2018-02-31 09:00:00",  # no such day: SQLite's datetime() rolls it into March
+    "2018-01-05 24:00:00",  # hour 24
+    "2018-01-05 09:00",     # valid, but not written YYYY-MM-DD HH:MM:SS: the careful path normalises it
+    "2018/01/05 09:00:00",
+])
+def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad):
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{bad},,,0,0,"])
+    assert bulk_path(store, scheme, path, None) is None
+    assert table(store, "SELECT count(*) FROM cases") == [(0,)]
+    assert table(store, "SELECT count(*) FROM audit WHERE action = 'import-cases'") == [(0,)]
+    valid = bad in ("2018-01-05 09:00", "2018/01/05 09:00:00")
+    if valid:
+        assert import_cases(store, scheme, path).imported == 2
+        assert table(store, "SELECT reported_at FROM cases WHERE case_id = 'C9'") == [("2018-01-05 09:00:00",)]
+    else:
+        with pytest.raises(CaseImportRejected) as caught:
+            import_cases(store, scheme, path)
+        assert "row 3: 上报时间" in caught.value.report.rejected[0]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("C9,乙街道,巡查,2018-01-05 09:00:00,,,1.5,0,", "row 3: 延期次数: '1.5' must be a whole number"),
+    ("C9,无此街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 责任单位: '无此街道' is not a unit"),
+    ("C1,乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 案件编号: case C1 appears earlier in the file"),
+    (",乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 案件编号: empty case id"),
+])
+def test_rows_the_bulk_path_refuses_are_named_by_the_careful_path(scheme, tmp_path, line, message):
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, [TRICKY[0], line])
+    assert bulk_path(store, scheme, path, None) is None
+    with pytest.raises(CaseImportRejected) as caught:
+        import_cases(store, scheme, path)
+    assert any(message in m for m in caught.value.report.rejected), caught.value.report.rejected
+    assert table(store, "SELECT count(*) FROM cases") == [(0,)]
+
+
+def test_a_second_import_of_the_same_cases_is_refused(scheme, tmp_path):
+    store = new_store(tmp_path / "k.db", scheme)
+    assert bulk_path(store, scheme, write(tmp_path, TRICKY[:2]), None) == 2
+    assert bulk_path(store, scheme, write(tmp_path, TRICKY[1:3], "again.csv"), None) is None
+    with pytest.raises(CaseImportRejected) as caught:
+        import_cases(store, scheme, tmp_path / "again.csv")
+    assert "case C2 is already imported" in caught.value.report.rejected[0]
+    assert table(store, "SELECT count(*) FROM cases") == [(2,)]
+
+
+def test_gbk_files_go_the_careful_way(scheme, tmp_path):
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, TRICKY, encoding="gbk")
+    assert bulk_path(store, scheme, path, None) is None
+    assert import_cases(store, scheme, path).imported == 7
+
+
+def big_file(tmp_path: Path, rows: int) -> Path:
+    lines = [f"K{i:07d},{'甲街道' if i % 2 else '乙街道'},巡查,2018-0{1 + i % 9}-1{i % 10} 09:00:00,"
+             f"2018-0{1 + i % 9}-2{i % 9} 09:00:00,,0,0," for i in range(rows)]
+    return write(tmp_path, lines, "big.csv")
+
+
+def test_progress_is_reported_while_the_helper_reads(scheme, tmp_path):
+    store = new_store(tmp_path / "k.db", scheme)
+    seen: list[int] = []
+    assert bulk_path(store, scheme, big_file(tmp_path, 150_000), seen.append) == 150_000
+    assert seen == [65536, 131072]  # every 2^16 rows
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.2])
+def test_parent_killed_mid_import_leaves_nothing(scheme, tmp_path, delay):
+    db = tmp_path / "k.db"
+    new_store(db, scheme).close()
+    path = big_file(tmp_path, 400_000)
+    cmd = [sys.executable, "-m", "kaohe_tui", "--db", str(db), "--plugins-dir", str(FIXTURES / "core_plugin"),
+           "import", "fixture-cases", str(path)]
+    parent = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    with sqlite3.connect(db, timeout=60) as conn:
+        conn.execute("BEGIN IMMEDIATE")  # waits until an orphaned helper has rolled back and gone
+        conn.execute("ROLLBACK")
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        n = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        audits = conn.execute("SELECT count(*) FROM audit WHERE action = 'import-cases'").fetchone()[0]
+    assert (n, audits) in ((0, 0), (400_000, 1))  # all or nothing
