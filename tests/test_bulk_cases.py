@@ -89,26 +89,30 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
     assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7}}')]
 
 
+@pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])
 @pytest.mark.parametrize("bad", [
     "2018-02-31 09:00:00",  # no such day: SQLite's datetime() rolls it into March
     "2018-01-05 24:00:00",  # hour 24
     "2018-01-05 09:00",     # valid, but not written YYYY-MM-DD HH:MM:SS: the careful path normalises it
     "2018/01/05 09:00:00",
 ])
-def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad):
+def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad, column):
     store = new_store(tmp_path / "k.db", scheme)
-    path = write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{bad},,,0,0,"])
+    times = ["2018-01-04 09:00:00", "2018-01-09 09:00:00", "2018-01-06 09:00:00"]
+    at = ["上报时间", "处置时限", "结案时间"].index(column)
+    times[at] = bad
+    path = write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{','.join(times)},0,0,"])
     assert bulk_path(store, scheme, path, None) is None
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
     assert table(store, "SELECT count(*) FROM audit WHERE action = 'import-cases'") == [(0,)]
-    valid = bad in ("2018-01-05 09:00", "2018/01/05 09:00:00")
-    if valid:
+    if bad in ("2018-01-05 09:00", "2018/01/05 09:00:00"):  # the careful path takes these
         assert import_cases(store, scheme, path).imported == 2
-        assert table(store, "SELECT reported_at FROM cases WHERE case_id = 'C9'") == [("2018-01-05 09:00:00",)]
+        stored = table(store, "SELECT reported_at, deadline, closed_at FROM cases WHERE case_id = 'C9'")[0]
+        assert stored[at] == "2018-01-05 09:00:00"
     else:
         with pytest.raises(CaseImportRejected) as caught:
             import_cases(store, scheme, path)
-        assert "row 3: 上报时间" in caught.value.report.rejected[0]
+        assert f"row 3: {column}" in caught.value.report.rejected[0]
 
 
 @pytest.mark.parametrize("line, message", [

@@ -2,14 +2,15 @@
 
 Why: Python's csv module and sqlite3's parameter binding cost ~3 µs a row, which made a city's year
 of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite
-with a CSV virtual table written in C: one ``INSERT … SELECT`` checks and stores every row while a
-second thread counts the months from the same file, both outside the GIL.
+with a CSV virtual table written in C: one ``INSERT … SELECT`` stores every row while a
+second thread reads the same file to count the months and check every field, both outside the GIL
+(the two take about as long, so on two cores the checks cost nothing).
 
 Why a helper process: two SQLite libraries must never open one database file in one process (POSIX
 locks belong to the process, so one library closing the file drops the other's locks), and the rest
 of kaohe uses Python's own sqlite3.
 
-The helper only ever says yes or no. Anything SQLite refuses (a timestamp not written
+The helper only ever says yes or no. Anything it refuses (a timestamp not written
 ``YYYY-MM-DD HH:MM:SS``, a bad count, a duplicate case id, an unknown unit, a file that is not
 UTF-8) rolls everything back, and the parent reads the file again on the careful path, which names
 every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
@@ -109,50 +110,56 @@ class CaseFileSQL:
         return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={_literal(path)}, header=yes, "
                 f"columns={self.width}, validatetext=yes, schema='CREATE TABLE x({names})')")
 
-    def timestamp(self, field: str, required: bool) -> str:
+    def valid_timestamp(self, field: str, required: bool) -> str:
         # exactly YYYY-MM-DD HH:MM:SS: datetime() gives back only such text unchanged (it rolls
         # 02-31 over into March); hour 24 it keeps, so that is refused by hand
         c = self.col[field]
         valid = f"datetime({c}) IS {c} AND substr({c}, 12, 2) != '24'"
-        if required:
-            return f"CASE WHEN {valid} THEN {c} END"  # NULL: the NOT NULL constraint refuses it
-        return f"CASE WHEN {c} = '' THEN NULL WHEN {valid} THEN {c} ELSE 'invalid' END"
+        return f"({c} > '' AND {valid})" if required else f"(coalesce({c}, '') = '' OR ({valid}))"
 
-    def count(self, field: str) -> str:
-        c = self.col[field]  # -1 (refused by a CHECK) for anything but digits
-        return f"CASE WHEN {c} = '' THEN 0 WHEN {c} NOT GLOB '*[^0-9]*' THEN CAST({c} AS INTEGER) ELSE -1 END"
+    def valid_count(self, field: str) -> str:
+        return f"coalesce({self.col[field]}, '') NOT GLOB '*[^0-9]*'"  # digits only, or empty (0)
 
     def insert(self, scheme: str, stamp: str) -> str:
+        """Every row, checked in part: a bad report time or count fails a constraint here; the
+        deadline and closing times are checked beside it, in ``month_counts`` (the two halves of the
+        work then take about as long)."""
         col = self.col
+        refused = "NULL"  # the NOT NULL constraints refuse it
         return f"""
 INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, imported_at)
 SELECT {_literal(scheme)}, trim({col['case_id']}), trim({col['unit']}), nullif(trim({col['source']}), ''),
-       {self.timestamp('reported_at', True)}, {self.timestamp('deadline', False)},
-       {self.timestamp('closed_at', False)}, {self.count('extensions')}, {self.count('failed_checks')},
+       CASE WHEN {self.valid_timestamp('reported_at', True)} THEN {col['reported_at']} ELSE {refused} END,
+       nullif({col['deadline']}, ''), nullif({col['closed_at']}, ''),
+       CASE WHEN {self.valid_count('extensions')} THEN CAST(coalesce({col['extensions']}, '') AS INTEGER) ELSE {refused} END,
+       CASE WHEN {self.valid_count('failed_checks')} THEN CAST(coalesce({col['failed_checks']}, '') AS INTEGER) ELSE {refused} END,
        nullif(trim({col['satisfaction']}), ''), {_literal(stamp)}
 FROM {SOURCE}
 WHERE {self.keep} AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
 """
 
     def month_counts(self) -> str:
-        """Per (unit as written, month): the counts of ``case_counts.STAT_COLUMNS``, in order —
-        read from the file, valid only once the insert has accepted every row."""
+        """Per (unit as written, month): the counts of ``case_counts.STAT_COLUMNS``, in order, then
+        the number of rows whose deadline or closing time the careful path would have to normalise
+        or reject."""
         col = self.col
         closed, deadline = f"coalesce({col['closed_at']}, '')", f"coalesce({col['deadline']}, '')"
         satisfied = ", ".join(_literal(s) for s in SATISFIED)
+        checks = f"{self.valid_timestamp('deadline', False)} AND {self.valid_timestamp('closed_at', False)}"
         return f"""
 SELECT unit, month, count(*), sum(st = 3 AND ext = 0), sum(st = 3 AND ext > 0), sum(st = 1), sum(st > 0),
        sum(ext), sum(max(ext - 1, 0)), sum(failed), sum(failed > 0), sum(st > 0 AND failed = 0), sum(sat = 2),
-       sum(sat > 0)
+       sum(sat > 0), sum(NOT ok)
 FROM (SELECT trim({col['unit']}) AS unit, substr({col['reported_at']}, 1, 7) AS month,
              CASE WHEN {closed} = '' THEN 0 WHEN {deadline} = '' THEN 2 WHEN {closed} <= {deadline} THEN 3 ELSE 1 END
                AS st,
              CAST(coalesce({col['extensions']}, '') AS INTEGER) AS ext,
              CAST(coalesce({col['failed_checks']}, '') AS INTEGER) AS failed,
              CASE WHEN trim({col['satisfaction']}) IN ({satisfied}) THEN 2
-                  WHEN trim(coalesce({col['satisfaction']}, '')) != '' THEN 1 ELSE 0 END AS sat
-      FROM {SOURCE} WHERE {self.keep} LIMIT -1)  -- LIMIT: not flattened, so the sort carries 6 small values
+                  WHEN trim(coalesce({col['satisfaction']}, '')) != '' THEN 1 ELSE 0 END AS sat,
+             {checks} AS ok
+      FROM {SOURCE} WHERE {self.keep} LIMIT -1)  -- LIMIT: not flattened, so the sort carries 7 small values
 GROUP BY unit, month
 """
 
@@ -192,8 +199,10 @@ def run(job: dict) -> None:
         counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
+        if any(row[-1] for row in counted[0]):
+            raise ValueError("a deadline or closing time the careful path must read")
         counts = MonthlyCounts()
-        for raw, month, *figures in counted[0]:
+        for raw, month, *figures, _ in counted[0]:
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")
