@@ -182,7 +182,8 @@ def main() -> None:
             "", "", "< 1 s", _seconds(proc.stdout) < 1)
 
     print(f"kaohe benchmarks — {time.strftime('%Y-%m-%d')} — {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+          f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
+          f" (bulk case import: sqlean.py's SQLite {_sqlean_version()})")
     widths = [max(len(r[i]) for r in rows + [HEADER]) for i in range(5)]
     for row in [HEADER, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
@@ -191,6 +192,13 @@ def main() -> None:
 
 
 HEADER = ("measure", "kaohe", "baseline", "ratio", "target")
+
+
+def _sqlean_version() -> str:
+    try:
+        return __import__("sqlean").sqlite_version
+    except ImportError:
+        return "not installed: the careful path"
 
 
 def _seconds(text: str) -> float:

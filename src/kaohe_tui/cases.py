@@ -20,6 +20,7 @@ Definitions (the reading a careful office would take; each is one SQL expression
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -145,6 +146,9 @@ class CaseImport:
 
 
 _FORMS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
+# what spreadsheets write (2018/4/5 9:03): read without strptime, which is
+# ten times slower, for files of a million rows saved from Excel or WPS
+_SPREADSHEET = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 def _timestamp(raw: str, column: str, *, required: bool) -> str | None:
@@ -154,11 +158,20 @@ def _timestamp(raw: str, column: str, *, required: bool) -> str | None:
             raise KaoheError(f"{column}: empty")
         return None
     try:
-        value = dt.datetime.fromisoformat(raw)  # fast: C-implemented, covers the usual exports
+        value = dt.datetime.fromisoformat(raw)  # C: the platform's own form and the other ISO ones
         if len(raw) == 19 and raw[10] == " " and value.tzinfo is None:
             return raw
+        return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
     except ValueError:
-        value = None
+        pass
+    value = None
+    match = _SPREADSHEET.fullmatch(raw)
+    if match:
+        try:
+            value = dt.datetime(*(int(part or 0) for part in match.groups()))
+        except ValueError:
+            value = None  # no such day or hour: said below
+    if value is None:
         text = raw.replace("/", "-").replace("T", " ")
         for form in _FORMS:
             try:
