@@ -25,7 +25,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry, fmt
-from kaohe_tui.rules.statistics import _figure, _month_of, month_runs, parse_standard
+from kaohe_tui.rules.statistics import figure_of, month_of, month_runs, parse_standard
 from kaohe_tui.scheme import Indicator, Scheme, walk
 from kaohe_tui.scoring import Scorer, find_result
 from kaohe_tui.tui.common import FLAG, scheme_periods
@@ -335,8 +335,8 @@ def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicato
             clause = node.clause(entry.clause) if entry.clause else None
             weight = clause.weight if clause is not None and clause.weight else 0
             row.extra += weight * entry.times
-            items = entry.times if weight else _figure(entry)
-            month = _month_of(entry)
+            items = entry.times if weight else figure_of(entry)
+            month = month_of(entry)
             if month in row.months:
                 row.months[month] += items
             elif month is None:

@@ -14,7 +14,8 @@ from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType
 from kaohe_tui.scheme import Indicator
 
 
-def _figure(entry: Entry) -> float:
+def figure_of(entry: Entry) -> float:
+    """The number a statistics record carries: its value, else its count, else its amount."""
     if entry.value is not None:
         return float(entry.value)
     if entry.count is not None:
@@ -23,7 +24,7 @@ def _figure(entry: Entry) -> float:
 
 
 def _used(entry: Entry, what: str) -> str:
-    return f"{what}{fmt(_figure(entry))}（记录{entry.ref}，{entry.period}）"
+    return f"{what}{fmt(figure_of(entry))}（记录{entry.ref}，{entry.period}）"
 
 
 class ZeroParams(Params):
@@ -62,7 +63,7 @@ class RatioToExpected(RuleType):
         p = self.params(ctx.indicator)
         override = latest(ctx.records, "expected")
         if override is not None:
-            return _figure(override), f"应完成数{fmt(_figure(override))}（记录{override.ref}）"
+            return figure_of(override), f"应完成数{fmt(figure_of(override))}（记录{override.ref}）"
         if p.expected is not None:
             return p.expected, f"应完成数{fmt(p.expected)}"
         share = float(ctx.unit.attrs.get(p.unit_attr) or 0)
@@ -74,7 +75,7 @@ class RatioToExpected(RuleType):
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         actual_entry = latest([e for e in ctx.records if e.clause in (None, "actual")])
-        actual = _figure(actual_entry) if actual_entry else 0.0
+        actual = figure_of(actual_entry) if actual_entry else 0.0
         exp, how = self.expected(ctx)
         refs = (actual_entry.id,) if actual_entry else ()
         if exp <= 0:
@@ -107,14 +108,14 @@ class RelativeToAverage(RuleType):
         if p.average is not None:
             avg, how = p.average, f"基数{fmt(p.average)}"
         else:
-            figures = [_figure(e) for unit in ctx.peer_units if (e := latest(ctx.peers.get(unit, [])))]
+            figures = [figure_of(e) for unit in ctx.peer_units if (e := latest(ctx.peers.get(unit, [])))]
             avg = sum(figures) / len(figures) if figures else 0.0
             how = f"{len(figures)}个单位平均{fmt(avg)}"
         if own is None:
             return Outcome(0.0, ctx.max, [Line(-ctx.max, f"无数据（{how}）：0分", None, ())])
         if avg <= 0:
             return _zero_outcome(ctx, p.on_zero, f"{how}，平均数为0", refs)
-        rate = _figure(own)
+        rate = figure_of(own)
         points = clamp(ctx.max * rate / avg, 0, ctx.max)
         text = f"本单位{fmt(rate)}，{how}：{fmt(ctx.max)}×{fmt(rate)}÷{fmt(avg)}" + ("，封顶" if rate > avg else "")
         return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs)])
@@ -148,18 +149,18 @@ class RankBands(RuleType):
         own = latest(ctx.records)
 
         def reported(e: Entry | None) -> bool:
-            return e is not None and (_figure(e) > 0 or (p.zero_reported and _figure(e) == 0))
+            return e is not None and (figure_of(e) > 0 or (p.zero_reported and figure_of(e) == 0))
 
         if not reported(own):
             refs = (own.id,) if own else ()
             return Outcome(0.0, ctx.max, [Line(-ctx.max, "无信息上报：0分", None, refs)])
-        figures = {u: _figure(e) for u in ctx.peer_units if reported(e := latest(ctx.peers.get(u, [])))}
-        figures[ctx.unit.name] = _figure(own)
+        figures = {u: figure_of(e) for u in ctx.peer_units if reported(e := latest(ctx.peers.get(u, [])))}
+        figures[ctx.unit.name] = figure_of(own)
         rank = competition_ranks(figures)[ctx.unit.name]
         band = next((b for b in p.bands if b[0] <= rank <= b[1]), None)
         band_points = band[2] if band else 0.0
         points = clamp(p.base + band_points, 0, ctx.max)
-        tied = sum(1 for v in figures.values() if v == _figure(own)) > 1
+        tied = sum(1 for v in figures.values() if v == figure_of(own)) > 1
         band_text = f"第{band[0]}-{band[1]}名得{fmt(band[2])}分" if band else "排名未进入任何分档"
         text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
                 f"{'（并列）' if tied else ''}，{band_text}")
@@ -221,13 +222,13 @@ class MonthlyQuota(RuleType):
         unplaced = 0.0  # items recorded for a quarter or the year, with no month to put them in
         unplaced_refs: list = []
         for entry in ctx.records:
-            month = _month_of(entry)
+            month = month_of(entry)
             clause = ctx.clause_of(entry)
             if clause is not None and clause.weight:
                 extra += clause.weight * entry.times
                 extra_refs.append(entry.id)
             # a feature (访谈/解读 …) also counts as one item of its month
-            items = entry.times if clause is not None and clause.weight else _figure(entry)
+            items = entry.times if clause is not None and clause.weight else figure_of(entry)
             if month in by_month:
                 by_month[month] += items
                 refs[month].append(entry.id)
@@ -276,7 +277,8 @@ def month_runs(months: list[int]) -> str:
     return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
 
 
-def _month_of(entry: Entry) -> int | None:
+def month_of(entry: Entry) -> int | None:
+    """The month (1–12) a record belongs to: its date's, else a monthly period's; None for neither."""
     if entry.date and len(entry.date) >= 7:
         return int(entry.date[5:7])
     if len(entry.period) == 7 and entry.period[4] == "-":
@@ -308,7 +310,7 @@ class WeightedClosureRate(RuleType):
         refs = []
         for entry in ctx.records:
             if entry.clause in counts:
-                counts[entry.clause] += _figure(entry) if entry.count is None else entry.count
+                counts[entry.clause] += figure_of(entry) if entry.count is None else entry.count
                 refs.append(entry.id)
         closed = sum(counts[c] for c in p.weights)
         due = counts[p.due_clause] or closed

@@ -47,11 +47,6 @@ class AuditScreen(SchemeView):
         self.reload()
         table.focus()
 
-    def schedule_reload(self) -> None:
-        if getattr(self, "_reload_timer", None):
-            self._reload_timer.stop()
-        self._reload_timer = self.set_timer(0.15, lambda: self.reload())
-
     @work(exclusive=True, group="audit")
     async def reload(self) -> None:
         values = {i: self.query_one(f"#{i}", Input).value for i in ("audit-unit", "audit-user", "audit-since")}

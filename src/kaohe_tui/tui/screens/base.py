@@ -64,6 +64,15 @@ class SchemeView(Screen):
     def compose_body(self) -> ComposeResult:  # pragma: no cover - each view has its own
         yield from ()
 
+    def reload(self) -> None:  # pragma: no cover - each view that filters has its own
+        pass
+
+    def schedule_reload(self) -> None:
+        """Typing in a filter reloads once the user pauses (not on every key over a slow link)."""
+        if getattr(self, "_reload_timer", None):
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(0.15, lambda: self.reload())
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "plugin_menu":
             return bool(self.plugin_screens) or False  # hidden when the scheme has none

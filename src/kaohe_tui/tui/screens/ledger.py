@@ -58,12 +58,6 @@ class LedgerScreen(SchemeView):
         table.focus()
 
     # -- data ------------------------------------------------------------------------------------
-    def schedule_reload(self) -> None:
-        """Typing in the filter reloads once the user pauses."""
-        if getattr(self, "_reload_timer", None):
-            self._reload_timer.stop()
-        self._reload_timer = self.set_timer(0.15, lambda: self.reload())
-
     @work(exclusive=True, group="ledger")
     async def reload(self, keep: int | None = None, same_page: bool = False) -> None:
         """Count and fetch in a worker (a filtered count over 10^6 records takes a moment)."""
