@@ -180,3 +180,22 @@ def test_parent_killed_mid_import_leaves_nothing(scheme, tmp_path, delay):
         n = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
         audits = conn.execute("SELECT count(*) FROM audit WHERE action = 'import-cases'").fetchone()[0]
     assert (n, audits) in ((0, 0), (400_000, 1))  # all or nothing
+
+
+@pytest.mark.parametrize("closing", ["2018Q1", "2018-01", "2018"])
+def test_no_case_arrives_in_a_closed_period(scheme, tmp_path, closing):
+    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.periods import Period
+
+    store = new_store(tmp_path / "k.db", scheme)
+    set_period_status(store, scheme, Period.parse(closing), "closed", "签发")
+    path = write(tmp_path, TRICKY)
+    assert bulk_path(store, scheme, path, None) is None  # the helper refuses, the careful path says why
+    with pytest.raises(CaseImportRejected) as caught:
+        import_cases(store, scheme, path)
+    # C1 (2018-01-03) is the first row in a closed period whichever of the three closes it
+    assert caught.value.report.rejected[0] == (f"{path}: row 2: 上报时间: 2018-01-03 09:00:00 falls in {closing}, "
+                                               "which is closed; an administrator must reopen it first")
+    assert table(store, "SELECT count(*) FROM cases") == [(0,)]
+    set_period_status(store, scheme, Period.parse(closing), "open", "更正")
+    assert import_cases(store, scheme, path).imported == 7

@@ -52,6 +52,7 @@ AS_USER = """
 import os, sys
 import kaohe_tui.cli, kaohe_tui.commands, kaohe_tui.scoring, kaohe_tui.report, kaohe_tui.ledger, kaohe_tui.roles
 import kaohe_tui.io.exporters, kaohe_tui.io.ledger_import, kaohe_tui.audit, kaohe_tui.lint, rich.console
+import kaohe_tui.cases, kaohe_tui.bulk_cases, kaohe_tui.io.units_import, kaohe_tui.units, subprocess, difflib
 import json, sqlite3, csv, encodings.gbk, encodings.gb18030, encodings.utf_8_sig, dataclasses
 uid, gid, office_gid = (int(x) for x in sys.argv[1:4])
 os.setgroups([office_gid]); os.setgid(gid); os.setuid(uid)
@@ -136,3 +137,36 @@ def test_unit_enters_only_its_own_self_scores(office):
     # an assessing section records deductions; it does not write the unit's self-score
     assert "may not self-score for 市政处" in self_score("市政处", ASSESSOR).stderr
     assert record(office, "党委办", user=UNIT).returncode == 2
+
+
+def test_case_and_unit_imports_need_more_than_a_section(office):
+    """Platform cases move every unit's scores, and the unit list decides who is assessed at all:
+    an assessor limited to one section may import neither; a scheme-wide assessor may import
+    cases; only an administrator replaces units."""
+    assert run(office, "schemes").returncode == 0
+    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "fixture-cases", "--section", "公用事业科").returncode == 0
+    assert run(office, "grant", UNIT, "--role", "assessor", "--scheme", "fixture-cases").returncode == 0
+    cases = office.parent / "cases.csv"  # in the office folder: the test accounts may read it
+    cases.write_text("案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
+                     "A1,甲街道,巡查,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意\n",
+                     encoding="utf-8")
+    units = office.parent / "units.csv"
+    units.write_text("单位,类别\n丁街道,街道\n", encoding="utf-8")
+    for path in (cases, units):
+        os.chmod(path, 0o644)
+
+    refused = run(office, "import", "fixture-cases", str(cases), user=ASSESSOR)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == f"kaohe: {ASSESSOR} (assessor scheme fixture-cases section 公用事业科) may not import"
+    refused_units = run(office, "import", "fixture-cases", str(units), "--kind", "units", user=UNIT)
+    assert refused_units.returncode == 2 and "may not import-units" in refused_units.stderr
+    with sqlite3.connect(office) as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM units WHERE name = '丁街道'").fetchone()[0] == 0
+
+    done = run(office, "import", "fixture-cases", str(cases), user=UNIT)  # scheme-wide assessor
+    assert done.returncode == 0, done.stderr
+    assert run(office, "import", "fixture-cases", str(units), "--kind", "units").returncode == 0  # root administers
+    with sqlite3.connect(office) as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM units WHERE name = '丁街道'").fetchone()[0] == 1

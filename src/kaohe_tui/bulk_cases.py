@@ -11,8 +11,8 @@ locks belong to the process, so one library closing the file drops the other's l
 of kaohe uses Python's own sqlite3.
 
 The helper only ever says yes or no. Anything it refuses (a timestamp not written
-``YYYY-MM-DD HH:MM:SS``, a bad count, a duplicate case id, an unknown unit, a file that is not
-UTF-8) rolls everything back, and the parent reads the file again on the careful path, which names
+``YYYY-MM-DD HH:MM:SS``, a bad count, a duplicate case id, an unknown unit, a case in a closed
+period, a file that is not UTF-8) rolls everything back, and the parent reads the file again on the careful path, which names
 every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
 nothing behind.
 
@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts
+from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, frozen_by
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
@@ -44,15 +44,15 @@ def available() -> bool:
 
 # -- parent side --------------------------------------------------------------------------------
 def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], stamp: str, audit: dict, progress: Callable[[int], None] | None = None,
-                ) -> int | None:
+                units: dict[str, str], stamp: str, audit: dict, closed: set[str],
+                progress: Callable[[int], None] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
-    its ``new``, which the helper writes with the count."""
+    its ``new``, which the helper writes with the count; ``closed``: the scheme's closed periods."""
     if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
         return None
     job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "stamp": stamp, "audit": audit}
+           "width": width, "units": units, "stamp": stamp, "audit": audit, "closed": sorted(closed)}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -201,8 +201,11 @@ def run(job: dict) -> None:
             raise counted[0]
         if any(row[-1] for row in counted[0]):
             raise ValueError("a deadline or closing time the careful path must read")
+        closed = frozenset(job["closed"])
         counts = MonthlyCounts()
         for raw, month, *figures, _ in counted[0]:
+            if frozen_by(month, closed):
+                raise PermissionError(f"cases reported in {month}, which is closed")
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")

@@ -63,3 +63,13 @@ class MonthlyCounts:
             f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) VALUES (?, ?, ?, {', '.join('?' * len(STAT_COLUMNS))}) "
             f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}",
             [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
+
+
+def frozen_by(month: str, closed: set[str] | frozenset[str]) -> str | None:
+    """The closed period (the month itself, its quarter or its year) that freezes ``month``
+    (``YYYY-MM``), or None: cases reported in a signed-off period would change its scores."""
+    year, number = month[:4], int(month[5:7])
+    for key in (month, f"{year}Q{(number + 2) // 3}", year):
+        if key in closed:
+            return key
+    return None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import COLUMNS, REQUIRED, SATISFIED, STAT_COLUMNS, MonthlyCounts  # noqa: F401
+from kaohe_tui.case_counts import COLUMNS, REQUIRED, SATISFIED, STAT_COLUMNS, MonthlyCounts, frozen_by  # noqa: F401
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry
@@ -193,8 +193,10 @@ def _count(raw: str, column: str) -> int:
 
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], header: list[str],
-              resolve: Callable[[str], str], path: Path, rejected: list[str]) -> Iterator[tuple]:
-    """Checked case tuples, in table column order; bad rows go to ``rejected``."""
+              resolve: Callable[[str], str], path: Path, rejected: list[str],
+              closed: frozenset[str] = frozenset()) -> Iterator[tuple]:
+    """Checked case tuples, in table column order; bad rows go to ``rejected``; ``closed``: the
+    scheme's closed periods, in which no case may arrive."""
     absent = len(header)
     at = {f: columns.get(f, absent) for f in COLUMNS}  # a missing column reads as ""
     name = {f: header[i] if i < absent else f for f, i in at.items()}
@@ -209,8 +211,11 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], he
             if case_id in seen:
                 raise KaoheError(f"{name['case_id']}: case {case_id} appears earlier in the file")
             seen.add(case_id)
-            yield (case_id, resolve(values[i_unit]), values[i_source] or None,
-                   _timestamp(values[i_rep], name["reported_at"], required=True),
+            reported = _timestamp(values[i_rep], name["reported_at"], required=True)
+            if closed and (period := frozen_by(reported[:7], closed)):
+                raise KaoheError(f"{name['reported_at']}: {reported} falls in {period}, which is closed; "
+                                 "an administrator must reopen it first")
+            yield (case_id, resolve(values[i_unit]), values[i_source] or None, reported,
                    _timestamp(values[i_dead], name["deadline"], required=False),
                    _timestamp(values[i_closed], name["closed_at"], required=False),
                    _count(values[i_ext], name["extensions"]), _count(values[i_failed], name["failed_checks"]),
@@ -224,6 +229,9 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
     """All or nothing: one bad row and no case is kept. A clean UTF-8 CSV goes in on the bulk path
     (SQLite parses and checks the fields, see ``bulk_cases``); anything it refuses is read again on
     the careful path, which names every bad row."""
+    from kaohe_tui.roles import authorize
+
+    authorize(store, "import", scheme.id)  # every unit's scores move: a section's assessor may not
     path = Path(path)
     if path.suffix.lower() == ".csv":
         imported = bulk_path(store, scheme, path, progress)
@@ -238,6 +246,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
+    from kaohe_tui.ledger import closed_periods
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -256,13 +265,14 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                  now(), audit, progress)
+                                  now(), audit, closed_periods(store, scheme.id), progress)
 
 
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
                    batch: int = 50_000) -> CaseImport:
     """Row by row in Python: every bad row named with its row number and column."""
     from kaohe_tui.io.tabular import read_table
+    from kaohe_tui.ledger import closed_periods
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)
@@ -286,7 +296,8 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
         conn = db.conn
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
         chunk: list[tuple] = []
-        for case in case_rows(rows, columns, header, resolve, path, report.rejected):
+        closed = frozenset(closed_periods(store, scheme.id))
+        for case in case_rows(rows, columns, header, resolve, path, report.rejected, closed):
             if report.rejected:
                 continue  # nothing will be kept: just go on finding every bad row
             chunk.append((scheme.id, *case, stamp))

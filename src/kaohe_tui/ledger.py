@@ -228,6 +228,11 @@ def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
                                [scheme_id, *keys]), None)
 
 
+def closed_periods(store: Store, scheme_id: str) -> set[str]:
+    return {r[0] for r in store.db.execute("SELECT period FROM periods WHERE scheme = ? AND status = 'closed'",
+                                           [scheme_id]).fetchall()}
+
+
 def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
     return period_status(store, scheme_id, period) is not None
 

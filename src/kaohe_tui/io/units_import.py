@@ -32,6 +32,9 @@ class UnitsImport:
 
 
 def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
+    from kaohe_tui.roles import authorize
+
+    authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
     header, rows = read_rows(path)
     by_key = {norm(h).lower(): h for h in header}
     mapping = {}
