@@ -120,3 +120,22 @@ def test_city_coordination_digital_part_from_cases(kaohe, tmp_path):
     # 回访满意率 6 × 75 ÷ 100 = 4.5 (3 of 4 visited satisfied); 一次完成率 5 × 100% = 5; 返工 4 (none)
     # 平台建设 not yet assessed: 0 → 数字城管考评 = 0 + 9.9 + 4.5 + 5 + 4 = 23.4
     assert q1["indicators"]["数字城管考评"] == 23.4
+
+
+def test_the_cases_behind_each_count_are_listed(k, tmp_path):
+    k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES)))
+    listed = k.json("cases", "fixture-cases", "--period", "2018Q1")
+    by_unit: dict[str, dict[str, list[str]]] = {}
+    for case in listed:
+        by_unit.setdefault(case["unit"], {}).setdefault(case["status"], []).append(case["case_id"])
+    # 甲: A1–A8 closed in time without extension, A9 in time after two extensions, A10 late
+    assert by_unit["甲街道"] == {"on_time": [f"A{i}" for i in range(1, 9)], "extended": ["A9"], "overdue": ["A10"]}
+    # 乙: B1, B2 in time; B3 and B4 still open with deadlines (03-10, 03-12) before the quarter ends
+    assert by_unit["乙街道"] == {"on_time": ["B1", "B2"], "open_late": ["B3", "B4"]}
+    # in March alone B4's deadline is still inside the month too: open past it at the end of March
+    assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018-03", "--unit", "乙街道",
+                                         "--status", "open_late")] == ["B3", "B4"]
+    text = k.run("cases", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
+    assert "10件（按时结案8，延期结案1，超时结案（红灯）1）" in text
+    explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
+    assert "kaohe cases fixture-cases --period 2018Q1 --unit 甲街道" in explain

@@ -137,6 +137,31 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
     return entries
 
 
+# -- the cases behind a count ----------------------------------------------------------------------
+STATUS_LABELS = {"on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案（红灯）",
+                 "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）"}
+
+LIST_SQL = """
+SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction,
+       CASE WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END
+            WHEN deadline IS NULL THEN 'closed'
+            WHEN closed_at <= deadline THEN CASE WHEN extensions = 0 THEN 'on_time' ELSE 'extended' END
+            ELSE 'overdue' END AS status
+FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {unit}
+ORDER BY unit, reported_at, case_id
+"""
+
+
+def list_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = None,
+               status: str | None = None) -> list[dict]:
+    """The cases a period's counts were made of, each with the class it was counted in (the same
+    definitions as the counts: an auditor can recount any figure from this list)."""
+    since, until = _bounds(period)
+    sql = LIST_SQL.format(unit="AND unit = :unit" if unit else "")
+    rows = store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit})
+    return [r for r in rows if status is None or r["status"] == status]
+
+
 # -- import -----------------------------------------------------------------------------------
 @dataclass
 class CaseImport:

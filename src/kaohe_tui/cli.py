@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--unit")
     p.add_argument("--json", action="store_true")
+    p = cmd("cases", "the platform cases of a period, each with the class it was counted in")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed"],
+                   help="only the cases counted in this class")
+    p.add_argument("--json", action="store_true")
     p = cmd("explain", "every point lost or gained by a unit, with its records and clauses")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)

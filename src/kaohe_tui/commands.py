@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from kaohe_tui import catalog, plugins
@@ -228,6 +229,29 @@ def cmd_ledger(args) -> int:
     return 0
 
 
+def cmd_cases(args) -> int:
+    from kaohe_tui.cases import STATUS_LABELS, list_cases
+    from kaohe_tui.units import UnitIndex, load_units
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
+    rows = list_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    if args.json:
+        json_out(rows)
+        return 0
+    from kaohe_tui.report import table
+
+    counted = Counter(r["status"] for r in rows)
+    summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
+    _print(table(["案件编号", "单位", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "归类"],
+                 [[r["case_id"], r["unit"], r["reported_at"], r["deadline"] or "", r["closed_at"] or "",
+                   r["extensions"] or "", r["failed_checks"] or "", r["satisfaction"] or "", STATUS_LABELS[r["status"]]]
+                  for r in rows],
+                 title=f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}：{len(rows)}件（{summary or '无'}）"))
+    return 0
+
+
 def cmd_explain(args) -> int:
     from kaohe_tui.report import explain_tree
     from kaohe_tui.scoring import Scorer
@@ -244,6 +268,8 @@ def cmd_explain(args) -> int:
         return 0
     records = {e.id: e._asdict() for e in scorer.entries(period, unit.name)}
     _print(explain_tree(result, records, str(period)))
+    if any(str(key).startswith("cases:") for key in records):
+        print(f"案件明细（每件归入哪一类）：kaohe cases {scheme.id} --period {period} --unit {unit.name}")
     return 0
 
 
