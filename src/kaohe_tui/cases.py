@@ -141,6 +141,10 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
 STATUS_LABELS = {"on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案（红灯）",
                  "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）"}
 
+# which classes of case a derived count was made of (the other counts run over every case)
+STAT_STATUSES = {"on_time": {"on_time"}, "extended": {"extended"}, "overdue": {"overdue"},
+                 "red_light": {"overdue", "open_late"}, "closed": {"on_time", "extended", "overdue", "closed"}}
+
 LIST_SQL = """
 SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction,
        CASE WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Sparkline, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from kaohe_tui.ledger_edit import records_by_id
+from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme, resolve_indicator
 from kaohe_tui.scoring import IndicatorResult, UnitResult
@@ -90,6 +91,8 @@ class ExplainScreen(Screen):
                 if row:
                     leaf.add_leaf(escape(f"记录#{rid} {row['period']} {row['date'] or ''} {figure(row)} {row['reason']}"
                                          .replace("  ", " ")))
+                elif str(rid).startswith(("cases:", "case:")):  # made from platform cases: list them
+                    leaf.add_leaf(escape(_cases_label(str(rid))), data=str(rid))
                 else:
                     leaf.add_leaf(escape(f"派生记录 {rid}"))
             if len(line.records) > SHOWN:
@@ -107,8 +110,31 @@ class ExplainScreen(Screen):
         clause = indicator.clause(clause_id)
         return clause.text if clause else None
 
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        from kaohe_tui.cases import STAT_STATUSES
+        from kaohe_tui.tui.screens.cases import CasesScreen
+
+        rid = event.node.data
+        if not isinstance(rid, str):
+            return
+        kind, _, what = rid.partition(":")
+        period = Period.parse(self.period)
+        if kind == "case":  # one case, named by its id
+            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, case_id=what))
+        else:  # a count: the classes it counted, or every case
+            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, STAT_STATUSES.get(what)))
+
     def action_expand_all(self) -> None:
         self.query_one("#explain-tree", Tree).root.expand_all()
+
+
+def _cases_label(rid: str) -> str:
+    from kaohe_tui.cases import LABELS
+
+    kind, _, what = rid.partition(":")
+    if kind == "case":
+        return f"案件{what}（回车：查看该案件）"
+    return f"数字城管案件统计：{LABELS.get(what, what)}（回车：列出这些案件）"
 
 
 def _has_lines(node: IndicatorResult) -> bool:
