@@ -139,3 +139,15 @@ def test_the_cases_behind_each_count_are_listed(k, tmp_path):
     assert "10件（按时结案8，延期结案1，超时结案（红灯）1）" in text
     explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
     assert "kaohe cases fixture-cases --period 2018Q1 --unit 甲街道" in explain
+
+
+def test_a_long_case_list_is_summed_up_per_unit_in_the_terminal(k, tmp_path):
+    # 2,100 cases of 乙街道 in January, every one closed on time: more than a terminal table lists
+    lines = [f"N{i:05d},乙街道,巡查,2018-01-05 09:00:00,2018-01-09 17:00:00,2018-01-06 10:00:00,0,0,"
+             for i in range(2100)] + Q1_CASES[:1]
+    k.run("import", "fixture-cases", str(cases_file(tmp_path, lines)))
+    text = k.run("cases", "fixture-cases", "--period", "2018Q1").stdout
+    assert "2101件（按时结案2101）" in text
+    assert "乙街道 │ 2100" in text and "甲街道 │ 1 " in text  # one row per unit: its count per class
+    assert "表格只列2000件以内：用 --unit、--status 缩小范围，或 --json 取全部" in text
+    assert len(k.json("cases", "fixture-cases", "--period", "2018Q1")) == 2101  # --json lists them all

@@ -160,10 +160,17 @@ def list_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = 
                status: str | None = None) -> list[dict]:
     """The cases a period's counts were made of, each with the class it was counted in (the same
     definitions as the counts: an auditor can recount any figure from this list)."""
+    return list(iter_cases(store, scheme, period, unit, status))
+
+
+def iter_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = None,
+               status: str | None = None) -> Iterator[dict]:
+    """``list_cases`` a row at a time (a city's year is 10^6 of them)."""
     since, until = _bounds(period)
     sql = LIST_SQL.format(unit="AND unit = :unit" if unit else "")
-    rows = store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit})
-    return [r for r in rows if status is None or r["status"] == status]
+    for row in store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit}):
+        if status is None or row["status"] == status:
+            yield row
 
 
 # -- import -----------------------------------------------------------------------------------

@@ -229,26 +229,44 @@ def cmd_ledger(args) -> int:
     return 0
 
 
+TABLE_LIMIT = 2000  # rows a table prints; beyond, a count per unit and class (a terminal is not a file)
+
+
 def cmd_cases(args) -> int:
-    from kaohe_tui.cases import STATUS_LABELS, list_cases
+    from kaohe_tui.cases import STATUS_LABELS, iter_cases
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
-    rows = list_cases(store, scheme, Period.parse(args.period), unit, args.status)
-    if args.json:
-        json_out(rows)
+    rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    if args.json:  # streamed: a city's year does not have to fit in memory twice
+        sys.stdout.write("[")
+        for i, row in enumerate(rows):
+            sys.stdout.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        sys.stdout.write("\n]\n")
         return 0
     from kaohe_tui.report import table
 
-    counted = Counter(r["status"] for r in rows)
+    shown, counted, per_unit = [], Counter(), Counter()
+    for row in rows:
+        counted[row["status"]] += 1
+        per_unit[(row["unit"], row["status"])] += 1
+        if len(shown) < TABLE_LIMIT:
+            shown.append(row)
+    total = sum(counted.values())
     summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
+    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}：{total}件（{summary or '无'}）"
+    if total > TABLE_LIMIT:
+        units = sorted({u for u, _ in per_unit})
+        _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
+                     title=title))
+        print(f"{total}件，表格只列{TABLE_LIMIT}件以内：用 --unit、--status 缩小范围，或 --json 取全部")
+        return 0
     _print(table(["案件编号", "单位", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "归类"],
                  [[r["case_id"], r["unit"], r["reported_at"], r["deadline"] or "", r["closed_at"] or "",
                    r["extensions"] or "", r["failed_checks"] or "", r["satisfaction"] or "", STATUS_LABELS[r["status"]]]
-                  for r in rows],
-                 title=f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}：{len(rows)}件（{summary or '无'}）"))
+                  for r in shown], title=title))
     return 0
 
 
