@@ -193,18 +193,25 @@ def _timestamp(raw: str, column: str, *, required: bool) -> str | None:
         if required:
             raise KaoheError(f"{column}: empty")
         return None
+    if len(raw) == 19 and raw[10] == " " and raw[13] == ":" == raw[16] and raw[4] == raw[7] in "-/":
+        # the platform's own form, or with slashes: C checks the calendar
+        text = raw.replace("/", "-") if raw[4] == "/" else raw
+        try:
+            dt.datetime.fromisoformat(text)
+            return text
+        except ValueError:
+            pass
     try:
-        value = dt.datetime.fromisoformat(raw)  # C: the platform's own form and the other ISO ones
-        if len(raw) == 19 and raw[10] == " " and value.tzinfo is None:
-            return raw
+        value = dt.datetime.fromisoformat(raw)  # C: the other ISO forms (T, no seconds, a zone)
         return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
     except ValueError:
         pass
     value = None
     match = _SPREADSHEET.fullmatch(raw)
     if match:
+        y, mo, d, h, mi, sec = match.groups()
         try:
-            value = dt.datetime(*(int(part or 0) for part in match.groups()))
+            value = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0))
         except ValueError:
             value = None  # no such day or hour: said below
     if value is None:
