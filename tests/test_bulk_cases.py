@@ -199,3 +199,15 @@ def test_no_case_arrives_in_a_closed_period(scheme, tmp_path, closing):
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
     set_period_status(store, scheme, Period.parse(closing), "open", "更正")
     assert import_cases(store, scheme, path).imported == 7
+
+
+def test_a_platform_export_with_its_own_header_names(scheme, tmp_path):
+    # the platform's names, another column order, a column kaohe does not use, a quoted comma
+    path = tmp_path / "export.csv"
+    path.write_text("任务号,问题来源,处置单位,大类,立案时间,处置截止时间,办结时间,延期次数,返工次数,回访结果\n"
+                    "T1,\"巡查,夜间\",甲街道,市容,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意\n"
+                    "T2,12319,乙街道,环卫,2018-01-04 09:00:00,2018-01-05 17:00:00,,0,1,\n", encoding="utf-8")
+    store = new_store(tmp_path / "k.db", scheme)
+    assert bulk_path(store, scheme, path, None) == 2
+    assert table(store, "SELECT case_id, unit, source, closed_at, failed_checks, satisfaction FROM cases ORDER BY case_id") == [
+        ("T1", "甲街道", "巡查,夜间", "2018-01-04 10:00:00", 0, "满意"), ("T2", "乙街道", "12319", None, 1, None)]

@@ -5,16 +5,16 @@ Kept apart from ``cases`` so that the bulk-import helper process can use it with
 
 from __future__ import annotations
 
-COLUMNS = {
-    "case_id": ("case_id", "案件编号", "案卷号"),
-    "unit": ("unit", "责任单位", "单位"),
-    "source": ("source", "来源", "案件来源"),
+COLUMNS = {  # accepted header names: kaohe's own, then those platforms' exports use
+    "case_id": ("case_id", "案件编号", "案卷号", "任务号", "案件号"),
+    "unit": ("unit", "责任单位", "单位", "处置单位", "主责单位"),
+    "source": ("source", "来源", "案件来源", "问题来源"),
     "reported_at": ("reported_at", "上报时间", "立案时间"),
-    "deadline": ("deadline", "处置时限", "应结案时间"),
-    "closed_at": ("closed_at", "结案时间"),
+    "deadline": ("deadline", "处置时限", "应结案时间", "处置截止时间", "截止时间"),
+    "closed_at": ("closed_at", "结案时间", "办结时间"),
     "extensions": ("extensions", "延期次数"),
     "failed_checks": ("failed_checks", "核查未通过次数", "返工次数"),
-    "satisfaction": ("satisfaction", "回访满意度", "满意度"),
+    "satisfaction": ("satisfaction", "回访满意度", "满意度", "回访结果"),
 }
 REQUIRED = ("case_id", "unit", "reported_at")
 SATISFIED = ("满意", "基本满意", "satisfied", "1")
