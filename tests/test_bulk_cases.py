@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaohe_tui import bulk_cases, catalog, plugins
-from kaohe_tui.cases import CaseImportRejected, bulk_path, careful_import, import_cases
+from kaohe_tui.case_import import CaseImportRejected, bulk_path, careful_import, import_cases
 from kaohe_tui.store import Store
 from kaohe_tui.units import ensure_registered
 

@@ -52,7 +52,7 @@ AS_USER = """
 import os, sys
 import kaohe_tui.cli, kaohe_tui.commands, kaohe_tui.scoring, kaohe_tui.report, kaohe_tui.ledger, kaohe_tui.roles
 import kaohe_tui.io.exporters, kaohe_tui.io.ledger_import, kaohe_tui.audit, kaohe_tui.lint, rich.console
-import kaohe_tui.cases, kaohe_tui.bulk_cases, kaohe_tui.io.units_import, kaohe_tui.units, subprocess, difflib
+import kaohe_tui.cases, kaohe_tui.case_import, kaohe_tui.bulk_cases, kaohe_tui.io.units_import, kaohe_tui.units, subprocess, difflib
 import json, sqlite3, csv, encodings.gbk, encodings.gb18030, encodings.utf_8_sig, dataclasses
 uid, gid, office_gid = (int(x) for x in sys.argv[1:4])
 os.setgroups([office_gid]); os.setgid(gid); os.setuid(uid)

@@ -170,7 +170,7 @@ def _print_rejected(rejected: list[str]) -> None:
 
 
 def _import_cases(store, scheme, path: Path) -> int:
-    from kaohe_tui.cases import CaseImportRejected, import_cases
+    from kaohe_tui.case_import import CaseImportRejected, import_cases
 
     try:
         with progress(f"importing cases from {path}:") as step:

@@ -36,7 +36,7 @@ def choose(kind: str, scheme_id: str, header: list[str] | None) -> Importer | st
         for importer in extra.values():
             if importer.detect and header is not None and importer.detect(header):
                 return importer
-        from kaohe_tui.cases import looks_like_cases
+        from kaohe_tui.case_import import looks_like_cases
 
         return "cases" if header is not None and looks_like_cases(header) else "ledger"
     if kind in ("ledger", "cases", "units"):

@@ -60,7 +60,7 @@ def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", per
     if not isinstance(chosen, str):  # a plugin's format: it raises, writing nothing, on a bad file
         return Outcome(str(chosen.run(store, scheme, path)))
     if chosen == "cases":
-        from kaohe_tui.cases import CaseImportRejected, import_cases
+        from kaohe_tui.case_import import CaseImportRejected, import_cases
 
         try:
             report = import_cases(store, scheme, path, progress=progress)
