@@ -135,6 +135,14 @@ def test_the_cases_behind_each_count_are_listed(k, tmp_path):
     # in March alone B4's deadline is still inside the month too: open past it at the end of March
     assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018-03", "--unit", "乙街道",
                                          "--status", "open_late")] == ["B3", "B4"]
+    # the cases a figure counted: 甲's failed checks are A10's; the red lights are A10 (closed late)
+    # and B3, B4 (open past their deadlines), listed by unit (乙 sorts before 甲) then report time
+    assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道",
+                                         "--counted", "failed_checks")] == ["A10"]
+    assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018Q1",
+                                         "--counted", "red_light")] == ["B3", "B4", "A10"]
+    bad = k.run("cases", "fixture-cases", "--period", "2018Q1", "--counted", "nonsense", ok=False)
+    assert "--counted 'nonsense': one of on_time, extended, overdue, red_light" in bad.stderr
     text = k.run("cases", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
     assert "10件（按时结案8，延期结案1，超时结案（红灯）1）" in text
     explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout

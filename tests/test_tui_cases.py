@@ -61,8 +61,8 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
         cases = rows_of(app.screen.query_one("#cases-table"))
         # 甲街道's Q1: A1–A8 closed in time without an extension — the 8 of "按时结案8件"
         assert [r[:2] for r in cases] == [[f"A{i}", "按时结案"] for i in range(1, 9)]
-        assert "筛选后8件（按时结案8）" in str(app.screen.query_one("#cases-head").render())
-        await pilot.press("s")  # the next class: 延期结案
+        assert "按时结案8件（按时结案8）" in str(app.screen.query_one("#cases-head").render())
+        await pilot.press("s", "s")  # every case of the quarter, class by class: 按时结案, then 延期结案
         await settle(pilot)
         assert [r[:2] for r in rows_of(app.screen.query_one("#cases-table"))] == [["A9", "延期结案"]]
         for _ in range(5):  # 超时结案, 超时未结, 未结案, 已结案（无时限）, then every case again
@@ -79,3 +79,12 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert [r[:2] for r in rows_of(app.screen.query_one("#cases-table"))] == [["A9", "延期结案"]]
+        assert "案件A9" in str(app.screen.query_one("#cases-head").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        # 核查未通过2次: both are A10's, the one case that failed its checks
+        rework = next(n for n in tree_nodes(app.screen.query_one("#explain-tree")) if n.data == "cases:failed_checks")
+        app.screen.query_one("#explain-tree").move_cursor(rework)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r[0] for r in rows_of(app.screen.query_one("#cases-table"))] == ["A10"]

@@ -21,7 +21,7 @@ Definitions (the reading a careful office would take; each is one SQL expression
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kaohe_tui.case_counts import STAT_COLUMNS
 from kaohe_tui.errors import KaoheError
@@ -139,9 +139,33 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
 STATUS_LABELS = {"on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案（红灯）",
                  "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）"}
 
-# which classes of case a derived count was made of (the other counts run over every case)
-STAT_STATUSES = {"on_time": {"on_time"}, "extended": {"extended"}, "overdue": {"overdue"},
-                 "red_light": {"overdue", "open_late"}, "closed": {"on_time", "extended", "overdue", "closed"}}
+CLOSED = {"on_time", "extended", "overdue", "closed"}
+
+
+def counted_in(stat: str) -> Callable[[dict], bool] | None:
+    """Which listed cases the derived count ``cases:<stat>`` counted (the definitions of the
+    module docstring, applied to one case); None: every case of the period (``due``)."""
+    from kaohe_tui.case_counts import SATISFIED
+
+    tests: dict[str, Callable[[dict], bool]] = {
+        "on_time": lambda c: c["status"] == "on_time",
+        "extended": lambda c: c["status"] == "extended",
+        "overdue": lambda c: c["status"] == "overdue",
+        "red_light": lambda c: c["status"] in ("overdue", "open_late"),
+        "closed": lambda c: c["status"] in CLOSED,
+        "closure_rate": lambda c: c["status"] in CLOSED,
+        "extensions": lambda c: c["extensions"] > 0,
+        "extensions_after_first": lambda c: c["extensions"] > 1,
+        "failed_checks": lambda c: c["failed_checks"] > 0,
+        "rework": lambda c: c["failed_checks"] > 0,
+        "first_time": lambda c: c["status"] in CLOSED and c["failed_checks"] == 0,
+        "first_time_rate": lambda c: c["status"] in CLOSED,
+        "visited": lambda c: c["satisfaction"] is not None,
+        "satisfaction_rate": lambda c: c["satisfaction"] is not None,
+        "satisfied": lambda c: c["satisfaction"] in SATISFIED,
+    }
+    return tests.get(stat)
+
 
 LIST_SQL = """
 SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction,

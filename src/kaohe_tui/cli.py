@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--unit")
     p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed"],
-                   help="only the cases counted in this class")
+                   help="only the cases of this class")
+    p.add_argument("--counted", metavar="FIGURE",
+                   help="only the cases a figure counted: red_light, rework, extensions, first_time, visited, …")
     p.add_argument("--json", action="store_true")
     p = cmd("explain", "every point lost or gained by a unit, with its records and clauses")
     p.add_argument("scheme")

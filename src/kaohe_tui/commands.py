@@ -233,13 +233,19 @@ TABLE_LIMIT = 2000  # rows a table prints; beyond, a count per unit and class (a
 
 
 def cmd_cases(args) -> int:
-    from kaohe_tui.cases import STATUS_LABELS, iter_cases
+    from kaohe_tui.cases import LABELS, STATUS_LABELS, counted_in, iter_cases
     from kaohe_tui.units import UnitIndex, load_units
 
+    keep = counted_in(args.counted) if args.counted else None
+    if args.counted and (keep is None or args.counted not in LABELS):
+        known = [k for k in LABELS if counted_in(k)]
+        raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
     scheme = catalog.get(args.scheme)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    if keep:
+        rows = filter(keep, rows)
     if args.json:  # streamed: a city's year does not have to fit in memory twice
         sys.stdout.write("[")
         for i, row in enumerate(rows):
@@ -256,7 +262,8 @@ def cmd_cases(args) -> int:
             shown.append(row)
     total = sum(counted.values())
     summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
-    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}：{total}件（{summary or '无'}）"
+    what = f" · {LABELS[args.counted]}" if args.counted else ""
+    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
     if total > TABLE_LIMIT:
         units = sorted({u for u, _ in per_unit})
         _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],

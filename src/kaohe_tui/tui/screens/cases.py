@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import Callable
 
 from rich.markup import escape
 from textual import work
@@ -24,12 +25,14 @@ class CasesScreen(Screen):
         Binding("s", "next_status", "按归类筛选", id="cases-status"),
     ]
 
-    def __init__(self, scheme: Scheme, period: Period, unit: str, statuses: set[str] | None = None,
-                 case_id: str | None = None):
+    def __init__(self, scheme: Scheme, period: Period, unit: str, keep: Callable[[dict], bool] | None = None,
+                 what: str = "", case_id: str | None = None):
         super().__init__()
         self.scheme, self.period, self.unit = scheme, period, unit
-        self.statuses = statuses  # None: every case
-        self.case_id = case_id
+        self.keep, self.what = keep, what  # the cases a count counted (None: every case), and its name
+        if case_id is not None:
+            self.keep, self.what = (lambda c: c["case_id"] == case_id), f"案件{case_id}"
+        self.status: str | None = None  # a class chosen with s
         self.cases: list[dict] = []
 
     def compose(self) -> ComposeResult:
@@ -54,8 +57,8 @@ class CasesScreen(Screen):
         self.show()
 
     def shown(self) -> list[dict]:
-        return [c for c in self.cases if (self.statuses is None or c["status"] in self.statuses)
-                and (self.case_id is None or c["case_id"] == self.case_id)]
+        return [c for c in self.cases if (self.keep is None or self.keep(c))
+                and (self.status is None or c["status"] == self.status)]
 
     def show(self) -> None:
         rows = self.shown()
@@ -66,14 +69,13 @@ class CasesScreen(Screen):
                          c["source"] or ""] for c in rows])
         counted = Counter(c["status"] for c in rows)
         summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k]) or "无"
-        which = "全部" if self.statuses is None and self.case_id is None else "筛选后"
+        which = "·".join(filter(None, [self.what, STATUS_LABELS.get(self.status or "")])) or "全部"
         self.query_one("#cases-head", Static).update(
-            f" [b]案件[/b] · {escape(self.unit)} · {self.period} · {which}{len(rows)}件（{summary}）")
+            f" [b]案件[/b] · {escape(self.unit)} · {self.period} · {escape(which)}{len(rows)}件（{summary}）")
 
     def action_next_status(self) -> None:
-        """Cycle: every case → each class in turn → every case."""
-        order = [None, *({k} for k in STATUS_LABELS)]
-        at = order.index(self.statuses) if self.statuses in order else 0
-        self.statuses = order[(at + 1) % len(order)]
-        self.case_id = None
+        """Cycle over every case of the period: each class in turn, then all of them."""
+        order = [None, *STATUS_LABELS]
+        self.keep, self.what = None, ""
+        self.status = order[(order.index(self.status) + 1) % len(order)]
         self.show()

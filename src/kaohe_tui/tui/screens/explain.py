@@ -111,7 +111,7 @@ class ExplainScreen(Screen):
         return clause.text if clause else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        from kaohe_tui.cases import STAT_STATUSES
+        from kaohe_tui.cases import LABELS, counted_in
         from kaohe_tui.tui.screens.cases import CasesScreen
 
         rid = event.node.data
@@ -121,8 +121,9 @@ class ExplainScreen(Screen):
         period = Period.parse(self.period)
         if kind == "case":  # one case, named by its id
             self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, case_id=what))
-        else:  # a count: the classes it counted, or every case
-            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, STAT_STATUSES.get(what)))
+        else:  # a count: the cases it counted (a rate: those it was taken over), or every case
+            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, counted_in(what),
+                                             LABELS.get(what, what)))
 
     def action_expand_all(self) -> None:
         self.query_one("#explain-tree", Tree).root.expand_all()
