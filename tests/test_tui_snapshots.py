@@ -56,8 +56,20 @@ def steps(*actions):
             await settle(pilot, 0.25)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        await pilot.pause()
+        await quiet(pilot)
     return run
+
+
+async def quiet(pilot) -> None:
+    """Until no worker runs and two refreshes have passed since (a loaded machine can leave a
+    table's column widths a refresh behind its rows)."""
+    for _ in range(40):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause(0.1)
+    await pilot.pause()
 
 
 def app(db_path, *dirs) -> KaoheApp:

@@ -48,6 +48,16 @@ class KTable(DataTable):
     def add_row(self, *cells, **kwargs):
         return super().add_row(*[Text(c) if isinstance(c, str) else c for c in cells], **kwargs)
 
+    def on_idle(self) -> None:
+        # DataTable measures new rows when idle (after this handler); a row drawn before that
+        # could stay drawn in the old, narrower columns until something redrew it
+        if self._new_rows or self._updated_cells:
+            self.call_after_refresh(self._redraw_all)
+
+    def _redraw_all(self) -> None:
+        self._clear_caches()
+        self.refresh()
+
     async def _on_key(self, event: events.Key) -> None:
         if (self.filter_id and event.is_printable and event.character
                 and event.key not in self.screen.active_bindings and event.character not in " "
