@@ -86,7 +86,12 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
     assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3)
     assert {row[2] for row in table(bulk, CASES)} == {"甲街道", "乙街道"}  # every spelling → the unit's name
     audit = table(bulk, "SELECT action, user, new FROM audit WHERE action = 'import-cases'")
-    assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7}}')]
+    assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7, "import": 1}}')]
+    # one row names the import; every case points at it (on both paths)
+    for store in (bulk, careful):
+        assert table(store, "SELECT id, scheme, file, user, cases FROM case_imports") == [
+            (1, "fixture-cases", str(path), store.user, 7)]
+        assert table(store, "SELECT DISTINCT import_id, imported_at FROM cases") == [(1, None)]
 
 
 @pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])

@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, frozen_by
+from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, begin_import, end_import, frozen_by
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
@@ -44,15 +44,16 @@ def available() -> bool:
 
 # -- parent side --------------------------------------------------------------------------------
 def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], stamp: str, audit: dict, closed: set[str],
+                units: dict[str, str], audit: dict, closed: set[str],
                 progress: Callable[[int], None] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
-    its ``new``, which the helper writes with the count; ``closed``: the scheme's closed periods."""
+    its ``new``, which the helper writes with the count and the import's id (``case_imports``);
+    ``closed``: the scheme's closed periods."""
     if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
         return None
     job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "stamp": stamp, "audit": audit, "closed": sorted(closed)}
+           "width": width, "units": units, "audit": audit, "closed": sorted(closed)}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -120,7 +121,7 @@ class CaseFileSQL:
     def valid_count(self, field: str) -> str:
         return f"coalesce({self.col[field]}, '') NOT GLOB '*[^0-9]*'"  # digits only, or empty (0)
 
-    def insert(self, scheme: str, stamp: str) -> str:
+    def insert(self, scheme: str, import_id: int) -> str:
         """Every row, checked in part: a bad report time or count fails a constraint here; the
         deadline and closing times are checked beside it, in ``month_counts`` (the two halves of the
         work then take about as long)."""
@@ -128,13 +129,13 @@ class CaseFileSQL:
         refused = "NULL"  # the NOT NULL constraints refuse it
         return f"""
 INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
-                   satisfaction, imported_at)
+                   satisfaction, import_id)
 SELECT {_literal(scheme)}, trim({col['case_id']}), trim({col['unit']}), nullif(trim({col['source']}), ''),
        CASE WHEN {self.valid_timestamp('reported_at', True)} THEN {col['reported_at']} ELSE {refused} END,
        nullif({col['deadline']}, ''), nullif({col['closed_at']}, ''),
        CASE WHEN {self.valid_count('extensions')} THEN CAST(coalesce({col['extensions']}, '') AS INTEGER) ELSE {refused} END,
        CASE WHEN {self.valid_count('failed_checks')} THEN CAST(coalesce({col['failed_checks']}, '') AS INTEGER) ELSE {refused} END,
-       nullif(trim({col['satisfaction']}), ''), {_literal(stamp)}
+       nullif(trim({col['satisfaction']}), ''), {int(import_id)}
 FROM {SOURCE}
 WHERE {self.keep} AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
 """
@@ -195,7 +196,9 @@ def run(job: dict) -> None:
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
         conn.execute(sql.create(job["path"]))
-        imported = conn.execute(sql.insert(job["scheme"], job["stamp"])).rowcount
+        audit = job["audit"]
+        import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
+        imported = conn.execute(sql.insert(job["scheme"], import_id)).rowcount
         counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
@@ -210,11 +213,13 @@ def run(job: dict) -> None:
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")
             if unit != raw:  # an alias or another spelling: stored under the unit's name
-                conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND imported_at = ? AND unit = ?",
-                             [unit, job["scheme"], job["stamp"], raw])
+                conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND import_id = ? AND unit = ?",
+                             [unit, job["scheme"], import_id, raw])
             counts.merge(unit, month, figures)
         counts.save(conn, job["scheme"])
-        audit = {**job["audit"], "new": json.dumps({"file": job["file"], "cases": imported}, ensure_ascii=False)}
+        end_import(conn, import_id, imported)
+        audit = {**audit, "new": json.dumps({"file": job["file"], "cases": imported, "import": import_id},
+                                            ensure_ascii=False)}
         conn.execute(f"INSERT INTO audit ({', '.join(audit)}) VALUES ({', '.join('?' * len(audit))})", list(audit.values()))
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":

@@ -73,3 +73,13 @@ def frozen_by(month: str, closed: set[str] | frozenset[str]) -> str | None:
         if key in closed:
             return key
     return None
+
+
+def begin_import(conn, scheme: str, file: str, at: str, user: str) -> int:
+    """The row that names one import (``case_imports``); its cases carry its id."""
+    return conn.execute("INSERT INTO case_imports (scheme, file, at, user) VALUES (?, ?, ?, ?)",
+                        [scheme, file, at, user]).lastrowid
+
+
+def end_import(conn, import_id: int, cases: int) -> None:
+    conn.execute("UPDATE case_imports SET cases = ? WHERE id = ?", [cases, import_id])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import COLUMNS, REQUIRED, MonthlyCounts, frozen_by
+from kaohe_tui.case_counts import COLUMNS, REQUIRED, MonthlyCounts, begin_import, end_import, frozen_by
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
@@ -153,7 +153,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                  now(), audit, closed_periods(store, scheme.id), progress)
+                                  audit, closed_periods(store, scheme.id), progress)
 
 
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
@@ -177,18 +177,18 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
 
     report = CaseImport(path)
     counts = MonthlyCounts()
-    stamp = now()
     sql = ("INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, "
-           "failed_checks, satisfaction, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "failed_checks, satisfaction, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     with store.transaction() as db:
         conn = db.conn
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
+        import_id = begin_import(conn, scheme.id, str(path), now(), store.user)
         chunk: list[tuple] = []
         closed = frozenset(closed_periods(store, scheme.id))
         for case in case_rows(rows, columns, header, resolve, path, report.rejected, closed):
             if report.rejected:
                 continue  # nothing will be kept: just go on finding every bad row
-            chunk.append((scheme.id, *case, stamp))
+            chunk.append((scheme.id, *case, import_id))
             counts.add(case[1], case[3], case[4], case[5], case[6], case[7], case[8])
             if len(chunk) >= batch:
                 report.imported += _insert(conn, sql, chunk, path, report.rejected)
@@ -200,8 +200,9 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
         if report.rejected:
             raise CaseImportRejected(report)
         counts.save(conn, scheme.id)
-        store.audit("import-cases", scheme=scheme.id, new={"file": str(path), "cases": report.imported},
-                    reason=f"import {path.name}")
+        end_import(conn, import_id, report.imported)
+        store.audit("import-cases", scheme=scheme.id,
+                    new={"file": str(path), "cases": report.imported, "import": import_id}, reason=f"import {path.name}")
     return report
 
 

@@ -172,7 +172,8 @@ SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, fail
        CASE WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END
             WHEN deadline IS NULL THEN 'closed'
             WHEN closed_at <= deadline THEN CASE WHEN extensions = 0 THEN 'on_time' ELSE 'extended' END
-            ELSE 'overdue' END AS status
+            ELSE 'overdue' END AS status,
+       (SELECT file FROM case_imports WHERE id = import_id) AS import_file
 FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {unit}
 ORDER BY unit, reported_at, case_id
 """

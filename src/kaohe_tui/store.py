@@ -99,6 +99,29 @@ def m002_cases(db: Database) -> None:
             db.execute(statement)
 
 
+@core()
+def m004_case_imports(db: Database) -> None:
+    """Each import of platform cases, once (file, time, login, count), and each case's link to
+    it: an auditor can say which file brought a case in. Replaces a stamp text repeated on every
+    case row (``imported_at``, kept for cases imported before: SQLite before 3.35 cannot drop it)."""
+    for statement in """
+    CREATE TABLE case_imports (
+        id INTEGER PRIMARY KEY, scheme TEXT NOT NULL, file TEXT, at TEXT NOT NULL, user TEXT, cases INTEGER
+    );
+    ALTER TABLE cases ADD COLUMN import_id INTEGER;
+    INSERT INTO case_imports (scheme, file, at, cases)
+        SELECT scheme, CASE WHEN instr(imported_at, '#') THEN substr(imported_at, instr(imported_at, '#') + 1) END,
+               CASE WHEN instr(imported_at, '#') THEN substr(imported_at, 1, instr(imported_at, '#') - 1)
+                    ELSE coalesce(imported_at, '') END, count(*)
+        FROM cases GROUP BY scheme, imported_at;
+    UPDATE cases SET import_id = (
+        SELECT i.id FROM case_imports i WHERE i.scheme = cases.scheme
+          AND coalesce(cases.imported_at, '') = i.at || coalesce('#' || i.file, ''))
+    """.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def create_private(path: Path) -> None:
     """Create ``path`` readable by its owner only (the ledger decides funds and careers), or by
     the office's group when ``KAOHE_GROUP`` names one (SQLite gives -wal/-shm the same mode)."""

@@ -42,7 +42,7 @@ class CasesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cases-table", DataTable)
-        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源"):
+        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源", "导入自"):
             table.add_column(title)
         table.focus()
         self.load()
@@ -66,7 +66,7 @@ class CasesScreen(Screen):
         table.clear()
         table.add_rows([[c["case_id"], STATUS_LABELS[c["status"]], c["reported_at"], c["deadline"] or "",
                          c["closed_at"] or "", c["extensions"] or "", c["failed_checks"] or "", c["satisfaction"] or "",
-                         c["source"] or ""] for c in rows])
+                         c["source"] or "", c["import_file"] or ""] for c in rows])
         counted = Counter(c["status"] for c in rows)
         summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k]) or "无"
         which = "·".join(filter(None, [self.what, STATUS_LABELS.get(self.status or "")])) or "全部"
