@@ -159,3 +159,12 @@ def test_a_long_case_list_is_summed_up_per_unit_in_the_terminal(k, tmp_path):
     assert "乙街道 │ 2100" in text and "甲街道 │ 1 " in text  # one row per unit: its count per class
     assert "表格只列2000件以内：用 --unit、--status 缩小范围，或 --json 取全部" in text
     assert len(k.json("cases", "fixture-cases", "--period", "2018Q1")) == 2101  # --json lists them all
+
+
+def test_the_user_is_told_when_a_file_is_read_row_by_row(k, tmp_path):
+    # times without seconds: correct, but not the fast path's form
+    slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:2])))
+    assert "row by row (the fast path takes UTF-8 files with times written YYYY-MM-DD HH:MM:SS)" in slow.stderr
+    fast = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
+        "F1,甲街道,巡查,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
+    assert "imported 1 case(s)" in fast.stdout and "row by row" not in fast.stderr

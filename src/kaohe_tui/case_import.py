@@ -113,10 +113,11 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], he
 
 
 def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
-                 batch: int = 50_000) -> CaseImport:
+                 batch: int = 50_000, row_by_row: Callable[[], None] | None = None) -> CaseImport:
     """All or nothing: one bad row and no case is kept. A clean UTF-8 CSV goes in on the bulk path
     (SQLite parses and checks the fields, see ``bulk_cases``); anything it refuses is read again on
-    the careful path, which names every bad row."""
+    the careful path, which names every bad row (``row_by_row`` is told first: the counts the
+    progress callback gets start again, and a big file now takes several times as long)."""
     from kaohe_tui.roles import authorize
 
     authorize(store, "import", scheme.id)  # every unit's scores move: a section's assessor may not
@@ -125,6 +126,8 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
         imported = bulk_path(store, scheme, path, progress)
         if imported is not None:
             return CaseImport(path, imported)
+    if row_by_row:
+        row_by_row()
     return careful_import(store, scheme, path, progress, batch)
 
 

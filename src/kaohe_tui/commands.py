@@ -173,8 +173,12 @@ def _import_cases(store, scheme, path: Path) -> int:
     from kaohe_tui.case_import import CaseImportRejected, import_cases
 
     try:
+        def row_by_row() -> None:
+            print(f"kaohe: reading {path} row by row (the fast path takes UTF-8 files with times written "
+                  "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
+
         with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step)
+            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row)
     except CaseImportRejected as exc:
         _print_rejected(exc.report.rejected)
         raise

@@ -50,7 +50,8 @@ def kinds(scheme: Scheme) -> dict[str, str]:
 
 
 def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", period: str | None = None,
-               skip_invalid: bool = False, progress: Callable[[int], None] | None = None) -> Outcome:
+               skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
+               row_by_row: Callable[[], None] | None = None) -> Outcome:
     """Runs in a worker thread; the same dispatch as ``cmd_import``, without its printing."""
     from kaohe_tui.io.formats import choose
     from kaohe_tui.io.tabular import read_rows
@@ -63,7 +64,7 @@ def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", per
         from kaohe_tui.case_import import CaseImportRejected, import_cases
 
         try:
-            report = import_cases(store, scheme, path, progress=progress)
+            report = import_cases(store, scheme, path, progress=progress, row_by_row=row_by_row)
         except CaseImportRejected as exc:
             return Outcome(f"{len(exc.report.rejected)}行无效，未导入任何案件", exc.report.rejected, written=False)
         return Outcome(f"已导入{report.imported}个案件")
@@ -162,6 +163,7 @@ class ImportDialog(ModalScreen[str | None]):
         super().__init__()
         self.scheme = scheme
         self.running = False  # a running import cannot be called off: escape waits for it
+        self.phase = ""
 
     def compose(self) -> ComposeResult:
         periods = record_periods(self.scheme)
@@ -230,8 +232,12 @@ class ImportDialog(ModalScreen[str | None]):
         def step(done: int) -> None:
             self.app.call_from_thread(self.show_progress, done)
 
+        def row_by_row() -> None:
+            self.app.call_from_thread(self.show_row_by_row)
+
         try:
-            outcome = self.app.in_worker_store(run_import, self.scheme, path, kind, period, skip_invalid, step)
+            outcome = self.app.in_worker_store(run_import, self.scheme, path, kind, period, skip_invalid, step,
+                                               row_by_row)
         except Exception as exc:  # KaoheError (bad file, bad header …) or an OS error: shown, not raised
             self.app.call_from_thread(self.failed, path, exc)
             return
@@ -239,6 +245,7 @@ class ImportDialog(ModalScreen[str | None]):
 
     def set_running(self, running: bool) -> None:
         self.running = running
+        self.phase = ""  # said once the file is read again, row by row
         self.query_one(".import-progress").display = running
         self.query_one("#import-status", Static).update("读取文件…" if running else "")
         for widget in self.query("Button, Input, Select, Checkbox"):
@@ -247,7 +254,13 @@ class ImportDialog(ModalScreen[str | None]):
             self.query_one("#import-path", Input).focus()
 
     def show_progress(self, done: int) -> None:
-        self.query_one("#import-status", Static).update(f"已处理 {done:,} 行…")
+        self.query_one("#import-status", Static).update(f"{self.phase}已处理 {done:,} 行…")
+
+    def show_row_by_row(self) -> None:
+        """The fast path did not take the file (times not written YYYY-MM-DD HH:MM:SS, not UTF-8,
+        or a bad row): it is read again, row by row, which is slower."""
+        self.phase = "逐行检查（较慢）："
+        self.show_progress(0)
 
     def finished(self, path: Path, outcome: Outcome) -> None:
         self.set_running(False)
