@@ -36,7 +36,7 @@ TRICKY = [
     "C2,甲街道办事处,,2018-01-10 09:00:00,2018-01-20 17:00:00,2018-01-19 10:00:00,2,0,基本满意",
     "C3,甲 街道,巡查,2018-01-11 09:00:00,2018-01-12 17:00:00,2018-01-15 10:00:00,0,1,不满意",
     "",  # a blank line is skipped, as the careful path skips it
-    " C4 , 甲街道 ,巡查,2018-01-20 09:00:00,2018-01-22 17:00:00,,,,",
+    " C4 ,\u3000甲街道\t,巡查,2018-01-20 09:00:00,2018-01-22 17:00:00,,,,",  # a unit padded any way
     "C5,甲街道,巡查,2018-01-31 23:59:59,,2018-02-01 08:00:00,0,0,",
     "D1,乙街道,巡查,2018-02-28 09:00:00,2018-03-01 17:00:00,2018-03-02 10:00:00,3,2,满意",
     "D2,乙街道,,2018-12-31 09:00:00,2019-01-02 17:00:00,,1,0,",
@@ -145,6 +145,15 @@ def test_a_second_import_of_the_same_cases_is_refused(scheme, tmp_path):
         import_cases(store, scheme, tmp_path / "again.csv")
     assert "case C2 is already imported" in caught.value.report.rejected[0]
     assert table(store, "SELECT count(*) FROM cases") == [(2,)]
+
+
+@pytest.mark.parametrize("space", ["\t", "\u3000", "\u00a0"])  # tab, full-width, no-break
+def test_odd_spaces_the_careful_path_strips_send_the_file_its_way(scheme, tmp_path, space):
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, [TRICKY[0], f"{space}C9,乙街道,巡查{space},2018-01-05 09:00:00,,,0,0,满意{space}"])
+    assert bulk_path(store, scheme, path, None) is None
+    assert import_cases(store, scheme, path).imported == 2
+    assert table(store, "SELECT case_id, source, satisfaction FROM cases WHERE unit = '乙街道'") == [("C9", "巡查", "满意")]
 
 
 def test_gbk_files_go_the_careful_way(scheme, tmp_path):

@@ -35,6 +35,12 @@ from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, begin_impor
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
+# The careful path strips every cell of all whitespace; SQLite's trim() removes spaces only (with
+# a set of characters it allocates on every call: 2 s a million rows). So the text cells are
+# trimmed of spaces, and a file with a tab, a full-width space (U+3000, common from Chinese
+# input methods) or a no-break space in them goes the careful way (units are matched by their
+# normalised name, which drops all whitespace, so theirs may stay).
+ODD_SPACES = ("\t", "\u3000", "\u00a0")
 PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
 
 
@@ -142,12 +148,15 @@ WHERE {self.keep} AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
 
     def month_counts(self) -> str:
         """Per (unit as written, month): the counts of ``case_counts.STAT_COLUMNS``, in order, then
-        the number of rows whose deadline or closing time the careful path would have to normalise
-        or reject."""
+        the number of rows the careful path must read: a deadline or closing time to normalise or
+        reject, or whitespace that only it strips."""
         col = self.col
         closed, deadline = f"coalesce({col['closed_at']}, '')", f"coalesce({col['deadline']}, '')"
         satisfied = ", ".join(_literal(s) for s in SATISFIED)
-        checks = f"{self.valid_timestamp('deadline', False)} AND {self.valid_timestamp('closed_at', False)}"
+        text = " || ".join(f"coalesce({col[f]}, '')" for f in ("case_id", "source", "satisfaction"))
+        plain = " AND ".join(f"instr({text}, {_literal(space)}) = 0" for space in ODD_SPACES)
+        checks = (f"{self.valid_timestamp('deadline', False)} AND {self.valid_timestamp('closed_at', False)}"
+                  f" AND {plain}")
         return f"""
 SELECT unit, month, count(*), sum(st = 3 AND ext = 0), sum(st = 3 AND ext > 0), sum(st = 1), sum(st > 0),
        sum(ext), sum(max(ext - 1, 0)), sum(failed), sum(failed > 0), sum(st > 0 AND failed = 0), sum(sat = 2),
@@ -203,7 +212,7 @@ def run(job: dict) -> None:
         if isinstance(counted[0], Exception):
             raise counted[0]
         if any(row[-1] for row in counted[0]):
-            raise ValueError("a deadline or closing time the careful path must read")
+            raise ValueError("a deadline, closing time or odd space the careful path must read")
         closed = frozenset(job["closed"])
         counts = MonthlyCounts()
         for raw, month, *figures, _ in counted[0]:
