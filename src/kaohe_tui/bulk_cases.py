@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, begin_import, end_import, frozen_by
+from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, begin_import, end_import
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
@@ -50,16 +50,16 @@ def available() -> bool:
 
 # -- parent side --------------------------------------------------------------------------------
 def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], audit: dict, closed: set[str],
+                units: dict[str, str], audit: dict, closed: dict[str, str],
                 progress: Callable[[int], None] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
     its ``new``, which the helper writes with the count and the import's id (``case_imports``);
-    ``closed``: the scheme's closed periods."""
+    ``closed``: the months no case may arrive in (``ledger.closed_months``)."""
     if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
         return None
     job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "audit": audit, "closed": sorted(closed)}
+           "width": width, "units": units, "audit": audit, "closed": closed}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -175,9 +175,7 @@ GROUP BY unit, month
 
 
 def _connect(sqlean, target: str):
-    conn = sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    return conn
+    return sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)  # a busy file: wait up to 30 s
 
 
 def run(job: dict) -> None:
@@ -213,11 +211,10 @@ def run(job: dict) -> None:
             raise counted[0]
         if any(row[-1] for row in counted[0]):
             raise ValueError("a deadline, closing time or odd space the careful path must read")
-        closed = frozenset(job["closed"])
         counts = MonthlyCounts()
         for raw, month, *figures, _ in counted[0]:
-            if frozen_by(month, closed):
-                raise PermissionError(f"cases reported in {month}, which is closed")
+            if month in job["closed"]:
+                raise PermissionError(f"cases reported in {month}, closed with {job['closed'][month]}")
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")

@@ -65,16 +65,6 @@ class MonthlyCounts:
             [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
 
 
-def frozen_by(month: str, closed: set[str] | frozenset[str]) -> str | None:
-    """The closed period (the month itself, its quarter or its year) that freezes ``month``
-    (``YYYY-MM``), or None: cases reported in a signed-off period would change its scores."""
-    year, number = month[:4], int(month[5:7])
-    for key in (month, f"{year}Q{(number + 2) // 3}", year):
-        if key in closed:
-            return key
-    return None
-
-
 def begin_import(conn, scheme: str, file: str, at: str, user: str) -> int:
     """The row that names one import (``case_imports``); its cases carry its id."""
     return conn.execute("INSERT INTO case_imports (scheme, file, at, user) VALUES (?, ?, ?, ?)",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import COLUMNS, REQUIRED, MonthlyCounts, begin_import, end_import, frozen_by
+from kaohe_tui.case_counts import COLUMNS, REQUIRED, MonthlyCounts, begin_import, end_import
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
@@ -82,9 +82,9 @@ def _count(raw: str, column: str) -> int:
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], header: list[str],
               resolve: Callable[[str], str], path: Path, rejected: list[str],
-              closed: frozenset[str] = frozenset()) -> Iterator[tuple]:
+              closed: dict[str, str] | None = None) -> Iterator[tuple]:
     """Checked case tuples, in table column order; bad rows go to ``rejected``; ``closed``: the
-    scheme's closed periods, in which no case may arrive."""
+    months no case may arrive in → the closed period that freezes each."""
     absent = len(header)
     at = {f: columns.get(f, absent) for f in COLUMNS}  # a missing column reads as ""
     name = {f: header[i] if i < absent else f for f, i in at.items()}
@@ -100,7 +100,7 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], he
                 raise KaoheError(f"{name['case_id']}: case {case_id} appears earlier in the file")
             seen.add(case_id)
             reported = _timestamp(values[i_rep], name["reported_at"], required=True)
-            if closed and (period := frozen_by(reported[:7], closed)):
+            if closed and (period := closed.get(reported[:7])):
                 raise KaoheError(f"{name['reported_at']}: {reported} falls in {period}, which is closed; "
                                  "an administrator must reopen it first")
             yield (case_id, resolve(values[i_unit]), values[i_source] or None, reported,
@@ -137,7 +137,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.ledger import closed_periods
+    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -156,14 +156,14 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                  audit, closed_periods(store, scheme.id), progress)
+                                  audit, closed_months(store, scheme.id), progress)
 
 
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
                    batch: int = 50_000) -> CaseImport:
     """Row by row in Python: every bad row named with its row number and column."""
     from kaohe_tui.io.tabular import read_table
-    from kaohe_tui.ledger import closed_periods
+    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)
@@ -187,7 +187,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
         import_id = begin_import(conn, scheme.id, str(path), now(), store.user)
         chunk: list[tuple] = []
-        closed = frozenset(closed_periods(store, scheme.id))
+        closed = closed_months(store, scheme.id)
         for case in case_rows(rows, columns, header, resolve, path, report.rejected, closed):
             if report.rejected:
                 continue  # nothing will be kept: just go on finding every bad row

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import STAT_COLUMNS
+from kaohe_tui.case_counts import SATISFIED, STAT_COLUMNS
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry
@@ -145,8 +145,6 @@ CLOSED = {"on_time", "extended", "overdue", "closed"}
 def counted_in(stat: str) -> Callable[[dict], bool] | None:
     """Which listed cases the derived count ``cases:<stat>`` counted (the definitions of the
     module docstring, applied to one case); None: every case of the period (``due``)."""
-    from kaohe_tui.case_counts import SATISFIED
-
     tests: dict[str, Callable[[dict], bool]] = {
         "on_time": lambda c: c["status"] == "on_time",
         "extended": lambda c: c["status"] == "extended",

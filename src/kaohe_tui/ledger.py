@@ -228,9 +228,16 @@ def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
                                [scheme_id, *keys]), None)
 
 
-def closed_periods(store: Store, scheme_id: str) -> set[str]:
-    return {r[0] for r in store.db.execute("SELECT period FROM periods WHERE scheme = ? AND status = 'closed'",
-                                           [scheme_id]).fetchall()}
+def closed_months(store: Store, scheme_id: str) -> dict[str, str]:
+    """Each month (``YYYY-MM``) a closed period freezes → that period (the narrowest, when its
+    month, quarter and year are all closed)."""
+    closed = [Period.parse(r[0]) for r in store.db.execute(
+        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed'", [scheme_id]).fetchall()]
+    frozen: dict[str, str] = {}
+    for period in sorted(closed, key=lambda p: ("month", "quarter", "year").index(p.kind)):
+        for month in period.months():
+            frozen.setdefault(str(month), str(period))
+    return frozen
 
 
 def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
