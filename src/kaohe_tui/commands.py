@@ -241,7 +241,7 @@ def cmd_cases(args) -> int:
     from kaohe_tui.units import UnitIndex, load_units
 
     keep = counted_in(args.counted) if args.counted else None
-    if args.counted and (keep is None or args.counted not in LABELS):
+    if args.counted and keep is None:
         known = [k for k in LABELS if counted_in(k)]
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
