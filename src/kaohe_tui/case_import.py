@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from kaohe_tui.case_counts import COLUMNS, REQUIRED, MonthlyCounts, begin_import, end_import
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.numbers import parse_count
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -73,11 +74,7 @@ def _timestamp(raw: str, column: str, *, required: bool) -> str | None:
 
 
 def _count(raw: str, column: str) -> int:
-    if not raw:
-        return 0
-    if not raw.isdigit():
-        raise KaoheError(f"{column}: {raw!r} must be a whole number ≥ 0")
-    return int(raw)
+    return parse_count(raw, column)
 
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], columns: dict[str, int], header: list[str],
