@@ -448,11 +448,11 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from kaohe_tui.paths import default_db_path
-    from kaohe_tui.store import restore
+    from kaohe_tui.restoring import restore_backup
 
     target = Path(getattr(args, "db", None) or default_db_path())
-    restore(Path(args.file), target)
-    print(f"restored {target} from {args.file}")
+    digest = restore_backup(Path(args.file), target, args.reason or "")
+    print(f"restored {target} from {args.file} (sha256 {digest})")
     return 0
 
 
