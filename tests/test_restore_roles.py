@@ -11,8 +11,6 @@ import json
 import os
 import pwd
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,19 +20,17 @@ from test_roles import ASSESSOR, GROUP, NOBODY, UNIT, office  # noqa: F401 — t
 
 pytestmark = test_roles.pytestmark
 
-AS_USER = test_roles.AS_USER.replace("import json,", "import kaohe_tui.restoring, kaohe_tui.io.safe_files, tempfile, hashlib, json,")
+EXTRA_IMPORTS = "import kaohe_tui.restoring, kaohe_tui.io.safe_files, tempfile, hashlib, json,"
 
 
-def run(db: Path, *args: str, user: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "KAOHE_GROUP": GROUP, "HOME": "/tmp"}
-    kaohe_args = ["--db", str(db), "--plugins-dir", str(test_roles.FIXTURES / "core_plugin"), *args]
-    if user is None:
-        cmd = [sys.executable, "-m", "kaohe_tui", *kaohe_args]
-    else:
-        account = pwd.getpwnam(user)
-        cmd = [sys.executable, "-c", AS_USER, str(account.pw_uid), str(account.pw_gid), str(grp.getgrnam(GROUP).gr_gid),
-               *kaohe_args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+@pytest.fixture(autouse=True)
+def as_user_imports(monkeypatch):
+    """The test logins cannot import from under /root once they are themselves: what restore
+    needs is imported before (test_roles.run reads AS_USER at each call)."""
+    monkeypatch.setattr(test_roles, "AS_USER", test_roles.AS_USER.replace("import json,", EXTRA_IMPORTS))
+
+
+run = test_roles.run
 
 
 def count(db: Path, table: str) -> int:
