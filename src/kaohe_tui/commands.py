@@ -456,6 +456,17 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_init_office(args) -> int:
+    from kaohe_tui.office import init_office
+
+    db = init_office(Path(args.folder), args.group)
+    args.db = str(db)
+    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
+    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
+          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from kaohe_tui.serve import serve
 
