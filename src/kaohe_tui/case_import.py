@@ -137,7 +137,6 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -155,8 +154,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
         return None  # the careful path says which column is missing
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
-    return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                  audit, closed_months(store, scheme.id), progress)
+    return bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units, audit, progress)
 
 
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
