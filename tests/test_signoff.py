@@ -370,3 +370,53 @@ def test_existing_audit_rows_are_chained_by_the_migration(tmp_path):
     assert chain.walk(store.db.conn)[0] == [] and chain.walk(store.db.conn)[1] == 3
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store.db.execute("UPDATE audit SET reason = 'x' WHERE id = 1")
+
+
+# -- 4. roles, as real OS logins --------------------------------------------------------------------
+def test_demo_data_is_an_administrators_act(tmp_path):
+    import grp
+    import os
+    import tempfile
+
+    from test_roles import ASSESSOR, GROUP, NOBODY, ensure_account, run
+
+    if os.geteuid() != 0 or not shutil.which("useradd"):
+        pytest.skip("creating test OS accounts needs root")
+    for name in (ASSESSOR, NOBODY):
+        ensure_account(name)
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-office-", dir="/tmp"))  # as test_roles' office
+    os.chmod(folder, 0o770)
+    os.chown(folder, -1, grp.getgrnam(GROUP).gr_gid)
+    office = folder / "office.db"
+    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "bureau-departments").returncode == 0
+    for user in (NOBODY, ASSESSOR):
+        loaded = run(office, "demo", "bureau-departments", user=user)
+        assert loaded.returncode == 2 and ("has no role" in loaded.stderr or "may not demo" in loaded.stderr)
+    assert count_records(office) == 0
+    assert run(office, "demo", "bureau-departments").returncode == 0  # the administrator (who created the file)
+    for user in (NOBODY, ASSESSOR):
+        removed = run(office, "demo", "bureau-departments", "--remove", user=user)
+        assert removed.returncode == 2 and ("has no role" in removed.stderr or "may not demo" in removed.stderr)
+    with sqlite3.connect(office) as conn:
+        assert conn.execute("SELECT count(*) FROM records WHERE withdrawn_at IS NOT NULL").fetchone()[0] == 0
+    assert run(office, "demo", "bureau-departments", "--remove").returncode == 0
+    with sqlite3.connect(office) as conn:
+        who = conn.execute("SELECT user, action FROM audit WHERE action LIKE '%demo%' ORDER BY id").fetchall()
+    assert [a for _, a in who] == ["load-demo", "withdraw-demo"] and {u for u, _ in who} == {"root"}
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@needs_sqlite3
+def test_verify_names_cases_deleted_or_edited_outside_kaohe(k, tmp_path):
+    k.run("schemes")
+    csv = tmp_path / "cases.csv"
+    csv.write_text(CASES_HEADER + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意\n"
+                   "C2,乙街道,巡查,2018-02-03 09:00:00,2018-02-10 17:00:00,2018-02-05 10:00:00,1,0,满意\n", encoding="utf-8")
+    k.run("import", "fixture-cases", str(csv))
+    k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发")
+    assert k.run("verify", "fixture-cases").returncode == 0
+    sqlite3_shell(k.db, "DROP TRIGGER cases_closed_delete", "DELETE FROM cases WHERE case_id = 'C1'",
+                  "DROP TRIGGER cases_closed_update", "UPDATE cases SET extensions = 0 WHERE case_id = 'C2'")
+    out = k.run("verify", "fixture-cases", ok=False).stdout
+    for month in ("2018-01", "2018-02"):
+        assert f"fixture-cases 2018Q1: the cases reported in {month} no longer add up to its counts" in out

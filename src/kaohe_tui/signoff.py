@@ -1,6 +1,6 @@
 """Sign-off snapshots: what ``kaohe close`` signs, kept as signed.
 
-Closing a period scores it (and every quarter and month inside it) one last time, inside the
+Closing a period scores it (and the quarters or months inside it the scheme ranks by) one last time, inside the
 close's own write transaction, and stores each result whole — every unit's indicator points,
 total, rank, flags, explanation and the records it came from — with a digest of the inputs
 (each record, each month's case counts, the units) and the audit chain's head. From then on the
@@ -120,7 +120,10 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
     return {"results": [{"unit": r.unit, "category": r.category, "total": r.total, "full_marks": r.full_marks,
                          "rank": r.rank, "flags": r.flags, "indicators": [_node_data(n) for n in r.indicators]}
                         for r in results],
-            "entries": [[*e[:10], dict(e.attrs), list(e.derived_from)] for e in entries]}
+            # one entry per platform case (a city's year: 10^5 of them) is left out: the lines
+            # count them, and `kaohe cases` lists the cases themselves
+            "entries": [[*e[:10], dict(e.attrs), list(e.derived_from)] for e in entries
+                        if not str(e.id).startswith("case:")]}
 
 
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
@@ -143,7 +146,7 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
     signed: dict[str, str] = {}
-    for inner in period.sub_periods():
+    for inner in signed_periods(scheme, period):
         results = scorer.score(inner)
         payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
         inputs = inputs_of(conn, scheme.id, inner, units)
@@ -154,6 +157,14 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
         store.db[TABLE].insert(row)
         signed[str(inner)] = row["results_digest"]
     return {"snapshots": signed, "audit_head": [head_id, head_hash]}
+
+
+def signed_periods(scheme: "Scheme", period: Period) -> list[Period]:
+    """``period`` and the periods inside it that the scheme ranks by (its cadence): a quarterly
+    scheme's year is signed with its quarters, a yearly one's alone."""
+    kinds = ("year", "quarter", "month")
+    ranked = kinds[:kinds.index(scheme.cadence) + 1]
+    return [p for p in period.sub_periods() if p == period or p.kind in ranked]
 
 
 def void(store: Store, scheme_id: str, period: Period, reason: str) -> int:

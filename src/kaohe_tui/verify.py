@@ -109,11 +109,30 @@ def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, r
     for month in sorted(set(signed_inputs["case_months"]) | set(now_inputs["case_months"])):
         if signed_inputs["case_months"].get(month) != now_inputs["case_months"].get(month):
             problems.append(f"{where}: the case counts of {month} changed since sign-off")
+    if snap["period"] == snap["closed_period"]:  # once per sign-off: the whole period's cases
+        _cases_match_counts(store.db.conn, where, snap["scheme"], period, problems)
     if signed_inputs["units"] != now_inputs["units"]:
         problems.append(f"{where}: the units kept with the snapshot do not match its digest")
     _recompute(store, snap, payload, period, scorers, problems)
     if len(problems) == before:
         report.checked.append(f"{where}: as signed ({len(signed_inputs['records'])} record(s))")
+
+
+def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
+    """Scores read each month's case counts, kept by the imports; the cases themselves must still
+    add up to them (a case deleted, added or edited with sqlite3 would not). One pass."""
+    end = period.end.isoformat() + " 99"
+    cases = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
+        "SELECT unit, substr(reported_at, 1, 7), count(*), sum(extensions), sum(failed_checks) FROM cases "
+        "WHERE scheme = ? AND reported_at >= ? AND reported_at <= ? GROUP BY 1, 2",
+        [scheme_id, period.start.isoformat(), end])}
+    counts = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
+        "SELECT unit, month, due, extensions, failed_checks FROM case_month_stats "
+        "WHERE scheme = ? AND month >= ? AND month <= ?", [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
+    wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
+    for month in wrong:
+        problems.append(f"{where}: the cases reported in {month} no longer add up to its counts "
+                        "(cases changed, added or deleted outside kaohe)")
 
 
 def _raw(blob: bytes) -> bytes:
