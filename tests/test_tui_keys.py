@@ -79,3 +79,95 @@ async def test_palette_then_page_up_in_one_burst_does_not_end_the_app(db_path):
                 await pilot.press("escape")
                 await settle(pilot)
         assert app.screen.VIEW == "units"
+
+
+async def test_an_unsaved_form_is_never_lost_without_asking(db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RecordForm"
+        # untouched: esc closes at once
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.VIEW == "ledger"
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#f-reason").focus()
+        await pilot.press(*"迟到两次")
+        await settle(pilot)
+        # esc asks; esc again (no) keeps the form with its text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Confirm"
+        assert "未保存" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#f-reason").value == "迟到两次"
+        # ctrl+q asks too; "no" keeps the app running with the form
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Confirm" and app.is_running
+        await pilot.press("enter")  # the focused button is the safe one
+        await settle(pilot)
+        assert app.screen is form and app.return_code is None
+        # y discards
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.VIEW == "ledger"
+
+
+async def test_textual_own_strings_are_chinese(db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert palette.query_one("CommandInput").placeholder == "搜索命令…"
+        await pilot.press(*"zzzz")
+        await settle(pilot, 0.7)
+        shown = [str(palette.query_one("CommandList").get_option_at_index(i).prompt.renderable)
+                 for i in range(palette.query_one("CommandList").option_count)]
+        assert shown == ["没有匹配的命令"]
+        await pilot.press("escape")
+        await settle(pilot)
+        # a Select's open menu: the footer says 关闭菜单, not "Dismiss menu"
+        await pilot.press("3")
+        await settle(pilot)
+        app.screen.query_one("#results-period").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        footer = " ".join(k.description for k in app.screen.query("FooterKey"))
+        assert "关闭菜单" in footer and "Dismiss" not in footer
+
+
+def palette_options(app) -> list[str]:
+    listing = app.screen.query_one("CommandList")
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+async def test_palette_has_export_views_and_no_cursor_entries(db_path, tmp_path):
+    app = make_app(db_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot, 0.3)
+        shown = palette_options(app)
+        assert shown and not any(w in " ".join(shown) for w in ("Cursor", "上移", "下移", "Page", "Select"))
+        assert "解释（⏎）" in shown[0] or "解释（enter）" in shown[0]  # the screen's own actions first
+        assert any("切换到台账（2）" in s for s in shown) and any("导出（^e）" in s for s in shown)
+        await pilot.press(*"导出")
+        await settle(pilot, 0.7)
+        hits = palette_options(app)
+        assert len(hits) == 1 and "导出（^e）" in hits[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ExportDialog"
