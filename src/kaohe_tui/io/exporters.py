@@ -98,11 +98,13 @@ def indicator_names(results: list[UnitResult]) -> list[str]:
 
 def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     names = indicator_names(results)
-    header = ["排名", "单位", "类别", *names, "总分", "标记"]
+    categories = any(r.category for r in results)  # a scheme without categories gets no empty column
+    header = ["排名", "单位", *(["类别"] if categories else []), *names, "总分", "标记"]
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, r.category or "", *[points.get(n) for n in names], r.total, "；".join(r.flags)])
+        rows.append([r.rank, r.unit, *([r.category or ""] if categories else []), *[points.get(n) for n in names],
+                     r.total, "；".join(r.flags)])
     return header, rows
 
 
@@ -139,11 +141,21 @@ def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+    box(sheet, 2, sheet.max_row, len(header))  # a grid that prints: no numbers floating on the page
     fit_columns(sheet, [header, *rows])
     sheet.freeze_panes = "C3"
     a4(sheet)
     sheet.print_title_rows = "2:2"
     book.save(path)
+
+
+def box(sheet, first_row: int, last_row: int, columns: int) -> None:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin")
+    for r in range(first_row, last_row + 1):
+        for c in range(1, columns + 1):
+            sheet.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
 def fit_columns(sheet, rows: list[list]) -> None:
