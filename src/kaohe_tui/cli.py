@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
                    help="results (default), the ledger with each record's clause, or the audit log")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")
     p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p = cmd("backup", "an online backup of the database")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("restore", "replace the database with a backup")
     p.add_argument("file")
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")

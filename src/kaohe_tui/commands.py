@@ -314,11 +314,12 @@ def cmd_export(args) -> int:
         from kaohe_tui.io.ledger_export import export_table
 
         with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
+                             force=args.force)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
     with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output))
+        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
@@ -440,7 +441,7 @@ def cmd_history(args) -> int:
 
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file))
+    target = store.backup(Path(args.file), force=args.force)
     print(f"backed up {store.path} to {target}")
     return 0
 
