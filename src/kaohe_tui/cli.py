@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rejected ones beside the file")
     p.add_argument("--kind", default="auto",
                    help="ledger, cases, units, or a plugin's kind (e.g. roster); auto: judged by the header")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                   help="a case file: the column HEADER holds FIELD (case_id, unit, reported_at, filed_at, deadline, "
+                        "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
+    p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
     p = cmd("score", "score a scheme for a period")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
