@@ -30,9 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = cmd("units", "the units of a scheme, with category and attributes")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="that year's unit list (an office year has its own)")
     p.add_argument("--json", action="store_true")
     p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="the tree as it stands for that year (the office's changes)")
     p.add_argument("--json", action="store_true")
     p = cmd("record", "add one record to the ledger")
     p.add_argument("scheme")
@@ -132,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    from kaohe_tui.scheme_cli import add_commands as add_scheme_commands  # scheme new-year / set / params
+
+    add_scheme_commands(cmd, common)
     # Plugins add their own subcommands (set_defaults(handler=...)); already loaded by main().
     from kaohe_tui import plugins
 

@@ -23,6 +23,13 @@ def open_store(args) -> Store:
     return store
 
 
+def scheme_for(store: Store, args):
+    """The scheme as it stands for ``--period`` (an office year's own version; see scheme_years)."""
+    from kaohe_tui.scheme_years import for_period
+
+    return for_period(store, args.scheme, getattr(args, "period", None))
+
+
 def _print(renderable) -> None:
     from kaohe_tui.report import render
 
@@ -49,20 +56,25 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
+    from kaohe_tui.scheme_years import years_of
+
     store = open_store(args)
     rows = []
     for scheme in catalog.schemes().values():
         count = store.db["units"].count_where("scheme = ?", [scheme.id])
         rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
+                     "years": years_of(store, scheme)})
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
         json_out(rows)
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["id", "名称", "期间", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
+    _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
+                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
+                   r["units"], r["plugin"]] for r in rows]))
     return 0
 
 
@@ -76,6 +88,10 @@ def cmd_units(args) -> int:
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
+    if getattr(args, "year", None):
+        from kaohe_tui.scheme_years import for_year
+
+        scheme = for_year(store, scheme, args.year)
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -94,11 +110,19 @@ def cmd_units(args) -> int:
 def cmd_rules(args) -> int:
     from kaohe_tui.report import rules_json, rules_tree
 
+    from kaohe_tui.scheme_cli import changes_text
+    from kaohe_tui.scheme_years import for_year
+
+    store = open_store(args)
     scheme = catalog.get(args.scheme)
+    scheme = for_year(store, scheme, args.year) if getattr(args, "year", None) else scheme
+    changes = changes_text(store, scheme)  # "changed for YEAR", old → new
     if args.json:
-        json_out(rules_json(scheme))
+        json_out(rules_json(scheme) | {"changes": changes})
     else:
         _print(rules_tree(scheme))
+        for line in changes:
+            print(line)
     return 0
 
 
@@ -116,7 +140,7 @@ def cmd_record(args) -> int:
     from kaohe_tui.ledger import Draft, add_record
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
@@ -138,7 +162,7 @@ def cmd_import(args) -> int:
     from kaohe_tui.io.tabular import read_rows
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     from kaohe_tui.io.formats import choose
 
     header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
@@ -199,7 +223,9 @@ def _import_units(store, scheme, path: Path) -> int:
     from kaohe_tui.io.units_import import import_units
 
     report = import_units(store, scheme, path)
-    print(f"units: {report.added} added, {report.updated} updated")
+    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
+                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
+    print(f"units: {report.added} added, {report.updated} updated{extra}")
     return 0
 
 
@@ -207,7 +233,7 @@ def cmd_score(args) -> int:
     from kaohe_tui.scoring import score
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     results = score(store, scheme, Period.parse(args.period))
     if args.json:
         json_out([r.as_json() for r in results])
@@ -223,7 +249,7 @@ def cmd_ledger(args) -> int:
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = list_records(store, scheme, Period.parse(args.period), unit)
     if args.json:
@@ -254,7 +280,7 @@ def cmd_cases(args) -> int:
         known = [k for k in LABELS if counted_in(k)]
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
     if keep:
@@ -296,7 +322,7 @@ def cmd_explain(args) -> int:
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
     scorer = Scorer(store, scheme)
@@ -317,7 +343,7 @@ def cmd_export(args) -> int:
     if args.format not in exporters():
         raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     if args.what != "results":
         from kaohe_tui.io.ledger_export import export_table

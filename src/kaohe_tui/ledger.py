@@ -134,7 +134,8 @@ def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
     """A period of the scheme that is still open for changes (anything a user writes needs one)."""
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
-        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
+        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)}); "
+                          f"an office starts {period.year} with `kaohe scheme new-year {scheme.id} {period.year}`")
     if is_closed(store, scheme.id, period):
         raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
     return period

@@ -43,6 +43,10 @@ def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
 
 def load_units(store: Store, scheme: Scheme) -> list[Unit]:
     """The scheme's units as the database holds them (an office may have imported its own)."""
+    if getattr(scheme, "office", False):  # an office year keeps its own list (scheme_years)
+        from kaohe_tui.scheme_years import load_year_units
+
+        return load_year_units(store, scheme)
     rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
     return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
                  aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]

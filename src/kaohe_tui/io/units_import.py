@@ -19,7 +19,7 @@ from kaohe_tui.units import unit_row
 COLUMNS = {
     "name": ("unit", "name", "单位", "单位名称", "被考核单位"),
     "category": ("category", "类别"),
-    "aliases": ("aliases", "别名", "简称"),
+    "aliases": ("aliases", "别名", "简称", "曾用名"),
     "assessed_by": ("assessed_by", "考核扎口科室"),
 }
 
@@ -35,6 +35,15 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
     from kaohe_tui.roles import authorize
 
     authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
+    if getattr(scheme, "office", False):  # an office year keeps its own list
+        from kaohe_tui.year_units import import_year_units
+
+        return import_year_units(store, scheme, path, read_units(scheme, path))
+    return _write(store, scheme, path, read_units(scheme, path), UnitsImport())
+
+
+def read_units(scheme: Scheme, path: Path) -> list[Unit]:
+    """The file's units, checked; all rejected rows in one error."""
     header, rows = read_rows(path)
     by_key = {norm(h).lower(): h for h in header}
     mapping = {}
@@ -43,8 +52,8 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
     if mapping["name"] is None:
         raise KaoheError(f"{path}: missing column unit/单位")
     attr_columns = [h for h in header if h and h not in mapping.values()]
-    report = UnitsImport()
     units: list[Unit] = []
+    rejected: list[str] = []
     seen: dict[str, int] = {}
     for number, row in rows:
         try:
@@ -65,9 +74,13 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
                               assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
                               attrs={c: row.get(c, "").strip() for c in attr_columns}))
         except KaoheError as exc:
-            report.rejected.append(f"{path}: row {number}: {exc}")
-    if report.rejected:
-        raise KaoheError("\n".join(report.rejected[:20]) + f"\n{path}: {len(report.rejected)} invalid row(s); no unit imported")
+            rejected.append(f"{path}: row {number}: {exc}")
+    if rejected:
+        raise KaoheError("\n".join(rejected[:20]) + f"\n{path}: {len(rejected)} invalid row(s); no unit imported")
+    return units
+
+
+def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: UnitsImport) -> UnitsImport:
     existing = {r["key"]: r for r in store.db.query("SELECT * FROM units WHERE scheme = ?", [scheme.id])}
     with store.transaction() as db:
         for unit in units:
