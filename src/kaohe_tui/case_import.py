@@ -153,7 +153,6 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -181,8 +180,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     months = scheme_months(scheme)
-    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                      audit, closed_months(store, scheme.id), progress,
+    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units, audit, progress,
                                       months=sorted(months) if months is not None else None)
     if imported is not None and report is not None:
         report.ignored = mapping.ignored

@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("scheme")
         p.add_argument("--period", required=True)
         p.add_argument("--reason", required=True)
+    p = cmd("verify", "closed periods against their sign-off snapshots, and the audit chain; "
+                      "non-zero naming what changed")
+    p.add_argument("scheme", nargs="?")
+    p.add_argument("--period")
     p = cmd("roles", "who holds which role")
     p.add_argument("--json", action="store_true")
     p = cmd("grant", "give an OS login a role (administrators only)")

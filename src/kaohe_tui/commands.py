@@ -363,8 +363,10 @@ def cmd_close(args) -> int:
     from kaohe_tui.ledger import set_period_status
 
     store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
+    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
+          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
@@ -374,6 +376,22 @@ def cmd_reopen(args) -> int:
     store = open_store(args)
     set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
     print(f"reopened {args.scheme} {args.period}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from kaohe_tui.verify import verify
+
+    store = open_store(args)
+    if args.scheme:
+        catalog.get(args.scheme)
+    report = verify(store, args.scheme, args.period)
+    for line in report.checked:
+        print(f"ok: {line}")
+    for line in report.problems:
+        print(f"CHANGED: {line}")
+    if report.problems:
+        raise KaoheError(f"verify: {len(report.problems)} problem(s): {report.problems[0]}")
     return 0
 
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kaohe_tui import rules
+from kaohe_tui import closed, rules, signoff
 from kaohe_tui.errors import KaoheError, RecordError
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
@@ -75,7 +75,7 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     (one dict for a whole import) remembers period and indicator look-ups between rows;
     ``action`` is what the current login must be allowed to do for the unit (None: a preview)."""
     memo = {} if memo is None else memo
-    period = _memo(memo, ("period", draft.period), lambda: checked_period(store, scheme, draft.period))
+    period = _memo(memo, ("period", draft.period), lambda: declared_period(scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
     if action:
@@ -103,6 +103,9 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
         if not period.contains_date(day):
             raise RecordError(f"date: {day} is outside the period {period} ({period.start} – {period.end})")
         date = day.isoformat()
+    frozen = _memo(memo, ("closed",), lambda: closed.closed_months(store.db.conn, scheme.id))
+    _memo(memo, ("closed", str(period), date and date[:7]),
+          lambda: closed.refuse_if_closed(store.db.conn, scheme.id, period, date, frozen))
     reason = clean_text(draft.reason, "reason")
     if not reason:
         raise RecordError("reason: every record needs a reason (事由)")
@@ -130,14 +133,19 @@ def _memo(memo: dict, key: tuple, compute):
     return value
 
 
-def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
-    """A period of the scheme that is still open for changes (anything a user writes needs one)."""
+def declared_period(scheme: Scheme, text: str) -> Period:
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
         raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)}); "
                           f"an office starts {period.year} with `kaohe scheme new-year {scheme.id} {period.year}`")
-    if is_closed(store, scheme.id, period):
-        raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
+    return period
+
+
+def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
+    """A period of the scheme none of whose months is closed (a write for the whole period
+    needs one; call again inside the write transaction: ``closed.refuse_if_closed``)."""
+    period = declared_period(scheme, text)
+    closed.refuse_if_closed(store.db.conn, scheme.id, period)
     return period
 
 
@@ -160,6 +168,7 @@ def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") 
 
 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:
+    closed.refuse_if_closed(db.conn, row["scheme"], row["period"], row["date"])  # again, under the write lock
     row = {**row, "source": source, "created_by": store.user, "created_at": now()}
     record_id = db["records"].insert(row).last_pk
     store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
@@ -191,8 +200,7 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
             raise RecordError(f"record #{record_id} is not in {scheme.id}")
         if row["withdrawn_at"]:
             raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
-        if is_closed(store, scheme.id, Period.parse(row["period"])):
-            raise RecordError(f"period: {row['period']} is closed")
+        closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
         assessed_by = next(db.query("SELECT assessed_by FROM units WHERE scheme = ? AND name = ?",
                                     [scheme.id, row["unit"]]), {}).get("assessed_by")
         authorize(store, "withdraw", scheme.id, row["unit"], assessed_by)
@@ -201,8 +209,9 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
 
-def set_period_status(store: Store, scheme: Scheme, period: Period, status: str, reason: str) -> None:
-    """Close (signed off: records and scores frozen) or reopen a period; administrators only."""
+def set_period_status(store: Store, scheme: Scheme, period: Period, status: str, reason: str) -> dict:
+    """Close (signed off: records and scores frozen, the results kept as signed) or reopen a
+    period; administrators only. Returns what the audit line records."""
     reason = clean_text(reason, "reason")
     if not reason:
         raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
@@ -214,9 +223,14 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
             raise RecordError(f"period: {period} is already {status}")
         db["periods"].insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
                               "changed_at": now(), "reason": reason}, replace=True)
+        new = {"period": str(period), "status": status}
+        if status == "closed":
+            new |= signoff.sign(store, scheme, period)  # the signed results, kept as signed
+        else:
+            signoff.void(store, scheme.id, period, reason)
         store.audit("close-period" if status == "closed" else "reopen-period", scheme=scheme.id,
-                    old={"period": str(period), "status": old_status}, new={"period": str(period), "status": status},
-                    reason=reason)
+                    old={"period": str(period), "status": old_status}, new=new, reason=reason)
+    return new
 
 
 def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
@@ -230,15 +244,8 @@ def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
 
 
 def closed_months(store: Store, scheme_id: str) -> dict[str, str]:
-    """Each month (``YYYY-MM``) a closed period freezes → that period (the narrowest, when its
-    month, quarter and year are all closed)."""
-    closed = [Period.parse(r[0]) for r in store.db.execute(
-        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed'", [scheme_id]).fetchall()]
-    frozen: dict[str, str] = {}
-    for period in sorted(closed, key=lambda p: ("month", "quarter", "year").index(p.kind)):
-        for month in period.months():
-            frozen.setdefault(str(month), str(period))
-    return frozen
+    """Each month (``YYYY-MM``) a closed period freezes → that period (``closed.closed_months``)."""
+    return closed.closed_months(store.db.conn, scheme_id)
 
 
 def is_closed(store: Store, scheme_id: str, period: Period) -> bool:

@@ -67,12 +67,15 @@ class UnitResult:
 
 
 class Scorer:
-    """Scores one scheme; remembers the periods it has scored (a year needs its quarters)."""
+    """Scores one scheme; remembers the periods it has scored (a year needs its quarters).
+    A signed-off period's results are its sign-off snapshot (``signoff``), unless ``live``
+    (closing and verifying recompute them); ``units``: score these instead of the database's."""
 
-    def __init__(self, store: Store, scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme, live: bool = False, units: list[Unit] | None = None):
         self.store = store
         self.scheme = scheme
-        self.units = load_units(store, scheme)
+        self.live = live
+        self.units = load_units(store, scheme) if units is None else units
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
         self._years: dict[int, list[Entry]] = {}  # a year's records, read once for it and its quarters
@@ -80,6 +83,12 @@ class Scorer:
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
         key = str(period)
+        if key not in self._cache and not self.live:
+            from kaohe_tui.signoff import signed_results
+
+            signed = signed_results(self.store, self.scheme.id, period)
+            if signed is not None:
+                self._cache[key], self._entries[key] = signed
         if key not in self._cache:
             results = self._score_uncached(period)
             self._cache[key] = results

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import plugins
+from kaohe_tui import chain, closed, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.paths import default_db_path
 
@@ -187,7 +187,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import case_schema, roles, scheme_years, target_lists  # noqa: F401 — register their core migrations
+        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
@@ -212,6 +212,9 @@ class Store:
                     migration_set.apply(self.db)
                 except Exception as exc:
                     raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
+            from kaohe_tui.signoff import check_migration
+
+            check_migration(self)  # nor may a migration move what a closed period was signed from
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -228,6 +231,12 @@ class Store:
             raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
         try:
             yield self.db
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            refused = closed.translate(exc)  # a trigger's closed-period rule: one line, not a traceback
+            if refused:
+                raise refused from None
+            raise
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -236,8 +245,8 @@ class Store:
 
     def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
               record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> None:
-        self.db["audit"].insert(self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
-                                               new=new, reason=reason))
+        chain.append(self.db.conn, self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
+                                                  new=new, reason=reason))
 
     def audit_row(self, action: str, *, scheme: str | None = None, unit: str | None = None,
                   record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> dict:

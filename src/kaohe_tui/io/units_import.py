@@ -90,6 +90,9 @@ def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: 
                 merged = {**json.loads(old["attrs"] or "{}"), **unit.attrs}
                 row["attrs"] = json.dumps(merged, ensure_ascii=False)
                 row["category"] = row["category"] or old["category"]
+                for fld in ("aliases", "assessed_by"):  # a file without the column leaves them as they were
+                    if mapping[fld] is None:
+                        row[fld] = old[fld]
                 db["units"].update(old["id"], row)
                 report.updated += 1
             else:
