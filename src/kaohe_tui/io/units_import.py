@@ -42,13 +42,17 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
     return _write(store, scheme, path, read_units(scheme, path), UnitsImport())
 
 
+def column_map(header: list[str]) -> dict[str, str | None]:
+    """Each unit field → the file's header that holds it (None: the file lacks the column)."""
+    by_key = {norm(h).lower(): h for h in header}
+    return {fld: next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+            for fld, names in COLUMNS.items()}
+
+
 def read_units(scheme: Scheme, path: Path) -> list[Unit]:
     """The file's units, checked; all rejected rows in one error."""
     header, rows = read_rows(path)
-    by_key = {norm(h).lower(): h for h in header}
-    mapping = {}
-    for fld, names in COLUMNS.items():
-        mapping[fld] = next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+    mapping = column_map(header)
     if mapping["name"] is None:
         raise KaoheError(f"{path}: missing column unit/单位")
     attr_columns = [h for h in header if h and h not in mapping.values()]
@@ -81,6 +85,7 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
 
 
 def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: UnitsImport) -> UnitsImport:
+    mapping = column_map(read_rows(path)[0])
     existing = {r["key"]: r for r in store.db.query("SELECT * FROM units WHERE scheme = ?", [scheme.id])}
     with store.transaction() as db:
         for unit in units:
