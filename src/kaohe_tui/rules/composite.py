@@ -5,7 +5,8 @@ document declares but never defines.
 
 from __future__ import annotations
 
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
+from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
+                                  missing_outcome, pts)
 from kaohe_tui.scheme import Indicator
 
 
@@ -108,7 +109,11 @@ class QuarterMean(RuleType):
         parts = "、".join(f"{q}:{fmt(s)}" for q, s in scores)
         text = f"季度得分 {parts}；平均{fmt(mean)}×{fmt(p.weight)} = {fmt(points)}"
         full = ctx.indicator.points
-        return Outcome(pts(points), full, [Line(points - (full or points), text)])
+        gaps = [f for q in ctx.period.quarters() for f in (ctx.period_gaps(q, p.of) if ctx.period_gaps else [])]
+        lines = [Line(points - (full or points), text)]
+        if gaps:
+            lines.append(Line(0.0, f"季度得分为暂定：{len(gaps)}项季度数据未录入（见标记）"))
+        return Outcome(pts(points), full, lines, list(dict.fromkeys(gaps)))
 
 
 class ValueParams(Params):
@@ -133,14 +138,23 @@ class AssessedValue(RuleType):
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
-        entry = latest([e for e in ctx.records if e.value is not None])
+        valued = [e for e in ctx.records if e.value is not None]
+        # The office's own figure wins over one computed from platform cases (both are shown):
+        # where the platform has no visits or no closed cases it computes nothing to rate.
+        office = latest([e for e in valued if not e.derived_from])
+        computed = latest([e for e in valued if e.derived_from])
+        entry = office or computed
         if entry is None:
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, "未评分：0分")], [f"{ctx.indicator.name}未评分"])
+            return missing_outcome(ctx, "评分")
         raw = float(entry.value)
         points = raw / p.scale * ctx.max if p.scale else raw
         points = clamp(points, 0, ctx.max)
         how = f"{fmt(raw)}÷{fmt(p.scale)}×{fmt(ctx.max)}" if p.scale else f"{fmt(raw)}"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))])
+        lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
+        if office and computed:
+            lines.append(Line(0.0, f"案件统计得{fmt(computed.value)}（{computed.reason}）：以考核办登记的{fmt(office.value)}为准",
+                              None, (computed.id,)))
+        return Outcome(pts(points), ctx.max, lines)
 
 
 class TargetItems(RuleType):

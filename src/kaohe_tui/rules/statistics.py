@@ -8,9 +8,11 @@ period, the newer record supersedes the older one, and the explanation says whic
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from kaohe_tui.names import norm
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
+from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
+                                  missing_outcome, pts)
 from kaohe_tui.scheme import Indicator
 
 
@@ -28,13 +30,18 @@ def _used(entry: Entry, what: str) -> str:
 
 
 class ZeroParams(Params):
-    # What a zero denominator means; a careful office writes down which it chose.
-    on_zero: str = "full"  # "full": nothing was due, so nothing fell short · "zero"
+    # What a zero denominator means; a careful office writes down which it chose in the scheme
+    # file. "full": nothing was due, so nothing fell short · "zero" · "unset" (the default): the
+    # document says nothing, so the rate is flagged as undetermined and counts 0 until it does.
+    on_zero: Literal["full", "zero", "unset"] = "unset"
 
 
 def _zero_outcome(ctx: Context, on_zero: str, why: str, refs: tuple = ()) -> Outcome:
+    if on_zero == "unset":
+        return Outcome(0.0, ctx.max, [Line(-ctx.max, f"{why}：文件未规定如何计分，暂计0分（方案可用 on_zero 写明）", None, refs)],
+                       [f"{ctx.indicator.name}：{why}，文件未规定如何计分"])
     points = ctx.max if on_zero == "full" else 0.0
-    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按规定记{fmt(points)}分", None, refs)])
+    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按方案规定（on_zero = {on_zero}）记{fmt(points)}分", None, refs)])
 
 
 # -- ratio to an expected count ------------------------------------------------------------
@@ -75,7 +82,9 @@ class RatioToExpected(RuleType):
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         actual_entry = latest([e for e in ctx.records if e.clause in (None, "actual")])
-        actual = figure_of(actual_entry) if actual_entry else 0.0
+        if actual_entry is None:
+            return missing_outcome(ctx, "实际数")
+        actual = figure_of(actual_entry)
         exp, how = self.expected(ctx)
         refs = (actual_entry.id,) if actual_entry else ()
         if exp <= 0:
@@ -112,7 +121,7 @@ class RelativeToAverage(RuleType):
             avg = sum(figures) / len(figures) if figures else 0.0
             how = f"{len(figures)}个单位平均{fmt(avg)}"
         if own is None:
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, f"无数据（{how}）：0分", None, ())])
+            return missing_outcome(ctx, f"本单位数据（{how}）")
         if avg <= 0:
             return _zero_outcome(ctx, p.on_zero, f"{how}，平均数为0", refs)
         rate = figure_of(own)
@@ -151,9 +160,10 @@ class RankBands(RuleType):
         def reported(e: Entry | None) -> bool:
             return e is not None and (figure_of(e) > 0 or (p.zero_reported and figure_of(e) == 0))
 
+        if own is None:
+            return missing_outcome(ctx, "录用数")
         if not reported(own):
-            refs = (own.id,) if own else ()
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, "无信息上报：0分", None, refs)])
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, f"{_used(own, '录用数')}：无信息上报，0分", None, (own.id,))])
         figures = {u: figure_of(e) for u in ctx.peer_units if reported(e := latest(ctx.peers.get(u, [])))}
         figures[ctx.unit.name] = figure_of(own)
         rank = competition_ranks(figures)[ctx.unit.name]
@@ -217,6 +227,7 @@ class MonthlyQuota(RuleType):
         kind, target = standard
         by_month: dict[int, float] = {m.index: 0.0 for m in ctx.period.months()}
         refs: dict[int, list] = {m: [] for m in by_month}
+        entered: set[int] = set()  # months with a figure (an explicit 0 included)
         extra = 0.0
         extra_refs: list = []
         unplaced = 0.0  # items recorded for a quarter or the year, with no month to put them in
@@ -232,6 +243,7 @@ class MonthlyQuota(RuleType):
             if month in by_month:
                 by_month[month] += items
                 refs[month].append(entry.id)
+                entered.add(month)
             elif month is None:
                 unplaced += items
                 unplaced_refs.append(entry.id)
@@ -241,12 +253,13 @@ class MonthlyQuota(RuleType):
                               tuple(unplaced_refs)))
         flags: list[str] = []
         deducted = 0.0
+        missing = tuple(m for m in by_month if m not in entered)
         if kind == "month":
-            short = [month for month, got in by_month.items() if got < target]
+            short = [month for month, got in by_month.items() if got < target and month in entered]
             if p.flag_short and short:
                 flags.append(f"{ctx.indicator.name}：{month_runs(short)}月不足{fmt(target)}条")
             for month, got in by_month.items():
-                if got < target:
+                if got < target and month in entered:
                     deducted += p.per_month
                     lines.append(Line(-p.per_month, f"{month}月报送{fmt(got)}条，标准每月{fmt(target)}条：未达标扣{fmt(p.per_month)}分",
                                       None, tuple(refs[month])))
@@ -254,12 +267,22 @@ class MonthlyQuota(RuleType):
             counted = sum(by_month.values()) + unplaced
             total = counted + extra
             text = f"全年{fmt(counted)}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
-            if total < target:
+            if total < target and missing and not unplaced_refs:
+                # months still to come in: the year's minimum is not yet missed
+                lines.append(Line(0.0, text + "：尚有月份未录入，暂不判定", None, ()))
+            elif total < target:
+                missing = ()  # an annual figure was entered (or every month was): judged
                 deducted += p.annual_shortfall
                 lines.append(Line(-p.annual_shortfall, text + f"：未达标扣{fmt(p.annual_shortfall)}分", None,
                                   tuple(r for rs in refs.values() for r in rs) + tuple(unplaced_refs)))
             else:
+                missing = ()  # an annual minimum already met is met whatever the missing months hold
                 lines.append(Line(0.0, text + "：达标", None, ()))
+        if missing:
+            # a month nobody entered is neither below standard nor up to it: flagged, not deducted
+            out = missing_outcome(ctx, "报送数", months=missing, deducted=deducted, lines=lines)
+            out.flags[:0] = flags
+            return out
         points = max(p.floor, ctx.max - deducted)
         if ctx.max - deducted < p.floor:
             lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
@@ -312,6 +335,8 @@ class WeightedClosureRate(RuleType):
             if entry.clause in counts:
                 counts[entry.clause] += figure_of(entry) if entry.count is None else entry.count
                 refs.append(entry.id)
+        if not refs:
+            return missing_outcome(ctx, "结案数")
         closed = sum(counts[c] for c in p.weights)
         due = counts[p.due_clause] or closed
         if due <= 0:
