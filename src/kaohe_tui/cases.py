@@ -96,7 +96,8 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                     entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
                                          period=str(period), reason=f"数字城管案件统计：{LABELS.get(stat, stat)}{n}件",
                                          derived_from=("cases",)))
-            if feed.value:
+            if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
+                # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path, value=round(figures.get(feed.value, 0.0), 6),
                                      period=str(period), reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
@@ -104,6 +105,7 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
     return entries
 
 
+RATE_BASE = {"satisfaction_rate": "visited", "first_time_rate": "closed", "closure_rate": "due"}  # rate → its denominator
 PER_CASE_COLUMNS = {"extensions": "延期", "failed_checks": "核查未通过"}
 
 

@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("units", "the units of a scheme, with category and attributes")
     p.add_argument("scheme")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--retire", metavar="NAME", help="the unit leaves rankings and consequences; its records stay")
+    p.add_argument("--reason", help="why the unit is retired")
     p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
     p.add_argument("scheme")
     p.add_argument("--json", action="store_true")
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE",
                    help="an attribute a clause may depend on (e.g. 未安装客户端=1)")
+    p.add_argument("--supersede", action="store_true",
+                   help="a second figure for the same unit, indicator, clause and period replaces the first")
     p = cmd("withdraw", "withdraw a record (records are never deleted)")
     p.add_argument("scheme")
     p.add_argument("record_id", type=int)
@@ -60,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", default="auto",
                    help="ledger, cases, units, or a plugin's kind (e.g. roster); auto: judged by the header")
     p = cmd("score", "score a scheme for a period")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("status", "what is entered, missing, flagged or superseded, per unit × indicator (× month)")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")

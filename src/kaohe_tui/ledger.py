@@ -151,11 +151,19 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     return path, node
 
 
-def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") -> int:
-    """Check and write one record, with its audit entry, in one transaction."""
+def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", supersede: bool = False) -> int:
+    """Check and write one record, with its audit entry, in one transaction. A second figure for a
+    one-figure input needs ``supersede`` (checked inside the transaction: see inputs.py)."""
+    from kaohe_tui.inputs import check_second_figure
+
     row = check_record(store, scheme, draft)
     with store.transaction() as db:
-        return insert_checked(store, db, row, source)
+        replaced = check_second_figure(db, scheme, row, supersede)
+        record_id = insert_checked(store, db, row, source)
+        if replaced:
+            store.audit("supersede", scheme=scheme.id, unit=row["unit"], record_id=record_id,
+                        old={"records": replaced}, new={"record": record_id}, reason=row["reason"])
+        return record_id
 
 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:

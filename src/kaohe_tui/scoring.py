@@ -59,6 +59,10 @@ class UnitResult:
     unranked: str | None = None  # why it takes no part
 
     @property
+    def rank_label(self) -> str:
+        return "不排名" if self.rank is None else f"第{self.rank}名"
+
+    @property
     def provisional(self) -> bool:
         """An input is missing: the figure can still move and must not go out as final."""
         return any(f.startswith(MISSING) for f in self.flags)
@@ -198,6 +202,14 @@ class Scorer:
                 flag = consequences.evaluate(rule, self, period, result)
                 if flag and flag not in result.flags:
                     result.flags.append(flag)
+
+
+PROVISIONAL_MARK = "【暂定】尚有未录入数据，结果仍会变动，不得作为正式结果签发"
+
+
+def provisional(results: list[UnitResult]) -> bool:
+    """Any ranked unit's result rests on a missing input: exports and sheets carry the mark."""
+    return any(r.provisional for r in results if r.rank is not None)
 
 
 def rank_group(results: list[UnitResult]) -> None:

@@ -150,6 +150,9 @@ class RuleType:
     Params: ClassVar[type[Params]] = Params
     uses: ClassVar[str] = "count"  # which record field carries the figure: count|amount|value
     needs_clause: ClassVar[bool] = False  # records must name one of the indicator's clauses
+    # One figure per unit, clause and period (a rate, a score): a second one replaces the first
+    # only when the user says so (``--supersede``); the newest counts and both are explained.
+    one_figure: ClassVar[bool] = False
 
     def params(self, indicator: Indicator) -> Params:
         return self.Params.model_validate(indicator.params)
@@ -191,6 +194,21 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
         points = 0.0
         lines.append(Line(-ctx.max, f"{what}：方案未规定缺省值，暂计0分，结果为暂定", None, refs))
     return Outcome(pts(points), ctx.max, lines, [gap.flag], [gap])
+
+
+def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
+    """Lines naming the earlier figures ``used`` replaced (same clause and period): a superseded
+    figure stays visible in the explanation."""
+    if used is None:
+        return []
+    older = [e for e in entries if e.id != used.id and e.clause == used.clause and e.period == used.period
+             and not e.derived_from and _id_key(e.id) < _id_key(used.id)]
+    out = []
+    for e in older:
+        figure = next((x for x in (e.value, e.count, e.amount) if x is not None), None)
+        out.append(Line(0.0, f"记录{e.ref}的数值{fmt(figure)}已被记录{used.ref}替代（{e.reason}）".replace("（）", ""),
+                        e.clause, (e.id,)))
+    return out
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:

@@ -6,7 +6,7 @@ document declares but never defines.
 from __future__ import annotations
 
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
-                                  missing_outcome, pts)
+                                  missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Indicator
 
 
@@ -127,6 +127,7 @@ class AssessedValue(RuleType):
     title = "直接评分：考评人员录入得分（可按满分折算）"
     Params = ValueParams
     uses = "value"
+    one_figure = True
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
@@ -151,6 +152,7 @@ class AssessedValue(RuleType):
         points = clamp(points, 0, ctx.max)
         how = f"{fmt(raw)}÷{fmt(p.scale)}×{fmt(ctx.max)}" if p.scale else f"{fmt(raw)}"
         lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
+        lines += superseded_lines(valued, entry)
         if office and computed:
             lines.append(Line(0.0, f"案件统计得{fmt(computed.value)}（{computed.reason}）：以考核办登记的{fmt(office.value)}为准",
                               None, (computed.id,)))

@@ -12,7 +12,7 @@ from typing import Literal
 
 from kaohe_tui.names import norm
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
-                                  missing_outcome, pts)
+                                  missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Indicator
 
 
@@ -59,6 +59,7 @@ class RatioToExpected(RuleType):
     title = "与应完成数之比：分值×实际数÷应完成数，封顶"
     Params = RatioParams
     uses = "value"
+    one_figure = True
 
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
@@ -94,7 +95,8 @@ class RatioToExpected(RuleType):
         text = f"{how}；实际{fmt(actual)}，完成{fmt(ratio * 100)}%：{fmt(ctx.max)}×{fmt(actual)}÷{fmt(exp)}"
         if ctx.max * ratio > ctx.max:
             text += "，封顶"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, "actual", refs)])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, "actual", refs),
+                                              *superseded_lines(ctx.records, actual_entry)])
 
 
 # -- relative to an average ------------------------------------------------------------------
@@ -109,6 +111,7 @@ class RelativeToAverage(RuleType):
     title = "与平均数之比：分值×本单位÷平均数，封顶"
     Params = AverageParams
     uses = "value"
+    one_figure = True
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -127,7 +130,7 @@ class RelativeToAverage(RuleType):
         rate = figure_of(own)
         points = clamp(ctx.max * rate / avg, 0, ctx.max)
         text = f"本单位{fmt(rate)}，{how}：{fmt(ctx.max)}×{fmt(rate)}÷{fmt(avg)}" + ("，封顶" if rate > avg else "")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs)])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs), *superseded_lines(ctx.records, own)])
 
 
 # -- rank bands --------------------------------------------------------------------------------
@@ -152,6 +155,7 @@ class RankBands(RuleType):
     title = "按排名分档计分（并列名次取高档）"
     Params = BandParams
     uses = "value"
+    one_figure = True
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -174,7 +178,7 @@ class RankBands(RuleType):
         band_text = f"第{band[0]}-{band[1]}名得{fmt(band[2])}分" if band else "排名未进入任何分档"
         text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
                 f"{'（并列）' if tied else ''}，{band_text}")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,))])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,)), *superseded_lines(ctx.records, own)])
 
 
 # -- monthly quota against per-unit standards ---------------------------------------------------
