@@ -163,3 +163,38 @@ def test_second_figure_needs_supersede_and_both_are_explained(k):
     # the newer figure counts: 20 × 80 ÷ 100 = 16; the older one is shown as replaced
     assert rate["points"] == 16
     assert any(f"记录#{first}的数值90已被记录#{second}替代" in line["text"] for line in rate["lines"])
+
+
+# -- 5. every value means something ---------------------------------------------------------------------
+SL, DC = "street-linkage", "district-categories"
+
+
+@pytest.mark.parametrize("scheme,period,unit,indicator,extra,message", [
+    # a figure the rule does not read (before: accepted and ignored)
+    (BD, "2018", "党委办", "工作纪律", ["--clause", "attendance-ledger-late", "--amount", "3"], "不使用 --amount"),
+    (DC, "2017", "民政局", "通报", ["--clause", "media", "--value", "5"], "不使用 --value"),
+    # negative and fractional items, a rate above 100
+    (BD, "2018-01", "党委办", "信息报送", ["--clause", "adopted", "--value", "-3"], "为负数"),
+    (BD, "2018-01", "党委办", "信息报送", ["--clause", "adopted", "--value", "2.5"], "不是整数"),
+    (SL, "2012", "示例街道甲", "信息上报", ["--value", "-5"], "为负数"),
+    (SL, "2012", "示例街道甲", "确认率统计", ["--value", "150"], "不是0—100之间的百分数"),
+    # an item worth more than its indicator (目标责任书 30)
+    (CC, "2018", "城管局", "目标责任书", ["--clause", "not-done", "--amount", "31"], "超过目标责任书的分值30分"),
+    # a quarterly indicator recorded for the year (counted in no quarter)
+    (CC, "2018", "示例镇甲", "业务考核", ["--value", "90"], "业务考核按季度计分"),
+    # a category-2 indicator on a category-3 unit: the right reason
+    (DC, "2017", "区委办", "通报", ["--clause", "media"], "是二类的指标，本单位属三类"),
+])
+def test_meaningless_values_are_refused(k, scheme, period, unit, indicator, extra, message):
+    err = k("record", scheme, "--period", period, "--unit", unit, "--indicator", indicator, "--reason", "x", *extra,
+            ok=False)
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert k.json("ledger", scheme, "--period", period[:4]) == []
+
+
+def test_more_cases_closed_than_due_is_flagged_not_full(k):
+    record(k, CC, "城管局", "按期结案率", "2018Q1", clause="on_time", count=60)
+    record(k, CC, "城管局", "按期结案率", "2018Q1", clause="due", count=50)
+    node = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][0]
+    # 60 on time of 50 due is not 120% (before: full 50): 0 and a flag until corrected
+    assert node["points"] == 0 and node["flags"] == ["按期结案率：结案数60多于应结案数50"]

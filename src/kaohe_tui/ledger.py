@@ -109,7 +109,10 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     attrs = draft.attrs or {}
     entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
                   value=value, period=str(period), date=date, reason=reason, attrs=attrs)
-    problem = rule.validate(node, entry)
+    from kaohe_tui import values
+
+    problem = rule.validate(node, entry) or values.problem(rule, node, node.clause(clause_id) if clause_id else None,
+                                                           entry, period)
     if problem:
         raise RecordError(problem)
     return {"scheme": scheme.id, "period": str(period), "unit": unit.name, "indicator": path,
@@ -144,7 +147,9 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     try:
         path, node = resolve_indicator(scheme.tree(category), text)
     except KaoheError as exc:
-        raise RecordError(f"indicator: {exc}") from None
+        from kaohe_tui.values import category_hint
+
+        raise RecordError(f"indicator: {category_hint(scheme, category, text) or exc}") from None
     if node.rule_type in COMPOSITES:
         leaves = "、".join(c.name for c in node.children)
         raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")

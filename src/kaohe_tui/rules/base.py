@@ -165,6 +165,11 @@ class RuleType:
         """A problem with a record before it is written (the field and why), or None."""
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...] | None:
+        """The figures (count/amount/value) this rule reads from a record under ``clause``; any
+        other is refused (values.py). None: not declared, nothing is refused."""
+        return None
+
     def score(self, ctx: Context) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
 

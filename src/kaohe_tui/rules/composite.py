@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.scheme import Clause, Indicator
 
 
 class SumParams(Params):
@@ -129,6 +129,9 @@ class AssessedValue(RuleType):
     uses = "value"
     one_figure = True
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value",)
+
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
             return "value: an assessed score needs --value"
@@ -174,7 +177,12 @@ class TargetItems(RuleType):
             return "amount: give the item's points (--amount)"
         if entry.amount is not None and entry.amount < 0:
             return "amount: an item's points cannot be negative"
+        if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
+            return f"amount: 一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("amount",)
 
     def score(self, ctx: Context) -> Outcome:
         lines = []
@@ -215,6 +223,9 @@ class Bonus(RuleType):
             return "amount: a bonus cannot be negative"
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count", "amount") if clause is not None and clause.points is not None else ("amount",)
+
     def score(self, ctx: Context) -> Outcome:
         cap = self.params(ctx.indicator).cap
         total = 0.0
@@ -236,6 +247,9 @@ class Undefined(RuleType):
 
     name = "undefined"
     title = "未定义：文件未给出计分办法（不计分，由 lint 报告）"
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ()  # nothing to score yet: a figure here would mean nothing
 
     def score(self, ctx: Context) -> Outcome:
         return Outcome(None, ctx.indicator.points,

@@ -74,6 +74,12 @@ class PerOccurrence(RuleType):
             return "count: must be a whole number ≥ 0"
         return range_problem(clause, entry)
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        # an assessor-chosen amount for a range clause; otherwise occurrences (no figure: one)
+        if clause is not None and (clause.min is not None or clause.max is not None):
+            return ("amount",)
+        return ("count",)
+
     def score(self, ctx: Context) -> Outcome:
         floor = self.params(ctx.indicator).floor
         full = ctx.max
@@ -154,6 +160,9 @@ class NoticeLadder(RuleType):
             if isinstance(amount, str) and amount != "all":
                 return "params.ladder: a step deducts a number of points or \"all\""
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count",)  # how many notices
 
     def score(self, ctx: Context) -> Outcome:
         ladder = self.params(ctx.indicator).ladder

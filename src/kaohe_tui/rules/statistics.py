@@ -13,7 +13,7 @@ from typing import Literal
 from kaohe_tui.names import norm
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.scheme import Clause, Indicator
 
 
 def figure_of(entry: Entry) -> float:
@@ -67,6 +67,9 @@ class RatioToExpected(RuleType):
             return "params: give expected, or district_total, district_units and unit_attr"
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value", "count")
+
     def expected(self, ctx: Context) -> tuple[float, str]:
         p = self.params(ctx.indicator)
         override = latest(ctx.records, "expected")
@@ -102,6 +105,7 @@ class RatioToExpected(RuleType):
 # -- relative to an average ------------------------------------------------------------------
 class AverageParams(ZeroParams):
     average: float | None = None  # a fixed base (e.g. the district's 2011 average); else the peers'
+    percent: bool = True  # the figure is a rate in per cent (确认率, 办结率): 0–100
 
 
 class RelativeToAverage(RuleType):
@@ -112,6 +116,12 @@ class RelativeToAverage(RuleType):
     Params = AverageParams
     uses = "value"
     one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value",)
+
+    def rate(self, indicator: Indicator) -> bool:
+        return self.params(indicator).percent
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -156,6 +166,9 @@ class RankBands(RuleType):
     Params = BandParams
     uses = "value"
     one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value", "count")
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -217,6 +230,12 @@ class MonthlyQuota(RuleType):
         if p.standard_attr is None and p.standard is None:
             return "params: give standard_attr, standard, or both"
         return None if indicator.points is not None else "a quota rule needs the indicator's points"
+
+    whole_items = True  # items are counted: 2.5 items means nothing
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        # a feature (访谈/解读 …) is counted by occurrences; items of a month are a figure
+        return ("count",) if clause is not None and clause.weight else ("value", "count")
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -331,6 +350,9 @@ class WeightedClosureRate(RuleType):
     uses = "count"
     needs_clause = True
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count",)  # numbers of cases
+
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         counts = {c: 0.0 for c in [*p.weights, p.due_clause]}
@@ -346,6 +368,11 @@ class WeightedClosureRate(RuleType):
         if due <= 0:
             return _zero_outcome(ctx, p.on_zero, "应结案数为0", tuple(refs))
         weighted = sum(counts[c] * w for c, w in p.weights.items())
+        if counts[p.due_clause] and closed > counts[p.due_clause]:
+            # 60 closed of 50 due is not 120% (nor full marks): the figures contradict each other
+            text = f"结案数{fmt(closed)}多于应结案数{fmt(due)}：数据矛盾，请核对后更正，暂计0分"
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, text, None, tuple(refs))],
+                           [f"{ctx.indicator.name}：结案数{fmt(closed)}多于应结案数{fmt(due)}"])
         rate = weighted / due
         formula = " + ".join(f"{fmt(counts[c])}×{fmt(w)}" for c, w in p.weights.items())
         text = f"结案率 = ({formula}) ÷ {fmt(due)} = {fmt(rate * 100)}%"
