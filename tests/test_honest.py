@@ -198,3 +198,34 @@ def test_more_cases_closed_than_due_is_flagged_not_full(k):
     node = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][0]
     # 60 on time of 50 due is not 120% (before: full 50): 0 and a flag until corrected
     assert node["points"] == 0 and node["flags"] == ["按期结案率：结案数60多于应结案数50"]
+
+
+# -- 6. scheme defects, each from the document's words ------------------------------------------------------
+def test_oa_deduction_doubles_only_when_the_client_is_not_installed(k):
+    # 附件5: "违反上述行为的按照附件2相关规定进行扣分，未安装客户端的，双倍扣分"; 附件2 信息管理:
+    # "流程不及时回复影响工作的有一例扣0.5分" → installed: 0.5; not installed: 2 × 0.5 = 1
+    def oa(value):
+        return record(k, BD, "党委办", "信息管理", "2018", clause="oa", date="2018-03-01", attr=f"未安装客户端={value}")
+    oa("否")
+    assert k.score(BD, "2018")["党委办"]["total"] == 99.5  # 100 − 0.5 (before: 99, "否" doubled it)
+    oa("1")
+    assert k.score(BD, "2018")["党委办"]["total"] == 98.5  # 99.5 − 1
+    assert "不是是/否" in k("record", BD, "--period", "2018", "--unit", "党委办", "--indicator", "信息管理",
+                         "--clause", "oa", "--attr", "未安装客户端=可能", "--reason", "x", ok=False)
+
+
+def test_archive_late_is_deducted_once(k):
+    # 附件2 13、档案归集 (2分): "不按时移交的扣1分，扣完为止" — the year's state, deducted once:
+    # recorded twice → 2 − 1 = 1 (before: 2 − 1 − 1 = 0)
+    record(k, BD, "党委办", "档案归集", "2018", clause="archive-late", date="2018-06-30", reason="上半年未按时移交")
+    record(k, BD, "党委办", "档案归集", "2018", clause="archive-late", date="2018-12-30", reason="下半年未按时移交")
+    node = next(n for n in k.json("explain", BD, "--period", "2018", "--unit", "党委办")["explanation"][1]["children"]
+                if n["name"] == "档案归集")
+    assert node["points"] == 1
+
+
+def test_street_linkage_explain_names_the_defined_points(k):
+    # seed 004 table (1) is 65 points, but section 四 is cut off: 结案率 5 and the missing remainder
+    # (2 + 3) are declared, not defined → the explanation says 65, of which 55 are defined
+    out = k("explain", SL, "--period", "2012", "--unit", "示例街道丁")
+    assert "满分65，其中已定义55分" in out.splitlines()[0]

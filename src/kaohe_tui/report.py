@@ -167,7 +167,7 @@ def rules_json(scheme: Scheme) -> dict:
 
 
 def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> Tree:
-    head = f"{result.unit}  {period}  总分{fmt(result.total)}（满分{fmt(result.full_marks)}）{result.rank_label}"
+    head = f"{result.unit}  {period}  总分{fmt(result.total)}（{result.marks_label}）{result.rank_label}"
     if result.category:
         head += f"  类别：{result.category}"
     root = Tree(escape(head))

@@ -10,7 +10,7 @@ from kaohe_tui import cases, consequences, plugins, rules
 from kaohe_tui.ledger import enclosing, entries_for, inside
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, pts
+from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, fmt, pts
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units, standings
@@ -57,6 +57,19 @@ class UnitResult:
     rank: int | None = 0  # None: takes no part in the ranking (retired, or a sample beside real units)
     flags: list[str] = field(default_factory=list)
     unranked: str | None = None  # why it takes no part
+
+    @property
+    def defined_marks(self) -> float:
+        """Full marks less the points the document declares but never defines (street-linkage's
+        cut-off section): what the total can actually reach."""
+        def undefined(nodes: list[IndicatorResult]) -> float:
+            return sum((n.max or 0) if n.rule == "undefined" else undefined(n.children) for n in nodes)
+        return pts(self.full_marks - undefined(self.indicators))
+
+    @property
+    def marks_label(self) -> str:
+        defined = self.defined_marks
+        return f"满分{fmt(self.full_marks)}" + (f"，其中已定义{fmt(defined)}分" if defined != self.full_marks else "")
 
     @property
     def rank_label(self) -> str:
