@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scheme")
     p.add_argument("--year", type=int, help="that year's unit list (an office year has its own)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--retire", metavar="NAME", help="the unit leaves rankings and consequences; its records stay")
+    p.add_argument("--reason", help="why the unit is retired")
     p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
     p.add_argument("scheme")
     p.add_argument("--year", type=int, help="the tree as it stands for that year (the office's changes)")
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE",
                    help="an attribute a clause may depend on (e.g. 未安装客户端=1)")
+    p.add_argument("--supersede", action="store_true",
+                   help="a second figure for the same unit, indicator, clause and period replaces the first")
     p = cmd("withdraw", "withdraw a record (records are never deleted)")
     p.add_argument("scheme")
     p.add_argument("record_id", type=int)
@@ -66,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
     p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
     p = cmd("score", "score a scheme for a period")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("status", "what is entered, missing, flagged or superseded, per unit × indicator (× month)")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")

@@ -84,7 +84,7 @@ def _print_failures() -> None:
 
 
 def cmd_units(args) -> int:
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import load_units, retire_unit
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
@@ -92,6 +92,10 @@ def cmd_units(args) -> int:
         from kaohe_tui.scheme_years import for_year
 
         scheme = for_year(store, scheme, args.year)
+    if args.retire:
+        unit = retire_unit(store, scheme, args.retire, args.reason or "")
+        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -144,7 +148,7 @@ def cmd_record(args) -> int:
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft)
+    record_id = add_record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
@@ -241,6 +245,20 @@ def cmd_score(args) -> int:
     from kaohe_tui.report import results_table
 
     _print(results_table(scheme, results, args.period))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from kaohe_tui.report import status_table
+    from kaohe_tui.status import status
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    result = status(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out(result.as_dict())
+    else:
+        _print(status_table(scheme, result))
     return 0
 
 

@@ -187,7 +187,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists  # noqa: F401 — register their core migrations
+        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):

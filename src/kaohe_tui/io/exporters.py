@@ -12,7 +12,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import safe_cell, write_csv
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
 
 
 @dataclass
@@ -103,14 +103,14 @@ def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, *([r.category or ""] if categories else []), *[points.get(n) for n in names],
-                     r.total, "；".join(r.flags)])
+        rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
+                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
     return header, rows
 
 
 def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     payload = {"scheme": scheme.id, "title": scheme.title, "period": period.split("（")[0],
-               "closed": "已签发关闭" in period,
+               "closed": "已签发关闭" in period, "provisional": PROVISIONAL_MARK in period,
                "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -220,6 +220,8 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
     check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
     results = results if results is not None else score(store, scheme, period)
     label = period_label(store, scheme, period)
+    if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
+        label += f"（{PROVISIONAL_MARK}）"
     with writing(path, force=force, protect=protect) as slot:
         known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
         if fmt == "xlsx":
