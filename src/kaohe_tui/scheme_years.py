@@ -85,8 +85,9 @@ def office_rows(store: Store, scheme_id: str) -> dict[int, dict]:
 def years_of(store: Store, scheme: Scheme) -> list[dict]:
     """Every year the scheme has: the document's (built-in) and the office's own."""
     rows = office_rows(store, scheme.id)
+    document = catalog.get(scheme.id) if isinstance(scheme, YearScheme) else scheme  # an office year's periods are its own
     out = [{"year": y, "kind": "document", "version": rows.get(y, {}).get("version", 0), "based_on": None}
-           for y in document_years(scheme)]
+           for y in document_years(document)]
     out += [{"year": y, "kind": "office", "version": r["version"], "based_on": r["based_on"]}
             for y, r in rows.items() if r["kind"] == "office"]
     return sorted(out, key=lambda r: r["year"])
