@@ -58,6 +58,12 @@ async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp
         assert "第1版" in text_of(screen.query_one("#params-head"))
         assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "value")) == "⚑1"
         assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "document")) == "0.5"
+        # the year before is the document's, unchanged
+        table.focus()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "2018年（文件版本，第0版）" in text_of(screen.query_one("#params-head"))
+        assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "value")) == "0.5"
     with sqlite3.connect(db) as conn:
         old, new, reason = conn.execute("SELECT old, new, reason FROM audit WHERE action = 'scheme-set'").fetchone()
     assert json.loads(old)["基础管理/工作纪律.clauses.late-early.per"] == 0.5

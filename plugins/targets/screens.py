@@ -5,33 +5,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kaohe_tui.names import norm
 from kaohe_tui.rules.base import fmt
+from kaohe_tui.tui.screens.parameters import YearScreen
 from kaohe_tui.tui.widgets.tables import FilterInput, KTable
 
 
-class TargetsScreen(Screen):
+class TargetsScreen(YearScreen):
     DEFAULT_CSS = """
     TargetsScreen #targets-head { height: 1; }
     TargetsScreen #targets-text { height: 4; }
     """
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="targets-back"),
-        Binding("left_square_bracket", "year(-1)", "上一年", key_display="[", id="targets-prev-year"),
-        Binding("right_square_bracket", "year(1)", "下一年", key_display="]", id="targets-next-year"),
-    ]
-
     def __init__(self, store, scheme):
-        super().__init__()
-        from kaohe_tui.scheme_years import years_of
-
-        self.store, self.scheme = store, scheme
-        self.years = [r["year"] for r in years_of(store, scheme)]
-        self.year = self.years[-1] if self.years else 0
+        super().__init__(store, scheme)
         self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:
@@ -77,9 +65,3 @@ class TargetsScreen(Screen):
         row = next((r for r in self.rows if str(r["id"]) == key), None)
         text = f"{row['theme']}｜{row['content']}" if row and (row["theme"] or row["content"]) else ""
         self.query_one("#targets-text", Static).update(Text(text))
-
-    def action_year(self, step: int) -> None:
-        i = self.years.index(self.year) + step if self.year in self.years else -1
-        if 0 <= i < len(self.years):
-            self.year = self.years[i]
-            self.reload()

@@ -31,19 +31,14 @@ def shown(value) -> str:
     return fmt(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
-class ParametersScreen(Screen):
-    DEFAULT_CSS = """
-    ParametersScreen #params-head, ParametersScreen #params-lint { height: 1; }
-    ParametersScreen #params-text { height: 3; }
-    ParametersScreen #params-edit { height: 1; }
-    ParametersScreen #params-value { width: 24; }
-    """
+class YearScreen(Screen):
+    """A screen over one year of a scheme: ``[`` / ``]`` move between the scheme's years (the
+    document's and the office's), newest first shown."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="params-back"),
-        Binding("left_square_bracket", "year(-1)", "上一年", key_display="[", id="params-prev-year"),
-        Binding("right_square_bracket", "year(1)", "下一年", key_display="]", id="params-next-year"),
-        Binding("e", "edit", "改值", id="params-edit"),
-        Binding("ctrl+s", "save", "保存", id="params-save", priority=True),
+        Binding("escape", "app.pop_screen", "返回", id="year-back"),
+        Binding("left_square_bracket", "year(-1)", "上一年", key_display="[", id="year-prev"),
+        Binding("right_square_bracket", "year(1)", "下一年", key_display="]", id="year-next"),
     ]
 
     def __init__(self, store: "Store", scheme: Scheme):
@@ -54,6 +49,31 @@ class ParametersScreen(Screen):
         self.scheme = scheme
         self.years = [r["year"] for r in years_of(store, scheme)]
         self.year = self.years[-1] if self.years else 0
+
+    def reload(self) -> None:  # pragma: no cover - each screen has its own
+        pass
+
+    def action_year(self, step: int) -> None:
+        i = self.years.index(self.year) + step if self.year in self.years else -1
+        if 0 <= i < len(self.years):
+            self.year = self.years[i]
+            self.reload()
+
+
+class ParametersScreen(YearScreen):
+    DEFAULT_CSS = """
+    ParametersScreen #params-head, ParametersScreen #params-lint { height: 1; }
+    ParametersScreen #params-text { height: 3; }
+    ParametersScreen #params-edit { height: 1; }
+    ParametersScreen #params-value { width: 24; }
+    """
+    BINDINGS = [
+        Binding("e", "edit", "改值", id="params-edit"),
+        Binding("ctrl+s", "save", "保存", id="params-save", priority=True),
+    ]
+
+    def __init__(self, store: "Store", scheme: Scheme):
+        super().__init__(store, scheme)
         self.rows: list[dict] = []
         self._lint_timer = None
 
@@ -176,11 +196,3 @@ class ParametersScreen(Screen):
         self.query_one("#params-reason", Input).value = ""
         self.reload()
         self.query_one("#params", KTable).focus()
-
-    def action_year(self, step: int) -> None:
-        if self.year not in self.years:
-            return
-        i = self.years.index(self.year) + step
-        if 0 <= i < len(self.years):
-            self.year = self.years[i]
-            self.reload()
