@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rejected ones beside the file")
     p.add_argument("--kind", default="auto",
                    help="ledger, cases, units, or a plugin's kind (e.g. roster); auto: judged by the header")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                   help="a case file: the column HEADER holds FIELD (case_id, unit, reported_at, filed_at, deadline, "
+                        "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
+    p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
     p = cmd("score", "score a scheme for a period")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
@@ -91,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
                    help="results (default), the ledger with each record's clause, or the audit log")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")
     p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")
@@ -123,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p = cmd("backup", "an online backup of the database")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("restore", "replace the database with a backup")
     p.add_argument("file")
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")

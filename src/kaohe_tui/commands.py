@@ -166,12 +166,13 @@ def cmd_import(args) -> int:
     from kaohe_tui.io.formats import choose
 
     header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
-    kind = choose(args.kind, scheme.id, header)
+    mapped = getattr(args, "map", None) or getattr(args, "profile", None)
+    kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
         print(kind.run(store, scheme, Path(args.file)))
         return 0
     if kind == "cases":
-        return _import_cases(store, scheme, Path(args.file))
+        return _import_cases(store, scheme, Path(args.file), args)
     if kind == "units":
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
@@ -193,8 +194,9 @@ def _print_rejected(rejected: list[str]) -> None:
         print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
 
 
-def _import_cases(store, scheme, path: Path) -> int:
-    from kaohe_tui.case_import import CaseImportRejected, import_cases
+def _import_cases(store, scheme, path: Path, args=None) -> int:
+    from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
+    from kaohe_tui.case_profiles import parse_overrides
 
     try:
         def row_by_row() -> None:
@@ -202,11 +204,18 @@ def _import_cases(store, scheme, path: Path) -> int:
                   "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
 
         with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row)
+            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
+                                  profile=getattr(args, "profile", None),
+                                  overrides=parse_overrides(getattr(args, "map", None)),
+                                  skip_invalid=bool(getattr(args, "skip_invalid", False)))
     except CaseImportRejected as exc:
         _print_rejected(exc.report.rejected)
         raise
-    print(f"imported {report.imported} case(s)")
+    _print_rejected(report.rejected)
+    first, *rest = summary_lines(report)
+    print(first)
+    for line in rest:
+        print(f"kaohe: {line}", file=sys.stderr)
     return 0
 
 
@@ -340,11 +349,12 @@ def cmd_export(args) -> int:
         from kaohe_tui.io.ledger_export import export_table
 
         with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
+                             force=args.force)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
     with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output))
+        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
@@ -466,7 +476,7 @@ def cmd_history(args) -> int:
 
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file))
+    target = store.backup(Path(args.file), force=args.force)
     print(f"backed up {store.path} to {target}")
     return 0
 

@@ -49,7 +49,7 @@ def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
-        Binding("enter", "explain", "解释", priority=True, id="results-explain"),
+        Binding("enter", "explain", "解释", id="results-explain"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
