@@ -69,6 +69,11 @@ def cmd_set(args) -> int:
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):
         print(f"changed for {args.year}: {change.key}: {_show(change.old, fmt)} → {_show(change.new, fmt)}")
+    closed = [r["period"] for r in store.db.query(
+        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed' AND substr(period, 1, 4) = ? ORDER BY period",
+        [args.scheme, str(args.year)])]
+    if closed:
+        print(f"closed: {'、'.join(closed)} keep the version they were signed under")
     return 0
 
 
