@@ -232,8 +232,9 @@ def test_a_closed_period_keeps_the_parameters_it_was_signed_under(cli, db_path):
 
     assert discipline("2019Q1") == 9  # 10 − 1
     cli("close", "bureau-departments", "--period", "2019Q1", "--reason", "一季度结果签字")
-    cli("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
-        "--reason", "二季度起旷工每次扣3分")
+    out = cli("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
+              "--reason", "二季度起旷工每次扣3分").out
+    assert "closed: 2019Q1 keep the version they were signed under" in out
     assert discipline("2019Q1") == 9  # signed under version 0: still 10 − 1
     assert discipline("2019Q2") == 7  # version 1: 10 − 3
     cli("reopen", "bureau-departments", "--period", "2019Q1", "--reason", "更正")
@@ -284,3 +285,34 @@ def test_target_lists_seed_003_is_city_management_bureaus_list_and_offices_impor
     assert [(r["number"], r["task"], r["points"]) for r in own] == [(1, "老旧小区改造", 20), (2, "海绵城市建设", 10)]
     assert cli.json("scheme", "targets", "city-coordination", "--year", "2018", "--unit", "住建局") == []
     assert len(audit_rows(db_path, "import-targets")) == 1
+
+
+def test_a_run_of_last_places_crosses_into_the_new_year_and_follows_a_renamed_unit(cli, tmp_path):
+    cli("demo", "city-coordination")  # 2018: 示例镇丁 last in Q2, Q3 and Q4 (see plugins/city_coordination/demo.py)
+    cli("scheme", "new-year", "city-coordination", "2019")
+    towns = ["示例镇甲", "示例镇乙", "示例镇丙", "示例开发区", "示例街道甲", "示例街道乙", "示例街道丙"]
+    listing = "单位,类别,曾用名\n" + "".join(f"{t},镇街,\n" for t in towns) + "丁镇,镇街,示例镇丁"
+    cli("import", "city-coordination", write_csv(tmp_path / "towns.csv", listing), "--kind", "units", "--period", "2019")
+    for i, town in enumerate([*towns, "丁镇"]):
+        cli("record", "city-coordination", "--period", "2019Q1", "--unit", town, "--indicator", "业务考核",
+            "--value", 90 - i, "--reason", "一季度业务考核")  # 丁镇 last with 83
+    q1 = {r["unit"]: r for r in cli.json("score", "city-coordination", "--period", "2019Q1")}
+    # 2018Q2, 2018Q3, 2018Q4 and 2019Q1 in a row: four ≥ three → 约谈; the count of 2019 alone is one
+    assert "约谈相关负责人（末位：2018Q2、2018Q3、2018Q4、2019Q1）" in q1["丁镇"]["flags"]
+    assert not any(f.startswith("通报批评") for f in q1["丁镇"]["flags"])
+    # 示例街道丙 was last in 2018Q1 only, and is not last now: nothing
+    assert not any(f.startswith("约谈") for f in q1["示例街道丙"]["flags"])
+
+
+def test_a_ledger_file_of_an_office_year_is_checked_against_that_year(cli, tmp_path):
+    cli("scheme", "new-year", "bureau-departments", "2019")
+    cli("import", "bureau-departments", write_csv(tmp_path / "u.csv", "单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办"),
+        "--kind", "units", "--period", "2019")
+    rows = write_csv(tmp_path / "ledger.csv", "单位,指标,条款,次数,期间,事由\n党群工作部,工作纪律,absent,1,2019-04,旷工一次\n"
+                                             "党办,工作纪律,absent,1,2019-05,旷工一次")
+    assert "imported 2 record(s)" in cli("import", "bureau-departments", rows).out
+    assert {r["unit"] for r in cli.json("ledger", "bureau-departments", "--period", "2019")} == {"党群工作部"}
+    mixed = write_csv(tmp_path / "mixed.csv", "单位,指标,条款,次数,期间,事由\n党委办,工作纪律,absent,1,2018-04,旷工\n"
+                                              "党群工作部,工作纪律,absent,1,2019-04,旷工")
+    err = cli("import", "bureau-departments", mixed, ok=False).err
+    assert "2019-04 is not one of this scheme's periods (2018)" in err

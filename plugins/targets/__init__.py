@@ -116,3 +116,21 @@ def _looks_like_targets(header: list[str]) -> bool:
 @kaohe_tui.hookimpl
 def kaohe_import_formats():
     return [Importer(kind="targets", title="目标责任书项目（序号、任务、分值）", run=_import, detect=_looks_like_targets)]
+
+
+def _targets_screen(app, store, scheme):
+    from .screens import TargetsScreen
+
+    return TargetsScreen(store, scheme)
+
+
+@kaohe_tui.hookimpl
+def kaohe_screens(scheme):
+    from kaohe_tui.scheme import walk
+
+    scored_by_items = any(node.rule_type == "target_items" for _, tree in scheme.trees() for _, node in walk(tree))
+    if not scored_by_items:
+        return None
+    from kaohe_tui.tui.extension import SchemeScreen
+
+    return [SchemeScreen("目标", "g", _targets_screen)]

@@ -181,6 +181,10 @@ def cmd_import(args) -> int:
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
 
+    if not args.period:  # rows of one office year are checked against that year's scheme
+        from kaohe_tui.scheme_years import for_ledger_file
+
+        scheme = for_ledger_file(store, scheme, Path(args.file))
     with progress(f"importing {args.file}: row") as step:
         report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
                                progress=step)

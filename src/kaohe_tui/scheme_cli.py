@@ -69,6 +69,11 @@ def cmd_set(args) -> int:
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):
         print(f"changed for {args.year}: {change.key}: {_show(change.old, fmt)} → {_show(change.new, fmt)}")
+    closed = [r["period"] for r in store.db.query(
+        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed' AND substr(period, 1, 4) = ? ORDER BY period",
+        [args.scheme, str(args.year)])]
+    if closed:
+        print(f"closed: {'、'.join(closed)} keep the version they were signed under")
     return 0
 
 
@@ -78,32 +83,15 @@ def _show(value, fmt) -> str:
     return fmt(value) if isinstance(value, (int, float)) else str(value)
 
 
-def param_rows(store, scheme_id: str, year: int | None) -> tuple[object, list[dict]]:
-    """The year's parameters beside the document's (for the CLI and the TUI screen)."""
-    from kaohe_tui import catalog
-    from kaohe_tui.scheme_params import parameters
-    from kaohe_tui.scheme_years import for_year, latest, units_of_year
-
-    base = catalog.get(scheme_id)
-    scheme = for_year(store, base, year) if year else latest(store, base)
-    office = getattr(scheme, "office", False)
-    document = {p.key: p.value for p in parameters(base)}
-    rows = []
-    for p in parameters(scheme, units_of_year(store, scheme) if office else []):
-        original = document.get(p.key, p.value)
-        rows.append({"key": p.key, "value": p.value, "document": original, "changed": p.value != original
-                     or p.key in getattr(scheme, "changes", {}) and p.kind == "unit", "text": p.text, "kind": p.kind})
-    return scheme, rows
-
-
 def cmd_params(args) -> int:
     from kaohe_tui.cli import json_out
+    from kaohe_tui.scheme_params import year_parameters
     from kaohe_tui.commands import _print
     from kaohe_tui.report import table
     from kaohe_tui.rules.base import fmt
 
     store = _store(args)
-    scheme, rows = param_rows(store, args.scheme, args.year)
+    scheme, rows = year_parameters(store, args.scheme, args.year)
     if args.changed:
         rows = [r for r in rows if r["changed"]]
     if args.json:

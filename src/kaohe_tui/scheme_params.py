@@ -82,6 +82,26 @@ def _flat(params: dict, prefix: str = ""):
             yield key, value
 
 
+def year_parameters(store: Store, scheme_id: str, year: int | None) -> tuple[Scheme, list[dict]]:
+    """A year's parameters beside the document's (the latest year when none is named): key,
+    value, document value, changed, text, kind — for ``kaohe scheme params`` and the TUI."""
+    from kaohe_tui import catalog
+    from kaohe_tui.scheme_years import for_year, latest, units_of_year
+
+    base = catalog.get(scheme_id)
+    scheme = for_year(store, base, year) if year else latest(store, base)
+    office = getattr(scheme, "office", False)
+    document = {p.key: p.value for p in parameters(base)}
+    changes = getattr(scheme, "changes", {})
+    rows = []
+    for p in parameters(scheme, units_of_year(store, scheme) if office else []):
+        original = document.get(p.key, p.value)
+        changed = p.value != original or (p.kind == "unit" and p.key in changes)
+        rows.append({"key": p.key, "value": p.value, "document": original, "changed": changed, "text": p.text,
+                     "kind": p.kind})
+    return scheme, rows
+
+
 # -- applying changes ------------------------------------------------------------------------
 def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: str) -> dict:
     """The raw dict of the node at ``path`` in the scheme's tree or a category's tree."""

@@ -85,8 +85,9 @@ def office_rows(store: Store, scheme_id: str) -> dict[int, dict]:
 def years_of(store: Store, scheme: Scheme) -> list[dict]:
     """Every year the scheme has: the document's (built-in) and the office's own."""
     rows = office_rows(store, scheme.id)
+    document = catalog.get(scheme.id) if isinstance(scheme, YearScheme) else scheme  # an office year's periods are its own
     out = [{"year": y, "kind": "document", "version": rows.get(y, {}).get("version", 0), "based_on": None}
-           for y in document_years(scheme)]
+           for y in document_years(document)]
     out += [{"year": y, "kind": "office", "version": r["version"], "based_on": r["based_on"]}
             for y, r in rows.items() if r["kind"] == "office"]
     return sorted(out, key=lambda r: r["year"])
@@ -144,6 +145,22 @@ def for_period(store: Store, scheme: Scheme | str, period: Period | str | None) 
         return base
     version = signed_version(store, base.id, period)
     return for_year(store, base, period.year, row["version"] if version is None else version, row)
+
+
+def for_ledger_file(store: Store, scheme: Scheme, path) -> Scheme:
+    """A ledger file whose rows all lie in one office year is checked against that year's
+    scheme (read twice only when the scheme has office years)."""
+    if not any(r["kind"] == "office" for r in office_rows(store, scheme.id).values()):
+        return scheme
+    from kaohe_tui.io.ledger_import import map_header
+    from kaohe_tui.io.tabular import read_rows
+
+    header, rows = read_rows(path)
+    column = map_header(header, path).get("period")
+    years = {str(row.get(column) or "").strip()[:4] for _, row in rows} if column else set()
+    if len(years) == 1 and (year := years.pop()).isdigit():
+        return for_period(store, scheme, Period(int(year), "year", 0))
+    return scheme
 
 
 def for_year(store: Store, base: Scheme, year: int, version: int | None = None, row: dict | None = None) -> Scheme:
