@@ -176,9 +176,9 @@ def test_export_formats(k, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     assert sheet.title == "排名"
     header = [c.value for c in sheet[2]]
-    assert header == ["排名", "单位", "类别", "基础管理", "特别附加分", "总分", "标记"]
+    assert header == ["排名", "单位", "基础管理", "特别附加分", "总分", "标记"]  # no categories: no 类别 column
     rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert rows["党委办"][5] == 11.5 and isinstance(rows["党委办"][5], float)  # numbers stay numbers
+    assert rows["党委办"][4] == 11.5 and isinstance(rows["党委办"][4], float)  # numbers stay numbers
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
 
     k.run("export", "fixture", "--period", "2018", "--format", "csv", "-o", str(tmp_path / "r.csv"))

@@ -467,11 +467,11 @@ async def test_plugin_screen_palette_and_help(db_path):
 
         provider = ScreenActions(app.screen)
         titles = [hit.display async for hit in provider.discover()]
-        for title in ("新增（a）", "筛选（/）", "导出（^e）", "帮助（?）", "插件页：检查表（k）", "台账（2）"):
+        for title in ("新增（a）", "筛选（/）", "导出（^e）", "帮助（?）", "插件页：检查表（k）", "切换到台账（2）"):
             assert title in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
-        assert type(app.screen).__name__ == "CommandPalette"
+        assert type(app.screen).__name__ == "KaohePalette"
         await pilot.press("escape")  # opened and closed by keys alone
         await pilot.pause()
 

@@ -61,7 +61,6 @@ class SheetScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="sheet-back"),
         Binding("e", "self_score", "填自评分", id="sheet-self-score"),
-        Binding("enter", "self_score", "填自评分", show=False, priority=True, id="sheet-self-score-enter"),
         Binding("b", "unit(-1)", "上一单位", group=GROUP, id="sheet-prev-unit"),
         Binding("n", "unit(1)", "下一单位", group=GROUP, id="sheet-next-unit"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="sheet-prev-period"),
@@ -203,6 +202,12 @@ class SheetScreen(Screen):
             chosen = self.selected() if self.query_one("#sheet", DataTable).has_focus else None
             return True if chosen and chosen[1] else None  # the sums are not entered
         return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # enter reaches the table in turn with the cursor keys before it (a priority binding
+        # would run ahead of them over SSH and open the row the cursor had not yet left)
+        if event.data_table.id == "sheet":
+            self.action_self_score()
 
     def action_self_score(self) -> None:
         chosen = self.selected()

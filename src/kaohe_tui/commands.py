@@ -23,6 +23,13 @@ def open_store(args) -> Store:
     return store
 
 
+def scheme_for(store: Store, args):
+    """The scheme as it stands for ``--period`` (an office year's own version; see scheme_years)."""
+    from kaohe_tui.scheme_years import for_period
+
+    return for_period(store, args.scheme, getattr(args, "period", None))
+
+
 def _print(renderable) -> None:
     from kaohe_tui.report import render
 
@@ -49,20 +56,25 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
+    from kaohe_tui.scheme_years import years_of
+
     store = open_store(args)
     rows = []
     for scheme in catalog.schemes().values():
         count = store.db["units"].count_where("scheme = ?", [scheme.id])
         rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
+                     "years": years_of(store, scheme)})
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
         json_out(rows)
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["id", "名称", "期间", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
+    _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
+                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
+                   r["units"], r["plugin"]] for r in rows]))
     return 0
 
 
@@ -72,10 +84,18 @@ def _print_failures() -> None:
 
 
 def cmd_units(args) -> int:
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import load_units, retire_unit
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
+    if getattr(args, "year", None):
+        from kaohe_tui.scheme_years import for_year
+
+        scheme = for_year(store, scheme, args.year)
+    if args.retire:
+        unit = retire_unit(store, scheme, args.retire, args.reason or "")
+        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -94,11 +114,19 @@ def cmd_units(args) -> int:
 def cmd_rules(args) -> int:
     from kaohe_tui.report import rules_json, rules_tree
 
+    from kaohe_tui.scheme_cli import changes_text
+    from kaohe_tui.scheme_years import for_year
+
+    store = open_store(args)
     scheme = catalog.get(args.scheme)
+    scheme = for_year(store, scheme, args.year) if getattr(args, "year", None) else scheme
+    changes = changes_text(store, scheme)  # "changed for YEAR", old → new
     if args.json:
-        json_out(rules_json(scheme))
+        json_out(rules_json(scheme) | {"changes": changes})
     else:
         _print(rules_tree(scheme))
+        for line in changes:
+            print(line)
     return 0
 
 
@@ -116,11 +144,11 @@ def cmd_record(args) -> int:
     from kaohe_tui.ledger import Draft, add_record
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft)
+    record_id = add_record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
@@ -138,20 +166,25 @@ def cmd_import(args) -> int:
     from kaohe_tui.io.tabular import read_rows
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     from kaohe_tui.io.formats import choose
 
     header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
-    kind = choose(args.kind, scheme.id, header)
+    mapped = getattr(args, "map", None) or getattr(args, "profile", None)
+    kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
         print(kind.run(store, scheme, Path(args.file)))
         return 0
     if kind == "cases":
-        return _import_cases(store, scheme, Path(args.file))
+        return _import_cases(store, scheme, Path(args.file), args)
     if kind == "units":
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
 
+    if not args.period:  # rows of one office year are checked against that year's scheme
+        from kaohe_tui.scheme_years import for_ledger_file
+
+        scheme = for_ledger_file(store, scheme, Path(args.file))
     with progress(f"importing {args.file}: row") as step:
         report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
                                progress=step)
@@ -169,8 +202,9 @@ def _print_rejected(rejected: list[str]) -> None:
         print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
 
 
-def _import_cases(store, scheme, path: Path) -> int:
-    from kaohe_tui.case_import import CaseImportRejected, import_cases
+def _import_cases(store, scheme, path: Path, args=None) -> int:
+    from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
+    from kaohe_tui.case_profiles import parse_overrides
 
     try:
         def row_by_row() -> None:
@@ -178,11 +212,18 @@ def _import_cases(store, scheme, path: Path) -> int:
                   "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
 
         with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row)
+            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
+                                  profile=getattr(args, "profile", None),
+                                  overrides=parse_overrides(getattr(args, "map", None)),
+                                  skip_invalid=bool(getattr(args, "skip_invalid", False)))
     except CaseImportRejected as exc:
         _print_rejected(exc.report.rejected)
         raise
-    print(f"imported {report.imported} case(s)")
+    _print_rejected(report.rejected)
+    first, *rest = summary_lines(report)
+    print(first)
+    for line in rest:
+        print(f"kaohe: {line}", file=sys.stderr)
     return 0
 
 
@@ -190,7 +231,9 @@ def _import_units(store, scheme, path: Path) -> int:
     from kaohe_tui.io.units_import import import_units
 
     report = import_units(store, scheme, path)
-    print(f"units: {report.added} added, {report.updated} updated")
+    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
+                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
+    print(f"units: {report.added} added, {report.updated} updated{extra}")
     return 0
 
 
@@ -198,7 +241,7 @@ def cmd_score(args) -> int:
     from kaohe_tui.scoring import score
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     results = score(store, scheme, Period.parse(args.period))
     if args.json:
         json_out([r.as_json() for r in results])
@@ -209,12 +252,26 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from kaohe_tui.report import status_table
+    from kaohe_tui.status import status
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    result = status(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out(result.as_dict())
+    else:
+        _print(status_table(scheme, result))
+    return 0
+
+
 def cmd_ledger(args) -> int:
     from kaohe_tui.ledger import list_records
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = list_records(store, scheme, Period.parse(args.period), unit)
     if args.json:
@@ -245,7 +302,7 @@ def cmd_cases(args) -> int:
         known = [k for k in LABELS if counted_in(k)]
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
     if keep:
@@ -287,7 +344,7 @@ def cmd_explain(args) -> int:
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
     scorer = Scorer(store, scheme)
@@ -308,17 +365,18 @@ def cmd_export(args) -> int:
     if args.format not in exporters():
         raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     if args.what != "results":
         from kaohe_tui.io.ledger_export import export_table
 
         with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
+                             force=args.force)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
     with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output))
+        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
@@ -458,7 +516,7 @@ def cmd_history(args) -> int:
 
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file))
+    target = store.backup(Path(args.file), force=args.force)
     print(f"backed up {store.path} to {target}")
     return 0
 

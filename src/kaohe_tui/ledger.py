@@ -112,7 +112,10 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     attrs = draft.attrs or {}
     entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
                   value=value, period=str(period), date=date, reason=reason, attrs=attrs)
-    problem = rule.validate(node, entry)
+    from kaohe_tui import values
+
+    problem = rule.validate(node, entry) or values.problem(rule, node, node.clause(clause_id) if clause_id else None,
+                                                           entry, period)
     if problem:
         raise RecordError(problem)
     return {"scheme": scheme.id, "period": str(period), "unit": unit.name, "indicator": path,
@@ -136,7 +139,8 @@ def _memo(memo: dict, key: tuple, compute):
 def declared_period(scheme: Scheme, text: str) -> Period:
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
-        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
+        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)}); "
+                          f"an office starts {period.year} with `kaohe scheme new-year {scheme.id} {period.year}`")
     return period
 
 
@@ -152,18 +156,28 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     try:
         path, node = resolve_indicator(scheme.tree(category), text)
     except KaoheError as exc:
-        raise RecordError(f"indicator: {exc}") from None
+        from kaohe_tui.values import category_hint
+
+        raise RecordError(f"indicator: {category_hint(scheme, category, text) or exc}") from None
     if node.rule_type in COMPOSITES:
         leaves = "、".join(c.name for c in node.children)
         raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
     return path, node
 
 
-def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") -> int:
-    """Check and write one record, with its audit entry, in one transaction."""
+def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", supersede: bool = False) -> int:
+    """Check and write one record, with its audit entry, in one transaction. A second figure for a
+    one-figure input needs ``supersede`` (checked inside the transaction: see inputs.py)."""
+    from kaohe_tui.inputs import check_second_figure
+
     row = check_record(store, scheme, draft)
     with store.transaction() as db:
-        return insert_checked(store, db, row, source)
+        replaced = check_second_figure(db, scheme, row, supersede)
+        record_id = insert_checked(store, db, row, source)
+        if replaced:
+            store.audit("supersede", scheme=scheme.id, unit=row["unit"], record_id=record_id,
+                        old={"records": replaced}, new={"record": record_id}, reason=row["reason"])
+        return record_id
 
 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:

@@ -106,6 +106,7 @@ class Unit(_Model):
     category: str | None = None
     assessed_by: str | None = None  # 考核扎口科室
     attrs: dict[str, Any] = {}
+    sample: bool = False  # invented for a demo: leaves ranks once the office has real units
 
 
 class UnitSource(_Model):
@@ -123,6 +124,7 @@ class UnitSource(_Model):
     # alias of the unit named in that column (附件4's short names). Unmatched rows are anomalies.
     describes: bool = False
     alias_of: str | None = None
+    sample: bool = False  # its units are examples (示例), not the office's
 
 
 class CaseFeed(_Model):

@@ -122,21 +122,30 @@ def m004_case_imports(db: Database) -> None:
             db.execute(statement)
 
 
-def create_private(path: Path) -> None:
-    """Create ``path`` readable by its owner only (the ledger decides funds and careers), or by
-    the office's group when ``KAOHE_GROUP`` names one (SQLite gives -wal/-shm the same mode)."""
+def private_mode() -> tuple[int, int | None]:
+    """The mode (and group) of a file holding the ledger: its owner's only (the ledger decides
+    funds and careers), or the office's group's too when ``KAOHE_GROUP`` names one."""
     group = os.environ.get("KAOHE_GROUP")
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    if not group:
+        return 0o600, None
     try:
-        if group:
-            try:
-                gid = grp.getgrnam(group).gr_gid
-            except KeyError:
-                raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+        return 0o660, grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` with ``private_mode()`` (SQLite gives -wal/-shm the same mode). A file
+    that exists already (someone else's, or a symlink) is left as it is: never chmod-ed."""
+    mode, gid = private_mode()
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_RDWR, 0o600)
+    except FileExistsError:
+        return
+    try:
+        if gid is not None:
             os.fchown(fd, -1, gid)
-            os.fchmod(fd, 0o660)
-        else:
-            os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
     finally:
         os.close(fd)
 
@@ -178,7 +187,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import roles, signoff  # noqa: F401 — register their core migrations
+        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
@@ -250,16 +259,21 @@ class Store:
         }
 
     # -- backup -----------------------------------------------------------------------------
-    def backup(self, target: Path | str) -> Path:
-        """An online copy (SQLite's backup API): consistent even while others write."""
+    def backup(self, target: Path | str, force: bool = False) -> Path:
+        """An online copy (SQLite's backup API): consistent even while others write. Written
+        privately, then put in place (``safe_files``): never over the database, an existing
+        file only with ``force``."""
+        from kaohe_tui.io.safe_files import protected_paths, writing
+
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        create_private(target)
-        dest = sqlite3.connect(str(target))
-        try:
-            self.db.conn.backup(dest)
-        finally:
-            dest.close()
+        mode, gid = private_mode()
+        with writing(target, force=force, protect=protected_paths(self.path), mode=mode, group=gid) as slot:
+            dest = sqlite3.connect(str(slot.path))
+            try:
+                self.db.conn.backup(dest)
+            finally:
+                dest.close()
         return target
 
     def close(self) -> None:

@@ -97,9 +97,14 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                     reason=f"import {path.name}")
     report.imported = len(good)
     if bad_rows:
-        report.rejects_file = path.with_name(path.stem + ".rejected.csv")
-        write_csv(report.rejects_file, ["行号", *header, "原因"],
-                  [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
+        from kaohe_tui.io.safe_files import protected_paths, writing
+
+        # never over anything: a file already there (or planted) leaves this one a fresh name
+        with writing(path.with_name(path.stem + ".rejected.csv"), unique=True,
+                     protect=protected_paths(store.path)) as slot:
+            write_csv(slot.path, ["行号", *header, "原因"],
+                      [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
+        report.rejects_file = slot.final
     return report
 
 

@@ -49,7 +49,7 @@ def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
-        Binding("enter", "explain", "解释", priority=True, id="results-explain"),
+        Binding("enter", "explain", "解释", id="results-explain"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
@@ -112,7 +112,7 @@ class ResultsScreen(SchemeView):
             points = r.points_by_indicator()
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
-            row = [Text(str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
+            row = [Text("—" if r.rank is None else str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
             if categories:
                 row.append(r.category or "")
             row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
@@ -138,7 +138,7 @@ class ResultsScreen(SchemeView):
                     mine = by_quarter[quarter].get(unit)
                     ranks.append(mine.rank if mine else None)
                     if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category])
+                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category and r.rank is not None])
                 out[unit] = rank_bars(ranks, worst)
             return out
         totals = [r.total for q in by_quarter.values() for r in q.values()]
@@ -157,7 +157,7 @@ class ResultsScreen(SchemeView):
         quarters = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
                              for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
         text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
-        text += f" 总分 [b]{fmt(result.total)}[/b] 第{result.rank}名"
+        text += f" 总分 [b]{fmt(result.total)}[/b] {result.rank_label}"
         if result.flags:
             text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
         self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")
