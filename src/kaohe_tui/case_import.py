@@ -16,6 +16,7 @@ from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_imp
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.numbers import parse_count
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -39,13 +40,9 @@ MAX_ID = 200  # characters of a case id
 
 
 def _count(raw: str, column: str) -> int:
-    if not raw:
-        return 0
-    if not raw.isascii() or not raw.isdigit():
-        raise KaoheError(f"{column}: {raw!r} must be a whole number ≥ 0")
-    if len(raw) > MAX_COUNT_DIGITS:
+    if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
         raise KaoheError(f"{column}: {raw!r} is too large")
-    return int(raw)
+    return parse_count(raw, column)
 
 
 def _status_text(raw: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from kaohe_tui import closed, rules, signoff
 from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
@@ -45,22 +46,6 @@ def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
     if len(text) > limit:
         raise RecordError(f"{field}: {len(text)} characters, at most {limit}")
     return text
-
-
-def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
-    except ValueError:
-        raise RecordError(f"{field}: {raw!r} is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise RecordError(f"{field}: {raw!r} is not a number")
-    if whole:
-        if number < 0 or number != int(number):
-            raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
-        return int(number)
-    return number
 
 
 def period_is_declared(scheme: Scheme, period: Period) -> bool:

@@ -8,6 +8,7 @@ parameters; code exists only for rule types. Scheme files are TOML; loading a ba
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -23,7 +24,7 @@ PATH_SEP = "/"
 
 class _Model(BaseModel):
     # A typo in a scheme file must be reported, not silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Clause(_Model):
@@ -247,7 +248,23 @@ def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
     return scheme_from_dict(raw, str(path), plugin)
 
 
+def non_finite(value: Any, where: tuple = ()) -> tuple | None:
+    """Where in ``value`` (a parsed scheme file) a NaN or infinity sits, if anywhere: TOML writes
+    them ``nan``/``inf``, and one such parameter would make a total NaN that ranks first."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = non_finite(item, (*where, key))
+        if found is not None:
+            return found
+    return None
+
+
 def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Scheme:
+    bad = non_finite(raw)
+    if bad is not None:
+        raise SchemeError(f"{origin}: field {_field_path(bad)}: not a finite number")
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
