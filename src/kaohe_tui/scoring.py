@@ -125,6 +125,10 @@ class Scorer:
                 results.append(UnitResult(unit.name, category, total, self.scheme.full_marks(category), nodes,
                                           flags=list(dict.fromkeys(flags))))
             rank_group([r for r in results if r.category == category])
+        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+            for result in results:
+                if result.unit == unit:
+                    result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank, r.unit))
         return results
