@@ -203,9 +203,8 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)
-    known = known_header(DEFAULT, overrides)
-    profiles = all_profiles(store.path)
-    header, rows = read_table(path, known=lambda h: known(h) or any(p.knows(h) for p in profiles.values()))
+    known, mine = header_test(all_profiles(store.path)), {k.lower() for k in overrides or {}}
+    header, rows = read_table(path, known=lambda h: known(h) or h.lower() in mine)
     mapping = map_header(header, path, choose_profile(header, profile, store.path), overrides)
     index = UnitIndex(load_units(store, scheme))
     resolved: dict[str, str] = {}
@@ -376,6 +375,21 @@ class CaseImportRejected(KaoheError):
 def map_columns(header: list[str], path: Path) -> dict[str, int]:
     """field → the index of the column holding it (the built-in names)."""
     return map_header(header, path).columns
+
+
+def header_test(profiles: dict | None = None) -> Callable[[str], bool]:
+    """Whether a cell names a case column (built-in names, or any profile's)."""
+    known = known_header(DEFAULT)
+    profiles = all_profiles() if profiles is None else profiles
+    return lambda h: known(h) or any(p.knows(h) for p in profiles.values())
+
+
+def file_header(path: Path) -> list[str]:
+    """A file's header as ``--kind auto`` should judge it: below title rows where case columns
+    are named there (else the first row, as every other kind of file has it)."""
+    from kaohe_tui.io.tabular import read_table
+
+    return read_table(path, known=header_test())[0]
 
 
 def looks_like_cases(header: list[str]) -> bool:
