@@ -44,6 +44,7 @@ class Clause(_Model):
     tracks: bool = False  # recorded for the record (and derivations) but scores nothing itself
     once: bool = False  # a one-off deduction (无科室学习笔记扣2分): applies once however often recorded
     note: str | None = None  # the reading chosen where the document is ambiguous
+    needs_attr: str | None = None  # a record under this clause must name this attribute (--attr 问题=…)
 
 
 class Indicator(_Model):

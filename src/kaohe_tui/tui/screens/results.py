@@ -18,7 +18,7 @@ from kaohe_tui.io.exporters import indicator_names
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import Scorer, UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
@@ -53,6 +53,7 @@ class ResultsScreen(SchemeView):
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
+        Binding("m", "status", "缺漏", show=False, id="results-status-view"),  # issue 14: what is left
     ]
 
     def __init__(self, scheme: Scheme):
@@ -125,7 +126,7 @@ class ResultsScreen(SchemeView):
         self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
         self.query_one("#results-status", Static).update(
             f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
-            + " · 回车：解释所选数字")
+            + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
     def trends(self) -> dict[str, str]:
         by_quarter = self.scored.by_quarter
@@ -171,6 +172,11 @@ class ResultsScreen(SchemeView):
     def action_period(self, step: int) -> None:
         i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
         self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
+
+    def action_status(self) -> None:
+        from kaohe_tui.tui.screens.status import StatusScreen
+
+        self.app.push_screen(StatusScreen(self.scheme, self.state.period))
 
     def action_trend(self) -> None:
         self.state.trend = "rank" if self.state.trend == "total" else "total"
