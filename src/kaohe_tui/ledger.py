@@ -10,6 +10,7 @@ from typing import Any
 
 from kaohe_tui import rules
 from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
@@ -41,9 +42,9 @@ class Draft:
 def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
     text = (text or "").strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in text):
-        raise RecordError(f"{field}: contains control characters")
+        raise RecordError(t("control_chars", field=msg_field(field)))
     if len(text) > limit:
-        raise RecordError(f"{field}: {len(text)} characters, at most {limit}")
+        raise RecordError(t("too_long", field=msg_field(field), length=len(text), limit=limit))
     return text
 
 
@@ -53,12 +54,12 @@ def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | 
     try:
         number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
     except ValueError:
-        raise RecordError(f"{field}: {raw!r} is not a number") from None
+        raise RecordError(t("not_a_number", field=msg_field(field), raw=raw)) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise RecordError(f"{field}: {raw!r} is not a number")
+        raise RecordError(t("not_a_number", field=msg_field(field), raw=raw))
     if whole:
         if number < 0 or number != int(number):
-            raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
+            raise RecordError(t("not_whole", field=msg_field(field), raw=raw))
         return int(number)
     return number
 
@@ -88,12 +89,12 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     if draft.clause:
         clause = node.clause(draft.clause)
         if clause is None:
-            ids = ", ".join(c.id for c in node.clauses) or "none"
-            raise RecordError(f"clause: {draft.clause!r} is not a clause of {path} (clauses: {ids})")
+            ids = "、".join(c.id for c in node.clauses) or "无"
+            raise RecordError(t("unknown_clause", clause=draft.clause, path=path, ids=ids))
         clause_id = clause.id
     elif rule.needs_clause:
-        ids = ", ".join(c.id for c in node.clauses)
-        raise RecordError(f"clause: {path} needs a clause (one of: {ids})")
+        ids = "、".join(c.id for c in node.clauses)
+        raise RecordError(t("needs_clause", path=path, ids=ids))
     count = parse_number(draft.count, "count", whole=True)
     amount = parse_number(draft.amount, "amount")
     value = parse_number(draft.value, "value")
@@ -101,11 +102,11 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     if draft.date:
         day = parse_date(str(draft.date))
         if not period.contains_date(day):
-            raise RecordError(f"date: {day} is outside the period {period} ({period.start} – {period.end})")
+            raise RecordError(t("date_outside", day=day, period=period, start=period.start, end=period.end))
         date = day.isoformat()
     reason = clean_text(draft.reason, "reason")
     if not reason:
-        raise RecordError("reason: every record needs a reason (事由)")
+        raise RecordError(t("needs_reason"))
     attrs = draft.attrs or {}
     entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
                   value=value, period=str(period), date=date, reason=reason, attrs=attrs)
@@ -134,9 +135,9 @@ def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
     """A period of the scheme that is still open for changes (anything a user writes needs one)."""
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
-        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)})")
+        raise RecordError(t("unknown_period", period=period, periods="、".join(scheme.periods)))
     if is_closed(store, scheme.id, period):
-        raise RecordError(f"period: {period} is closed; an administrator must reopen it first")
+        raise RecordError(t("period_closed", period=period))
     return period
 
 
@@ -144,10 +145,10 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     try:
         path, node = resolve_indicator(scheme.tree(category), text)
     except KaoheError as exc:
-        raise RecordError(f"indicator: {exc}") from None
+        raise RecordError(t("bad_indicator", error=exc)) from None
     if node.rule_type in COMPOSITES:
         leaves = "、".join(c.name for c in node.children)
-        raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
+        raise RecordError(t("composite_indicator", path=path, leaves=leaves))
     return path, node
 
 

@@ -21,6 +21,8 @@ MESSAGES = {
     "unknown_period": "期间：{period} 不是本方案的考核期间（{periods}）",
     "period_closed": "期间：{period} 已签发关闭，须由管理员先重新开启",
     "bad_indicator": "指标：{error}",
+    "unknown_indicator": "“{text}”不是本方案的指标（见 kaohe rules）",
+    "ambiguous_indicator": "“{text}”不止一个指标叫这个名字：请写出路径，可选：{options}",
     "composite_indicator": "指标：「{path}」由其下各项合成（{leaves}），请记在其中一项上",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
     # -- the TUI -----------------------------------------------------------------------------------
