@@ -58,7 +58,7 @@ def test_bad_case_rows_all_or_nothing(k, tmp_path):
     lines = Q1_CASES[:2] + ["X1,不存在街道,巡查,2018-01-01,2018-01-02,,0,0,", "X2,甲街道,巡查,昨天,,,0,0,",
                             "X3,甲街道,巡查,2018-01-01,,,-1,0,", "A1,甲街道,巡查,2018-01-01,,,0,0,"]
     proc = k.run("import", "fixture-cases", str(cases_file(tmp_path, lines)), ok=False)
-    assert "row 4: 责任单位: '不存在街道' is not a unit" in proc.stderr
+    assert "row 4: 责任单位：“不存在街道”不是本方案的单位" in proc.stderr
     assert "row 5: 上报时间: '昨天' is not a date-time" in proc.stderr
     assert "row 6: 延期次数: '-1' must be a whole number" in proc.stderr
     assert "no case imported" in proc.stderr

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from kaohe_tui.errors import KaoheError, SchemeError
 from kaohe_tui.names import norm
+from kaohe_tui.messages import t
 
 PATH_SEP = "/"
 
@@ -224,8 +225,8 @@ def resolve_indicator(nodes: list[Indicator], text: str) -> tuple[str, Indicator
         return matches[0]
     if matches:
         options = "、".join(p for p, _ in matches)
-        raise KaoheError(f"{text!r} is ambiguous: write its path, one of {options}")
-    raise KaoheError(f"{text!r} is not in this scheme (see `kaohe rules`)")
+        raise KaoheError(t("ambiguous_indicator", text=text, options=options))
+    raise KaoheError(t("unknown_indicator", text=text))
 
 
 # -- files ----------------------------------------------------------------------------------

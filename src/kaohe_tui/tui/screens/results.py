@@ -16,11 +16,10 @@ from textual.widgets import Select, Static
 
 from kaohe_tui.io.exporters import indicator_names
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
-from kaohe_tui.tui.common import FLAG, scheme_periods
+from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import KTable
 from kaohe_tui.tui.widgets.trend import bars, rank_bars
@@ -67,7 +66,7 @@ class ResultsScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
-        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # rank and unit stay in view
+        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # unit and 总分 stay in view
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
@@ -98,13 +97,14 @@ class ResultsScreen(SchemeView):
         table.clear(columns=True)
         self.names = indicator_names(scored.results)
         categories = any(r.category for r in scored.results)
-        table.add_column("排名", key="rank")
+        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         table.add_column("单位", key="unit")
+        table.add_column("总分", key="total")
+        table.add_column("排名", key="rank")
         if categories:
             table.add_column("类别", key="category")
         for name in self.names:
             table.add_column(name, key=f"ind:{name}")
-        table.add_column("总分", key="total")
         table.add_column("标记", key="flags")
         table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         trends = self.trends()
@@ -113,12 +113,12 @@ class ResultsScreen(SchemeView):
             points = r.points_by_indicator()
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
-            row = [Text("—" if r.rank is None else str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
+            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
+                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:
                 row.append(r.category or "")
-            row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
-            row += [Text(fmt(r.total), style="bold", justify="right"),
-                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
+            row += [Text(shown(points.get(n)) if n in points else "", justify="right") for n in self.names]
+            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     trends.get(r.unit, "")]
             table.add_row(*row, key=r.unit)
         table.cursor_coordinate = keep
@@ -155,10 +155,10 @@ class ResultsScreen(SchemeView):
         result = next((r for r in self.scored.results if r.unit == unit), None)
         if result is None:
             return
-        quarters = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
+        quarters = "  ".join(f"{q[-2:]} {shown(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
                              for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
         text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
-        text += f" 总分 [b]{fmt(result.total)}[/b] {result.rank_label}"
+        text += f" 总分 [b]{shown(result.total)}[/b] {result.rank_label}"
         if result.flags:
             text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
         self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")
