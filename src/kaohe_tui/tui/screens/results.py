@@ -37,12 +37,14 @@ class Scored:
 
 def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
     """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
-    scorer = Scorer(store, scheme)
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.year_history import trend_quarters
+
     target = Period.parse(period)
+    scorer = Scorer(store, for_period(store, scheme, target))  # an office year's own version
     results = scorer.score(target)
-    quarters = [Period(target.year, "quarter", q) for q in range(1, 5)]
-    by_quarter = {str(q): {r.unit: r for r in scorer.score(q)} for q in quarters}
-    return Scored(period, results, [str(q) for q in quarters], by_quarter)
+    by_quarter = trend_quarters(scorer, target)  # the previous year's quarters too, when started
+    return Scored(period, results, list(by_quarter), by_quarter)
 
 
 class ResultsScreen(SchemeView):
@@ -57,7 +59,7 @@ class ResultsScreen(SchemeView):
 
     def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.periods = scheme_periods(scheme)
+        self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
         self.names: list[str] = []
 
