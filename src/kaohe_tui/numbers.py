@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from kaohe_tui.errors import RecordError
+from kaohe_tui.messages import field as field_name, t
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋ｅＥ", "0123456789.-+eE")
 PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -25,20 +26,21 @@ def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | 
     ``whole``; None for an empty cell. Anything else: ``RecordError`` naming field and input."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    name = field_name(field)
     if isinstance(raw, bool):
-        raise RecordError(f"{field}: {raw!r} is not a number")
+        raise RecordError(t("not_a_number", field=name, raw=raw))
     if isinstance(raw, (int, float)):
         number = float(raw)
     else:
         text = str(raw).strip().translate(FULL_WIDTH)
         if not PLAIN.fullmatch(text):
-            raise RecordError(f"{field}: {raw!r} is not a number (write digits 0-9)")
+            raise RecordError(t("not_a_number", field=name, raw=raw))
         number = float(text)
     if number != number or abs(number) == float("inf") or abs(number) > LIMIT:
-        raise RecordError(f"{field}: {raw!r} is out of range (at most {LIMIT:.0e})")
+        raise RecordError(t("out_of_range", field=name, raw=raw, limit=f"{LIMIT:.0e}"))
     if whole:
         if number < 0 or number != int(number):
-            raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
+            raise RecordError(t("not_whole", field=name, raw=raw))
         return int(number)
     return number
 

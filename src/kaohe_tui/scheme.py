@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from kaohe_tui.errors import KaoheError, SchemeError
 from kaohe_tui.names import norm
+from kaohe_tui.messages import t
 
 PATH_SEP = "/"
 
@@ -44,6 +45,7 @@ class Clause(_Model):
     tracks: bool = False  # recorded for the record (and derivations) but scores nothing itself
     once: bool = False  # a one-off deduction (无科室学习笔记扣2分): applies once however often recorded
     note: str | None = None  # the reading chosen where the document is ambiguous
+    needs_attr: str | None = None  # a record under this clause must name this attribute (--attr 问题=…)
 
 
 class Indicator(_Model):
@@ -107,6 +109,7 @@ class Unit(_Model):
     category: str | None = None
     assessed_by: str | None = None  # 考核扎口科室
     attrs: dict[str, Any] = {}
+    sample: bool = False  # invented for a demo: leaves ranks once the office has real units
 
 
 class UnitSource(_Model):
@@ -124,6 +127,7 @@ class UnitSource(_Model):
     # alias of the unit named in that column (附件4's short names). Unmatched rows are anomalies.
     describes: bool = False
     alias_of: str | None = None
+    sample: bool = False  # its units are examples (示例), not the office's
 
 
 class CaseFeed(_Model):
@@ -221,8 +225,8 @@ def resolve_indicator(nodes: list[Indicator], text: str) -> tuple[str, Indicator
         return matches[0]
     if matches:
         options = "、".join(p for p, _ in matches)
-        raise KaoheError(f"{text!r} is ambiguous: write its path, one of {options}")
-    raise KaoheError(f"{text!r} is not in this scheme (see `kaohe rules`)")
+        raise KaoheError(t("ambiguous_indicator", text=text, options=options))
+    raise KaoheError(t("unknown_indicator", text=text))
 
 
 # -- files ----------------------------------------------------------------------------------

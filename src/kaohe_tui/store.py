@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import plugins
+from kaohe_tui import chain, closed, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.paths import default_db_path
 
@@ -204,7 +204,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import roles  # noqa: F401 — registers its core migration
+        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
@@ -229,6 +229,9 @@ class Store:
                     migration_set.apply(self.db)
                 except Exception as exc:
                     raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
+            from kaohe_tui.signoff import check_migration
+
+            check_migration(self)  # nor may a migration move what a closed period was signed from
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -251,6 +254,9 @@ class Store:
             # nothing to roll back, and the user hears the real cause, not "cannot rollback"
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            refused = closed.translate(exc) if isinstance(exc, sqlite3.IntegrityError) else None
+            if refused:  # a trigger's closed-period rule: one line, not a traceback
+                raise refused from None
             cause = storage_problem(exc)
             if cause:
                 raise KaoheError(f"{self.path}: {cause}; nothing was written") from None
@@ -258,8 +264,8 @@ class Store:
 
     def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
               record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> None:
-        self.db["audit"].insert(self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
-                                               new=new, reason=reason))
+        chain.append(self.db.conn, self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
+                                                  new=new, reason=reason))
 
     def audit_row(self, action: str, *, scheme: str | None = None, unit: str | None = None,
                   record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> dict:

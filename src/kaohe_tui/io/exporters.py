@@ -12,7 +12,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import safe_cell, write_csv
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
 
 
 @dataclass
@@ -98,17 +98,19 @@ def indicator_names(results: list[UnitResult]) -> list[str]:
 
 def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     names = indicator_names(results)
-    header = ["排名", "单位", "类别", *names, "总分", "标记"]
+    categories = any(r.category for r in results)  # a scheme without categories gets no empty column
+    header = ["排名", "单位", *(["类别"] if categories else []), *names, "总分", "标记"]
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, r.category or "", *[points.get(n) for n in names], r.total, "；".join(r.flags)])
+        rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
+                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
     return header, rows
 
 
 def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     payload = {"scheme": scheme.id, "title": scheme.title, "period": period.split("（")[0],
-               "closed": "已签发关闭" in period,
+               "closed": "已签发关闭" in period, "provisional": PROVISIONAL_MARK in period,
                "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -139,11 +141,21 @@ def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+    box(sheet, 2, sheet.max_row, len(header))  # a grid that prints: no numbers floating on the page
     fit_columns(sheet, [header, *rows])
     sheet.freeze_panes = "C3"
     a4(sheet)
     sheet.print_title_rows = "2:2"
     book.save(path)
+
+
+def box(sheet, first_row: int, last_row: int, columns: int) -> None:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin")
+    for r in range(first_row, last_row + 1):
+        for c in range(1, columns + 1):
+            sheet.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
 def fit_columns(sheet, rows: list[list]) -> None:
@@ -208,6 +220,8 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
     check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
     results = results if results is not None else score(store, scheme, period)
     label = period_label(store, scheme, period)
+    if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
+        label += f"（{PROVISIONAL_MARK}）"
     with writing(path, force=force, protect=protect) as slot:
         known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
         if fmt == "xlsx":
