@@ -56,8 +56,10 @@ def test_plugin_file_writable_by_others_refused(db_path, folder, mode, says):
     assert says in failed["fixture_scheme"]
 
 
-def test_package_file_writable_by_others_refused(db_path, tmp_path):
-    """The folder is sound, the package folder is sound, its __init__.py is 0666."""
+@pytest.mark.parametrize("weak", ["__init__.py", "__pycache__"])
+def test_package_file_writable_by_others_refused(db_path, tmp_path, weak):
+    """The folder is sound, the package folder is sound; its __init__.py, or the folder Python
+    keeps compiled modules in (a planted .pyc runs too), is writable by every user."""
     outer = tmp_path / "plugins"
     package = outer / "fixture_pkg"
     package.mkdir(parents=True)
@@ -67,7 +69,8 @@ def test_package_file_writable_by_others_refused(db_path, tmp_path):
         shutil.copy(path, package / ("__init__.py" if path.name == "fixture_scheme.py" else path.name))
     for path in package.iterdir():
         path.chmod(0o644)
-    (package / "__init__.py").chmod(0o666)
+    (package / "__pycache__").mkdir(mode=0o755, exist_ok=True)
+    (package / weak).chmod(0o777 if weak == "__pycache__" else 0o666)
     ids, failed = schemes_and_failures(db_path, outer)
     assert "fixture" not in ids and "writable by every user" in failed["fixture_pkg"]
 

@@ -92,8 +92,10 @@ def untrusted(path: Path) -> str | None:
     writable by nobody else — neither its group (the office's shared folder) nor every user."""
     import stat
 
-    for item in [path, *(sorted(path.rglob("*.py")) if path.is_dir() and path.suffix != ".py" and
-                         (path / "__init__.py").exists() else [])]:
+    package = path.is_dir() and (path / "__init__.py").exists()
+    # a package: every module and every folder under it (a writable __pycache__ takes a planted .pyc)
+    inside = sorted(p for p in path.rglob("*") if p.suffix == ".py" or p.is_dir()) if package else []
+    for item in [path, *inside]:
         try:
             st = item.lstat()
         except OSError as exc:
