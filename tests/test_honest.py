@@ -229,3 +229,58 @@ def test_street_linkage_explain_names_the_defined_points(k):
     # (2 + 3) are declared, not defined → the explanation says 65, of which 55 are defined
     out = k("explain", SL, "--period", "2012", "--unit", "示例街道丁")
     assert "满分65，其中已定义55分" in out.splitlines()[0]
+
+
+def test_recurrences_become_one_notice_and_stay_visible(k):
+    # seed 000 二类: "整改后，问题反复出现的（一个月内3次及以上）" is a notice; "被通报1次的，扣除年度
+    # 分值0.5分" → 1 − 0.5 = 0.5
+    def seen(day, **extra):
+        return record(k, DC, "民政局", "通报", "2017", clause="recurrence-observed", date=f"2017-05-{day:02d}",
+                      reason=f"5月{day}日复查：占道经营又出现", **extra)
+    # without naming the problem three records never matched (each reason differs): now refused
+    assert "需写明问题" in k("record", DC, "--period", "2017", "--unit", "民政局", "--indicator", "通报",
+                          "--clause", "recurrence-observed", "--date", "2017-05-03", "--reason", "x", ok=False)
+    ids = [int(seen(day, attr="问题=占道经营").split("#")[1]) for day in (3, 12, 20)]
+    assert k.score(DC, "2017")["民政局"]["total"] == 0.5
+    # the office also recorded the notice by hand, undated: the same notice, not a second one
+    # (before: 2 notices → "被通报2次的，年度分值全部扣除" → 0)
+    record(k, DC, "民政局", "通报", "2017", clause="recurrence", attr="问题=占道经营", reason="通报：占道经营反复出现")
+    assert k.score(DC, "2017")["民政局"]["total"] == 0.5
+    node = k.json("explain", DC, "--period", "2017", "--unit", "民政局")["explanation"][0]
+    shown = {r for line in node["lines"] for r in line["records"]}
+    assert set(ids) <= shown  # the three recurrences are in the explanation
+
+
+# -- 2. the TUI view of the same status ----------------------------------------------------------------------
+async def test_tui_results_mark_provisional_and_open_the_status_view(tmp_path, k):
+    from kaohe_tui.tui.app import KaoheApp
+    from kaohe_tui.tui.screens.status import StatusScreen
+
+    record(k, CC, "城管局", "回访满意率", "2018Q1", value=95)
+    app = KaoheApp(db_path=tmp_path / "k.db")
+    async with app.run_test(size=(120, 36)) as pilot:
+        async def settle():
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+
+        await settle()
+        table = app.screen.query_one("#schemes")
+        ids = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+        table.move_cursor(row=next(i for i, v in enumerate(ids) if CC in v))
+        await pilot.press("enter")
+        await settle()
+        await pilot.press("3")
+        await settle()
+        assert "【暂定】" in str(app.screen.query_one("#results-status").render())
+        await pilot.press("m")
+        await settle()
+        assert isinstance(app.screen, StatusScreen)
+        rows = [[str(c) for c in app.screen.query_one("#status-table").get_row_at(i)]
+                for i in range(app.screen.query_one("#status-table").row_count)]
+        assert ["城管局", "数字城管绩效/一次完成率", "2018Q1", "未录入", "", "0"] in rows  # the year shows its quarters
+        assert not any(r[:2] == ["城管局", "数字城管绩效/回访满意率"] for r in rows)  # entered: not listed
+        await pilot.press("a")  # all cells, the entered ones too
+        rows = [[str(c) for c in app.screen.query_one("#status-table").get_row_at(i)]
+                for i in range(app.screen.query_one("#status-table").row_count)]
+        assert any(r[:2] == ["城管局", "数字城管绩效/回访满意率"] and r[3] == "已录入" for r in rows)

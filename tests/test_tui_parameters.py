@@ -13,6 +13,13 @@ from kaohe_tui.tui.app import KaoheApp
 from test_plugin_screens import open_scheme, settle, text_of
 
 
+async def open_view(pilot, scheme_id: str, key: str):
+    await open_scheme(pilot, scheme_id)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 def select_row(table, key: str) -> None:
     keys = [row.value for row in table.rows]
     table.move_cursor(row=keys.index(key))
@@ -75,12 +82,33 @@ async def test_target_lists_are_shown_per_year(tmp_path):
     db = tmp_path / "k.db"
     app = KaoheApp(db_path=db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scheme(pilot, "city-coordination")
-        await pilot.press("g")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_view(pilot, "city-coordination", "g")
         assert type(screen).__name__ == "TargetsScreen"
         assert "2018年目标责任书：1个单位，19项" in text_of(screen.query_one("#targets-head"))
         table = screen.query_one("#targets")
         assert [str(table.get_row_at(i)[3]) for i in range(3)] == ["健全依法行政机制", "完善长效管理机制", "构建综合治理机制"]
         assert str(table.get_row_at(0)[4]) == "1.6" and str(table.get_row_at(18)[4]) == "1.5"
+
+
+async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    towns = tmp_path / "towns.csv"
+    towns.write_text("单位,类别\n横泾街道,镇街\n越溪街道,镇街\n", encoding="utf-8")
+    for args in (["demo", "city-coordination"], ["scheme", "new-year", "city-coordination", "2019"],
+                 ["import", "city-coordination", str(towns), "--kind", "units", "--period", "2019"],
+                 ["record", "city-coordination", "--period", "2019Q1", "--unit", "横泾街道", "--indicator", "业务考核",
+                  "--value", "90", "--reason", "一季度业务考核"]):
+        assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_view(pilot, "city-coordination", "3")
+        assert "2019Q1" in screen.periods
+        screen.query_one("#results-period").value = "2019Q1"
+        await settle(pilot, 0.3)
+        table = screen.query_one("#results")
+        units = [str(table.get_row_at(i)[1]).lstrip("⚑") for i in range(table.row_count)]
+        assert "横泾街道" in units and "示例镇甲" not in units  # the 2019 list, not the document's samples
+        assert screen.scored.quarters == ["2018Q1", "2018Q2", "2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]
+        # 66 × 90 ÷ 100 = 59.4 for 业务考核 in 2019Q1
+        assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4

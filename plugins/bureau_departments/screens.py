@@ -376,7 +376,7 @@ class InfoGridScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
-        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=2)  # 单位 and 得分 stay
         yield Static("", id="info-detail", classes="detail")
         yield Static("", id="info-status", classes="status")
         yield Footer(compact=True)
@@ -401,15 +401,17 @@ class InfoGridScreen(Screen):
         table = self.query_one("#info", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
+        # 单位 and 得分 first and frozen: at 80 columns the months scroll, the points do not
         table.add_column("单位", key="unit")
+        table.add_column("得分", key="points")
         table.add_column("标准", key="standard")
         for m in range(1, 13):
             table.add_column(f"{m}月", key=f"m{m}")
-        for key, title in [("year", "全年"), ("short", "未达标月"), ("points", "得分")]:
+        for key, title in [("year", "全年"), ("short", "未达标月")]:
             table.add_column(title, key=key)
         for row in self.rows:
             short = set(row.short_months)
-            cells: list = [row.unit, self.standard_label(row)]
+            cells: list = [row.unit, Text(_num(row.points), justify="right"), self.standard_label(row)]
             for m in range(1, 13):
                 got = row.months.get(m)
                 if got is None:
@@ -422,7 +424,6 @@ class InfoGridScreen(Screen):
             cells.append(Text((SHORT if row.short_year else "") + year, style="bold red" if row.short_year else "",
                               justify="right"))
             cells.append(Text(month_runs(sorted(short)) if short else "", style="bold red"))
-            cells.append(Text(_num(row.points), justify="right"))
             table.add_row(*cells, key=row.unit)
         table.cursor_coordinate = keep
         below = sum(1 for r in self.rows if r.short_months or r.short_year)

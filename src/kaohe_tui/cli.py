@@ -84,13 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = cmd("cases", "the platform cases of a period, each with the class it was counted in")
     p.add_argument("scheme")
-    p.add_argument("--period", required=True)
+    p.add_argument("--period", help="required unless --import or --imports")
     p.add_argument("--unit")
-    p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed"],
+    p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed", "void"],
                    help="only the cases of this class")
+    p.add_argument("--import", dest="import_id", type=int, metavar="N", help="only the cases import N last wrote")
+    p.add_argument("--imports", action="store_true", help="list the imports of case files instead")
     p.add_argument("--counted", metavar="FIGURE",
                    help="only the cases a figure counted: red_light, rework, extensions, first_time, visited, …")
     p.add_argument("--json", action="store_true")
+    p = cmd("withdraw-import", "withdraw one import of platform cases (its cases go; the audit keeps it)")
+    p.add_argument("scheme")
+    p.add_argument("import_id", type=int)
+    p.add_argument("--reason", required=True)
     p = cmd("explain", "every point lost or gained by a unit, with its records and clauses")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)

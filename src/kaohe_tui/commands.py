@@ -163,13 +163,12 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.io.tabular import read_rows
+    from kaohe_tui.case_import import file_header
+    from kaohe_tui.io.formats import choose
 
     store = open_store(args)
     scheme = scheme_for(store, args)
-    from kaohe_tui.io.formats import choose
-
-    header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
+    header = file_header(Path(args.file)) if args.kind == "auto" else None
     mapped = getattr(args, "map", None) or getattr(args, "profile", None)
     kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
@@ -303,8 +302,13 @@ def cmd_cases(args) -> int:
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
     scheme = scheme_for(store, args)
+    if args.imports:
+        return _case_imports(store, scheme, args)
+    if not args.period and args.import_id is None:
+        raise KaoheError("kaohe cases: --period (or --import N, or --imports)")
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
-    rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    period = Period.parse(args.period) if args.period else None
+    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)
     if keep:
         rows = filter(keep, rows)
     if args.json:  # streamed: a city's year does not have to fit in memory twice
@@ -324,7 +328,8 @@ def cmd_cases(args) -> int:
     total = sum(counted.values())
     summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
     what = f" · {LABELS[args.counted]}" if args.counted else ""
-    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
+    where = args.period or f"导入#{args.import_id}"
+    title = f"{scheme.title} · {where}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
     if total > TABLE_LIMIT:
         units = sorted({u for u, _ in per_unit})
         _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
@@ -335,6 +340,30 @@ def cmd_cases(args) -> int:
                  [[r["case_id"], r["unit"], r["reported_at"], r["deadline"] or "", r["closed_at"] or "",
                    r["extensions"] or "", r["failed_checks"] or "", r["satisfaction"] or "", STATUS_LABELS[r["status"]]]
                   for r in shown], title=title))
+    return 0
+
+
+def _case_imports(store, scheme, args) -> int:
+    from kaohe_tui.case_withdraw import list_imports
+    from kaohe_tui.report import table
+
+    rows = list_imports(store, scheme)
+    if args.json:
+        json_out(rows)
+        return 0
+    _print(table(["#", "文件", "时间", "登录", "新案件", "更新", "导入配置", "撤回"],
+                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"], r["profile"] or "",
+                   r["withdrawn_at"] or ""] for r in rows], title=f"{scheme.title}：案件导入{len(rows)}次"))
+    return 0
+
+
+def cmd_withdraw_import(args) -> int:
+    from kaohe_tui.case_withdraw import withdraw_import
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    n = withdraw_import(store, scheme, args.import_id, args.reason)
+    print(f"withdrew import {args.import_id}: {n} case(s)")
     return 0
 
 

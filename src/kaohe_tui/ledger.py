@@ -10,6 +10,8 @@ from typing import Any
 
 from kaohe_tui import closed, rules, signoff
 from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
+from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
@@ -41,26 +43,10 @@ class Draft:
 def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
     text = (text or "").strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in text):
-        raise RecordError(f"{field}: contains control characters")
+        raise RecordError(t("control_chars", field=msg_field(field)))
     if len(text) > limit:
-        raise RecordError(f"{field}: {len(text)} characters, at most {limit}")
+        raise RecordError(t("too_long", field=msg_field(field), length=len(text), limit=limit))
     return text
-
-
-def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
-    except ValueError:
-        raise RecordError(f"{field}: {raw!r} is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise RecordError(f"{field}: {raw!r} is not a number")
-    if whole:
-        if number < 0 or number != int(number):
-            raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
-        return int(number)
-    return number
 
 
 def period_is_declared(scheme: Scheme, period: Period) -> bool:
@@ -88,12 +74,12 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     if draft.clause:
         clause = node.clause(draft.clause)
         if clause is None:
-            ids = ", ".join(c.id for c in node.clauses) or "none"
-            raise RecordError(f"clause: {draft.clause!r} is not a clause of {path} (clauses: {ids})")
+            ids = "、".join(c.id for c in node.clauses) or "无"
+            raise RecordError(t("unknown_clause", clause=draft.clause, path=path, ids=ids))
         clause_id = clause.id
     elif rule.needs_clause:
-        ids = ", ".join(c.id for c in node.clauses)
-        raise RecordError(f"clause: {path} needs a clause (one of: {ids})")
+        ids = "、".join(c.id for c in node.clauses)
+        raise RecordError(t("needs_clause", path=path, ids=ids))
     count = parse_number(draft.count, "count", whole=True)
     amount = parse_number(draft.amount, "amount")
     value = parse_number(draft.value, "value")
@@ -101,14 +87,14 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     if draft.date:
         day = parse_date(str(draft.date))
         if not period.contains_date(day):
-            raise RecordError(f"date: {day} is outside the period {period} ({period.start} – {period.end})")
+            raise RecordError(t("date_outside", day=day, period=period, start=period.start, end=period.end))
         date = day.isoformat()
     frozen = _memo(memo, ("closed",), lambda: closed.closed_months(store.db.conn, scheme.id))
     _memo(memo, ("closed", str(period), date and date[:7]),
           lambda: closed.refuse_if_closed(store.db.conn, scheme.id, period, date, frozen))
     reason = clean_text(draft.reason, "reason")
     if not reason:
-        raise RecordError("reason: every record needs a reason (事由)")
+        raise RecordError(t("needs_reason"))
     attrs = draft.attrs or {}
     entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
                   value=value, period=str(period), date=date, reason=reason, attrs=attrs)
@@ -139,8 +125,8 @@ def _memo(memo: dict, key: tuple, compute):
 def declared_period(scheme: Scheme, text: str) -> Period:
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
-        raise RecordError(f"period: {period} is not one of this scheme's periods ({', '.join(scheme.periods)}); "
-                          f"an office starts {period.year} with `kaohe scheme new-year {scheme.id} {period.year}`")
+        raise RecordError(t("unknown_period", period=period, periods="、".join(scheme.periods))
+                          + f"；新的一年用 `kaohe scheme new-year {scheme.id} {period.year}` 开始")
     return period
 
 
@@ -158,10 +144,10 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     except KaoheError as exc:
         from kaohe_tui.values import category_hint
 
-        raise RecordError(f"indicator: {category_hint(scheme, category, text) or exc}") from None
+        raise RecordError(t("bad_indicator", error=category_hint(scheme, category, text) or exc)) from None
     if node.rule_type in COMPOSITES:
         leaves = "、".join(c.name for c in node.children)
-        raise RecordError(f"indicator: {path} is computed from its parts ({leaves}); record against one of them")
+        raise RecordError(t("composite_indicator", path=path, leaves=leaves))
     return path, node
 
 

@@ -13,6 +13,7 @@ MESSAGES = {
     "control_chars": "{field}：含控制字符",
     "too_long": "{field}：{length}个字符，最多{limit}个",
     "not_a_number": "{field}：“{raw}”不是数字",
+    "out_of_range": "{field}：“{raw}”超出范围（绝对值至多 {limit}）",
     "not_whole": "{field}：“{raw}”须为不小于0的整数",
     "unknown_clause": "条款：“{clause}”不是「{path}」的条款（可选：{ids}）",
     "needs_clause": "条款：「{path}」须注明条款（可选：{ids}）",
@@ -21,6 +22,8 @@ MESSAGES = {
     "unknown_period": "期间：{period} 不是本方案的考核期间（{periods}）",
     "period_closed": "期间：{period} 已签发关闭，须由管理员先重新开启",
     "bad_indicator": "指标：{error}",
+    "unknown_indicator": "“{text}”不是本方案的指标（见 kaohe rules）",
+    "ambiguous_indicator": "“{text}”不止一个指标叫这个名字：请写出路径，可选：{options}",
     "composite_indicator": "指标：「{path}」由其下各项合成（{leaves}），请记在其中一项上",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
     # -- the TUI -----------------------------------------------------------------------------------

@@ -166,6 +166,10 @@ class Scorer:
                                           flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
                                           unranked=unranked))
             rank_group([r for r in results if r.category == category])
+        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+            for result in results:
+                if result.unit == unit:
+                    result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank is None, r.rank or 0, r.unit))
         return results

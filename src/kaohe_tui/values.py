@@ -25,6 +25,8 @@ def problem(rule: RuleType, node: Indicator, clause: Clause | None, entry: Entry
             allowed = "、".join(FLAGS[f] for f in fields) or "不填数值（每条记录计一次）"
             return (f"{unused[0]}: {node.name}{f'的条款 {clause.id}' if clause else ''}不使用 {FLAGS[unused[0]]}"
                     f"（可用：{allowed}）")
+    if clause is not None and clause.needs_attr and not str(entry.attrs.get(clause.needs_attr, "")).strip():
+        return f"attr: 条款 {clause.id} 需写明{clause.needs_attr}（--attr {clause.needs_attr}=…）"
     for f in given(entry):
         if getattr(entry, f) < 0:
             return f"{f}: {fmt(getattr(entry, f))} 为负数；{node.name}的数值不能小于0"

@@ -54,3 +54,20 @@ def earlier_last_places(scorer: "Scorer", period: Period, result: "UnitResult",
             continue
         out.append((str(quarter), theirs.rank == max(r.rank for r in peers)))
     return out
+
+
+def trend_quarters(scorer: "Scorer", period: Period) -> dict[str, dict[str, "UnitResult"]]:
+    """Quarter → this year's unit name → result, for a trend: the previous year's quarters (when
+    the scheme has that year; a renamed unit found by its aliases), then this year's."""
+    out: dict[str, dict[str, UnitResult]] = {}
+    prev = previous_scorer(scorer, period.year)
+    if prev is not None:
+        names = {}
+        for unit in scorer.units:
+            for name in (unit.name, *unit.aliases):
+                names.setdefault(norm(name), unit.name)
+        for quarter in Period(period.year - 1, "year", 0).quarters():
+            out[str(quarter)] = {names[norm(r.unit)]: r for r in prev.score(quarter) if norm(r.unit) in names}
+    for quarter in Period(period.year, "year", 0).quarters():
+        out[str(quarter)] = {r.unit: r for r in scorer.score(quarter)}
+    return out

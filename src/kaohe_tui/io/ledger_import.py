@@ -15,6 +15,7 @@ from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
+from kaohe_tui.messages import FIELDS
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
@@ -154,5 +155,6 @@ def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
 
 
 def _column_of(message: str, mapping: dict[str, str]) -> str | None:
-    head = message.split(":", 1)[0].strip()
-    return mapping.get(head)
+    head = message.replace("：", ":", 1).split(":", 1)[0].strip()
+    field = next((f for f, name in FIELDS.items() if name == head), head)  # the catalogue names fields in Chinese
+    return mapping.get(field)

@@ -11,7 +11,7 @@ from pathlib import Path
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import read_rows
 from kaohe_tui.ledger import clean_text
-from kaohe_tui.names import norm
+from kaohe_tui.names import norm, strip_format
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
 from kaohe_tui.units import unit_row
@@ -61,7 +61,7 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
     seen: dict[str, int] = {}
     for number, row in rows:
         try:
-            name = clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200)
+            name = strip_format(clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200))
             if not name:
                 raise KaoheError(f"{mapping['name']}: empty name")
             if norm(name) in seen:
@@ -71,7 +71,7 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
             if category and scheme.categories and scheme.category(category) is None:
                 known = "、".join(c.name for c in scheme.categories)
                 raise KaoheError(f"{mapping['category']}: {category!r} is not a category of {scheme.id} ({known})")
-            aliases = [a.strip() for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
+            aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
                 if mapping["aliases"] else []
             units.append(Unit(name=name, category=(scheme.category(category).name if category and scheme.categories else category) or None,
                               aliases=aliases,

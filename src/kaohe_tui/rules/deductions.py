@@ -187,6 +187,9 @@ class NoticeLadder(RuleType):
                  e.clause, (e.id,))
             for e in notices
         ]
+        # records kept for the record (a recurrence before it makes a notice) are shown, never hidden
+        lines += [Line(0.0, f"登记：{c.text}（{e.date or e.period}）{e.reason}".rstrip(), e.clause, (e.id,))
+                  for e in ctx.records if (c := ctx.clause_of(e)) is not None and c.tracks]
         step = None
         for threshold, amount in ladder:
             if count >= threshold:
