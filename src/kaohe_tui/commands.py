@@ -552,11 +552,22 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from kaohe_tui.paths import default_db_path
-    from kaohe_tui.store import restore
+    from kaohe_tui.restoring import restore_backup
 
     target = Path(getattr(args, "db", None) or default_db_path())
-    restore(Path(args.file), target)
-    print(f"restored {target} from {args.file}")
+    digest = restore_backup(Path(args.file), target, args.reason or "")
+    print(f"restored {target} from {args.file} (sha256 {digest})")
+    return 0
+
+
+def cmd_init_office(args) -> int:
+    from kaohe_tui.office import init_office
+
+    db = init_office(Path(args.folder), args.group)
+    args.db = str(db)
+    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
+    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
+          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
     return 0
 
 
