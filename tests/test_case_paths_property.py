@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kaohe_tui import bulk_cases, catalog, plugins
+from test_bulk_cases import new_store, scheme  # noqa: F401  (scheme: the fixture)
+
+from kaohe_tui import bulk_cases
 from kaohe_tui.case_import import CaseImportRejected, bulk_path, careful_import
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.store import Store
-from kaohe_tui.units import ensure_registered
 
-FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = ["案件编号", "责任单位", "来源", "上报时间", "处置时限", "结案时间", "延期次数", "核查未通过次数", "回访满意度"]
 CASES = ("SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction, "
          "satisfied, status, untimed FROM cases ORDER BY case_id")
@@ -77,14 +76,6 @@ def cell(text: str) -> str:
     return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\r\n') else text
 
 
-@pytest.fixture
-def scheme():
-    plugins.reset_for_tests()
-    catalog.reset()
-    plugins.load_plugins([FIXTURES / "core_plugin"])
-    return catalog.get("fixture-cases")
-
-
 def outcome(store: Store, run) -> tuple:
     try:
         run()
@@ -104,12 +95,7 @@ def test_bulk_and_careful_paths_agree(scheme, tmp_path_factory, data, ending):
     folder = tmp_path_factory.mktemp("paths")
     path = folder / "cases.csv"
     path.write_bytes((ending.join(",".join(cell(c) for c in row) for row in [HEADER, *data]) + ending).encode("utf-8"))
-    stores = []
-    for name in ("bulk.db", "careful.db"):
-        store = Store(folder / name)
-        ensure_registered(store)
-        stores.append(store)
-    bulk, careful = stores
+    bulk, careful = new_store(folder / "bulk.db", scheme), new_store(folder / "careful.db", scheme)
     taken: list[bool] = []
 
     def bulk_first():  # as `kaohe import` does: the bulk path, and the careful one when it refuses
