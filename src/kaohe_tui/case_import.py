@@ -16,6 +16,7 @@ from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_imp
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.numbers import parse_count
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -39,13 +40,9 @@ MAX_ID = 200  # characters of a case id
 
 
 def _count(raw: str, column: str) -> int:
-    if not raw:
-        return 0
-    if not raw.isascii() or not raw.isdigit():
-        raise KaoheError(f"{column}: {raw!r} must be a whole number ≥ 0")
-    if len(raw) > MAX_COUNT_DIGITS:
+    if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
         raise KaoheError(f"{column}: {raw!r} is too large")
-    return int(raw)
+    return parse_count(raw, column)
 
 
 def _status_text(raw: str) -> str:
@@ -153,7 +150,6 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -181,8 +177,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     months = scheme_months(scheme)
-    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                      audit, closed_months(store, scheme.id), progress,
+    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units, audit, progress,
                                       months=sorted(months) if months is not None else None)
     if imported is not None and report is not None:
         report.ignored = mapping.ignored

@@ -79,6 +79,9 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
     if not scheme.case_feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None:
         return []
     stats = unit_stats(store, scheme, period)
+    if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
+        zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", "satisfaction_rate", "first_time_rate", "closure_rate")}
+        stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}
     entries = []
     for feed in scheme.case_feeds:
         for unit, figures in stats.items():
@@ -95,16 +98,20 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                 if stat.startswith("case:"):
                     continue  # per-case records, below
                 n = int(figures.get(stat, 0))
-                if n:
+                if n or stat == "due":  # 应结案0件 is a figure; other zero counts add nothing
                     entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
                                          period=str(period), reason=f"数字城管案件统计：{LABELS.get(stat, stat)}{n}件",
                                          derived_from=("cases",)))
-            if feed.value:
+            if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
+                # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path, value=round(figures.get(feed.value, 0.0), 6),
                                      period=str(period), reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)
     return entries
+
+
+RATE_BASE = {"satisfaction_rate": "visited", "first_time_rate": "closed", "closure_rate": "due"}  # rate → its denominator
 
 
 def needs_deadline(feed) -> bool:

@@ -30,9 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = cmd("units", "the units of a scheme, with category and attributes")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="that year's unit list (an office year has its own)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--retire", metavar="NAME", help="the unit leaves rankings and consequences; its records stay")
+    p.add_argument("--reason", help="why the unit is retired")
     p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="the tree as it stands for that year (the office's changes)")
     p.add_argument("--json", action="store_true")
     p = cmd("record", "add one record to the ledger")
     p.add_argument("scheme")
@@ -48,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE",
                    help="an attribute a clause may depend on (e.g. 未安装客户端=1)")
+    p.add_argument("--supersede", action="store_true",
+                   help="a second figure for the same unit, indicator, clause and period replaces the first")
     p = cmd("withdraw", "withdraw a record (records are never deleted)")
     p.add_argument("scheme")
     p.add_argument("record_id", type=int)
@@ -64,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
     p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
     p = cmd("score", "score a scheme for a period")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("status", "what is entered, missing, flagged or superseded, per unit × indicator (× month)")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")
@@ -99,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
                    help="results (default), the ledger with each record's clause, or the audit log")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")
     p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")
@@ -116,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("scheme")
         p.add_argument("--period", required=True)
         p.add_argument("--reason", required=True)
+    p = cmd("verify", "closed periods against their sign-off snapshots, and the audit chain; "
+                      "non-zero naming what changed")
+    p.add_argument("scheme", nargs="?")
+    p.add_argument("--period")
     p = cmd("roles", "who holds which role")
     p.add_argument("--json", action="store_true")
     p = cmd("grant", "give an OS login a role (administrators only)")
@@ -131,11 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p = cmd("backup", "an online backup of the database")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("restore", "replace the database with a backup")
     p.add_argument("file")
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    from kaohe_tui.scheme_cli import add_commands as add_scheme_commands  # scheme new-year / set / params
+
+    add_scheme_commands(cmd, common)
     # Plugins add their own subcommands (set_defaults(handler=...)); already loaded by main().
     from kaohe_tui import plugins
 

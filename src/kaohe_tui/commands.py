@@ -23,6 +23,13 @@ def open_store(args) -> Store:
     return store
 
 
+def scheme_for(store: Store, args):
+    """The scheme as it stands for ``--period`` (an office year's own version; see scheme_years)."""
+    from kaohe_tui.scheme_years import for_period
+
+    return for_period(store, args.scheme, getattr(args, "period", None))
+
+
 def _print(renderable) -> None:
     from kaohe_tui.report import render
 
@@ -49,20 +56,25 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
+    from kaohe_tui.scheme_years import years_of
+
     store = open_store(args)
     rows = []
     for scheme in catalog.schemes().values():
         count = store.db["units"].count_where("scheme = ?", [scheme.id])
         rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
+                     "years": years_of(store, scheme)})
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
         json_out(rows)
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["id", "名称", "期间", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
+    _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
+                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
+                   r["units"], r["plugin"]] for r in rows]))
     return 0
 
 
@@ -72,10 +84,18 @@ def _print_failures() -> None:
 
 
 def cmd_units(args) -> int:
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import load_units, retire_unit
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
+    if getattr(args, "year", None):
+        from kaohe_tui.scheme_years import for_year
+
+        scheme = for_year(store, scheme, args.year)
+    if args.retire:
+        unit = retire_unit(store, scheme, args.retire, args.reason or "")
+        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -94,11 +114,19 @@ def cmd_units(args) -> int:
 def cmd_rules(args) -> int:
     from kaohe_tui.report import rules_json, rules_tree
 
+    from kaohe_tui.scheme_cli import changes_text
+    from kaohe_tui.scheme_years import for_year
+
+    store = open_store(args)
     scheme = catalog.get(args.scheme)
+    scheme = for_year(store, scheme, args.year) if getattr(args, "year", None) else scheme
+    changes = changes_text(store, scheme)  # "changed for YEAR", old → new
     if args.json:
-        json_out(rules_json(scheme))
+        json_out(rules_json(scheme) | {"changes": changes})
     else:
         _print(rules_tree(scheme))
+        for line in changes:
+            print(line)
     return 0
 
 
@@ -116,11 +144,11 @@ def cmd_record(args) -> int:
     from kaohe_tui.ledger import Draft, add_record
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft)
+    record_id = add_record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
@@ -139,7 +167,7 @@ def cmd_import(args) -> int:
     from kaohe_tui.io.formats import choose
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     header = file_header(Path(args.file)) if args.kind == "auto" else None
     mapped = getattr(args, "map", None) or getattr(args, "profile", None)
     kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
@@ -152,6 +180,10 @@ def cmd_import(args) -> int:
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
 
+    if not args.period:  # rows of one office year are checked against that year's scheme
+        from kaohe_tui.scheme_years import for_ledger_file
+
+        scheme = for_ledger_file(store, scheme, Path(args.file))
     with progress(f"importing {args.file}: row") as step:
         report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
                                progress=step)
@@ -198,7 +230,9 @@ def _import_units(store, scheme, path: Path) -> int:
     from kaohe_tui.io.units_import import import_units
 
     report = import_units(store, scheme, path)
-    print(f"units: {report.added} added, {report.updated} updated")
+    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
+                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
+    print(f"units: {report.added} added, {report.updated} updated{extra}")
     return 0
 
 
@@ -206,7 +240,7 @@ def cmd_score(args) -> int:
     from kaohe_tui.scoring import score
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     results = score(store, scheme, Period.parse(args.period))
     if args.json:
         json_out([r.as_json() for r in results])
@@ -217,12 +251,26 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from kaohe_tui.report import status_table
+    from kaohe_tui.status import status
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    result = status(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out(result.as_dict())
+    else:
+        _print(status_table(scheme, result))
+    return 0
+
+
 def cmd_ledger(args) -> int:
     from kaohe_tui.ledger import list_records
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = list_records(store, scheme, Period.parse(args.period), unit)
     if args.json:
@@ -253,7 +301,7 @@ def cmd_cases(args) -> int:
         known = [k for k in LABELS if counted_in(k)]
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     if args.imports:
         return _case_imports(store, scheme, args)
     if not args.period and args.import_id is None:
@@ -325,7 +373,7 @@ def cmd_explain(args) -> int:
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
     scorer = Scorer(store, scheme)
@@ -346,17 +394,18 @@ def cmd_export(args) -> int:
     if args.format not in exporters():
         raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     if args.what != "results":
         from kaohe_tui.io.ledger_export import export_table
 
         with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
+                             force=args.force)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
     with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output))
+        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
@@ -365,8 +414,10 @@ def cmd_close(args) -> int:
     from kaohe_tui.ledger import set_period_status
 
     store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
+    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
+          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
@@ -376,6 +427,22 @@ def cmd_reopen(args) -> int:
     store = open_store(args)
     set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
     print(f"reopened {args.scheme} {args.period}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from kaohe_tui.verify import verify
+
+    store = open_store(args)
+    if args.scheme:
+        catalog.get(args.scheme)
+    report = verify(store, args.scheme, args.period)
+    for line in report.checked:
+        print(f"ok: {line}")
+    for line in report.problems:
+        print(f"CHANGED: {line}")
+    if report.problems:
+        raise KaoheError(f"verify: {len(report.problems)} problem(s): {report.problems[0]}")
     return 0
 
 
@@ -478,7 +545,7 @@ def cmd_history(args) -> int:
 
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file))
+    target = store.backup(Path(args.file), force=args.force)
     print(f"backed up {store.path} to {target}")
     return 0
 
