@@ -284,3 +284,13 @@ async def test_tui_results_mark_provisional_and_open_the_status_view(tmp_path, k
         rows = [[str(c) for c in app.screen.query_one("#status-table").get_row_at(i)]
                 for i in range(app.screen.query_one("#status-table").row_count)]
         assert any(r[:2] == ["城管局", "数字城管绩效/回访满意率"] and r[3] == "已录入" for r in rows)
+
+
+def test_lint_reports_the_documents_own_anomalies(k):
+    # seed 002 附件2 6、工作纪律: "严格执行“十个严禁”规定" but "违反“五个严禁”行为 … 有一起扣一分"
+    out = k("lint", BD)
+    assert "“十个严禁”" in out and "“五个严禁”" in out and "备注4" in out
+    # seed 000: "（三）考核办法" breaks the 1./2. numbering; "wjqkpb＠163.com" has a full-width ＠
+    out = k("lint", DC)
+    assert "（三）考核办法" in out and "＠" in out
+    assert "ok: city-coordination" == k("lint", CC).strip()  # nothing to say: nothing said

@@ -421,7 +421,8 @@ def cmd_lint(args) -> int:
         for finding in findings:
             print(finding)
         if not any(f.level == "error" for f in findings):
-            print(f"ok: {scheme.id}")
+            warned = sum(1 for f in findings if f.level == "warning")
+            print(f"ok: {scheme.id}" + (f"（{warned}条警告：见上，多为原文自身的问题）" if warned else ""))
     _print_failures()
     if errors:
         raise KaoheError(f"lint: {errors} error(s)")
