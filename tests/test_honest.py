@@ -312,3 +312,16 @@ def test_case_rates_without_visits_stay_missing_and_the_office_figure_wins(k):
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]
     # the scheme's default (params.prefer = "office"): 15 × 80 ÷ 100 = 12, the cases' 100 shown
     assert rate["points"] == 12 and any("另有案件统计100" in line["text"] for line in rate["lines"])
+
+
+def test_each_category_gets_its_own_ranking_sheet_without_zero_point_columns(k):
+    import openpyxl
+
+    out = k.dir / "dc.xlsx"
+    k("export", DC, "--period", "2017", "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["排名（二类）", "排名（三类）"]
+    # seed 000: 二类 年度分值1 (通报), 三类 0.5 (年度达不到工作要求的…扣除0.1—0.5分); the 三类
+    # requirements (报送问题建议, 参与公众考评, 城管志愿活动) carry no points of their own: no 0 columns
+    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报", "总分", "标记"]
+    assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度扣分", "总分", "标记"]

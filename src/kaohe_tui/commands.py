@@ -90,7 +90,7 @@ def cmd_units(args) -> int:
     for u in units:
         attr_keys += [k for k in u.attrs if k not in attr_keys]
     _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name, u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
+                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
                   for u in units], title=f"{scheme.title}：{len(units)}个单位"))
     return 0
 
