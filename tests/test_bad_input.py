@@ -24,7 +24,7 @@ def records(db: Path) -> int:
     ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
     ("unknown_unit.csv", "unknown_unit.csv: row 3, column 单位: unit: '民正局' is not a unit of this scheme; did you mean 民防局、民政局?"),
     ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: indicator: '通报批评' is not in this scheme"),
-    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: clause: 'press' is not a clause of 通报"),
+    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: clause: 'press' is not a clause of 年度分值"),  # 二类 通报 is named 年度分值 (issue 14)
     ("bad_count.csv", "bad_count.csv: row 3, column 次数: count: '-1' must be a whole number ≥ 0"),
     ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: amount: 0.8 is outside clause shortfall's range 0.1–0.5"),
     ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: date: 2017-05-02 is outside the period 2017Q1"),
