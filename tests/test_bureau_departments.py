@@ -327,7 +327,7 @@ def test_ranks_with_ties(year):
 
 # -- bad input is refused with the field named ----------------------------------------------------
 @pytest.mark.parametrize("args,message", [
-    (["--indicator", "信息宣传", "--count", "1"], "信息宣传 is computed from its parts"),
+    (["--indicator", "信息宣传", "--count", "1"], "「信息宣传」由其下各项合成"),
     (["--indicator", "政务信息", "--clause", "gov-info", "--amount", "8"], "outside clause gov-info's range 0–7"),
     (["--indicator", "年度目标任务", "--clause", "not-completed"], "amount: give the item's points"),
 ])
@@ -484,7 +484,7 @@ def test_failed_approval_writes_nothing(kaohe):
     with pytest.raises(KaoheError, match="must be above 0"):
         bd.approve_bonus(store, scheme, app, 0, opinion="同意")
     store.db.execute("INSERT INTO periods (scheme, period, status) VALUES (?, '2018', 'closed')", [ID])
-    with pytest.raises(KaoheError, match="closed"):
+    with pytest.raises(KaoheError, match="已签发关闭"):
         bd.approve_bonus(store, scheme, app, 2, opinion="同意")
     assert bd.list_applications(store, scheme)[0]["state"] == "pending"
     store.close()

@@ -212,6 +212,9 @@ async def test_information_month_grid(tmp_path):
         assert type(app.screen).__name__ == "InfoGridScreen"
         table = app.screen.query_one("#info")
         assert table.row_count == 19  # every unit of 附件1
+        # 80 columns: 单位 and 得分 lead and stay while the months scroll
+        assert [str(c.key.value) for c in table.ordered_columns][:3] == ["unit", "points", "standard"]
+        assert table.fixed_columns == 2
         months = {m: cell(table, "市政处", f"m{m}") for m in range(1, 13)}
         # below 4 in March (3) and August (0): marked ✗
         assert months == {1: "4", 2: "4", 3: "✗3", 4: "4", 5: "4", 6: "4", 7: "4", 8: "✗0", 9: "4", 10: "4",
@@ -334,6 +337,7 @@ def test_cli_and_screen_hooks_do_not_import_textual(tmp_path):
     env = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "COLUMNS": "200"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
                          check=True).stdout
-    assert "bureau-departments j=计分表 x=信息报送" in out
-    assert "district-categories m=名单" in out
+    # the built-in year-parameters (y) and target-list (g) screens come with them (issue 15)
+    assert "bureau-departments g=目标 y=参数 j=计分表 x=信息报送" in out
+    assert "district-categories y=参数 m=名单" in out
     assert "textual loaded: False" in out

@@ -224,25 +224,28 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
         assert form.query_one("#f-indicator").value == "基础管理/工作纪律"
-        assert offered(form, "#f-clause") == ["no-ledger · 无考勤管理台账资料的不得分", "late · 出现迟到早退的有一例扣0.5分",
-                                              "absent · 出现无故旷工的有一例扣1分"]
+        # the document's sentences, not the clauses' ids
+        assert offered(form, "#f-clause") == ["无考勤管理台账资料的不得分", "出现迟到早退的有一例扣0.5分", "出现无故旷工的有一例扣1分"]
 
-        # no clause: the same message as `kaohe record`
+        # no clause: the form asks for one (in Chinese; the CLI refuses the same record, also in Chinese)
         await fill_form(pilot, "党委办", "基础管理/工作纪律", None, "3", "一季度迟到3次", period="2018Q1")
         await pilot.press("ctrl+s")
         await pilot.pause()
         cli = k.run("record", "tui-fixture", "--period", "2018Q1", "--unit", "党委办", "--indicator",
                     "基础管理/工作纪律", "--count", "3", "--reason", "一季度迟到3次", ok=False)
-        message = cli.stderr.strip().removeprefix("kaohe: ")
-        assert message.startswith("clause: ")
-        assert str(form.query_one("#form-error").render()) == f"✗ {message}"
+        assert cli.stderr.strip().removeprefix("kaohe: ").startswith("条款：「基础管理/工作纪律」须注明条款")
+        assert str(form.query_one("#form-error").render()) == "✗ 请选择条款"
         assert type(app.screen).__name__ == "RecordForm"  # not saved
 
-        # with the clause: the preview shows what the record will do, before saving
+        # with the clause: the preview shows what the record will do, before the reason is written
         await fill_form(pilot, "党委办", "基础管理/工作纪律", "late", "3", "", period="2018Q1")
+        await settle(pilot, 0.25)
+        preview = str(form.query_one("#preview").render())
+        # 工作纪律 10 − 3×0.5 = 8.5; total 12 → 10.5; 一类: 侨办 12 stays first, 党委办 from tied 1st to 2nd
+        assert "工作纪律 10→8.5" in preview and "总分 12→10.5" in preview and "排名 1→2" in preview
         await pilot.press("ctrl+s")  # no reason: refused, as the CLI refuses it
         await pilot.pause()
-        assert str(form.query_one("#form-error").render()) == "✗ reason: every record needs a reason (事由)"
+        assert str(form.query_one("#form-error").render()) == "✗ 事由：每条记录都须写明事由"
         form.query_one("#f-reason").value = "一季度迟到3次"
         await settle(pilot, 0.25)
         preview = str(form.query_one("#preview").render())
@@ -257,15 +260,16 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         assert db_rows(db_path, "SELECT unit, indicator, clause, count, source FROM records") == [
             ("党委办", "基础管理/工作纪律", "late", 3, "tui")]
         table = app.screen.query_one("#ledger")
-        assert rows_of(table)[0][2:6] == ["党委办", "基础管理/工作纪律", "late", "次数3"]
+        # # 单位 数 事由 指标 条款 (the clause's sentence, not its id)
+        assert rows_of(table)[0][1:6] == ["党委办", "次数3", "一季度迟到3次", "基础管理/工作纪律", "出现迟到早退的有一例扣0.5分"]
 
         # the results changed
         await pilot.press("3")
         await settle(pilot)
-        results = {r[1]: r for r in rows_of(app.screen.query_one("#results"))}
-        # columns: 排名 单位 类别 基础管理 特别附加分 总分 标记 趋势
-        assert results["党委办"][:6] == ["2", "党委办", "一类", "10.5", "0", "10.5"]
-        assert results["侨办（侨联）"][0] == "1"
+        results = {r[0]: r for r in rows_of(app.screen.query_one("#results"))}
+        # columns: 单位 总分 排名 类别 基础管理 特别附加分 标记 趋势
+        assert results["党委办"][:6] == ["党委办", "10.5", "2", "一类", "10.5", "0"]
+        assert results["侨办（侨联）"][2] == "1"
 
 
 async def test_edit_and_withdraw_keep_history(db_path):
@@ -329,7 +333,7 @@ def test_edit_is_all_or_nothing(db_path):
     rid = record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
     store = Store(db_path)
     bad = Draft(unit="党委办", indicator="工作纪律", period="2018", clause="no-such", reason="更正")
-    with pytest.raises(RecordError, match="clause"):
+    with pytest.raises(RecordError, match="条款"):
         edit_record(store, catalog.get("tui-fixture"), rid, bad, "更正")
     store.close()
     assert db_rows(db_path, "SELECT withdrawn_at FROM records") == [(None,)]
@@ -366,17 +370,18 @@ async def test_results_flags_trend_explain(db_path):
         await settle(pilot)
         table = app.screen.query_one("#results")
         keys = [str(c.key.value) for c in table.ordered_columns]
-        assert keys == ["rank", "unit", "category", "ind:基础管理", "ind:特别附加分", "total", "flags", "trend"]
-        results = {r[1]: r for r in rows_of(table)}
+        # unit and 总分 first (frozen at 80 columns), then the rank, category, indicators
+        assert keys == ["unit", "total", "rank", "category", "ind:基础管理", "ind:特别附加分", "flags", "trend"]
+        results = {r[0]: r for r in rows_of(table)}
         # 党委办: 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9 < 10 → 通报批评 (flag marked ⚑, not only red)
-        assert results["⚑党委办"][3:7] == ["9", "0", "9", "⚑通报批评"]
+        assert results["⚑党委办"][1] == "9" and results["⚑党委办"][4:7] == ["9", "0", "⚑通报批评"]
         # by quarter the total is 12, 9, 12, 12: bars scaled between 9 and 12
         assert results["⚑党委办"][7] == "█▁██"
         assert results["财审科"][6] == ""
 
         # explain the 基础管理 cell of 党委办
-        row = [r[1] for r in rows_of(table)].index("⚑党委办")
-        table.move_cursor(row=row, column=3)
+        row = [r[0] for r in rows_of(table)].index("⚑党委办")
+        table.move_cursor(row=row, column=4)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExplainScreen"
@@ -402,11 +407,11 @@ async def test_results_flags_trend_explain(db_path):
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.screen.query_one("#results-period").value == "2018Q1"
-        results = {r[1]: r for r in rows_of(table)}
-        assert results["党委办"][5] == "12" and results["党委办"][6] == ""
+        results = {r[0]: r for r in rows_of(table)}
+        assert results["党委办"][1] == "12" and results["党委办"][6] == ""
         # t: the trend of ranks (1st is the tallest bar; 党委办 is 2nd of 2 in 一类 in Q2)
         await pilot.press("t")
-        results = {r[1]: r for r in rows_of(table)}
+        results = {r[0]: r for r in rows_of(table)}
         assert results["党委办"][7] == "█▁██"
 
 
@@ -467,11 +472,11 @@ async def test_plugin_screen_palette_and_help(db_path):
 
         provider = ScreenActions(app.screen)
         titles = [hit.display async for hit in provider.discover()]
-        for title in ("新增（a）", "筛选（/）", "导出（^e）", "帮助（?）", "插件页：检查表（k）", "台账（2）"):
+        for title in ("新增（a）", "筛选（/）", "导出（^e）", "帮助（?）", "插件页：检查表（k）", "切换到台账（2）"):
             assert title in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
-        assert type(app.screen).__name__ == "CommandPalette"
+        assert type(app.screen).__name__ == "KaohePalette"
         await pilot.press("escape")  # opened and closed by keys alone
         await pilot.pause()
 
@@ -525,7 +530,7 @@ async def test_large_ledger_is_paged(db_path, tmp_path, k):
         await pilot.press("2")
         await settle(pilot)
         table = app.screen.query_one("#ledger")
-        reasons = lambda: [r[6] for r in rows_of(table)]  # noqa: E731
+        reasons = lambda: [r[3] for r in rows_of(table)]  # noqa: E731
         assert reasons() == [f"检查{i:02d}" for i in range(10)]
         table.move_cursor(row=9)
         await pilot.press("down")

@@ -61,7 +61,6 @@ class SheetScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="sheet-back"),
         Binding("e", "self_score", "填自评分", id="sheet-self-score"),
-        Binding("enter", "self_score", "填自评分", show=False, priority=True, id="sheet-self-score-enter"),
         Binding("b", "unit(-1)", "上一单位", group=GROUP, id="sheet-prev-unit"),
         Binding("n", "unit(1)", "下一单位", group=GROUP, id="sheet-next-unit"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="sheet-prev-period"),
@@ -203,6 +202,12 @@ class SheetScreen(Screen):
             chosen = self.selected() if self.query_one("#sheet", DataTable).has_focus else None
             return True if chosen and chosen[1] else None  # the sums are not entered
         return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # enter reaches the table in turn with the cursor keys before it (a priority binding
+        # would run ahead of them over SSH and open the row the cursor had not yet left)
+        if event.data_table.id == "sheet":
+            self.action_self_score()
 
     def action_self_score(self) -> None:
         chosen = self.selected()
@@ -371,7 +376,7 @@ class InfoGridScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
-        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=2)  # 单位 and 得分 stay
         yield Static("", id="info-detail", classes="detail")
         yield Static("", id="info-status", classes="status")
         yield Footer(compact=True)
@@ -396,15 +401,17 @@ class InfoGridScreen(Screen):
         table = self.query_one("#info", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
+        # 单位 and 得分 first and frozen: at 80 columns the months scroll, the points do not
         table.add_column("单位", key="unit")
+        table.add_column("得分", key="points")
         table.add_column("标准", key="standard")
         for m in range(1, 13):
             table.add_column(f"{m}月", key=f"m{m}")
-        for key, title in [("year", "全年"), ("short", "未达标月"), ("points", "得分")]:
+        for key, title in [("year", "全年"), ("short", "未达标月")]:
             table.add_column(title, key=key)
         for row in self.rows:
             short = set(row.short_months)
-            cells: list = [row.unit, self.standard_label(row)]
+            cells: list = [row.unit, Text(_num(row.points), justify="right"), self.standard_label(row)]
             for m in range(1, 13):
                 got = row.months.get(m)
                 if got is None:
@@ -417,7 +424,6 @@ class InfoGridScreen(Screen):
             cells.append(Text((SHORT if row.short_year else "") + year, style="bold red" if row.short_year else "",
                               justify="right"))
             cells.append(Text(month_runs(sorted(short)) if short else "", style="bold red"))
-            cells.append(Text(_num(row.points), justify="right"))
             table.add_row(*cells, key=row.unit)
         table.cursor_coordinate = keep
         below = sum(1 for r in self.rows if r.short_months or r.short_year)

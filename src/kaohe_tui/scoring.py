@@ -96,12 +96,15 @@ class UnitResult:
 
 
 class Scorer:
-    """Scores one scheme; remembers the periods it has scored (a year needs its quarters)."""
+    """Scores one scheme; remembers the periods it has scored (a year needs its quarters).
+    A signed-off period's results are its sign-off snapshot (``signoff``), unless ``live``
+    (closing and verifying recompute them); ``units``: score these instead of the database's."""
 
-    def __init__(self, store: Store, scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme, live: bool = False, units: list[Unit] | None = None):
         self.store = store
         self.scheme = scheme
-        self.units = load_units(store, scheme)
+        self.live = live
+        self.units = load_units(store, scheme) if units is None else units
         self.standings = standings(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
@@ -110,6 +113,12 @@ class Scorer:
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
         key = str(period)
+        if key not in self._cache and not self.live:
+            from kaohe_tui.signoff import signed_results
+
+            signed = signed_results(self.store, self.scheme.id, period)
+            if signed is not None:
+                self._cache[key], self._entries[key] = signed
         if key not in self._cache:
             results = self._score_uncached(period)
             self._cache[key] = results
@@ -157,6 +166,10 @@ class Scorer:
                                           flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
                                           unranked=unranked))
             rank_group([r for r in results if r.category == category])
+        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+            for result in results:
+                if result.unit == unit:
+                    result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank is None, r.rank or 0, r.unit))
         return results

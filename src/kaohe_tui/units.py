@@ -9,6 +9,7 @@ from typing import Any
 
 from kaohe_tui import catalog, plugins
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, core, now
@@ -53,6 +54,10 @@ def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
 
 def load_units(store: Store, scheme: Scheme) -> list[Unit]:
     """The scheme's units as the database holds them (an office may have imported its own)."""
+    if getattr(scheme, "office", False):  # an office year keeps its own list (scheme_years)
+        from kaohe_tui.scheme_years import load_year_units
+
+        return load_year_units(store, scheme)
     rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
     return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
                  aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}"),
@@ -120,5 +125,5 @@ class UnitIndex:
             return unit
         near = difflib.get_close_matches(norm(text), list(self.by_key), n=3, cutoff=0.4)
         names = sorted({self.by_key[k].name for k in near}, key=lambda n: near.index(norm(n)) if norm(n) in near else 9)
-        hint = f"; did you mean {'、'.join(names)}?" if names else ""
-        raise KaoheError(f"{field_name}: {text!r} is not a unit of this scheme{hint}")
+        hint = f"；是否指：{'、'.join(names)}？" if names else ""
+        raise KaoheError(t("not_a_unit", field=msg_field(field_name), text=text, hint=hint))

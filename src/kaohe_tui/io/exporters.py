@@ -99,11 +99,13 @@ def indicator_names(results: list[UnitResult]) -> list[str]:
 
 def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     names = indicator_names(results)
-    header = ["排名", "单位", "类别", *names, "总分", "标记"]
+    categories = any(r.category for r in results)  # a scheme without categories gets no empty column
+    header = ["排名", "单位", *(["类别"] if categories else []), *names, "总分", "标记"]
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank if r.rank is not None else "—", r.unit, r.category or "", *[points.get(n) for n in names], r.total, "；".join(r.flags)])
+        rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
+                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
     return header, rows
 
 
@@ -152,10 +154,20 @@ def _ranking_sheet(sheet, scheme: Scheme, period: str, results: list[UnitResult]
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+    box(sheet, 2, sheet.max_row, len(header))  # a grid that prints: no numbers floating on the page
     fit_columns(sheet, [header, *rows])
     sheet.freeze_panes = "C3"
     a4(sheet)
     sheet.print_title_rows = "2:2"
+
+
+def box(sheet, first_row: int, last_row: int, columns: int) -> None:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin")
+    for r in range(first_row, last_row + 1):
+        for c in range(1, columns + 1):
+            sheet.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
 def fit_columns(sheet, rows: list[list]) -> None:
@@ -205,33 +217,30 @@ def period_label(store, scheme: Scheme, period) -> str:
     return f"{period}（已签发关闭：{status['changed_by']} {status['changed_at'][:10]}）"
 
 
-def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results: list[UnitResult] | None = None) -> Path:
-    """Score (unless given results) and write ``path`` whole or not at all."""
+def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results: list[UnitResult] | None = None,
+                   force: bool = False) -> Path:
+    """Score (unless given results) and write ``path`` whole or not at all; an existing file is
+    replaced only with ``force``, the database never (see ``safe_files``)."""
+    from kaohe_tui.io.safe_files import check_target, protected_paths, writing
     from kaohe_tui.scoring import score
 
     known = exporters()
     if fmt not in known:
         raise KaoheError(f"format {fmt!r}: one of {', '.join(known)}")
     path = Path(path)
-    if not path.parent.exists():
-        raise KaoheError(f"{path}: folder {path.parent} does not exist")
+    protect = protected_paths(store.path)
+    check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
     results = results if results is not None else score(store, scheme, period)
-    temp = path.with_name(f".{path.stem}.partial{path.suffix}")  # openpyxl judges a file by its suffix
-    try:
-        label = period_label(store, scheme, period)
-        if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
-            label += f"（{PROVISIONAL_MARK}）"
-        known[fmt].write_results(scheme, label, results, temp)
+    label = period_label(store, scheme, period)
+    if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
+        label += f"（{PROVISIONAL_MARK}）"
+    with writing(path, force=force, protect=protect) as slot:
+        known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
         if fmt == "xlsx":
             from kaohe_tui import plugins
 
             sheets = [s for found in plugins.call("kaohe_unit_sheets", store=store, scheme=scheme, period=label,
                                                   results=results) for s in found]
             if sheets:
-                add_unit_sheets(temp, sheets)
-        temp.replace(path)  # never a half-written file under the real name
-    except OSError as exc:
-        raise KaoheError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        temp.unlink(missing_ok=True)
+                add_unit_sheets(slot.path, sheets)
     return path

@@ -15,7 +15,11 @@ from kaohe_tui import catalog, plugins
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.tui.commands import ScreenActions
+from kaohe_tui.messages import TEXTUAL, t
 from kaohe_tui.tui.common import SchemeState, scheme_periods
+from kaohe_tui.tui.textual_zh import translate_textual
+
+translate_textual()  # Textual's own key names, in Chinese, before any screen class is made
 
 
 # Textual's own focus and clipboard keys: not this app's actions
@@ -26,7 +30,7 @@ HELP_SKIPS = {"focus_next", "focus_previous", "app.focus_next", "app.focus_previ
 class KaoheApp(App):
     CSS_PATH = "kaohe.tcss"
     TITLE = "考核 kaohe"
-    COMMANDS = App.COMMANDS | {ScreenActions}
+    COMMANDS = {ScreenActions}  # Textual's system commands are English and not this office's actions
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", show=False, priority=True, id="quit"),
         Binding("question_mark", "help", "帮助", key_display="?", id="help"),
@@ -99,9 +103,40 @@ class KaoheApp(App):
             self.push_screen(screen)
 
     # -- app-wide actions --------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        from kaohe_tui.tui.palette import KaohePalette
+
+        if not KaohePalette.is_open(self):
+            self.push_screen(KaohePalette(id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify(TEXTUAL["Press [b]{key}[/b] to quit the app"].format(key="ctrl+q"), title=TEXTUAL["Do you want to quit?"])
+
+    def unsaved_form(self):
+        """The open form with something typed in it, if any (ctrl+q must not lose it unasked)."""
+        from kaohe_tui.tui.screens.form import FormModal
+
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, FormModal) and s.is_dirty()), None)
+
+    async def action_quit(self) -> None:
+        from kaohe_tui.tui.screens.confirm import Confirm
+
+        if self.unsaved_form() is None:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        if not isinstance(self.screen, Confirm):
+            self.push_screen(Confirm(t("quit_with_form"), yes="放弃并退出", no="回到表单"), answered)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "export" and isinstance(self.screen, ModalScreen):
-            return None  # finish the dialog first
+        from kaohe_tui.tui.palette import KaohePalette
+
+        if action == "export" and isinstance(self.screen, ModalScreen) and not KaohePalette.is_open(self):
+            return None  # finish the dialog first (the palette runs it on the screen below)
         return True
 
     def action_help(self) -> None:
@@ -134,7 +169,7 @@ class KaoheApp(App):
 
         target = self.export_target() if self.store else None
         if not target:
-            self.notify("先选择一个方案，再按 ctrl+e 导出它的结果", severity="warning")
+            self.notify(t("no_export_target"), severity="warning")
             return
         scheme, period = target
         self.push_screen(ExportDialog(scheme, period, self.export_dir))

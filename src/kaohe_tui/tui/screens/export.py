@@ -5,6 +5,7 @@ shown in a modal, never as a traceback."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,35 +17,31 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
-from kaohe_tui.errors import KaoheError
-from kaohe_tui.io.exporters import exporters
+from kaohe_tui.io.exporters import export_results, exporters
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import Scorer
+from kaohe_tui.scoring import score
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import scheme_periods
+from kaohe_tui.tui.screens.confirm import Confirm
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
 
 
-def export_results(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path) -> tuple[Path, int]:
-    """Runs in a worker thread: score with the core and write through the chosen exporter, to a
-    temporary name first so a failed export never leaves a half-written file under the real one."""
-    known = exporters()
-    if fmt_name not in known:
-        raise KaoheError(f"format {fmt_name!r}: one of {', '.join(known)}")
+def export(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path) -> tuple[Path, int]:
+    """Runs in a worker thread: the same core call as ``kaohe export`` (score, the plugins' signable
+    sheets, the written-whole-or-not-at-all file), so ctrl+e and the CLI give the same workbook.
+    The dialog has already asked before an existing file is replaced."""
+    from kaohe_tui.scheme_years import for_period
+
     out = path.expanduser().resolve()
-    if not out.parent.is_dir():
-        raise KaoheError(f"{out}: folder {out.parent} does not exist")
-    results = Scorer(store, scheme).score(Period.parse(period))
-    temp = out.with_name(f".{out.name}.partial")
-    try:
-        known[fmt_name].write_results(scheme, period, results, temp)
-        temp.replace(out)
-    finally:
-        temp.unlink(missing_ok=True)
-    return out, len(results)
+    scheme = for_period(store, scheme, period)  # an office year's own version
+    results = score(store, scheme, Period.parse(period))
+    extra = {"force": True} if "force" in inspect.signature(export_results).parameters else {}  # issue 12's refusal to overwrite
+    written = export_results(store, scheme, Period.parse(period), fmt_name, out, results=results, **extra)
+    return Path(written), len(results)
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -68,7 +65,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         first = "xlsx" if "xlsx" in self.formats else next(iter(self.formats))
-        periods = scheme_periods(self.scheme)
+        periods = scheme_periods(self.scheme, self.app.store)
         with Vertical(classes="dialog export-dialog"):
             yield Static(f"[b]导出结果[/b] · {escape(self.scheme.title)}", classes="dialog-title")
             with Horizontal(classes="field"):
@@ -82,7 +79,7 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="field"):
                 yield Label("文件", classes="field-label")
                 yield Input(self.default_path(first), compact=True, id="export-path")
-            yield Static("相对路径以启动目录为准；回车或 ctrl+s 导出", classes="field-note")
+            yield Static(t("export_folder_note", folder=self.folder or Path.cwd()), classes="field-note", markup=False)
             yield LoadingIndicator(id="export-busy")
             with Horizontal(classes="buttons"):
                 yield Button("导出", variant="primary", id="export", compact=True)
@@ -120,24 +117,42 @@ class ExportDialog(ModalScreen[Path | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="export")
-    async def action_export(self) -> None:
+    def target(self) -> Path | None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() or self.folder is None else self.folder / path
+
+    def action_export(self) -> None:
+        path = self.target()
+        if path is None:
             self.app.show_error("请填写导出文件的路径", "导出失败")
             return
+        if not path.exists():
+            self.run_export(path)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_export(path)
+
+        self.app.push_screen(Confirm(t("export_exists", path=path.resolve()), yes="覆盖", no="不覆盖"), answered)
+
+    @work(exclusive=True, group="export")
+    async def run_export(self, path: Path) -> None:
         busy = self.query_one("#export-busy")
         busy.display = True
         for button in self.query(Button):
             button.disabled = True
         try:
-            out, count = await asyncio.to_thread(self.app.in_worker_store, export_results, self.scheme,
-                                                 self.period, self.fmt_name(), Path(text))
+            out, count = await asyncio.to_thread(self.app.in_worker_store, export, self.scheme,
+                                                 self.period, self.fmt_name(), path)
         except Exception as exc:
             busy.display = False
             for button in self.query(Button):
                 button.disabled = False
             self.app.show_error(exc, "导出失败")
             return
-        self.app.notify(f"已导出{count}个单位的结果：{out}", title="导出完成", timeout=8)
+        self.app.notify(t("export_done", count=count, path=out), title="导出完成", timeout=8)
         self.dismiss(out)

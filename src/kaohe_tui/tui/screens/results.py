@@ -16,11 +16,10 @@ from textual.widgets import Select, Static
 
 from kaohe_tui.io.exporters import indicator_names
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
-from kaohe_tui.tui.common import FLAG, scheme_periods
+from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import KTable
 from kaohe_tui.tui.widgets.trend import bars, rank_bars
@@ -38,18 +37,20 @@ class Scored:
 
 def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
     """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
-    scorer = Scorer(store, scheme)
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.year_history import trend_quarters
+
     target = Period.parse(period)
+    scorer = Scorer(store, for_period(store, scheme, target))  # an office year's own version
     results = scorer.score(target)
-    quarters = [Period(target.year, "quarter", q) for q in range(1, 5)]
-    by_quarter = {str(q): {r.unit: r for r in scorer.score(q)} for q in quarters}
-    return Scored(period, results, [str(q) for q in quarters], by_quarter)
+    by_quarter = trend_quarters(scorer, target)  # the previous year's quarters too, when started
+    return Scored(period, results, list(by_quarter), by_quarter)
 
 
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
-        Binding("enter", "explain", "解释", priority=True, id="results-explain"),
+        Binding("enter", "explain", "解释", id="results-explain"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
@@ -58,7 +59,7 @@ class ResultsScreen(SchemeView):
 
     def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.periods = scheme_periods(scheme)
+        self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
         self.names: list[str] = []
 
@@ -67,7 +68,7 @@ class ResultsScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
-        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # rank and unit stay in view
+        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # unit and 总分 stay in view
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
@@ -98,13 +99,14 @@ class ResultsScreen(SchemeView):
         table.clear(columns=True)
         self.names = indicator_names(scored.results)
         categories = any(r.category for r in scored.results)
-        table.add_column("排名", key="rank")
+        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         table.add_column("单位", key="unit")
+        table.add_column("总分", key="total")
+        table.add_column("排名", key="rank")
         if categories:
             table.add_column("类别", key="category")
         for name in self.names:
             table.add_column(name, key=f"ind:{name}")
-        table.add_column("总分", key="total")
         table.add_column("标记", key="flags")
         table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         trends = self.trends()
@@ -113,12 +115,12 @@ class ResultsScreen(SchemeView):
             points = r.points_by_indicator()
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
-            row = [Text("—" if r.rank is None else str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
+            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
+                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:
                 row.append(r.category or "")
-            row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
-            row += [Text(fmt(r.total), style="bold", justify="right"),
-                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
+            row += [Text(shown(points.get(n)) if n in points else "", justify="right") for n in self.names]
+            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     trends.get(r.unit, "")]
             table.add_row(*row, key=r.unit)
         table.cursor_coordinate = keep
@@ -155,10 +157,10 @@ class ResultsScreen(SchemeView):
         result = next((r for r in self.scored.results if r.unit == unit), None)
         if result is None:
             return
-        quarters = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
+        quarters = "  ".join(f"{q[-2:]} {shown(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
                              for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
         text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
-        text += f" 总分 [b]{fmt(result.total)}[/b] {result.rank_label}"
+        text += f" 总分 [b]{shown(result.total)}[/b] {result.rank_label}"
         if result.flags:
             text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
         self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 class SchemesScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "打开", priority=True, id="open-scheme"),
+        Binding("enter", "open", "打开", id="open-scheme"),
         Binding("d", "demo", "载入演示台账", id="load-demo"),
     ]
 

@@ -34,7 +34,7 @@ class UnitsScreen(SchemeView):
     BINDINGS = [
         Binding("slash", "filter", "筛选", key_display="/", id="units-filter"),
         Binding("s", "sort", "按列排序", id="units-sort"),
-        Binding("enter", "ledger", "该单位台账", priority=True, id="unit-ledger"),
+        Binding("enter", "ledger", "该单位台账", id="unit-ledger"),
         Binding("a", "add", "记一笔", id="unit-add"),
     ]
 

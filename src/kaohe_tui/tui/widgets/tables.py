@@ -48,6 +48,14 @@ class KTable(DataTable):
     def add_row(self, *cells, **kwargs):
         return super().add_row(*[Text(c) if isinstance(c, str) else c for c in cells], **kwargs)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # ``enter`` goes to the screen's own (non-priority) binding when it has one: the key then
+        # waits its turn behind the cursor keys of the same burst, where a priority binding would
+        # run before them and act on the row the cursor has not yet left
+        if action == "select_cursor" and "enter" in self.screen._bindings.key_to_bindings:
+            return False
+        return super().check_action(action, parameters)
+
     def on_idle(self) -> None:
         # DataTable measures new rows when idle (after this handler); a row drawn before that
         # could stay drawn in the old, narrower columns until something redrew it
