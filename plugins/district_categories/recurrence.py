@@ -18,7 +18,7 @@ from kaohe_tui.rules.base import Entry
 
 @dataclass(frozen=True)
 class RecurrenceRule:
-    indicator: str = "年度分值"  # the category-2 indicator (path) holding both clauses (alias 通报)
+    indicator: str = "通报"  # the category-2 indicator (path) holding both clauses
     observed_clause: str = "recurrence-observed"  # one record per recurrence
     notice_clause: str = "recurrence"  # the notice cause (4)
     threshold: int = 3  # 一个月内3次及以上

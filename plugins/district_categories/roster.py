@@ -46,14 +46,6 @@ def m001_roster(db) -> None:
                       "updated_by": str, "updated_at": str}, pk=("scheme", "unit", "year"))
 
 
-@migrations()
-def m008_annual_value_paths(db) -> None:
-    """二类 通报 and 三类 年度扣分 are named 年度分值 (what the column shows: the points left);
-    records made under the old names follow (issue 14)."""
-    db.execute("UPDATE records SET indicator = '年度分值' WHERE scheme = 'district-categories' "
-               "AND indicator IN ('通报', '年度扣分')")
-
-
 _PHONE = re.compile(r"[0-9０-９+\-－ ()（）]+")
 _DIGITS = re.compile(r"[0-9]+")
 
