@@ -172,3 +172,37 @@ async def test_palette_has_export_views_and_no_cursor_entries(db_path, tmp_path)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExportDialog"
+
+
+async def test_letters_in_a_table_are_commands_and_slash_filters(db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Home/End move in the scheme list
+        table = app.screen.query_one("#schemes")
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        units = app.screen.query_one("#units")
+        # a letter that is no command does nothing: no filter, every unit and the footer still there
+        await pilot.press("m", "j")
+        await settle(pilot, 0.3)
+        assert units.row_count == 4 and units.has_focus
+        assert app.screen.query_one("#units-filter").value == ""
+        # / starts the filter; q typed there is text, not a command
+        await pilot.press("slash", "q")
+        await settle(pilot, 0.3)
+        assert app.screen.query_one("#units-filter").value == "q" and units.row_count == 0
+        await pilot.press("escape")  # clears it, back in the table
+        await settle(pilot)
+        assert units.row_count == 4 and units.has_focus
+        # q in a table goes back to the scheme list, and q there quits (as in lazygit, k9s)
+        await pilot.press("q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SchemesScreen"
+        await pilot.press("q")
+        await settle(pilot)
+        assert not app.is_running
