@@ -206,3 +206,22 @@ async def test_letters_in_a_table_are_commands_and_slash_filters(db_path):
         await pilot.press("q")
         await settle(pilot)
         assert not app.is_running
+
+
+async def test_an_open_dropdown_shows_every_character(db_path):
+    """Upstream (Textual 8.2.8, issue #6357): where a drop-down covers the edges of the fields
+    below it, the compositor cut its Chinese characters in half and drew spaces."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#f-unit").value = "党委办"
+        await settle(pilot)
+        form.query_one("#f-indicator").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        for option in ("基础管理/工作纪律（10分）", "基础管理/环境卫生（2分）", "特别附加分"):
+            assert any(option in line for line in lines), (option, lines)
