@@ -457,7 +457,7 @@ async def test_export_with_ctrl_e(db_path, tmp_path):
         await settle(pilot)
         assert type(app.screen).__name__ == "ErrorModal"
         message = str(app.screen.query_one("#error-message").render())
-        assert "does not exist" in message and "Traceback" not in message
+        assert "文件夹" in message and "不存在" in message and "Traceback" not in message
         assert not (tmp_path / "missing").exists()
 
 

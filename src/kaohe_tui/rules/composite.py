@@ -5,6 +5,7 @@ document declares but never defines.
 
 from __future__ import annotations
 
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
 from kaohe_tui.scheme import Indicator
 
@@ -125,10 +126,10 @@ class AssessedValue(RuleType):
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
-            return "value: an assessed score needs --value"
+            return t("value_needed")
         top = self.params(indicator).scale or indicator.points
         if top is not None and not (0 <= entry.value <= top):
-            return f"value: {fmt(entry.value)} is outside 0–{fmt(top)}"
+            return t("value_outside", value=fmt(entry.value), top=fmt(top))
         return None
 
     def score(self, ctx: Context) -> Outcome:
@@ -155,9 +156,9 @@ class TargetItems(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "")
         if clause is not None and not clause.tracks and entry.amount is None:
-            return "amount: give the item's points (--amount)"
+            return t("item_points_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: an item's points cannot be negative"
+            return t("item_points_negative")
         return None
 
     def score(self, ctx: Context) -> Outcome:
@@ -194,9 +195,9 @@ class Bonus(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "") if entry.clause else None
         if (clause is None or clause.points is None) and entry.amount is None:
-            return "amount: a bonus needs its approved points (--amount)"
+            return t("bonus_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: a bonus cannot be negative"
+            return t("bonus_negative")
         return None
 
     def score(self, ctx: Context) -> Outcome:

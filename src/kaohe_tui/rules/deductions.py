@@ -7,6 +7,7 @@ into another indicator.
 
 from __future__ import annotations
 
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
 from kaohe_tui.scheme import Clause, Indicator
 
@@ -47,9 +48,9 @@ def range_problem(clause: Clause, entry: Entry) -> str | None:
     low = clause.min if clause.min is not None else 0.0
     high = clause.max if clause.max is not None else float("inf")
     if entry.amount is None:
-        return f"amount: clause {clause.id} needs an amount between {fmt(low)} and {fmt(high)} (--amount)"
+        return t("amount_needed", clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
     if not (low <= entry.amount <= high):
-        return f"amount: {fmt(entry.amount)} is outside clause {clause.id}'s range {fmt(low)}–{fmt(high)}"
+        return t("amount_outside", amount=fmt(entry.amount), clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
     return None
 
 
@@ -71,7 +72,7 @@ class PerOccurrence(RuleType):
         if clause is None:
             return None  # the caller reports unknown clauses
         if entry.count is not None and entry.count < 0:
-            return "count: must be a whole number ≥ 0"
+            return t("count_negative")
         return range_problem(clause, entry)
 
     def score(self, ctx: Context) -> Outcome:
