@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
@@ -138,10 +139,10 @@ class AssessedValue(RuleType):
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
-            return "value: an assessed score needs --value"
+            return t("value_needed")
         top = self.params(indicator).scale or indicator.points
         if top is not None and not (0 <= entry.value <= top):
-            return f"value: {fmt(entry.value)} is outside 0–{fmt(top)}"
+            return t("value_outside", value=fmt(entry.value), top=fmt(top))
         return None
 
     def score(self, ctx: Context) -> Outcome:
@@ -180,11 +181,11 @@ class TargetItems(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "")
         if clause is not None and not clause.tracks and entry.amount is None:
-            return "amount: give the item's points (--amount)"
+            return t("item_points_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: an item's points cannot be negative"
+            return t("item_points_negative")
         if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
-            return f"amount: 一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
+            return f"分值：一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
@@ -224,9 +225,9 @@ class Bonus(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "") if entry.clause else None
         if (clause is None or clause.points is None) and entry.amount is None:
-            return "amount: a bonus needs its approved points (--amount)"
+            return t("bonus_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: a bonus cannot be negative"
+            return t("bonus_negative")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
