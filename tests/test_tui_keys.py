@@ -75,7 +75,9 @@ async def test_palette_then_page_up_in_one_burst_does_not_end_the_app(db_path):
             burst(app, *keys)
             await settle(pilot, 0.1)
             assert app.is_running and app.return_code is None
-            while type(app.screen).__name__ == "CommandPalette":
+            # the palette, and a plugin screen the chosen command may open (which one depends on
+            # how many screens the built-in plugins add, e.g. issue 15's 参数)
+            while type(app.screen).__name__ == "CommandPalette" or not hasattr(app.screen, "VIEW"):
                 await pilot.press("escape")
                 await settle(pilot)
         assert app.screen.VIEW == "units"
