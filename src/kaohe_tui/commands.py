@@ -106,7 +106,7 @@ def cmd_units(args) -> int:
     for u in units:
         attr_keys += [k for k in u.attrs if k not in attr_keys]
     _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name, u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
+                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
                   for u in units], title=f"{scheme.title}：{len(units)}个单位"))
     return 0
 
@@ -508,7 +508,8 @@ def cmd_lint(args) -> int:
         for finding in findings:
             print(finding)
         if not any(f.level == "error" for f in findings):
-            print(f"ok: {scheme.id}")
+            warned = sum(1 for f in findings if f.level == "warning")
+            print(f"ok: {scheme.id}" + (f"（{warned}条警告：见上，多为原文自身的问题）" if warned else ""))
     _print_failures()
     if errors:
         raise KaoheError(f"lint: {errors} error(s)")
