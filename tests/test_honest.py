@@ -102,7 +102,7 @@ def test_status_shows_entered_missing_and_months(k):
     cell = next(c for c in bd["cells"] if c["unit"] == "党委办" and c["indicator"].endswith("信息报送"))
     assert cell["state"] == "missing" and cell["months"] == [7, 8, 9, 10, 11, 12] and cell["records"] == 6
     text = k("status", BD, "--period", "2018")
-    assert "未录入" in text and "7、8、9、10、11、12月" in text
+    assert "未录入" in text and "7—12月" in text
 
 
 def test_exports_carry_the_provisional_mark(k):

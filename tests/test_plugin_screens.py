@@ -105,14 +105,14 @@ async def test_score_sheet_side_by_side_and_self_score_form(tmp_path):
         rows = {r[1] or r[0]: r for r in ([str(c) for c in table.get_row_at(i)] for i in range(table.row_count))}
         # 工作纪律 10 − 2×0.5 (迟到) = 9
         assert rows["工作纪律"][2:] == ["10", "", "9"]
-        # no 信息报送 records: all 12 months below 房管处's 4 a month → 7 − 12 → 0 (扣完为止), so 信息宣传 0
-        assert rows["信息宣传"][2:] == ["7", "", "0"]
+        # no 信息报送 records: twelve months missing (未录入, flagged), not twelve months below standard → 7
+        assert rows["信息宣传"][2:] == ["7", "", "7"]
         assert rows["年度目标任务完成情况"][2:] == ["30", "", "30"]
         assert rows["重点指标扣分"][4] == "-1"
-        # 现场考核分小计 30 + 70 − 1 (工作纪律) − 7 (信息宣传) − 1 (重点指标) = 91; 合计 91 + 1.5 = 92.5
-        assert rows["现场考核分小计"][2:] == ["100", "", "91"]
+        # 现场考核分小计 30 + 70 − 1 (工作纪律) − 1 (重点指标) = 98; 合计 98 + 1.5 = 99.5
+        assert rows["现场考核分小计"][2:] == ["100", "", "98"]
         assert rows["特别附加分"][4] == "1.5"
-        assert rows["合计分"][4] == "92.5"
+        assert rows["合计分"][4] == "99.5"
         # the title names the unit, its assessing section (附件1: 房产管理科) and the period
         title = text_of(screen.query_one("#title-bar"))
         assert "房管处" in title and "房产管理科" in title and "2018" in title
@@ -216,31 +216,32 @@ async def test_information_month_grid(tmp_path):
         assert [str(c.key.value) for c in table.ordered_columns][:3] == ["unit", "points", "standard"]
         assert table.fixed_columns == 2
         months = {m: cell(table, "市政处", f"m{m}") for m in range(1, 13)}
-        # below 4 in March (3) and August (0): marked ✗
-        assert months == {1: "4", 2: "4", 3: "✗3", 4: "4", 5: "4", 6: "4", 7: "4", 8: "✗0", 9: "4", 10: "4",
+        # below 4 in March (3): marked ✗; August never entered: — (未录入, not 0)
+        assert months == {1: "4", 2: "4", 3: "✗3", 4: "4", 5: "4", 6: "4", 7: "4", 8: "—", 9: "4", 10: "4",
                           11: "4", 12: "4"}
         assert cell(table, "市政处", "standard") == "4/月"
-        assert cell(table, "市政处", "short") == "3、8"
-        assert cell(table, "市政处", "year") == "43"  # 10×4 + 3 + 0
-        assert cell(table, "市政处", "points") == "5"  # 7 − 2 months × 1
-        # 城建档案馆: 2 + 3 + 1 = 6 items, +2 for the feature = 8 < 10 → ✗, 7 − 1 = 6
+        assert cell(table, "市政处", "short") == "3"
+        assert cell(table, "市政处", "year") == "43"  # 10×4 + 3
+        assert cell(table, "市政处", "points") == "6"  # 7 − 1 (March); August missing: flagged, not deducted
+        # 城建档案馆: 2 + 3 + 1 = 6 items, +2 for the feature = 8 < 10, but nine months are not entered:
+        # the year is not judged yet (7, flagged)
         assert cell(table, "城建档案馆", "standard") == "全年≥10"
         assert cell(table, "城建档案馆", "m6") == "1"
-        assert cell(table, "城建档案馆", "year") == "✗6+2"
-        assert cell(table, "城建档案馆", "points") == "6"
+        assert cell(table, "城建档案馆", "year") == "6+2"
+        assert cell(table, "城建档案馆", "points") == "7"
         # 财审科: 3 + 1 = 4 items, +5 = 9 ≥ 5: met
         assert cell(table, "财审科", "year") == "4+5"
         assert cell(table, "财审科", "points") == "7"
-        # 审图中心, 1 a month, nothing recorded: every month below standard, 7 − 12 → 0 (扣完为止)
-        assert cell(table, "审图中心", "short") == "1—12"
-        assert cell(table, "审图中心", "m1") == "✗0"
-        assert cell(table, "审图中心", "points") == "0"
+        # 审图中心, 1 a month, nothing recorded: every month missing (—), nothing deducted yet
+        assert cell(table, "审图中心", "short") == ""
+        assert cell(table, "审图中心", "m1") == "—"
+        assert cell(table, "审图中心", "points") == "7"
         # the highlighted unit in full, with the scorer's explanation
         keys = [str(r.value) for r in table.rows]
         table.move_cursor(row=keys.index("城建档案馆"))
         await pilot.pause()
         detail = text_of(app.screen.query_one("#info-detail"))
-        assert "全年6条" in detail and "专题另加2条" in detail and "未达标扣1分" in detail
+        assert "全年6条" in detail and "专题加2条" in detail and "尚有月份未录入，暂不判定" in detail
         assert "✗" in text_of(app.screen.query_one("#info-status"))
         await pilot.press("escape")
         await settle(pilot)

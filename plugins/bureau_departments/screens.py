@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MIN_REASON = 10  # cells; a reason column narrower than this is left out (the row's reasons show below)
 SHORT = "✗"  # a month below standard: a mark as well as a colour
+MISSING_MONTH = "—"  # a month nobody entered: neither below standard nor up to it (未录入)
 GROUP = Binding.Group("单位", compact=True)
 PERIOD = Binding.Group("期间", compact=True)
 
@@ -305,7 +306,9 @@ class UnitMonths:
 
     @property
     def short_year(self) -> bool:
-        return bool(self.standard) and self.standard[0] == "year" and self.counted + self.extra < self.standard[1]
+        # an annual minimum is judged once every month (or the year's figure) is in, as the scorer does
+        judged = len(self.months) == 12 or bool(self.unplaced)
+        return bool(self.standard) and self.standard[0] == "year" and judged and self.counted + self.extra < self.standard[1]
 
 
 def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
@@ -336,16 +339,17 @@ def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicato
         standard = parse_standard(raw) if raw else None
         if standard is None and node.params.get("standard") is not None:
             standard = ("month", float(node.params["standard"]))
-        row = UnitMonths(unit.name, raw, standard, {m.index: 0.0 for m in period.months()})
+        # only months with a record are entered (an explicit 0 included); the rest are missing, as the scorer says
+        row = UnitMonths(unit.name, raw, standard, {})
         for entry in by_unit.get(unit.name, []):
             clause = node.clause(entry.clause) if entry.clause else None
             weight = clause.weight if clause is not None and clause.weight else 0
             row.extra += weight * entry.times
             items = entry.times if weight else figure_of(entry)
             month = month_of(entry)
-            if month in row.months:
-                row.months[month] += items
-            elif month is None:
+            if month is not None:
+                row.months[month] = row.months.get(month, 0.0) + items
+            else:
                 row.unplaced += items
         scored = find_result(results[unit.name].indicators, path) if unit.name in results else None
         if scored:
@@ -417,7 +421,7 @@ class InfoGridScreen(Screen):
             for m in range(1, 13):
                 got = row.months.get(m)
                 if got is None:
-                    cells.append("")
+                    cells.append(Text(MISSING_MONTH, style="dim", justify="right"))  # 未录入, not 0
                 elif m in short:
                     cells.append(Text(f"{SHORT}{fmt(got)}", style="bold red", justify="right"))
                 else:
@@ -429,8 +433,10 @@ class InfoGridScreen(Screen):
             table.add_row(*cells, key=row.unit)
         table.cursor_coordinate = keep
         below = sum(1 for r in self.rows if r.short_months or r.short_year)
+        gaps = sum(1 for r in self.rows if len(r.months) < 12)
         self.query_one("#info-status", Static).update(
-            f"{len(self.rows)}个单位 · {SHORT}{below}个单位未达标 · 全年＝录用条数+专题加条 · 得分为「{self.path}」")
+            f"{len(self.rows)}个单位 · {SHORT}{below}个单位未达标 · {MISSING_MONTH}{gaps}个单位有月份未录入"
+            f" · 全年＝录用条数+专题加条 · 得分为「{self.path}」")
         self.show_detail()
 
     @staticmethod

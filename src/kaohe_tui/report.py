@@ -54,7 +54,7 @@ def status_table(scheme: Scheme, result) -> Table:
     counts = "，".join(f"{STATES[k]}{v}" for k, v in sorted(result.counts().items(), key=lambda kv: list(STATES).index(kv[0])))
     verdict = "可以签发" if result.complete else "尚有未录入数据：结果为暂定"
     rows = [[c.unit + ("" if c.ranked else "（不排名）"), c.indicator, c.period, STATES[c.state],
-             "、".join(map(str, c.months)) + ("月" if c.months else ""), c.records,
+             c.months_text, c.records,
              "；".join(f for f in c.flags if c.state != "missing" or f.startswith("未录入"))] for c in shown]
     return table(["单位", "指标", "期间", "状态", "缺月", "记录数", "标记"], rows,
                  title=f"{scheme.title} · {result.period}：{counts}（{verdict}）")

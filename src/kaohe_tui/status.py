@@ -33,6 +33,12 @@ class Cell:
     flags: list[str] = field(default_factory=list)
     ranked: bool = True  # False: a retired unit, or a sample beside real units
 
+    @property
+    def months_text(self) -> str:
+        from kaohe_tui.rules.statistics import month_runs
+
+        return f"{month_runs(self.months)}月" if self.months else ""
+
     def as_dict(self) -> dict:
         return asdict(self)
 

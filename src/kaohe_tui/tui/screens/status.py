@@ -59,7 +59,7 @@ class StatusScreen(Screen):
         for c in result.cells:
             if c.state in wanted:
                 table.add_row(c.unit + ("" if c.ranked else "（不排名）"), c.indicator, c.period, STATES[c.state],
-                              "、".join(map(str, c.months)) + ("月" if c.months else ""), str(c.records))
+                              c.months_text, str(c.records))
         counts = "，".join(f"{STATES[k]}{v}" for k, v in result.counts().items())
         verdict = "可以签发" if result.complete else "尚有未录入数据：结果为暂定"
         self.query_one("#status-head", Static).update(
