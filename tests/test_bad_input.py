@@ -22,12 +22,12 @@ def records(db: Path) -> int:
     ("missing_columns.csv", "missing_columns.csv: missing column(s) indicator/指标, reason/事由 (header: 单位, 分值)"),
     ("empty.csv", "empty.csv: the file is empty"),
     ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
-    ("unknown_unit.csv", "unknown_unit.csv: row 3, column 单位: unit: '民正局' is not a unit of this scheme; did you mean 民防局、民政局?"),
-    ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: indicator: '通报批评' is not in this scheme"),
-    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: clause: 'press' is not a clause of 通报"),
-    ("bad_count.csv", "bad_count.csv: row 3, column 次数: count: '-1' must be a whole number ≥ 0"),
-    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: amount: 0.8 is outside clause shortfall's range 0.1–0.5"),
-    ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: date: 2017-05-02 is outside the period 2017Q1"),
+    ("unknown_unit.csv", "unknown_unit.csv: row 3, column 单位: 单位：“民正局”不是本方案的单位；是否指：民防局、民政局？"),
+    ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: 指标：“通报批评”不是本方案的指标"),
+    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: 条款：“press”不是「通报"),
+    ("bad_count.csv", "bad_count.csv: row 3, column 次数: 次数：“-1”须为不小于0的整数"),
+    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: 分值：0.8 超出条款「"),
+    ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: 日期：2017-05-02 不在期间 2017Q1"),
     ("duplicate.csv", "duplicate.csv: row 3: duplicate: the same record is already in the ledger (row 2)"),
 ])
 def test_corpus_file_refused_clearly(kaohe, name, message):
@@ -41,7 +41,7 @@ def test_corpus_file_refused_clearly(kaohe, name, message):
 
 def test_both_bad_counts_reported(kaohe):
     proc = kaohe.run("import", SCHEME, str(CORPUS / "bad_count.csv"), ok=False)
-    assert "row 4, column 次数: count: '1.5' must be a whole number ≥ 0" in proc.stderr
+    assert "row 4, column 次数: 次数：“1.5”须为不小于0的整数" in proc.stderr
 
 
 def test_gbk_csv_as_excel_writes_it(kaohe):

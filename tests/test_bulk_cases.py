@@ -123,7 +123,7 @@ def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad, column):
 
 @pytest.mark.parametrize("line, message", [
     ("C9,乙街道,巡查,2018-01-05 09:00:00,,,1.5,0,", "row 3: 延期次数: '1.5' must be a whole number"),
-    ("C9,无此街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 责任单位: '无此街道' is not a unit"),
+    ("C9,无此街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 责任单位：“无此街道”不是本方案的单位"),
     ("C1,乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 案件编号: case C1 appears earlier in the file"),
     (",乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "row 3: 案件编号: empty case id"),
 ])

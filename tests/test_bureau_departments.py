@@ -59,11 +59,13 @@ def info_rows() -> list[list]:
     annual = {"财务科": {2: 1, 5: 1, 9: 1}, "墙散中心": {}, "防震科": {}, "档案馆": {m: 1 for m in range(1, 9)}}
     rows = []
     for unit, standard in STANDARDS.items():
-        months = annual[unit] if isinstance(standard, str) else {m: short.get(unit, {}).get(m, standard) for m in range(1, 13)}
+        months = {m: annual[unit].get(m, 0) if isinstance(standard, str) else short.get(unit, {}).get(m, standard)
+                  for m in range(1, 13)}
         for month, got in months.items():
-            if got:
-                rows.append(row(unit, "信息报送", "adopted", value=got, period=f"2018-{month:02d}",
-                                reason=f"{month}月被区政府门户网站录用{got}条"))
+            # every month is entered, a month with nothing adopted as an explicit 0 (a month
+            # nobody entered is missing, not 0: issue 14)
+            rows.append(row(unit, "信息报送", "adopted", value=got, period=f"2018-{month:02d}",
+                            reason=f"{month}月被区政府门户网站录用{got}条"))
     rows += [
         row("公用事业科", "信息报送", "district-feature", count=1, period="2018-06", reason="6月在线访谈被区政府门户网站录用"),
         row("财务科", "信息报送", "district-feature", count=1, period="2018-11", reason="政策解读被区政府门户网站录用"),
@@ -325,9 +327,9 @@ def test_ranks_with_ties(year):
 
 # -- bad input is refused with the field named ----------------------------------------------------
 @pytest.mark.parametrize("args,message", [
-    (["--indicator", "信息宣传", "--count", "1"], "信息宣传 is computed from its parts"),
-    (["--indicator", "政务信息", "--clause", "gov-info", "--amount", "8"], "outside clause gov-info's range 0–7"),
-    (["--indicator", "年度目标任务", "--clause", "not-completed"], "amount: give the item's points"),
+    (["--indicator", "信息宣传", "--count", "1"], "「信息宣传」由其下各项合成"),
+    (["--indicator", "政务信息", "--clause", "gov-info", "--amount", "8"], "（gov-info）的范围 0–7"),
+    (["--indicator", "年度目标任务", "--clause", "not-completed"], "分值：须写该项的分值"),
 ])
 def test_bad_records_are_refused(year, args, message):
     proc = year.kaohe.run("record", ID, "--period", "2018", "--unit", "党办", "--reason", "x", *args, ok=False)
@@ -458,11 +460,12 @@ def test_bonus_application_approval_flow(kaohe):
     store.close()
 
     scores = kaohe.score(ID, "2018")
-    # This ledger has no 信息报送 records at all.
-    # 建管中心 (每月5条): 12 months short → 信息宣传 7 − 12 → 0; 30 + (70 − 7) + 3 (approved) = 96
-    # 城建档案馆 (全年不低于10条, rejected): 0 < 10 → 信息宣传 7 − 1 = 6; 30 + 69 + 0 = 99
-    assert scores["建管中心"]["indicators"]["特别附加分"] == 3 and scores["建管中心"]["total"] == 96
-    assert scores["城建档案馆"]["indicators"]["特别附加分"] == 0 and scores["城建档案馆"]["total"] == 99
+    # This ledger has no 信息报送 records at all: twelve months missing, flagged, not deducted.
+    # 建管中心 (每月5条): 30 + 70 + 3 (approved) = 103
+    # 城建档案馆 (全年不低于10条, rejected): 30 + 70 + 0 = 100
+    assert scores["建管中心"]["indicators"]["特别附加分"] == 3 and scores["建管中心"]["total"] == 103
+    assert scores["城建档案馆"]["indicators"]["特别附加分"] == 0 and scores["城建档案馆"]["total"] == 100
+    assert "未录入：基础管理/信息宣传/信息报送 2018 1—12月" in scores["建管中心"]["flags"]
     ledger = kaohe.json("ledger", ID, "--period", "2018", "--unit", "建管中心")
     assert [(r["id"], r["indicator"], r["amount"], r["source"]) for r in ledger] == [(record_id, "特别附加分", 3, "bonus-application")]
     assert "局分管领导意见：同意，赋3分" in ledger[0]["reason"]
@@ -481,7 +484,7 @@ def test_failed_approval_writes_nothing(kaohe):
     with pytest.raises(KaoheError, match="must be above 0"):
         bd.approve_bonus(store, scheme, app, 0, opinion="同意")
     store.db.execute("INSERT INTO periods (scheme, period, status) VALUES (?, '2018', 'closed')", [ID])
-    with pytest.raises(KaoheError, match="closed"):
+    with pytest.raises(KaoheError, match="已签发关闭"):
         bd.approve_bonus(store, scheme, app, 2, opinion="同意")
     assert bd.list_applications(store, scheme)[0]["state"] == "pending"
     store.close()

@@ -72,17 +72,17 @@ def test_ties_share_a_rank(k):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--unit", "丙科"], "unit: '丙科' is not a unit"),
-    (["--unit", "党委", "--period", "2019"], "period: 2019 is not one of this scheme's periods"),
-    (["--indicator", "环境"], "indicator"),
-    (["--clause", "dirt"], "clause: 'dirt' is not a clause of 基础管理/环境卫生 (clauses: dirty)"),
-    (["--count", "-2"], "count: '-2' must be a whole number ≥ 0"),
-    (["--count", "1.5"], "count: '1.5' must be a whole number ≥ 0"),
-    (["--date", "2017-12-31"], "date: 2017-12-31 is outside the period 2018"),
+    (["--unit", "丙科"], "单位：“丙科”不是本方案的单位"),
+    (["--unit", "党委", "--period", "2019"], "期间：2019 不是本方案的考核期间"),
+    (["--indicator", "环境"], "指标：“环境”不是本方案的指标"),
+    (["--clause", "dirt"], "条款：“dirt”不是「基础管理/环境卫生」的条款（可选：dirty）"),
+    (["--count", "-2"], "次数：“-2”须为不小于0的整数"),
+    (["--count", "1.5"], "次数：“1.5”须为不小于0的整数"),
+    (["--date", "2017-12-31"], "日期：2017-12-31 不在期间 2018"),
     (["--date", "2018/01/01"], "write the date as YYYY-MM-DD"),
-    (["--reason", "   "], "reason: every record needs a reason"),
-    (["--reason", "bad\x07bell"], "reason: contains control characters"),
-    (["--indicator", "基础管理"], "computed from its parts"),
+    (["--reason", "   "], "事由：每条记录都须写明事由"),
+    (["--reason", "bad\x07bell"], "事由：含控制字符"),
+    (["--indicator", "基础管理"], "由其下各项合成"),
 ])
 def test_bad_record_one_line_no_write(k, args, message):
     base = {"--period": "2018", "--unit": "党委办", "--indicator": "环境卫生", "--clause": "dirty", "--reason": "检查"}
@@ -99,7 +99,7 @@ def test_bad_record_one_line_no_write(k, args, message):
 def test_unknown_unit_suggests_nearest(k):
     proc = k.run("record", "fixture", "--period", "2018", "--unit", "侨办", "--indicator", "环境卫生",
                  "--clause", "dirty", "--reason", "x", ok=False)
-    assert "did you mean 侨办（侨联）" in proc.stderr
+    assert "是否指：侨办（侨联）" in proc.stderr
 
 
 def test_withdraw_keeps_the_record_visible(k):
@@ -147,8 +147,8 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
     text = LEDGER + "丙科,工作纪律,late,1,,,2018,,x\n党委办,工作纪律,late,1,,,2018,2019-01-01,y\n"
     path = write_csv(tmp_path / "bad.csv", text, "utf-8")
     proc = k.run("import", "fixture", str(path), ok=False)
-    assert "bad.csv: row 4, column 单位: unit: '丙科'" in proc.stderr
-    assert "bad.csv: row 5, column 日期: date: 2019-01-01 is outside" in proc.stderr
+    assert "bad.csv: row 4, column 单位: 单位：“丙科”" in proc.stderr
+    assert "bad.csv: row 5, column 日期: 日期：2019-01-01 不在期间" in proc.stderr
     assert records_in(k.db) == 0
     out = k.run("import", "fixture", str(path), "--skip-invalid").stdout
     assert "imported 2 record(s); 2 rejected" in out

@@ -212,6 +212,9 @@ async def test_information_month_grid(tmp_path):
         assert type(app.screen).__name__ == "InfoGridScreen"
         table = app.screen.query_one("#info")
         assert table.row_count == 19  # every unit of 附件1
+        # 80 columns: 单位 and 得分 lead and stay while the months scroll
+        assert [str(c.key.value) for c in table.ordered_columns][:3] == ["unit", "points", "standard"]
+        assert table.fixed_columns == 2
         months = {m: cell(table, "市政处", f"m{m}") for m in range(1, 13)}
         # below 4 in March (3) and August (0): marked ✗
         assert months == {1: "4", 2: "4", 3: "✗3", 4: "4", 5: "4", 6: "4", 7: "4", 8: "✗0", 9: "4", 10: "4",
@@ -264,8 +267,8 @@ async def test_roster_filter_and_form(tmp_path):
         assert cell(table, "民政局", "community") == ""
         assert "截止 2017-04-05" in text_of(screen.query_one("#title-bar"))
 
-        # typing filters
-        await pilot.press("淹", "城")
+        # / then typing filters (a letter in the table is a command key, on every screen)
+        await pilot.press("slash", "淹", "城")
         await settle(pilot)
         assert [str(r.value) for r in table.rows] == ["区委办"]
         table.focus()

@@ -109,7 +109,7 @@ def test_closed_period_frozen_until_an_administrator_reopens(office):
     assert record(office, "党委办").returncode == 0
     assert run(office, "close", "fixture", "--period", "2018", "--reason", "年度考核结果已签发").returncode == 0
     refused = record(office, "党委办")
-    assert "period: 2018 is closed" in refused.stderr and refused.returncode == 2
+    assert "期间：2018 已签发关闭" in refused.stderr and refused.returncode == 2
     withdraw = run(office, "withdraw", "fixture", "1", "--reason", "x")
     assert "is closed" in withdraw.stderr
     exported = office.parent / "r.json"

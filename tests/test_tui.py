@@ -107,8 +107,8 @@ async def test_schemes_screen_lists_schemes_and_loads_demo(db_path):
         table = app.screen.query_one("#schemes")
         rows = {r[-1]: r for r in rows_of(table)}
         assert set(rows) == {"tui-fixture", "tui-second"}
-        # title, periods, units, records, plugin, id
-        assert rows["tui-fixture"] == ["界面测试方案", "2018", "4", "0", "tui_fixture", "tui-fixture"]
+        # title, periods, units, records, id (the plugin is named under the table)
+        assert rows["tui-fixture"] == ["界面测试方案", "2018", "4", "0", "tui-fixture"]
         assert rows["tui-second"][2] == "2"
         hint = str(app.screen.query_one("#scheme-hint").render())
         assert "按 d 载入演示台账（2条" in hint
@@ -119,6 +119,13 @@ async def test_schemes_screen_lists_schemes_and_loads_demo(db_path):
         assert [r[0] for r in db_rows(db_path, "SELECT reason FROM records ORDER BY id")] == [
             "【演示】一季度迟到2次", "【演示】5月卫生检查不到位"]
         assert rows_of(table)[0][3] == "2"
+        # d again: the ledger is no longer empty, and the app says so instead of doing nothing
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))
+        await pilot.press("d")
+        await settle(pilot)
+        assert notes == ["「界面测试方案」的台账已有2条记录：演示台账只载入空台账"]
+        assert db_rows(db_path, "SELECT count(*) FROM records") == [(2,)]
         # the second scheme has no demo ledger: d does nothing there
         table.move_cursor(row=1)
         await pilot.press("d")
@@ -153,8 +160,8 @@ async def test_units_filter_sort_attributes_and_cjk_widths(db_path):
         assert table.ordered_columns[0].content_width == 26
         assert table.ordered_columns[4].content_width == cell_len("南夏墅社区") == 10
 
-        # typing filters; a half-width bracket finds the full-width name (NFKC)
-        for key in ["侨", "办", "left_parenthesis"]:
+        # / then typing filters; a half-width bracket finds the full-width name (NFKC)
+        for key in ["slash", "侨", "办", "left_parenthesis"]:
             await pilot.press(key)
         await settle(pilot)
         assert screen.query_one("#units-filter").value == "侨办("
@@ -224,25 +231,28 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
         assert form.query_one("#f-indicator").value == "基础管理/工作纪律"
-        assert offered(form, "#f-clause") == ["no-ledger · 无考勤管理台账资料的不得分", "late · 出现迟到早退的有一例扣0.5分",
-                                              "absent · 出现无故旷工的有一例扣1分"]
+        # the document's sentences, not the clauses' ids
+        assert offered(form, "#f-clause") == ["无考勤管理台账资料的不得分", "出现迟到早退的有一例扣0.5分", "出现无故旷工的有一例扣1分"]
 
-        # no clause: the same message as `kaohe record`
+        # no clause: the form asks for one (in Chinese; the CLI refuses the same record, also in Chinese)
         await fill_form(pilot, "党委办", "基础管理/工作纪律", None, "3", "一季度迟到3次", period="2018Q1")
         await pilot.press("ctrl+s")
         await pilot.pause()
         cli = k.run("record", "tui-fixture", "--period", "2018Q1", "--unit", "党委办", "--indicator",
                     "基础管理/工作纪律", "--count", "3", "--reason", "一季度迟到3次", ok=False)
-        message = cli.stderr.strip().removeprefix("kaohe: ")
-        assert message.startswith("clause: ")
-        assert str(form.query_one("#form-error").render()) == f"✗ {message}"
+        assert cli.stderr.strip().removeprefix("kaohe: ").startswith("条款：「基础管理/工作纪律」须注明条款")
+        assert str(form.query_one("#form-error").render()) == "✗ 请选择条款"
         assert type(app.screen).__name__ == "RecordForm"  # not saved
 
-        # with the clause: the preview shows what the record will do, before saving
+        # with the clause: the preview shows what the record will do, before the reason is written
         await fill_form(pilot, "党委办", "基础管理/工作纪律", "late", "3", "", period="2018Q1")
+        await settle(pilot, 0.25)
+        preview = str(form.query_one("#preview").render())
+        # 工作纪律 10 − 3×0.5 = 8.5; total 12 → 10.5; 一类: 侨办 12 stays first, 党委办 from tied 1st to 2nd
+        assert "工作纪律 10→8.5" in preview and "总分 12→10.5" in preview and "排名 1→2" in preview
         await pilot.press("ctrl+s")  # no reason: refused, as the CLI refuses it
         await pilot.pause()
-        assert str(form.query_one("#form-error").render()) == "✗ reason: every record needs a reason (事由)"
+        assert str(form.query_one("#form-error").render()) == "✗ 事由：每条记录都须写明事由"
         form.query_one("#f-reason").value = "一季度迟到3次"
         await settle(pilot, 0.25)
         preview = str(form.query_one("#preview").render())
@@ -257,15 +267,16 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         assert db_rows(db_path, "SELECT unit, indicator, clause, count, source FROM records") == [
             ("党委办", "基础管理/工作纪律", "late", 3, "tui")]
         table = app.screen.query_one("#ledger")
-        assert rows_of(table)[0][2:6] == ["党委办", "基础管理/工作纪律", "late", "次数3"]
+        # # 单位 数 事由 指标 条款 (the clause's sentence, not its id)
+        assert rows_of(table)[0][1:6] == ["党委办", "次数3", "一季度迟到3次", "基础管理/工作纪律", "出现迟到早退的有一例扣0.5分"]
 
         # the results changed
         await pilot.press("3")
         await settle(pilot)
-        results = {r[1]: r for r in rows_of(app.screen.query_one("#results"))}
-        # columns: 排名 单位 类别 基础管理 特别附加分 总分 标记 趋势
-        assert results["党委办"][:6] == ["2", "党委办", "一类", "10.5", "0", "10.5"]
-        assert results["侨办（侨联）"][0] == "1"
+        results = {r[0]: r for r in rows_of(app.screen.query_one("#results"))}
+        # columns: 单位 总分 排名 类别 基础管理 特别附加分 标记 趋势
+        assert results["党委办"][:6] == ["党委办", "10.5", "2", "一类", "10.5", "0"]
+        assert results["侨办（侨联）"][2] == "1"
 
 
 async def test_edit_and_withdraw_keep_history(db_path):
@@ -329,7 +340,7 @@ def test_edit_is_all_or_nothing(db_path):
     rid = record(db_path, period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="迟到")
     store = Store(db_path)
     bad = Draft(unit="党委办", indicator="工作纪律", period="2018", clause="no-such", reason="更正")
-    with pytest.raises(RecordError, match="clause"):
+    with pytest.raises(RecordError, match="条款"):
         edit_record(store, catalog.get("tui-fixture"), rid, bad, "更正")
     store.close()
     assert db_rows(db_path, "SELECT withdrawn_at FROM records") == [(None,)]
@@ -366,17 +377,18 @@ async def test_results_flags_trend_explain(db_path):
         await settle(pilot)
         table = app.screen.query_one("#results")
         keys = [str(c.key.value) for c in table.ordered_columns]
-        assert keys == ["rank", "unit", "category", "ind:基础管理", "ind:特别附加分", "total", "flags", "trend"]
-        results = {r[1]: r for r in rows_of(table)}
+        # unit and 总分 first (frozen at 80 columns), then the rank, category, indicators
+        assert keys == ["unit", "total", "rank", "category", "ind:基础管理", "ind:特别附加分", "flags", "trend"]
+        results = {r[0]: r for r in rows_of(table)}
         # 党委办: 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9 < 10 → 通报批评 (flag marked ⚑, not only red)
-        assert results["⚑党委办"][3:7] == ["9", "0", "9", "⚑通报批评"]
+        assert results["⚑党委办"][1] == "9" and results["⚑党委办"][4:7] == ["9", "0", "⚑通报批评"]
         # by quarter the total is 12, 9, 12, 12: bars scaled between 9 and 12
         assert results["⚑党委办"][7] == "█▁██"
         assert results["财审科"][6] == ""
 
         # explain the 基础管理 cell of 党委办
-        row = [r[1] for r in rows_of(table)].index("⚑党委办")
-        table.move_cursor(row=row, column=3)
+        row = [r[0] for r in rows_of(table)].index("⚑党委办")
+        table.move_cursor(row=row, column=4)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExplainScreen"
@@ -402,11 +414,11 @@ async def test_results_flags_trend_explain(db_path):
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.screen.query_one("#results-period").value == "2018Q1"
-        results = {r[1]: r for r in rows_of(table)}
-        assert results["党委办"][5] == "12" and results["党委办"][6] == ""
+        results = {r[0]: r for r in rows_of(table)}
+        assert results["党委办"][1] == "12" and results["党委办"][6] == ""
         # t: the trend of ranks (1st is the tallest bar; 党委办 is 2nd of 2 in 一类 in Q2)
         await pilot.press("t")
-        results = {r[1]: r for r in rows_of(table)}
+        results = {r[0]: r for r in rows_of(table)}
         assert results["党委办"][7] == "█▁██"
 
 
@@ -445,7 +457,7 @@ async def test_export_with_ctrl_e(db_path, tmp_path):
         await settle(pilot)
         assert type(app.screen).__name__ == "ErrorModal"
         message = str(app.screen.query_one("#error-message").render())
-        assert "does not exist" in message and "Traceback" not in message
+        assert "文件夹" in message and "不存在" in message and "Traceback" not in message
         assert not (tmp_path / "missing").exists()
 
 
@@ -525,7 +537,7 @@ async def test_large_ledger_is_paged(db_path, tmp_path, k):
         await pilot.press("2")
         await settle(pilot)
         table = app.screen.query_one("#ledger")
-        reasons = lambda: [r[6] for r in rows_of(table)]  # noqa: E731
+        reasons = lambda: [r[3] for r in rows_of(table)]  # noqa: E731
         assert reasons() == [f"检查{i:02d}" for i in range(10)]
         table.move_cursor(row=9)
         await pilot.press("down")

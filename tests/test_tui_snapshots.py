@@ -72,25 +72,64 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
+def visible(pilot) -> list[str]:
+    """The screen's lines as a person reads them at 80×24: what is drawn, not what a widget holds."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
+def tokens(lines: list[str], first: str) -> list[str]:
+    """The words of the first line whose first word is ``first`` (a table row, by its unit)."""
+    return next(line.split() for line in lines if line.split()[:1] == [first])
+
+
+def expect(check):
+    """A step that asserts on the screen as drawn (the snapshot then records the same picture)."""
+    async def run(pilot) -> None:
+        await quiet(pilot)
+        check(visible(pilot))
+    return run
+
+
 def app(db_path, *dirs) -> KaoheApp:
     return KaoheApp(db_path=db_path, plugins_dirs=list(dirs or [FIXTURE]))
 
 
+def schemes_shown(lines: list[str]) -> None:
+    # the id column and the first-run hint that names its key are on screen, not cut
+    assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
+    assert any("按 d 载入演示台账" in line for line in lines)
+
+
 def test_schemes_screen(snap_compare, db_path):
-    assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps())
+    assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps(expect(schemes_shown)))
 
 
 def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
     assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps())
 
 
+def units_shown(lines: list[str]) -> None:
+    assert tokens(lines, "单位")[:3] == ["单位", "类别", "考核扎口科室"]
+    assert tokens(lines, "党委办") == ["党委办", "一类", "党办", "湖塘社区"]
+    assert any(line.startswith("4/4个单位") for line in lines)
+
+
 def test_units_screen(snap_compare, db_path):
-    assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps("enter"))
+    assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps("enter", expect(units_shown)))
+
+
+def ledger_shown(lines: list[str]) -> None:
+    # at 80 columns: who, how much and why; the clause as the document's sentence, not its id
+    assert tokens(lines, "#")[:4] == ["#", "单位", "数", "事由"]
+    assert tokens(lines, "✗1")[:3] == ["✗1", "党委办", "次数2"]  # withdrawn, marked
+    assert tokens(lines, "2")[:4] == ["2", "党委办", "次数3", "二季度旷工3次"]
+    assert tokens(lines, "3")[:4] == ["3", "财审科", "分值1.5", "省级表彰"]
+    assert not any("absent" in line for line in lines[:8])
 
 
 def test_ledger_screen(snap_compare, ledger):
     # the cursor on an active record: a withdrawn one's detail line names who withdrew it and when
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "down"))
+    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "down", expect(ledger_shown)))
 
 
 async def fill_form(pilot) -> None:
@@ -104,23 +143,52 @@ async def fill_form(pilot) -> None:
     form.query_one("#f-reason").value = "卫生检查2次不到位"
 
 
+def preview_shown(lines: list[str]) -> None:
+    # 侨办: 环境卫生 2 − 2×0.5 = 1; total 12 → 11; still first of 一类 (党委办 has 9)
+    text = "\n".join(lines)
+    assert "环境卫生 2→1" in text and "总分 12→11" in text and "排名 1→1" in text
+
+
 def test_record_form_with_preview(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "2", "down", "a", fill_form))
+    assert snap_compare(app(ledger), terminal_size=SIZE,
+                        run_before=steps("enter", "2", "down", "a", fill_form, expect(preview_shown)))
+
+
+def results_shown(lines: list[str]) -> None:
+    # unit and 总分 lead. 党委办: 工作纪律 10 − 3×1 (旷工; the Q1 record is withdrawn) = 7, 基础管理
+    # 7 + 2 = 9, total 9 < 10 → 通报批评. 财审科: 12 + 1.5 = 13.5, first of 二类.
+    assert tokens(lines, "单位")[:3] == ["单位", "总分", "排名"]
+    assert tokens(lines, "⚑党委办")[:3] == ["⚑党委办", "9", "2"] and "⚑通报批评" in tokens(lines, "⚑党委办")
+    assert tokens(lines, "财审科")[:3] == ["财审科", "13.5", "1"]
+    assert tokens(lines, "侨办（侨联）")[:3] == ["侨办（侨联）", "12", "1"]
 
 
 def test_results_screen(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "3"))
+    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "3", expect(results_shown)))
 
 
 async def to_party_office(pilot) -> None:
     table = pilot.app.screen.query_one("#results")
-    units = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-    table.move_cursor(row=units.index("⚑党委办"), column=3)
+    units = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table.move_cursor(row=units.index("⚑党委办"), column=table.get_column_index("ind:基础管理"))
+
+
+def explain_shown(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert "党委办 · 2018 · 基础管理 · 总分 9（满分12）第2名" in text
+    assert "工作纪律  7/10" in text and "-3  出现无故旷工的有一例扣1分" in text
 
 
 def test_explain_screen(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "3", to_party_office, "enter"))
+    assert snap_compare(app(ledger), terminal_size=SIZE,
+                        run_before=steps("enter", "3", to_party_office, "enter", expect(explain_shown)))
 
 
-def test_export_dialog(snap_compare, ledger):
-    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "3", "ctrl+e"))
+def export_shown(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert "tui-fixture-2018.xlsx" in text and "相对路径写到：/tmp" in text
+
+
+def test_export_dialog(snap_compare, ledger, monkeypatch):
+    monkeypatch.chdir("/tmp")  # the dialog names the folder a relative path goes to: the same on every machine
+    assert snap_compare(app(ledger), terminal_size=SIZE, run_before=steps("enter", "3", "ctrl+e", expect(export_shown)))

@@ -35,7 +35,9 @@ class PooledDeductions(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         # Records belong to a part; a record here would be silently ignored.
         parts = "、".join(c.name for c in indicator.children)
-        return f"indicator: {indicator.name} is computed from its parts ({parts}); record against one of them"
+        from kaohe_tui.messages import t
+
+        return t("composite_indicator", path=indicator.name, leaves=parts)
 
     def score(self, ctx: Context) -> Outcome:
         floor = self.params(ctx.indicator).floor

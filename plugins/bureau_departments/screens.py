@@ -60,6 +60,7 @@ class SheetScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="sheet-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="sheet-back-q"),
         Binding("e", "self_score", "填自评分", id="sheet-self-score"),
         Binding("b", "unit(-1)", "上一单位", group=GROUP, id="sheet-prev-unit"),
         Binding("n", "unit(1)", "下一单位", group=GROUP, id="sheet-next-unit"),
@@ -361,6 +362,7 @@ class InfoGridScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="info-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="info-back-q"),
         Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="info-prev-year"),
         Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="info-next-year"),
     ]
@@ -376,7 +378,7 @@ class InfoGridScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
-        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        yield DataTable(id="info", cursor_type="row", zebra_stripes=True, fixed_columns=2)  # 单位 and 得分 stay
         yield Static("", id="info-detail", classes="detail")
         yield Static("", id="info-status", classes="status")
         yield Footer(compact=True)
@@ -401,15 +403,17 @@ class InfoGridScreen(Screen):
         table = self.query_one("#info", DataTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
+        # 单位 and 得分 first and frozen: at 80 columns the months scroll, the points do not
         table.add_column("单位", key="unit")
+        table.add_column("得分", key="points")
         table.add_column("标准", key="standard")
         for m in range(1, 13):
             table.add_column(f"{m}月", key=f"m{m}")
-        for key, title in [("year", "全年"), ("short", "未达标月"), ("points", "得分")]:
+        for key, title in [("year", "全年"), ("short", "未达标月")]:
             table.add_column(title, key=key)
         for row in self.rows:
             short = set(row.short_months)
-            cells: list = [row.unit, self.standard_label(row)]
+            cells: list = [row.unit, Text(_num(row.points), justify="right"), self.standard_label(row)]
             for m in range(1, 13):
                 got = row.months.get(m)
                 if got is None:
@@ -422,7 +426,6 @@ class InfoGridScreen(Screen):
             cells.append(Text((SHORT if row.short_year else "") + year, style="bold red" if row.short_year else "",
                               justify="right"))
             cells.append(Text(month_runs(sorted(short)) if short else "", style="bold red"))
-            cells.append(Text(_num(row.points), justify="right"))
             table.add_row(*cells, key=row.unit)
         table.cursor_coordinate = keep
         below = sum(1 for r in self.rows if r.short_months or r.short_year)
@@ -467,7 +470,8 @@ class InfoGridScreen(Screen):
 
 # -- factories ------------------------------------------------------------------------------------
 def open_sheet(app, store: "Store", scheme: Scheme) -> SheetScreen:
-    return SheetScreen(store, scheme, app.state(scheme).period)
+    state = app.state(scheme)
+    return SheetScreen(store, scheme, state.period, getattr(state, "unit", None))  # the unit the user is on
 
 
 def open_info_grid(app, store: "Store", scheme: Scheme) -> InfoGridScreen:

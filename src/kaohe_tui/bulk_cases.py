@@ -31,7 +31,9 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from kaohe_tui import chain
 from kaohe_tui.case_counts import COLUMNS, NOT_VISITED, SATISFIED, UNSATISFIED, MonthlyCounts, begin_import, end_import
+from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
@@ -54,17 +56,17 @@ def available() -> bool:
 
 # -- parent side --------------------------------------------------------------------------------
 def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], audit: dict, closed: dict[str, str],
+                units: dict[str, str], audit: dict,
                 progress: Callable[[int], None] | None = None, months: list[str] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
     its ``new``, which the helper writes with the count and the import's id (``case_imports``);
-    ``closed``: the months no case may arrive in (``ledger.closed_months``); ``months``: the
-    months of the scheme's periods (a case outside them is refused), None: any."""
+    ``months``: the months of the scheme's periods (a case outside them is refused), None: any.
+    The months no case may arrive in the helper reads itself, inside its write transaction."""
     if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
         return None
     job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "audit": audit, "closed": closed, "months": months}
+           "width": width, "units": units, "audit": audit, "months": months}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -229,9 +231,10 @@ def run(job: dict) -> None:
         if any(row[-1] for row in counted[0]):
             raise ValueError("a deadline, closing time or odd space the careful path must read")
         counts = MonthlyCounts()
+        frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
         for raw, month, *figures, _ in counted[0]:
-            if month in job["closed"]:
-                raise PermissionError(f"cases reported in {month}, closed with {job['closed'][month]}")
+            if month in frozen:
+                raise PermissionError(f"cases reported in {month}, closed with {frozen[month]}")
             if job.get("months") is not None and month not in job["months"]:
                 raise ValueError(f"cases reported in {month}, outside the scheme's periods")
             unit = job["units"].get(norm(raw))
@@ -245,7 +248,7 @@ def run(job: dict) -> None:
         end_import(conn, import_id, imported)
         audit = {**audit, "new": json.dumps({"file": job["file"], "cases": imported, "import": import_id},
                                             ensure_ascii=False)}
-        conn.execute(f"INSERT INTO audit ({', '.join(audit)}) VALUES ({', '.join('?' * len(audit))})", list(audit.values()))
+        chain.append(conn, audit)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")

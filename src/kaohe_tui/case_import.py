@@ -16,6 +16,7 @@ from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_imp
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.numbers import parse_count
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -39,13 +40,9 @@ MAX_ID = 200  # characters of a case id
 
 
 def _count(raw: str, column: str) -> int:
-    if not raw:
-        return 0
-    if not raw.isascii() or not raw.isdigit():
-        raise KaoheError(f"{column}: {raw!r} must be a whole number ≥ 0")
-    if len(raw) > MAX_COUNT_DIGITS:
+    if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
         raise KaoheError(f"{column}: {raw!r} is too large")
-    return int(raw)
+    return parse_count(raw, column)
 
 
 def _status_text(raw: str) -> str:
@@ -153,7 +150,6 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
 
     from kaohe_tui import bulk_cases
     from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.ledger import closed_months
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
@@ -181,8 +177,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
     audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
     months = scheme_months(scheme)
-    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units,
-                                      audit, closed_months(store, scheme.id), progress,
+    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units, audit, progress,
                                       months=sorted(months) if months is not None else None)
     if imported is not None and report is not None:
         report.ignored = mapping.ignored
@@ -208,9 +203,8 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     from kaohe_tui.units import UnitIndex, load_units
 
     path = Path(path)
-    known = known_header(DEFAULT, overrides)
-    profiles = all_profiles(store.path)
-    header, rows = read_table(path, known=lambda h: known(h) or any(p.knows(h) for p in profiles.values()))
+    known, mine = header_test(all_profiles(store.path)), {k.lower() for k in overrides or {}}
+    header, rows = read_table(path, known=lambda h: known(h) or h.lower() in mine)
     mapping = map_header(header, path, choose_profile(header, profile, store.path), overrides)
     index = UnitIndex(load_units(store, scheme))
     resolved: dict[str, str] = {}
@@ -381,6 +375,21 @@ class CaseImportRejected(KaoheError):
 def map_columns(header: list[str], path: Path) -> dict[str, int]:
     """field → the index of the column holding it (the built-in names)."""
     return map_header(header, path).columns
+
+
+def header_test(profiles: dict | None = None) -> Callable[[str], bool]:
+    """Whether a cell names a case column (built-in names, or any profile's)."""
+    known = known_header(DEFAULT)
+    profiles = all_profiles() if profiles is None else profiles
+    return lambda h: known(h) or any(p.knows(h) for p in profiles.values())
+
+
+def file_header(path: Path) -> list[str]:
+    """A file's header as ``--kind auto`` should judge it: below title rows where case columns
+    are named there (else the first row, as every other kind of file has it)."""
+    from kaohe_tui.io.tabular import read_table
+
+    return read_table(path, known=header_test())[0]
 
 
 def looks_like_cases(header: list[str]) -> bool:

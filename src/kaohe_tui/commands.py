@@ -84,7 +84,7 @@ def _print_failures() -> None:
 
 
 def cmd_units(args) -> int:
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import load_units, retire_unit
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
@@ -92,6 +92,10 @@ def cmd_units(args) -> int:
         from kaohe_tui.scheme_years import for_year
 
         scheme = for_year(store, scheme, args.year)
+    if args.retire:
+        unit = retire_unit(store, scheme, args.retire, args.reason or "")
+        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -102,7 +106,7 @@ def cmd_units(args) -> int:
     for u in units:
         attr_keys += [k for k in u.attrs if k not in attr_keys]
     _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name, u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
+                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
                   for u in units], title=f"{scheme.title}：{len(units)}个单位"))
     return 0
 
@@ -144,7 +148,7 @@ def cmd_record(args) -> int:
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft)
+    record_id = add_record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
@@ -159,13 +163,12 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.io.tabular import read_rows
+    from kaohe_tui.case_import import file_header
+    from kaohe_tui.io.formats import choose
 
     store = open_store(args)
     scheme = scheme_for(store, args)
-    from kaohe_tui.io.formats import choose
-
-    header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
+    header = file_header(Path(args.file)) if args.kind == "auto" else None
     mapped = getattr(args, "map", None) or getattr(args, "profile", None)
     kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
@@ -248,6 +251,20 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from kaohe_tui.report import status_table
+    from kaohe_tui.status import status
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    result = status(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out(result.as_dict())
+    else:
+        _print(status_table(scheme, result))
+    return 0
+
+
 def cmd_ledger(args) -> int:
     from kaohe_tui.ledger import list_records
     from kaohe_tui.units import UnitIndex, load_units
@@ -285,8 +302,13 @@ def cmd_cases(args) -> int:
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
     scheme = scheme_for(store, args)
+    if args.imports:
+        return _case_imports(store, scheme, args)
+    if not args.period and args.import_id is None:
+        raise KaoheError("kaohe cases: --period (or --import N, or --imports)")
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
-    rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    period = Period.parse(args.period) if args.period else None
+    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)
     if keep:
         rows = filter(keep, rows)
     if args.json:  # streamed: a city's year does not have to fit in memory twice
@@ -306,7 +328,8 @@ def cmd_cases(args) -> int:
     total = sum(counted.values())
     summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
     what = f" · {LABELS[args.counted]}" if args.counted else ""
-    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
+    where = args.period or f"导入#{args.import_id}"
+    title = f"{scheme.title} · {where}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
     if total > TABLE_LIMIT:
         units = sorted({u for u, _ in per_unit})
         _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
@@ -317,6 +340,30 @@ def cmd_cases(args) -> int:
                  [[r["case_id"], r["unit"], r["reported_at"], r["deadline"] or "", r["closed_at"] or "",
                    r["extensions"] or "", r["failed_checks"] or "", r["satisfaction"] or "", STATUS_LABELS[r["status"]]]
                   for r in shown], title=title))
+    return 0
+
+
+def _case_imports(store, scheme, args) -> int:
+    from kaohe_tui.case_withdraw import list_imports
+    from kaohe_tui.report import table
+
+    rows = list_imports(store, scheme)
+    if args.json:
+        json_out(rows)
+        return 0
+    _print(table(["#", "文件", "时间", "登录", "新案件", "更新", "导入配置", "撤回"],
+                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"], r["profile"] or "",
+                   r["withdrawn_at"] or ""] for r in rows], title=f"{scheme.title}：案件导入{len(rows)}次"))
+    return 0
+
+
+def cmd_withdraw_import(args) -> int:
+    from kaohe_tui.case_withdraw import withdraw_import
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    n = withdraw_import(store, scheme, args.import_id, args.reason)
+    print(f"withdrew import {args.import_id}: {n} case(s)")
     return 0
 
 
@@ -367,8 +414,10 @@ def cmd_close(args) -> int:
     from kaohe_tui.ledger import set_period_status
 
     store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
+    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
+          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
@@ -378,6 +427,22 @@ def cmd_reopen(args) -> int:
     store = open_store(args)
     set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
     print(f"reopened {args.scheme} {args.period}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from kaohe_tui.verify import verify
+
+    store = open_store(args)
+    if args.scheme:
+        catalog.get(args.scheme)
+    report = verify(store, args.scheme, args.period)
+    for line in report.checked:
+        print(f"ok: {line}")
+    for line in report.problems:
+        print(f"CHANGED: {line}")
+    if report.problems:
+        raise KaoheError(f"verify: {len(report.problems)} problem(s): {report.problems[0]}")
     return 0
 
 
@@ -443,7 +508,8 @@ def cmd_lint(args) -> int:
         for finding in findings:
             print(finding)
         if not any(f.level == "error" for f in findings):
-            print(f"ok: {scheme.id}")
+            warned = sum(1 for f in findings if f.level == "warning")
+            print(f"ok: {scheme.id}" + (f"（{warned}条警告：见上，多为原文自身的问题）" if warned else ""))
     _print_failures()
     if errors:
         raise KaoheError(f"lint: {errors} error(s)")
@@ -487,11 +553,22 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from kaohe_tui.paths import default_db_path
-    from kaohe_tui.store import restore
+    from kaohe_tui.restoring import restore_backup
 
     target = Path(getattr(args, "db", None) or default_db_path())
-    restore(Path(args.file), target)
-    print(f"restored {target} from {args.file}")
+    digest = restore_backup(Path(args.file), target, args.reason or "")
+    print(f"restored {target} from {args.file} (sha256 {digest})")
+    return 0
+
+
+def cmd_init_office(args) -> int:
+    from kaohe_tui.office import init_office
+
+    db = init_office(Path(args.folder), args.group)
+    args.db = str(db)
+    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
+    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
+          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
     return 0
 
 

@@ -22,7 +22,7 @@ def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all
     has no last place."""
     out = []
     for quarter in period.quarters():
-        ranked = [r for r in scorer.score(quarter) if r.category == result.category]
+        ranked = [r for r in scorer.score(quarter) if r.category == result.category and r.rank is not None]
         if len(ranked) < 2 or (skip_all_tied and len({r.rank for r in ranked}) == 1):
             out.append(False)
             continue

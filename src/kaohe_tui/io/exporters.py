@@ -12,7 +12,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import safe_cell, write_csv
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
 
 
 @dataclass
@@ -91,7 +91,8 @@ def indicator_names(results: list[UnitResult]) -> list[str]:
     names: list[str] = []
     for r in results:
         for ind in r.indicators:
-            if ind.name not in names:
+            # a 0-point requirement (报送问题建议 …) scores nothing: its flags are in 标记, a column of 0s says nothing
+            if ind.name not in names and ind.max != 0:
                 names.append(ind.name)
     return names
 
@@ -103,14 +104,14 @@ def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, *([r.category or ""] if categories else []), *[points.get(n) for n in names],
-                     r.total, "；".join(r.flags)])
+        rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
+                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
     return header, rows
 
 
 def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     payload = {"scheme": scheme.id, "title": scheme.title, "period": period.split("（")[0],
-               "closed": "已签发关闭" in period,
+               "closed": "已签发关闭" in period, "provisional": PROVISIONAL_MARK in period,
                "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -127,11 +128,23 @@ def csv_writer(encoding: str) -> Callable:
 
 def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     import openpyxl  # heavy: imported only when exporting
-    from openpyxl.styles import Alignment, Font
 
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "排名"
+    groups: dict = {}
+    for r in results:
+        groups.setdefault(r.category, []).append(r)
+    # categories with their own indicators and ranking get a sheet each (no columns of the other's)
+    split = len(groups) > 1 and any(c.indicators for c in scheme.categories)
+    for i, (category, members) in enumerate(groups.items() if split else [(None, results)]):
+        sheet = book.active if i == 0 else book.create_sheet()
+        sheet.title = _sheet_name(f"排名（{category}）", set(book.sheetnames) - {sheet.title}) if split else "排名"
+        _ranking_sheet(sheet, scheme, period + (f" · {category}" if split else ""), members)
+    book.save(path)
+
+
+def _ranking_sheet(sheet, scheme: Scheme, period: str, results: list[UnitResult]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     header, rows = results_grid(results)
     sheet.append([f"{scheme.title} · {period}"])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -146,7 +159,6 @@ def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
     sheet.freeze_panes = "C3"
     a4(sheet)
     sheet.print_title_rows = "2:2"
-    book.save(path)
 
 
 def box(sheet, first_row: int, last_row: int, columns: int) -> None:
@@ -220,6 +232,8 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
     check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
     results = results if results is not None else score(store, scheme, period)
     label = period_label(store, scheme, period)
+    if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
+        label += f"（{PROVISIONAL_MARK}）"
     with writing(path, force=force, protect=protect) as slot:
         known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
         if fmt == "xlsx":

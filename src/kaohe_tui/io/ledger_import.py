@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
+from kaohe_tui.messages import FIELDS
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
@@ -57,6 +59,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     index = UnitIndex(load_units(store, scheme))
     report = ImportReport(path)
     good: list[dict] = []
+    numbers: list[int] = []  # each good row's row number
     bad_rows: list[tuple[int, dict, str]] = []
     seen = existing_keys(store, scheme)
     memo: dict = {}
@@ -77,6 +80,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                 raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
             seen[key] = f"row {number}"
             good.append(checked)
+            numbers.append(number)
         except KaoheError as exc:
             column = _column_of(str(exc), mapping)
             message = f"{path}: row {number}{', column ' + column if column else ''}: {exc}"
@@ -87,6 +91,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     if report.rejected and not skip_invalid:
         return report  # nothing written
     with store.transaction() as db:
+        refuse_closed_rows(db.conn, scheme.id, good, numbers, path)
         first, last = insert_many(store, db, good, source=f"import:{path.name}")
         store.audit("import", scheme=scheme.id,
                     new={"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)},
@@ -102,6 +107,19 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                       [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
         report.rejects_file = slot.final
     return report
+
+
+def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int], path: Path) -> None:
+    """The rows were checked before the write lock was taken: a period closed since then refuses
+    the whole import (read again here, under the lock, where no close can slip in)."""
+    frozen = closed_months(conn, scheme_id)
+    if not frozen:
+        return
+    for number, row in zip(numbers, rows):
+        try:
+            refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
+        except KaoheError as exc:
+            raise KaoheError(f"{path}: row {number}: {exc} (closed while the file was read); nothing imported") from None
 
 
 def parse_attrs(text: str) -> dict:
@@ -137,5 +155,6 @@ def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
 
 
 def _column_of(message: str, mapping: dict[str, str]) -> str | None:
-    head = message.split(":", 1)[0].strip()
-    return mapping.get(head)
+    head = message.replace("：", ":", 1).split(":", 1)[0].strip()
+    field = next((f for f, name in FIELDS.items() if name == head), head)  # the catalogue names fields in Chinese
+    return mapping.get(field)

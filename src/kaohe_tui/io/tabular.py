@@ -53,9 +53,9 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
 
 
 HEADER_SCAN = 30  # rows searched for the header below a sheet's title rows
-# a CSV cell may be large (a platform's 问题描述): Python's default limit (128 KiB) refused a file the
-# bulk path took; now both read it (the fields kaohe uses are checked for size where they are read)
-csv.field_size_limit(1 << 30)
+# a CSV cell may be large (a platform's 问题描述, 10 MB seen): Python's default limit (128 KiB) refused
+# a case file the bulk path took; beyond 16 MB a cell is a broken file, said with its row
+csv.field_size_limit(16 << 20)
 
 
 def read_table(path: Path, known: Callable[[str], bool] | None = None

@@ -5,8 +5,12 @@ document declares but never defines.
 
 from __future__ import annotations
 
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
-from kaohe_tui.scheme import Indicator
+from typing import Literal
+
+from kaohe_tui.messages import t
+from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
+                                  missing_outcome, pts, superseded_lines)
+from kaohe_tui.scheme import Clause, Indicator
 
 
 class SumParams(Params):
@@ -108,11 +112,17 @@ class QuarterMean(RuleType):
         parts = "、".join(f"{q}:{fmt(s)}" for q, s in scores)
         text = f"季度得分 {parts}；平均{fmt(mean)}×{fmt(p.weight)} = {fmt(points)}"
         full = ctx.indicator.points
-        return Outcome(pts(points), full, [Line(points - (full or points), text)])
+        gaps = [f for q in ctx.period.quarters() for f in (ctx.period_gaps(q, p.of) if ctx.period_gaps else [])]
+        lines = [Line(points - (full or points), text)]
+        if gaps:
+            lines.append(Line(0.0, f"季度得分为暂定：{len(gaps)}项季度数据未录入（见标记）"))
+        return Outcome(pts(points), full, lines, list(dict.fromkeys(gaps)))
 
 
 class ValueParams(Params):
     scale: float | None = None  # the figure is entered out of `scale` (e.g. 100) and scaled to points
+    # Where a figure can come from the office and from platform cases, which wins (both are shown).
+    prefer: Literal["office", "cases"] = "office"
 
 
 class AssessedValue(RuleType):
@@ -122,25 +132,41 @@ class AssessedValue(RuleType):
     title = "直接评分：考评人员录入得分（可按满分折算）"
     Params = ValueParams
     uses = "value"
+    one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value",)
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
-            return "value: an assessed score needs --value"
+            return t("value_needed")
         top = self.params(indicator).scale or indicator.points
         if top is not None and not (0 <= entry.value <= top):
-            return f"value: {fmt(entry.value)} is outside 0–{fmt(top)}"
+            return t("value_outside", value=fmt(entry.value), top=fmt(top))
         return None
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
-        entry = latest([e for e in ctx.records if e.value is not None])
+        valued = [e for e in ctx.records if e.value is not None]
+        # The office's figure or the one computed from platform cases, as the scheme says (both are
+        # shown); where the platform has no visits or no closed cases it computes nothing to rate.
+        office = latest([e for e in valued if not e.derived_from])
+        computed = latest([e for e in valued if e.derived_from])
+        entry = (office or computed) if p.prefer == "office" else (computed or office)
         if entry is None:
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, "未评分：0分")], [f"{ctx.indicator.name}未评分"])
+            return missing_outcome(ctx, "评分")
         raw = float(entry.value)
         points = raw / p.scale * ctx.max if p.scale else raw
         points = clamp(points, 0, ctx.max)
         how = f"{fmt(raw)}÷{fmt(p.scale)}×{fmt(ctx.max)}" if p.scale else f"{fmt(raw)}"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))])
+        lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
+        lines += superseded_lines(valued, entry)
+        if office and computed:
+            other = computed if entry is office else office
+            why = "以考核办登记的为准" if entry is office else "以案件统计为准"
+            lines.append(Line(0.0, f"另有{'案件统计' if other is computed else '考核办登记'}{fmt(other.value)}"
+                                   f"（{other.reason}）：方案规定{why}（params.prefer）", None, (other.id,)))
+        return Outcome(pts(points), ctx.max, lines)
 
 
 class TargetItems(RuleType):
@@ -155,10 +181,15 @@ class TargetItems(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "")
         if clause is not None and not clause.tracks and entry.amount is None:
-            return "amount: give the item's points (--amount)"
+            return t("item_points_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: an item's points cannot be negative"
+            return t("item_points_negative")
+        if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
+            return f"分值：一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("amount",)
 
     def score(self, ctx: Context) -> Outcome:
         lines = []
@@ -194,10 +225,13 @@ class Bonus(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "") if entry.clause else None
         if (clause is None or clause.points is None) and entry.amount is None:
-            return "amount: a bonus needs its approved points (--amount)"
+            return t("bonus_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: a bonus cannot be negative"
+            return t("bonus_negative")
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count", "amount") if clause is not None and clause.points is not None else ("amount",)
 
     def score(self, ctx: Context) -> Outcome:
         cap = self.params(ctx.indicator).cap
@@ -220,6 +254,9 @@ class Undefined(RuleType):
 
     name = "undefined"
     title = "未定义：文件未给出计分办法（不计分，由 lint 报告）"
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ()  # nothing to score yet: a figure here would mean nothing
 
     def score(self, ctx: Context) -> Outcome:
         return Outcome(None, ctx.indicator.points,

@@ -15,6 +15,15 @@ WITHDRAWN = "✗"
 FIGURES = {"count": "次数", "amount": "分值", "value": "数值"}
 
 
+def shown(x: float | None) -> str:
+    """A figure on a table or a preview: at most two decimals (the documents' points are 0.5, 9.75),
+    so a column reads evenly; the explanation screen keeps the exact figure (``fmt``)."""
+    if x is None:
+        return "—"
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def scheme_periods(scheme: Scheme, store=None) -> list[str]:
     """The periods a screen offers: each declared period, and a year's quarters after it (with
     ``store``: the office's own years too, see scheme_years)."""
@@ -89,3 +98,4 @@ class SchemeState:
     ledger_filter: str = ""
     units_filter: str = ""
     trend: str = "total"  # or "rank"
+    unit: str | None = None  # the unit last highlighted in a view (a plugin's sheet opens on it)

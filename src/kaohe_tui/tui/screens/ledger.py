@@ -17,13 +17,16 @@ from kaohe_tui import ledger_edit
 from kaohe_tui.ledger import withdraw_record
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.tui.common import WITHDRAWN, figure, record_line, scheme_periods
+from kaohe_tui.tui.common import WITHDRAWN, clause_text, figure, record_line, scheme_periods
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
 from kaohe_tui.tui.widgets.tables import FilterInput
 
-COLUMNS = [("#", "id"), ("期间", "period"), ("单位", "unit"), ("指标", "indicator"), ("条款", "clause"),
-           ("数", "figure"), ("事由", "reason"), ("日期", "date"), ("状态", "status")]
+# who, how much and why first (# and 单位 stay when the rest scrolls): at 80 columns they are what
+# a clerk reads; a long reason or clause is cut here and shown whole in the line under the table
+COLUMNS = [("#", "id", None), ("单位", "unit", None), ("数", "figure", None), ("事由", "reason", 24),
+           ("指标", "indicator", None), ("条款", "clause", 16), ("期间", "period", None), ("日期", "date", None),
+           ("状态", "status", None)]
 
 
 class LedgerScreen(SchemeView):
@@ -46,14 +49,14 @@ class LedgerScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.ledger_period, allow_blank=False,
                          compact=True, id="ledger-period")
             yield FilterInput("ledger", id="ledger-filter", value=self.state.ledger_filter)
-        yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.app.page_size, fixed_columns=1)
+        yield PagedTable(id="ledger", filter_id="ledger-filter", page_size=self.app.page_size, fixed_columns=2)
         yield Static("", id="ledger-detail", classes="detail", markup=False)
         yield Static("", id="ledger-status", classes="status")
 
     def on_mount(self) -> None:
         table = self.query_one("#ledger", PagedTable)
-        for title, key in COLUMNS:
-            table.add_column(title, key=key)
+        for title, key, width in COLUMNS:
+            table.add_column(title, key=key, width=width)
         self.reload()
         table.focus()
 
@@ -85,12 +88,12 @@ class LedgerScreen(SchemeView):
         else:
             table.show(rows, 0, 0, query)
 
-    @staticmethod
-    def render_row(row: dict) -> list:
+    def render_row(self, row: dict) -> list:
         withdrawn = bool(row["withdrawn_at"])
         status = f"{WITHDRAWN}撤回：{row['withdrawn_reason'] or ''}" if withdrawn else ""
-        cells = [row["id"], row["period"], row["unit"], row["indicator"], row["clause"] or "", figure(row),
-                 row["reason"], row["date"] or "", status]
+        clause = clause_text(self.scheme, row["indicator"], row["clause"]) or row["clause"] or ""
+        cells = [row["id"], row["unit"], figure(row), row["reason"], row["indicator"], clause, row["period"],
+                 row["date"] or "", status]
         if withdrawn:  # dimmed and struck through, and marked ✗ in the first column for 16 colours
             cells[0] = f"{WITHDRAWN}{row['id']}"
             return [Text(str(c), style="dim strike") if i < len(cells) - 1 else Text(str(c), style="dim")
@@ -123,6 +126,10 @@ class LedgerScreen(SchemeView):
     # -- actions -----------------------------------------------------------------------------------
     def current(self) -> dict | None:
         return self.query_one("#ledger", PagedTable).current()
+
+    def current_unit(self) -> str | None:
+        row = self.current()
+        return row["unit"] if row else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("edit", "withdraw"):

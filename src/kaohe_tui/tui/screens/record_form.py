@@ -20,10 +20,11 @@ from kaohe_tui import rules
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.ledger import COMPOSITES, Draft, add_record
 from kaohe_tui.ledger_edit import edit_record
+from kaohe_tui.messages import t
 from kaohe_tui.preview import preview_record
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Clause, Indicator, Scheme, walk
-from kaohe_tui.tui.common import FIGURES, FLAG, record_periods
+from kaohe_tui.tui.common import FIGURES, FLAG, record_periods, shown
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.units import load_units
 from kaohe_tui.tui.screens.form import FormModal
@@ -154,8 +155,10 @@ class RecordForm(FormModal[int | None]):
         select = self.query_one("#f-clause", Select)
         before = _value(select) or ((self.record or {}).get("clause") if initial else "")
         node = self.node()
-        options = [(f"{c.id} · {c.text}", c.id) for c in (node.clauses if node else [])]
+        # the document's sentence, not the clause's id (a slug means nothing to a clerk)
+        options = [(c.text, c.id) for c in (node.clauses if node else [])]
         select.set_options(options)
+        select.disabled = not options  # no clauses: no Tab stop on an empty dropdown
         if before and before in [c for _, c in options]:
             select.value = before
         self.clause_changed(initial)
@@ -169,6 +172,7 @@ class RecordForm(FormModal[int | None]):
             rule = rules.get(node.rule_type)
             kind = "amount" if clause and (clause.min is not None or clause.max is not None) else (rule.uses if rule else "count")
             self.query_one("#f-kind", Select).value = kind
+        self.kind_changed()
         attr = self.query_one("#f-attr", Checkbox)
         if clause and clause.double_when:
             attr.label = f"{clause.double_when}（×{fmt(clause.factor)}）"
@@ -179,7 +183,13 @@ class RecordForm(FormModal[int | None]):
             attr.display = False
             attr.value = False
 
+    def kind_changed(self) -> None:
+        kind = _value(self.query_one("#f-kind", Select)) or "count"
+        self.query_one("#f-figure", Input).placeholder = "次数留空＝1次" if kind == "count" else f"{FIGURES[kind]}（必填）"
+
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "f-kind":
+            self.kind_changed()
         if event.select.id == "f-unit":
             self.fill_indicators()
         elif event.select.id == "f-indicator":
@@ -195,11 +205,14 @@ class RecordForm(FormModal[int | None]):
         self.schedule_preview()
 
     # -- the draft --------------------------------------------------------------------------------
-    def draft(self) -> Draft:
-        for field, select_id, what in (("unit", "#f-unit", "单位"), ("period", "#f-period", "期间"),
-                                       ("indicator", "#f-indicator", "指标")):
+    def draft(self, reason: str | None = None) -> Draft:
+        """The form as a draft; ``reason`` stands in for an empty 事由 (the preview runs before it is written)."""
+        for select_id, what in (("#f-unit", "单位"), ("#f-period", "期间"), ("#f-indicator", "指标")):
             if not _value(self.query_one(select_id, Select)):
-                raise KaoheError(f"{field}: 请选择{what}")
+                raise KaoheError(t("choose", what=what))
+        node = self.node()
+        if node and node.clauses and not self.clause() and getattr(rules.get(node.rule_type), "needs_clause", False):
+            raise KaoheError(t("choose", what="条款"))
         kind = _value(self.query_one("#f-kind", Select)) or "count"
         figure = self.query_one("#f-figure", Input).value.strip() or None
         clause = self.clause()
@@ -207,7 +220,7 @@ class RecordForm(FormModal[int | None]):
         return Draft(unit=_value(self.query_one("#f-unit", Select)),
                      indicator=_value(self.query_one("#f-indicator", Select)),
                      period=_value(self.query_one("#f-period", Select)),
-                     reason=self.query_one("#f-reason", Input).value,
+                     reason=self.query_one("#f-reason", Input).value.strip() or reason or "",
                      clause=_value(self.query_one("#f-clause", Select)) or None,
                      date=self.query_one("#f-date", Input).value.strip() or None,
                      attrs=attrs, **{kind: figure})
@@ -227,9 +240,9 @@ class RecordForm(FormModal[int | None]):
     async def preview(self) -> None:
         box, error = self.query_one("#preview", Static), self.query_one("#form-error", Static)
         try:
-            draft = self.draft()
+            draft = self.draft(reason="（预览）")  # the effect shows before the reason is written
         except KaoheError as exc:  # a choice not made yet: a hint, not an error, until saving
-            box.update(f"预览：{str(exc).split(': ', 1)[-1]}后显示")
+            box.update(f"预览：{exc}后显示")
             error.update("")
             return
         box.update("预览：计算中…")
@@ -241,11 +254,11 @@ class RecordForm(FormModal[int | None]):
             box.update("")
             error.update(f"✗ {describe(exc)}")
             return
-        error.update("" if not self.record or self.correction_reason().strip() else "✗ reason: 请填写更正原因")
+        error.update("" if not self.record or self.correction_reason().strip() else f"✗ {t('needs_correction_reason')}")
         before, after = result.before, result.after
         name = result.indicator.split("/")[-1]
-        text = (f"预览（{result.period} · {escape(result.unit)}）：{escape(name)} {fmt(before.points)}→[b]{fmt(after.points)}[/b] · "
-                f"总分 {fmt(before.total)}→[b]{fmt(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
+        text = (f"预览（{result.period} · {escape(result.unit)}）：{escape(name)} {shown(before.points)}→[b]{shown(after.points)}[/b] · "
+                f"总分 {shown(before.total)}→[b]{shown(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
         new_flags = [f for f in after.flags if f not in before.flags]
         if new_flags:
             text += " · " + " ".join(f"[b]{FLAG}{f}[/b]" for f in new_flags)

@@ -16,11 +16,10 @@ from textual.widgets import Select, Static
 
 from kaohe_tui.io.exporters import indicator_names
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import Scorer, UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
-from kaohe_tui.tui.common import FLAG, scheme_periods
+from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import KTable
 from kaohe_tui.tui.widgets.trend import bars, rank_bars
@@ -55,6 +54,7 @@ class ResultsScreen(SchemeView):
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
+        Binding("m", "status", "缺漏", show=False, id="results-status-view"),  # issue 14: what is left
     ]
 
     def __init__(self, scheme: Scheme):
@@ -68,7 +68,7 @@ class ResultsScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
-        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # rank and unit stay in view
+        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # unit and 总分 stay in view
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
@@ -99,13 +99,14 @@ class ResultsScreen(SchemeView):
         table.clear(columns=True)
         self.names = indicator_names(scored.results)
         categories = any(r.category for r in scored.results)
-        table.add_column("排名", key="rank")
+        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         table.add_column("单位", key="unit")
+        table.add_column("总分", key="total")
+        table.add_column("排名", key="rank")
         if categories:
             table.add_column("类别", key="category")
         for name in self.names:
             table.add_column(name, key=f"ind:{name}")
-        table.add_column("总分", key="total")
         table.add_column("标记", key="flags")
         table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         trends = self.trends()
@@ -114,12 +115,12 @@ class ResultsScreen(SchemeView):
             points = r.points_by_indicator()
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
-            row = [Text(str(r.rank), style=style), Text((FLAG if r.flags else "") + r.unit, style=style)]
+            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
+                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:
                 row.append(r.category or "")
-            row += [Text(fmt(points.get(n)) if n in points else "", justify="right") for n in self.names]
-            row += [Text(fmt(r.total), style="bold", justify="right"),
-                    Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
+            row += [Text(shown(points.get(n)) if n in points else "", justify="right") for n in self.names]
+            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     trends.get(r.unit, "")]
             table.add_row(*row, key=r.unit)
         table.cursor_coordinate = keep
@@ -127,7 +128,7 @@ class ResultsScreen(SchemeView):
         self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
         self.query_one("#results-status", Static).update(
             f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
-            + " · 回车：解释所选数字")
+            + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
     def trends(self) -> dict[str, str]:
         by_quarter = self.scored.by_quarter
@@ -140,7 +141,7 @@ class ResultsScreen(SchemeView):
                     mine = by_quarter[quarter].get(unit)
                     ranks.append(mine.rank if mine else None)
                     if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category])
+                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category and r.rank is not None])
                 out[unit] = rank_bars(ranks, worst)
             return out
         totals = [r.total for q in by_quarter.values() for r in q.values()]
@@ -156,10 +157,10 @@ class ResultsScreen(SchemeView):
         result = next((r for r in self.scored.results if r.unit == unit), None)
         if result is None:
             return
-        quarters = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
+        quarters = "  ".join(f"{q[-2:]} {shown(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
                              for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
         text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
-        text += f" 总分 [b]{fmt(result.total)}[/b] 第{result.rank}名"
+        text += f" 总分 [b]{shown(result.total)}[/b] {result.rank_label}"
         if result.flags:
             text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
         self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")
@@ -174,6 +175,11 @@ class ResultsScreen(SchemeView):
         i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
         self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
 
+    def action_status(self) -> None:
+        from kaohe_tui.tui.screens.status import StatusScreen
+
+        self.app.push_screen(StatusScreen(self.scheme, self.state.period))
+
     def action_trend(self) -> None:
         self.state.trend = "rank" if self.state.trend == "total" else "total"
         if self.scored:
@@ -183,6 +189,12 @@ class ResultsScreen(SchemeView):
         if action == "explain":
             return True if self.scored and self.query_one("#results", KTable).has_focus else None
         return super().check_action(action, parameters)
+
+    def current_unit(self) -> str | None:
+        table = self.query_one("#results", KTable)
+        if not self.scored or not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_explain(self) -> None:
         from kaohe_tui.tui.screens.explain import ExplainScreen
