@@ -14,8 +14,9 @@ SQL = ("SELECT id, count, amount, value FROM records WHERE scheme = ? AND unit =
 
 def earlier_figures(db, scheme: Scheme, row: dict) -> list[dict]:
     """The active records a new one-figure ``row`` would stand beside ([] for other rules)."""
-    category = next(db.query("SELECT category FROM units WHERE scheme = ? AND name = ?", [scheme.id, row["unit"]]),
-                    {}).get("category")
+    from kaohe_tui.scheme_years import unit_row_of  # an office year keeps its own units
+
+    category = unit_row_of(db, scheme, row["unit"]).get("category")
     node = resolve_indicator(scheme.tree(category), row["indicator"])[1]
     if not getattr(rules.get(node.rule_type), "one_figure", False):
         return []
