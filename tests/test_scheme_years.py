@@ -192,7 +192,7 @@ def test_a_year_must_be_started_before_it_is_used(cli):
     assert "bureau-departments has no 2020 (years: 2018); start it with `kaohe scheme new-year bureau-departments 2020`" in err
     err = cli("record", "bureau-departments", "--period", "2020-01", "--unit", "党办", "--indicator", "工作纪律",
               "--clause", "absent", "--reason", "x", ok=False).err
-    assert "an office starts 2020 with `kaohe scheme new-year bureau-departments 2020`" in err
+    assert "2020-01" in err and "`kaohe scheme new-year bureau-departments 2020`" in err
     assert "the document's year" in cli("scheme", "new-year", "bureau-departments", "2018", ok=False).err
     assert "no year before 2017" in cli("scheme", "new-year", "bureau-departments", "2017", ok=False).err
     cli("scheme", "new-year", "bureau-departments", "2019")
@@ -277,7 +277,7 @@ def test_target_lists_seed_003_is_city_management_bureaus_list_and_offices_impor
     assert "住建局 目标责任书: items add up to 28, the indicator has 30" in err and "nothing imported" in err
     bad = write_csv(tmp_path / "bad.csv", "单位,序号,任务,分值\n住房局,1,老旧小区改造,30\n住建局,2,海绵城市建设,NaN")
     err = cli("import", "city-coordination", bad, "--period", "2019", "--kind", "targets", ok=False).err
-    assert "bad.csv: row 2: 单位: '住房局' is not a unit of this scheme" in err
+    assert "bad.csv: row 2: 单位" in err and "住房局" in err
     assert "bad.csv: row 3: 分值: 'NaN' must be a number ≥ 0" in err
     good = write_csv(tmp_path / "good.csv", "单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10")
     assert "targets: 2 item(s) for 1 list(s) of 2019" in cli("import", "city-coordination", good, "--period", "2019").out
@@ -315,4 +315,4 @@ def test_a_ledger_file_of_an_office_year_is_checked_against_that_year(cli, tmp_p
     mixed = write_csv(tmp_path / "mixed.csv", "单位,指标,条款,次数,期间,事由\n党委办,工作纪律,absent,1,2018-04,旷工\n"
                                               "党群工作部,工作纪律,absent,1,2019-04,旷工")
     err = cli("import", "bureau-departments", mixed, ok=False).err
-    assert "2019-04 is not one of this scheme's periods (2018)" in err
+    assert "mixed.csv: row 3" in err and "2019-04" in err and "nothing imported" in err

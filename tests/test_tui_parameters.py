@@ -106,9 +106,30 @@ async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path,
         assert "2019Q1" in screen.periods
         screen.query_one("#results-period").value = "2019Q1"
         await settle(pilot, 0.3)
-        table = screen.query_one("#results")
-        units = [str(table.get_row_at(i)[1]).lstrip("⚑") for i in range(table.row_count)]
+        units = [r.unit for r in screen.scored.results]
+        assert screen.query_one("#results").row_count == len(units)
         assert "横泾街道" in units and "示例镇甲" not in units  # the 2019 list, not the document's samples
         assert screen.scored.quarters == ["2018Q1", "2018Q2", "2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]
         # 66 × 90 ÷ 100 = 59.4 for 业务考核 in 2019Q1
         assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4
+
+
+async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    units = tmp_path / "units.csv"
+    units.write_text("单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办\n", encoding="utf-8")
+    for args in (["scheme", "new-year", "bureau-departments", "2019"],
+                 ["import", "bureau-departments", str(units), "--kind", "units", "--period", "2019"]):
+        assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_view(pilot, "bureau-departments", "2")
+        assert "2019" in screen.periods and "2019Q4" in screen.periods
+        screen.query_one("#ledger-period").value = "2019"
+        await settle(pilot, 0.3)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RecordForm"
+        assert "党群工作部" in [u.name for u in form.units] and "党委办" not in [u.name for u in form.units]
+        assert form.periods[0] == "2019" and "2018" not in form.periods

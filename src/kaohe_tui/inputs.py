@@ -5,7 +5,7 @@ confirmation). The first record stays in the ledger and in the explanation; the 
 from __future__ import annotations
 
 from kaohe_tui import rules
-from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.errors import RecordError
 from kaohe_tui.scheme import Scheme, resolve_indicator
 
 SQL = ("SELECT id, count, amount, value FROM records WHERE scheme = ? AND unit = ? AND indicator = ? AND period = ? "
@@ -14,16 +14,11 @@ SQL = ("SELECT id, count, amount, value FROM records WHERE scheme = ? AND unit =
 
 def earlier_figures(db, scheme: Scheme, row: dict) -> list[dict]:
     """The active records a new one-figure ``row`` would stand beside ([] for other rules)."""
-    # the path check_record resolved, in whichever tree holds it (a unit of an office year may be
-    # listed for that year only: its category is not looked up here)
-    node = None
-    for _category, tree in scheme.trees():
-        try:
-            node = resolve_indicator(tree, row["indicator"])[1]
-            break
-        except KaoheError:
-            continue
-    if node is None or not getattr(rules.get(node.rule_type), "one_figure", False):
+    from kaohe_tui.scheme_years import unit_row_of  # an office year keeps its own units
+
+    category = unit_row_of(db, scheme, row["unit"]).get("category")
+    node = resolve_indicator(scheme.tree(category), row["indicator"])[1]
+    if not getattr(rules.get(node.rule_type), "one_figure", False):
         return []
     return list(db.query(SQL, [scheme.id, row["unit"], row["indicator"], row["period"], row["clause"]]))
 

@@ -200,8 +200,9 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
         if row["withdrawn_at"]:
             raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
         closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
-        assessed_by = next(db.query("SELECT assessed_by FROM units WHERE scheme = ? AND name = ?",
-                                    [scheme.id, row["unit"]]), {}).get("assessed_by")
+        from kaohe_tui.scheme_years import unit_row_of  # the assessing section of the record's year
+
+        assessed_by = unit_row_of(db, scheme, row["unit"], row["period"]).get("assessed_by")
         authorize(store, "withdraw", scheme.id, row["unit"], assessed_by)
         db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,

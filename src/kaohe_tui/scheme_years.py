@@ -205,6 +205,20 @@ def load_year_units(store: Store, scheme: YearScheme) -> list[Unit]:
     return unit_overrides(scheme, units)
 
 
+def unit_row_of(db, scheme: Scheme, name: str, period: str | None = None) -> dict:
+    """The stored row of a unit as the scheme (or, given ``period``, that period's year) has it:
+    an office year's units are in ``year_units``, the document's in ``units``."""
+    if period is not None:
+        row = next(db.query("SELECT kind FROM scheme_years WHERE scheme = ? AND year = ?", [scheme.id, int(period[:4])]), None)
+        year = int(period[:4]) if row and row["kind"] == "office" else None
+    else:
+        year = scheme.year if getattr(scheme, "office", False) else None  # type: ignore[attr-defined]
+    if year:
+        return next(db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ? AND name = ?",
+                             [scheme.id, year, name]), {})
+    return next(db.query("SELECT * FROM units WHERE scheme = ? AND name = ?", [scheme.id, name]), {})
+
+
 def units_of_year(store: Store, scheme: Scheme) -> list[Unit]:
     from kaohe_tui.units import load_units
 

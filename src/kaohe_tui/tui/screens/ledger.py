@@ -42,7 +42,7 @@ class LedgerScreen(SchemeView):
 
     def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.periods = scheme_periods(scheme)
+        self.periods = scheme_periods(scheme, self.app.store)  # the office's own years too
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
@@ -147,14 +147,21 @@ class LedgerScreen(SchemeView):
     def action_add(self) -> None:
         from kaohe_tui.tui.screens.record_form import RecordForm
 
-        self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period), self.after_save)
+        self.app.push_screen(RecordForm(self.year_scheme(), period=self.state.ledger_period), self.after_save)
 
     def action_edit(self) -> None:
         from kaohe_tui.tui.screens.record_form import RecordForm
 
         row = self.current()
         if row and not row["withdrawn_at"]:
-            self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period, record=row), self.after_save)
+            self.app.push_screen(RecordForm(self.year_scheme(), period=self.state.ledger_period, record=row),
+                                 self.after_save)
+
+    def year_scheme(self) -> Scheme:
+        """The scheme as it stands for the ledger's period (an office year: its units, its periods)."""
+        from kaohe_tui.scheme_years import for_period
+
+        return for_period(self.store, self.scheme, self.state.ledger_period)
 
     def after_save(self, record_id: int | None) -> None:
         if record_id:
