@@ -83,7 +83,7 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
     assert table(bulk, STATS) == table(careful, STATS)
     jia = {row[2]: row[3:] for row in table(bulk, STATS) if row[1] == "甲街道"}
     # the hand count in the comment above TRICKY
-    assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3)
+    assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3, 0)  # untimed: 0 (the file has a deadline column)
     assert {row[2] for row in table(bulk, CASES)} == {"甲街道", "乙街道"}  # every spelling → the unit's name
     audit = table(bulk, "SELECT action, user, new FROM audit WHERE action = 'import-cases'")
     assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7, "import": 1}}')]
@@ -137,14 +137,13 @@ def test_rows_the_bulk_path_refuses_are_named_by_the_careful_path(scheme, tmp_pa
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
 
 
-def test_a_second_import_of_the_same_cases_is_refused(scheme, tmp_path):
+def test_a_second_import_of_the_same_cases_goes_the_careful_way_and_does_not_double(scheme, tmp_path):
     store = new_store(tmp_path / "k.db", scheme)
     assert bulk_path(store, scheme, write(tmp_path, TRICKY[:2]), None) == 2
     assert bulk_path(store, scheme, write(tmp_path, TRICKY[1:3], "again.csv"), None) is None
-    with pytest.raises(CaseImportRejected) as caught:
-        import_cases(store, scheme, tmp_path / "again.csv")
-    assert "case C2 is already imported" in caught.value.report.rejected[0]
-    assert table(store, "SELECT count(*) FROM cases") == [(2,)]
+    report = import_cases(store, scheme, tmp_path / "again.csv")
+    assert (report.imported, report.unchanged, report.updated) == (1, 1, 0)  # C3 new, C2 as it was
+    assert table(store, "SELECT count(*) FROM cases") == [(3,)]
 
 
 @pytest.mark.parametrize("space", ["\t", "\u3000", "\u00a0"])  # tab, full-width, no-break

@@ -59,11 +59,13 @@ def info_rows() -> list[list]:
     annual = {"财务科": {2: 1, 5: 1, 9: 1}, "墙散中心": {}, "防震科": {}, "档案馆": {m: 1 for m in range(1, 9)}}
     rows = []
     for unit, standard in STANDARDS.items():
-        months = annual[unit] if isinstance(standard, str) else {m: short.get(unit, {}).get(m, standard) for m in range(1, 13)}
+        months = {m: annual[unit].get(m, 0) if isinstance(standard, str) else short.get(unit, {}).get(m, standard)
+                  for m in range(1, 13)}
         for month, got in months.items():
-            if got:
-                rows.append(row(unit, "信息报送", "adopted", value=got, period=f"2018-{month:02d}",
-                                reason=f"{month}月被区政府门户网站录用{got}条"))
+            # every month is entered, a month with nothing adopted as an explicit 0 (a month
+            # nobody entered is missing, not 0: issue 14)
+            rows.append(row(unit, "信息报送", "adopted", value=got, period=f"2018-{month:02d}",
+                            reason=f"{month}月被区政府门户网站录用{got}条"))
     rows += [
         row("公用事业科", "信息报送", "district-feature", count=1, period="2018-06", reason="6月在线访谈被区政府门户网站录用"),
         row("财务科", "信息报送", "district-feature", count=1, period="2018-11", reason="政策解读被区政府门户网站录用"),
@@ -458,11 +460,12 @@ def test_bonus_application_approval_flow(kaohe):
     store.close()
 
     scores = kaohe.score(ID, "2018")
-    # This ledger has no 信息报送 records at all.
-    # 建管中心 (每月5条): 12 months short → 信息宣传 7 − 12 → 0; 30 + (70 − 7) + 3 (approved) = 96
-    # 城建档案馆 (全年不低于10条, rejected): 0 < 10 → 信息宣传 7 − 1 = 6; 30 + 69 + 0 = 99
-    assert scores["建管中心"]["indicators"]["特别附加分"] == 3 and scores["建管中心"]["total"] == 96
-    assert scores["城建档案馆"]["indicators"]["特别附加分"] == 0 and scores["城建档案馆"]["total"] == 99
+    # This ledger has no 信息报送 records at all: twelve months missing, flagged, not deducted.
+    # 建管中心 (每月5条): 30 + 70 + 3 (approved) = 103
+    # 城建档案馆 (全年不低于10条, rejected): 30 + 70 + 0 = 100
+    assert scores["建管中心"]["indicators"]["特别附加分"] == 3 and scores["建管中心"]["total"] == 103
+    assert scores["城建档案馆"]["indicators"]["特别附加分"] == 0 and scores["城建档案馆"]["total"] == 100
+    assert "未录入：基础管理/信息宣传/信息报送 2018 1—12月" in scores["建管中心"]["flags"]
     ledger = kaohe.json("ledger", ID, "--period", "2018", "--unit", "建管中心")
     assert [(r["id"], r["indicator"], r["amount"], r["source"]) for r in ledger] == [(record_id, "特别附加分", 3, "bonus-application")]
     assert "局分管领导意见：同意，赋3分" in ledger[0]["reason"]

@@ -3,8 +3,8 @@ score and its year (quarter average × 50% + annual review × 50%), the departme
 the weighted closure rate, the last-place flags, and the case-record seam.
 
 Expected scores are worked out by hand; the arithmetic is in the comments. A town with no record
-for a quarter scores 0.66 × 业务考核 + 12 (按期结案率: no case due → full) + 4 (返工: nothing
-deducted) = 0.66 × B + 16; 平台建设, the two rates and 社会评价 are 0 until scored.
+for a quarter scores 0.66 × 业务考核 + 4 (返工: nothing deducted) = 0.66 × B + 4; 平台建设, 按期结案率,
+the two rates and 社会评价 are missing inputs (未录入: 0, flagged, the result provisional) until entered.
 """
 
 from __future__ import annotations
@@ -160,9 +160,11 @@ def test_weighted_closure_rate_and_the_quarter_total(results):
 
 
 def test_closure_rate_with_nothing_due_or_no_due_count(results):
-    # Q2: due 0 → no case was due → full 12; Q3: due not entered → due = 10 closed → 100% → 12
-    # quarter total = 59.4 + 12 + 4 (返工) = 75.4 in both
-    assert results["2018Q2"]["示例镇甲"]["total"] == 75.4
+    # Q2: due 0 → the document does not say what a quarter without cases scores: 0 and a flag
+    # (never the old silent full 12): 59.4 + 0 + 4 (返工) = 63.4
+    assert results["2018Q2"]["示例镇甲"]["total"] == 63.4
+    assert "按期结案率：应结案数为0，文件未规定如何计分" in results["2018Q2"]["示例镇甲"]["flags"]
+    # Q3: due not entered → due = the 10 cases closed → 100% → 12: 59.4 + 12 + 4 = 75.4
     assert results["2018Q3"]["示例镇甲"]["total"] == 75.4
     # Q4: 12 × (8 + 2×0.6 + 5×0.3) ÷ 16 = 12 × 10.7 ÷ 16 = 8.025 → 59.4 + 8.025 + 4 = 71.425
     assert results["2018Q4"]["示例镇甲"]["indicators"]["数字城管考评"] == 12.025
@@ -171,15 +173,17 @@ def test_closure_rate_with_nothing_due_or_no_due_count(results):
 
 def test_quarters_aggregate_into_the_year(results):
     jia = results["2018"]["示例镇甲"]
-    # quarter mean = (88.94 + 75.4 + 75.4 + 71.425) ÷ 4 = 311.165 ÷ 4 = 77.79125; × 50% = 38.895625
-    # annual review 90 ÷ 100 × 50 = 45 → 83.895625
-    assert jia["indicators"] == {"季度考核平均得分": pytest.approx(38.895625), "年度综合考评": 45}
-    assert jia["total"] == pytest.approx(83.895625)
+    # quarter mean = (88.94 + 63.4 + 75.4 + 71.425) ÷ 4 = 299.165 ÷ 4 = 74.79125; × 50% = 37.395625
+    # annual review 90 ÷ 100 × 50 = 45 → 82.395625
+    assert jia["indicators"] == {"季度考核平均得分": pytest.approx(37.395625), "年度综合考评": 45}
+    assert jia["total"] == pytest.approx(82.395625)
     a = results["2018"][A]
-    # (0.66×60 + 16) + (0.66×80 + 16) + (0.66×50 + 16) + (0.66×52 + 16) = 55.6 + 68.8 + 49 + 50.32 = 223.72
-    # mean 55.93 × 50% = 27.965; no annual review → 0
-    assert a["indicators"] == {"季度考核平均得分": pytest.approx(27.965), "年度综合考评": 0}
-    assert "年度综合考评未评分" in a["flags"]
+    # (0.66×60 + 4) + (0.66×80 + 4) + (0.66×50 + 4) + (0.66×52 + 4) = 43.6 + 56.8 + 37 + 38.32 = 175.72
+    # mean 43.93 × 50% = 21.965; no annual review → missing (0, flagged)
+    assert a["indicators"] == {"季度考核平均得分": pytest.approx(21.965), "年度综合考评": 0}
+    assert "未录入：年度综合考评 2018" in a["flags"]
+    # the year names its quarters' gaps too (issue 14: annual results hid them)
+    assert "未录入：数字城管考评/回访满意率 2018Q4" in a["flags"]
 
 
 # -- consequences ----------------------------------------------------------------------------------
@@ -189,10 +193,10 @@ def flags_of(result: dict) -> list[str]:
 
 def test_last_place_flags_including_a_tie(results):
     q1, q2, q3, q4 = (results[f"2018Q{q}"] for q in range(1, 5))
-    assert q1[A]["total"] == 55.6 and q1[A]["rank"] == 8  # 0.66 × 60 + 16
+    assert q1[A]["total"] == 43.6 and q1[A]["rank"] == 8  # 0.66 × 60 + 4
     assert q2[B]["rank"] == 8
-    # Q3: A and B tie at 0.66×50 + 16 = 49 and share the last rank (7 of 8): both are last
-    assert q3[A]["total"] == q3[B]["total"] == 49 and q3[A]["rank"] == q3[B]["rank"] == 7
+    # Q3: A and B tie at 0.66×50 + 4 = 37 and share the last rank (7 of 8): both are last
+    assert q3[A]["total"] == q3[B]["total"] == 37 and q3[A]["rank"] == q3[B]["rank"] == 7
     # after Q1 and Q2 nobody has been last twice
     assert all(flags_of(r) == [] for r in [*q1.values(), *q2.values()])
     # after Q3: A last in Q1 and Q3, B in Q2 and Q3 → both 通报批评 (cumulative); no run of 3 yet
@@ -223,19 +227,23 @@ def test_unentered_quarters_are_not_last_places(kaohe):
 def test_department_quarter_and_year(results):
     q = [results[f"2018Q{i}"]["城管局"]["total"] for i in range(1, 5)]
     # Q1: 50 × (18 + 0.6 + 0.3) ÷ 20 = 47.25; 20×95% = 19; 15×90% = 13.5; 15 − 2×0.5 = 14; +1 bonus → 94.75
-    # Q2: closure nothing due → 50; 20 + 15 + 15 → 100
-    # Q3: nothing entered → 50 (closure) + 0 + 0 + 15 (返工) = 65
+    # Q2: closure counts not entered → missing, 0; 20 + 15 + 15 → 50
+    # Q3: nothing entered → 0 (closure) + 0 + 0 + 15 (返工) = 15
     # Q4: 50 × 5 ÷ 10 = 25; 20×80% = 16; 15×60% = 9; 15 → 65
-    assert q == [94.75, 100, 65, 65]
+    assert q == [94.75, 50, 15, 65]
+    assert "未录入：数字城管绩效/按期结案率 2018Q2" in results["2018Q2"]["城管局"]["flags"]
     year = results["2018"]["城管局"]
-    # 数字城管绩效 (94.75 + 100 + 65 + 65) ÷ 4 = 81.1875 × 50% = 40.59375
+    # 数字城管绩效 (94.75 + 50 + 15 + 65) ÷ 4 = 56.1875 × 50% = 28.09375
     # 目标责任书 30 − 1.6 (item 4) − 1.5 (item 16) = 26.9 (item 19: special circumstances, not deducted)
-    # 交办任务 20 − 5 = 15 → 40.59375 + 26.9 + 15 = 82.49375
-    assert year["indicators"] == {"数字城管绩效季度平均": pytest.approx(40.59375), "目标责任书": 26.9, "交办任务": 15}
-    assert year["total"] == pytest.approx(82.49375)
-    # a department with nothing entered: 0.5 × 65 (each quarter) + 30 + 20 = 82.5 → ranks above 城管局
-    assert results["2018"]["住建局"]["total"] == 82.5
-    assert results["2018"]["城管局"]["rank"] == 12
+    # 交办任务 20 − 5 = 15 → 28.09375 + 26.9 + 15 = 69.99375
+    assert year["indicators"] == {"数字城管绩效季度平均": pytest.approx(28.09375), "目标责任书": 26.9, "交办任务": 15}
+    assert year["total"] == pytest.approx(69.99375)
+    # the year names the quarters' gaps (Q3: every input; Q2: the closure counts)
+    assert {"未录入：数字城管绩效/按期结案率 2018Q2", "未录入：数字城管绩效/回访满意率 2018Q3"} <= set(year["flags"])
+    # a department with nothing entered: 0.5 × 15 (返工 only, each quarter) + 30 + 20 = 57.5, flagged
+    assert results["2018"]["住建局"]["total"] == 57.5
+    assert any(f.startswith("未录入：") for f in results["2018"]["住建局"]["flags"])
+    assert results["2018"]["城管局"]["rank"] == 1
 
 
 # -- the seam for platform case records --------------------------------------------------------------

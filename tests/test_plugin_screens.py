@@ -337,6 +337,7 @@ def test_cli_and_screen_hooks_do_not_import_textual(tmp_path):
     env = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "COLUMNS": "200"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
                          check=True).stdout
-    assert "bureau-departments j=计分表 x=信息报送" in out
-    assert "district-categories m=名单" in out
+    # the built-in year-parameters (y) and target-list (g) screens come with them (issue 15)
+    assert "bureau-departments g=目标 y=参数 j=计分表 x=信息报送" in out
+    assert "district-categories y=参数 m=名单" in out
     assert "textual loaded: False" in out

@@ -131,12 +131,16 @@ class TestRatioToExpected:
         assert out.points == 9
 
     def test_zero_expected_follows_parameter(self):
-        full = run(indicator(**self.IND), [entry(value=5)], unit_attrs={"实有工作站": 0})
-        zero = run(indicator(**{**self.IND, "params": {**self.IND["params"], "on_zero": "zero"}}), [entry(value=5)],
-                   unit_attrs={"实有工作站": 0})
-        # nothing was expected: full marks by default (9), 0 when the office chose "zero"
+        def with_zero(choice):
+            params = {**self.IND["params"], **({"on_zero": choice} if choice else {})}
+            return run(indicator(**{**self.IND, "params": params}), [entry(value=5)], unit_attrs={"实有工作站": 0})
+
+        full, zero, unset = with_zero("full"), with_zero("zero"), with_zero(None)
+        # nothing was expected: full marks (9) where the scheme says "full", 0 where it says "zero"
         assert (full.points, zero.points) == (9, 0)
-        assert "无法计算" in full.lines[0].text
+        assert "无法计算" in full.lines[0].text and not full.flags
+        # where the scheme file says nothing, the score is not silently full: 0 and a flag saying why
+        assert unset.points == 0 and unset.flags == ["采集数：应完成数 = 12000 ÷ 100 × 0（实有工作站）= 0，无法计算比率，文件未规定如何计分"]
 
 
 class TestRelativeToAverage:
@@ -155,8 +159,9 @@ class TestRelativeToAverage:
         fixed = run(indicator(**{**self.IND, "params": {"average": 50}}), [entry(value=40)])
         # 2 × 40 ÷ 50 = 1.6
         assert fixed.points == 1.6
-        zero = run(indicator(**self.IND), [entry(value=0)], peers={"乙": [entry(unit="乙", value=0)]})
-        assert zero.points == 2  # average 0: on_zero "full" by default
+        zero = run(indicator(**{**self.IND, "params": {"on_zero": "full"}}), [entry(value=0)],
+                   peers={"乙": [entry(unit="乙", value=0)]})
+        assert zero.points == 2  # average 0: on_zero "full" where the scheme says so
 
 
 class TestRankBands:
@@ -204,10 +209,24 @@ class TestMonthlyQuota:
         assert out.points == 6
         assert "3月" in out.lines[0].text
 
-    def test_missing_months_count_as_zero_and_floor(self):
+    def test_missing_months_are_flagged_not_deducted(self):
         out = run(indicator(**self.IND), [], unit_attrs={"信息报送标准": "1"})
-        # 12 months without an item: 12 × 1 = 12 > 7 → 0 (扣完为止)
-        assert out.points == 0
+        # nothing entered: no month is known to be below standard, so nothing is deducted (7), and
+        # the flag names all twelve months (issue 14: a month without a figure is not a month of 0)
+        assert out.points == 7 and out.flags == ["未录入：信息宣传 2018 1—12月"]
+        assert "结果为暂定" in out.lines[-1].text
+        half = [entry(clause="published", value=0 if m == 3 else 1, period=f"2018-{m:02d}") for m in range(1, 7)]
+        out = run(indicator(**self.IND), half, unit_attrs={"信息报送标准": "1"})
+        # January–June entered, March an explicit 0 < 1: 7 − 1 = 6; July–December still missing
+        assert out.points == 6 and out.flags == ["未录入：信息宣传 2018 7—12月"]
+
+    def test_missing_months_floor_with_stated_default(self):
+        ind = indicator(**{**self.IND, "params": {"standard_attr": "信息报送标准", "missing_points": 1,
+                                                  "missing_reason": "未报送按未达标计"}})
+        out = run(ind, [], unit_attrs={"信息报送标准": "1"})
+        # the scheme states a missing month costs 1: 12 × 1 = 12 > 7 → 0 (扣完为止), still flagged
+        assert out.points == 0 and out.flags == ["未录入：信息宣传 2018 1—12月"]
+        assert "未报送按未达标计" in out.lines[-1].text
 
     def test_annual_minimum_with_feature_extra(self):
         records = [entry(clause="published", value=1, period="2018-02"),
@@ -216,8 +235,11 @@ class TestMonthlyQuota:
         # 1 item + 1 feature item (counts in its month) + 5 extra for the city portal = 7 ≥ 5 → 7
         assert out.points == 7
         short = run(indicator(**self.IND), records[:1], unit_attrs={"信息报送标准": "全年不低于5条"})
-        # 1 < 5: 7 − 1 = 6
-        assert short.points == 6
+        # 1 < 5 but eleven months are not entered yet: not judged (7), flagged
+        assert short.points == 7 and short.flags == ["未录入：信息宣传 2018 1、3—12月"]
+        year = records[:1] + [entry(clause="published", value=0, period=f"2018-{m:02d}") for m in range(1, 13) if m != 2]
+        # every month entered, 1 < 5: 7 − 1 = 6
+        assert run(indicator(**self.IND), year, unit_attrs={"信息报送标准": "全年不低于5条"}).points == 6
 
     def test_parse_standard(self):
         assert parse_standard("4") == ("month", 4)
@@ -248,9 +270,18 @@ class TestClosureRate:
         assert run(ind, [entry(clause="on_time", count=65), entry(clause="due", count=100)]).points == 5  # 10 − 5×1
         assert run(ind, [entry(clause="on_time", count=75), entry(clause="due", count=100)]).points == 10
 
-    def test_zero_due(self):
+    def test_nothing_entered_is_missing(self):
         out = run(indicator(**self.IND), [])
-        assert out.points == 10  # nothing to close: full marks (on_zero "full")
+        # no count entered: not full marks, not a silent 0 — flagged as missing
+        assert out.points == 0 and out.flags == ["未录入：结案率 2018"]
+
+    def test_zero_due_follows_the_scheme(self):
+        due0 = [entry(clause="due", count=0)]
+        full = run(indicator(**{**self.IND, "params": {"on_zero": "full"}}), due0)
+        assert full.points == 10 and not full.flags  # the scheme says: nothing to close, full marks
+        unset = run(indicator(**self.IND), due0)
+        # the document says nothing: 0 and a flag, never a silent 10
+        assert unset.points == 0 and unset.flags == ["结案率：应结案数为0，文件未规定如何计分"]
 
 
 class TestComposites:
@@ -320,4 +351,5 @@ def test_quota_year_records_count_for_annual_minimum():
     assert run(ind, [entry(clause="published", value=6, period="2018")], unit_attrs={"信息报送标准": "全年不低于5条"}).points == 7
     # a monthly-standard unit: a record with no month is reported, not silently dropped
     out = run(ind, [entry(clause="published", value=50, period="2018")], unit_attrs={"信息报送标准": "1"})
-    assert out.points == 0 and "未注明月份" in out.lines[0].text
+    # the months stay unentered: no deduction (7), flagged, and the line says why the 50 did not count
+    assert out.points == 7 and "未注明月份" in out.lines[0].text and out.flags == ["未录入：信息宣传 2018 1—12月"]

@@ -6,6 +6,7 @@ every other record. UI-free: the TUI and the CLI call these.
 
 from __future__ import annotations
 
+from kaohe_tui.closed import refuse_if_closed
 from kaohe_tui.errors import RecordError
 from kaohe_tui.ledger import Draft, add_record, clean_text
 from kaohe_tui.periods import Period
@@ -37,6 +38,7 @@ def apply_bonus(store: Store, scheme: Scheme, period: str, unit: str, project: s
            "certificate": _required(certificate, "certificate"), "state": PENDING,
            "applied_by": store.user, "applied_at": now()}
     with store.transaction() as db:
+        refuse_if_closed(db.conn, scheme.id, p)  # again, under the write lock
         app_id = db[BONUS_APPLICATIONS].insert(row).last_pk
         store.audit("bonus-apply", scheme=scheme.id, unit=name, new={"application": app_id, **row},
                     reason=f"附加分申报：{row['project']}")
@@ -83,6 +85,7 @@ def reject_bonus(store: Store, scheme: Scheme, app_id: int, opinion: str) -> Non
     opinion = _required(opinion, "opinion")
     with store.transaction() as db:
         app = _pending(store, scheme, app_id)
+        refuse_if_closed(db.conn, scheme.id, app["period"])
         db[BONUS_APPLICATIONS].update(app["id"], {"state": REJECTED, "leader_opinion": opinion,
                                                   "decided_by": store.user, "decided_at": now()})
         store.audit("bonus-reject", scheme=scheme.id, unit=app["unit"],

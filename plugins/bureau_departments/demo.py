@@ -57,12 +57,13 @@ def demo_records(scheme: Scheme) -> list[dict]:
         standard = parse_standard(unit.attrs.get(STANDARD, ""))
         if standard and standard[0] == "month":
             short = SHORT_MONTHS.get(unit.name, {})
-            for month in range(1, 13):
+            for month in range(1, 13):  # a month with nothing adopted is entered as 0 (missing is not 0)
                 got = short.get(month, int(standard[1]))
-                if got:
-                    rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
-        for month, got in ANNUAL_ITEMS.get(unit.name, {}).items():
-            rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
+                rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
+        elif unit.name in ANNUAL_ITEMS:
+            for month in range(1, 13):
+                got = ANNUAL_ITEMS[unit.name].get(month, 0)
+                rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
     for unit, clause, month, what in FEATURES:
         rows.append(_info(unit, clause, month, count=1, reason=what))
     for unit, indicator, clause, figures, date, reason in DEDUCTIONS:

@@ -17,7 +17,7 @@ def unit_sheets(store, scheme, period_label: str, results) -> list[UnitSheet]:
         sheets.append(UnitSheet(
             name=result.unit,
             title=[f"{period}年局目标管理考核计分表" if period.isdigit() else f"局目标管理考核计分表（{period}）",
-                   f"被考核科室：{result.unit}    考核扎口科室：{sheet.assessed_by or ''}    排名：第{result.rank}名"
+                   f"被考核科室：{result.unit}    考核扎口科室：{sheet.assessed_by or ''}    排名：{result.rank_label}"
                    + (f"    {period_label[len(period):]}" if period_label != period else ""),
                    "被考核科室负责人签字："],
             header=COLUMNS + ["考核责任科室负责人签字"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kaohe_tui.closed import refuse_if_closed
 from kaohe_tui.errors import RecordError
 from kaohe_tui.ledger import checked_period, clean_text, parse_number
 from kaohe_tui.names import norm
@@ -89,6 +90,7 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
         raise RecordError(f"reason: a self-score of {fmt(value)} (not {fmt(full)}) needs the unit's reason")
     key = (scheme.id, str(p), name, row_def.path)
     with store.transaction() as db:
+        refuse_if_closed(db.conn, scheme.id, p)  # again, under the write lock
         old = next(db.query(f"SELECT points, reason FROM {SELF_SCORES} WHERE scheme = ? AND period = ? AND unit = ? "
                             "AND indicator = ?", list(key)), None)
         row = {"scheme": scheme.id, "period": str(p), "unit": name, "indicator": row_def.path, "points": value,

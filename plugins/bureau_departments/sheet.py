@@ -1,6 +1,6 @@
 """附件3《2018年局目标管理考核计分表》 for one unit, built from the scoring results.
 
-Rows: 考核类别, 考核内容, 标准分值, 自评分, 原因 (the unit's), 考评分, 原因 (the ledger's
+Rows: 考核类别, 考核内容, 标准分值, 自评分, 加（扣）分原因 (the unit's), 考评分, 加（扣）分原因 (the ledger's
 explanation); then 重点指标扣分, 现场考核分小计, 特别附加分, 合计分. A row whose self-score and
 assessed score differ by ``gap_threshold`` points or more is flagged, so the assessing section
 looks at it before signing.
@@ -20,7 +20,7 @@ from kaohe_tui.units import UnitIndex, load_units
 from .selfscore import BONUS, list_self_scores, sheet_indicators
 
 GAP_THRESHOLD = 1.0  # points; a parameter of score_sheet
-COLUMNS = ["考核类别", "考核内容", "标准分值", "自评分", "原因", "考评分", "原因"]
+COLUMNS = ["考核类别", "考核内容", "标准分值", "自评分", "加（扣）分原因", "考评分", "加（扣）分原因"]  # 附件3's words
 SUBTOTAL = "现场考核分小计"
 TOTAL = "合计分"
 

@@ -47,11 +47,14 @@ def problem_of(entry: Entry, rule: RecurrenceRule) -> str:
 def derive_notices(entries: Iterable[Entry], rule: RecurrenceRule = RECURRENCE) -> list[Entry]:
     groups: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
     already: set[tuple[str, str, str]] = set()  # recurrence notices the office recorded by hand
+    undated: set[tuple[str, str]] = set()  # … without a date: the same problem in any month of the period
     for entry in entries:
         if entry.indicator != rule.indicator or entry.derived_from:
             continue
         month = month_of(entry)
         if month is None:
+            if entry.clause == rule.notice_clause and entry.attrs.get(rule.problem_attr):
+                undated.add((entry.unit, norm(problem_of(entry, rule))))
             continue  # an undated recurrence cannot be placed in a month (the clause asks for --date)
         key = (entry.unit, month, norm(problem_of(entry, rule)))
         if entry.clause == rule.observed_clause:
@@ -61,7 +64,7 @@ def derive_notices(entries: Iterable[Entry], rule: RecurrenceRule = RECURRENCE) 
     derived = []
     for (unit, month, key), seen in sorted(groups.items()):
         times = sum(e.times for e in seen)
-        if times < rule.threshold or (unit, month, key) in already:
+        if times < rule.threshold or (unit, month, key) in already or (unit, key) in undated:
             continue
         seen = sorted(seen, key=lambda e: (e.date or "", str(e.id)))
         notices = 1 if rule.per_problem_month == "once" else times // rule.threshold

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Migrations
 
+from kaohe_tui.closed import closed_months
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.ledger import clean_text
 from kaohe_tui.names import norm
@@ -112,6 +113,7 @@ def set_form(store: Store, scheme: Scheme, unit: str, year: int, received_on: st
         raise KaoheError(f"传真: {fax!r} is not a fax number")
     key = (scheme.id, unit_name, int(year))
     with store.transaction() as db:
+        _refuse_closed_year(db.conn, scheme.id, int(year))
         old = next(db.query(f"SELECT * FROM {FORMS} WHERE scheme = ? AND unit = ? AND year = ?", key), None)
         row = {"scheme": scheme.id, "unit": unit_name, "year": int(year), "received_on": day.isoformat(),
                "stamped": int(bool(stamped)), "fax": fax, "updated_by": store.user, "updated_at": now()}
@@ -120,6 +122,16 @@ def set_form(store: Store, scheme: Scheme, unit: str, year: int, received_on: st
                     old=old and {k: old[k] for k in ("received_on", "stamped", "fax")},
                     new={k: row[k] for k in ("year", "received_on", "stamped", "fax")}, reason=reason or "名单报送表")
     return unit_name
+
+
+def _refuse_closed_year(conn, scheme_id: str, year: int) -> None:
+    """The form of ``year`` is an input of that year's periods ending on or after its due date
+    (``roster_missing``): none of them may be closed (read under the write lock)."""
+    due = f"{year}-{due_date(year).month:02d}"
+    for month, period in sorted(closed_months(conn, scheme_id).items()):
+        if month.startswith(f"{year}-") and month >= due:
+            raise KaoheError(f"year {year}: the roster form counts in {period}, which is closed; "
+                             "an administrator must reopen it first")
 
 
 def list_roster(store: Store, scheme: Scheme, year: int, unit: str | None = None) -> list[dict]:

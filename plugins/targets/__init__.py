@@ -8,9 +8,11 @@ remainder with ties going to the earlier task — 300 tenths ÷ 19 = 15 tenths e
 so tasks 1–15 carry 1.6 and tasks 16–19 carry 1.5 (15 × 1.6 + 4 × 1.5 = 30). ``work_points`` takes
 another total or step if an office weighs them differently.
 
-UI-free: plain functions and a dataclass; no hooks. Another plugin reaches it as the loaded
-module ``kaohe_plugin_targets`` (or loads this file by path): plugin packages cannot import one
-another by relative import.
+The list is also a real target list, not only demo data: a new database holds it as 城管局's
+目标责任书 items for city-coordination's year (``kaohe_seed``), and ``kaohe import SCHEME FILE
+--kind targets`` loads an office's own lists (``kaohe_tui.target_lists``). Another plugin reaches
+this module as the loaded module ``kaohe_plugin_targets`` (or loads this file by path): plugin
+packages cannot import one another by relative import.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import kaohe_tui
+from kaohe_tui.io.formats import Importer
 from kaohe_tui.paths import bundled
 
 SOURCE = "targets/wujin-cgj-2015-work-points.csv"
 DEFAULT_TOTAL = 30.0
 DEFAULT_STEP = 0.1
 NOT_DONE = "not-done"  # the clause a target_items indicator uses for an item not completed
+# seed 003 is the city-management bureau's own work plan: its list in city-coordination
+SEED_LIST = {"scheme": "city-coordination", "unit": "城管局", "indicator": "目标责任书"}
 
 
 @dataclass(frozen=True)
@@ -81,3 +87,50 @@ def not_completed(item: TargetItem, unit: str, indicator: str, period: str, why:
     reason = f"{item.label}未按要求完成" + (f"：{why}" if why else "")
     return {"unit": unit, "indicator": indicator, "clause": NOT_DONE, "amount": item.points, "period": period,
             "reason": reason, "attrs": {"item": item.label, "主题": item.theme}}
+
+
+@kaohe_tui.hookimpl
+def kaohe_seed(db, scheme):
+    if getattr(scheme, "id", None) != SEED_LIST["scheme"] or not scheme.periods:
+        return None
+    from kaohe_tui.target_lists import seed_items
+
+    year = int(str(scheme.periods[0])[:4])
+    return seed_items(db, scheme, SEED_LIST["unit"], SEED_LIST["indicator"], year, work_points(),
+                      "seed 003 武进区城管局2015年工作要点")
+
+
+def _import(store, scheme, path):
+    from kaohe_tui.target_lists import import_targets
+
+    return import_targets(store, scheme, path)
+
+
+def _looks_like_targets(header: list[str]) -> bool:
+    from kaohe_tui.names import norm
+
+    keys = {norm(h) for h in header}
+    return {"序号", "任务"} <= keys and bool(keys & {"分值", "points"})
+
+
+@kaohe_tui.hookimpl
+def kaohe_import_formats():
+    return [Importer(kind="targets", title="目标责任书项目（序号、任务、分值）", run=_import, detect=_looks_like_targets)]
+
+
+def _targets_screen(app, store, scheme):
+    from .screens import TargetsScreen
+
+    return TargetsScreen(store, scheme)
+
+
+@kaohe_tui.hookimpl
+def kaohe_screens(scheme):
+    from kaohe_tui.scheme import walk
+
+    scored_by_items = any(node.rule_type == "target_items" for _, tree in scheme.trees() for _, node in walk(tree))
+    if not scored_by_items:
+        return None
+    from kaohe_tui.tui.extension import SchemeScreen
+
+    return [SchemeScreen("目标", "g", _targets_screen)]

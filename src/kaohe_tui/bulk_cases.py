@@ -31,16 +31,22 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui.case_counts import COLUMNS, SATISFIED, MonthlyCounts, begin_import, end_import
+from kaohe_tui import chain
+from kaohe_tui.case_counts import COLUMNS, NOT_VISITED, SATISFIED, UNSATISFIED, MonthlyCounts, begin_import, end_import
+from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
-# The careful path strips every cell of all whitespace; SQLite's trim() removes spaces only (with
-# a set of characters it allocates on every call: 2 s a million rows). So the text cells are
-# trimmed of spaces, and a file with a tab, a full-width space (U+3000, common from Chinese
-# input methods) or a no-break space in them goes the careful way (units are matched by their
-# normalised name, which drops all whitespace, so theirs may stay).
-ODD_SPACES = ("\t", "\u3000", "\u00a0")
+# The careful path strips every cell of all whitespace (and a case id or an answer of all of it);
+# SQLite's trim() removes spaces only (with a set of characters it allocates on every call: 2 s a
+# million rows). So the text cells are trimmed of spaces, and a file with any other whitespace in
+# them (a tab, a line break, a full-width space U+3000 from Chinese input methods, U+2003 …), or
+# a space inside an id, goes the careful way (units are matched by their normalised name, which
+# drops all whitespace, so theirs may stay).
+ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+EXTRA = 8  # cells read beyond the header's: one not empty sends the file the careful way (which refuses it)
+MAX_ID = 200  # as case_import.MAX_ID
+MAX_COUNT_DIGITS = 6  # as case_import.MAX_COUNT_DIGITS
 PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
 
 
@@ -50,16 +56,17 @@ def available() -> bool:
 
 # -- parent side --------------------------------------------------------------------------------
 def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], audit: dict, closed: dict[str, str],
-                progress: Callable[[int], None] | None = None) -> int | None:
+                units: dict[str, str], audit: dict,
+                progress: Callable[[int], None] | None = None, months: list[str] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
     its ``new``, which the helper writes with the count and the import's id (``case_imports``);
-    ``closed``: the months no case may arrive in (``ledger.closed_months``)."""
+    ``months``: the months of the scheme's periods (a case outside them is refused), None: any.
+    The months no case may arrive in the helper reads itself, inside its write transaction."""
     if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
         return None
     job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "audit": audit, "closed": closed}
+           "width": width, "units": units, "audit": audit, "months": months}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -102,6 +109,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _list(values) -> str:
+    return ", ".join(_literal(v) for v in values)
+
+
 class CaseFileSQL:
     """The SQL that reads one case file: which ``cN`` column holds each field, and which rows count
     (wholly blank lines are skipped, as the careful path skips them)."""
@@ -113,9 +124,9 @@ class CaseFileSQL:
         self.keep = f"({self.col['case_id']} > '' OR NOT ({blank}))"  # the cheap test first
 
     def create(self, path: str) -> str:
-        names = ", ".join(f"c{i}" for i in range(self.width))
+        names = ", ".join(f"c{i}" for i in range(self.width + EXTRA))
         return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={_literal(path)}, header=yes, "
-                f"columns={self.width}, validatetext=yes, schema='CREATE TABLE x({names})')")
+                f"columns={self.width + EXTRA}, validatetext=yes, schema='CREATE TABLE x({names})')")
 
     def valid_timestamp(self, field: str, required: bool) -> str:
         # exactly YYYY-MM-DD HH:MM:SS: datetime() gives back only such text unchanged (it rolls
@@ -125,7 +136,14 @@ class CaseFileSQL:
         return f"({c} > '' AND {valid})" if required else f"(coalesce({c}, '') = '' OR ({valid}))"
 
     def valid_count(self, field: str) -> str:
-        return f"coalesce({self.col[field]}, '') NOT GLOB '*[^0-9]*'"  # digits only, or empty (0)
+        c = self.col[field]  # digits only, or empty (0); not so many that SQLite would saturate them
+        return f"(coalesce({c}, '') NOT GLOB '*[^0-9]*' AND length({c}) <= {MAX_COUNT_DIGITS})"
+
+    def satisfaction_class(self) -> str:
+        """2 satisfied, 1 visited and not satisfied, 0 not visited or blank, -1 an unknown answer."""
+        c = f"trim({self.col['satisfaction']})"
+        return (f"CASE WHEN {c} IN ({_list(SATISFIED)}) THEN 2 WHEN {c} IN ({_list(UNSATISFIED)}) THEN 1 "
+                f"WHEN coalesce({c}, '') = '' OR {c} IN ({_list(NOT_VISITED)}) THEN 0 ELSE -1 END")
 
     def insert(self, scheme: str, import_id: int) -> str:
         """Every row, checked in part: a bad report time or count fails a constraint here; the
@@ -135,15 +153,16 @@ class CaseFileSQL:
         refused = "NULL"  # the NOT NULL constraints refuse it
         return f"""
 INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
-                   satisfaction, import_id)
+                   satisfaction, satisfied, import_id)
 SELECT {_literal(scheme)}, trim({col['case_id']}), trim({col['unit']}), nullif(trim({col['source']}), ''),
        CASE WHEN {self.valid_timestamp('reported_at', True)} THEN {col['reported_at']} ELSE {refused} END,
        nullif({col['deadline']}, ''), nullif({col['closed_at']}, ''),
        CASE WHEN {self.valid_count('extensions')} THEN CAST(coalesce({col['extensions']}, '') AS INTEGER) ELSE {refused} END,
        CASE WHEN {self.valid_count('failed_checks')} THEN CAST(coalesce({col['failed_checks']}, '') AS INTEGER) ELSE {refused} END,
-       nullif(trim({col['satisfaction']}), ''), {int(import_id)}
-FROM {SOURCE}
-WHERE {self.keep} AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
+       CASE WHEN sat > 0 THEN trim({col['satisfaction']}) END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END,
+       {int(import_id)}
+FROM (SELECT rowid AS rid, *, {self.satisfaction_class()} AS sat FROM {SOURCE})
+WHERE {self.keep} AND (rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
 """
 
     def month_counts(self) -> str:
@@ -152,24 +171,24 @@ WHERE {self.keep} AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
         reject, or whitespace that only it strips."""
         col = self.col
         closed, deadline = f"coalesce({col['closed_at']}, '')", f"coalesce({col['deadline']}, '')"
-        satisfied = ", ".join(_literal(s) for s in SATISFIED)
         text = " || ".join(f"coalesce({col[f]}, '')" for f in ("case_id", "source", "satisfaction"))
-        plain = " AND ".join(f"instr({text}, {_literal(space)}) = 0" for space in ODD_SPACES)
+        extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
         checks = (f"{self.valid_timestamp('deadline', False)} AND {self.valid_timestamp('closed_at', False)}"
-                  f" AND {plain}")
+                  f" AND ({closed} = '' OR {closed} >= {col['reported_at']})"
+                  f" AND NOT ({text} GLOB {_literal('*[' + ODD_SPACES + ']*')})"
+                  f" AND instr(trim({col['case_id']}), ' ') = 0 AND length(trim({col['case_id']})) <= {MAX_ID}"
+                  f" AND sat >= 0 AND {extra}")
         return f"""
 SELECT unit, month, count(*), sum(st = 3 AND ext = 0), sum(st = 3 AND ext > 0), sum(st = 1), sum(st > 0),
        sum(ext), sum(max(ext - 1, 0)), sum(failed), sum(failed > 0), sum(st > 0 AND failed = 0), sum(sat = 2),
-       sum(sat > 0), sum(NOT ok)
+       sum(sat > 0), 0, sum(NOT ok)
 FROM (SELECT trim({col['unit']}) AS unit, substr({col['reported_at']}, 1, 7) AS month,
              CASE WHEN {closed} = '' THEN 0 WHEN {deadline} = '' THEN 2 WHEN {closed} <= {deadline} THEN 3 ELSE 1 END
                AS st,
              CAST(coalesce({col['extensions']}, '') AS INTEGER) AS ext,
              CAST(coalesce({col['failed_checks']}, '') AS INTEGER) AS failed,
-             CASE WHEN trim({col['satisfaction']}) IN ({satisfied}) THEN 2
-                  WHEN trim(coalesce({col['satisfaction']}, '')) != '' THEN 1 ELSE 0 END AS sat,
-             {checks} AS ok
-      FROM {SOURCE} WHERE {self.keep} LIMIT -1)  -- LIMIT: not flattened, so the sort carries 7 small values
+             sat, {checks} AS ok
+      FROM (SELECT *, {self.satisfaction_class()} AS sat FROM {SOURCE}) WHERE {self.keep} LIMIT -1)  -- LIMIT: not flattened, so the sort carries 7 small values
 GROUP BY unit, month
 """
 
@@ -212,9 +231,12 @@ def run(job: dict) -> None:
         if any(row[-1] for row in counted[0]):
             raise ValueError("a deadline, closing time or odd space the careful path must read")
         counts = MonthlyCounts()
+        frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
         for raw, month, *figures, _ in counted[0]:
-            if month in job["closed"]:
-                raise PermissionError(f"cases reported in {month}, closed with {job['closed'][month]}")
+            if month in frozen:
+                raise PermissionError(f"cases reported in {month}, closed with {frozen[month]}")
+            if job.get("months") is not None and month not in job["months"]:
+                raise ValueError(f"cases reported in {month}, outside the scheme's periods")
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")
@@ -226,7 +248,7 @@ def run(job: dict) -> None:
         end_import(conn, import_id, imported)
         audit = {**audit, "new": json.dumps({"file": job["file"], "cases": imported, "import": import_id},
                                             ensure_ascii=False)}
-        conn.execute(f"INSERT INTO audit ({', '.join(audit)}) VALUES ({', '.join('?' * len(audit))})", list(audit.values()))
+        chain.append(conn, audit)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import SATISFIED, STAT_COLUMNS
+from kaohe_tui.case_counts import DEADLINE_STATS, STAT_COLUMNS
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry
@@ -40,6 +40,7 @@ GROUP BY unit
 OPEN_LATE_SQL = """
 SELECT unit, count(*) AS n FROM cases
 WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until AND deadline < :until
+  AND status IS NOT 'void'
 GROUP BY unit
 """
 
@@ -47,7 +48,7 @@ LABELS = {"due": "应结案", "on_time": "按时结案", "extended": "延期结�
           "red_light": "超时（红灯）", "closed": "已结案", "extensions": "延期", "extensions_after_first": "首次以后的延期",
           "failed_checks": "核查未通过", "rework": "返工", "first_time": "一次完成", "satisfied": "满意",
           "visited": "回访", "satisfaction_rate": "回访满意率", "first_time_rate": "一次完成率",
-          "closure_rate": "结案率"}
+          "closure_rate": "结案率", "void": "作废（不计）", "untimed": "无处置时限（文件无时限列）"}
 
 
 def _bounds(period: Period) -> tuple[str, str]:
@@ -78,12 +79,17 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
     if not scheme.case_feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None:
         return []
     stats = unit_stats(store, scheme, period)
+    if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
+        zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", "satisfaction_rate", "first_time_rate", "closure_rate")}
+        stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}
     entries = []
     for feed in scheme.case_feeds:
         for unit, figures in stats.items():
             category = units.get(unit)
             if unit not in units or (feed.category and feed.category != category):
                 continue
+            if figures.get("untimed") and needs_deadline(feed):
+                continue  # not scored from cases without a deadline: ``untimed_flags`` says so
             try:
                 path, _ = resolve_indicator(scheme.tree(category), feed.indicator)
             except KaoheError:
@@ -92,16 +98,46 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                 if stat.startswith("case:"):
                     continue  # per-case records, below
                 n = int(figures.get(stat, 0))
-                if n:
+                if n or stat == "due":  # 应结案0件 is a figure; other zero counts add nothing
                     entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
                                          period=str(period), reason=f"数字城管案件统计：{LABELS.get(stat, stat)}{n}件",
                                          derived_from=("cases",)))
-            if feed.value:
+            if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
+                # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path, value=round(figures.get(feed.value, 0.0), 6),
                                      period=str(period), reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)
     return entries
+
+
+RATE_BASE = {"satisfaction_rate": "visited", "first_time_rate": "closed", "closure_rate": "due"}  # rate → its denominator
+
+
+def needs_deadline(feed) -> bool:
+    """Whether a feed's figures are decided by deadlines (按期结案率, red lights)."""
+    return bool({*feed.clauses.values(), feed.value} & set(DEADLINE_STATS))
+
+
+def untimed_flags(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> dict[str, list[str]]:
+    """unit → what was not scored: a unit with cases from a file without a deadline column gets
+    no closure-rate or red-light figure from the cases (they cannot say on time or late), and
+    its result says so instead of showing a rate made of the other cases."""
+    feeds = [f for f in scheme.case_feeds if needs_deadline(f)]
+    if not feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? AND untimed = 1 LIMIT 1",
+                                     [scheme.id]).fetchone() is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for unit, figures in unit_stats(store, scheme, period).items():
+        n = int(figures.get("untimed") or 0)
+        if not n or unit not in units:
+            continue
+        for feed in feeds:
+            if feed.category and feed.category != units[unit]:
+                continue
+            out.setdefault(unit, []).append(
+                f"{feed.indicator.split('/')[-1]}未由案件计分：{n}件案件来自无处置时限列的文件，不能判断按期与否")
+    return out
 
 
 PER_CASE_COLUMNS = {"extensions": "延期", "failed_checks": "核查未通过"}
@@ -120,6 +156,7 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
             rows = store.db.execute(
                 f"SELECT case_id, unit, {column} FROM cases INDEXED BY cases_repeats WHERE scheme = ? "
                 f"AND reported_at >= ? AND reported_at < ? AND (extensions > 0 OR failed_checks > 0) AND {column} > 0 "
+                f"AND status IS NOT 'void' "
                 f"ORDER BY case_id", [scheme.id, since, until])
             for case_id, unit, n in rows:
                 category = units.get(unit)
@@ -137,7 +174,8 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
 
 # -- the cases behind a count ----------------------------------------------------------------------
 STATUS_LABELS = {"on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案（红灯）",
-                 "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）"}
+                 "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）",
+                 "void": "作废（不计）"}
 
 CLOSED = {"on_time", "extended", "overdue", "closed"}
 
@@ -158,21 +196,29 @@ def counted_in(stat: str) -> Callable[[dict], bool] | None:
         "rework": lambda c: c["failed_checks"] > 0,
         "first_time": lambda c: c["status"] in CLOSED and c["failed_checks"] == 0,
         "first_time_rate": lambda c: c["status"] in CLOSED,
-        "visited": lambda c: c["satisfaction"] is not None,
-        "satisfaction_rate": lambda c: c["satisfaction"] is not None,
-        "satisfied": lambda c: c["satisfaction"] in SATISFIED,
+        "visited": lambda c: c["satisfied"] is not None,
+        "satisfaction_rate": lambda c: c["satisfied"] is not None,
+        "satisfied": lambda c: c["satisfied"] == 1,
+        "due": lambda c: not c["untimed"],
+        "untimed": lambda c: bool(c["untimed"]),
+        "void": lambda c: c["status"] == "void",
     }
-    return tests.get(stat)
+    test = tests.get(stat)
+    if test is None or stat == "void":
+        return test
+    return lambda c: c["status"] != "void" and test(c)  # a void case is counted in nothing
 
 
 LIST_SQL = """
 SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction,
-       CASE WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END
+       satisfied, untimed, import_id, coalesce(status, '') AS platform_status,
+       CASE WHEN status = 'void' THEN 'void'
+            WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END
             WHEN deadline IS NULL THEN 'closed'
             WHEN closed_at <= deadline THEN CASE WHEN extensions = 0 THEN 'on_time' ELSE 'extended' END
             ELSE 'overdue' END AS status,
        (SELECT file FROM case_imports WHERE id = import_id) AS import_file
-FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {unit}
+FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {unit} {imported}
 ORDER BY unit, reported_at, case_id
 """
 
@@ -184,11 +230,14 @@ def list_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = 
     return list(iter_cases(store, scheme, period, unit, status))
 
 
-def iter_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = None,
-               status: str | None = None) -> Iterator[dict]:
-    """``list_cases`` a row at a time (a city's year is 10^6 of them)."""
-    since, until = _bounds(period)
-    sql = LIST_SQL.format(unit="AND unit = :unit" if unit else "")
-    for row in store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit}):
+def iter_cases(store: Store, scheme: Scheme, period: Period | None, unit: str | None = None,
+               status: str | None = None, import_id: int | None = None) -> Iterator[dict]:
+    """``list_cases`` a row at a time (a city's year is 10^6 of them); ``period`` None: every
+    period (with ``import_id``: the cases one import last wrote)."""
+    since, until = _bounds(period) if period else ("0000", "9999")
+    sql = LIST_SQL.format(unit="AND unit = :unit" if unit else "",
+                          imported="AND import_id = :import_id" if import_id is not None else "")
+    for row in store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit,
+                                    "import_id": import_id}):
         if status is None or row["status"] == status:
             yield row

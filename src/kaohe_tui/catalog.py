@@ -76,7 +76,7 @@ def declared_units(scheme: Scheme) -> tuple[list[Unit], list[Anomaly]]:
                                          message=f"{unit.name} is already a unit of this scheme: kept the first"))
                 continue
             seen.add(norm(unit.name))
-            units.append(unit)
+            units.append(unit.model_copy(update={"sample": True}) if source.sample else unit)
     return units, anomalies
 
 

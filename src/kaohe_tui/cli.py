@@ -30,9 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = cmd("units", "the units of a scheme, with category and attributes")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="that year's unit list (an office year has its own)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--retire", metavar="NAME", help="the unit leaves rankings and consequences; its records stay")
+    p.add_argument("--reason", help="why the unit is retired")
     p = cmd("rules", "the indicator tree: names, max points, clause ids and texts")
     p.add_argument("scheme")
+    p.add_argument("--year", type=int, help="the tree as it stands for that year (the office's changes)")
     p.add_argument("--json", action="store_true")
     p = cmd("record", "add one record to the ledger")
     p.add_argument("scheme")
@@ -48,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE",
                    help="an attribute a clause may depend on (e.g. 未安装客户端=1)")
+    p.add_argument("--supersede", action="store_true",
+                   help="a second figure for the same unit, indicator, clause and period replaces the first")
     p = cmd("withdraw", "withdraw a record (records are never deleted)")
     p.add_argument("scheme")
     p.add_argument("record_id", type=int)
@@ -59,7 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rejected ones beside the file")
     p.add_argument("--kind", default="auto",
                    help="ledger, cases, units, or a plugin's kind (e.g. roster); auto: judged by the header")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                   help="a case file: the column HEADER holds FIELD (case_id, unit, reported_at, filed_at, deadline, "
+                        "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
+    p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
     p = cmd("score", "score a scheme for a period")
+    p.add_argument("scheme")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p = cmd("status", "what is entered, missing, flagged or superseded, per unit × indicator (× month)")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")
@@ -70,13 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = cmd("cases", "the platform cases of a period, each with the class it was counted in")
     p.add_argument("scheme")
-    p.add_argument("--period", required=True)
+    p.add_argument("--period", help="required unless --import or --imports")
     p.add_argument("--unit")
-    p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed"],
+    p.add_argument("--status", choices=["on_time", "extended", "overdue", "open_late", "open", "closed", "void"],
                    help="only the cases of this class")
+    p.add_argument("--import", dest="import_id", type=int, metavar="N", help="only the cases import N last wrote")
+    p.add_argument("--imports", action="store_true", help="list the imports of case files instead")
     p.add_argument("--counted", metavar="FIGURE",
                    help="only the cases a figure counted: red_light, rework, extensions, first_time, visited, …")
     p.add_argument("--json", action="store_true")
+    p = cmd("withdraw-import", "withdraw one import of platform cases (its cases go; the audit keeps it)")
+    p.add_argument("scheme")
+    p.add_argument("import_id", type=int)
+    p.add_argument("--reason", required=True)
     p = cmd("explain", "every point lost or gained by a unit, with its records and clauses")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)
@@ -89,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
                    help="results (default), the ledger with each record's clause, or the audit log")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")
     p = cmd("lint", "scheme consistency: declared totals against the sum of their parts")
@@ -106,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("scheme")
         p.add_argument("--period", required=True)
         p.add_argument("--reason", required=True)
+    p = cmd("verify", "closed periods against their sign-off snapshots, and the audit chain; "
+                      "non-zero naming what changed")
+    p.add_argument("scheme", nargs="?")
+    p.add_argument("--period")
     p = cmd("roles", "who holds which role")
     p.add_argument("--json", action="store_true")
     p = cmd("grant", "give an OS login a role (administrators only)")
@@ -121,11 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p = cmd("backup", "an online backup of the database")
     p.add_argument("file")
-    p = cmd("restore", "replace the database with a backup")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
+    p = cmd("restore", "replace the database with a backup (administrators only; audited)")
     p.add_argument("file")
+    p.add_argument("--reason")
+    p = cmd("init-office", "set up a folder the office's group shares (setgid, group-owned) with its database")
+    p.add_argument("folder")
+    p.add_argument("--group", required=True, help="the office's OS group")
     p = cmd("serve", "the TUI for a browser on localhost (textual-serve)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    from kaohe_tui.scheme_cli import add_commands as add_scheme_commands  # scheme new-year / set / params
+
+    add_scheme_commands(cmd, common)
     # Plugins add their own subcommands (set_defaults(handler=...)); already loaded by main().
     from kaohe_tui import plugins
 

@@ -23,6 +23,13 @@ def open_store(args) -> Store:
     return store
 
 
+def scheme_for(store: Store, args):
+    """The scheme as it stands for ``--period`` (an office year's own version; see scheme_years)."""
+    from kaohe_tui.scheme_years import for_period
+
+    return for_period(store, args.scheme, getattr(args, "period", None))
+
+
 def _print(renderable) -> None:
     from kaohe_tui.report import render
 
@@ -49,20 +56,25 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
+    from kaohe_tui.scheme_years import years_of
+
     store = open_store(args)
     rows = []
     for scheme in catalog.schemes().values():
         count = store.db["units"].count_where("scheme = ?", [scheme.id])
         rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample})
+                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
+                     "years": years_of(store, scheme)})
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
         json_out(rows)
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["id", "名称", "期间", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]), r["units"], r["plugin"]] for r in rows]))
+    _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
+                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
+                   r["units"], r["plugin"]] for r in rows]))
     return 0
 
 
@@ -72,10 +84,18 @@ def _print_failures() -> None:
 
 
 def cmd_units(args) -> int:
-    from kaohe_tui.units import load_units
+    from kaohe_tui.units import load_units, retire_unit
 
     store = open_store(args)
     scheme = catalog.get(args.scheme)
+    if getattr(args, "year", None):
+        from kaohe_tui.scheme_years import for_year
+
+        scheme = for_year(store, scheme, args.year)
+    if args.retire:
+        unit = retire_unit(store, scheme, args.retire, args.reason or "")
+        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
@@ -94,11 +114,19 @@ def cmd_units(args) -> int:
 def cmd_rules(args) -> int:
     from kaohe_tui.report import rules_json, rules_tree
 
+    from kaohe_tui.scheme_cli import changes_text
+    from kaohe_tui.scheme_years import for_year
+
+    store = open_store(args)
     scheme = catalog.get(args.scheme)
+    scheme = for_year(store, scheme, args.year) if getattr(args, "year", None) else scheme
+    changes = changes_text(store, scheme)  # "changed for YEAR", old → new
     if args.json:
-        json_out(rules_json(scheme))
+        json_out(rules_json(scheme) | {"changes": changes})
     else:
         _print(rules_tree(scheme))
+        for line in changes:
+            print(line)
     return 0
 
 
@@ -116,11 +144,11 @@ def cmd_record(args) -> int:
     from kaohe_tui.ledger import Draft, add_record
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft)
+    record_id = add_record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
@@ -135,23 +163,27 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.io.tabular import read_rows
-
-    store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    from kaohe_tui.case_import import file_header
     from kaohe_tui.io.formats import choose
 
-    header = read_rows(Path(args.file))[0] if args.kind == "auto" else None
-    kind = choose(args.kind, scheme.id, header)
+    store = open_store(args)
+    scheme = scheme_for(store, args)
+    header = file_header(Path(args.file)) if args.kind == "auto" else None
+    mapped = getattr(args, "map", None) or getattr(args, "profile", None)
+    kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
         print(kind.run(store, scheme, Path(args.file)))
         return 0
     if kind == "cases":
-        return _import_cases(store, scheme, Path(args.file))
+        return _import_cases(store, scheme, Path(args.file), args)
     if kind == "units":
         return _import_units(store, scheme, Path(args.file))
     from kaohe_tui.io.ledger_import import import_ledger
 
+    if not args.period:  # rows of one office year are checked against that year's scheme
+        from kaohe_tui.scheme_years import for_ledger_file
+
+        scheme = for_ledger_file(store, scheme, Path(args.file))
     with progress(f"importing {args.file}: row") as step:
         report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
                                progress=step)
@@ -169,8 +201,9 @@ def _print_rejected(rejected: list[str]) -> None:
         print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
 
 
-def _import_cases(store, scheme, path: Path) -> int:
-    from kaohe_tui.case_import import CaseImportRejected, import_cases
+def _import_cases(store, scheme, path: Path, args=None) -> int:
+    from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
+    from kaohe_tui.case_profiles import parse_overrides
 
     try:
         def row_by_row() -> None:
@@ -178,11 +211,18 @@ def _import_cases(store, scheme, path: Path) -> int:
                   "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
 
         with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row)
+            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
+                                  profile=getattr(args, "profile", None),
+                                  overrides=parse_overrides(getattr(args, "map", None)),
+                                  skip_invalid=bool(getattr(args, "skip_invalid", False)))
     except CaseImportRejected as exc:
         _print_rejected(exc.report.rejected)
         raise
-    print(f"imported {report.imported} case(s)")
+    _print_rejected(report.rejected)
+    first, *rest = summary_lines(report)
+    print(first)
+    for line in rest:
+        print(f"kaohe: {line}", file=sys.stderr)
     return 0
 
 
@@ -190,7 +230,9 @@ def _import_units(store, scheme, path: Path) -> int:
     from kaohe_tui.io.units_import import import_units
 
     report = import_units(store, scheme, path)
-    print(f"units: {report.added} added, {report.updated} updated")
+    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
+                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
+    print(f"units: {report.added} added, {report.updated} updated{extra}")
     return 0
 
 
@@ -198,7 +240,7 @@ def cmd_score(args) -> int:
     from kaohe_tui.scoring import score
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     results = score(store, scheme, Period.parse(args.period))
     if args.json:
         json_out([r.as_json() for r in results])
@@ -209,12 +251,26 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from kaohe_tui.report import status_table
+    from kaohe_tui.status import status
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    result = status(store, scheme, Period.parse(args.period))
+    if args.json:
+        json_out(result.as_dict())
+    else:
+        _print(status_table(scheme, result))
+    return 0
+
+
 def cmd_ledger(args) -> int:
     from kaohe_tui.ledger import list_records
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = list_records(store, scheme, Period.parse(args.period), unit)
     if args.json:
@@ -245,9 +301,14 @@ def cmd_cases(args) -> int:
         known = [k for k in LABELS if counted_in(k)]
         raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
+    if args.imports:
+        return _case_imports(store, scheme, args)
+    if not args.period and args.import_id is None:
+        raise KaoheError("kaohe cases: --period (or --import N, or --imports)")
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
-    rows = iter_cases(store, scheme, Period.parse(args.period), unit, args.status)
+    period = Period.parse(args.period) if args.period else None
+    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)
     if keep:
         rows = filter(keep, rows)
     if args.json:  # streamed: a city's year does not have to fit in memory twice
@@ -267,7 +328,8 @@ def cmd_cases(args) -> int:
     total = sum(counted.values())
     summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
     what = f" · {LABELS[args.counted]}" if args.counted else ""
-    title = f"{scheme.title} · {args.period}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
+    where = args.period or f"导入#{args.import_id}"
+    title = f"{scheme.title} · {where}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
     if total > TABLE_LIMIT:
         units = sorted({u for u, _ in per_unit})
         _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
@@ -281,13 +343,37 @@ def cmd_cases(args) -> int:
     return 0
 
 
+def _case_imports(store, scheme, args) -> int:
+    from kaohe_tui.case_withdraw import list_imports
+    from kaohe_tui.report import table
+
+    rows = list_imports(store, scheme)
+    if args.json:
+        json_out(rows)
+        return 0
+    _print(table(["#", "文件", "时间", "登录", "新案件", "更新", "导入配置", "撤回"],
+                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"], r["profile"] or "",
+                   r["withdrawn_at"] or ""] for r in rows], title=f"{scheme.title}：案件导入{len(rows)}次"))
+    return 0
+
+
+def cmd_withdraw_import(args) -> int:
+    from kaohe_tui.case_withdraw import withdraw_import
+
+    store = open_store(args)
+    scheme = catalog.get(args.scheme)
+    n = withdraw_import(store, scheme, args.import_id, args.reason)
+    print(f"withdrew import {args.import_id}: {n} case(s)")
+    return 0
+
+
 def cmd_explain(args) -> int:
     from kaohe_tui.report import explain_tree
     from kaohe_tui.scoring import Scorer
     from kaohe_tui.units import UnitIndex, load_units
 
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit)
     scorer = Scorer(store, scheme)
@@ -308,17 +394,18 @@ def cmd_export(args) -> int:
     if args.format not in exporters():
         raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = catalog.get(args.scheme)
+    scheme = scheme_for(store, args)
     period = Period.parse(args.period)
     if args.what != "results":
         from kaohe_tui.io.ledger_export import export_table
 
         with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step)
+            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
+                             force=args.force)
         print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
         return 0
     with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output))
+        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
     print(f"exported {scheme.id} {args.period} to {out}")
     return 0
 
@@ -327,8 +414,10 @@ def cmd_close(args) -> int:
     from kaohe_tui.ledger import set_period_status
 
     store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
+    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
+          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
@@ -338,6 +427,22 @@ def cmd_reopen(args) -> int:
     store = open_store(args)
     set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
     print(f"reopened {args.scheme} {args.period}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from kaohe_tui.verify import verify
+
+    store = open_store(args)
+    if args.scheme:
+        catalog.get(args.scheme)
+    report = verify(store, args.scheme, args.period)
+    for line in report.checked:
+        print(f"ok: {line}")
+    for line in report.problems:
+        print(f"CHANGED: {line}")
+    if report.problems:
+        raise KaoheError(f"verify: {len(report.problems)} problem(s): {report.problems[0]}")
     return 0
 
 
@@ -440,18 +545,29 @@ def cmd_history(args) -> int:
 
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file))
+    target = store.backup(Path(args.file), force=args.force)
     print(f"backed up {store.path} to {target}")
     return 0
 
 
 def cmd_restore(args) -> int:
     from kaohe_tui.paths import default_db_path
-    from kaohe_tui.store import restore
+    from kaohe_tui.restoring import restore_backup
 
     target = Path(getattr(args, "db", None) or default_db_path())
-    restore(Path(args.file), target)
-    print(f"restored {target} from {args.file}")
+    digest = restore_backup(Path(args.file), target, args.reason or "")
+    print(f"restored {target} from {args.file} (sha256 {digest})")
+    return 0
+
+
+def cmd_init_office(args) -> int:
+    from kaohe_tui.office import init_office
+
+    db = init_office(Path(args.folder), args.group)
+    args.db = str(db)
+    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
+    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
+          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
     return 0
 
 

@@ -22,7 +22,7 @@ def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all
     has no last place."""
     out = []
     for quarter in period.quarters():
-        ranked = [r for r in scorer.score(quarter) if r.category == result.category]
+        ranked = [r for r in scorer.score(quarter) if r.category == result.category and r.rank is not None]
         if len(ranked) < 2 or (skip_all_tied and len({r.rank for r in ranked}) == 1):
             out.append(False)
             continue
@@ -34,14 +34,25 @@ def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all
 
 def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
     """params: times (how many last places), consecutive (in a row, or cumulative),
-    skip_all_tied (a quarter where every unit ties has no last place)."""
+    skip_all_tied (a quarter where every unit ties has no last place), across_years (the
+    previous year's quarters count too; default: for a run in a row, not for a count)."""
     times = int(rule.params.get("times", 2))
-    history = last_places(scorer, period, result, bool(rule.params.get("skip_all_tied", False)))
+    skip = bool(rule.params.get("skip_all_tied", False))
+    history = last_places(scorer, period, result, skip)
+    labels = [str(q) for q in period.quarters()]
+    if rule.params.get("across_years", bool(rule.params.get("consecutive"))):
+        from kaohe_tui.year_history import earlier_last_places
+
+        earlier = earlier_last_places(scorer, period, result, skip)
+        history = [last for _, last in earlier] + history
+        labels = [q for q, _ in earlier] + labels
     if rule.params.get("consecutive"):
         run = best = 0
-        for last in history:
+        first_own = len(history) - len(period.quarters())  # a run counts here only if it reaches this year
+        for i, last in enumerate(history):
             run = run + 1 if last else 0
-            best = max(best, run)
+            if i >= first_own:
+                best = max(best, run)
         hit = best >= times
         count = best
     else:
@@ -49,7 +60,7 @@ def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "Uni
         hit = count >= times
     if not hit:
         return None
-    quarters = [str(q) for q, last in zip(period.quarters(), history) if last]
+    quarters = [q for q, last in zip(labels, history) if last]
     return f"{rule.flag}（末位：{'、'.join(quarters)}）"
 
 

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from kaohe_tui import plugins
+from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.ledger import Draft, check_record, insert_checked
+from kaohe_tui.roles import authorize
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
@@ -31,7 +33,9 @@ def has_demo(store: Store, scheme: Scheme) -> bool:
 
 
 def load_demo(store: Store, scheme: Scheme) -> int:
-    """Load the scheme's demo ledger once (all or nothing); returns how many records."""
+    """Load the scheme's demo ledger once (all or nothing); returns how many records. Demo data
+    moves every unit's figures: an administrator's act, refused in a closed period."""
+    authorize(store, "demo", scheme.id)
     if has_demo(store, scheme):
         return 0
     index = UnitIndex(load_units(store, scheme))
@@ -43,16 +47,24 @@ def load_demo(store: Store, scheme: Scheme) -> int:
             raise KaoheError(f"{scheme.plugin}: demo record {n} ({draft.unit}/{draft.indicator}): {exc}") from None
     with store.transaction() as db:
         for row in rows:
-            insert_checked(store, db, row, SOURCE)
+            insert_checked(store, db, row, SOURCE)  # each refused in a closed period, under the lock
+        store.audit("load-demo", scheme=scheme.id, new={"records": len(rows)}, reason="载入演示数据")
     return len(rows)
 
 
 def remove_demo(store: Store, scheme: Scheme) -> int:
+    """Withdraw the demo records, all or none: an administrator's act, refused while any of
+    them lies in a closed period."""
     from kaohe_tui.store import now
 
+    authorize(store, "demo", scheme.id)
     with store.transaction() as db:
-        ids = [r["id"] for r in db.query("SELECT id FROM records WHERE scheme = ? AND source = ? AND withdrawn_at IS NULL",
-                                          [scheme.id, SOURCE])]
+        rows = list(db.query("SELECT id, period, date FROM records WHERE scheme = ? AND source = ? AND withdrawn_at IS NULL",
+                             [scheme.id, SOURCE]))
+        frozen = closed_months(db.conn, scheme.id)
+        for row in rows:
+            refuse_if_closed(db.conn, scheme.id, row["period"], row["date"], frozen)
+        ids = [r["id"] for r in rows]
         for record_id in ids:
             db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user,
                                              "withdrawn_reason": "移除演示数据"})

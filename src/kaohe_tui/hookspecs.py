@@ -83,3 +83,9 @@ def kaohe_cli(add_command):
 def kaohe_unit_attributes(scheme):
     """Columns the units table shows for this scheme beyond name and category: list of
     (attribute key, column title)."""
+
+
+@hookspec
+def kaohe_case_profiles():
+    """Import profiles for platform case files: a list of directories of ``*.toml`` profiles (or
+    single files); see ``kaohe_tui.case_profiles``."""

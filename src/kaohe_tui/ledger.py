@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kaohe_tui import rules
+from kaohe_tui import closed, rules, signoff
 from kaohe_tui.errors import KaoheError, RecordError
+from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
 from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
@@ -48,22 +49,6 @@ def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
     return text
 
 
-def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    try:
-        number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
-    except ValueError:
-        raise RecordError(t("not_a_number", field=msg_field(field), raw=raw)) from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise RecordError(t("not_a_number", field=msg_field(field), raw=raw))
-    if whole:
-        if number < 0 or number != int(number):
-            raise RecordError(t("not_whole", field=msg_field(field), raw=raw))
-        return int(number)
-    return number
-
-
 def period_is_declared(scheme: Scheme, period: Period) -> bool:
     if not scheme.periods:
         return True
@@ -76,7 +61,7 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     (one dict for a whole import) remembers period and indicator look-ups between rows;
     ``action`` is what the current login must be allowed to do for the unit (None: a preview)."""
     memo = {} if memo is None else memo
-    period = _memo(memo, ("period", draft.period), lambda: checked_period(store, scheme, draft.period))
+    period = _memo(memo, ("period", draft.period), lambda: declared_period(scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
     if action:
@@ -104,13 +89,19 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
         if not period.contains_date(day):
             raise RecordError(t("date_outside", day=day, period=period, start=period.start, end=period.end))
         date = day.isoformat()
+    frozen = _memo(memo, ("closed",), lambda: closed.closed_months(store.db.conn, scheme.id))
+    _memo(memo, ("closed", str(period), date and date[:7]),
+          lambda: closed.refuse_if_closed(store.db.conn, scheme.id, period, date, frozen))
     reason = clean_text(draft.reason, "reason")
     if not reason:
         raise RecordError(t("needs_reason"))
     attrs = draft.attrs or {}
     entry = Entry(id=0, unit=unit.name, indicator=path, clause=clause_id, count=count, amount=amount,
                   value=value, period=str(period), date=date, reason=reason, attrs=attrs)
-    problem = rule.validate(node, entry)
+    from kaohe_tui import values
+
+    problem = rule.validate(node, entry) or values.problem(rule, node, node.clause(clause_id) if clause_id else None,
+                                                           entry, period)
     if problem:
         raise RecordError(problem)
     return {"scheme": scheme.id, "period": str(period), "unit": unit.name, "indicator": path,
@@ -131,13 +122,19 @@ def _memo(memo: dict, key: tuple, compute):
     return value
 
 
-def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
-    """A period of the scheme that is still open for changes (anything a user writes needs one)."""
+def declared_period(scheme: Scheme, text: str) -> Period:
     period = Period.parse(text)
     if not period_is_declared(scheme, period):
-        raise RecordError(t("unknown_period", period=period, periods="、".join(scheme.periods)))
-    if is_closed(store, scheme.id, period):
-        raise RecordError(t("period_closed", period=period))
+        raise RecordError(t("unknown_period", period=period, periods="、".join(scheme.periods))
+                          + f"；新的一年用 `kaohe scheme new-year {scheme.id} {period.year}` 开始")
+    return period
+
+
+def checked_period(store: Store, scheme: Scheme, text: str) -> Period:
+    """A period of the scheme none of whose months is closed (a write for the whole period
+    needs one; call again inside the write transaction: ``closed.refuse_if_closed``)."""
+    period = declared_period(scheme, text)
+    closed.refuse_if_closed(store.db.conn, scheme.id, period)
     return period
 
 
@@ -145,21 +142,32 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
     try:
         path, node = resolve_indicator(scheme.tree(category), text)
     except KaoheError as exc:
-        raise RecordError(t("bad_indicator", error=exc)) from None
+        from kaohe_tui.values import category_hint
+
+        raise RecordError(t("bad_indicator", error=category_hint(scheme, category, text) or exc)) from None
     if node.rule_type in COMPOSITES:
         leaves = "、".join(c.name for c in node.children)
         raise RecordError(t("composite_indicator", path=path, leaves=leaves))
     return path, node
 
 
-def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli") -> int:
-    """Check and write one record, with its audit entry, in one transaction."""
+def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", supersede: bool = False) -> int:
+    """Check and write one record, with its audit entry, in one transaction. A second figure for a
+    one-figure input needs ``supersede`` (checked inside the transaction: see inputs.py)."""
+    from kaohe_tui.inputs import check_second_figure
+
     row = check_record(store, scheme, draft)
     with store.transaction() as db:
-        return insert_checked(store, db, row, source)
+        replaced = check_second_figure(db, scheme, row, supersede)
+        record_id = insert_checked(store, db, row, source)
+        if replaced:
+            store.audit("supersede", scheme=scheme.id, unit=row["unit"], record_id=record_id,
+                        old={"records": replaced}, new={"record": record_id}, reason=row["reason"])
+        return record_id
 
 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:
+    closed.refuse_if_closed(db.conn, row["scheme"], row["period"], row["date"])  # again, under the write lock
     row = {**row, "source": source, "created_by": store.user, "created_at": now()}
     record_id = db["records"].insert(row).last_pk
     store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
@@ -191,8 +199,7 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
             raise RecordError(f"record #{record_id} is not in {scheme.id}")
         if row["withdrawn_at"]:
             raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
-        if is_closed(store, scheme.id, Period.parse(row["period"])):
-            raise RecordError(f"period: {row['period']} is closed")
+        closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
         assessed_by = next(db.query("SELECT assessed_by FROM units WHERE scheme = ? AND name = ?",
                                     [scheme.id, row["unit"]]), {}).get("assessed_by")
         authorize(store, "withdraw", scheme.id, row["unit"], assessed_by)
@@ -201,8 +208,9 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
 
-def set_period_status(store: Store, scheme: Scheme, period: Period, status: str, reason: str) -> None:
-    """Close (signed off: records and scores frozen) or reopen a period; administrators only."""
+def set_period_status(store: Store, scheme: Scheme, period: Period, status: str, reason: str) -> dict:
+    """Close (signed off: records and scores frozen, the results kept as signed) or reopen a
+    period; administrators only. Returns what the audit line records."""
     reason = clean_text(reason, "reason")
     if not reason:
         raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
@@ -214,9 +222,14 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
             raise RecordError(f"period: {period} is already {status}")
         db["periods"].insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
                               "changed_at": now(), "reason": reason}, replace=True)
+        new = {"period": str(period), "status": status}
+        if status == "closed":
+            new |= signoff.sign(store, scheme, period)  # the signed results, kept as signed
+        else:
+            signoff.void(store, scheme.id, period, reason)
         store.audit("close-period" if status == "closed" else "reopen-period", scheme=scheme.id,
-                    old={"period": str(period), "status": old_status}, new={"period": str(period), "status": status},
-                    reason=reason)
+                    old={"period": str(period), "status": old_status}, new=new, reason=reason)
+    return new
 
 
 def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
@@ -230,15 +243,8 @@ def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
 
 
 def closed_months(store: Store, scheme_id: str) -> dict[str, str]:
-    """Each month (``YYYY-MM``) a closed period freezes → that period (the narrowest, when its
-    month, quarter and year are all closed)."""
-    closed = [Period.parse(r[0]) for r in store.db.execute(
-        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed'", [scheme_id]).fetchall()]
-    frozen: dict[str, str] = {}
-    for period in sorted(closed, key=lambda p: ("month", "quarter", "year").index(p.kind)):
-        for month in period.months():
-            frozen.setdefault(str(month), str(period))
-    return frozen
+    """Each month (``YYYY-MM``) a closed period freezes → that period (``closed.closed_months``)."""
+    return closed.closed_months(store.db.conn, scheme_id)
 
 
 def is_closed(store: Store, scheme_id: str, period: Period) -> bool:

@@ -2,7 +2,9 @@
 
 NFKC folds full-width brackets, digits and letters into their half-width forms, so
 ``侨办（侨联）`` and ``侨办(侨联)`` are the same name; whitespace inside a name is dropped
-because the documents break names over lines (``城建监察大队\\n（法规科）``).
+because the documents break names over lines (``城建监察大队\\n（法规科）``). Invisible format
+characters (Unicode category Cf: zero-width space U+200B, joiners, word joiner, BOM …) are dropped
+too: 党委办 followed by U+200B prints exactly like 党委办 and must not become a twin unit.
 """
 
 import re
@@ -11,9 +13,14 @@ import unicodedata
 _SPACE = re.compile(r"\s+")
 
 
+def strip_format(text: str) -> str:
+    """``text`` without invisible format characters (Cf), trimmed: how a name is stored."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
+
+
 def norm(name: str) -> str:
     """The key under which a name is compared."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name or ""))
+    return _SPACE.sub("", unicodedata.normalize("NFKC", strip_format(name)))
 
 
 def display_width(text: str) -> int:

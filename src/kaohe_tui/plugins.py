@@ -87,22 +87,35 @@ def _load_folder(folder: Path) -> None:
 
 
 def untrusted(path: Path) -> str | None:
-    """Code that other users could have changed is not run: a plugin folder or file writable by
-    every user is refused (and reported), however it was named."""
+    """Code that another login could have changed is not run: a plugin folder or file (and
+    every file of a plugin package) must belong to the login running kaohe or to root, and be
+    writable by nobody else — neither its group (the office's shared folder) nor every user."""
     import stat
 
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return f"cannot read it ({exc.strerror})"
-    if mode & stat.S_IWOTH:  # sticky or not: anyone could add a file to it
-        return f"{path} is writable by every user (chmod o-w {path})"
+    for item in [path, *(sorted(path.rglob("*.py")) if path.is_dir() and path.suffix != ".py" and
+                         (path / "__init__.py").exists() else [])]:
+        try:
+            st = item.lstat()
+        except OSError as exc:
+            return f"cannot read {item} ({exc.strerror})"
+        if st.st_uid not in (os.geteuid(), 0):
+            return f"{item} belongs to uid {st.st_uid}, not to this login or root"
+        if stat.S_ISLNK(st.st_mode):
+            return f"{item} is a symlink"
+        if st.st_mode & stat.S_IWOTH:  # sticky or not: anyone could add a file to it
+            return f"{item} is writable by every user (chmod o-w {item})"
+        if st.st_mode & stat.S_IWGRP:
+            return f"{item} is writable by its group (chmod g-w {item})"
     return None
 
 
 def _load_path(path: Path) -> None:
     name = path.stem if path.suffix == ".py" else path.name
-    if name.startswith("_") or pm.has_plugin(name):
+    if name.startswith("_"):
+        return
+    if pm.has_plugin(name):  # a second plugin of this name would be silently dropped: say so
+        first = getattr(pm.get_plugin(name), "__file__", None) or name
+        failures.append(Failure(name, "import", f"refused: {path} has the name of the plugin already loaded from {first}"))
         return
     module_name = f"kaohe_plugin_{name}"
     try:
@@ -113,7 +126,7 @@ def _load_path(path: Path) -> None:
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
         pm.register(module, name=name)
-    except Exception as exc:  # any error in someone else's code: report, skip, carry on
+    except BaseException as exc:  # any error in someone else's code — even sys.exit() — is reported, skipped
         sys.modules.pop(module_name, None)
         failures.append(Failure(name, "import", _one_line(exc)))
 
@@ -124,7 +137,7 @@ def _load_entry_points() -> None:
             continue
         try:
             pm.register(ep.load(), name=ep.name)
-        except Exception as exc:
+        except BaseException as exc:  # as a folder plugin: even sys.exit() at import is only reported
             failures.append(Failure(ep.name, "import", _one_line(exc)))
 
 
@@ -153,7 +166,7 @@ def call(hook: str, guard: Callable[[], ContextManager] | None = None, **kwargs:
         try:
             with guard() if guard else contextlib.nullcontext():
                 result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a hook calling sys.exit() must not end kaohe
             failure = Failure(impl.plugin_name, hook, _one_line(exc))
             if str(failure) not in {str(f) for f in failures}:
                 failures.append(failure)
@@ -170,7 +183,7 @@ def call_by_plugin(hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
     for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
         try:
             result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             failures.append(Failure(impl.plugin_name, hook, _one_line(exc)))
             continue
         if result is not None:

@@ -12,7 +12,7 @@ from rich.tree import Tree
 from kaohe_tui import rules
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Indicator, Scheme
-from kaohe_tui.scoring import IndicatorResult, UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, IndicatorResult, UnitResult, provisional
 
 
 def render(renderable, width: int = 120) -> str:
@@ -40,9 +40,24 @@ def results_table(scheme: Scheme, results: list[UnitResult], period: str) -> Tab
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, r.category or "", *[fmt(points.get(n)) if n in points else "" for n in names],
-                     fmt(r.total), "；".join(r.flags)])
-    return table(columns, rows, title=f"{scheme.title} · {period}")
+        rows.append(["—" if r.rank is None else r.rank, r.unit + ("（暂定）" if r.provisional else ""), r.category or "",
+                     *[fmt(points.get(n)) if n in points else "" for n in names], fmt(r.total), "；".join(r.flags)])
+    mark = f"\n{PROVISIONAL_MARK}" if provisional(results) else ""
+    return table(columns, rows, title=f"{scheme.title} · {period}{mark}")
+
+
+def status_table(scheme: Scheme, result) -> Table:
+    """``kaohe status``: what is still missing, flagged or superseded (entered cells are counted)."""
+    from kaohe_tui.status import STATES
+
+    shown = [c for c in result.cells if c.state in ("missing", "superseded", "flagged")]
+    counts = "，".join(f"{STATES[k]}{v}" for k, v in sorted(result.counts().items(), key=lambda kv: list(STATES).index(kv[0])))
+    verdict = "可以签发" if result.complete else "尚有未录入数据：结果为暂定"
+    rows = [[c.unit + ("" if c.ranked else "（不排名）"), c.indicator, c.period, STATES[c.state],
+             "、".join(map(str, c.months)) + ("月" if c.months else ""), c.records,
+             "；".join(f for f in c.flags if c.state != "missing" or f.startswith("未录入"))] for c in shown]
+    return table(["单位", "指标", "期间", "状态", "缺月", "记录数", "标记"], rows,
+                 title=f"{scheme.title} · {result.period}：{counts}（{verdict}）")
 
 
 def clause_line(clause) -> str:
@@ -152,7 +167,7 @@ def rules_json(scheme: Scheme) -> dict:
 
 
 def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> Tree:
-    head = f"{result.unit}  {period}  总分{fmt(result.total)}（满分{fmt(result.full_marks)}）第{result.rank}名"
+    head = f"{result.unit}  {period}  总分{fmt(result.total)}（{result.marks_label}）{result.rank_label}"
     if result.category:
         head += f"  类别：{result.category}"
     root = Tree(escape(head))

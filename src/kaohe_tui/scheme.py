@@ -8,6 +8,7 @@ parameters; code exists only for rule types. Scheme files are TOML; loading a ba
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -24,7 +25,7 @@ PATH_SEP = "/"
 
 class _Model(BaseModel):
     # A typo in a scheme file must be reported, not silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Clause(_Model):
@@ -44,6 +45,7 @@ class Clause(_Model):
     tracks: bool = False  # recorded for the record (and derivations) but scores nothing itself
     once: bool = False  # a one-off deduction (无科室学习笔记扣2分): applies once however often recorded
     note: str | None = None  # the reading chosen where the document is ambiguous
+    needs_attr: str | None = None  # a record under this clause must name this attribute (--attr 问题=…)
 
 
 class Indicator(_Model):
@@ -107,6 +109,7 @@ class Unit(_Model):
     category: str | None = None
     assessed_by: str | None = None  # 考核扎口科室
     attrs: dict[str, Any] = {}
+    sample: bool = False  # invented for a demo: leaves ranks once the office has real units
 
 
 class UnitSource(_Model):
@@ -124,6 +127,7 @@ class UnitSource(_Model):
     # alias of the unit named in that column (附件4's short names). Unmatched rows are anomalies.
     describes: bool = False
     alias_of: str | None = None
+    sample: bool = False  # its units are examples (示例), not the office's
 
 
 class CaseFeed(_Model):
@@ -246,7 +250,23 @@ def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
     return scheme_from_dict(raw, str(path), plugin)
 
 
+def non_finite(value: Any, where: tuple = ()) -> tuple | None:
+    """Where in ``value`` (a parsed scheme file) a NaN or infinity sits, if anywhere: TOML writes
+    them ``nan``/``inf``, and one such parameter would make a total NaN that ranks first."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = non_finite(item, (*where, key))
+        if found is not None:
+            return found
+    return None
+
+
 def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Scheme:
+    bad = non_finite(raw)
+    if bad is not None:
+        raise SchemeError(f"{origin}: field {_field_path(bad)}: not a finite number")
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:

@@ -10,10 +10,10 @@ from kaohe_tui import cases, consequences, plugins, rules
 from kaohe_tui.ledger import enclosing, entries_for, inside
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, pts
+from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, fmt, pts
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit
 from kaohe_tui.store import Store
-from kaohe_tui.units import load_units
+from kaohe_tui.units import load_units, standings
 
 
 @dataclass
@@ -27,10 +27,12 @@ class IndicatorResult:
     flags: list[str] = field(default_factory=list)
     children: list["IndicatorResult"] = field(default_factory=list)
     bonus: bool = False
+    missing: list[Gap] = field(default_factory=list)  # this node's own inputs nobody entered
 
     def as_dict(self) -> dict:
         return {"name": self.name, "path": self.path, "points": self.points, "max": self.max, "rule": self.rule,
                 "lines": [line.as_dict() for line in self.lines], "flags": self.flags,
+                "missing": [g.as_dict() for g in self.missing],
                 "children": [c.as_dict() for c in self.children]}
 
 
@@ -52,8 +54,35 @@ class UnitResult:
     total: float
     full_marks: float
     indicators: list[IndicatorResult]
-    rank: int = 0
+    rank: int | None = 0  # None: takes no part in the ranking (retired, or a sample beside real units)
     flags: list[str] = field(default_factory=list)
+    unranked: str | None = None  # why it takes no part
+
+    @property
+    def defined_marks(self) -> float:
+        """Full marks less the points the document declares but never defines (street-linkage's
+        cut-off section): what the total can actually reach."""
+        def undefined(nodes: list[IndicatorResult]) -> float:
+            return sum((n.max or 0) if n.rule == "undefined" else undefined(n.children) for n in nodes)
+        return pts(self.full_marks - undefined(self.indicators))
+
+    @property
+    def marks_label(self) -> str:
+        defined = self.defined_marks
+        return f"满分{fmt(self.full_marks)}" + (f"，其中已定义{fmt(defined)}分" if defined != self.full_marks else "")
+
+    @property
+    def rank_label(self) -> str:
+        return "不排名" if self.rank is None else f"第{self.rank}名"
+
+    @property
+    def provisional(self) -> bool:
+        """An input is missing: the figure can still move and must not go out as final."""
+        return any(f.startswith(MISSING) for f in self.flags)
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in self.flags if f.startswith(MISSING)]
 
     def points_by_indicator(self) -> dict[str, float | None]:
         return {r.name: r.points for r in self.indicators}
@@ -67,12 +96,16 @@ class UnitResult:
 
 
 class Scorer:
-    """Scores one scheme; remembers the periods it has scored (a year needs its quarters)."""
+    """Scores one scheme; remembers the periods it has scored (a year needs its quarters).
+    A signed-off period's results are its sign-off snapshot (``signoff``), unless ``live``
+    (closing and verifying recompute them); ``units``: score these instead of the database's."""
 
-    def __init__(self, store: Store, scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme, live: bool = False, units: list[Unit] | None = None):
         self.store = store
         self.scheme = scheme
-        self.units = load_units(store, scheme)
+        self.live = live
+        self.units = load_units(store, scheme) if units is None else units
+        self.standings = standings(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
         self._years: dict[int, list[Entry]] = {}  # a year's records, read once for it and its quarters
@@ -80,6 +113,12 @@ class Scorer:
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
         key = str(period)
+        if key not in self._cache and not self.live:
+            from kaohe_tui.signoff import signed_results
+
+            signed = signed_results(self.store, self.scheme.id, period)
+            if signed is not None:
+                self._cache[key], self._entries[key] = signed
         if key not in self._cache:
             results = self._score_uncached(period)
             self._cache[key] = results
@@ -122,11 +161,17 @@ class Scorer:
                          for node in tree if node.applies_to(period.kind)]
                 total = pts(sum(n.points for n in nodes if n.points is not None))
                 flags = [f for n in nodes for f in n.flags]  # a parent already carries its children's
+                unranked = self.standings.get(unit.name)
                 results.append(UnitResult(unit.name, category, total, self.scheme.full_marks(category), nodes,
-                                          flags=list(dict.fromkeys(flags))))
+                                          flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
+                                          unranked=unranked))
             rank_group([r for r in results if r.category == category])
+        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+            for result in results:
+                if result.unit == unit:
+                    result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
-        results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank, r.unit))
+        results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank is None, r.rank or 0, r.unit))
         return results
 
     def _records_in(self, period: Period) -> list[Entry]:
@@ -155,10 +200,11 @@ class Scorer:
             peers={name: by_unit_path.get((name, path), []) for name in peer_units},
             peer_units=peer_units, children=child_outcomes,
             score_period=lambda p, of, _u=unit.name: self._points_in(p, _u, of),
+            period_gaps=lambda p, of, _u=unit.name: self._gaps_in(p, _u, of),
         )
         outcome = rule.score(ctx)
         return IndicatorResult(node.name, path, outcome.points, outcome.max, node.rule_type,
-                               outcome.lines, outcome.flags, children, node.bonus)
+                               outcome.lines, outcome.flags, children, node.bonus, outcome.missing)
 
     def _points_in(self, period: Period, unit: str, names: list[str] | None) -> float | None:
         for result in self.score(period):
@@ -169,19 +215,34 @@ class Scorer:
                 return pts(sum(r.points or 0 for r in result.indicators if norm(r.name) in wanted))
         return None
 
+    def _gaps_in(self, period: Period, unit: str, names: list[str] | None) -> list[str]:
+        wanted = None if names is None else {norm(n) for n in names}
+        return [f for r in self.score(period) if r.unit == unit for i in r.indicators
+                if wanted is None or norm(i.name) in wanted for f in i.flags if f.startswith(MISSING)]
+
     def _add_consequences(self, period: Period, results: list[UnitResult]) -> None:
         for result in results:
+            if result.rank is None:
+                continue  # retired, or a sample beside real units: no last place, no notice
             for rule in self.scheme.consequences_for(result.category):
                 flag = consequences.evaluate(rule, self, period, result)
                 if flag and flag not in result.flags:
                     result.flags.append(flag)
 
 
+PROVISIONAL_MARK = "【暂定】尚有未录入数据，结果仍会变动，不得作为正式结果签发"
+
+
+def provisional(results: list[UnitResult]) -> bool:
+    """Any ranked unit's result rests on a missing input: exports and sheets carry the mark."""
+    return any(r.provisional for r in results if r.rank is not None)
+
+
 def rank_group(results: list[UnitResult]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, highest first."""
-    totals = sorted((r.total for r in results), reverse=True)
+    """Competition ranking (1, 2, 2, 4) by total, highest first, of the units that take part."""
+    totals = sorted((r.total for r in results if r.unranked is None), reverse=True)
     for r in results:
-        r.rank = totals.index(r.total) + 1
+        r.rank = None if r.unranked else totals.index(r.total) + 1
 
 
 def score(store: Store, scheme: Scheme, period: Period | str) -> list[UnitResult]:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import plugins
+from kaohe_tui import chain, closed, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.paths import default_db_path
 
@@ -122,23 +122,47 @@ def m004_case_imports(db: Database) -> None:
             db.execute(statement)
 
 
-def create_private(path: Path) -> None:
-    """Create ``path`` readable by its owner only (the ledger decides funds and careers), or by
-    the office's group when ``KAOHE_GROUP`` names one (SQLite gives -wal/-shm the same mode)."""
+def private_mode() -> tuple[int, int | None]:
+    """The mode (and group) of a file holding the ledger: its owner's only (the ledger decides
+    funds and careers), or the office's group's too when ``KAOHE_GROUP`` names one."""
     group = os.environ.get("KAOHE_GROUP")
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    if not group:
+        return 0o600, None
     try:
-        if group:
-            try:
-                gid = grp.getgrnam(group).gr_gid
-            except KeyError:
-                raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+        return 0o660, grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` with ``private_mode()`` (SQLite gives -wal/-shm the same mode). A file
+    that exists already (someone else's, or a symlink) is left as it is: never chmod-ed."""
+    mode, gid = private_mode()
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_RDWR, 0o600)
+    except FileExistsError:
+        return
+    try:
+        if gid is not None:
             os.fchown(fd, -1, gid)
-            os.fchmod(fd, 0o660)
-        else:
-            os.fchmod(fd, 0o600)
+        os.fchmod(fd, mode)
     finally:
         os.close(fd)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """A plain statement of what went wrong underneath, for the errors SQLite reports when the
+    disk (not the input) is the problem."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+        return "the disk is full (or the database reached its size limit); free some space and try again"
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc):
+        return f"the disk could not be written ({name or exc})"
+    if name == "SQLITE_READONLY" or "readonly database" in str(exc):
+        return "the database file (or its folder) is read-only for this login"
+    return None
 
 
 def os_login() -> str:
@@ -173,12 +197,14 @@ class Store:
                 self.db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise KaoheError(f"{self.path}: cannot open the database ({exc})") from None
+            from kaohe_tui.office import folder_problem
+
+            raise KaoheError(folder_problem(self.path) or f"{self.path}: cannot open the database ({exc})") from None
         self.migrate(backup=not created)
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import roles  # noqa: F401 — registers its core migration
+        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
@@ -203,6 +229,9 @@ class Store:
                     migration_set.apply(self.db)
                 except Exception as exc:
                     raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
+            from kaohe_tui.signoff import check_migration
+
+            check_migration(self)  # nor may a migration move what a closed period was signed from
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -219,16 +248,24 @@ class Store:
             raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
         try:
             yield self.db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite ends the transaction itself on some errors (a full disk): then there is
+            # nothing to roll back, and the user hears the real cause, not "cannot rollback"
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            refused = closed.translate(exc) if isinstance(exc, sqlite3.IntegrityError) else None
+            if refused:  # a trigger's closed-period rule: one line, not a traceback
+                raise refused from None
+            cause = storage_problem(exc)
+            if cause:
+                raise KaoheError(f"{self.path}: {cause}; nothing was written") from None
+            raise
 
     def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
               record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> None:
-        self.db["audit"].insert(self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
-                                               new=new, reason=reason))
+        chain.append(self.db.conn, self.audit_row(action, scheme=scheme, unit=unit, record_id=record_id, old=old,
+                                                  new=new, reason=reason))
 
     def audit_row(self, action: str, *, scheme: str | None = None, unit: str | None = None,
                   record_id: int | None = None, old: Any = None, new: Any = None, reason: str = "") -> dict:
@@ -241,16 +278,21 @@ class Store:
         }
 
     # -- backup -----------------------------------------------------------------------------
-    def backup(self, target: Path | str) -> Path:
-        """An online copy (SQLite's backup API): consistent even while others write."""
+    def backup(self, target: Path | str, force: bool = False) -> Path:
+        """An online copy (SQLite's backup API): consistent even while others write. Written
+        privately, then put in place (``safe_files``): never over the database, an existing
+        file only with ``force``."""
+        from kaohe_tui.io.safe_files import protected_paths, writing
+
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        create_private(target)
-        dest = sqlite3.connect(str(target))
-        try:
-            self.db.conn.backup(dest)
-        finally:
-            dest.close()
+        mode, gid = private_mode()
+        with writing(target, force=force, protect=protected_paths(self.path), mode=mode, group=gid) as slot:
+            dest = sqlite3.connect(str(slot.path))
+            try:
+                self.db.conn.backup(dest)
+            finally:
+                dest.close()
         return target
 
     def close(self) -> None:
@@ -272,13 +314,32 @@ def restore(source: Path | str, target: Path | str) -> None:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         create_private(target)
-    src = sqlite3.connect(str(source))
-    dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
+        # SQLite cannot change a WAL database's page size: a backup written with other pages
+        # (8 KiB, by another tool) goes in through the rollback journal, then WAL again
+        theirs, ours = (c.execute("PRAGMA page_size").fetchone()[0] for c in (src, dst))
+        wal = dst.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if theirs != ours and wal and _journal(dst, "DELETE") != "delete":
+            raise KaoheError(f"{source}: its pages are {theirs} bytes, the database's {ours}; close every other "
+                             "kaohe session on it and restore again")
         src.backup(dst)
+        if wal:
+            dst.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise KaoheError(f"{target}: {storage_problem(exc) or exc}; the database was not restored") from None
     finally:
         src.close()
         dst.close()
+
+
+def _journal(conn: sqlite3.Connection, mode: str) -> str:
+    """Switch the journal mode; another connection in the file keeps WAL (or raises busy)."""
+    try:
+        return conn.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0]
+    except sqlite3.OperationalError:
+        return "busy"
 
 
 def rows_json(value: str | None) -> Any:

@@ -12,7 +12,17 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.store import Store, now
+from kaohe_tui.store import Store, core, now
+
+
+@core()
+def m008_unit_standing(db) -> None:
+    """A unit can leave the rankings and keep its records (``kaohe units --retire``); ``sample``
+    marks units invented for a demo one by one (it marked every unit of a scheme that had any,
+    the 12 real departments of city-coordination too: the sample ones are named 示例…)."""
+    for column in ("retired_at", "retired_by", "retired_reason"):
+        db.execute(f"ALTER TABLE units ADD COLUMN {column} TEXT")
+    db.execute("UPDATE units SET sample = 0 WHERE sample = 1 AND name NOT LIKE '示例%'")
 
 
 def ensure_registered(store: Store) -> None:
@@ -39,14 +49,57 @@ def register_scheme(store: Store, scheme: Scheme) -> None:
 def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
     return {"scheme": scheme.id, "name": unit.name, "key": norm(unit.name), "category": unit.category,
             "assessed_by": unit.assessed_by, "aliases": json.dumps(unit.aliases, ensure_ascii=False),
-            "attrs": json.dumps(unit.attrs, ensure_ascii=False), "sample": int(scheme.sample)}
+            "attrs": json.dumps(unit.attrs, ensure_ascii=False), "sample": int(unit.sample)}
 
 
 def load_units(store: Store, scheme: Scheme) -> list[Unit]:
     """The scheme's units as the database holds them (an office may have imported its own)."""
+    if getattr(scheme, "office", False):  # an office year keeps its own list (scheme_years)
+        from kaohe_tui.scheme_years import load_year_units
+
+        return load_year_units(store, scheme)
     rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
     return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
-                 aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]
+                 aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}"),
+                 sample=bool(r["sample"])) for r in rows]
+
+
+SAMPLE_NOTE = "示例单位，本类别已有正式单位，不参加排名"
+RETIRED_NOTE = "已退出排名"
+
+
+def standings(store: Store, scheme: Scheme) -> dict[str, str | None]:
+    """Each unit → why it takes no part in ranks and consequences (None: it does). A retired unit
+    never does; a sample unit not once its category has a real (non-sample, active) unit."""
+    rows = list(store.db.query("SELECT name, category, sample, retired_at FROM units WHERE scheme = ?", [scheme.id]))
+    real = {norm(r["category"] or "") for r in rows if not r["sample"] and not r["retired_at"]}
+    out: dict[str, str | None] = {}
+    for r in rows:
+        if r["retired_at"]:
+            out[r["name"]] = f"{RETIRED_NOTE}（{r['retired_at'][:10]}）"
+        elif r["sample"] and norm(r["category"] or "") in real:
+            out[r["name"]] = SAMPLE_NOTE
+        else:
+            out[r["name"]] = None
+    return out
+
+
+def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
+    """The unit leaves rankings and consequences from now on; its records stay (audited)."""
+    from kaohe_tui.ledger import clean_text
+    from kaohe_tui.roles import authorize
+
+    reason = clean_text(reason, "reason") or "退出排名"
+    authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
+    unit = UnitIndex(load_units(store, scheme)).resolve(name)
+    with store.transaction() as db:
+        row = next(db.query("SELECT id, retired_at FROM units WHERE scheme = ? AND name = ?", [scheme.id, unit.name]))
+        if row["retired_at"]:
+            raise KaoheError(f"unit: {unit.name} was already retired on {row['retired_at']}")
+        db["units"].update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
+        store.audit("retire-unit", scheme=scheme.id, unit=unit.name, old={"status": "active"},
+                    new={"status": "retired"}, reason=reason)
+    return unit
 
 
 @dataclass

@@ -12,7 +12,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import safe_cell, write_csv
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
 
 
 @dataclass
@@ -103,14 +103,14 @@ def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
     rows = []
     for r in results:
         points = r.points_by_indicator()
-        rows.append([r.rank, r.unit, *([r.category or ""] if categories else []), *[points.get(n) for n in names],
-                     r.total, "；".join(r.flags)])
+        rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
+                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
     return header, rows
 
 
 def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     payload = {"scheme": scheme.id, "title": scheme.title, "period": period.split("（")[0],
-               "closed": "已签发关闭" in period,
+               "closed": "已签发关闭" in period, "provisional": PROVISIONAL_MARK in period,
                "results": [r.as_json() | {"explanation": [i.as_dict() for i in r.indicators]} for r in results]}
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -205,31 +205,30 @@ def period_label(store, scheme: Scheme, period) -> str:
     return f"{period}（已签发关闭：{status['changed_by']} {status['changed_at'][:10]}）"
 
 
-def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results: list[UnitResult] | None = None) -> Path:
-    """Score (unless given results) and write ``path`` whole or not at all."""
+def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results: list[UnitResult] | None = None,
+                   force: bool = False) -> Path:
+    """Score (unless given results) and write ``path`` whole or not at all; an existing file is
+    replaced only with ``force``, the database never (see ``safe_files``)."""
+    from kaohe_tui.io.safe_files import check_target, protected_paths, writing
     from kaohe_tui.scoring import score
 
     known = exporters()
     if fmt not in known:
         raise KaoheError(f"format {fmt!r}: one of {', '.join(known)}")
     path = Path(path)
-    if not path.parent.exists():
-        raise KaoheError(f"{path}: folder {path.parent} does not exist")
+    protect = protected_paths(store.path)
+    check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
     results = results if results is not None else score(store, scheme, period)
-    temp = path.with_name(f".{path.stem}.partial{path.suffix}")  # openpyxl judges a file by its suffix
-    try:
-        label = period_label(store, scheme, period)
-        known[fmt].write_results(scheme, label, results, temp)
+    label = period_label(store, scheme, period)
+    if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
+        label += f"（{PROVISIONAL_MARK}）"
+    with writing(path, force=force, protect=protect) as slot:
+        known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
         if fmt == "xlsx":
             from kaohe_tui import plugins
 
             sheets = [s for found in plugins.call("kaohe_unit_sheets", store=store, scheme=scheme, period=label,
                                                   results=results) for s in found]
             if sheets:
-                add_unit_sheets(temp, sheets)
-        temp.replace(path)  # never a half-written file under the real name
-    except OSError as exc:
-        raise KaoheError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        temp.unlink(missing_ok=True)
+                add_unit_sheets(slot.path, sheets)
     return path

@@ -87,21 +87,21 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
 
 
 def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: str, path: Path,
-                 progress: Callable[[int], None] | None = None) -> int:
-    """Write the ledger or the audit log to ``path`` (whole or not at all); returns the row count."""
+                 progress: Callable[[int], None] | None = None, force: bool = False) -> int:
+    """Write the ledger or the audit log to ``path`` (whole or not at all); returns the row count.
+    An existing file is replaced only with ``force``, the database never."""
+    from kaohe_tui.io.safe_files import check_target, protected_paths, writing
+
     path = Path(path)
-    if not path.parent.exists():
-        raise KaoheError(f"{path}: folder {path.parent} does not exist")
+    protect = protected_paths(store.path)
+    check_target(path, force=force, protect=protect)
     if kind == "ledger":
         header, rows, title = LEDGER_HEADER, ledger_rows(store, scheme, period), f"台账{period}"
     else:
         header, rows, title = AUDIT_HEADER, audit_rows(store, scheme), "审计日志"
-    temp = path.with_name(f".{path.name}.partial")
     try:
-        n = write_rows(fmt, header, rows, temp, title, progress)
-        temp.replace(path)
+        with writing(path, force=force, protect=protect) as slot:
+            n = write_rows(fmt, header, rows, slot.path, title, progress)
     except UnicodeEncodeError as exc:
         raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in GBK; use csv (UTF-8)") from None
-    finally:
-        temp.unlink(missing_ok=True)
     return n

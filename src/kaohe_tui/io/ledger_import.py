@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
@@ -58,6 +59,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     index = UnitIndex(load_units(store, scheme))
     report = ImportReport(path)
     good: list[dict] = []
+    numbers: list[int] = []  # each good row's row number
     bad_rows: list[tuple[int, dict, str]] = []
     seen = existing_keys(store, scheme)
     memo: dict = {}
@@ -78,6 +80,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                 raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
             seen[key] = f"row {number}"
             good.append(checked)
+            numbers.append(number)
         except KaoheError as exc:
             column = _column_of(str(exc), mapping)
             message = f"{path}: row {number}{', column ' + column if column else ''}: {exc}"
@@ -88,16 +91,35 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
     if report.rejected and not skip_invalid:
         return report  # nothing written
     with store.transaction() as db:
+        refuse_closed_rows(db.conn, scheme.id, good, numbers, path)
         first, last = insert_many(store, db, good, source=f"import:{path.name}")
         store.audit("import", scheme=scheme.id,
                     new={"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)},
                     reason=f"import {path.name}")
     report.imported = len(good)
     if bad_rows:
-        report.rejects_file = path.with_name(path.stem + ".rejected.csv")
-        write_csv(report.rejects_file, ["行号", *header, "原因"],
-                  [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
+        from kaohe_tui.io.safe_files import protected_paths, writing
+
+        # never over anything: a file already there (or planted) leaves this one a fresh name
+        with writing(path.with_name(path.stem + ".rejected.csv"), unique=True,
+                     protect=protected_paths(store.path)) as slot:
+            write_csv(slot.path, ["行号", *header, "原因"],
+                      [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
+        report.rejects_file = slot.final
     return report
+
+
+def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int], path: Path) -> None:
+    """The rows were checked before the write lock was taken: a period closed since then refuses
+    the whole import (read again here, under the lock, where no close can slip in)."""
+    frozen = closed_months(conn, scheme_id)
+    if not frozen:
+        return
+    for number, row in zip(numbers, rows):
+        try:
+            refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
+        except KaoheError as exc:
+            raise KaoheError(f"{path}: row {number}: {exc} (closed while the file was read); nothing imported") from None
 
 
 def parse_attrs(text: str) -> dict:

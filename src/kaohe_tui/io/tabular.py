@@ -1,12 +1,14 @@
 """Reading and writing the spreadsheets offices use: CSV in UTF-8 (with or without BOM) or GBK,
-and xlsx. Rows come back numbered as a spreadsheet shows them (the header is row 1)."""
+xlsx, and .xls/.ods (python-calamine). Rows come back numbered as a spreadsheet shows them (the
+header is row 1, or the row it was found on below title rows)."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kaohe_tui.errors import KaoheError
 
@@ -50,69 +52,140 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     return header, ((number, dict(zip(header, values))) for number, values in rows)
 
 
-def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and numbered rows as lists of stripped cells (the fast path for big files)."""
+HEADER_SCAN = 30  # rows searched for the header below a sheet's title rows
+# a CSV cell may be large (a platform's 问题描述, 10 MB seen): Python's default limit (128 KiB) refused
+# a case file the bulk path took; beyond 16 MB a cell is a broken file, said with its row
+csv.field_size_limit(16 << 20)
+
+
+def read_table(path: Path, known: Callable[[str], bool] | None = None
+               ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and numbered rows as lists of stripped cells (the fast path for big files).
+    ``known``: a test for header names; with it the header is looked for below title rows (a
+    评分表's caption, an export's "导出时间" line) and a two-row header (merged group cells above
+    the column names) is read as one."""
     path = Path(path)
     if not path.exists():
         raise KaoheError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix not in (".csv", ".txt", ""):
-        raise KaoheError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    fh = open_csv(path)
-    reader = csv.reader(fh)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, UnicodeDecodeError):
-        fh.close()
-        raise KaoheError(f"{path}: no header row, or not UTF-8/GBK text") from None
+        numbered = _xlsx_rows(path)
+    elif suffix in (".xls", ".ods"):
+        numbered = _calamine_rows(path)
+    elif suffix in (".csv", ".txt", ""):
+        numbered = _csv_rows(path)
+    else:
+        raise KaoheError(f"{path}: unsupported file type {suffix!r}; use .csv, .xlsx or .xls")
+    head: list[tuple[int, list[str]]] = []
+    for number, cells in numbered:
+        head.append((number, cells))
+        if known is None or len(head) >= HEADER_SCAN:
+            break
+    if not head:
+        raise KaoheError(f"{path}: no header row, or not UTF-8/GBK text")
+    at, header = find_header([cells for _, cells in head], known) if known else (1, head[0][1])
+    header = [h.strip() for h in header]
+    while header and not header[-1]:
+        header.pop()  # empty trailing header cells: a sheet's formatting, not columns
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 1
-        try:
-            for number, values in enumerate(reader, start=2):
-                if len(values) != width:
-                    if not any(v.strip() for v in values):
-                        continue
-                    if len(values) > width:
+        for number, values in itertools.chain(head[at:], numbered):
+            if not any(v.strip() for v in values):
+                continue  # a blank line, or a row of empty cells
+            if len(values) != width:
+                if len(values) > width:
+                    if any(v.strip() for v in values[width:]):
                         raise KaoheError(f"{path}: row {number}: {len(values)} cells but the header has {width}")
+                    values = values[:width]  # empty trailing cells (a trailing comma): nothing dropped
+                else:
                     values = values + [""] * (width - len(values))
-                yield number, [v.strip() for v in values]
-        except UnicodeDecodeError:
-            raise KaoheError(f"{path}: after row {number}: not UTF-8/GBK text (mixed encodings?)") from None
-        except csv.Error as exc:
-            raise KaoheError(f"{path}: row {number + 1}: {exc}") from None
-        finally:
-            fh.close()
+            yield number, [v.strip() for v in values]
 
     return header, rows()
 
 
-def _read_xlsx(path: Path):
+def find_header(rows: list[list[str]], known: Callable[[str], bool]) -> tuple[int, list[str]]:
+    """(index of the first data row, header): the row naming most known columns, or two rows
+    read as one where the second names columns under the first's merged group cells."""
+    def score(row: list[str]) -> int:
+        return sum(1 for c in row if c.strip() and known(c.strip()))
+
+    best = (0, 1, rows[0])
+    for i, row in enumerate(rows):
+        candidates = [(score(row), i + 1, row)]
+        if i + 1 < len(rows):
+            below = rows[i + 1]
+            # the row below names columns only where this one is blank or a group name
+            if score(below) and all(j >= len(row) or not row[j].strip() or not known(row[j].strip())
+                                    for j, c in enumerate(below) if c.strip()):
+                merged = [b.strip() or a for a, b in itertools.zip_longest(row, below, fillvalue="")]
+                candidates.append((score(merged), i + 2, merged))
+        for candidate in candidates:
+            if candidate[0] > best[0]:
+                best = candidate
+    return best[1], best[2]
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    fh = open_csv(path)
+    reader = csv.reader(fh)
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            yield number, values
+    except UnicodeDecodeError:
+        raise KaoheError(f"{path}: after row {number}: not UTF-8/GBK text (mixed encodings?)") from None
+    except csv.Error as exc:
+        raise KaoheError(f"{path}: row {number + 1}: {exc}") from None
+    finally:
+        fh.close()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     import openpyxl  # heavy: only when an xlsx is read
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # the same sheet as written: a formula whose value was never computed (a file written by a
+        # program, not saved by Excel/WPS) reads as empty above, and must not pass for a blank cell
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:
         raise KaoheError(f"{path}: not a readable xlsx workbook ({type(exc).__name__})") from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    first = next(values, None)
-    if first is None:
-        raise KaoheError(f"{path}: the first sheet is empty")
-    header = ["" if h is None else str(h).strip() for h in first]
-
-    def rows():
-        for number, row in enumerate(values, start=2):
-            cells = [_cell_text(v) for v in row][:len(header)]
-            if not any(cells):
-                continue
-            yield number, cells + [""] * (len(header) - len(cells))
+    sheet, written = book.worksheets[0], formulas.worksheets[0]
+    try:
+        for number, (row, source) in enumerate(zip(sheet.iter_rows(values_only=True),
+                                                   written.iter_rows(values_only=True)), start=1):
+            for j, (value, raw) in enumerate(zip(row, source)):
+                if value is None and isinstance(raw, str) and raw.startswith("="):
+                    raise KaoheError(f"{path}: row {number}, column {_column_letter(j)}: a formula ({raw}) with no "
+                                     "computed value; open the file in Excel or WPS and save it, then import again")
+            yield number, [_cell_text(v) for v in row]
+    finally:
         book.close()
+        formulas.close()
 
-    return header, rows()
+
+def _calamine_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """.xls (Excel 97–2003, what many platforms still export) and .ods, by python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise KaoheError(f"{path}: not a readable spreadsheet ({type(exc).__name__})") from None
+    for number, row in enumerate(rows, start=1):
+        yield number, [_cell_text(v) for v in row]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell_text(value) -> str:
@@ -124,6 +197,7 @@ def _cell_text(value) -> str:
         text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
         return text[:10] if text.endswith(" 00:00:00") else text
     return str(value).strip()
+
 
 
 def find_columns(header: list[str], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],

@@ -11,7 +11,7 @@ from pathlib import Path
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import read_rows
 from kaohe_tui.ledger import clean_text
-from kaohe_tui.names import norm
+from kaohe_tui.names import norm, strip_format
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
 from kaohe_tui.units import unit_row
@@ -19,7 +19,7 @@ from kaohe_tui.units import unit_row
 COLUMNS = {
     "name": ("unit", "name", "单位", "单位名称", "被考核单位"),
     "category": ("category", "类别"),
-    "aliases": ("aliases", "别名", "简称"),
+    "aliases": ("aliases", "别名", "简称", "曾用名"),
     "assessed_by": ("assessed_by", "考核扎口科室"),
 }
 
@@ -35,20 +35,33 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
     from kaohe_tui.roles import authorize
 
     authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
-    header, rows = read_rows(path)
+    if getattr(scheme, "office", False):  # an office year keeps its own list
+        from kaohe_tui.year_units import import_year_units
+
+        return import_year_units(store, scheme, path, read_units(scheme, path))
+    return _write(store, scheme, path, read_units(scheme, path), UnitsImport())
+
+
+def column_map(header: list[str]) -> dict[str, str | None]:
+    """Each unit field → the file's header that holds it (None: the file lacks the column)."""
     by_key = {norm(h).lower(): h for h in header}
-    mapping = {}
-    for fld, names in COLUMNS.items():
-        mapping[fld] = next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+    return {fld: next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+            for fld, names in COLUMNS.items()}
+
+
+def read_units(scheme: Scheme, path: Path) -> list[Unit]:
+    """The file's units, checked; all rejected rows in one error."""
+    header, rows = read_rows(path)
+    mapping = column_map(header)
     if mapping["name"] is None:
         raise KaoheError(f"{path}: missing column unit/单位")
     attr_columns = [h for h in header if h and h not in mapping.values()]
-    report = UnitsImport()
     units: list[Unit] = []
+    rejected: list[str] = []
     seen: dict[str, int] = {}
     for number, row in rows:
         try:
-            name = clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200)
+            name = strip_format(clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200))
             if not name:
                 raise KaoheError(f"{mapping['name']}: empty name")
             if norm(name) in seen:
@@ -58,16 +71,21 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
             if category and scheme.categories and scheme.category(category) is None:
                 known = "、".join(c.name for c in scheme.categories)
                 raise KaoheError(f"{mapping['category']}: {category!r} is not a category of {scheme.id} ({known})")
-            aliases = [a.strip() for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
+            aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
                 if mapping["aliases"] else []
             units.append(Unit(name=name, category=(scheme.category(category).name if category and scheme.categories else category) or None,
                               aliases=aliases,
                               assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
                               attrs={c: row.get(c, "").strip() for c in attr_columns}))
         except KaoheError as exc:
-            report.rejected.append(f"{path}: row {number}: {exc}")
-    if report.rejected:
-        raise KaoheError("\n".join(report.rejected[:20]) + f"\n{path}: {len(report.rejected)} invalid row(s); no unit imported")
+            rejected.append(f"{path}: row {number}: {exc}")
+    if rejected:
+        raise KaoheError("\n".join(rejected[:20]) + f"\n{path}: {len(rejected)} invalid row(s); no unit imported")
+    return units
+
+
+def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: UnitsImport) -> UnitsImport:
+    mapping = column_map(read_rows(path)[0])
     existing = {r["key"]: r for r in store.db.query("SELECT * FROM units WHERE scheme = ?", [scheme.id])}
     with store.transaction() as db:
         for unit in units:
@@ -77,6 +95,9 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
                 merged = {**json.loads(old["attrs"] or "{}"), **unit.attrs}
                 row["attrs"] = json.dumps(merged, ensure_ascii=False)
                 row["category"] = row["category"] or old["category"]
+                for fld in ("aliases", "assessed_by"):  # a file without the column leaves them as they were
+                    if mapping[fld] is None:
+                        row[fld] = old[fld]
                 db["units"].update(old["id"], row)
                 report.updated += 1
             else:

@@ -72,12 +72,36 @@ class Line:
         return {"delta": pts(self.delta), "text": self.text, "clause": self.clause, "records": list(self.records)}
 
 
+# Every flag naming a missing input starts with this; a result carrying one is provisional.
+MISSING = "未录入："
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An input a rule needs and nobody has entered (an explicit 0 is entered): the indicator's
+    path, the period it is scored for, and for monthly inputs the months without a figure."""
+
+    path: str
+    period: str
+    months: tuple[int, ...] = ()
+
+    @property
+    def flag(self) -> str:
+        from kaohe_tui.rules.statistics import month_runs  # the one way months are written
+
+        return f"{MISSING}{self.path} {self.period}" + (f" {month_runs(list(self.months))}月" if self.months else "")
+
+    def as_dict(self) -> dict:
+        return {"indicator": self.path, "period": self.period, "months": list(self.months)}
+
+
 @dataclass
 class Outcome:
     points: float | None  # None: the document does not define how this is scored
     max: float | None
     lines: list[Line] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    missing: list[Gap] = field(default_factory=list)  # inputs not entered (this node's own, not its children's)
 
 
 @dataclass
@@ -94,6 +118,9 @@ class Context:
     children: Mapping[str, Outcome]  # outcomes of the node's children, by child name
     # Scores another period for this unit: (period, indicator names or None) → points.
     score_period: Callable[[Period, list[str] | None], float | None] | None = None
+    # The flags naming missing inputs of another period for this unit (same arguments): a year
+    # built from quarters names its quarters' gaps.
+    period_gaps: Callable[[Period, list[str] | None], list[str]] | None = None
 
     @property
     def max(self) -> float:
@@ -104,9 +131,15 @@ class Context:
 
 
 class Params(BaseModel):
-    """Base for a rule type's parameters (an indicator's ``params`` table)."""
+    """Base for a rule type's parameters (an indicator's ``params`` table).
+
+    ``missing_points``/``missing_reason``: what a missing input counts, only where the scheme file
+    states it (with the document's words or the office's reading as the reason); without it a
+    missing input counts 0 and says so. Either way the result is flagged and provisional."""
 
     model_config = ConfigDict(extra="forbid")
+    missing_points: float | None = None
+    missing_reason: str | None = None
 
 
 class RuleType:
@@ -117,6 +150,9 @@ class RuleType:
     Params: ClassVar[type[Params]] = Params
     uses: ClassVar[str] = "count"  # which record field carries the figure: count|amount|value
     needs_clause: ClassVar[bool] = False  # records must name one of the indicator's clauses
+    # One figure per unit, clause and period (a rate, a score): a second one replaces the first
+    # only when the user says so (``--supersede``); the newest counts and both are explained.
+    one_figure: ClassVar[bool] = False
 
     def params(self, indicator: Indicator) -> Params:
         return self.Params.model_validate(indicator.params)
@@ -129,8 +165,55 @@ class RuleType:
         """A problem with a record before it is written (the field and why), or None."""
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...] | None:
+        """The figures (count/amount/value) this rule reads from a record under ``clause``; any
+        other is refused (values.py). None: not declared, nothing is refused."""
+        return None
+
     def score(self, ctx: Context) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), deducted: float = 0.0,
+                    lines: list[Line] | None = None, refs: tuple = ()) -> Outcome:
+    """The outcome of an input nobody entered: flagged, and scored as the scheme's stated default
+    (``missing_points``) or else 0 — the explanation says which. ``deducted``/``lines``: what the
+    entered part already costs (a monthly rule with some months missing)."""
+    gap = Gap(ctx.path, str(ctx.period), months)
+    p = ctx.indicator.params
+    default, reason = p.get("missing_points"), p.get("missing_reason")
+    what = f"{lead}未录入" + (f"（{gap.flag.split(' ', 1)[1]}）" if months else f"（{ctx.period}）")
+    lines = list(lines or [])
+    if months:  # a monthly input: entered months are scored, the missing ones cost the default each
+        per = float(default) if default is not None else 0.0
+        cost = per * len(months)
+        points = max(0.0, ctx.max - deducted - cost)
+        how = (f"按方案缺省每月扣{fmt(per)}分（{reason or '方案规定'}）" if default is not None
+               else "方案未规定缺省值，缺月暂不扣分")
+        lines.append(Line(-min(cost, ctx.max - deducted) if cost else 0.0, f"{what}：{how}，结果为暂定", None, refs))
+    elif default is not None:
+        points = float(default)
+        lines.append(Line(points - ctx.max, f"{what}：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定",
+                          None, refs))
+    else:
+        points = 0.0
+        lines.append(Line(-ctx.max, f"{what}：方案未规定缺省值，暂计0分，结果为暂定", None, refs))
+    return Outcome(pts(points), ctx.max, lines, [gap.flag], [gap])
+
+
+def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
+    """Lines naming the earlier figures ``used`` replaced (same clause and period): a superseded
+    figure stays visible in the explanation."""
+    if used is None:
+        return []
+    older = [e for e in entries if e.id != used.id and e.clause == used.clause and e.period == used.period
+             and not e.derived_from and _id_key(e.id) < _id_key(used.id)]
+    out = []
+    for e in older:
+        figure = next((x for x in (e.value, e.count, e.amount) if x is not None), None)
+        out.append(Line(0.0, f"记录{e.ref}的数值{fmt(figure)}已被记录{used.ref}替代（{e.reason}）".replace("（）", ""),
+                        e.clause, (e.id,)))
+    return out
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:

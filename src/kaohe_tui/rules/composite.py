@@ -6,8 +6,9 @@ document declares but never defines.
 from __future__ import annotations
 
 from kaohe_tui.messages import t
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
+                                  missing_outcome, pts, superseded_lines)
+from kaohe_tui.scheme import Clause, Indicator
 
 
 class SumParams(Params):
@@ -109,7 +110,11 @@ class QuarterMean(RuleType):
         parts = "、".join(f"{q}:{fmt(s)}" for q, s in scores)
         text = f"季度得分 {parts}；平均{fmt(mean)}×{fmt(p.weight)} = {fmt(points)}"
         full = ctx.indicator.points
-        return Outcome(pts(points), full, [Line(points - (full or points), text)])
+        gaps = [f for q in ctx.period.quarters() for f in (ctx.period_gaps(q, p.of) if ctx.period_gaps else [])]
+        lines = [Line(points - (full or points), text)]
+        if gaps:
+            lines.append(Line(0.0, f"季度得分为暂定：{len(gaps)}项季度数据未录入（见标记）"))
+        return Outcome(pts(points), full, lines, list(dict.fromkeys(gaps)))
 
 
 class ValueParams(Params):
@@ -123,6 +128,10 @@ class AssessedValue(RuleType):
     title = "直接评分：考评人员录入得分（可按满分折算）"
     Params = ValueParams
     uses = "value"
+    one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value",)
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
@@ -134,14 +143,24 @@ class AssessedValue(RuleType):
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
-        entry = latest([e for e in ctx.records if e.value is not None])
+        valued = [e for e in ctx.records if e.value is not None]
+        # The office's own figure wins over one computed from platform cases (both are shown):
+        # where the platform has no visits or no closed cases it computes nothing to rate.
+        office = latest([e for e in valued if not e.derived_from])
+        computed = latest([e for e in valued if e.derived_from])
+        entry = office or computed
         if entry is None:
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, "未评分：0分")], [f"{ctx.indicator.name}未评分"])
+            return missing_outcome(ctx, "评分")
         raw = float(entry.value)
         points = raw / p.scale * ctx.max if p.scale else raw
         points = clamp(points, 0, ctx.max)
         how = f"{fmt(raw)}÷{fmt(p.scale)}×{fmt(ctx.max)}" if p.scale else f"{fmt(raw)}"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))])
+        lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
+        lines += superseded_lines(valued, entry)
+        if office and computed:
+            lines.append(Line(0.0, f"案件统计得{fmt(computed.value)}（{computed.reason}）：以考核办登记的{fmt(office.value)}为准",
+                              None, (computed.id,)))
+        return Outcome(pts(points), ctx.max, lines)
 
 
 class TargetItems(RuleType):
@@ -159,7 +178,12 @@ class TargetItems(RuleType):
             return t("item_points_needed")
         if entry.amount is not None and entry.amount < 0:
             return t("item_points_negative")
+        if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
+            return t("item_points_over", amount=fmt(entry.amount), name=indicator.name, points=fmt(indicator.points))
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("amount",)
 
     def score(self, ctx: Context) -> Outcome:
         lines = []
@@ -200,6 +224,9 @@ class Bonus(RuleType):
             return t("bonus_negative")
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count", "amount") if clause is not None and clause.points is not None else ("amount",)
+
     def score(self, ctx: Context) -> Outcome:
         cap = self.params(ctx.indicator).cap
         total = 0.0
@@ -221,6 +248,9 @@ class Undefined(RuleType):
 
     name = "undefined"
     title = "未定义：文件未给出计分办法（不计分，由 lint 报告）"
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ()  # nothing to score yet: a figure here would mean nothing
 
     def score(self, ctx: Context) -> Outcome:
         return Outcome(None, ctx.indicator.points,

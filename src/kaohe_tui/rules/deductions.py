@@ -12,6 +12,17 @@ from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType
 from kaohe_tui.scheme import Clause, Indicator
 
 
+YES = {"1", "是", "true", "yes", "y", "对"}
+NO = {"0", "否", "false", "no", "n", "不", ""}
+
+
+def attr_true(value) -> bool | None:
+    """A condition attribute (未安装客户端=1) read as yes/no; None: it says neither (refused
+    when recorded — "否" must never double a deduction)."""
+    text = str(value).strip().lower()
+    return True if text in YES else False if text in NO else None
+
+
 class PerOccurrenceParams(Params):
     floor: float = 0.0  # 扣完为止
 
@@ -35,7 +46,7 @@ def clause_deduction(clause: Clause, entry: Entry) -> tuple[float, str]:
         how = f"{n}×{fmt(clause.points)}"
     else:
         return 0.0, "不计分"
-    if clause.double_when and entry.attrs.get(clause.double_when):
+    if clause.double_when and attr_true(entry.attrs.get(clause.double_when, "")):
         amount *= clause.factor
         how += f"，{clause.double_when}×{fmt(clause.factor)}"
     return pts(amount), how
@@ -73,7 +84,16 @@ class PerOccurrence(RuleType):
             return None  # the caller reports unknown clauses
         if entry.count is not None and entry.count < 0:
             return t("count_negative")
+        if clause.double_when and clause.double_when in entry.attrs and attr_true(entry.attrs[clause.double_when]) is None:
+            return (f"attr: {clause.double_when}={entry.attrs[clause.double_when]!r} 不是是/否"
+                    f"（写 {clause.double_when}=1 表示是，=0 表示否）")
         return range_problem(clause, entry)
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        # an assessor-chosen amount for a range clause; otherwise occurrences (no figure: one)
+        if clause is not None and (clause.min is not None or clause.max is not None):
+            return ("amount",)
+        return ("count",)
 
     def score(self, ctx: Context) -> Outcome:
         floor = self.params(ctx.indicator).floor
@@ -156,6 +176,9 @@ class NoticeLadder(RuleType):
                 return "params.ladder: a step deducts a number of points or \"all\""
         return None
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count",)  # how many notices
+
     def score(self, ctx: Context) -> Outcome:
         ladder = self.params(ctx.indicator).ladder
         notices = [e for e in ctx.records if (c := ctx.clause_of(e)) is not None and not c.tracks]
@@ -165,6 +188,9 @@ class NoticeLadder(RuleType):
                  e.clause, (e.id,))
             for e in notices
         ]
+        # records kept for the record (a recurrence before it makes a notice) are shown, never hidden
+        lines += [Line(0.0, f"登记：{c.text}（{e.date or e.period}）{e.reason}".rstrip(), e.clause, (e.id,))
+                  for e in ctx.records if (c := ctx.clause_of(e)) is not None and c.tracks]
         step = None
         for threshold, amount in ladder:
             if count >= threshold:

@@ -8,10 +8,12 @@ period, the newer record supersedes the older one, and the explanation says whic
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from kaohe_tui.names import norm
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest, pts
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
+                                  missing_outcome, pts, superseded_lines)
+from kaohe_tui.scheme import Clause, Indicator
 
 
 def figure_of(entry: Entry) -> float:
@@ -28,13 +30,18 @@ def _used(entry: Entry, what: str) -> str:
 
 
 class ZeroParams(Params):
-    # What a zero denominator means; a careful office writes down which it chose.
-    on_zero: str = "full"  # "full": nothing was due, so nothing fell short · "zero"
+    # What a zero denominator means; a careful office writes down which it chose in the scheme
+    # file. "full": nothing was due, so nothing fell short · "zero" · "unset" (the default): the
+    # document says nothing, so the rate is flagged as undetermined and counts 0 until it does.
+    on_zero: Literal["full", "zero", "unset"] = "unset"
 
 
 def _zero_outcome(ctx: Context, on_zero: str, why: str, refs: tuple = ()) -> Outcome:
+    if on_zero == "unset":
+        return Outcome(0.0, ctx.max, [Line(-ctx.max, f"{why}：文件未规定如何计分，暂计0分（方案可用 on_zero 写明）", None, refs)],
+                       [f"{ctx.indicator.name}：{why}，文件未规定如何计分"])
     points = ctx.max if on_zero == "full" else 0.0
-    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按规定记{fmt(points)}分", None, refs)])
+    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按方案规定（on_zero = {on_zero}）记{fmt(points)}分", None, refs)])
 
 
 # -- ratio to an expected count ------------------------------------------------------------
@@ -52,12 +59,16 @@ class RatioToExpected(RuleType):
     title = "与应完成数之比：分值×实际数÷应完成数，封顶"
     Params = RatioParams
     uses = "value"
+    one_figure = True
 
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
         if p.expected is None and None in (p.district_total, p.district_units, p.unit_attr):
             return "params: give expected, or district_total, district_units and unit_attr"
         return None
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value", "count")
 
     def expected(self, ctx: Context) -> tuple[float, str]:
         p = self.params(ctx.indicator)
@@ -75,7 +86,9 @@ class RatioToExpected(RuleType):
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         actual_entry = latest([e for e in ctx.records if e.clause in (None, "actual")])
-        actual = figure_of(actual_entry) if actual_entry else 0.0
+        if actual_entry is None:
+            return missing_outcome(ctx, "实际数")
+        actual = figure_of(actual_entry)
         exp, how = self.expected(ctx)
         refs = (actual_entry.id,) if actual_entry else ()
         if exp <= 0:
@@ -85,12 +98,14 @@ class RatioToExpected(RuleType):
         text = f"{how}；实际{fmt(actual)}，完成{fmt(ratio * 100)}%：{fmt(ctx.max)}×{fmt(actual)}÷{fmt(exp)}"
         if ctx.max * ratio > ctx.max:
             text += "，封顶"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, "actual", refs)])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, "actual", refs),
+                                              *superseded_lines(ctx.records, actual_entry)])
 
 
 # -- relative to an average ------------------------------------------------------------------
 class AverageParams(ZeroParams):
     average: float | None = None  # a fixed base (e.g. the district's 2011 average); else the peers'
+    percent: bool = True  # the figure is a rate in per cent (确认率, 办结率): 0–100
 
 
 class RelativeToAverage(RuleType):
@@ -100,6 +115,13 @@ class RelativeToAverage(RuleType):
     title = "与平均数之比：分值×本单位÷平均数，封顶"
     Params = AverageParams
     uses = "value"
+    one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value",)
+
+    def rate(self, indicator: Indicator) -> bool:
+        return self.params(indicator).percent
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -112,13 +134,13 @@ class RelativeToAverage(RuleType):
             avg = sum(figures) / len(figures) if figures else 0.0
             how = f"{len(figures)}个单位平均{fmt(avg)}"
         if own is None:
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, f"无数据（{how}）：0分", None, ())])
+            return missing_outcome(ctx, f"本单位数据（{how}）")
         if avg <= 0:
             return _zero_outcome(ctx, p.on_zero, f"{how}，平均数为0", refs)
         rate = figure_of(own)
         points = clamp(ctx.max * rate / avg, 0, ctx.max)
         text = f"本单位{fmt(rate)}，{how}：{fmt(ctx.max)}×{fmt(rate)}÷{fmt(avg)}" + ("，封顶" if rate > avg else "")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs)])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs), *superseded_lines(ctx.records, own)])
 
 
 # -- rank bands --------------------------------------------------------------------------------
@@ -143,6 +165,10 @@ class RankBands(RuleType):
     title = "按排名分档计分（并列名次取高档）"
     Params = BandParams
     uses = "value"
+    one_figure = True
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("value", "count")
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -151,9 +177,10 @@ class RankBands(RuleType):
         def reported(e: Entry | None) -> bool:
             return e is not None and (figure_of(e) > 0 or (p.zero_reported and figure_of(e) == 0))
 
+        if own is None:
+            return missing_outcome(ctx, "录用数")
         if not reported(own):
-            refs = (own.id,) if own else ()
-            return Outcome(0.0, ctx.max, [Line(-ctx.max, "无信息上报：0分", None, refs)])
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, f"{_used(own, '录用数')}：无信息上报，0分", None, (own.id,))])
         figures = {u: figure_of(e) for u in ctx.peer_units if reported(e := latest(ctx.peers.get(u, [])))}
         figures[ctx.unit.name] = figure_of(own)
         rank = competition_ranks(figures)[ctx.unit.name]
@@ -164,7 +191,7 @@ class RankBands(RuleType):
         band_text = f"第{band[0]}-{band[1]}名得{fmt(band[2])}分" if band else "排名未进入任何分档"
         text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
                 f"{'（并列）' if tied else ''}，{band_text}")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,))])
+        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,)), *superseded_lines(ctx.records, own)])
 
 
 # -- monthly quota against per-unit standards ---------------------------------------------------
@@ -204,6 +231,12 @@ class MonthlyQuota(RuleType):
             return "params: give standard_attr, standard, or both"
         return None if indicator.points is not None else "a quota rule needs the indicator's points"
 
+    whole_items = True  # items are counted: 2.5 items means nothing
+
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        # a feature (访谈/解读 …) is counted by occurrences; items of a month are a figure
+        return ("count",) if clause is not None and clause.weight else ("value", "count")
+
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         raw = ctx.unit.attrs.get(p.standard_attr) if p.standard_attr else None
@@ -217,6 +250,7 @@ class MonthlyQuota(RuleType):
         kind, target = standard
         by_month: dict[int, float] = {m.index: 0.0 for m in ctx.period.months()}
         refs: dict[int, list] = {m: [] for m in by_month}
+        entered: set[int] = set()  # months with a figure (an explicit 0 included)
         extra = 0.0
         extra_refs: list = []
         unplaced = 0.0  # items recorded for a quarter or the year, with no month to put them in
@@ -232,6 +266,7 @@ class MonthlyQuota(RuleType):
             if month in by_month:
                 by_month[month] += items
                 refs[month].append(entry.id)
+                entered.add(month)
             elif month is None:
                 unplaced += items
                 unplaced_refs.append(entry.id)
@@ -241,12 +276,13 @@ class MonthlyQuota(RuleType):
                               tuple(unplaced_refs)))
         flags: list[str] = []
         deducted = 0.0
+        missing = tuple(m for m in by_month if m not in entered)
         if kind == "month":
-            short = [month for month, got in by_month.items() if got < target]
+            short = [month for month, got in by_month.items() if got < target and month in entered]
             if p.flag_short and short:
                 flags.append(f"{ctx.indicator.name}：{month_runs(short)}月不足{fmt(target)}条")
             for month, got in by_month.items():
-                if got < target:
+                if got < target and month in entered:
                     deducted += p.per_month
                     lines.append(Line(-p.per_month, f"{month}月报送{fmt(got)}条，标准每月{fmt(target)}条：未达标扣{fmt(p.per_month)}分",
                                       None, tuple(refs[month])))
@@ -254,12 +290,22 @@ class MonthlyQuota(RuleType):
             counted = sum(by_month.values()) + unplaced
             total = counted + extra
             text = f"全年{fmt(counted)}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
-            if total < target:
+            if total < target and missing and not unplaced_refs:
+                # months still to come in: the year's minimum is not yet missed
+                lines.append(Line(0.0, text + "：尚有月份未录入，暂不判定", None, ()))
+            elif total < target:
+                missing = ()  # an annual figure was entered (or every month was): judged
                 deducted += p.annual_shortfall
                 lines.append(Line(-p.annual_shortfall, text + f"：未达标扣{fmt(p.annual_shortfall)}分", None,
                                   tuple(r for rs in refs.values() for r in rs) + tuple(unplaced_refs)))
             else:
+                missing = ()  # an annual minimum already met is met whatever the missing months hold
                 lines.append(Line(0.0, text + "：达标", None, ()))
+        if missing:
+            # a month nobody entered is neither below standard nor up to it: flagged, not deducted
+            out = missing_outcome(ctx, "报送数", months=missing, deducted=deducted, lines=lines)
+            out.flags[:0] = flags
+            return out
         points = max(p.floor, ctx.max - deducted)
         if ctx.max - deducted < p.floor:
             lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
@@ -304,6 +350,9 @@ class WeightedClosureRate(RuleType):
     uses = "count"
     needs_clause = True
 
+    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
+        return ("count",)  # numbers of cases
+
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         counts = {c: 0.0 for c in [*p.weights, p.due_clause]}
@@ -312,11 +361,18 @@ class WeightedClosureRate(RuleType):
             if entry.clause in counts:
                 counts[entry.clause] += figure_of(entry) if entry.count is None else entry.count
                 refs.append(entry.id)
+        if not refs:
+            return missing_outcome(ctx, "结案数")
         closed = sum(counts[c] for c in p.weights)
         due = counts[p.due_clause] or closed
         if due <= 0:
             return _zero_outcome(ctx, p.on_zero, "应结案数为0", tuple(refs))
         weighted = sum(counts[c] * w for c, w in p.weights.items())
+        if counts[p.due_clause] and closed > counts[p.due_clause]:
+            # 60 closed of 50 due is not 120% (nor full marks): the figures contradict each other
+            text = f"结案数{fmt(closed)}多于应结案数{fmt(due)}：数据矛盾，请核对后更正，暂计0分"
+            return Outcome(0.0, ctx.max, [Line(-ctx.max, text, None, tuple(refs))],
+                           [f"{ctx.indicator.name}：结案数{fmt(closed)}多于应结案数{fmt(due)}"])
         rate = weighted / due
         formula = " + ".join(f"{fmt(counts[c])}×{fmt(w)}" for c, w in p.weights.items())
         text = f"结案率 = ({formula}) ÷ {fmt(due)} = {fmt(rate * 100)}%"

@@ -24,10 +24,15 @@ def shown(x: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-def scheme_periods(scheme: Scheme) -> list[str]:
-    """The periods a screen offers: each declared period, and a year's quarters after it."""
+def scheme_periods(scheme: Scheme, store=None) -> list[str]:
+    """The periods a screen offers: each declared period, and a year's quarters after it (with
+    ``store``: the office's own years too, see scheme_years)."""
     out: list[str] = []
     declared = scheme.periods or [str(dt.date.today().year)]
+    if store is not None:
+        from kaohe_tui.scheme_years import years_of
+
+        declared = [*declared, *(str(y["year"]) for y in years_of(store, scheme) if y["kind"] == "office")]
     for text in declared:
         try:
             period = Period.parse(text)

@@ -42,7 +42,7 @@ class ExplainScreen(Screen):
         r = self.result
         focus = f" · {self.indicator}" if self.indicator else ""
         head = (f" [b]解释[/b] · {escape(r.unit)} · {self.period}{escape(focus)} · 总分 [b]{fmt(r.total)}[/b]"
-                f"（满分{fmt(r.full_marks)}）第{r.rank}名" + (f" · 类别 {escape(r.category)}" if r.category else ""))
+                f"（{r.marks_label}）{r.rank_label}" + (f" · 类别 {escape(r.category)}" if r.category else ""))
         yield Static(head, id="explain-head")
         if r.flags:
             yield Static(" " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in r.flags), id="explain-flags")

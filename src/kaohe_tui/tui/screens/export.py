@@ -34,7 +34,10 @@ def export(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path)
     """Runs in a worker thread: the same core call as ``kaohe export`` (score, the plugins' signable
     sheets, the written-whole-or-not-at-all file), so ctrl+e and the CLI give the same workbook.
     The dialog has already asked before an existing file is replaced."""
+    from kaohe_tui.scheme_years import for_period
+
     out = path.expanduser().resolve()
+    scheme = for_period(store, scheme, period)  # an office year's own version
     results = score(store, scheme, Period.parse(period))
     extra = {"force": True} if "force" in inspect.signature(export_results).parameters else {}  # issue 12's refusal to overwrite
     written = export_results(store, scheme, Period.parse(period), fmt_name, out, results=results, **extra)
@@ -62,7 +65,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         first = "xlsx" if "xlsx" in self.formats else next(iter(self.formats))
-        periods = scheme_periods(self.scheme)
+        periods = scheme_periods(self.scheme, self.app.store)
         with Vertical(classes="dialog export-dialog"):
             yield Static(f"[b]导出结果[/b] · {escape(self.scheme.title)}", classes="dialog-title")
             with Horizontal(classes="field"):

@@ -17,7 +17,7 @@ from textual.widgets import Select, Static
 from kaohe_tui.io.exporters import indicator_names
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import Scorer, UnitResult
+from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
@@ -37,12 +37,14 @@ class Scored:
 
 def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
     """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
-    scorer = Scorer(store, scheme)
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.year_history import trend_quarters
+
     target = Period.parse(period)
+    scorer = Scorer(store, for_period(store, scheme, target))  # an office year's own version
     results = scorer.score(target)
-    quarters = [Period(target.year, "quarter", q) for q in range(1, 5)]
-    by_quarter = {str(q): {r.unit: r for r in scorer.score(q)} for q in quarters}
-    return Scored(period, results, [str(q) for q in quarters], by_quarter)
+    by_quarter = trend_quarters(scorer, target)  # the previous year's quarters too, when started
+    return Scored(period, results, list(by_quarter), by_quarter)
 
 
 class ResultsScreen(SchemeView):
@@ -52,11 +54,12 @@ class ResultsScreen(SchemeView):
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="results-next-period"),
         Binding("t", "trend", "趋势:总分/排名", id="results-trend"),
+        Binding("m", "status", "缺漏", show=False, id="results-status-view"),  # issue 14: what is left
     ]
 
     def __init__(self, scheme: Scheme):
         super().__init__(scheme)
-        self.periods = scheme_periods(scheme)
+        self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
         self.names: list[str] = []
 
@@ -113,7 +116,7 @@ class ResultsScreen(SchemeView):
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
             row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
-                   Text(str(r.rank), style=style, justify="right")]
+                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:
                 row.append(r.category or "")
             row += [Text(shown(points.get(n)) if n in points else "", justify="right") for n in self.names]
@@ -125,7 +128,7 @@ class ResultsScreen(SchemeView):
         self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
         self.query_one("#results-status", Static).update(
             f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
-            + " · 回车：解释所选数字")
+            + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
     def trends(self) -> dict[str, str]:
         by_quarter = self.scored.by_quarter
@@ -138,7 +141,7 @@ class ResultsScreen(SchemeView):
                     mine = by_quarter[quarter].get(unit)
                     ranks.append(mine.rank if mine else None)
                     if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category])
+                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category and r.rank is not None])
                 out[unit] = rank_bars(ranks, worst)
             return out
         totals = [r.total for q in by_quarter.values() for r in q.values()]
@@ -157,7 +160,7 @@ class ResultsScreen(SchemeView):
         quarters = "  ".join(f"{q[-2:]} {shown(x.total)} 第{x.rank}" if x else f"{q[-2:]} —"
                              for q in self.scored.quarters for x in [self.scored.by_quarter[q].get(unit)])
         text = f"[b]{escape(unit)}[/b]" + (f"（{escape(result.category)}）" if result.category else "")
-        text += f" 总分 [b]{shown(result.total)}[/b] 第{result.rank}名"
+        text += f" 总分 [b]{shown(result.total)}[/b] {result.rank_label}"
         if result.flags:
             text += " · " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in result.flags)
         self.query_one("#results-detail", Static).update(text + f" · 季度 {quarters}")
@@ -171,6 +174,11 @@ class ResultsScreen(SchemeView):
     def action_period(self, step: int) -> None:
         i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
         self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
+
+    def action_status(self) -> None:
+        from kaohe_tui.tui.screens.status import StatusScreen
+
+        self.app.push_screen(StatusScreen(self.scheme, self.state.period))
 
     def action_trend(self) -> None:
         self.state.trend = "rank" if self.state.trend == "total" else "total"

@@ -1,0 +1,63 @@
+"""Withdrawing one import of platform cases: its cases go, the monthly counts follow, the audit
+keeps what went (file, cases, who, why). Refused when a closed period holds any of them, when the
+import changed cases of earlier imports (their earlier state is in the audit, not restorable by
+removing rows), or when a later import changed cases it brought (withdraw that one first)."""
+
+from __future__ import annotations
+
+from kaohe_tui.case_counts import MonthlyCounts
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.scheme import Scheme
+from kaohe_tui.store import Store, now
+
+FIELDS = "unit, reported_at, deadline, closed_at, extensions, failed_checks, satisfied, status, untimed"
+
+
+def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -> int:
+    """The number of cases withdrawn."""
+    from kaohe_tui.ledger import closed_months
+    from kaohe_tui.roles import authorize
+
+    authorize(store, "import", scheme.id)
+    if not reason.strip():
+        raise KaoheError("--reason: say why the import is withdrawn")
+    with store.transaction() as db:
+        conn = db.conn
+        row = conn.execute("SELECT file, cases, updated, withdrawn_at FROM case_imports WHERE id = ? AND scheme = ?",
+                           [import_id, scheme.id]).fetchone()
+        if row is None:
+            raise KaoheError(f"import {import_id}: no such import of {scheme.id} cases (kaohe cases {scheme.id} --imports)")
+        file, _, updated, withdrawn = row
+        if withdrawn:
+            raise KaoheError(f"import {import_id} ({file}) was withdrawn at {withdrawn}")
+        if updated:
+            raise KaoheError(f"import {import_id} ({file}) updated {updated} case(s) of earlier imports; "
+                             "it cannot be withdrawn (import the corrected export instead)")
+        later = conn.execute("SELECT count(*) FROM cases WHERE scheme = ? AND first_import_id = ?",
+                             [scheme.id, import_id]).fetchone()[0]
+        if later:
+            raise KaoheError(f"import {import_id} ({file}): {later} of its cases were changed by a later import; "
+                             "withdraw that import first")
+        closed = closed_months(store, scheme.id)
+        counts = MonthlyCounts()
+        n = 0
+        for case in conn.execute(f"SELECT case_id, {FIELDS} FROM cases WHERE scheme = ? AND import_id = ?",
+                                 [scheme.id, import_id]):
+            case_id, unit, reported, deadline, closed_at, ext, failed, satisfied, status, untimed = case
+            if period := closed.get(reported[:7]):
+                raise KaoheError(f"import {import_id}: case {case_id} is counted in {period}, which is closed; "
+                                 "an administrator must reopen it first")
+            counts.add(unit, reported, deadline, closed_at, ext, failed, satisfied, status, bool(untimed), -1)
+            n += 1
+        conn.execute("DELETE FROM cases WHERE scheme = ? AND import_id = ?", [scheme.id, import_id])
+        counts.save(conn, scheme.id)
+        conn.execute("UPDATE case_imports SET withdrawn_at = ? WHERE id = ?", [now(), import_id])
+        store.audit("withdraw-case-import", scheme=scheme.id, old={"import": import_id, "file": file, "cases": n},
+                    reason=reason)
+    return n
+
+
+def list_imports(store: Store, scheme: Scheme) -> list[dict]:
+    return list(store.db.query(
+        "SELECT id, file, at, user, cases, coalesce(updated, 0) AS updated, profile, withdrawn_at FROM case_imports "
+        "WHERE scheme = ? ORDER BY id", [scheme.id]))

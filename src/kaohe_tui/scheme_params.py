@@ -1,0 +1,350 @@
+"""Parameters an office may change for a year, without editing TOML: points, rule parameters
+(district figures, weights, quotas), clause amounts, category values, unit attributes.
+
+A parameter is addressed by a key:
+  ``total``                                  the scheme's full marks
+  ``[类别].value`` / ``[类别].total``          a category's annual value / full marks
+  ``[类别]路径.points``                        an indicator's points (``[类别]`` only for a category's own tree)
+  ``路径.params.NAME[.NAME]``                  a number (or list of numbers) among the rule's parameters
+  ``路径.clauses.ID.FIELD``                    per, min, max, steps, factor, points or weight of a clause
+  ``unit[单位].ATTR``                          a unit's attribute in an office year (附件4 quota …)
+``kaohe scheme params SCHEME --year Y`` lists every key with its value and the document's text.
+Only numbers that the document gives can be changed: a change never alters what a rule means.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.names import norm
+from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, scheme_from_dict, walk
+from kaohe_tui.store import Store, now
+
+CLAUSE_FIELDS = ("per", "min", "max", "steps", "factor", "points", "weight")
+_KEY = re.compile(r"^(?:\[(?P<cat>[^\]]+)\])?(?P<path>[^.]*?)\.(?P<field>points|params\..+|clauses\.[^.]+\.(?:"
+                  + "|".join(CLAUSE_FIELDS) + r"))$")
+_UNIT_KEY = re.compile(r"^unit\[(?P<unit>[^\]]+)\]\.(?P<attr>.+)$")
+
+
+@dataclass
+class Param:
+    key: str
+    value: Any
+    text: str  # the document's words for it (indicator text / method, clause text …)
+    kind: str  # total | category | points | param | clause | unit
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return math.isfinite(value)
+    return isinstance(value, list) and bool(value) and all(_numeric(v) and not isinstance(v, list) for v in value)
+
+
+def parameters(scheme: Scheme, units: list[Unit] | None = None) -> list[Param]:
+    """Every parameter of ``scheme`` an office may change, in document order."""
+    out = [Param("total", scheme.total, scheme.title, "total")]
+    for cat in scheme.categories:
+        for fld in ("value", "total"):
+            if getattr(cat, fld) is not None:
+                out.append(Param(f"[{cat.name}].{fld}", getattr(cat, fld), cat.text, "category"))
+    for cat, tree in scheme.trees():
+        prefix = f"[{cat.name}]" if cat else ""
+        for path, node in walk(tree):
+            text = node.text or node.method or node.name
+            if node.points is not None:
+                out.append(Param(f"{prefix}{path}.points", node.points, text, "points"))
+            for name, value in _flat(node.params):
+                out.append(Param(f"{prefix}{path}.params.{name}", value, node.method or text, "param"))
+            for clause in node.clauses:
+                for fld in CLAUSE_FIELDS:
+                    value = getattr(clause, fld)
+                    if value is not None and _numeric(value) and not (fld == "factor" and not clause.double_when):
+                        out.append(Param(f"{prefix}{path}.clauses.{clause.id}.{fld}", value, clause.text, "clause"))
+    for unit in units or []:
+        for attr, value in unit.attrs.items():
+            out.append(Param(f"unit[{unit.name}].{attr}", value, f"{unit.name}的{attr}", "unit"))
+    return out
+
+
+def _flat(params: dict, prefix: str = ""):
+    for name, value in params.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            yield from _flat(value, key + ".")
+        elif _numeric(value):
+            yield key, value
+
+
+def year_parameters(store: Store, scheme_id: str, year: int | None) -> tuple[Scheme, list[dict]]:
+    """A year's parameters beside the document's (the latest year when none is named): key,
+    value, document value, changed, text, kind — for ``kaohe scheme params`` and the TUI."""
+    from kaohe_tui import catalog
+    from kaohe_tui.scheme_years import for_year, latest, units_of_year
+
+    base = catalog.get(scheme_id)
+    scheme = for_year(store, base, year) if year else latest(store, base)
+    office = getattr(scheme, "office", False)
+    document = {p.key: p.value for p in parameters(base)}
+    changes = getattr(scheme, "changes", {})
+    rows = []
+    for p in parameters(scheme, units_of_year(store, scheme) if office else []):
+        original = document.get(p.key, p.value)
+        changed = p.value != original or (p.kind == "unit" and p.key in changes)
+        rows.append({"key": p.key, "value": p.value, "document": original, "changed": changed, "text": p.text,
+                     "kind": p.kind})
+    return scheme, rows
+
+
+# -- applying changes ------------------------------------------------------------------------
+def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: str) -> dict:
+    """The raw dict of the node at ``path`` in the scheme's tree or a category's tree."""
+    if category is not None:
+        cat = scheme.category(category)
+        if cat is None or not cat.indicators:
+            raise KaoheError(f"{key}: {category!r} is not a category with its own indicators")
+        index = scheme.categories.index(cat)
+        trees = [(raw["categories"][index]["indicators"], cat.indicators)]
+    else:
+        trees = []
+        if scheme.indicators:
+            trees.append((raw["indicators"], scheme.indicators))
+        trees += [(raw["categories"][i]["indicators"], c.indicators) for i, c in enumerate(scheme.categories) if c.indicators]
+    found = []
+    for raw_tree, tree in trees:
+        node = _find(raw_tree, tree, [norm(p) for p in path.split(PATH_SEP)])
+        if node is not None:
+            found.append(node)
+    if len(found) > 1:
+        names = "、".join(f"[{c.name}]" for c in scheme.categories if c.indicators)
+        raise KaoheError(f"{key}: {path} is in more than one category's tree; write it with one of {names} before it")
+    if not found:
+        raise KaoheError(f"{key}: {path!r} is not an indicator path of {scheme.id} (see `kaohe scheme params`)")
+    return found[0]
+
+
+def _find(raw_nodes: list[dict], nodes: list[Indicator], parts: list[str]) -> dict | None:
+    for raw, node in zip(raw_nodes, nodes):
+        if norm(node.name) == parts[0]:
+            return raw if len(parts) == 1 else _find(raw.get("children", []), node.children, parts[1:])
+    return None
+
+
+def apply(raw: dict, scheme: Scheme, key: str, value: Any) -> None:
+    """Set ``key`` to ``value`` in the scheme's raw dict (as ``model_dump`` gives it)."""
+    if key == "total":
+        raw["total"] = value
+        return
+    m = re.match(r"^\[(?P<cat>[^\]]+)\]\.(?P<field>value|total)$", key)
+    if m:
+        cat = scheme.category(m["cat"])
+        if cat is None:
+            raise KaoheError(f"{key}: {m['cat']!r} is not a category of {scheme.id}")
+        raw["categories"][scheme.categories.index(cat)][m["field"]] = value
+        return
+    m = _KEY.match(key)
+    if not m or not m["path"]:
+        raise KaoheError(f"{key}: not a parameter key (see `kaohe scheme params {scheme.id}`)")
+    node = _tree_of(raw, scheme, m["cat"], m["path"], key)
+    field = m["field"]
+    if field == "points":
+        node["points"] = value
+    elif field.startswith("params."):
+        names = field.split(".")[1:]
+        holder = node.setdefault("params", {})
+        for name in names[:-1]:
+            holder = holder.get(name)
+            if not isinstance(holder, dict):
+                raise KaoheError(f"{key}: no parameter {'.'.join(names)}")
+        holder[names[-1]] = value
+    else:
+        _, clause_id, fld = field.split(".")
+        clause = next((c for c in node.get("clauses", []) if norm(c["id"]) == norm(clause_id)), None)
+        if clause is None:
+            ids = ", ".join(c["id"] for c in node.get("clauses", [])) or "none"
+            raise KaoheError(f"{key}: {clause_id!r} is not a clause here (clauses: {ids})")
+        clause[fld] = value
+
+
+def unit_overrides(scheme: Scheme, units: list[Unit]) -> list[Unit]:
+    changes = {k: v for k, v in getattr(scheme, "changes", {}).items() if k.startswith("unit[")}
+    if not changes:
+        return units
+    out = []
+    for unit in units:
+        attrs = dict(unit.attrs)
+        for key, value in changes.items():
+            m = _UNIT_KEY.match(key)
+            if m and norm(m["unit"]) in {norm(unit.name), *map(norm, unit.aliases)}:
+                attrs[m["attr"]] = value
+        out.append(unit.model_copy(update={"attrs": attrs}))
+    return out
+
+
+def build(store: Store, base: Scheme, year: int, version: int, office: bool) -> Scheme:
+    """The scheme for ``year`` at parameter ``version``: the built-in with the overrides applied."""
+    from kaohe_tui.scheme_years import YearScheme
+
+    changes = overrides_at(store, base.id, year, version)
+    scheme = _with(base, changes, f"{base.id} {year}")
+    fields = {name: getattr(scheme, name) for name in Scheme.model_fields}
+    if office:
+        fields["periods"] = [str(year)]
+        fields["title"] = f"{base.title}（{year}年度）"
+    return YearScheme.model_construct(**fields, year=year, version=version, office=office, changes=changes)
+
+
+def _with(base: Scheme, changes: dict[str, Any], origin: str) -> Scheme:
+    tree_changes = {k: v for k, v in changes.items() if not k.startswith("unit[")}
+    if not tree_changes:
+        return base
+    raw = base.model_dump(exclude={"plugin"})
+    for key, value in tree_changes.items():
+        apply(raw, base, key, value)
+    return scheme_from_dict(raw, origin, base.plugin)
+
+
+def overrides_at(store: Store, scheme_id: str, year: int, version: int) -> dict[str, Any]:
+    """Each key's value as of ``version`` (the latest row at or before it)."""
+    out: dict[str, Any] = {}
+    for r in store.db.query("SELECT key, value FROM scheme_params WHERE scheme = ? AND year = ? AND version <= ? "
+                            "ORDER BY version, id", [scheme_id, year, version]):
+        out[r["key"]] = json.loads(r["value"])
+    return out
+
+
+def history(store: Store, scheme_id: str, year: int | None = None) -> list[dict]:
+    sql = "SELECT * FROM scheme_params WHERE scheme = ? AND version > 0" + (" AND year = ?" if year else "")
+    return list(store.db.query(sql + " ORDER BY year, id", [scheme_id, *([year] if year else [])]))
+
+
+# -- changing them -------------------------------------------------------------------------
+def parse_value(key: str, text: str, old: Any) -> Any:
+    """A new value of the same shape as the old: a finite number, or a list of them; a unit
+    attribute stays text."""
+    text = text.strip()
+    if isinstance(old, str):
+        if not text:
+            raise KaoheError(f"{key}: give a value")
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise KaoheError(f"{key}: {text!r} is not a number") from None
+    if isinstance(old, list):
+        if not _numeric(value) or not isinstance(value, list):
+            raise KaoheError(f"{key}: {text!r}: write a list of numbers like [0, 0.1]")
+        return [float(v) for v in value]
+    if not _numeric(value) or isinstance(value, list):
+        raise KaoheError(f"{key}: {text!r} is not a finite number")
+    if value < 0 and not key.endswith(".params.floor"):
+        raise KaoheError(f"{key}: {text!r}: a negative value changes what the rule means")
+    return float(value)
+
+
+def split_pairs(pairs: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise KaoheError(f"{pair!r}: write KEY=VALUE (see `kaohe scheme params`)")
+        out.append((key.strip(), value))
+    return out
+
+
+def _in_one_category(known: dict[str, Param], key: str) -> Param | None:
+    """A key written without its ``[类别]``: the one category tree that has it."""
+    found = [p for k, p in known.items() if k.startswith("[") and k.endswith("]" + norm(key))]
+    if len(found) > 1:
+        raise KaoheError(f"{key}: in more than one category; write one of {'、'.join(p.key for p in found)}")
+    return found[0] if found else None
+
+
+@dataclass
+class Change:
+    key: str
+    old: Any
+    new: Any
+
+
+def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) -> tuple[list[Change], Scheme, list]:
+    """The changes as typed, checked against the year's scheme: known keys, values of the same
+    shape, and no new lint error (declared totals against their parts). Returns the changes,
+    the changed scheme and the lint findings that remain (warnings, undefined points)."""
+    from kaohe_tui.lint import lint_scheme
+    from kaohe_tui.scheme_years import YearScheme, units_of_year
+
+    office = isinstance(scheme, YearScheme) and scheme.office
+    units = units_of_year(store, scheme) if office else []
+    known = {norm(p.key): p for p in parameters(scheme, units)}
+    changes: list[Change] = []
+    for key, text in pairs:
+        param = known.get(norm(key)) or _in_one_category(known, key)
+        if param is None:
+            if _UNIT_KEY.match(key) and not office:
+                raise KaoheError(f"{key}: the document's year keeps the document's units; start a new year "
+                                 "(`kaohe scheme new-year`) or import units (`kaohe import --kind units`)")
+            raise KaoheError(f"{key}: not a parameter of {scheme.id} (see `kaohe scheme params {scheme.id}`)")
+        if any(c.key == param.key for c in changes):
+            raise KaoheError(f"{key}: given twice")
+        changes.append(Change(param.key, param.value, parse_value(param.key, text, param.value)))
+    raw_changes = {**getattr(scheme, "changes", {}), **{c.key: c.new for c in changes}}
+    base = scheme
+    from kaohe_tui import catalog
+
+    document = catalog.get(scheme.id)
+    changed = _with(document, raw_changes, f"{scheme.id}: scheme set")
+    before = {str(f) for f in lint_scheme(base) if f.level == "error"}
+    after = lint_scheme(changed)
+    new_errors = [f for f in after if f.level == "error" and str(f) not in before]
+    if new_errors:
+        more = f" (and {len(new_errors) - 1} more)" if len(new_errors) > 1 else ""
+        raise KaoheError(f"lint: {new_errors[0]}{more}; nothing changed — change the parts and their total together")
+    return changes, changed, after
+
+
+def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason: str) -> list[Change]:
+    """Change parameters of one year, all or nothing: linted, audited old → new with the reason,
+    kept as a new version (a period already signed keeps its own)."""
+    from kaohe_tui import catalog
+    from kaohe_tui.ledger import clean_text
+    from kaohe_tui.roles import authorize
+    from kaohe_tui.scheme_years import document_years, for_year, no_such_year, office_rows
+
+    base = catalog.get(scheme_id)
+    reason = clean_text(reason, "reason")
+    if not reason:
+        raise KaoheError("reason: a change of parameters needs a reason")
+    parsed = split_pairs(pairs)
+    if not parsed:
+        raise KaoheError("give at least one KEY=VALUE (see `kaohe scheme params`)")
+    authorize(store, "scheme-set", base.id)
+    with store.transaction() as db:
+        row = office_rows(store, base.id).get(year)
+        if row is None and year not in document_years(base):
+            raise no_such_year(store, base, year)
+        scheme = for_year(store, base, year)
+        changes, _, _ = check_changes(store, scheme, parsed)
+        changes = [c for c in changes if c.old != c.new]
+        if not changes:
+            raise KaoheError("nothing to change: every value is already so")
+        version = (row["version"] if row else 0) + 1
+        stamp = now()
+        if row is None:
+            db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "document", "based_on": None,
+                                       "version": version, "created_by": store.user, "created_at": stamp,
+                                       "reason": reason})
+        else:
+            db.execute("UPDATE scheme_years SET version = ? WHERE scheme = ? AND year = ?", [version, base.id, year])
+        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": version, "key": c.key,
+                                         "value": json.dumps(c.new, ensure_ascii=False), "changed_by": store.user,
+                                         "changed_at": stamp, "reason": reason} for c in changes])
+        store.audit("scheme-set", scheme=base.id, old={"year": year, **{c.key: c.old for c in changes}},
+                    new={"year": year, "version": version, **{c.key: c.new for c in changes}}, reason=reason)
+    return changes

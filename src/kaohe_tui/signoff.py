@@ -1,0 +1,231 @@
+"""Sign-off snapshots: what ``kaohe close`` signs, kept as signed.
+
+Closing a period scores it (and the quarters or months inside it the scheme ranks by) one last time, inside the
+close's own write transaction, and stores each result whole — every unit's indicator points,
+total, rank, flags, explanation and the records it came from — with a digest of the inputs
+(each record, each month's case counts, the units) and the audit chain's head. From then on the
+period's score, explanation and export are read from the snapshot: nothing recorded later, no
+units import and no change of a plugin's table can move a signed figure. ``reopen`` (an
+administrator, with a reason) voids the snapshot; the next ``close`` signs a new one.
+
+``kaohe verify`` (``verify.py``) checks the snapshots against the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from kaohe_tui import chain, closed
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.periods import Period
+from kaohe_tui.rules.base import Entry, Line
+from kaohe_tui.store import Store, core, now
+
+if TYPE_CHECKING:
+    from kaohe_tui.scheme import Scheme, Unit
+    from kaohe_tui.scoring import IndicatorResult, UnitResult
+
+TABLE = "signoffs"
+AUDIT_NO_UPDATE = ("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+                   "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+SIGNED = ("scheme", "period", "closed_period", "signed_at", "signed_by", "audit_id", "audit_head", "inputs",
+          "inputs_digest", "results", "results_digest")
+
+
+# -- schema --------------------------------------------------------------------------------------
+@core()
+def m005_closed_triggers(db: Database) -> None:
+    """The closed-period rule in the database itself (``closed.TRIGGERS``)."""
+    closed.install_triggers(db)
+
+
+@core()
+def m005a_audit_chain(db: Database) -> None:
+    """Chain the audit log (``chain``): existing rows get their links in id order."""
+    db.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    db.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    chain.rechain(db.conn)
+    db.execute(AUDIT_NO_UPDATE)
+
+
+@core()
+def m005b_signoffs(db: Database) -> None:
+    db.execute(f"""CREATE TABLE {TABLE} (
+        id INTEGER PRIMARY KEY, scheme TEXT NOT NULL, period TEXT NOT NULL, closed_period TEXT NOT NULL,
+        signed_at TEXT NOT NULL, signed_by TEXT NOT NULL, audit_id INTEGER NOT NULL, audit_head TEXT NOT NULL,
+        inputs TEXT NOT NULL, inputs_digest TEXT NOT NULL, results BLOB NOT NULL, results_digest TEXT NOT NULL,
+        void_at TEXT, void_by TEXT, void_reason TEXT)""")
+    db.execute(f"CREATE INDEX signoffs_period ON {TABLE} (scheme, period)")
+    # signed is signed: a snapshot is only ever voided (once), never changed or deleted
+    db.execute(f"CREATE TRIGGER signoffs_no_edit BEFORE UPDATE OF {', '.join(SIGNED)} ON {TABLE} "
+               "BEGIN SELECT RAISE(ABORT, 'a sign-off snapshot never changes'); END")
+    db.execute(f"CREATE TRIGGER signoffs_void_once BEFORE UPDATE ON {TABLE} WHEN OLD.void_at IS NOT NULL "
+               "BEGIN SELECT RAISE(ABORT, 'a sign-off snapshot never changes'); END")
+    db.execute(f"CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON {TABLE} "
+               "BEGIN SELECT RAISE(ABORT, 'a sign-off snapshot never changes'); END")
+
+
+# -- digests -------------------------------------------------------------------------------------
+def digest(data) -> str:
+    if not isinstance(data, bytes):
+        data = canonical(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+RECORD_FIELDS = "id, period, unit, indicator, clause, count, amount, value, date, reason, attrs, withdrawn_at"
+
+
+def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
+    """What a period's results come from: each record's digest (withdrawn ones too: a record
+    brought back would move a figure), each month's case counts, the units."""
+    from kaohe_tui.ledger import period_filter
+
+    where, args = period_filter(period)
+    records = {str(row[0]): digest(list(row))[:16] for row in conn.execute(
+        f"SELECT {RECORD_FIELDS} FROM records WHERE scheme = ? AND ({where}) ORDER BY id", [scheme_id, *args])}
+    months: dict[str, list] = {str(m): [] for m in period.months()}
+    first, last = str(period.months()[0]), str(period.months()[-1])
+    for row in conn.execute("SELECT * FROM case_month_stats WHERE scheme = ? AND month >= ? AND month <= ? "
+                            "ORDER BY month, unit", [scheme_id, first, last]):
+        months[row[2]].append(list(row))
+    return {"records": records, "case_months": {m: digest(rows)[:16] for m, rows in months.items() if rows},
+            "units": digest(units)[:16]}
+
+
+# -- results as data -----------------------------------------------------------------------------
+# Every field of the result dataclasses is kept (a field added later is kept too, as long as it
+# is plain data); lines, gaps and child nodes by their own fields.
+def _node_data(node: "IndicatorResult") -> dict:
+    data = {f.name: getattr(node, f.name) for f in fields(node)}
+    data["lines"] = [[ln.delta, ln.text, ln.clause, list(ln.records)] for ln in node.lines]
+    data["children"] = [_node_data(c) for c in node.children]
+    if "missing" in data:
+        data["missing"] = [[g.path, g.period, list(g.months)] for g in node.missing]
+    return data
+
+
+def _node(data: dict) -> "IndicatorResult":
+    from kaohe_tui.rules.base import Gap
+    from kaohe_tui.scoring import IndicatorResult
+
+    data = {**data, "lines": [Line(d, t, c, tuple(r)) for d, t, c, r in data["lines"]],
+            "children": [_node(c) for c in data["children"]]}
+    if "missing" in data:
+        data["missing"] = [Gap(p, q, tuple(m)) for p, q, m in data["missing"]]
+    return IndicatorResult(**data)
+
+
+def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
+    def unit_data(r: "UnitResult") -> dict:
+        return {f.name: getattr(r, f.name) for f in fields(r)} | {"indicators": [_node_data(n) for n in r.indicators]}
+
+    return {"results": [unit_data(r) for r in results],
+            # one entry per platform case (a city's year: 10^5 of them) is left out: the lines
+            # count them, and `kaohe cases` lists the cases themselves
+            "entries": [[*e[:10], dict(e.attrs), list(e.derived_from)] for e in entries
+                        if not str(e.id).startswith("case:")]}
+
+
+def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
+    from kaohe_tui.scoring import UnitResult
+
+    results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
+    entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
+    return results, entries
+
+
+# -- signing ------------------------------------------------------------------------------------
+def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
+    """Snapshot ``period`` and every period inside it; call inside the close's transaction.
+    Returns what the close's audit line records: each snapshot's digest and the chain head."""
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.scoring import Scorer
+
+    conn = store.db.conn
+    scorer = Scorer(store, for_period(store, scheme, period), live=True)  # the year's version now in force
+    units = [u.model_dump() for u in scorer.units]
+    head_id, head_hash = chain.head(conn)
+    signed: dict[str, str] = {}
+    for inner in signed_periods(scheme, period):
+        results = scorer.score(inner)
+        payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
+        inputs = inputs_of(conn, scheme.id, inner, units)
+        row = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
+               "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
+               "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
+               "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
+        store.db[TABLE].insert(row)
+        signed[str(inner)] = row["results_digest"]
+    return {"snapshots": signed, "audit_head": [head_id, head_hash]}
+
+
+def signed_periods(scheme: "Scheme", period: Period) -> list[Period]:
+    """``period`` and the periods inside it that the scheme ranks by (its cadence): a quarterly
+    scheme's year is signed with its quarters, a yearly one's alone."""
+    kinds = ("year", "quarter", "month")
+    ranked = kinds[:kinds.index(scheme.cadence) + 1]
+    return [p for p in period.sub_periods() if p == period or p.kind in ranked]
+
+
+def void(store: Store, scheme_id: str, period: Period, reason: str) -> int:
+    """Reopening: the snapshots signed by closing ``period`` no longer stand."""
+    return store.db.execute(f"UPDATE {TABLE} SET void_at = ?, void_by = ?, void_reason = ? "
+                            "WHERE scheme = ? AND closed_period = ? AND void_at IS NULL",
+                            [now(), store.user, reason, scheme_id, str(period)]).rowcount
+
+
+def active(conn, scheme_id: str | None = None, period: str | None = None) -> list[dict]:
+    """The snapshots that stand, oldest first (the first signature of a period is its figure)."""
+    sql, args = f"SELECT * FROM {TABLE} WHERE void_at IS NULL", []
+    if scheme_id:
+        sql += " AND scheme = ?"
+        args.append(scheme_id)
+    if period:
+        sql += " AND period = ?"
+        args.append(period)
+    cursor = conn.execute(sql + " ORDER BY id", args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def signed_results(store: Store, scheme_id: str, period: Period) -> tuple[list["UnitResult"], list[Entry]] | None:
+    """The signed results of ``period`` (None when it has no standing snapshot)."""
+    if not store.db[TABLE].exists():
+        return None
+    row = store.db.execute(f"SELECT results FROM {TABLE} WHERE scheme = ? AND period = ? AND void_at IS NULL "
+                           "ORDER BY id LIMIT 1", [scheme_id, str(period)]).fetchone()
+    if row is None:
+        return None
+    return results_from(load(row[0]))
+
+
+def load(blob: bytes) -> dict:
+    try:
+        return json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError, TypeError) as exc:
+        raise KaoheError(f"a sign-off snapshot is unreadable ({exc}); run kaohe verify") from None
+
+
+def check_migration(store: Store) -> None:
+    """A migration must not change what a standing snapshot was signed from (its records and
+    case counts): call inside the migration's transaction, after it ran."""
+    if not store.db[TABLE].exists():
+        return
+    conn = store.db.conn
+    for snap in active(conn):
+        signed = json.loads(snap["inputs"])
+        now_ = inputs_of(conn, snap["scheme"], Period.parse(snap["period"]), [])
+        for key in ("records", "case_months"):
+            if now_[key] != signed[key]:
+                raise KaoheError(f"{store.path}: the migration would change the {key.replace('_', ' ')} of "
+                                 f"{snap['scheme']} {snap['period']}, which is closed; nothing was migrated")

@@ -1,0 +1,166 @@
+"""Target lists (目标责任书): each unit's items with their points, per scheme and year, for the
+indicators scored item by item (rule ``target_items``: 年度目标任务, 目标责任书, 交办任务).
+
+Loaded from a file (``kaohe import SCHEME items.csv --kind targets [--period YEAR]``): one row per
+item, columns 单位, 指标 (optional: the unit's first item-by-item indicator), 序号, 主题, 任务, 内容,
+分值. A unit's items must add up to its indicator's points; a file replaces the lists of the
+units it names for that year, all or nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.names import norm
+from kaohe_tui.rules.base import fmt, pts
+from kaohe_tui.scheme import Indicator, Scheme, walk
+from kaohe_tui.store import Store, core
+
+COLUMNS = {
+    "unit": ("unit", "单位", "单位名称", "被考核单位", "部门"),
+    "indicator": ("indicator", "指标"),
+    "number": ("number", "序号"),
+    "theme": ("theme", "主题", "类别"),
+    "task": ("task", "任务", "项目", "目标"),
+    "content": ("content", "内容", "目标内容"),
+    "points": ("points", "分值", "分数"),
+}
+
+
+@core()
+def m009_target_items(db: Database) -> None:
+    db["target_items"].create(
+        {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
+         "task": str, "content": str, "points": float, "source": str},
+        pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
+    db["target_items"].create_index(["scheme", "year", "unit"])
+
+
+def target_indicators(scheme: Scheme, category: str | None) -> list[tuple[str, Indicator]]:
+    return [(path, node) for path, node in walk(scheme.tree(category)) if node.rule_type == "target_items"]
+
+
+def year_of(scheme: Scheme) -> int:
+    year = getattr(scheme, "year", 0)
+    if year:
+        return year
+    from kaohe_tui.scheme_years import document_years
+
+    years = document_years(scheme)
+    if not years:
+        raise KaoheError(f"{scheme.id}: name the year with --period")
+    return years[0]
+
+
+def items(store: Store, scheme_id: str, year: int, unit: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM target_items WHERE scheme = ? AND year = ?" + (" AND unit = ?" if unit else "")
+    return list(store.db.query(sql + " ORDER BY unit, indicator, number", [scheme_id, year, *([unit] if unit else [])]))
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> str | None:
+    by_key = {norm(h).lower(): h for h in header}
+    return next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
+
+
+def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
+    """The file's rows, checked: every problem names the file, the row and the field."""
+    from kaohe_tui.io.tabular import read_rows
+    from kaohe_tui.scheme_years import units_of_year
+    from kaohe_tui.units import UnitIndex
+
+    header, rows = read_rows(path)
+    cols = {fld: _column(header, names) for fld, names in COLUMNS.items()}
+    for needed in ("unit", "number", "task", "points"):
+        if cols[needed] is None:
+            raise KaoheError(f"{path}: missing column {'/'.join(COLUMNS[needed][:2])}")
+    index = UnitIndex(units_of_year(store, scheme))
+    year = year_of(scheme)
+    out, problems = [], []
+    for number, row in rows:
+        def cell(fld: str) -> str:
+            return (row.get(cols[fld]) or "").strip() if cols[fld] else ""
+
+        try:
+            unit = index.resolve(cell("unit"), cols["unit"])
+            targets = target_indicators(scheme, unit.category)
+            if not targets:
+                raise KaoheError(f"{cols['unit']}: {unit.name} has no indicator scored item by item")
+            wanted = cell("indicator")
+            match = [(p, n) for p, n in targets if not wanted or norm(wanted) in {norm(p), norm(n.name)}]
+            if not match:
+                raise KaoheError(f"{cols['indicator']}: {wanted!r} is not one of {'、'.join(p for p, _ in targets)}")
+            try:
+                item_no = int(cell("number"))
+                points = float(cell("points"))
+            except ValueError:
+                bad = "number" if not cell("number").isdigit() else "points"
+                raise KaoheError(f"{cols[bad]}: {cell(bad)!r} is not a number") from None
+            if item_no < 1:
+                raise KaoheError(f"{cols['number']}: {item_no} — items are numbered from 1")
+            if not math.isfinite(points) or points < 0:
+                raise KaoheError(f"{cols['points']}: {cell('points')!r} must be a number ≥ 0")
+            if not cell("task"):
+                raise KaoheError(f"{cols['task']}: empty")
+            out.append({"scheme": scheme.id, "year": year, "unit": unit.name, "indicator": match[0][0],
+                        "number": item_no, "theme": cell("theme"), "task": cell("task"), "content": cell("content"),
+                        "points": points, "source": Path(path).name, "_row": number, "_max": match[0][1].points})
+        except KaoheError as exc:
+            problems.append(f"{path}: row {number}: {exc}")
+    seen: dict[tuple, int] = {}
+    sums: dict[tuple, float] = defaultdict(float)
+    for item in out:
+        key = (item["unit"], item["indicator"], item["number"])
+        if key in seen:
+            problems.append(f"{path}: row {item['_row']}: {cols['number']}: item {item['number']} of {item['unit']} "
+                            f"already on row {seen[key]}")
+        seen.setdefault(key, item["_row"])
+        sums[(item["unit"], item["indicator"], item["_max"])] += item["points"]
+    for (unit, indicator, declared), total in sums.items():
+        if declared is not None and pts(total) != pts(declared):
+            problems.append(f"{path}: {unit} {indicator}: items add up to {fmt(total)}, the indicator has {fmt(declared)}")
+    if problems:
+        raise KaoheError("\n".join(problems[:20]) + (f"\n… {len(problems) - 20} more" if len(problems) > 20 else "")
+                         + f"\n{path}: nothing imported")
+    return out
+
+
+def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
+    """Replace the target lists of the units the file names, for the scheme's year."""
+    from kaohe_tui.roles import authorize
+
+    authorize(store, "import-targets", scheme.id)
+    rows = read_items(store, scheme, Path(path))
+    if not rows:
+        raise KaoheError(f"{path}: no items")
+    year = rows[0]["year"]
+    lists = sorted({(r["unit"], r["indicator"]) for r in rows})
+    with store.transaction() as db:
+        for unit, indicator in lists:
+            db.execute("DELETE FROM target_items WHERE scheme = ? AND year = ? AND unit = ? AND indicator = ?",
+                       [scheme.id, year, unit, indicator])
+        db["target_items"].insert_all([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+        store.audit("import-targets", scheme=scheme.id, new={"file": str(path), "year": year, "items": len(rows),
+                                                            "lists": [f"{u} {i}" for u, i in lists]},
+                    reason=f"import {Path(path).name}")
+    return f"targets: {len(rows)} item(s) for {len(lists)} list(s) of {year}"
+
+
+def carry_forward(db: Database, scheme_id: str, source: int, year: int) -> int:
+    """A new year starts with last year's lists (the office replaces them by importing)."""
+    cur = db.execute("INSERT INTO target_items (scheme, year, unit, indicator, number, theme, task, content, points, source) "
+                     "SELECT scheme, ?, unit, indicator, number, theme, task, content, points, 'carried forward from ' || ? "
+                     "FROM target_items WHERE scheme = ? AND year = ?", [year, source, scheme_id, source])
+    return cur.rowcount
+
+
+def seed_items(db: Database, scheme: Scheme, unit: str, indicator: str, year: int, listed: list, source: str) -> int:
+    """Load a list given by a plugin (e.g. seed 003's 19 tasks for 城管局)."""
+    db["target_items"].insert_all([{"scheme": scheme.id, "year": year, "unit": unit, "indicator": indicator,
+                                    "number": i.number, "theme": i.theme, "task": i.task, "content": i.content,
+                                    "points": i.points, "source": source} for i in listed])
+    return len(listed)

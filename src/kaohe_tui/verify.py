@@ -1,0 +1,190 @@
+"""``kaohe verify``: is the file still what kaohe wrote? For people who could open it with
+``sqlite3`` and edit it past kaohe's checks (every member of the office group can write it).
+
+Checks, each naming what changed:
+- the triggers that keep the ledger append-only and closed periods closed are all there, as written;
+- the audit log's hash chain (``chain``) is unbroken;
+- every standing sign-off snapshot (``signoff``) is intact, matches its close's audit line and
+  the chain head it kept, its period is still marked closed, its inputs (each record, each
+  month's case counts) are as signed, and scoring them again gives the signed figures.
+
+Linear in the size of the file: one pass over the audit log, one over each closed period's records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from kaohe_tui import chain, closed, signoff
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.periods import Period
+from kaohe_tui.rules.base import fmt
+from kaohe_tui.store import Store
+
+# triggers kaohe creates → a word their SQL must contain (the closed-period ones are compared whole)
+GUARDS = {"audit_no_update": "RAISE", "audit_no_delete": "RAISE", "records_no_delete": "RAISE",
+          "signoffs_no_edit": "RAISE", "signoffs_void_once": "RAISE", "signoffs_no_delete": "RAISE"}
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+def verify(store: Store, scheme_id: str | None = None, period: str | None = None) -> Report:
+    conn = store.db.conn
+    report = Report()
+    _triggers(conn, report)
+    broken, rows, hashes = chain.walk(conn)
+    report.problems += broken
+    report.checked.append(f"audit chain: {rows} row(s)")
+    wanted = str(Period.parse(period)) if period else None
+    snapshots = [s for s in signoff.active(conn, scheme_id)
+                 if wanted is None or wanted in (s["period"], s["closed_period"])]
+    _unsigned_closures(conn, scheme_id, wanted, snapshots, report)
+    scorers: dict[tuple, object] = {}
+    for snap in snapshots:
+        _snapshot(store, snap, hashes, scorers, report)
+    return report
+
+
+def _triggers(conn, report: Report) -> None:
+    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    for name in [*GUARDS, *closed.TRIGGERS]:
+        if name not in present:
+            report.problems.append(f"trigger {name} was dropped")
+        elif _squash(present[name]) != _squash(closed.TRIGGERS.get(name, present[name])) \
+                or GUARDS.get(name, "RAISE") not in present[name]:
+            report.problems.append(f"trigger {name} was changed")
+    report.checked.append(f"{len(GUARDS) + len(closed.TRIGGERS)} trigger(s)")
+
+
+def _squash(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def _unsigned_closures(conn, scheme_id, wanted, snapshots, report: Report) -> None:
+    signed = {(s["scheme"], s["closed_period"]) for s in snapshots}
+    sql, args = "SELECT scheme, period, status FROM periods", []
+    if scheme_id:
+        sql += " WHERE scheme = ?"
+        args.append(scheme_id)
+    status = {(s, p): st for s, p, st in conn.execute(sql, args)}
+    for key, st in sorted(status.items()):
+        if st == "closed" and key not in signed and wanted in (None, key[1]):
+            report.problems.append(f"{key[0]} {key[1]}: closed without a sign-off snapshot (closed by an older "
+                                   "kaohe, or its snapshot was removed): reopen and close it to sign one")
+    for scheme, period in sorted(signed):
+        if status.get((scheme, period)) != "closed":
+            report.problems.append(f"{scheme} {period}: signed off, but the periods table says it is "
+                                   f"{status.get((scheme, period), 'not there')} (changed outside kaohe)")
+
+
+def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, report: Report) -> None:
+    where = f"{snap['scheme']} {snap['period']}"
+    problems = report.problems
+    before = len(problems)
+    try:
+        blob_ok = signoff.digest(_raw(snap["results"])) == snap["results_digest"]
+    except KaoheError:
+        blob_ok = False
+    if not blob_ok:
+        problems.append(f"{where}: the sign-off snapshot was changed (its digest does not match)")
+        return
+    payload = signoff.load(snap["results"])
+    if snap["audit_id"] and hashes.get(snap["audit_id"]) != snap["audit_head"]:
+        problems.append(f"{where}: the audit log up to #{snap['audit_id']}, signed with the period, was changed")
+    line = store.db.execute("SELECT id, new FROM audit WHERE id > ? AND action = 'close-period' AND scheme = ? "
+                            "ORDER BY id LIMIT 1", [snap["audit_id"], snap["scheme"]]).fetchone()
+    signed_digest = json.loads(line[1] or "{}").get("snapshots", {}).get(snap["period"]) if line else None
+    if signed_digest != snap["results_digest"]:
+        problems.append(f"{where}: the sign-off snapshot does not match its close's audit line"
+                        + (f" #{line[0]}" if line else " (missing)"))
+    period = Period.parse(snap["period"])
+    signed_inputs = json.loads(snap["inputs"])
+    now_inputs = signoff.inputs_of(store.db.conn, snap["scheme"], period, payload["units"])
+    _records(where, signed_inputs["records"], now_inputs["records"], problems)
+    for month in sorted(set(signed_inputs["case_months"]) | set(now_inputs["case_months"])):
+        if signed_inputs["case_months"].get(month) != now_inputs["case_months"].get(month):
+            problems.append(f"{where}: the case counts of {month} changed since sign-off")
+    if snap["period"] == snap["closed_period"]:  # once per sign-off: the whole period's cases
+        _cases_match_counts(store.db.conn, where, snap["scheme"], period, problems)
+    if signed_inputs["units"] != now_inputs["units"]:
+        problems.append(f"{where}: the units kept with the snapshot do not match its digest")
+    _recompute(store, snap, payload, period, scorers, problems)
+    if len(problems) == before:
+        report.checked.append(f"{where}: as signed ({len(signed_inputs['records'])} record(s))")
+
+
+def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
+    """Scores read each month's case counts, kept by the imports; the cases themselves must still
+    add up to them (a case deleted, added or edited with sqlite3 would not). One pass."""
+    end = period.end.isoformat() + " 99"
+    cases = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
+        "SELECT unit, substr(reported_at, 1, 7), count(*), sum(extensions), sum(failed_checks) FROM cases "
+        "WHERE scheme = ? AND reported_at >= ? AND reported_at <= ? GROUP BY 1, 2",
+        [scheme_id, period.start.isoformat(), end])}
+    counts = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
+        "SELECT unit, month, due, extensions, failed_checks FROM case_month_stats "
+        "WHERE scheme = ? AND month >= ? AND month <= ?", [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
+    wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
+    for month in wrong:
+        problems.append(f"{where}: the cases reported in {month} no longer add up to its counts "
+                        "(cases changed, added or deleted outside kaohe)")
+
+
+def _raw(blob: bytes) -> bytes:
+    import zlib
+
+    try:
+        return zlib.decompress(blob)
+    except (zlib.error, TypeError) as exc:
+        raise KaoheError(str(exc)) from None
+
+
+def _records(where: str, signed: dict[str, str], now: dict[str, str], problems: list[str]) -> None:
+    gone = [i for i in signed if i not in now]
+    changed = [i for i in signed if i in now and now[i] != signed[i]]
+    added = [i for i in now if i not in signed]
+    for ids, what in ((gone, "deleted"), (changed, "changed"), (added, "added")):
+        if ids:
+            listed = ", ".join(f"#{i}" for i in ids[:20]) + (f" … ({len(ids)} in all)" if len(ids) > 20 else "")
+            problems.append(f"{where}: record(s) {listed} {what} since sign-off")
+
+
+def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers: dict, problems: list[str]) -> None:
+    from kaohe_tui.scheme import Unit
+    from kaohe_tui.scoring import Scorer
+
+    where = f"{snap['scheme']} {snap['period']}"
+    from kaohe_tui.scheme_years import for_period
+
+    try:
+        scheme = for_period(store, snap["scheme"], period)  # the version it was signed under
+    except KaoheError:
+        problems.append(f"{where}: scheme {snap['scheme']} is not loaded; its figures cannot be recomputed")
+        return
+    key = (snap["scheme"], snap["closed_period"])  # one scorer per sign-off: a year reads its records once
+    scorer = scorers.get(key)
+    if scorer is None:
+        scorer = scorers[key] = Scorer(store, scheme, live=True, units=[Unit(**u) for u in payload["units"]])
+    live = {r.unit: r for r in scorer.score(period)}
+    for signed in payload["results"]:
+        now = live.get(signed["unit"])
+        unit = signed["unit"]
+        if now is None:
+            problems.append(f"{where}: {unit} is no longer scored")
+            continue
+        if now.total != signed["total"]:
+            problems.append(f"{where}: {unit} total signed {fmt(signed['total'])}, now {fmt(now.total)}")
+        elif now.rank != signed["rank"]:
+            problems.append(f"{where}: {unit} rank signed {signed['rank']}, now {now.rank}")
+        points = now.points_by_indicator()
+        for node in signed["indicators"]:
+            if points.get(node["name"]) != node["points"]:
+                problems.append(f"{where}: {unit} {node['name']} signed {fmt(node['points'])}, "
+                                f"now {fmt(points.get(node['name']))}")
+        if list(now.flags) != list(signed["flags"]):
+            problems.append(f"{where}: {unit} flags signed {signed['flags'] or '无'}, now {now.flags or '无'}")

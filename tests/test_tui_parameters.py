@@ -1,0 +1,114 @@
+"""Issue 15 in the TUI: a year's parameters with the document's text, edited by an administrator
+with the lint shown as the value is typed (``y``); the target lists (``g``). The real app at 80×24
+against a temporary database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from kaohe_tui import cli
+from kaohe_tui.tui.app import KaoheApp
+
+from test_plugin_screens import open_scheme, settle, text_of
+
+
+async def open_view(pilot, scheme_id: str, key: str):
+    await open_scheme(pilot, scheme_id)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen
+
+
+def select_row(table, key: str) -> None:
+    keys = [row.value for row in table.rows]
+    table.move_cursor(row=keys.index(key))
+
+
+async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    assert cli.main(["--db", str(db), "scheme", "new-year", "bureau-departments", "2019"]) == 0
+    capsys.readouterr()
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot, "bureau-departments")
+        assert "y 参数" in text_of(app.screen.query_one("#nav"))
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ParametersScreen"
+        assert "2019年（办公室版本，第0版）" in text_of(screen.query_one("#params-head"))
+        table = screen.query_one("#params")
+        select_row(table, "基础管理/工作纪律.points")
+        await pilot.pause()
+        assert "严格执行考勤制度" in text_of(screen.query_one("#params-text"))  # the document's words
+        assert screen.query_one("#params-value").value == "10"
+        # typing 12 alone breaks 基础管理's declared 70: the lint says so before anything is saved
+        await pilot.press("e")
+        screen.query_one("#params-value").value = "12"
+        await settle(pilot, 0.4)
+        assert "✗ lint: error: bureau-departments 基础管理: children add up to 72, declared 70" in \
+            text_of(screen.query_one("#params-lint"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM scheme_params").fetchone()[0] == 0
+        # a clause amount: passes, saved with its reason
+        select_row(table, "基础管理/工作纪律.clauses.late-early.per")
+        await pilot.pause()
+        screen.query_one("#params-value").value = "1"
+        await settle(pilot, 0.4)
+        assert "✓ 检查通过：基础管理/工作纪律.clauses.late-early.per 0.5 → 1" in text_of(screen.query_one("#params-lint"))
+        screen.query_one("#params-reason").value = "2019年局务会：迟到早退每次扣1分"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "第1版" in text_of(screen.query_one("#params-head"))
+        assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "value")) == "⚑1"
+        assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "document")) == "0.5"
+        # the year before is the document's, unchanged
+        table.focus()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "2018年（文件版本，第0版）" in text_of(screen.query_one("#params-head"))
+        assert str(table.get_cell("基础管理/工作纪律.clauses.late-early.per", "value")) == "0.5"
+    with sqlite3.connect(db) as conn:
+        old, new, reason = conn.execute("SELECT old, new, reason FROM audit WHERE action = 'scheme-set'").fetchone()
+    assert json.loads(old)["基础管理/工作纪律.clauses.late-early.per"] == 0.5
+    assert json.loads(new)["基础管理/工作纪律.clauses.late-early.per"] == 1
+    assert reason == "2019年局务会：迟到早退每次扣1分"
+
+
+async def test_target_lists_are_shown_per_year(tmp_path):
+    db = tmp_path / "k.db"
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_view(pilot, "city-coordination", "g")
+        assert type(screen).__name__ == "TargetsScreen"
+        assert "2018年目标责任书：1个单位，19项" in text_of(screen.query_one("#targets-head"))
+        table = screen.query_one("#targets")
+        assert [str(table.get_row_at(i)[3]) for i in range(3)] == ["健全依法行政机制", "完善长效管理机制", "构建综合治理机制"]
+        assert str(table.get_row_at(0)[4]) == "1.6" and str(table.get_row_at(18)[4]) == "1.5"
+
+
+async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    towns = tmp_path / "towns.csv"
+    towns.write_text("单位,类别\n横泾街道,镇街\n越溪街道,镇街\n", encoding="utf-8")
+    for args in (["demo", "city-coordination"], ["scheme", "new-year", "city-coordination", "2019"],
+                 ["import", "city-coordination", str(towns), "--kind", "units", "--period", "2019"],
+                 ["record", "city-coordination", "--period", "2019Q1", "--unit", "横泾街道", "--indicator", "业务考核",
+                  "--value", "90", "--reason", "一季度业务考核"]):
+        assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_view(pilot, "city-coordination", "3")
+        assert "2019Q1" in screen.periods
+        screen.query_one("#results-period").value = "2019Q1"
+        await settle(pilot, 0.3)
+        table = screen.query_one("#results")
+        units = [str(table.get_row_at(i)[1]).lstrip("⚑") for i in range(table.row_count)]
+        assert "横泾街道" in units and "示例镇甲" not in units  # the 2019 list, not the document's samples
+        assert screen.scored.quarters == ["2018Q1", "2018Q2", "2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]
+        # 66 × 90 ÷ 100 = 59.4 for 业务考核 in 2019Q1
+        assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4
