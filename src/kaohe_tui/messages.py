@@ -32,6 +32,7 @@ MESSAGES = {
     "value_outside": "数值：{value} 超出 0–{top}",
     "item_points_needed": "分值：须写该项的分值（--amount）",
     "item_points_negative": "分值：该项的分值不能为负",
+    "item_points_over": "分值：一个项目{amount}分，超过{name}的分值{points}分",
     "bonus_needed": "分值：加分须写批准的分值（--amount）",
     "bonus_negative": "分值：加分不能为负",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",

@@ -185,7 +185,7 @@ class TargetItems(RuleType):
         if entry.amount is not None and entry.amount < 0:
             return t("item_points_negative")
         if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
-            return f"分值：一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
+            return t("item_points_over", amount=fmt(entry.amount), name=indicator.name, points=fmt(indicator.points))
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
