@@ -111,7 +111,7 @@ def test_closed_period_frozen_until_an_administrator_reopens(office):
     refused = record(office, "党委办")
     assert "期间：2018 已签发关闭" in refused.stderr and refused.returncode == 2
     withdraw = run(office, "withdraw", "fixture", "1", "--reason", "x")
-    assert "is closed" in withdraw.stderr
+    assert "已签发关闭" in withdraw.stderr
     exported = office.parent / "r.json"
     assert run(office, "export", "fixture", "--period", "2018", "--format", "json", "-o", str(exported)).returncode == 0
     assert '"closed": true' in exported.read_text(encoding="utf-8")

@@ -52,12 +52,11 @@ def test_a_record_for_a_wider_period_dated_in_a_closed_month_is_refused(march_cl
     k = march_closed
     before = count_records(k.db)
     quarter = late(k, "2018Q1", 4, date="2018-03-20", ok=False)
-    assert quarter.stderr.strip() == ("kaohe: date: 2018-03-20 falls in 2018-03, which is closed; "
-                                      "an administrator must reopen it first")
-    assert "2018-03-21 falls in 2018-03" in late(k, "2018", 4, date="2018-03-21", ok=False).stderr
+    assert quarter.stderr.strip() == "kaohe: 日期：2018-03-20 落在已签发关闭的 2018-03 内，须由管理员先重新开启"
+    assert "日期：2018-03-21 落在已签发关闭的 2018-03 内" in late(k, "2018", 4, date="2018-03-21", ok=False).stderr
     # undated, a quarter or a year record would belong to the closed month as much as any other
-    assert "period: 2018Q1 overlaps 2018-03, which is closed" in late(k, "2018Q1", ok=False).stderr
-    assert "period: 2018 overlaps 2018-03" in late(k, "2018", ok=False).stderr
+    assert "期间：2018Q1 与已签发关闭的 2018-03 重叠" in late(k, "2018Q1", ok=False).stderr
+    assert "期间：2018 与已签发关闭的 2018-03 重叠" in late(k, "2018", ok=False).stderr
     assert count_records(k.db) == before
     late(k, "2018", 1, date="2018-04-02")  # April is open
     assert k.score("fixture", "2018-03")["党委办"]["total"] == 11
@@ -72,11 +71,11 @@ def test_withdraw_and_edit_of_a_record_dated_in_a_closed_month_are_refused(march
 
     k = march_closed
     # record #2 is for 2018Q1, dated 2018-03-05: the quarter is open, its month is not
-    assert "date: 2018-03-05 falls in 2018-03, which is closed" in k.run(
+    assert "日期：2018-03-05 落在已签发关闭的 2018-03 内" in k.run(
         "withdraw", "fixture", "2", "--reason", "录入有误", ok=False).stderr
     plugins.load_plugins([str(FIXTURES / "core_plugin")])
     store = Store(k.db)
-    with pytest.raises(KaoheError, match="2018-03-05 falls in 2018-03"):
+    with pytest.raises(KaoheError, match="2018-03-05 落在已签发关闭的 2018-03 内"):
         edit_record(store, catalog.get("fixture"), 2, Draft(unit="财审科", indicator="工作纪律", clause="late",
                                                              period="2018Q1", date="2018-02-05", reason="改期"), "更正")
     assert store.db.execute("SELECT count(*) FROM records WHERE withdrawn_at IS NOT NULL").fetchone()[0] == 0
@@ -90,7 +89,7 @@ def test_ledger_rows_for_a_closed_month_are_refused_by_row(march_closed, tmp_pat
                    "党委办,工作纪律,late,1,2018,2018-04-05,四月迟到\n"
                    "党委办,工作纪律,late,3,2018,2018-03-05,三月迟到\n", encoding="utf-8")
     proc = k.run("import", "fixture", str(csv), ok=False)
-    assert "row 3, column 日期: date: 2018-03-05 falls in 2018-03, which is closed" in proc.stderr
+    assert "row 3, column 日期: 日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
     assert count_records(k.db) == 2
 
 
@@ -118,7 +117,7 @@ def test_a_close_while_a_ledger_file_is_read_keeps_its_rows_out(k, tmp_path):
             set_period_status(other, scheme, Period.parse("2018-03"), "closed", "签发")
             closed.append(n)
 
-    with pytest.raises(KaoheError, match=r"row \d+: date: 2018-03-\d\d falls in 2018-03, which is closed;.*nothing imported"):
+    with pytest.raises(KaoheError, match=r"row \d+: 日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*nothing imported"):
         import_ledger(store, scheme, csv, progress=progress)
     assert closed and count_records(k.db) == 0
 
@@ -199,11 +198,11 @@ def test_plugin_forms_refuse_a_closed_period(kaohe):
     bd = sys.modules["kaohe_plugin_bureau_departments"]
     scheme = catalog.get("bureau-departments")
     store = Store(kaohe.db)
-    with pytest.raises(KaoheError, match="period: 2018 is closed"):
+    with pytest.raises(KaoheError, match="期间：2018 已签发关闭"):
         bd.set_self_score(store, scheme, "2018", "党办", "年度目标任务", 20, "")
-    with pytest.raises(KaoheError, match="period: 2018Q1 lies in 2018, which is closed"):
+    with pytest.raises(KaoheError, match="期间：2018Q1 在已签发关闭的 2018 内"):
         bd.set_self_score(store, scheme, "2018Q1", "党办", "年度目标任务", 20, "")
-    with pytest.raises(KaoheError, match="period: 2018 is closed"):
+    with pytest.raises(KaoheError, match="期间：2018 已签发关闭"):
         bd.apply_bonus(store, scheme, "2018", "党办", "省级表彰", "证书")
     assert store.db.execute("SELECT count(*) FROM audit WHERE action IN ('self-score', 'bonus-apply')").fetchone()[0] == 0
 
@@ -216,7 +215,7 @@ def test_demo_is_an_administrators_act_refused_in_a_closed_period(k):
     signed = bureau.json("score", "bureau-departments", "--period", "2018")
     bureau.run("close", "bureau-departments", "--period", "2018", "--reason", "年度考核结果已签发")
     proc = bureau.run("demo", "bureau-departments", "--remove", ok=False)
-    assert "which is closed; an administrator must reopen it first" in proc.stderr
+    assert "已签发关闭的 2018 内，须由管理员先重新开启" in proc.stderr
     with sqlite3.connect(k.db) as conn:
         assert conn.execute("SELECT count(*) FROM records WHERE withdrawn_at IS NOT NULL").fetchone()[0] == 0
         actions = [r[0] for r in conn.execute("SELECT action FROM audit")]
@@ -247,7 +246,7 @@ def kaohe_migrations():
 @pytest.mark.parametrize("body, refused", [
     # a migration that adds a record in the closed month: the trigger refuses it
     ("db.execute(\"INSERT INTO records (scheme, period, unit, indicator, clause, count, reason) VALUES "
-     "('fixture', '2018-03', '党委办', '基础管理/工作纪律', 'late', 4, 'backfill')\")", "falls in a closed period"),
+     "('fixture', '2018-03', '党委办', '基础管理/工作纪律', 'late', 4, 'backfill')\")", "记录落在已签发关闭的期间内"),
     # one that first drops the trigger: the signed inputs no longer match, nothing is migrated
     ("db.execute('DROP TRIGGER records_no_edit'); db.execute('DROP TRIGGER records_closed_update'); "
      "db.execute(\"UPDATE records SET count = 9 WHERE id = 1\")", "would change the records of fixture 2018-03"),
@@ -436,3 +435,14 @@ def test_verify_recomputes_with_the_parameters_a_period_was_signed_under(kaohe):
     kaohe.run("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
               "--reason", "二季度起旷工每次扣3分")
     assert "ok: bureau-departments 2019Q1: as signed (1 record(s))" in kaohe.run("verify", "bureau-departments").stdout
+
+
+def test_a_target_list_for_a_closed_year_is_refused(kaohe, tmp_path):
+    kaohe.run("scheme", "new-year", "city-coordination", "2019")
+    kaohe.run("close", "city-coordination", "--period", "2019Q1", "--reason", "一季度结果签字")
+    good = tmp_path / "targets.csv"
+    good.write_text("单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10\n", encoding="utf-8")
+    listed = kaohe.json("scheme", "targets", "city-coordination", "--year", "2019", "--unit", "住建局")
+    proc = kaohe.run("import", "city-coordination", str(good), "--period", "2019", "--kind", "targets", ok=False)
+    assert "期间：2019 与已签发关闭的 2019Q1 重叠" in proc.stderr
+    assert kaohe.json("scheme", "targets", "city-coordination", "--year", "2019", "--unit", "住建局") == listed

@@ -46,18 +46,18 @@ def months_touched(period: Period | str, date: str | None = None) -> list[str]:
 def refuse_if_closed(conn, scheme_id: str, period: Period | str, date: str | None = None,
                      frozen: dict[str, str] | None = None) -> None:
     """``RecordError`` when a write for ``period`` (dated ``date``) would touch a closed month."""
+    from kaohe_tui.messages import t
+
     frozen = closed_months(conn, scheme_id) if frozen is None else frozen
     for month in months_touched(period, date):
         if month in frozen:
             shut = frozen[month]
             if date:
-                where = f"date: {date} falls in {shut}, which is closed"
-            elif str(period) == shut:
-                where = f"period: {period} is closed"
-            else:
-                inside = Period.parse(shut).contains(Period.parse(str(period)))
-                where = f"period: {period} {'lies in' if inside else 'overlaps'} {shut}, which is closed"
-            raise RecordError(f"{where}; an administrator must reopen it first")
+                raise RecordError(t("date_in_closed", date=date, closed=shut))
+            if str(period) == shut:
+                raise RecordError(t("period_closed", period=period))
+            inside = Period.parse(shut).contains(Period.parse(str(period)))
+            raise RecordError(t("period_in_closed" if inside else "period_overlaps_closed", period=period, closed=shut))
 
 
 def translate(exc: sqlite3.IntegrityError) -> RecordError | None:
@@ -104,30 +104,30 @@ CONTENT = ("scheme", "period", "unit", "indicator", "clause", "count", "amount",
 TRIGGERS = {
     "records_closed_insert":
         f"CREATE TRIGGER records_closed_insert BEFORE INSERT ON records WHEN {_record_hits('NEW')} "
-        f"BEGIN {_raise('the record falls in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('记录落在已签发关闭的期间内，须由管理员先重新开启')}; END",
     "records_closed_update":
         f"CREATE TRIGGER records_closed_update BEFORE UPDATE ON records WHEN {_record_hits('OLD')} "
-        f"BEGIN {_raise('the record is in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('记录所在期间已签发关闭，须由管理员先重新开启')}; END",
     "records_no_edit":
         f"CREATE TRIGGER records_no_edit BEFORE UPDATE OF {', '.join(CONTENT)} ON records WHEN "
         + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT)
-        + f" BEGIN {_raise('records are never changed, only withdrawn and recorded again')}; END",
+        + f" BEGIN {_raise('记录不能改动，只能撤回后重新录入')}; END",
     "case_stats_closed_insert":
         f"CREATE TRIGGER case_stats_closed_insert BEFORE INSERT ON case_month_stats WHEN {_month_hits('NEW', 'NEW.month')} "
-        f"BEGIN {_raise('cases reported in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "case_stats_closed_update":
         f"CREATE TRIGGER case_stats_closed_update BEFORE UPDATE ON case_month_stats WHEN {_month_hits('OLD', 'OLD.month')} "
-        f"BEGIN {_raise('cases reported in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "case_stats_closed_delete":
         f"CREATE TRIGGER case_stats_closed_delete BEFORE DELETE ON case_month_stats WHEN {_month_hits('OLD', 'OLD.month')} "
-        f"BEGIN {_raise('cases reported in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "cases_closed_update":
         f"CREATE TRIGGER cases_closed_update BEFORE UPDATE ON cases WHEN "
         f"{_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} OR {_month_hits('NEW', 'substr(NEW.reported_at, 1, 7)')} "
-        f"BEGIN {_raise('the case was reported in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "cases_closed_delete":
         f"CREATE TRIGGER cases_closed_delete BEFORE DELETE ON cases WHEN {_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} "
-        f"BEGIN {_raise('the case was reported in a closed period; an administrator must reopen it first')}; END",
+        f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
 }
 
 

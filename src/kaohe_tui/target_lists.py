@@ -140,6 +140,9 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
     year = rows[0]["year"]
     lists = sorted({(r["unit"], r["indicator"]) for r in rows})
     with store.transaction() as db:
+        from kaohe_tui.closed import refuse_if_closed
+
+        refuse_if_closed(db.conn, scheme.id, str(year))  # a year's lists feed each of its periods
         for unit, indicator in lists:
             db.execute("DELETE FROM target_items WHERE scheme = ? AND year = ? AND unit = ? AND indicator = ?",
                        [scheme.id, year, unit, indicator])
