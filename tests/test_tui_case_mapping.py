@@ -11,7 +11,8 @@ import pytest
 from conftest import Kaohe
 from kaohe_tui import plugins
 from kaohe_tui.tui.app import KaoheApp
-from test_tui import db_rows, rows_of, settle
+from test_tui import db_rows, settle
+from test_tui_cases import open_fixture_cases
 from test_tui_import import run_import
 
 CORE = Path(__file__).parent / "fixtures" / "core_plugin"
@@ -30,12 +31,7 @@ async def test_unknown_case_headers_are_mapped_and_saved_as_a_profile(db_path, t
     path.write_text(FILE, encoding="utf-8")
     app = KaoheApp(db_path=db_path, plugins_dirs=[CORE], export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        schemes = app.screen.query_one("#schemes")
-        ids = [r[-1] for r in rows_of(schemes)]
-        schemes.move_cursor(row=next(i for i, v in enumerate(ids) if v.startswith("fixture-c")))
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_fixture_cases(pilot)
         await pilot.press("i")
         await pilot.pause()
         await run_import(pilot, app.screen, path, kind="cases")
