@@ -26,7 +26,7 @@ def records(db: Path) -> int:
     ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: 指标：“通报批评”不是本方案的指标"),
     ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: 条款：“press”不是「通报"),
     ("bad_count.csv", "bad_count.csv: row 3, column 次数: 次数：“-1”须为不小于0的整数"),
-    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: amount: 0.8 is outside clause shortfall's range 0.1–0.5"),
+    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: 分值：0.8 超出条款「"),
     ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: 日期：2017-05-02 不在期间 2017Q1"),
     ("duplicate.csv", "duplicate.csv: row 3: duplicate: the same record is already in the ledger (row 2)"),
 ])

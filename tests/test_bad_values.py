@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kaohe_tui.cli import main
-from kaohe_tui.messages import FIELDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -44,7 +43,7 @@ def test_any_number_on_the_command_line_gets_one_line(db_path, capsys, raw, flag
     err = capsys.readouterr().err
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and "internal error" not in err
-    assert f"{FIELDS[flag[2:]]}：“{raw}”" in err  # the field and the input, as typed
+    assert f"{'次数' if flag == '--count' else '分值'}：“{raw}”" in err
     assert records(db_path) == 0
 
 

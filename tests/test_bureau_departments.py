@@ -328,8 +328,8 @@ def test_ranks_with_ties(year):
 # -- bad input is refused with the field named ----------------------------------------------------
 @pytest.mark.parametrize("args,message", [
     (["--indicator", "信息宣传", "--count", "1"], "「信息宣传」由其下各项合成"),
-    (["--indicator", "政务信息", "--clause", "gov-info", "--amount", "8"], "outside clause gov-info's range 0–7"),
-    (["--indicator", "年度目标任务", "--clause", "not-completed"], "amount: give the item's points"),
+    (["--indicator", "政务信息", "--clause", "gov-info", "--amount", "8"], "（gov-info）的范围 0–7"),
+    (["--indicator", "年度目标任务", "--clause", "not-completed"], "分值：须写该项的分值"),
 ])
 def test_bad_records_are_refused(year, args, message):
     proc = year.kaohe.run("record", ID, "--period", "2018", "--unit", "党办", "--reason", "x", *args, ok=False)

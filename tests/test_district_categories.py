@@ -16,7 +16,7 @@ import pytest
 
 SCHEME = "district-categories"
 DATA = Path(__file__).resolve().parents[1] / "data" / "district-categories"
-LEDGER_COLUMNS = ["unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason"]
+LEDGER_COLUMNS = ["unit", "indicator", "clause", "count", "amount", "value", "period", "date", "reason", "attrs"]
 
 
 def write_ledger(path: Path, rows: list[dict]) -> Path:
@@ -29,7 +29,10 @@ def write_ledger(path: Path, rows: list[dict]) -> Path:
 
 
 def notice(unit: str, clause: str, date: str, reason: str = "通报") -> dict:
-    return {"unit": unit, "indicator": "通报", "clause": clause, "period": date[:7], "date": date, "reason": reason}
+    row = {"unit": unit, "indicator": "通报", "clause": clause, "period": date[:7], "date": date, "reason": reason}
+    if clause.startswith("recurrence"):  # which problem recurred must be named (issue 14)
+        row["attrs"] = f"问题={reason.removesuffix('复现')}"
+    return row
 
 
 def ledger_size(kaohe) -> int:
@@ -135,7 +138,7 @@ def test_notice_ladder(kaohe, tmp_path):
 
 
 def test_three_recurrences_in_one_month_become_a_notice(kaohe, tmp_path):
-    # 移动公司: the same problem (its reason as written) 3 times in May → 1 derived notice.
+    # 移动公司: the same problem (named with 问题=) 3 times in May → 1 derived notice.
     # 联通公司: 3 times, but 2 in May and 1 in June → no notice.
     # 电信局: 6 times in July → one notice per problem per month → still 1 notice.
     # 邮政局: 3 recurrences in August, but of 3 different problems → no notice.

@@ -284,3 +284,44 @@ async def test_tui_results_mark_provisional_and_open_the_status_view(tmp_path, k
         rows = [[str(c) for c in app.screen.query_one("#status-table").get_row_at(i)]
                 for i in range(app.screen.query_one("#status-table").row_count)]
         assert any(r[:2] == ["城管局", "数字城管绩效/回访满意率"] and r[3] == "已录入" for r in rows)
+
+
+def test_lint_reports_the_documents_own_anomalies(k):
+    # seed 002 附件2 6、工作纪律: "严格执行“十个严禁”规定" but "违反“五个严禁”行为 … 有一起扣一分"
+    out = k("lint", BD)
+    assert "“十个严禁”" in out and "“五个严禁”" in out and "备注4" in out
+    # seed 000: "（三）考核办法" breaks the 1./2. numbering; "wjqkpb＠163.com" has a full-width ＠
+    out = k("lint", DC)
+    assert "（三）考核办法" in out and "＠" in out
+    assert "ok: city-coordination" == k("lint", CC).strip()  # nothing to say: nothing said
+
+
+def test_case_rates_without_visits_stay_missing_and_the_office_figure_wins(k):
+    head = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
+    cases = k.dir / "cases.csv"
+    # 城管局 Q1: two cases closed on time, nobody visited → no satisfaction rate to compute
+    cases.write_text(head + "C1,城管局,巡查,2018-01-05 09:00,2018-01-10 17:00,2018-01-08 10:00,0,0,\n"
+                            "C2,城管局,巡查,2018-02-05 09:00,2018-02-10 17:00,2018-02-08 10:00,0,0,\n", encoding="utf-8")
+    k("import", CC, cases)
+    node = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
+    # before: the platform's 0% (0 of 0 visits) scored 0/20 silently
+    assert node["name"] == "回访满意率" and node["missing"] and node["points"] == 0
+    # 一次完成率 from cases: 2 closed, none failed a check → 100% → 15
+    assert k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]["points"] == 15
+    record(k, CC, "城管局", "一次完成率", "2018Q1", value=80)
+    rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]
+    # the scheme's default (params.prefer = "office"): 15 × 80 ÷ 100 = 12, the cases' 100 shown
+    assert rate["points"] == 12 and any("另有案件统计100" in line["text"] for line in rate["lines"])
+
+
+def test_each_category_gets_its_own_ranking_sheet_without_zero_point_columns(k):
+    import openpyxl
+
+    out = k.dir / "dc.xlsx"
+    k("export", DC, "--period", "2017", "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["排名（二类）", "排名（三类）"]
+    # seed 000: 二类 年度分值1 (通报), 三类 0.5 (年度达不到工作要求的…扣除0.1—0.5分); the 三类
+    # requirements (报送问题建议, 参与公众考评, 城管志愿活动) carry no points of their own: no 0 columns
+    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报", "总分", "标记"]
+    assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度扣分", "总分", "标记"]

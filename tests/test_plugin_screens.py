@@ -267,8 +267,8 @@ async def test_roster_filter_and_form(tmp_path):
         assert cell(table, "民政局", "community") == ""
         assert "截止 2017-04-05" in text_of(screen.query_one("#title-bar"))
 
-        # typing filters
-        await pilot.press("淹", "城")
+        # / then typing filters (a letter in the table is a command key, on every screen)
+        await pilot.press("slash", "淹", "城")
         await settle(pilot)
         assert [str(r.value) for r in table.rows] == ["区委办"]
         table.focus()

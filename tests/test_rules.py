@@ -83,10 +83,10 @@ class TestRangeDeduction:
     @pytest.mark.parametrize("amount", [0.05, 0.6, -0.1])
     def test_amount_outside_range_rejected(self, amount):
         problem = validate(indicator(**self.IND), entry(clause="shortfall", amount=amount))
-        assert problem and "outside" in problem and "0.1" in problem and "0.5" in problem
+        assert problem and "超出" in problem and "0.1" in problem and "0.5" in problem
 
     def test_amount_required(self):
-        assert "needs an amount" in validate(indicator(**self.IND), entry(clause="shortfall"))
+        assert "须写分值" in validate(indicator(**self.IND), entry(clause="shortfall"))
 
 
 class TestNoticeLadder:

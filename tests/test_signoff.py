@@ -296,9 +296,15 @@ def test_reopen_voids_the_snapshot_and_a_new_close_signs_again(march_closed):
     k.run("reopen", "fixture", "--period", "2018-03", "--reason", "复核更正")
     late(k, "2018-03", 2)  # 党委办 12 − 4 × 0.5 = 10
     assert k.score("fixture", "2018-03")["党委办"]["total"] == 10
+    live = [k.json(*args) for args in (["score", "fixture", "--period", "2018-03"],
+                                       ["explain", "fixture", "--period", "2018-03", "--unit", "党委办"])]
+    live_text = k.run("explain", "fixture", "--period", "2018-03", "--unit", "党委办").stdout
     out = k.run("close", "fixture", "--period", "2018-03", "--reason", "更正后重新签发").stdout
     assert "signed: " in out
-    assert k.score("fixture", "2018-03")["党委办"]["total"] == 10
+    # the snapshot gives back exactly what was signed: figures, flags, gaps, lines, records
+    assert [k.json(*args) for args in (["score", "fixture", "--period", "2018-03"],
+                                       ["explain", "fixture", "--period", "2018-03", "--unit", "党委办"])] == live
+    assert k.run("explain", "fixture", "--period", "2018-03", "--unit", "党委办").stdout == live_text
     assert k.run("verify").returncode == 0
     with sqlite3.connect(k.db) as conn:
         assert conn.execute("SELECT count(*) FROM signoffs WHERE void_at IS NOT NULL").fetchone()[0] == 1
@@ -420,3 +426,13 @@ def test_verify_names_cases_deleted_or_edited_outside_kaohe(k, tmp_path):
     out = k.run("verify", "fixture-cases", ok=False).stdout
     for month in ("2018-01", "2018-02"):
         assert f"fixture-cases 2018Q1: the cases reported in {month} no longer add up to its counts" in out
+
+
+def test_verify_recomputes_with_the_parameters_a_period_was_signed_under(kaohe):
+    kaohe.run("scheme", "new-year", "bureau-departments", "2019")
+    kaohe.run("record", "bureau-departments", "--period", "2019-02", "--unit", "党办", "--indicator", "工作纪律",
+              "--clause", "absent", "--reason", "旷工一次")
+    kaohe.run("close", "bureau-departments", "--period", "2019Q1", "--reason", "一季度结果签字")
+    kaohe.run("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
+              "--reason", "二季度起旷工每次扣3分")
+    assert "ok: bureau-departments 2019Q1: as signed (1 record(s))" in kaohe.run("verify", "bureau-departments").stdout

@@ -107,8 +107,8 @@ async def test_schemes_screen_lists_schemes_and_loads_demo(db_path):
         table = app.screen.query_one("#schemes")
         rows = {r[-1]: r for r in rows_of(table)}
         assert set(rows) == {"tui-fixture", "tui-second"}
-        # title, periods, units, records, plugin, id
-        assert rows["tui-fixture"] == ["界面测试方案", "2018", "4", "0", "tui_fixture", "tui-fixture"]
+        # title, periods, units, records, id (the plugin is named under the table)
+        assert rows["tui-fixture"] == ["界面测试方案", "2018", "4", "0", "tui-fixture"]
         assert rows["tui-second"][2] == "2"
         hint = str(app.screen.query_one("#scheme-hint").render())
         assert "按 d 载入演示台账（2条" in hint
@@ -119,6 +119,13 @@ async def test_schemes_screen_lists_schemes_and_loads_demo(db_path):
         assert [r[0] for r in db_rows(db_path, "SELECT reason FROM records ORDER BY id")] == [
             "【演示】一季度迟到2次", "【演示】5月卫生检查不到位"]
         assert rows_of(table)[0][3] == "2"
+        # d again: the ledger is no longer empty, and the app says so instead of doing nothing
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))
+        await pilot.press("d")
+        await settle(pilot)
+        assert notes == ["「界面测试方案」的台账已有2条记录：演示台账只载入空台账"]
+        assert db_rows(db_path, "SELECT count(*) FROM records") == [(2,)]
         # the second scheme has no demo ledger: d does nothing there
         table.move_cursor(row=1)
         await pilot.press("d")
@@ -153,8 +160,8 @@ async def test_units_filter_sort_attributes_and_cjk_widths(db_path):
         assert table.ordered_columns[0].content_width == 26
         assert table.ordered_columns[4].content_width == cell_len("南夏墅社区") == 10
 
-        # typing filters; a half-width bracket finds the full-width name (NFKC)
-        for key in ["侨", "办", "left_parenthesis"]:
+        # / then typing filters; a half-width bracket finds the full-width name (NFKC)
+        for key in ["slash", "侨", "办", "left_parenthesis"]:
             await pilot.press(key)
         await settle(pilot)
         assert screen.query_one("#units-filter").value == "侨办("
@@ -450,7 +457,7 @@ async def test_export_with_ctrl_e(db_path, tmp_path):
         await settle(pilot)
         assert type(app.screen).__name__ == "ErrorModal"
         message = str(app.screen.query_one("#error-message").render())
-        assert "does not exist" in message and "Traceback" not in message
+        assert "文件夹" in message and "不存在" in message and "Traceback" not in message
         assert not (tmp_path / "missing").exists()
 
 

@@ -52,7 +52,7 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
             await pilot.press("right_square_bracket")
             await settle(pilot)
         table = app.screen.query_one("#results")
-        table.move_cursor(row=[r[1] for r in rows_of(table)].index("甲街道"), column=1)
+        table.move_cursor(row=[r[0] for r in rows_of(table)].index("甲街道"), column=0)  # 单位 leads
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExplainScreen"

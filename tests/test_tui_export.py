@@ -66,3 +66,21 @@ async def test_ctrl_e_writes_the_same_workbook_as_the_cli(tmp_path):
     assert header[:2] == ["排名", "单位"] and "类别" not in header and header[-2:] == ["总分", "标记"]
     for row in ranking.iter_rows(min_row=2, max_row=ranking.max_row, max_col=len(header)):
         assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin" for c in row)
+
+
+async def test_score_sheet_opens_on_the_highlighted_unit(tmp_path):
+    db = tmp_path / "k.db"
+    add(db, BUREAU, SHEET_RECORDS)
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot, BUREAU)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#results")
+        units = [str(table.get_row_at(i)[0]).lstrip("⚑") for i in range(table.row_count)]
+        # a burst: the cursor reaches the fifth row before j opens the sheet (j is the plugin's key)
+        from test_tui_keys import burst
+
+        burst(app, "down", "down", "down", "down", "j")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SheetScreen" and app.screen.unit == units[4] != units[0]

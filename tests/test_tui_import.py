@@ -80,13 +80,13 @@ async def test_import_gbk_ledger_and_the_results_change(db_path, tmp_path):
         assert db_rows(db_path, "SELECT unit, period, clause, count, amount FROM records ORDER BY id") == [
             ("党委办", "2018Q1", "late", 3, None), ("党委办", "2018Q2", "absent", 1, None),
             ("财审科", "2018", None, None, 1.5)]
-        results = {r[1]: r for r in rows_of(app.screen.query_one("#results"))}
-        # columns: 排名 单位 类别 基础管理 特别附加分 总分 标记
+        results = {r[0]: r for r in rows_of(app.screen.query_one("#results"))}
+        # columns: 单位 总分 排名 类别 基础管理 特别附加分 标记
         # 党委办: 基础管理 12 − 3×0.5 (迟到) − 1×1 (旷工) = 9.5 < 10 → 通报批评; 一类: 侨办 12 first
-        assert results["⚑党委办"][:6] == ["2", "⚑党委办", "一类", "9.5", "0", "9.5"]
+        assert results["⚑党委办"][:6] == ["⚑党委办", "9.5", "2", "一类", "9.5", "0"]
         assert "通报批评" in results["⚑党委办"][6]
         # 财审科: 12 + 1.5 (bonus) = 13.5, first of 二类
-        assert results["财审科"][:6] == ["1", "财审科", "二类", "12", "1.5", "13.5"]
+        assert results["财审科"][:6] == ["财审科", "13.5", "1", "二类", "12", "1.5"]
 
 
 async def test_bad_rows_are_listed_and_nothing_is_written(db_path, tmp_path, k):
@@ -141,7 +141,7 @@ async def test_skip_invalid_writes_the_rejects_beside_the_input(db_path, tmp_pat
         assert "不存在科" in written[1][-1]
         # the ledger view reloaded with the one good record
         assert type(app.screen).__name__ == "LedgerScreen"
-        assert [r[2] for r in rows_of(app.screen.query_one("#ledger"))] == ["党委办"]
+        assert [r[1] for r in rows_of(app.screen.query_one("#ledger"))] == ["党委办"]
 
 
 async def test_progress_is_shown_while_a_long_file_imports(db_path, tmp_path):

@@ -172,3 +172,56 @@ async def test_palette_has_export_views_and_no_cursor_entries(db_path, tmp_path)
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExportDialog"
+
+
+async def test_letters_in_a_table_are_commands_and_slash_filters(db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Home/End move in the scheme list
+        table = app.screen.query_one("#schemes")
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        units = app.screen.query_one("#units")
+        # a letter that is no command does nothing: no filter, every unit and the footer still there
+        await pilot.press("m", "j")
+        await settle(pilot, 0.3)
+        assert units.row_count == 4 and units.has_focus
+        assert app.screen.query_one("#units-filter").value == ""
+        # / starts the filter; q typed there is text, not a command
+        await pilot.press("slash", "q")
+        await settle(pilot, 0.3)
+        assert app.screen.query_one("#units-filter").value == "q" and units.row_count == 0
+        await pilot.press("escape")  # clears it, back in the table
+        await settle(pilot)
+        assert units.row_count == 4 and units.has_focus
+        # q in a table goes back to the scheme list, and q there quits (as in lazygit, k9s)
+        await pilot.press("q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SchemesScreen"
+        await pilot.press("q")
+        await settle(pilot)
+        assert not app.is_running
+
+
+async def test_an_open_dropdown_shows_every_character(db_path):
+    """Upstream (Textual 8.2.8, issue #6357): where a drop-down covers the edges of the fields
+    below it, the compositor cut its Chinese characters in half and drew spaces."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#f-unit").value = "党委办"
+        await settle(pilot)
+        form.query_one("#f-indicator").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        for option in ("基础管理/工作纪律（10分）", "基础管理/环境卫生（2分）", "特别附加分"):
+            assert any(option in line for line in lines), (option, lines)

@@ -60,6 +60,7 @@ class SheetScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="sheet-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="sheet-back-q"),
         Binding("e", "self_score", "填自评分", id="sheet-self-score"),
         Binding("b", "unit(-1)", "上一单位", group=GROUP, id="sheet-prev-unit"),
         Binding("n", "unit(1)", "下一单位", group=GROUP, id="sheet-next-unit"),
@@ -361,6 +362,7 @@ class InfoGridScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="info-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="info-back-q"),
         Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="info-prev-year"),
         Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="info-next-year"),
     ]
@@ -468,7 +470,8 @@ class InfoGridScreen(Screen):
 
 # -- factories ------------------------------------------------------------------------------------
 def open_sheet(app, store: "Store", scheme: Scheme) -> SheetScreen:
-    return SheetScreen(store, scheme, app.state(scheme).period)
+    state = app.state(scheme)
+    return SheetScreen(store, scheme, state.period, getattr(state, "unit", None))  # the unit the user is on
 
 
 def open_info_grid(app, store: "Store", scheme: Scheme) -> InfoGridScreen:

@@ -56,6 +56,7 @@ class RosterScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="roster-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="roster-back-q"),
         Binding("e", "edit", "填写/更正", id="roster-edit"),
         Binding("enter", "edit", "填写/更正", show=False, id="roster-edit-enter"),
         Binding("slash", "filter", "筛选", key_display="/", id="roster-filter"),

@@ -106,7 +106,7 @@ def cmd_units(args) -> int:
     for u in units:
         attr_keys += [k for k in u.attrs if k not in attr_keys]
     _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name, u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
+                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
                   for u in units], title=f"{scheme.title}：{len(units)}个单位"))
     return 0
 
@@ -509,7 +509,8 @@ def cmd_lint(args) -> int:
         for finding in findings:
             print(finding)
         if not any(f.level == "error" for f in findings):
-            print(f"ok: {scheme.id}")
+            warned = sum(1 for f in findings if f.level == "warning")
+            print(f"ok: {scheme.id}" + (f"（{warned}条警告：见上，多为原文自身的问题）" if warned else ""))
     _print_failures()
     if errors:
         raise KaoheError(f"lint: {errors} error(s)")
@@ -553,11 +554,22 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from kaohe_tui.paths import default_db_path
-    from kaohe_tui.store import restore
+    from kaohe_tui.restoring import restore_backup
 
     target = Path(getattr(args, "db", None) or default_db_path())
-    restore(Path(args.file), target)
-    print(f"restored {target} from {args.file}")
+    digest = restore_backup(Path(args.file), target, args.reason or "")
+    print(f"restored {target} from {args.file} (sha256 {digest})")
+    return 0
+
+
+def cmd_init_office(args) -> int:
+    from kaohe_tui.office import init_office
+
+    db = init_office(Path(args.folder), args.group)
+    args.db = str(db)
+    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
+    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
+          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
     return 0
 
 

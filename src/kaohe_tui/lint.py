@@ -3,6 +3,7 @@ data anomalies. Errors fail ``kaohe lint``; warnings are reported."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kaohe_tui import catalog
@@ -56,4 +57,39 @@ def lint_scheme(scheme: Scheme) -> list[Finding]:
                                     f"declares {fmt(full)} points, defines {fmt(full - undefined)}: {fmt(undefined)} points not defined"))
     _units, anomalies = catalog.declared_units(scheme)
     findings += [Finding("warning", a.file, f"row {a.row}, {a.field}: {a.message}") for a in anomalies]
+    findings += text_findings(scheme)
+    findings += [Finding("warning", f"{scheme.id} 原文", text) for text in scheme.anomalies]
+    return findings
+
+
+# “十个严禁” in one sentence and “五个严禁” in the next: one rule book named two ways
+QUANTIFIED = re.compile(r"“([一二三四五六七八九十两百\d]+)([个项条])([^”]{1,8})”")
+
+
+def scheme_texts(scheme: Scheme):
+    """Every sentence the scheme copies from its document, with where it stands."""
+    for category, tree in scheme.trees():
+        for path, node in walk(tree):
+            for text in (node.text, node.method, *(c.text for c in node.clauses)):
+                if text:
+                    yield f"{scheme.id}{f' [{category.name}]' if category else ''} {path}", text
+    for category in scheme.categories:
+        if category.text:
+            yield f"{scheme.id} [{category.name}]", category.text
+
+
+def text_findings(scheme: Scheme) -> list[Finding]:
+    """The document's own inconsistencies that its copied words show: a quantified name written
+    with two numbers, a full-width ＠ in an address."""
+    names: dict[str, dict[str, str]] = {}
+    findings = []
+    for where, text in scheme_texts(scheme):
+        for number, measure, noun in QUANTIFIED.findall(text):
+            names.setdefault(noun, {}).setdefault(f"“{number}{measure}{noun}”", where)
+        if "＠" in text:
+            findings.append(Finding("warning", where, "地址中用了全角＠，照抄不是有效地址"))
+    for noun, written in names.items():
+        if len(written) > 1:
+            places = "；".join(f"{w}（{where}）" for w, where in written.items())
+            findings.append(Finding("warning", scheme.id, f"原文对同一规定“{noun}”写了不同的数目：{places}"))
     return findings

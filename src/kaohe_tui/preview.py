@@ -57,6 +57,9 @@ def preview_record(store: Store, scheme: Scheme, draft: Draft, *, replacing: int
     if not target.contains(own):  # a year view previews a quarter's record in the year
         target = own
     before = _standing(Scorer(store, scheme).explain(target, row["unit"]), row["indicator"])
+    if before.points is None and target != own:  # not scored in the view's period (a quarterly
+        target = own                            # indicator seen from the year): its own period
+        before = _standing(Scorer(store, scheme).explain(target, row["unit"]), row["indicator"])
     after: Standing | None = None
     try:
         with store.transaction() as db:

@@ -6,11 +6,13 @@ the TUI refuse alike.
   assesses (``assessed_by``); an assessor without a section may do so for every unit of its
   scheme (schemes whose units name no assessing section);
 - unit: a unit may enter only its own self-scores.
-A fresh database's creator is its administrator.
+The owner of the database file is its first administrator (for a new database, its creator).
 """
 
 from __future__ import annotations
 
+import os
+import pwd
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -27,8 +29,22 @@ WRITES = ("record", "withdraw", "import")
 def m003_roles(db: Database) -> None:
     db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
                         "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})
-    # whoever creates (or first upgrades) the database administers it
-    db["roles"].insert({"login": os_login(), "role": "administrator", "granted_by": "(creator)", "granted_at": now()})
+    # the owner of the file administers it: its creator for a new database; for an older one,
+    # upgraded here, not whichever member of the office group happens to open it first
+    db["roles"].insert({"login": file_owner(db), "role": "administrator", "granted_by": "(file owner)",
+                        "granted_at": now()})
+
+
+def file_owner(db: Database) -> str:
+    """The OS login owning the database file (the running login for an in-memory one)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return os_login()
+    uid = os.stat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
 
 
 class Refused(KaoheError):

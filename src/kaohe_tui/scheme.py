@@ -151,6 +151,7 @@ class Scheme(_Model):
     total: float = 100
     sample: bool = False  # units invented for a demo (the document names none)
     notes: list[str] = []  # readings chosen where the document is ambiguous
+    anomalies: list[str] = []  # what the document itself gets wrong (numbering, typing): lint reports each
     categories: list[Category] = []
     indicators: list[Indicator] = []
     units: list[Unit] = []

@@ -277,6 +277,7 @@ def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) ->
     """The changes as typed, checked against the year's scheme: known keys, values of the same
     shape, and no new lint error (declared totals against their parts). Returns the changes,
     the changed scheme and the lint findings that remain (warnings, undefined points)."""
+    from kaohe_tui import catalog
     from kaohe_tui.lint import lint_scheme
     from kaohe_tui.scheme_years import YearScheme, units_of_year
 
@@ -294,13 +295,10 @@ def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) ->
         if any(c.key == param.key for c in changes):
             raise KaoheError(f"{key}: given twice")
         changes.append(Change(param.key, param.value, parse_value(param.key, text, param.value)))
+    # the year's changes so far and the new ones, applied to the document's scheme
     raw_changes = {**getattr(scheme, "changes", {}), **{c.key: c.new for c in changes}}
-    base = scheme
-    from kaohe_tui import catalog
-
-    document = catalog.get(scheme.id)
-    changed = _with(document, raw_changes, f"{scheme.id}: scheme set")
-    before = {str(f) for f in lint_scheme(base) if f.level == "error"}
+    changed = _with(catalog.get(scheme.id), raw_changes, f"{scheme.id}: scheme set")
+    before = {str(f) for f in lint_scheme(scheme) if f.level == "error"}  # errors the document has already
     after = lint_scheme(changed)
     new_errors = [f for f in after if f.level == "error" and str(f) not in before]
     if new_errors:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -102,24 +103,33 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
 
 
 # -- results as data -----------------------------------------------------------------------------
+# Every field of the result dataclasses is kept (a field added later is kept too, as long as it
+# is plain data); lines, gaps and child nodes by their own fields.
 def _node_data(node: "IndicatorResult") -> dict:
-    return {"name": node.name, "path": node.path, "points": node.points, "max": node.max, "rule": node.rule,
-            "lines": [[ln.delta, ln.text, ln.clause, list(ln.records)] for ln in node.lines], "flags": node.flags,
-            "bonus": node.bonus, "children": [_node_data(c) for c in node.children]}
+    data = {f.name: getattr(node, f.name) for f in fields(node)}
+    data["lines"] = [[ln.delta, ln.text, ln.clause, list(ln.records)] for ln in node.lines]
+    data["children"] = [_node_data(c) for c in node.children]
+    if "missing" in data:
+        data["missing"] = [[g.path, g.period, list(g.months)] for g in node.missing]
+    return data
 
 
 def _node(data: dict) -> "IndicatorResult":
+    from kaohe_tui.rules.base import Gap
     from kaohe_tui.scoring import IndicatorResult
 
-    return IndicatorResult(data["name"], data["path"], data["points"], data["max"], data["rule"],
-                           [Line(d, t, c, tuple(r)) for d, t, c, r in data["lines"]], list(data["flags"]),
-                           [_node(c) for c in data["children"]], data["bonus"])
+    data = {**data, "lines": [Line(d, t, c, tuple(r)) for d, t, c, r in data["lines"]],
+            "children": [_node(c) for c in data["children"]]}
+    if "missing" in data:
+        data["missing"] = [Gap(p, q, tuple(m)) for p, q, m in data["missing"]]
+    return IndicatorResult(**data)
 
 
 def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
-    return {"results": [{"unit": r.unit, "category": r.category, "total": r.total, "full_marks": r.full_marks,
-                         "rank": r.rank, "flags": r.flags, "indicators": [_node_data(n) for n in r.indicators]}
-                        for r in results],
+    def unit_data(r: "UnitResult") -> dict:
+        return {f.name: getattr(r, f.name) for f in fields(r)} | {"indicators": [_node_data(n) for n in r.indicators]}
+
+    return {"results": [unit_data(r) for r in results],
             # one entry per platform case (a city's year: 10^5 of them) is left out: the lines
             # count them, and `kaohe cases` lists the cases themselves
             "entries": [[*e[:10], dict(e.attrs), list(e.derived_from)] for e in entries
@@ -129,8 +139,7 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
     from kaohe_tui.scoring import UnitResult
 
-    results = [UnitResult(r["unit"], r["category"], r["total"], r["full_marks"], [_node(n) for n in r["indicators"]],
-                          rank=r["rank"], flags=list(r["flags"])) for r in data["results"]]
+    results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
     entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
     return results, entries
 
@@ -139,10 +148,11 @@ def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
 def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     """Snapshot ``period`` and every period inside it; call inside the close's transaction.
     Returns what the close's audit line records: each snapshot's digest and the chain head."""
+    from kaohe_tui.scheme_years import for_period
     from kaohe_tui.scoring import Scorer
 
     conn = store.db.conn
-    scorer = Scorer(store, scheme, live=True)
+    scorer = Scorer(store, for_period(store, scheme, period), live=True)  # the year's version now in force
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
     signed: dict[str, str] = {}

@@ -197,7 +197,9 @@ class Store:
                 self.db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise KaoheError(f"{self.path}: cannot open the database ({exc})") from None
+            from kaohe_tui.office import folder_problem
+
+            raise KaoheError(folder_problem(self.path) or f"{self.path}: cannot open the database ({exc})") from None
         self.migrate(backup=not created)
 
     # -- schema -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from kaohe_tui import catalog, chain, closed, signoff
+from kaohe_tui import chain, closed, signoff
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
@@ -159,8 +159,10 @@ def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers:
     from kaohe_tui.scoring import Scorer
 
     where = f"{snap['scheme']} {snap['period']}"
+    from kaohe_tui.scheme_years import for_period
+
     try:
-        scheme = catalog.get(snap["scheme"])
+        scheme = for_period(store, snap["scheme"], period)  # the version it was signed under
     except KaoheError:
         problems.append(f"{where}: scheme {snap['scheme']} is not loaded; its figures cannot be recomputed")
         return

@@ -91,7 +91,8 @@ def indicator_names(results: list[UnitResult]) -> list[str]:
     names: list[str] = []
     for r in results:
         for ind in r.indicators:
-            if ind.name not in names:
+            # a 0-point requirement (报送问题建议 …) scores nothing: its flags are in 标记, a column of 0s says nothing
+            if ind.name not in names and ind.max != 0:
                 names.append(ind.name)
     return names
 
@@ -127,11 +128,23 @@ def csv_writer(encoding: str) -> Callable:
 
 def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
     import openpyxl  # heavy: imported only when exporting
-    from openpyxl.styles import Alignment, Font
 
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "排名"
+    groups: dict = {}
+    for r in results:
+        groups.setdefault(r.category, []).append(r)
+    # categories with their own indicators and ranking get a sheet each (no columns of the other's)
+    split = len(groups) > 1 and any(c.indicators for c in scheme.categories)
+    for i, (category, members) in enumerate(groups.items() if split else [(None, results)]):
+        sheet = book.active if i == 0 else book.create_sheet()
+        sheet.title = _sheet_name(f"排名（{category}）", set(book.sheetnames) - {sheet.title}) if split else "排名"
+        _ranking_sheet(sheet, scheme, period + (f" · {category}" if split else ""), members)
+    book.save(path)
+
+
+def _ranking_sheet(sheet, scheme: Scheme, period: str, results: list[UnitResult]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     header, rows = results_grid(results)
     sheet.append([f"{scheme.title} · {period}"])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -146,7 +159,6 @@ def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
     sheet.freeze_panes = "C3"
     a4(sheet)
     sheet.print_title_rows = "2:2"
-    book.save(path)
 
 
 def box(sheet, first_row: int, last_row: int, columns: int) -> None:

@@ -5,6 +5,9 @@ document declares but never defines.
 
 from __future__ import annotations
 
+from typing import Literal
+
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
@@ -118,6 +121,8 @@ class QuarterMean(RuleType):
 
 class ValueParams(Params):
     scale: float | None = None  # the figure is entered out of `scale` (e.g. 100) and scaled to points
+    # Where a figure can come from the office and from platform cases, which wins (both are shown).
+    prefer: Literal["office", "cases"] = "office"
 
 
 class AssessedValue(RuleType):
@@ -134,20 +139,20 @@ class AssessedValue(RuleType):
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         if entry.value is None:
-            return "value: an assessed score needs --value"
+            return t("value_needed")
         top = self.params(indicator).scale or indicator.points
         if top is not None and not (0 <= entry.value <= top):
-            return f"value: {fmt(entry.value)} is outside 0–{fmt(top)}"
+            return t("value_outside", value=fmt(entry.value), top=fmt(top))
         return None
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
         valued = [e for e in ctx.records if e.value is not None]
-        # The office's own figure wins over one computed from platform cases (both are shown):
-        # where the platform has no visits or no closed cases it computes nothing to rate.
+        # The office's figure or the one computed from platform cases, as the scheme says (both are
+        # shown); where the platform has no visits or no closed cases it computes nothing to rate.
         office = latest([e for e in valued if not e.derived_from])
         computed = latest([e for e in valued if e.derived_from])
-        entry = office or computed
+        entry = (office or computed) if p.prefer == "office" else (computed or office)
         if entry is None:
             return missing_outcome(ctx, "评分")
         raw = float(entry.value)
@@ -157,8 +162,10 @@ class AssessedValue(RuleType):
         lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
         lines += superseded_lines(valued, entry)
         if office and computed:
-            lines.append(Line(0.0, f"案件统计得{fmt(computed.value)}（{computed.reason}）：以考核办登记的{fmt(office.value)}为准",
-                              None, (computed.id,)))
+            other = computed if entry is office else office
+            why = "以考核办登记的为准" if entry is office else "以案件统计为准"
+            lines.append(Line(0.0, f"另有{'案件统计' if other is computed else '考核办登记'}{fmt(other.value)}"
+                                   f"（{other.reason}）：方案规定{why}（params.prefer）", None, (other.id,)))
         return Outcome(pts(points), ctx.max, lines)
 
 
@@ -174,11 +181,11 @@ class TargetItems(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "")
         if clause is not None and not clause.tracks and entry.amount is None:
-            return "amount: give the item's points (--amount)"
+            return t("item_points_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: an item's points cannot be negative"
+            return t("item_points_negative")
         if entry.amount is not None and indicator.points is not None and entry.amount > indicator.points:
-            return f"amount: 一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
+            return f"分值：一个项目{fmt(entry.amount)}分，超过{indicator.name}的分值{fmt(indicator.points)}分"
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
@@ -218,9 +225,9 @@ class Bonus(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         clause = indicator.clause(entry.clause or "") if entry.clause else None
         if (clause is None or clause.points is None) and entry.amount is None:
-            return "amount: a bonus needs its approved points (--amount)"
+            return t("bonus_needed")
         if entry.amount is not None and entry.amount < 0:
-            return "amount: a bonus cannot be negative"
+            return t("bonus_negative")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ into another indicator.
 
 from __future__ import annotations
 
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
 from kaohe_tui.scheme import Clause, Indicator
 
@@ -58,9 +59,9 @@ def range_problem(clause: Clause, entry: Entry) -> str | None:
     low = clause.min if clause.min is not None else 0.0
     high = clause.max if clause.max is not None else float("inf")
     if entry.amount is None:
-        return f"amount: clause {clause.id} needs an amount between {fmt(low)} and {fmt(high)} (--amount)"
+        return t("amount_needed", clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
     if not (low <= entry.amount <= high):
-        return f"amount: {fmt(entry.amount)} is outside clause {clause.id}'s range {fmt(low)}–{fmt(high)}"
+        return t("amount_outside", amount=fmt(entry.amount), clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
     return None
 
 
@@ -82,9 +83,9 @@ class PerOccurrence(RuleType):
         if clause is None:
             return None  # the caller reports unknown clauses
         if entry.count is not None and entry.count < 0:
-            return "count: must be a whole number ≥ 0"
+            return t("count_negative")
         if clause.double_when and clause.double_when in entry.attrs and attr_true(entry.attrs[clause.double_when]) is None:
-            return (f"attr: {clause.double_when}={entry.attrs[clause.double_when]!r} 不是是/否"
+            return (f"属性：{clause.double_when}={entry.attrs[clause.double_when]!r} 不是是/否"
                     f"（写 {clause.double_when}=1 表示是，=0 表示否）")
         return range_problem(clause, entry)
 

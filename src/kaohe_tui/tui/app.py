@@ -17,9 +17,11 @@ from kaohe_tui.store import Store
 from kaohe_tui.tui.commands import ScreenActions
 from kaohe_tui.messages import TEXTUAL, t
 from kaohe_tui.tui.common import SchemeState, scheme_periods
+from kaohe_tui.tui import cjk_compositor
 from kaohe_tui.tui.textual_zh import translate_textual
 
 translate_textual()  # Textual's own key names, in Chinese, before any screen class is made
+cjk_compositor.apply()  # no Chinese character drawn as two spaces under a drop-down (upstream bug)
 
 
 # Textual's own focus and clipboard keys: not this app's actions

@@ -98,3 +98,4 @@ class SchemeState:
     ledger_filter: str = ""
     units_filter: str = ""
     trend: str = "total"  # or "rank"
+    unit: str | None = None  # the unit last highlighted in a view (a plugin's sheet opens on it)

@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SchemeScreen:
     title: str  # shown in the scheme's navigation bar and the command palette
-    # One key, e.g. "k". The app takes 1–4, i, p, /, ? and esc everywhere, and a view's own keys
+    # One key, e.g. "k". The app takes 1–4, i, p, q, /, ? and esc everywhere, and a view's own keys
     # (a e w s t u [ ]) win on that view; ``p`` lists every plugin screen whatever its key.
     key: str
     factory: Callable[["App", "Store", "Scheme"], "Screen"]
 
 
-RESERVED_KEYS = {"1", "2", "3", "4", "p", "/", "?", "question_mark", "escape", "enter"}
+RESERVED_KEYS = {"1", "2", "3", "4", "p", "q", "/", "?", "question_mark", "escape", "enter"}
 
 
 def screens_for(scheme: "Scheme") -> list[SchemeScreen]:

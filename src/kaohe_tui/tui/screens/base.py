@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -35,6 +34,7 @@ class SchemeView(Screen):
         # in the palette and the help, not the footer (no room at 80 columns)
         Binding("i", "import_file", "导入文件", show=False, id="import-file"),
         Binding("escape", "back", "方案列表", show=False, id="back-to-schemes"),
+        Binding("q", "back", "返回方案列表", show=False, id="q-back-to-schemes"),  # as in lazygit, k9s, VisiData
     ]
 
     app: "KaoheApp"
@@ -43,6 +43,10 @@ class SchemeView(Screen):
         super().__init__()
         self.scheme = scheme
         self.plugin_screens: list[SchemeScreen] = [s for s in screens_for(scheme) if s.key not in RESERVED_KEYS]
+        # a plugin screen's key is a binding, not a key handler: a binding runs in turn with the
+        # cursor keys of the same burst, a handler on the screen would run before them
+        for entry in self.plugin_screens:
+            self._bindings.bind(entry.key, f"open_plugin({entry.key!r})", show=False)
 
     @property
     def plugin_keys(self) -> set[str]:
@@ -103,7 +107,13 @@ class SchemeView(Screen):
 
         self.app.push_screen(ImportDialog(self.scheme), done)
 
+    def current_unit(self) -> str | None:
+        """The unit under the cursor (each view that lists units says which)."""
+        return None
+
     def open_plugin_screen(self, entry: SchemeScreen) -> None:
+        # read from the cursor now, not from highlight messages still queued behind this key
+        self.state.unit = self.current_unit() or self.state.unit
         try:
             screen = entry.factory(self.app, self.store, self.scheme)
         except Exception as exc:  # someone else's code: report it, keep working
@@ -113,13 +123,10 @@ class SchemeView(Screen):
             return
         self.app.push_screen(screen)
 
-    def on_key(self, event: events.Key) -> None:
-        """A plugin screen's own key (keys the app binds are handled before this)."""
-        for entry in self.plugin_screens:
-            if event.key == entry.key or event.character == entry.key:
-                event.stop()
-                self.open_plugin_screen(entry)
-                return
+    def action_open_plugin(self, key: str) -> None:
+        entry = next((e for e in self.plugin_screens if e.key == key), None)
+        if entry:
+            self.open_plugin_screen(entry)
 
     # -- ctrl+e ---------------------------------------------------------------------------------
     def export_target(self) -> tuple[Scheme, str]:

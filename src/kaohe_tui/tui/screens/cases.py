@@ -22,6 +22,7 @@ from kaohe_tui.scheme import Scheme
 class CasesScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="cases-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="cases-q-back"),
         Binding("s", "next_status", "按归类筛选", id="cases-status"),
     ]
 

@@ -25,6 +25,7 @@ SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
 class ExplainScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="explain-back"),
+        Binding("q", "app.pop_screen", "返回", show=False, id="explain-q-back"),
         Binding("a", "expand_all", "全部展开", id="explain-expand"),
     ]
 

@@ -129,6 +129,9 @@ class ExportDialog(ModalScreen[Path | None]):
         if path is None:
             self.app.show_error("请填写导出文件的路径", "导出失败")
             return
+        if not path.parent.is_dir():  # said here, in Chinese, before anything is scored
+            self.app.show_error(t("export_no_folder", path=path, folder=path.parent), "导出失败")
+            return
         if not path.exists():
             self.run_export(path)
             return

@@ -127,6 +127,10 @@ class LedgerScreen(SchemeView):
     def current(self) -> dict | None:
         return self.query_one("#ledger", PagedTable).current()
 
+    def current_unit(self) -> str | None:
+        row = self.current()
+        return row["unit"] if row else None
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("edit", "withdraw"):
             row = self.current()

@@ -190,6 +190,12 @@ class ResultsScreen(SchemeView):
             return True if self.scored and self.query_one("#results", KTable).has_focus else None
         return super().check_action(action, parameters)
 
+    def current_unit(self) -> str | None:
+        table = self.query_one("#results", KTable)
+        if not self.scored or not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
     def action_explain(self) -> None:
         from kaohe_tui.tui.screens.explain import ExplainScreen
 

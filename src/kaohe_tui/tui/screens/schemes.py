@@ -26,6 +26,7 @@ class SchemesScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "打开", id="open-scheme"),
         Binding("d", "demo", "载入演示台账", id="load-demo"),
+        Binding("q", "app.quit", "退出", show=False, id="q-quit"),
     ]
 
     app: "KaoheApp"
@@ -47,13 +48,17 @@ class SchemesScreen(Screen):
         self.load()
 
     def add_columns(self, table: KTable) -> None:
-        # a long title is cut (…) so the other columns stay on an 80-column screen
-        longest = max([cell_len(self.title_of(s)) for s in catalog.schemes().values()] + [4])
-        table.add_column("方案", key="title", width=max(20, min(longest + 2, self.app.size.width - 46)))
+        # a long title is cut (…) so the counts and the id (what the CLI takes) stay on an 80-column
+        # screen; the plugin's name is in the line under the table, for the highlighted scheme
+        schemes = list(catalog.schemes().values())
+        longest = max([cell_len(self.title_of(s)) for s in schemes] + [4])
+        ids = max([cell_len(s.id) for s in schemes] + [2])
+        periods = max([cell_len("、".join(s.periods)) for s in schemes] + [4])
+        others = ids + periods + 4 + 4 + 2 * 5 + 2  # cell padding and the scrollbar
+        table.add_column("方案", key="title", width=max(16, min(longest, self.app.size.width - others)))
         table.add_column("期间", key="periods")
         table.add_column("单位", key="units")
         table.add_column("记录", key="records")
-        table.add_column("插件", key="plugin")
         table.add_column("id", key="id")
 
     @work(exclusive=True, group="schemes")
@@ -79,7 +84,7 @@ class SchemesScreen(Screen):
         for scheme in catalog.schemes().values():
             units = store.db["units"].count_where("scheme = ?", [scheme.id])
             self.records[scheme.id] = store.db["records"].count_where("scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-            table.add_row(self.title_of(scheme), "、".join(scheme.periods), units, self.records[scheme.id], scheme.plugin or "", scheme.id,
+            table.add_row(self.title_of(scheme), "、".join(scheme.periods), units, self.records[scheme.id], scheme.id,
                           key=scheme.id)
         table.loading = False
         if table.row_count:
@@ -115,13 +120,15 @@ class SchemesScreen(Screen):
     def on_data_table_row_highlighted(self, event) -> None:
         scheme = self.highlighted()
         hint = self.query_one("#scheme-hint", Static)
+        # the key first: the line is cut at the screen's edge (the scheme's title is in the table)
+        plugin = f"插件 {escape(scheme.plugin)}" if scheme and scheme.plugin else ""
         if scheme and not self.records.get(scheme.id):
             if self.demo_counts.get(scheme.id):
-                hint.update(f"「{escape(scheme.title)}」的台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）")
+                hint.update(f"台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）· {plugin}")
             else:
-                hint.update(f"「{escape(scheme.title)}」的台账为空（本方案没有演示台账）")
+                hint.update(f"台账为空（本方案没有演示台账）· {plugin}")
         else:
-            hint.update("")
+            hint.update(plugin)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -129,7 +136,7 @@ class SchemesScreen(Screen):
             return True if self.query_one("#schemes", KTable).has_focus and self.highlighted() else None
         if action == "demo":
             scheme = self.highlighted()
-            return True if scheme and not self.records.get(scheme.id) and self.demo_counts.get(scheme.id) else None
+            return True if scheme and self.demo_counts.get(scheme.id) else None
         return True
 
     def action_open(self) -> None:
@@ -141,6 +148,10 @@ class SchemesScreen(Screen):
     async def action_demo(self) -> None:
         scheme = self.highlighted()
         if not scheme:
+            return
+        if self.records.get(scheme.id):  # said, not silently ignored
+            self.app.notify(f"「{scheme.title}」的台账已有{self.records[scheme.id]}条记录：演示台账只载入空台账",
+                            severity="warning")
             return
         try:
             loaded = await asyncio.to_thread(self.app.in_worker_store, demo.load_demo, scheme)

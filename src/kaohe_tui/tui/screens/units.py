@@ -99,6 +99,10 @@ class UnitsScreen(SchemeView):
             self.state.units_filter = event.value
             self.fill()
 
+    def current_unit(self) -> str | None:
+        unit = self.selected_unit()
+        return unit.name if unit else None
+
     def selected_unit(self) -> Unit | None:
         table = self.query_one("#units", KTable)
         if not table.row_count:

@@ -1,9 +1,10 @@
-"""Tables you can type into: a printable key that is not a binding starts filtering."""
+"""The tables of every screen, and the filter line above some of them. Filtering starts with ``/``
+on every screen (as in less, vim, lazygit, k9s): a letter typed in a table is a command key, never
+the start of a filter that hides the rows and the footer."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
@@ -20,7 +21,7 @@ class FilterInput(Input):
     def __init__(self, table_id: str, **kwargs):
         kwargs.setdefault("compact", True)
         kwargs.setdefault("select_on_focus", False)  # typing in the table continues the text
-        kwargs.setdefault("placeholder", "筛选：直接输入文字（/）")
+        kwargs.setdefault("placeholder", "筛选：按 / 后输入文字")
         super().__init__(**kwargs)
         self.table_id = table_id
 
@@ -33,9 +34,13 @@ class FilterInput(Input):
 
 
 class KTable(DataTable):
-    """A DataTable that hands unbound printable keys (a Chinese name typed through the IME …) to
-    its filter input, so that typing filters. Text cells and labels are shown as written: a
-    reason such as "[late] 迟到" is data, not markup."""
+    """A DataTable whose text cells and labels are shown as written: a reason such as "[late] 迟到"
+    is data, not markup. ``filter_id`` names the filter line above it (the screen's ``/``)."""
+
+    BINDINGS = [
+        Binding("home", "first_row", "第一行", show=False),
+        Binding("end", "last_row", "最后一行", show=False),
+    ]
 
     def __init__(self, *args, filter_id: str | None = None, **kwargs):
         kwargs.setdefault("zebra_stripes", True)
@@ -47,6 +52,14 @@ class KTable(DataTable):
 
     def add_row(self, *cells, **kwargs):
         return super().add_row(*[Text(c) if isinstance(c, str) else c for c in cells], **kwargs)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # ``enter`` goes to the screen's own (non-priority) binding when it has one: the key then
@@ -65,13 +78,3 @@ class KTable(DataTable):
     def _redraw_all(self) -> None:
         self._clear_caches()
         self.refresh()
-
-    async def _on_key(self, event: events.Key) -> None:
-        if (self.filter_id and event.is_printable and event.character
-                and event.key not in self.screen.active_bindings and event.character not in " "
-                and event.character not in getattr(self.screen, "plugin_keys", ())):
-            field = self.screen.query_one(f"#{self.filter_id}", Input)
-            field.focus()
-            field.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()  # DataTable's own key handling does not run
