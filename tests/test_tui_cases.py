@@ -20,6 +20,16 @@ def only_test_plugins(monkeypatch):
     monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
 
 
+async def open_fixture_cases(pilot) -> None:
+    """From the schemes screen into the fixture-cases scheme."""
+    await settle(pilot)
+    schemes = pilot.app.screen.query_one("#schemes")
+    ids = [r[-1] for r in rows_of(schemes)]
+    schemes.move_cursor(row=next(i for i, v in enumerate(ids) if v.startswith("fixture-c")))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def tree_nodes(tree):
     out = []
 
@@ -35,12 +45,7 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
     Kaohe(db_path, [CORE]).run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES)))
     app = KaoheApp(db_path=db_path, plugins_dirs=[CORE], export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        schemes = app.screen.query_one("#schemes")
-        ids = [r[-1] for r in rows_of(schemes)]
-        schemes.move_cursor(row=next(i for i, v in enumerate(ids) if v.startswith("fixture-c")))
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_fixture_cases(pilot)
         await pilot.press("3")
         await settle(pilot)
         while app.screen.scored.period != "2018Q1":  # the year first, then its quarters

@@ -24,19 +24,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-SATISFIED = ("满意", "基本满意")
+from kaohe_tui.case_counts import ALL_COLUMNS, NOT_VISITED, SATISFIED  # noqa: E402  (the core's answers and names)
 
-# field → accepted column names (English or Chinese), for rows read from a CSV export
+# field → accepted column names (English or Chinese), for rows read from a CSV export: the core's
+# (``case_counts``: 处置期限, 处置截止时间, 任务号, 处置部门 …), so the seam reads what ``kaohe import`` reads
 FIELDS = {
-    "case_id": ("case_id", "案件号", "案卷编号"),
-    "unit": ("unit", "单位", "处置单位"),
-    "reported": ("reported", "上报时间"),
-    "deadline": ("deadline", "处置期限"),
-    "closed": ("closed", "结案时间"),
-    "extensions": ("extensions", "延期次数"),
-    "failed_checks": ("failed_checks", "核查未通过次数"),
-    "satisfaction": ("satisfaction", "回访结果"),
+    "case_id": (*ALL_COLUMNS["case_id"],),
+    "unit": (*ALL_COLUMNS["unit"],),
+    "reported": ("reported", *ALL_COLUMNS["reported_at"]),
+    "deadline": (*ALL_COLUMNS["deadline"],),
+    "closed": ("closed", *ALL_COLUMNS["closed_at"]),
+    "extensions": (*ALL_COLUMNS["extensions"],),
+    "failed_checks": (*ALL_COLUMNS["failed_checks"],),
+    "satisfaction": (*ALL_COLUMNS["satisfaction"],),
 }
+
+
+def _answer(raw) -> str | None:
+    """The follow-up answer; None when there was no valid visit (blank, 未回访, 联系不上 …)."""
+    text = str(raw).strip() if raw is not None else ""
+    return None if not text or text in NOT_VISITED else text
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Case:
         return cls(case_id=str(get("case_id")), unit=str(get("unit")).strip(), reported=day(get("reported")),
                    deadline=day(get("deadline")), closed=day(get("closed")),
                    extensions=int(get("extensions") or 0), failed_checks=int(get("failed_checks") or 0),
-                   satisfaction=(str(get("satisfaction")).strip() or None) if get("satisfaction") else None)
+                   satisfaction=_answer(get("satisfaction")))
 
     @property
     def quarter(self) -> str:

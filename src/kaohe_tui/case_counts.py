@@ -88,6 +88,12 @@ class MonthlyCounts:
             f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) VALUES (?, ?, ?, {', '.join('?' * len(STAT_COLUMNS))}) "
             f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}",
             [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
+        if any(n < 0 for counts in self.by_key.values() for n in counts):
+            # cases taken out (an update moved them, an import was withdrawn): a unit-month left
+            # with no case is no platform data, not a month of zeros
+            empty = " AND ".join(f"coalesce({c}, 0) = 0" for c in STAT_COLUMNS)
+            conn.executemany(f"DELETE FROM case_month_stats WHERE scheme = ? AND unit = ? AND month = ? AND {empty}",
+                             [(scheme_id, unit, month) for unit, month in self.by_key])
 
 
 def begin_import(conn, scheme: str, file: str, at: str, user: str) -> int:

@@ -392,6 +392,11 @@ def file_header(path: Path) -> list[str]:
     return read_table(path, known=header_test())[0]
 
 
+def fits_a_profile(header: list[str], db_path: Path | None) -> bool:
+    """Whether an import profile (the office's own beside the database too) maps this header."""
+    return choose_profile(header, db_path=db_path) is not DEFAULT
+
+
 def looks_like_cases(header: list[str]) -> bool:
     """A case file: a case-id header, or two headers only case files have (a file without its id
     column is then told what is missing, not answered with the ledger's error)."""

@@ -30,6 +30,14 @@ FIELD_LABELS = {"case_id": "案件编号", "unit": "责任单位", "source": "�
 IGNORE = "ignore"
 
 
+class MissingColumns(KaoheError):
+    """A case file lacks a required field's column (the TUI then offers its mapping dialog)."""
+
+    def __init__(self, message: str, header: list[str]):
+        super().__init__(message)
+        self.header = header
+
+
 def _key(text: str) -> str:
     return norm(text).lower()
 
@@ -198,8 +206,8 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
         for f in missing:
             names = [*ALL_COLUMNS[f], *(ALL_COLUMNS["filed_at"][1:] if f == "reported_at" else ())]
             parts.append(f"{FIELD_LABELS[f]}（可用列名：{'、'.join(names)}）")
-        raise KaoheError(f"{path}: 案件文件缺少列：{'；'.join(parts)}。文件的列：{'、'.join(h for h in header if h)}。"
-                         f"用 --map '列名=字段' 指定，或用 --profile 选择导入配置")
+        raise MissingColumns(f"{path}: 案件文件缺少列：{'；'.join(parts)}。文件的列：{'、'.join(h for h in header if h)}。"
+                         f"用 --map '列名=字段' 指定，或用 --profile 选择导入配置", header)
     ignored = [h for i, h in enumerate(header) if h and i not in taken]
     return Mapping(columns, ignored, profile)
 
@@ -209,3 +217,31 @@ def known_header(profile: Profile, overrides: dict[str, str] | None = None):
     names = {_key(n) for names in ALL_COLUMNS.values() for n in names}
     names |= {_key(h) for h in [*profile.columns, *profile.ignore, *(overrides or {})]}
     return lambda text: _key(text) in names
+
+
+def save_profile(folder: Path, name: str, columns: dict[str, str], ignore: list[str]) -> Path:
+    """An office's profile from a mapping made by hand (the TUI's dialog): ``folder/NAME.toml``."""
+    import re
+
+    if not re.fullmatch(r"[\w\-\u4e00-\u9fff]+", name or ""):
+        raise KaoheError(f"配置名 {name!r}：只用字母、数字、汉字、- 和 _")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.toml"
+    target.write_text(Profile(name, f"{name}（在终端界面中保存）", columns, ignore).dump(), encoding="utf-8")
+    return target
+
+
+def column_samples(path: Path, count: int = 3) -> tuple[list[str], list[list[str]]]:
+    """The header (found below title rows) and the first few values of every column."""
+    from kaohe_tui.io.tabular import read_table
+
+    header, rows = read_table(path, known=lambda h: known_header(DEFAULT)(h)
+                              or any(p.knows(h) for p in all_profiles().values()))
+    samples: list[list[str]] = [[] for _ in header]
+    for _, values in rows:
+        for i, value in enumerate(values[:len(header)]):
+            if value and len(samples[i]) < count:
+                samples[i].append(value)
+        if all(len(s) >= count for s in samples):
+            break
+    return header, samples

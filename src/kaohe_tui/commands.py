@@ -163,13 +163,14 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.case_import import file_header
+    from kaohe_tui.case_import import file_header, fits_a_profile
     from kaohe_tui.io.formats import choose
 
     store = open_store(args)
     scheme = scheme_for(store, args)
     header = file_header(Path(args.file)) if args.kind == "auto" else None
-    mapped = getattr(args, "map", None) or getattr(args, "profile", None)
+    mapped = getattr(args, "map", None) or getattr(args, "profile", None) or (
+        header is not None and fits_a_profile(header, store.path))
     kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
     if not isinstance(kind, str):
         print(kind.run(store, scheme, Path(args.file)))

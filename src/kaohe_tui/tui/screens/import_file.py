@@ -51,23 +51,26 @@ def kinds(scheme: Scheme) -> dict[str, str]:
 
 def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", period: str | None = None,
                skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
-               row_by_row: Callable[[], None] | None = None) -> Outcome:
-    """Runs in a worker thread; the same dispatch as ``cmd_import``, without its printing."""
+               row_by_row: Callable[[], None] | None = None, overrides: dict[str, str] | None = None) -> Outcome:
+    """Runs in a worker thread; the same dispatch as ``cmd_import``, without its printing
+    (``overrides``: a case file's columns as mapped in ``CaseMapping``)."""
+    from kaohe_tui.case_import import file_header, fits_a_profile
     from kaohe_tui.io.formats import choose
-    from kaohe_tui.io.tabular import read_rows
 
-    header = read_rows(path)[0] if kind == "auto" else None
+    header = file_header(path) if kind == "auto" else None
+    if header is not None and fits_a_profile(header, store.path):
+        kind = "cases"  # the office's own profile knows this layout
     chosen = choose(kind, scheme.id, header)
     if not isinstance(chosen, str):  # a plugin's format: it raises, writing nothing, on a bad file
         return Outcome(str(chosen.run(store, scheme, path)))
     if chosen == "cases":
-        from kaohe_tui.case_import import CaseImportRejected, import_cases
+        from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
 
         try:
-            report = import_cases(store, scheme, path, progress=progress, row_by_row=row_by_row)
+            report = import_cases(store, scheme, path, progress=progress, row_by_row=row_by_row, overrides=overrides)
         except CaseImportRejected as exc:
             return Outcome(f"{len(exc.report.rejected)}行无效，未导入任何案件", exc.report.rejected, written=False)
-        return Outcome(f"已导入{report.imported}个案件")
+        return Outcome("\n".join([f"已导入{report.imported}个案件", *summary_lines(report)[1:]]))
     if chosen == "units":
         from kaohe_tui.io.units_import import import_units
 
@@ -228,7 +231,8 @@ class ImportDialog(ModalScreen[str | None]):
 
     # -- the worker ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def import_file(self, path: Path, kind: str, period: str | None, skip_invalid: bool) -> None:
+    def import_file(self, path: Path, kind: str, period: str | None, skip_invalid: bool,
+                    overrides: dict[str, str] | None = None) -> None:
         def step(done: int) -> None:
             self.app.call_from_thread(self.show_progress, done)
 
@@ -237,7 +241,7 @@ class ImportDialog(ModalScreen[str | None]):
 
         try:
             outcome = self.app.in_worker_store(run_import, self.scheme, path, kind, period, skip_invalid, step,
-                                               row_by_row)
+                                               row_by_row, overrides)
         except Exception as exc:  # KaoheError (bad file, bad header …) or an OS error: shown, not raised
             self.app.call_from_thread(self.failed, path, exc)
             return
@@ -274,6 +278,18 @@ class ImportDialog(ModalScreen[str | None]):
         from kaohe_tui.tui.screens.error import describe
 
         self.set_running(False)
+        from kaohe_tui.case_profiles import MissingColumns
+
+        if isinstance(exc, MissingColumns):  # a case file's columns not known: map them by hand
+            from kaohe_tui.tui.screens.case_mapping import CaseMapping
+
+            def mapped(overrides: dict[str, str] | None) -> None:
+                if overrides:
+                    self.set_running(True)
+                    self.import_file(path, "cases", None, False, overrides)
+
+            self.app.push_screen(CaseMapping(path, str(exc), self.app.store.path.parent / "profiles"), mapped)
+            return
         lines = describe(exc).splitlines()
         if isinstance(exc, KaoheError) and len(lines) > 1:  # e.g. the units import: a line per bad row
             self.app.push_screen(RejectedRows(path, lines[-1].removeprefix(f"{path}: "), lines[:-1]))
