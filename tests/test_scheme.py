@@ -58,7 +58,7 @@ def test_resolve_indicator_by_path_name_and_ambiguity():
     ]})
     path, node = resolve_indicator(scheme.indicators, "三/责任倒查")
     assert (path, node.points) == ("三/责任倒查", 6)
-    with pytest.raises(Exception, match="ambiguous: write its path, one of 二/责任倒查、三/责任倒查"):
+    with pytest.raises(Exception, match="不止一个指标叫这个名字：请写出路径，可选：二/责任倒查、三/责任倒查"):
         resolve_indicator(scheme.indicators, "责任倒查")
 
 
