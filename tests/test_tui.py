@@ -7,12 +7,7 @@ and a plugin screen). Expected points are worked out by hand from the fixture sc
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -564,26 +559,3 @@ async def test_small_terminal_keeps_the_keys_visible(db_path):
         keys = [k for k in footer.query("FooterKey")]
         visible = [k for k in keys if k.region.right <= 80 and k.region.width > 0]
         assert {k.description for k in visible} >= {"筛选", "新增", "更正", "撤回", "帮助", "导出", "命令"}
-
-
-def test_serve_starts_on_localhost(db_path, tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
-    try:
-        deadline = time.time() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert response.status == 200
-                    assert "kaohe" in response.read().decode("utf-8")
-                    break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise AssertionError("kaohe serve did not answer on 127.0.0.1")
-                time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

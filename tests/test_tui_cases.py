@@ -70,7 +70,7 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
         await pilot.press("s", "s")  # every case of the quarter, class by class: 按时结案, then 延期结案
         await settle(pilot)
         assert [r[:2] for r in rows_of(app.screen.query_one("#cases-table"))] == [["A9", "延期结案"]]
-        for _ in range(5):  # 超时结案, 超时未结, 未结案, 已结案（无时限）, then every case again
+        for _ in range(6):  # 超时结案, 超时未结, 未结案, 已结案（无时限）, 作废, then every case again
             await pilot.press("s")
         await settle(pilot)
         assert [r[0] for r in rows_of(app.screen.query_one("#cases-table"))] == [f"A{i}" for i in range(1, 11)]
