@@ -484,7 +484,7 @@ def test_failed_approval_writes_nothing(kaohe):
     with pytest.raises(KaoheError, match="must be above 0"):
         bd.approve_bonus(store, scheme, app, 0, opinion="同意")
     store.db.execute("INSERT INTO periods (scheme, period, status) VALUES (?, '2018', 'closed')", [ID])
-    with pytest.raises(KaoheError, match="closed"):  # closed.py's refusal (not yet in the catalogue)
+    with pytest.raises(KaoheError, match="已签发关闭"):
         bd.approve_bonus(store, scheme, app, 2, opinion="同意")
     assert bd.list_applications(store, scheme)[0]["state"] == "pending"
     store.close()

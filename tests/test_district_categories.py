@@ -190,7 +190,7 @@ def test_range_deduction_and_ranks_with_ties(kaohe):
     for bad in ("0.6", "0.05"):
         proc = kaohe.run("record", SCHEME, "--period", "2017", "--unit", "人大办", "--indicator", "年度扣分",
                          "--clause", "shortfall", "--amount", bad, "--reason", "超出范围", ok=False)
-        assert "outside" in proc.stderr and "0.1–0.5" in proc.stderr
+        assert "超出条款" in proc.stderr and "的范围 0.1–0.5" in proc.stderr
     assert ledger_size(kaohe) == before
     kaohe.record(SCHEME, period="2017", unit="政府办", indicator="年度扣分", clause="shortfall", amount=0.1, reason="x")
     kaohe.record(SCHEME, period="2017", unit="政协办", indicator="年度扣分", clause="shortfall", amount=0.1, reason="y")

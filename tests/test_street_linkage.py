@@ -251,7 +251,7 @@ def test_totals_leave_the_undefined_points_out(year):
 def test_a_discretionary_deduction_outside_its_range_is_refused(k):
     proc = k.run("record", SCHEME, "--period", YEAR, "--unit", "示例镇己", "--indicator", "联勤巡管全覆盖",
                  "--clause", "partly", "--amount", "3.5", "--reason", "超出分值", ok=False)
-    assert "outside clause partly's range 0.1–3" in proc.stderr
+    assert "（partly）的范围 0.1–3" in proc.stderr
 
 
 # -- demo ledger ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from rich.cells import cell_len
+from textual.worker import WorkerCancelled
 
 from conftest import Kaohe
 from kaohe_tui import plugins
@@ -44,7 +45,11 @@ async def settle(pilot, delay: float = 0.0) -> None:
     if delay:
         await pilot.pause(delay)
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a burst of keys): wait again
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
