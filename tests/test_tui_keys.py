@@ -10,7 +10,7 @@ import pytest
 from textual import events
 
 from kaohe_tui import plugins
-from test_tui import make_app, open_scheme, record, rows_of, settle
+from test_tui import make_app, open_scheme, rows_of, settle
 
 
 @pytest.fixture(autouse=True)
@@ -82,13 +82,18 @@ async def test_palette_then_page_up_in_one_burst_does_not_end_the_app(db_path):
         assert app.is_running and type(app.screen).__name__ != "KaohePalette"
 
 
+async def open_record_form(pilot):
+    """The first scheme's ledger, then a (a new record): the form screen."""
+    await open_scheme(pilot)
+    await pilot.press("2", "a")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def test_an_unsaved_form_is_never_lost_without_asking(db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scheme(pilot)
-        await pilot.press("2", "a")
-        await settle(pilot)
-        form = app.screen
+        form = await open_record_form(pilot)
         assert type(form).__name__ == "RecordForm"
         # untouched: esc closes at once
         await pilot.press("escape")
@@ -213,10 +218,7 @@ async def test_an_open_dropdown_shows_every_character(db_path):
     below it, the compositor cut its Chinese characters in half and drew spaces."""
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scheme(pilot)
-        await pilot.press("2", "a")
-        await settle(pilot)
-        form = app.screen
+        form = await open_record_form(pilot)
         form.query_one("#f-unit").value = "党委办"
         await settle(pilot)
         form.query_one("#f-indicator").focus()

@@ -121,18 +121,14 @@ class KaoheApp(App):
         return next((s for s in reversed(self.screen_stack) if isinstance(s, FormModal) and s.is_dirty()), None)
 
     async def action_quit(self) -> None:
-        from kaohe_tui.tui.screens.confirm import Confirm
+        from kaohe_tui.tui.screens.confirm import Confirm, ask_then
 
         if self.unsaved_form() is None:
             self.exit()
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.exit()
-
         if not isinstance(self.screen, Confirm):
-            self.push_screen(Confirm(t("quit_with_form"), yes="放弃并退出", no="回到表单"), answered)
+            ask_then(self, t("quit_with_form"), self.exit, yes="放弃并退出", no="回到表单")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         from kaohe_tui.tui.palette import KaohePalette

@@ -3,7 +3,9 @@ form). The safe answer is the default: enter and esc both say no unless "yes" ha
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Callable
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -35,3 +37,8 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def ask_then(app: App, question: str, then: Callable[[], None], *, yes: str = "是", no: str = "否") -> None:
+    """Ask ``question``; run ``then`` only on yes (no, esc and a dismissed dialog do nothing)."""
+    app.push_screen(Confirm(question, yes=yes, no=no), lambda answer: then() if answer else None)

@@ -5,7 +5,6 @@ shown in a modal, never as a traceback."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import score
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import scheme_periods
-from kaohe_tui.tui.screens.confirm import Confirm
+from kaohe_tui.tui.screens.confirm import ask_then
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
@@ -39,8 +38,7 @@ def export(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path)
     out = path.expanduser().resolve()
     scheme = for_period(store, scheme, period)  # an office year's own version
     results = score(store, scheme, Period.parse(period))
-    extra = {"force": True} if "force" in inspect.signature(export_results).parameters else {}  # issue 12's refusal to overwrite
-    written = export_results(store, scheme, Period.parse(period), fmt_name, out, results=results, **extra)
+    written = export_results(store, scheme, Period.parse(period), fmt_name, out, results=results, force=True)
     return Path(written), len(results)
 
 
@@ -135,12 +133,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if not path.exists():
             self.run_export(path)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_export(path)
-
-        self.app.push_screen(Confirm(t("export_exists", path=path.resolve()), yes="覆盖", no="不覆盖"), answered)
+        ask_then(self.app, t("export_exists", path=path.resolve()), lambda: self.run_export(path), yes="覆盖", no="不覆盖")
 
     @work(exclusive=True, group="export")
     async def run_export(self, path: Path) -> None:

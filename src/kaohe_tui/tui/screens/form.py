@@ -23,17 +23,13 @@ class FormModal(ModalScreen[ResultT]):
 
     def action_cancel(self) -> None:
         from kaohe_tui.messages import t
-        from kaohe_tui.tui.screens.confirm import Confirm
+        from kaohe_tui.tui.screens.confirm import ask_then
 
         if not self.is_dirty():
             self.dismiss(None)
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(Confirm(t("discard_form"), yes="放弃", no="继续填写"), answered)
+        ask_then(self.app, t("discard_form"), lambda: self.dismiss(None), yes="放弃", no="继续填写")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
