@@ -39,6 +39,9 @@ MESSAGES = {
     "bonus_needed": "分值：加分须写批准的分值（--amount）",
     "bonus_negative": "分值：加分不能为负",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
+    # -- units (kaohe units --retire) --------------------------------------------------------------
+    "unit_already_retired": "单位：{unit} 已于 {at} 退出排名",
+    "unit_retired": "{unit} 已退出排名：不再参加排名和末位等后果，记录保留",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",
