@@ -4,31 +4,9 @@ exactly as signed, and 2019's samples beside real units take no rank."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
+from test_scheme_years import cli, write_csv  # noqa: F401 — the in-process kaohe fixture
 
 CC = "city-coordination"
-
-
-@pytest.fixture
-def cli(db_path, capsys):
-    from kaohe_tui import cli as kaohe_cli
-
-    def run(*args, ok: bool = True):
-        code = kaohe_cli.main(["--db", str(db_path), *map(str, args)])
-        out = capsys.readouterr()
-        assert (code == 0) == ok, f"kaohe {' '.join(map(str, args))} → {code}: {out.err}{out.out}"
-        return out
-
-    run.json = lambda *args: json.loads(run(*args, "--json").out)
-    return run
-
-
-def write_csv(path: Path, text: str) -> Path:
-    path.write_text(text.strip() + "\n", encoding="utf-8")
-    return path
 
 
 def business(cli, period: str, unit: str, value: int) -> None:
