@@ -133,3 +133,40 @@ async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tm
         assert type(form).__name__ == "RecordForm"
         assert "党群工作部" in [u.name for u in form.units] and "党委办" not in [u.name for u in form.units]
         assert form.periods[0] == "2019" and "2018" not in form.periods
+
+
+async def test_the_units_screen_shows_the_chosen_years_units(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    units = tmp_path / "units.csv"
+    units.write_text("单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办\n", encoding="utf-8")
+    for args in (["scheme", "new-year", "bureau-departments", "2019"],
+                 ["import", "bureau-departments", str(units), "--kind", "units", "--period", "2019"]):
+        assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_view(pilot, "bureau-departments", "1")
+        table = screen.query_one("#units")
+        names = lambda: [row.value for row in table.rows]  # noqa: E731
+        assert "党委办" in names() and "党群工作部" not in names()  # 2018, the document's list
+        assert "19/19个单位（2018年）" in text_of(screen.query_one("#units-status"))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#units")
+        assert "党群工作部" in names() and "党委办" not in names()
+        assert str(table.get_cell("党群工作部", "aliases")) == "党委办、党办"  # the former names stay aliases
+        assert "19/19个单位（2019年）" in text_of(screen.query_one("#units-status"))
+        # a record added from here is entered against 2019's list
+        table.move_cursor(row=names().index("党群工作部"))
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RecordForm" and form.periods[0] == "2019"
+        assert "党群工作部" in [u.name for u in form.units]
+        await pilot.press("escape")
+        await settle(pilot)
+        # back to 2018 with [
+        app.screen.query_one("#units").focus()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "党委办" in [row.value for row in app.screen.query_one("#units").rows]
