@@ -114,14 +114,19 @@ async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path,
         assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4
 
 
-async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tmp_path, capsys):
+def renamed_in_2019(tmp_path, capsys):
+    """A database where bureau-departments has 2019, in which 党委办 became 党群工作部."""
     db = tmp_path / "k.db"
     units = tmp_path / "units.csv"
     units.write_text("单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办\n", encoding="utf-8")
     for args in (["scheme", "new-year", "bureau-departments", "2019"],
                  ["import", "bureau-departments", str(units), "--kind", "units", "--period", "2019"]):
         assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
-    app = KaoheApp(db_path=db)
+    return db
+
+
+async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tmp_path, capsys):
+    app = KaoheApp(db_path=renamed_in_2019(tmp_path, capsys))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_view(pilot, "bureau-departments", "2")
         assert "2019" in screen.periods and "2019Q4" in screen.periods
@@ -136,13 +141,7 @@ async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tm
 
 
 async def test_the_units_screen_shows_the_chosen_years_units(tmp_path, capsys):
-    db = tmp_path / "k.db"
-    units = tmp_path / "units.csv"
-    units.write_text("单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办\n", encoding="utf-8")
-    for args in (["scheme", "new-year", "bureau-departments", "2019"],
-                 ["import", "bureau-departments", str(units), "--kind", "units", "--period", "2019"]):
-        assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
-    app = KaoheApp(db_path=db)
+    app = KaoheApp(db_path=renamed_in_2019(tmp_path, capsys))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_view(pilot, "bureau-departments", "1")
         table = screen.query_one("#units")
