@@ -39,8 +39,15 @@ async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp
         assert type(screen).__name__ == "ParametersScreen"
         assert "2019年（办公室版本，第0版）" in text_of(screen.query_one("#params-head"))
         table = screen.query_one("#params")
+        # rows read as the document names them; the key a CLI user types is secondary
+        labels = {row.value: str(table.get_cell(row.value, "label")) for row in table.rows}
+        assert labels["基础管理/学习教育.clauses.no-study-day.per"] == "学习教育·不组织学习日活动的…：每次扣分"
+        assert labels["基础管理/工作纪律.points"] == "工作纪律：分值"
+        assert labels["total"] == "总分"
+        assert not any("clauses" in label or "." in label for label in labels.values())
         select_row(table, "基础管理/工作纪律.points")
         await pilot.pause()
+        assert "键：基础管理/工作纪律.points" in text_of(screen.query_one("#params-text"))
         assert "严格执行考勤制度" in text_of(screen.query_one("#params-text"))  # the document's words
         assert screen.query_one("#params-value").value == "10"
         # typing 12 alone breaks 基础管理's declared 70: the lint says so before anything is saved
