@@ -323,5 +323,36 @@ def test_each_category_gets_its_own_ranking_sheet_without_zero_point_columns(k):
     assert book.sheetnames == ["排名（二类）", "排名（三类）"]
     # seed 000: 二类 年度分值1 (通报), 三类 0.5 (年度达不到工作要求的…扣除0.1—0.5分); the 三类
     # requirements (报送问题建议, 参与公众考评, 城管志愿活动) carry no points of their own: no 0 columns
-    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报", "总分", "标记"]
+    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报扣分", "总分", "标记"]
     assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度扣分", "总分", "标记"]
+
+
+def test_district_columns_show_the_points_deducted(k):
+    import csv
+
+    import openpyxl
+
+    # seed 000 二类: "被通报1次的，扣除年度分值0.5分" → 民政局 loses 0.5 of its 1; 三类: "从年度分值中扣除
+    # 0.1—0.5分不等" → 区委办 loses 0.2 of its 0.5. Columns headed 扣分 show what was taken off
+    # (before: 通报 0.5 / 年度扣分 0.3, the points left, under a heading that says deduction).
+    record(k, DC, "民政局", "通报", "2017", clause="media", reason="被媒体曝光")
+    record(k, DC, "区委办", "年度扣分", "2017", clause="shortfall", amount=0.2, reason="未达工作要求")
+    out = k.dir / "dc.xlsx"
+    k("export", DC, "--period", "2017", "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    two = {row[1]: row for row in book["排名（二类）"].iter_rows(min_row=3, values_only=True)}
+    three = {row[1]: row for row in book["排名（三类）"].iter_rows(min_row=3, values_only=True)}
+    assert [c.value for c in book["排名（二类）"][2]][3:5] == ["通报扣分", "总分"]
+    assert two["民政局"][3:5] == (0.5, 0.5)  # 1 − 0.5 = 0.5 left
+    assert two["体育局"][3:5] == (0, 1)  # no notice: nothing deducted, 1 left
+    assert [c.value for c in book["排名（三类）"][2]][3:5] == ["年度扣分", "总分"]
+    assert three["区委办"][3:5] == (0.2, 0.3)  # 0.5 − 0.2 = 0.3 left
+    csv_out = k.dir / "dc.csv"
+    k("export", DC, "--period", "2017", "--format", "csv", "-o", csv_out)
+    rows = {r["单位"]: r for r in csv.DictReader(csv_out.open(encoding="utf-8-sig"))}
+    assert rows["民政局"]["通报扣分"] == "0.5" and rows["区委办"]["年度扣分"] == "0.2"
+    text = k("score", DC, "--period", "2017")
+    line = next(ln for ln in text.splitlines() if "区委办" in ln)
+    assert [c.strip() for c in line.split("│")][4:6] == ["", "0.2"]  # 通报扣分 blank (三类), 年度扣分 0.2
+    # the JSON contract keeps each indicator's points (what is left)
+    assert k.score(DC, "2017")["区委办"]["indicators"]["年度扣分"] == 0.3
