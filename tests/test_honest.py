@@ -356,3 +356,28 @@ def test_district_columns_show_the_points_deducted(k):
     assert [c.strip() for c in line.split("│")][4:6] == ["", "0.2"]  # 通报扣分 blank (三类), 年度扣分 0.2
     # the JSON contract keeps each indicator's points (what is left)
     assert k.score(DC, "2017")["区委办"]["indicators"]["年度扣分"] == 0.3
+
+
+def test_import_brings_no_second_figure_unless_told(k):
+    # 回访满意率 is one figure per unit and quarter (seed 001: 得分 = 20 × 满意率): 90 is recorded,
+    # a ledger file brings 80 for the same input
+    first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
+    head = "单位,指标,数值,期间,事由\n"
+    book = k.dir / "second.csv"
+    book.write_text(head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8")
+    err = k("import", CC, book, ok=False)
+    # before: imported silently, the 90 lost from the explanation
+    assert f"{book}: 第3行 数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
+    assert "--supersede" in err
+    assert k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"] == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    assert len(k.json("ledger", CC, "--period", "2018Q1")) == 1  # nothing written: one transaction
+    # the same input twice in one file is a second figure too
+    twice = k.dir / "twice.csv"
+    twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
+    assert f"{twice}: 第3行 数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
+    k("import", CC, book, "--supersede")
+    rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
+    second = max(r["id"] for r in k.json("ledger", CC, "--period", "2018Q1"))
+    # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays visible as replaced
+    assert rate["points"] == 16
+    assert any(f"记录#{first}的数值90已被记录#{second}替代" in line["text"] for line in rate["lines"])

@@ -39,6 +39,11 @@ MESSAGES = {
     "bonus_needed": "分值：加分须写批准的分值（--amount）",
     "bonus_negative": "分值：加分不能为负",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
+    # -- one figure per input (inputs.py): a second value replaces the first only when said so -------
+    "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
+                     "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
+    "second_figure_row": "{path}: 第{row}行 {message}",
+    "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",
