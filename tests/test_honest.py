@@ -381,3 +381,53 @@ def test_import_brings_no_second_figure_unless_told(k):
     # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays visible as replaced
     assert rate["points"] == 16
     assert any(f"记录#{first}的数值90已被记录#{second}替代" in line["text"] for line in rate["lines"])
+
+
+async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
+    from kaohe_tui.tui.app import KaoheApp
+    from kaohe_tui.tui.screens.confirm import Confirm
+    from tests.test_tui import settle
+
+    first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
+    app = KaoheApp(db_path=tmp_path / "k.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#schemes")
+        ids = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+        table.move_cursor(row=next(i for i, v in enumerate(ids) if CC in v))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+
+        async def save_80():
+            form.query_one("#f-unit").value = "城管局"
+            await pilot.pause()
+            form.query_one("#f-period").value = "2018Q1"
+            form.query_one("#f-indicator").value = "数字城管绩效/回访满意率"
+            await pilot.pause()
+            form.query_one("#f-kind").value = "value"
+            form.query_one("#f-figure").value = "80"
+            form.query_one("#f-reason").value = "复核"
+            await settle(pilot, 0.25)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        await save_80()
+        # before: the form showed the CLI's "请加 --supersede", which a TUI user cannot add
+        assert isinstance(app.screen, Confirm)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert f"已有数值90（记录#{first}）" in question and "替换" in question
+        await pilot.press("escape")  # no: nothing written, the form stays
+        await settle(pilot)
+        assert app.screen is form
+        assert app.store.db.execute("SELECT count(*) FROM records").fetchone()[0] == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is not form
+    # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays in the explanation as replaced
+    rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
+    assert rate["points"] == 16 and any(f"记录#{first}的数值90已被" in line["text"] for line in rate["lines"])

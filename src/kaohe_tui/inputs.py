@@ -14,6 +14,14 @@ SQL = ("SELECT id, count, amount, value FROM records WHERE scheme = ? AND unit =
        "AND clause IS ? AND withdrawn_at IS NULL ORDER BY id")
 
 
+class SecondFigure(RecordError):
+    """A second figure without ``supersede``: ``question`` is what the TUI asks before replacing."""
+
+    def __init__(self, message: str, question: str):
+        super().__init__(message)
+        self.question = question
+
+
 def one_figure(db, scheme: Scheme, unit: str, indicator: str) -> bool:
     """Whether ``indicator`` (a checked path) of ``unit`` takes one figure per period."""
     from kaohe_tui.scheme_years import unit_row_of  # an office year keeps its own units
@@ -35,8 +43,8 @@ def figure_field(row: dict) -> str:
     return next((k for k in ("value", "count", "amount") if row.get(k) is not None), "value")
 
 
-def second_figure(row: dict, earlier: dict, where: str) -> str:
-    return t("second_figure", field=FIELDS[figure_field(row)], unit=row["unit"], indicator=row["indicator"],
+def second_figure(row: dict, earlier: dict, where: str, key: str = "second_figure") -> str:
+    return t(key, field=FIELDS[figure_field(row)], unit=row["unit"], indicator=row["indicator"],
              period=row["period"], figure=fmt(earlier[figure_field(earlier)]) if any(
                  earlier.get(k) is not None for k in ("value", "count", "amount")) else "—", where=where)
 
@@ -46,7 +54,9 @@ def check_second_figure(db, scheme: Scheme, row: dict, supersede: bool) -> list[
     ``supersede`` with nothing to replace. Returns the ids replaced."""
     earlier = earlier_figures(db, scheme, row)
     if earlier and not supersede:
-        raise RecordError(second_figure(row, earlier[-1], f"记录#{earlier[-1]['id']}"))
+        where = f"记录#{earlier[-1]['id']}"
+        raise SecondFigure(second_figure(row, earlier[-1], where),
+                           second_figure(row, earlier[-1], where, key="supersede_question"))
     if supersede and not earlier:
         raise RecordError(t("nothing_to_supersede", unit=row["unit"], indicator=row["indicator"], period=row["period"]))
     return [r["id"] for r in earlier]

@@ -43,6 +43,8 @@ MESSAGES = {
     "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
                      "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
     "second_figure_row": "{path}: 第{row}行 {message}",
+    "supersede_question": "{unit} 的 {indicator} {period} 已有数值{figure}（{where}）。\n"
+                          "以新数值替换它吗？（原记录保留在台账和说明中，新数值计分）",
     "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
