@@ -188,7 +188,7 @@ def cmd_import(args) -> int:
         scheme = for_ledger_file(store, scheme, Path(args.file))
     with progress(f"importing {args.file}: row") as step:
         report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
-                               progress=step)
+                               progress=step, supersede=args.supersede)
     _print_rejected(report.rejected)
     if report.rejected and not args.skip_invalid:
         raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")

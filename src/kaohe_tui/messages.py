@@ -42,6 +42,13 @@ MESSAGES = {
     # -- units (kaohe units --retire) --------------------------------------------------------------
     "unit_already_retired": "单位：{unit} 已于 {at} 退出排名",
     "unit_retired": "{unit} 已退出排名：不再参加排名和末位等后果，记录保留",
+    # -- one figure per input (inputs.py): a second value replaces the first only when said so -------
+    "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
+                     "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
+    "second_figure_row": "{path}: 第{row}行 {message}",
+    "supersede_question": "{unit} 的 {indicator} {period} 已有数值{figure}（{where}）。\n"
+                          "以新数值替换它吗？（原记录保留在台账和说明中，新数值计分）",
+    "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",
