@@ -56,25 +56,19 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
-    from kaohe_tui.scheme_years import years_of
+    from kaohe_tui.actions.listing import scheme_summaries
 
-    store = open_store(args)
-    rows = []
-    for scheme in catalog.schemes().values():
-        count = store.db["units"].count_where("scheme = ?", [scheme.id])
-        rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
-                     "years": years_of(store, scheme)})
+    rows = scheme_summaries(open_store(args))
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
-        json_out(rows)
+        json_out([r.as_json() for r in rows])
         return 0
     from kaohe_tui.report import table
 
     _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
-                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
-                   r["units"], r["plugin"]] for r in rows]))
+                 [[r.id, r.display_title, "、".join(r.periods),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r.years),
+                   r.units, r.plugin] for r in rows]))
     return 0
 
 
@@ -100,15 +94,19 @@ def cmd_units(args) -> int:
     if args.json:
         json_out([u.model_dump() for u in units])
         return 0
+    from kaohe_tui.actions.listing import display_unit, unit_columns
     from kaohe_tui.report import table
 
-    attr_keys: list[str] = []
-    for u in units:
-        attr_keys += [k for k in u.attrs if k not in attr_keys]
-    _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
-                  for u in units], title=f"{scheme.title}：{len(units)}个单位"))
+    columns = unit_columns(scheme, units)  # the plugins' columns, as the TUI's units view shows them
+    _print(table(["单位", "类别", "考核扎口科室", "别名", *(title for _, title in columns)],
+                 [[display_unit(u), u.category or "", u.assessed_by or "", "、".join(u.aliases),
+                   *(_cell(u.attrs.get(k)) for k, _ in columns)] for u in units],
+                 title=f"{scheme.title}：{len(units)}个单位"))
     return 0
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
 
 
 def cmd_rules(args) -> int:
