@@ -121,3 +121,29 @@ async def test_a_plugins_unit_attribute_is_a_column_in_both_faces(fixture_store,
         await open_scheme(pilot)
         table = app.screen.query_one("#units")
         assert "挂钩社区" in [str(c.label) for c in table.columns.values()]
+
+
+def test_the_record_form_asks_the_core_what_it_may_offer(fixture_store):
+    from kaohe_tui.actions.recording import clause_required, figure_for, recordable_indicators
+    from kaohe_tui.scheme import resolve_indicator
+
+    scheme = catalog.get(SCHEME)
+    offered = recordable_indicators(scheme, "一类")
+    # 基础管理 is the sum of its two parts: records go on the parts, never on it
+    assert [path for path, _ in offered] == ["基础管理/工作纪律", "基础管理/环境卫生", "特别附加分"]
+    discipline, bonus = offered[0][1], offered[2][1]
+    assert figure_for(discipline, discipline.clause("late")) == "count"  # 有一例扣0.5分: occurrences
+    assert figure_for(bonus, None) == "amount"  # a bonus is the points approved
+    assert not clause_required(bonus)
+
+
+def test_a_clause_with_a_range_takes_the_amount():
+    from kaohe_tui.actions.recording import figure_for
+    from kaohe_tui.scheme import resolve_indicator
+
+    plugins.load_plugins()
+    # street-linkage's 部分未达到…酌情扣分 has a range (0.1–0.5): the amount deducted is written
+    street = catalog.get("street-linkage")
+    _, node = resolve_indicator(street.tree(None), "工作汇报制度")
+    assert figure_for(node, node.clause("partly")) == "amount"
+    assert figure_for(node, node.clause("unmet")) == "count"

@@ -139,23 +139,23 @@ def _attrs(pairs: list[str]) -> dict:
 
 
 def cmd_record(args) -> int:
-    from kaohe_tui.ledger import Draft, add_record
+    from kaohe_tui.actions.recording import Draft, record
 
     store = open_store(args)
     scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft, supersede=args.supersede)
+    record_id = record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
 
 def cmd_withdraw(args) -> int:
-    from kaohe_tui.ledger import withdraw_record
+    from kaohe_tui.actions.recording import withdraw
 
     store = open_store(args)
-    withdraw_record(store, catalog.get(args.scheme), args.record_id, args.reason)
+    withdraw(store, catalog.get(args.scheme), args.record_id, args.reason)
     print(f"withdrew #{args.record_id}")
     return 0
 
