@@ -348,43 +348,34 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kaohe_tui.io.exporters import export_results, exporters
+    from kaohe_tui.actions.exporting import export
 
-    if args.format not in exporters():
-        raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = scheme_for(store, args)
-    period = Period.parse(args.period)
+    label = f"exporting {args.what}: row" if args.what != "results" else f"scoring and exporting {args.scheme} {args.period}"
+    with progress(label) as step:
+        done = export(store, scheme_for(store, args), args.period, args.format, Path(args.output), args.what,
+                      force=args.force, progress=step if args.what != "results" else None)
     if args.what != "results":
-        from kaohe_tui.io.ledger_export import export_table
-
-        with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
-                             force=args.force)
-        print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
-        return 0
-    with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
-    print(f"exported {scheme.id} {args.period} to {out}")
+        print(f"exported {done.rows} {args.what} row(s) of {args.scheme} to {args.output}")
+    else:
+        print(f"exported {args.scheme} {args.period} to {done.path}")
     return 0
 
 
 def cmd_close(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import close
 
-    store = open_store(args)
-    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = close(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
-    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
-          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
+    print(f"signed: {signed.snapshot} (audit chain head #{signed.audit_id} "
+          f"{signed.audit_hash[:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
 def cmd_reopen(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import reopen
 
-    store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
+    reopen(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"reopened {args.scheme} {args.period}")
     return 0
 
