@@ -59,5 +59,5 @@ def test_hundred_megabyte_file(kaohe, tmp_path):
             fh.write(chunk)
         fh.write("\n")
     proc = kaohe.run("import", SCHEME, str(big), ok=False)
-    assert "big.csv：第2行：field larger than field limit" in proc.stderr
+    assert "big.csv：第2行：单元格超过16 MB" in proc.stderr
     assert records(kaohe.db) == 0

@@ -137,6 +137,7 @@ MESSAGES = {
     "no_period_column": "期间：文件没有期间列，也没有给出 --period",
     "too_many_cells": "有{cells}格，表头只有{width}列",
     "mixed_encoding": "{file}：第{row}行之后的内容不是 UTF-8 或 GBK 文本（编码混杂？）",
+    "cell_too_large": "单元格超过{limit} MB，不像是考核台账（是否选错了文件？）",
     "csv_error": "无法读取：{error}",
     "formula_no_value": "公式（{formula}）没有计算结果；请在 Excel 或 WPS 中打开并保存后再导入",
     "row_error": "{file}：第{row}行：{reason}",
