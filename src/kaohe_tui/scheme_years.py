@@ -22,10 +22,9 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.store import Store, core, now
+from kaohe_tui.store import Store, now
 
 
-@core()
 def m009_scheme_years(db: Database) -> None:
     db["scheme_years"].create(
         {"scheme": str, "year": int, "kind": str, "based_on": int, "version": int,
