@@ -42,6 +42,7 @@ from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult, find_result
 from kaohe_tui.io.exporters import Exporter, UnitSheet
 from kaohe_tui.io.formats import Importer
 from kaohe_tui.io.tabular import read_rows
+from kaohe_tui.row_errors import RowError, RowsRejected
 # -- screens (the contract is Textual-free; the widgets below load Textual on first use) ------------
 from kaohe_tui.tui.extension import SchemeScreen
 
@@ -95,7 +96,7 @@ __all__ = [
     "closed_months", "refuse_if_closed", "authorize", "import_targets", "target_items", "seed_items",
     "ALL_COLUMNS", "NOT_VISITED", "SATISFIED",
     "IndicatorResult", "Scorer", "UnitResult", "find_result",
-    "Exporter", "UnitSheet", "Importer", "read_rows",
+    "Exporter", "UnitSheet", "Importer", "read_rows", "RowError", "RowsRejected",
     "SchemeScreen", "FLAG", "scheme_periods", "describe", "FormModal", "ParametersScreen", "YearScreen",
     "FilterInput", "KTable",
 ]

@@ -14,7 +14,7 @@ from sqlite_utils import Database, Migrations
 
 from kaohe_tui.case_schema import m007_case_status
 from kaohe_tui.roles import m003_roles
-from kaohe_tui.scheme_years import m009_scheme_years
+from kaohe_tui.scheme_years import m009_scheme_years, m012_year_units_standing
 from kaohe_tui.signoff import m005_closed_triggers, m005a_audit_chain, m005b_signoffs
 from kaohe_tui.target_lists import m009_target_items
 from kaohe_tui.units import m008_unit_standing
@@ -125,6 +125,7 @@ ORDER: tuple[Callable[[Database], None], ...] = (
     m008_unit_standing,
     m009_scheme_years,
     m009_target_items,
+    m012_year_units_standing,
 )
 
 

@@ -38,6 +38,11 @@ def _fields_in_source(cls: type) -> dict[str, tuple[str, str]]:
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 line = lines[node.lineno - 1]
                 comment = line.split("  # ", 1)[1].strip() if "  # " in line else ""
+                above = node.lineno - 2
+                while not comment and above >= 0 and lines[above].strip().startswith("#"):
+                    above -= 1  # else the comment lines just above the field
+                if not comment:
+                    comment = " ".join(x.strip().lstrip("# ") for x in lines[above + 1:node.lineno - 1])
                 out[node.target.id] = (ast.get_source_segment(source, node.annotation) or "", comment)
     return out
 
