@@ -211,7 +211,7 @@ def test_broken_plugins_reported_others_work(db_path):
     # half-way is reported
     first = k.run("schemes", "--json")
     assert "fixture" in {s["id"] for s in json.loads(first.stdout)}
-    assert "hook_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
+    assert "seed_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
     proc = k.run("schemes")
     assert "plugin failed: explodes" in proc.stderr
     # the failing seed's half-written row was rolled back with it

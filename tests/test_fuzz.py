@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kaohe_tui import catalog, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.ledger_import import import_ledger
-from kaohe_tui.scheme import load_scheme, scheme_from_dict
+from kaohe_tui.scheme_files import load_scheme, scheme_from_dict
 from kaohe_tui.store import Store
 from kaohe_tui.units import ensure_registered
 

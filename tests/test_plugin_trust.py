@@ -108,5 +108,5 @@ def test_plugin_named_like_a_builtin_is_reported(db_path, folder):
     k = Kaohe(db_path, [folder])
     proc = k.run("plugins", "--json")
     failed = {f["plugin"]: f["error"] for f in json.loads(proc.stdout)["failed"]}
-    assert "already" in failed["bureau_departments"] and "never runs" not in failed["bureau_departments"]
+    assert "已加载的插件同名" in failed["bureau_departments"] and "never runs" not in failed["bureau_departments"]
     assert "bureau-departments" in {s["id"] for s in k.json("schemes")}  # the built-in still works

@@ -69,11 +69,11 @@ def test_older_database_is_administered_by_its_file_owner(office):
     of the office group, opens it first."""
     from sqlite_utils import Database
 
-    from kaohe_tui.store import core
+    from kaohe_tui.migrations import core
 
     test_roles.ensure_account(UNIT)
     db = Database(office)
-    core.apply(db, stop_before="m003_roles")
+    core().apply(db, stop_before="m003_roles")
     db.conn.close()
     os.chown(office, pwd.getpwnam(UNIT).pw_uid, grp.getgrnam(GROUP).gr_gid)
     os.chmod(office, 0o660)

@@ -7,7 +7,8 @@ import pytest
 from kaohe_tui.errors import SchemeError
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
-from kaohe_tui.scheme import Scheme, UnitSource, load_scheme, read_unit_source, resolve_indicator, save_scheme
+from kaohe_tui.scheme import Scheme, UnitSource, read_unit_source, resolve_indicator, save_scheme
+from kaohe_tui.scheme_files import load_scheme
 
 FIXTURE = Path(__file__).parent / "fixtures" / "core_plugin" / "fixture.toml"
 
