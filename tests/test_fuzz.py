@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import tomllib
 from pathlib import Path
 
 import tomli_w
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from kaohe_tui import catalog, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.ledger_import import import_ledger
-from kaohe_tui.scheme import load_scheme, scheme_from_dict
+from kaohe_tui.scheme import load_scheme, save_scheme, scheme_from_dict
 from kaohe_tui.store import Store
 from kaohe_tui.units import ensure_registered
 
@@ -97,9 +98,13 @@ def test_scheme_files_round_trip_or_refuse(raw):
         except (TypeError, ValueError):
             path.write_bytes(repr(raw).encode("utf-8", errors="replace"))
         try:
-            load_scheme(path)
+            scheme = load_scheme(path)
         except KaoheError as exc:
-            assert str(path) in str(exc)
+            assert str(exc).startswith(f"{path}: ")
+            return
+        again = Path(folder) / "again.toml"  # accepted: saving and loading it again changes nothing
+        save_scheme(scheme, again)
+        assert load_scheme(again).model_dump() == scheme.model_dump()
 
 
 @settings(max_examples=40, deadline=None)
@@ -109,6 +114,9 @@ def test_scheme_loader_on_arbitrary_bytes(data):
         path = Path(folder) / "b.toml"
         path.write_bytes(data)
         try:
-            load_scheme(path)
-        except KaoheError:
-            pass
+            scheme = load_scheme(path)
+        except KaoheError as exc:  # refused: one line naming the file
+            assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+            return
+    # accepted: then the bytes were UTF-8 TOML, and the scheme is the one they declare
+    assert scheme.id == tomllib.loads(data.decode("utf-8"))["id"]

@@ -4,8 +4,10 @@ never raises a score, and a total is the sum of its top-level indicators."""
 from __future__ import annotations
 
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,8 +120,18 @@ def test_total_is_the_sum_of_top_level_indicators(rows, bonus):
         for unit, (ind, clause), count, period in rows:
             add_record(store, scheme, Draft(unit=unit, indicator=ind, clause=clause, count=count, period=period, reason="p"))
         add_record(store, scheme, Draft(unit="财审科", indicator="特别附加分", amount=bonus, period="2018", reason="b"))
-        for result in score(store, scheme, "2018"):
-            parts = result.points_by_indicator()
-            assert result.total == pts(sum(v for v in parts.values() if v is not None))
-            assert 0 <= parts["基础管理"] <= 12
+        results = {r.unit: r for r in score(store, scheme, "2018")}
         store.close()
+    # The oracle, worked from tests/fixtures/core_plugin/fixture.toml in exact fractions: every row's
+    # period (2018, 2018Q1, 2018-07) lies in 2018. 工作纪律 10: 0 once no-ledger is recorded, else
+    # 10 − 0.5 per late − 1 per absence, not below 0; 环境卫生 2: 2 − 0.5 per dirty, not below 0;
+    # 基础管理 = the two (≤ 12); the total adds 财审科's approved bonus.
+    for unit in ("党委办", "侨办（侨联）", "财审科"):
+        n = {clause: sum(c for u, (_, cl), c, _ in rows if u == unit and cl == clause)
+             for clause in ("late", "absent", "no-ledger", "dirty")}
+        discipline = Fraction(0) if n["no-ledger"] else max(Fraction(0), 10 - Fraction(1, 2) * n["late"] - n["absent"])
+        hygiene = max(Fraction(0), 2 - Fraction(1, 2) * n["dirty"])
+        extra = Fraction(bonus) if unit == "财审科" else Fraction(0)
+        parts = results[unit].points_by_indicator()
+        assert parts["基础管理"] == float(discipline + hygiene)  # halves: exact in binary
+        assert results[unit].total == pytest.approx(float(discipline + hygiene + extra), abs=1e-6)
