@@ -11,12 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe_tui import catalog, plugins
+from conftest import load_core_scheme, new_store
 from kaohe_tui.ledger import Draft, add_record
 from kaohe_tui.rules.base import pts
 from kaohe_tui.scoring import score
-from kaohe_tui.store import Store
-from kaohe_tui.units import ensure_registered
 from rulekit import entry, indicator, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -92,14 +90,16 @@ def test_statistic_rules_within_bounds(own, others, full):
 def test_closure_rate_within_bounds(counts, full):
     ind = indicator(points=full, rule="closure_rate",
                     clauses=[{"id": c, "text": c} for c in ("on_time", "extended", "overdue", "due")])
-    records = [entry(clause=c, count=n) for c, n in zip(("on_time", "extended", "overdue", "due"), counts)]
+    records = [entry(clause=c, count=n) for c, n in zip(("on_time", "extended", "overdue", "due"), counts, strict=True)]
     assert 0 <= run(ind, records).points <= full
 
 
 ledger_rows = st.lists(
     st.tuples(
         st.sampled_from(["党委办", "侨办（侨联）", "财审科"]),
-        st.sampled_from([("工作纪律", "late"), ("工作纪律", "absent"), ("工作纪律", "no-ledger"), ("环境卫生", "dirty")]),
+        st.sampled_from(
+            [("工作纪律", "late"), ("工作纪律", "absent"), ("工作纪律", "no-ledger"), ("环境卫生", "dirty")]
+        ),
         st.integers(1, 8),
         st.sampled_from(["2018", "2018Q1", "2018-07"]),
     ),
@@ -110,15 +110,13 @@ ledger_rows = st.lists(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ledger_rows, bonus=st.floats(min_value=0, max_value=5))
 def test_total_is_the_sum_of_top_level_indicators(rows, bonus):
-    plugins.reset_for_tests()
-    catalog.reset()
-    plugins.load_plugins([FIXTURES / "core_plugin"])
+    scheme = load_core_scheme("fixture")
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "p.db")
-        ensure_registered(store)
-        scheme = catalog.get("fixture")
+        store = new_store(Path(folder) / "p.db")
         for unit, (ind, clause), count, period in rows:
-            add_record(store, scheme, Draft(unit=unit, indicator=ind, clause=clause, count=count, period=period, reason="p"))
+            add_record(
+                store, scheme, Draft(unit=unit, indicator=ind, clause=clause, count=count, period=period, reason="p")
+            )
         add_record(store, scheme, Draft(unit="财审科", indicator="特别附加分", amount=bonus, period="2018", reason="b"))
         results = {r.unit: r for r in score(store, scheme, "2018")}
         store.close()

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import CORE_PLUGIN, Kaohe, kill_inside_the_write
+from conftest import CORE_PLUGIN, Kaohe, count_rows, kill_inside_the_write
 from kaohe_tui.crashpoint import ENV as PAUSE
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,11 +17,6 @@ ENV = {**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"}
 
 def kaohe_cmd(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "kaohe_tui", "--db", str(db), "--plugins-dir", str(FIXTURES / "core_plugin"), *args]
-
-
-def count(db: Path, sql: str = "SELECT count(*) FROM records") -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchone()[0]
 
 
 def integrity(db: Path) -> str:
@@ -50,16 +42,24 @@ def test_concurrent_writers_lose_nothing(db_path, tmp_path):
         cmd_import = " ".join(map(str, kaohe_cmd(db_path, "import", "fixture", str(files[w]))))
         cmd_record = " ".join(map(str, kaohe_cmd(db_path, "record", "fixture", "--period", "2018", "--unit", "财审科",
                                                  "--indicator", "环境卫生", "--clause", "dirty")))
-        procs.append(subprocess.Popen(script.format(cmd_import=cmd_import, cmd_record=cmd_record + f" --date 2018-0{w + 1}-01"),
-                                      shell=True, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                script.format(cmd_import=cmd_import, cmd_record=cmd_record + f" --date 2018-0{w + 1}-01"),
+                shell=True,
+                env=ENV,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     for p in procs:
         out, err = p.communicate(timeout=180)
         assert p.returncode == 0, err
         assert "locked" not in err and "busy" not in err
     # reasons differ per writer and per record, so no import row is a duplicate of another
-    assert count(db_path) == writers * (200 + per_writer)
-    assert count(db_path, "SELECT count(*) FROM schemes WHERE id = 'fixture'") == 1
-    assert count(db_path, "SELECT count(*) FROM units WHERE scheme = 'fixture'") == 3
+    assert count_rows(db_path) == writers * (200 + per_writer)
+    assert count_rows(db_path, "SELECT count_rows(*) FROM schemes WHERE id = 'fixture'") == 1
+    assert count_rows(db_path, "SELECT count_rows(*) FROM units WHERE scheme = 'fixture'") == 3
     assert integrity(db_path) == "ok"
 
 
@@ -76,8 +76,8 @@ def test_import_killed_leaves_nothing_half_written(db_path, tmp_path):
     # killed with every row (and the import's audit line) written inside the open transaction
     assert kill_inside_the_write(proc, marker, rows) >= rows
     assert integrity(db_path) == "ok"
-    assert count(db_path) == 1  # the interrupted import is entirely absent
-    assert count(db_path, "SELECT count(*) FROM audit WHERE action = 'import'") == 0
+    assert count_rows(db_path) == 1  # the interrupted import is entirely absent
+    assert count_rows(db_path, "SELECT count_rows(*) FROM audit WHERE action = 'import'") == 0
     done = subprocess.run(kaohe_cmd(db_path, "import", "fixture", str(path)), env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert count(db_path) == 1 + rows
+    assert count_rows(db_path) == 1 + rows

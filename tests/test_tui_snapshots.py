@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from conftest import BROKEN, settle
+from conftest import TUI_PLUGIN as FIXTURE
+from conftest import tui_record as record
 from kaohe_tui import plugins
 from kaohe_tui.tui.app import KaoheApp
-from test_tui import BROKEN, FIXTURE, record, settle
 
 SIZE = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 @pytest.fixture
@@ -104,8 +104,15 @@ def test_schemes_screen(snap_compare, db_path):
     assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps(expect(schemes_shown)))
 
 
+def failure_shown(lines: list[str]) -> None:
+    # the broken plugin is named with its error and where it was raised; the good scheme still listed
+    text = "\n".join(lines)
+    assert "boom" in text and "RuntimeError" in text and "(boom.py:1)" in text
+    assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
+
+
 def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
-    assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps())
+    assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps(expect(failure_shown)))
 
 
 def units_shown(lines: list[str]) -> None:
