@@ -30,7 +30,8 @@ os.environ.pop("KAOHE_DB", None)
 # environments set it) each would be compiled again every time.
 sys.dont_write_bytecode = False
 
-from kaohe_tui import catalog, cli, plugins, rules  # noqa: E402 — after the environment above
+from kaohe_tui import catalog, plugins, rules  # noqa: E402 — after the environment above
+from kaohe_tui import cli as cli_module  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORE_PLUGIN = FIXTURES / "core_plugin"
@@ -114,7 +115,7 @@ def run_in_process(argv: list[str], env: dict[str, str] | None = None,
     try:
         _ProcessState.fresh()
         try:
-            code = cli.main(list(argv))
+            code = cli_module.main(list(argv))
         except SystemExit as exc:
             code = exc.code
         except BaseException:  # what the interpreter would print for an uncaught exception
@@ -209,6 +210,25 @@ def kaohe(db_path: Path) -> Kaohe:
 def k(db_path: Path) -> Kaohe:
     """``kaohe`` on a fresh database with the core test plugin (the fixture schemes)."""
     return Kaohe(db_path, [CORE_PLUGIN])
+
+
+@pytest.fixture
+def cli(db_path, capsys):
+    """``kaohe`` in this process through capsys on a fresh database: ``cli(*args)`` gives (out, err)."""
+
+    def run(*args, ok: bool = True):
+        code = cli_module.main(["--db", str(db_path), *map(str, args)])
+        out = capsys.readouterr()
+        assert (code == 0) == ok, f"kaohe {' '.join(map(str, args))} → {code}: {out.err}{out.out}"
+        return out
+
+    run.json = lambda *args: json.loads(run(*args, "--json").out)  # type: ignore[attr-defined]
+    return run
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text.strip() + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture
