@@ -58,8 +58,8 @@ def test_concurrent_writers_lose_nothing(db_path, tmp_path):
         assert "locked" not in err and "busy" not in err
     # reasons differ per writer and per record, so no import row is a duplicate of another
     assert count_rows(db_path) == writers * (200 + per_writer)
-    assert count_rows(db_path, "SELECT count_rows(*) FROM schemes WHERE id = 'fixture'") == 1
-    assert count_rows(db_path, "SELECT count_rows(*) FROM units WHERE scheme = 'fixture'") == 3
+    assert count_rows(db_path, "SELECT count(*) FROM schemes WHERE id = 'fixture'") == 1
+    assert count_rows(db_path, "SELECT count(*) FROM units WHERE scheme = 'fixture'") == 3
     assert integrity(db_path) == "ok"
 
 
@@ -77,7 +77,7 @@ def test_import_killed_leaves_nothing_half_written(db_path, tmp_path):
     assert kill_inside_the_write(proc, marker, rows) >= rows
     assert integrity(db_path) == "ok"
     assert count_rows(db_path) == 1  # the interrupted import is entirely absent
-    assert count_rows(db_path, "SELECT count_rows(*) FROM audit WHERE action = 'import'") == 0
+    assert count_rows(db_path, "SELECT count(*) FROM audit WHERE action = 'import'") == 0
     done = subprocess.run(kaohe_cmd(db_path, "import", "fixture", str(path)), env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert count_rows(db_path) == 1 + rows
