@@ -528,3 +528,57 @@ SHEET_RECORDS = [
     dict(unit="房管处", indicator="特别附加分", clause="final-points", amount=1.5, period="2018",
          reason="获市级表彰"),
 ]
+
+
+# Pilot steps for snapshot tests: each asserts on the screen as drawn before the picture is taken.
+
+SIZE = (80, 24)
+
+
+def steps(*actions):
+    """A run_before: each action is a key or an async function of the pilot; workers and
+    debounce timers settle after each, and no input cursor blinks in the picture."""
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for action in actions:
+            if callable(action):
+                await action(pilot)
+            else:
+                await pilot.press(action)
+            await settle(pilot, 0.25)
+        from textual.widgets import Input
+
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await quiet(pilot)
+    return run
+
+
+async def quiet(pilot) -> None:
+    """Until no worker runs and two refreshes have passed since (a loaded machine can leave a
+    table's column widths a refresh behind its rows)."""
+    for _ in range(40):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause(0.1)
+    await pilot.pause()
+
+
+def visible(pilot) -> list[str]:
+    """The screen's lines as a person reads them at 80×24: what is drawn, not what a widget holds."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
+def tokens(lines: list[str], first: str) -> list[str]:
+    """The words of the first line whose first word is ``first`` (a table row, by its unit)."""
+    return next(line.split() for line in lines if line.split()[:1] == [first])
+
+
+def expect(check):
+    """A step that asserts on the screen as drawn (the snapshot then records the same picture)."""
+    async def run(pilot) -> None:
+        await quiet(pilot)
+        check(visible(pilot))
+    return run

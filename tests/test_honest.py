@@ -375,7 +375,7 @@ def test_import_brings_no_second_figure_unless_told(k):
     )
     err = k("import", CC, book, ok=False)
     # before: imported silently, the 90 lost from the explanation
-    assert f"{book}: 第3行 数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
+    assert f"{book}：第3行：数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
     assert "--supersede" in err
     assert (
         k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
@@ -385,7 +385,7 @@ def test_import_brings_no_second_figure_unless_told(k):
     # the same input twice in one file is a second figure too
     twice = k.dir / "twice.csv"
     twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
-    assert f"{twice}: 第3行 数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k(
+    assert f"{twice}：第3行：数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k(
         "import", CC, twice, ok=False
     )
     k("import", CC, book, "--supersede")
