@@ -66,7 +66,8 @@ def test_package_file_writable_by_others_refused(db_path, tmp_path, weak):
     outer.chmod(0o755)
     package.chmod(0o755)
     for path in (FIXTURES / "core_plugin").iterdir():
-        shutil.copy(path, package / ("__init__.py" if path.name == "fixture_scheme.py" else path.name))
+        if path.is_file():  # not a __pycache__ the test run left there
+            shutil.copy(path, package / ("__init__.py" if path.name == "fixture_scheme.py" else path.name))
     for path in package.iterdir():
         path.chmod(0o644)
     (package / "__pycache__").mkdir(mode=0o755, exist_ok=True)

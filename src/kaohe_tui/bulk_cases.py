@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui import chain
+from kaohe_tui import chain, crashpoint
 from kaohe_tui.case_counts import COLUMNS, NOT_VISITED, SATISFIED, UNSATISFIED, MonthlyCounts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
@@ -249,6 +249,7 @@ def run(job: dict) -> None:
         audit = {**audit, "new": json.dumps({"file": job["file"], "cases": imported, "import": import_id},
                                             ensure_ascii=False)}
         chain.append(conn, audit)
+        crashpoint.pause_before_commit(imported)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")

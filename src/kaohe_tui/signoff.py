@@ -28,7 +28,7 @@ from kaohe_tui.rules.base import Entry, Line
 from kaohe_tui.store import Store, now
 
 if TYPE_CHECKING:
-    from kaohe_tui.scheme import Scheme, Unit
+    from kaohe_tui.scheme import Scheme
     from kaohe_tui.scoring import IndicatorResult, UnitResult
 
 TABLE = "signoffs"

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import chain, closed, plugins
+from kaohe_tui import chain, closed, crashpoint, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.paths import default_db_path
 from kaohe_tui.stamps import now, os_login  # noqa: F401 — re-exported: callers import them from the store
@@ -137,8 +137,10 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
+        changes_at_begin = conn.total_changes
         try:
             yield self.db
+            crashpoint.pause_before_commit(conn.total_changes - changes_at_begin)
             conn.execute("COMMIT")
         except BaseException as exc:
             # SQLite ends the transaction itself on some errors (a full disk): then there is
