@@ -152,7 +152,7 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     from kaohe_tui.scoring import Scorer
 
     conn = store.db.conn
-    scorer = Scorer(store, for_period(store, scheme, period), live=True)  # the year's version now in force
+    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
     signed: dict[str, str] = {}

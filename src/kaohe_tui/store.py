@@ -204,7 +204,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
+        from kaohe_tui import case_schema, ledger_read, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
 
         sets = [core]
         for provided in plugins.call("kaohe_migrations"):
