@@ -67,7 +67,7 @@ def ledger_db(work: Path, small: bool) -> tuple[Path, int]:
     part.unlink(missing_ok=True)
     run(kaohe(part, "import", CC, str(data / "units.csv"), "--kind", "units"))
     run(kaohe(part, "import", CC, str(data / "cases_100000.csv")))
-    run(kaohe(part, "import", CC, str(data / "ledger_100000.csv")))
+    run(kaohe(part, "import", CC, str(data / "ledger_100000.csv"), "--supersede"))  # re-entered figures
     conn = sqlite3.connect(part)
     cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
     while (have := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < n:
