@@ -13,6 +13,7 @@ from typing import Callable
 from sqlite_utils import Database, Migrations
 
 from kaohe_tui.case_schema import m007_case_status
+from kaohe_tui.ledger_read import m014_records_groups
 from kaohe_tui.roles import m003_roles
 from kaohe_tui.scheme_years import m009_scheme_years, m012_year_units_standing
 from kaohe_tui.signoff import m005_closed_triggers, m005a_audit_chain, m005b_signoffs
@@ -126,6 +127,7 @@ ORDER: tuple[Callable[[Database], None], ...] = (
     m009_scheme_years,
     m009_target_items,
     m012_year_units_standing,
+    m014_records_groups,
 )
 
 

@@ -74,6 +74,9 @@ class Indicator(_Model):
         return "sum" if self.children else "per_occurrence"
 
     def clause(self, clause_id: str) -> Clause | None:
+        for c in self.clauses:  # a stored record names its clause by its exact id: no normalising
+            if c.id == clause_id:
+                return c
         key = norm(clause_id)
         for c in self.clauses:
             if norm(c.id) == key or norm(c.text) == key:

@@ -67,6 +67,15 @@ class KaoheApp(App):
         ensure_registered(store)
         return store
 
+    @property
+    def scores(self):
+        """Results kept per scheme and period until the next write (``score_cache``)."""
+        from kaohe_tui.score_cache import ScoreCache
+
+        if getattr(self, "_scores", None) is None or self._scores.store is not self.store:
+            self._scores = ScoreCache(self.store)
+        return self._scores
+
     def in_worker_store(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn(store, …)`` on a private connection (called inside a worker thread, so a
         long read or a preview's rolled-back transaction never touches the UI's connection)."""
