@@ -208,8 +208,8 @@ def _import_cases(store, scheme, path: Path, args=None) -> int:
 
     try:
         def row_by_row() -> None:
-            print(f"kaohe: reading {path} row by row (the fast path takes UTF-8 files with times written "
-                  "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
+            print(f"kaohe: reading {path} row by row (the fast path takes UTF-8 CSV files with times written "
+                  "in digits, e.g. 2018/4/5 9:03 or 2018-04-05T09:03:07); a large file takes longer", file=sys.stderr)
 
         with progress(f"importing cases from {path}:") as step:
             report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
