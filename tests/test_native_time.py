@@ -75,3 +75,11 @@ def test_forms_taken_by_the_c_reader(conn, text, expected):
 def test_a_date_alone_ends_its_day_as_a_deadline(conn):
     assert conn.execute("SELECT kaohe_time('2018/4/5', 1), kaohe_time('2018/4/5', 0)").fetchone() == (
         "2018-04-05 23:59:59", "2018-04-05 00:00:00")
+
+
+def test_odd_spaces_are_every_whitespace_but_the_ascii_space(conn):
+    # the careful path strips what str.isspace() calls space; the bulk path must send such a file its way
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace() and c != " "]
+    found = [c for c in spaces if conn.execute("SELECT kaohe_odd('甲', ?)", [f"满{c}意"]).fetchone()[0] == 1]
+    assert found == spaces
+    assert conn.execute("SELECT kaohe_odd('满 意', '甲街道', NULL, '１２３')").fetchone()[0] == 0

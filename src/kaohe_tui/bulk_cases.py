@@ -166,11 +166,16 @@ class CaseFileSQL:
             return "''"
         return f"trim(trim(trim(coalesce({self.col['status']}, '')), '[]【】'))"
 
-    def rows(self) -> str:
+    def rows(self, checks: bool = True) -> str:
+        """``checks`` False: the stored values only (the insert; the month counts check every row)."""
         job = self.job
         period, closing = job["period_field"], job["closing_field"]
         first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
-        text = " || ".join(f"coalesce({self.cell(f)}, '')" for f in ("case_id", "source", "satisfaction", "status"))
+        cells = [self.cell(f) for f in ("case_id", "source", "satisfaction", "status") if f in self.col]
+        if self.native:
+            odd = f"kaohe_odd({', '.join(cells)})"
+        else:
+            odd = f"({' || '.join(f'coalesce({c}, {chr(39) * 2})' for c in cells)}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
         extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
         id_ = f"trim({self.col['case_id']})"
 
@@ -186,18 +191,18 @@ SELECT rowid AS rid, {id_} AS case_id, trim({self.col['unit']}) AS unit, nullif(
        {self.time('force_closed_at')} AS forced, {given('force_closed_at')} AS forced_given,
        {self.stage()} AS stage, {self.count('extensions')} AS ext, {self.count('failed_checks')} AS failed,
        {self.satisfaction_class()} AS sat, nullif(trim({self.cell('satisfaction')}), '') AS answer,
-       NOT ({text} GLOB {_literal('*[' + ODD_SPACES + ']*')}) AND instr({id_}, ' ') = 0
-         AND length({id_}) <= {MAX_ID} AND {extra} AS tidy
+       {f"NOT {odd} AND instr({id_}, ' ') = 0 AND length({id_}) <= {MAX_ID} AND {extra}" if checks else 1} AS tidy
 FROM {SOURCE} WHERE {self.keep} LIMIT -1"""
         void, forced = _list(job["void"]), _list(job["force_closed"])
         marked = f"(forced IS NOT NULL OR (stage IN ({forced}) AND stage NOT IN ({void})))"
+        ok = ("tidy AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
+              " AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)"
+              " AND (NOT first_given OR (first IS NOT NULL AND reported >= first))"
+              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0")
         return f"""
 SELECT *, CASE WHEN stage IN ({void}) THEN 'void' WHEN forced_mark THEN 'force_closed' END AS status,
        stage IN ({void}) AS void,
-       tidy AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)
-         AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)
-         AND (NOT first_given OR (first IS NOT NULL AND reported >= first))
-         AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0 AS ok
+       {ok if checks else 1} AS ok
 FROM (SELECT *, {marked} AS forced_mark,
              CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at
       FROM ({raw}) LIMIT -1)"""
@@ -211,7 +216,7 @@ INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_
 SELECT {_literal(scheme)}, case_id, unit, source, reported, deadline, closed_at, ext, failed,
        CASE WHEN sat > 0 THEN answer END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END, status,
        {int(bool(self.job['untimed']))}, {int(import_id)}
-FROM ({self.rows()})
+FROM ({self.rows(checks=False)})
 WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 """
 

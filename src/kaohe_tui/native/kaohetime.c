@@ -160,12 +160,46 @@ static void kaohe_time(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text(ctx, out, 19, SQLITE_TRANSIENT);
 }
 
+/* kaohe_odd(a, b, …): 1 when any text holds whitespace other than the ASCII space (a tab, a line
+ * break, U+3000 from Chinese input methods, U+00A0 …: what Python's str.isspace() calls space),
+ * which only the careful path strips; 0 otherwise. A GLOB over the same set costs ten times as much. */
+static int odd_space(const unsigned char *s, int n) {
+  for (int i = 0; i < n; i++) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      if ((c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f)) return 1;
+      continue;
+    }
+    unsigned cp;
+    if ((c & 0xe0) == 0xc0 && i + 1 < n) cp = ((c & 0x1f) << 6) | (s[i + 1] & 0x3f), i += 1;
+    else if ((c & 0xf0) == 0xe0 && i + 2 < n) cp = ((c & 0x0f) << 12) | ((s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f), i += 2;
+    else if ((c & 0xf8) == 0xf0 && i + 3 < n) { i += 3; continue; }
+    else continue;
+    if (cp == 0x85 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+        cp == 0x202f || cp == 0x205f || cp == 0x3000)
+      return 1;
+  }
+  return 0;
+}
+
+static void kaohe_odd(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  for (int i = 0; i < argc; i++) {
+    const unsigned char *s = sqlite3_value_text(argv[i]);
+    if (s && odd_space(s, sqlite3_value_bytes(argv[i]))) {
+      sqlite3_result_int(ctx, 1);
+      return;
+    }
+  }
+  sqlite3_result_int(ctx, 0);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
 int sqlite3_kaohetime_init(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   (void)err;
-  return sqlite3_create_function(db, "kaohe_time", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, 0,
-                                 kaohe_time, 0, 0);
+  int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  int rc = sqlite3_create_function(db, "kaohe_time", -1, flags, 0, kaohe_time, 0, 0);
+  return rc != SQLITE_OK ? rc : sqlite3_create_function(db, "kaohe_odd", -1, flags, 0, kaohe_odd, 0, 0);
 }
