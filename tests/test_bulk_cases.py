@@ -246,3 +246,17 @@ def test_a_platform_export_with_its_own_header_names(scheme, tmp_path):
     assert bulk_path(store, scheme, path, None) == 2
     assert table(store, "SELECT case_id, unit, source, closed_at, failed_checks, satisfaction FROM cases ORDER BY case_id") == [
         ("T1", "甲街道", "巡查,夜间", "2018-01-04 10:00:00", 0, "满意"), ("T2", "乙街道", "12319", None, 1, None)]
+
+
+def test_a_later_export_is_audited_in_the_chain(scheme, tmp_path):
+    from kaohe_tui import chain
+
+    store = new_store(tmp_path / "k.db", scheme)
+    assert import_cases(store, scheme, write(tmp_path, TRICKY[:2])).imported == 2
+    later = write(tmp_path, [TRICKY[0].replace("2018-01-04 10:00:00", "2018-01-04 11:00:00"), TRICKY[1]], "later.csv")
+    report = import_cases(store, scheme, later)
+    assert (report.imported, report.updated, report.unchanged) == (0, 1, 1)
+    old, new = table(store, "SELECT old, new FROM audit WHERE action = 'update-case'")[0]
+    assert '"closed_at": "2018-01-04 10:00:00"' in old and '"closed_at": "2018-01-04 11:00:00"' in new
+    problems, _, _ = chain.walk(store.db.conn)
+    assert problems == []  # each change is a link of the audit chain, as every other audit row

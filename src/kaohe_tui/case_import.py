@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
+from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
@@ -298,10 +299,8 @@ class CaseWriter:
                 reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
-        if audits:
-            keys = list(audits[0])
-            self.conn.executemany(f"INSERT INTO audit ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-                                  [[a[k] for k in keys] for a in audits])
+        for audit in audits:  # each a link of the chain (``kaohe verify`` walks it)
+            chain.append(self.conn, audit)
         self.report.imported += len(inserts)
         self.report.updated += len(updates)
 
