@@ -78,15 +78,15 @@ def test_the_cli_prints_the_same_rows_and_headline(fixture_store, tmp_path, caps
     path.write_text(BAD, encoding="utf-8")
     assert cli.main(["--db", str(db_path), "--plugins-dir", str(FIXTURE), "import", SCHEME, str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith(f"{path}: row 3, column 单位: ") and "不存在科" in err[0]
-    assert err[1] == f"{path}: row 4, column 次数: 次数：“x”不是数字"
+    assert err[0].startswith(f"{path}：第3行，「单位」列：") and "不存在科" in err[0]
+    assert err[1] == f"{path}：第4行，「次数」列：次数：“x”不是数字"
     assert err[2] == f"kaohe: {path}：2行无效，未导入任何记录（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）"
 
 
 def test_row_errors_read_as_the_line_a_user_has_always_read():
-    assert RowError("a.csv", 3, "单位：…", "单位") == "a.csv: row 3, column 单位: 单位：…"
-    assert RowError("a.csv", 7, "x") == "a.csv: row 7: x"
-    assert RowError("a.csv", None, "items add up to 28") == "a.csv: items add up to 28"
+    assert RowError("a.csv", 3, "单位：…", "单位") == "a.csv：第3行，「单位」列：单位：…"
+    assert RowError("a.csv", 7, "x") == "a.csv：第7行：x"
+    assert RowError("a.csv", None, "items add up to 28") == "a.csv：items add up to 28"
 
 
 def test_scheme_summaries_count_units_and_records_and_mark_sample_titles(db_path):

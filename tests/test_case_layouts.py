@@ -211,9 +211,9 @@ def test_bad_values_refused_by_row(k, tmp_path):
                     "B3,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,还行\n"  # unknown answer
                     "B4,乙街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,联系不上\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "row 2: 结案时间: 2018-01-04 10:00:00 is before 上报时间 2018-01-05 09:00:00" in proc.stderr
-    assert "row 3: 上报时间: 2011-03-05 09:00:00 is outside every period of the scheme" in proc.stderr
-    assert "row 4: 回访满意度: '还行' is not a known answer" in proc.stderr
+    assert "第2行：结案时间: 2018-01-04 10:00:00 is before 上报时间 2018-01-05 09:00:00" in proc.stderr
+    assert "第3行：上报时间: 2011-03-05 09:00:00 is outside every period of the scheme" in proc.stderr
+    assert "第4行：回访满意度: '还行' is not a known answer" in proc.stderr
     assert "未导入任何案件" in proc.stderr
     skipped = k.run("import", "fixture-cases", path, "--skip-invalid")
     assert "已导入1个案件；3行无效已跳过" in skipped.stdout
@@ -252,7 +252,7 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
                                                                  "U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,2018-02-01 09:00:00,0"),
                        encoding="utf-8")
     proc = k.run("import", "fixture-cases", closing, ok=False)
-    assert "row 3: 上报时间: 2018-01-06 09:00:00 falls in 2018Q1, which is closed" in proc.stderr
+    assert "第3行：上报时间: 2018-01-06 09:00:00 falls in 2018Q1, which is closed" in proc.stderr
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}
 
 
@@ -303,5 +303,5 @@ def test_xlsx_formula_without_a_computed_value_is_refused(k, tmp_path):
     path = tmp_path / "f.xlsx"
     book.save(path)  # openpyxl stores the formula, never its value
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "row 2, column F: a formula (=1+1) with no computed value" in proc.stderr
+    assert "第2行，「F」列：公式（=1+1）没有计算结果" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -88,7 +88,7 @@ def k(tmp_path_factory) -> Kaohe:
         writer = csv.writer(fh)
         writer.writerow(["单位", "指标", "条款", "次数", "分值", "数值", "期间", "事由"])
         writer.writerows(LEDGER)
-    kaohe.run("import", SCHEME, str(path))
+    kaohe.run("import", SCHEME, str(path), "--supersede")  # 示例镇庚's 信息上报 is corrected
     return kaohe
 
 
@@ -155,10 +155,10 @@ def test_lint_reports_exactly_the_undefined_points(k):
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     # declared 65; defined 一15 + 二20 + 三20 = 55; undefined 结案率5 + 四's other 2 + the header's 3 = 10
     assert lines == [
-        "undefined: street-linkage 公众上报类案件查处/结案率: 5 points declared but not defined by the document",
-        "undefined: street-linkage 公众上报类案件查处/四项其余子项目（原文缺失）: 2 points declared but not defined by the document",
-        "undefined: street-linkage 原文缺失部分: 3 points declared but not defined by the document",
-        "undefined: street-linkage: declares 65 points, defines 55: 10 points not defined",
+        "未定义：street-linkage 公众上报类案件查处/结案率：声明5分，文件未规定怎样计分",
+        "未定义：street-linkage 公众上报类案件查处/四项其余子项目（原文缺失）：声明2分，文件未规定怎样计分",
+        "未定义：street-linkage 原文缺失部分：声明3分，文件未规定怎样计分",
+        "未定义：street-linkage：声明65分，规定了55分：10分未规定",
         "ok: street-linkage",
     ]
 

@@ -54,7 +54,7 @@ async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp
         await pilot.press("e")
         screen.query_one("#params-value").value = "12"
         await settle(pilot, 0.4)
-        assert "✗ lint: error: bureau-departments 基础管理: children add up to 72, declared 70" in \
+        assert "✗ 检查未通过：错误：bureau-departments 基础管理：下级合计72分，本项70分" in \
             text_of(screen.query_one("#params-lint"))
         await pilot.press("ctrl+s")
         await settle(pilot)

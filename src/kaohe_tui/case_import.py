@@ -233,17 +233,15 @@ def untimed_note(scheme: Scheme) -> str:
 
 
 def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:
-    import re
-
+    """The refused rows beside the file: row number, the row as read, the reason (RowError's fields)."""
     from kaohe_tui.io.tabular import write_csv
 
     target = path.with_name(path.stem + ".rejected.csv")
     rows = []
     for message in rejected:
-        match = re.search(r": row (\d+): ", message)
-        number = int(match.group(1)) if match else None
+        number = getattr(message, "row", None)
         values = numbered.get(number, []) if number else []
-        rows.append([number or "", *values[:len(header)], message.split(": row ", 1)[-1]])
+        rows.append([number or "", *values[:len(header)], getattr(message, "reason", message)])
     write_csv(target, ["行号", *header, "原因"], rows)
     return target
 
