@@ -76,8 +76,11 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
     # the hand count in the comment above TRICKY
     assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3, 0)  # untimed: 0 (the file has a deadline column)
     assert {row[2] for row in table(bulk, CASES)} == {"甲街道", "乙街道"}  # every spelling → the unit's name
-    audit = table(bulk, "SELECT action, user, new FROM audit WHERE action = 'import-cases'")
-    assert audit == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7, "import": 1}}')]
+    audit = "SELECT action, user, new FROM audit WHERE action = 'import-cases'"
+    assert table(bulk, audit) == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7, "updated": 0, "import": 1, '
+                                   '"profile": "default", "ignored": [], "rejected": 0}')]
+    assert table(bulk, audit) == [(a, bulk.user, n) for a, _, n in table(careful, audit)]  # as the careful path says it
+    assert table(bulk, "SELECT hash IS NOT NULL FROM audit") == [(1,)] * len(table(bulk, "SELECT 1 FROM audit"))
     # one row names the import; every case points at it (on both paths)
     for store in (bulk, careful):
         assert table(store, "SELECT id, scheme, file, user, cases FROM case_imports") == [
@@ -85,31 +88,50 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
         assert table(store, "SELECT DISTINCT import_id, imported_at FROM cases") == [(1, None)]
 
 
+def one_time_written(scheme, tmp_path: Path, column: str, written: str) -> tuple[Store, Path, int]:
+    """A store, and a file whose second case has ``column`` written so (its index in the times)."""
+    times = ["2018-01-04 09:00:00", "2018-01-09 09:00:00", "2018-01-06 09:00:00"]
+    at = ["上报时间", "处置时限", "结案时间"].index(column)
+    times[at] = written
+    return new_store(tmp_path / "k.db", scheme), write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{','.join(times)},0,0,"]), at
+
+
+@pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])
+@pytest.mark.parametrize("written", [
+    "2018-01-05 09:00", "2018/01/05 09:00:00", "2018/1/5 9:00",  # as Excel saves it
+    "2018-01-05T09:00:00", "2018-01-05T09:00:00.250", "2018.1.5 9:00:00", "20180105090000",
+    "2018-01-05T01:00:00Z",  # 01:00 UTC is 09:00 in China
+])
+def test_time_forms_the_bulk_path_normalises(scheme, tmp_path, written, column):
+    store, path, at = one_time_written(scheme, tmp_path, column, written)
+    assert bulk_path(store, scheme, path, None) == 2
+    stored = table(store, "SELECT reported_at, deadline, closed_at FROM cases WHERE case_id = 'C9'")[0]
+    assert stored[at] == "2018-01-05 09:00:00"
+
+
+def test_a_deadline_written_as_a_date_ends_that_day(scheme, tmp_path):
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, ["C9,乙街道,巡查,2018/1/4,2018/1/5,2018/1/5 18:00,0,0,"])
+    assert bulk_path(store, scheme, path, None) == 1
+    # reported at the start of 4 January; due by the end of 5 January, so closed at 18:00 is on time
+    assert table(store, CASES) == [("fixture-cases", "C9", "乙街道", "巡查", "2018-01-04 00:00:00", "2018-01-05 23:59:59",
+                                    "2018-01-05 18:00:00", 0, 0, None)]
+    assert table(store, "SELECT due, on_time FROM case_month_stats") == [(1, 1)]
+
+
 @pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])
 @pytest.mark.parametrize("bad", [
     "2018-02-31 09:00:00",  # no such day: SQLite's datetime() rolls it into March
     "2018-01-05 24:00:00",  # hour 24
-    "2018-01-05 09:00",     # valid, but not written YYYY-MM-DD HH:MM:SS: the careful path normalises it
-    "2018/01/05 09:00:00",
-    "2018/1/5 9:00",        # as Excel saves it
 ])
 def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad, column):
-    store = new_store(tmp_path / "k.db", scheme)
-    times = ["2018-01-04 09:00:00", "2018-01-09 09:00:00", "2018-01-06 09:00:00"]
-    at = ["上报时间", "处置时限", "结案时间"].index(column)
-    times[at] = bad
-    path = write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{','.join(times)},0,0,"])
+    store, path, _ = one_time_written(scheme, tmp_path, column, bad)
     assert bulk_path(store, scheme, path, None) is None
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
     assert table(store, "SELECT count(*) FROM audit WHERE action = 'import-cases'") == [(0,)]
-    if bad not in ("2018-02-31 09:00:00", "2018-01-05 24:00:00"):  # the careful path takes these
-        assert import_cases(store, scheme, path).imported == 2
-        stored = table(store, "SELECT reported_at, deadline, closed_at FROM cases WHERE case_id = 'C9'")[0]
-        assert stored[at] == "2018-01-05 09:00:00"
-    else:
-        with pytest.raises(CaseImportRejected) as caught:
-            import_cases(store, scheme, path)
-        assert f"第3行：{column}" in caught.value.report.rejected[0]
+    with pytest.raises(CaseImportRejected) as caught:
+        import_cases(store, scheme, path)
+    assert f"第3行：{column}" in caught.value.report.rejected[0]
 
 
 @pytest.mark.parametrize("line, message", [
@@ -221,3 +243,17 @@ def test_a_platform_export_with_its_own_header_names(scheme, tmp_path):
     assert table(
         store, "SELECT case_id, unit, source, closed_at, failed_checks, satisfaction FROM cases ORDER BY case_id"
     ) == [("T1", "甲街道", "巡查,夜间", "2018-01-04 10:00:00", 0, "满意"), ("T2", "乙街道", "12319", None, 1, None)]
+
+
+def test_a_later_export_is_audited_in_the_chain(scheme, tmp_path):
+    from kaohe_tui import chain
+
+    store = new_store(tmp_path / "k.db", scheme)
+    assert import_cases(store, scheme, write(tmp_path, TRICKY[:2])).imported == 2
+    later = write(tmp_path, [TRICKY[0].replace("2018-01-04 10:00:00", "2018-01-04 11:00:00"), TRICKY[1]], "later.csv")
+    report = import_cases(store, scheme, later)
+    assert (report.imported, report.updated, report.unchanged) == (0, 1, 1)
+    old, new = table(store, "SELECT old, new FROM audit WHERE action = 'update-case'")[0]
+    assert '"closed_at": "2018-01-04 10:00:00"' in old and '"closed_at": "2018-01-04 11:00:00"' in new
+    problems, _, _ = chain.walk(store.db.conn)
+    assert problems == []  # each change is a link of the audit chain, as every other audit row

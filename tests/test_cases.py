@@ -142,9 +142,11 @@ def test_a_long_case_list_is_summed_up_per_unit_in_the_terminal(k, tmp_path):
 
 
 def test_the_user_is_told_when_a_file_is_read_row_by_row(k, tmp_path):
-    # times without seconds: correct, but not the fast path's form
-    slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:2])))
-    assert "逐行读取" in slow.stderr
+    # a time written in Chinese: correct, but only the careful path reads it
+    slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
+        "S1,甲街道,巡查,2018年1月3日 9时00分,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
+    assert "逐行读取" in slow.stderr and "时间以数字写出" in slow.stderr
+    assert "已导入1个案件" in slow.stdout
     fast = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
-        "F1,甲街道,巡查,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
+        "F1,甲街道,巡查,2018/1/3 9:00,2018-01-05T17:00:00,2018-01-04 10:00:00.5,0,0,满意"])))
     assert "已导入1个案件" in fast.stdout and "逐行读取" not in fast.stderr

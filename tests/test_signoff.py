@@ -144,7 +144,7 @@ def test_a_close_before_a_case_import_takes_the_lock_keeps_its_cases_out(k, tmp_
         monkeypatch.setattr(bulk_cases, "bulk_import", close_first)
     else:
         original = case_import.careful_import
-        monkeypatch.setattr(case_import, "bulk_path", lambda *a: None)
+        monkeypatch.setattr(case_import, "bulk_path", lambda *a, **kw: None)
         monkeypatch.setattr(case_import, "careful_import", close_first)
     with pytest.raises(case_import.CaseImportRejected) as refused:
         case_import.import_cases(Store(k.db), scheme, csv)

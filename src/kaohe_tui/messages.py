@@ -62,7 +62,7 @@ MESSAGES = {
     "import_skip_hint_cli": "（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）",
     "import_skip_hint_tui": "（勾选“跳过无效行”可导入其余各行）",
     "import_more_rejected": "…另有{more}行无效",
-    "import_row_by_row": "逐行读取 {file}（快速路径只接受 UTF-8 且时间写作 YYYY-MM-DD HH:MM:SS 的文件），大文件较慢",
+    "import_row_by_row": "逐行读取 {file}（快速路径接受 UTF-8 的 CSV 文件、时间以数字写出，如 2018/4/5 9:03、2018-04-05T09:03:07），大文件较慢",
     "case_profile": "导入配置：{profile}",
     "case_ignored": "未使用的列：{columns}",
     "plugin_import_done": "{summary}",
