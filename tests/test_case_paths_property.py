@@ -16,15 +16,24 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from test_bulk_cases import new_store, scheme  # noqa: F401  (scheme: the fixture)
-
+from conftest import load_core_scheme, new_store
 from kaohe_tui import bulk_cases
 from kaohe_tui.case_counts import ALL_COLUMNS
 from kaohe_tui.case_import import CaseImportRejected, bulk_path, careful_import
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.store import Store
 
-HEADER = ["案件编号", "责任单位", "来源", "上报时间", "处置时限", "结案时间", "延期次数", "核查未通过次数", "回访满意度"]
+HEADER = [
+    "案件编号",
+    "责任单位",
+    "来源",
+    "上报时间",
+    "处置时限",
+    "结案时间",
+    "延期次数",
+    "核查未通过次数",
+    "回访满意度",
+]
 CASES = ("SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction, "
          "satisfied, status, untimed FROM cases ORDER BY case_id")
 STATS = "SELECT * FROM case_month_stats ORDER BY unit, month"
@@ -32,12 +41,25 @@ STATS = "SELECT * FROM case_month_stats ORDER BY unit, month"
 pytestmark = pytest.mark.skipif(not bulk_cases.available(), reason="sqlean.py is not installed")
 
 
+@pytest.fixture
+def scheme():
+    return load_core_scheme("fixture-cases")
+
+
 def spellings(day: int, hour: int) -> list[str]:
     """One time of January 2018 in every form platforms write."""
-    return [f"2018-01-{day:02d} {hour:02d}:30:00", f"2018/1/{day} {hour}:30", f"2018.01.{day:02d} {hour:02d}:30",
-            f"2018年1月{day}日 {hour}时30分", f"201801{day:02d}{hour:02d}3000", f"2018-01-{day:02d}T{hour:02d}:30:00+08:00",
-            f"2018/01/{day:02d} {hour:02d}:30:00.123", f"01/{day:02d}/2018 {(hour - 1) % 12 + 1:02d}:30:00 {'AM' if hour < 12 else 'PM'}",
-            f"2018-01-{day:02d}", str(43100 + day)]
+    return [
+        f"2018-01-{day:02d} {hour:02d}:30:00",
+        f"2018/1/{day} {hour}:30",
+        f"2018.01.{day:02d} {hour:02d}:30",
+        f"2018年1月{day}日 {hour}时30分",
+        f"201801{day:02d}{hour:02d}3000",
+        f"2018-01-{day:02d}T{hour:02d}:30:00+08:00",
+        f"2018/01/{day:02d} {hour:02d}:30:00.123",
+        f"01/{day:02d}/2018 {(hour - 1) % 12 + 1:02d}:30:00 {'AM' if hour < 12 else 'PM'}",
+        f"2018-01-{day:02d}",
+        str(43100 + day),
+    ]
 
 
 @st.composite
@@ -55,21 +77,31 @@ def rows(draw):
     one oddity at a time is what finds where the two paths part."""
     out = []
     for i in range(draw(st.integers(1, 4))):
-        odd = {draw(st.integers(0, 9)), *draw(st.lists(st.integers(0, 9), max_size=1))} if draw(st.booleans()) else set()
+        odd = (
+            {draw(st.integers(0, 9)), *draw(st.lists(st.integers(0, 9), max_size=1))} if draw(st.booleans()) else set()
+        )
 
-        def pick(j: int, tidy: list[str], wild: list[str]) -> str:
+        def pick(j: int, tidy: list[str], wild: list[str], odd: set = odd) -> str:
             return draw(st.sampled_from(wild if j in odd else tidy))
 
         pad = draw(st.sampled_from([" ", "\t", "\u3000", "\u00a0", "\u2003", "\n", "\r\n"]))
-        row = [pick(0, [f"C{i}"], ["C0", f"{pad}C{i}", f"C{i}{pad}", f"C{pad}{i}", "C" * 201]),
-               pick(1, ["甲街道", " 甲街道 ", "甲街道办事处", "乙街道", "甲 街道"], ["无此街道", f"{pad}甲街道"]),
-               pick(2, ["", "巡查", "12319"], [f" 巡查{pad}", f"巡{pad}查"]),
-               draw(times(3 not in odd, required=True, days=(1, 12) if 3 in odd else (1, 10))),  # closed before reported: now and then
-               draw(times(4 not in odd)), draw(times(5 not in odd)),
-               pick(6, ["", "0", "1", "3"], ["x", "-1", "1" * 20, "０", "1234567"]),
-               pick(7, ["", "0", "2"], ["+1", " 2"]),
-               pick(8, ["", "满意", "非常满意", "基本满意", "不满意", "未回访", "联系不上", " 满意 "],
-                    [f"满{pad}意", "还行", f"满意{pad}"])]
+        row = [
+            pick(0, [f"C{i}"], ["C0", f"{pad}C{i}", f"C{i}{pad}", f"C{pad}{i}", "C" * 201]),
+            pick(1, ["甲街道", " 甲街道 ", "甲街道办事处", "乙街道", "甲 街道"], ["无此街道", f"{pad}甲街道"]),
+            pick(2, ["", "巡查", "12319"], [f" 巡查{pad}", f"巡{pad}查"]),
+            draw(
+                times(3 not in odd, required=True, days=(1, 12) if 3 in odd else (1, 10))
+            ),  # closed before reported: now and then
+            draw(times(4 not in odd)),
+            draw(times(5 not in odd)),
+            pick(6, ["", "0", "1", "3"], ["x", "-1", "1" * 20, "０", "1234567"]),
+            pick(7, ["", "0", "2"], ["+1", " 2"]),
+            pick(
+                8,
+                ["", "满意", "非常满意", "基本满意", "不满意", "未回访", "联系不上", " 满意 "],
+                [f"满{pad}意", "还行", f"满意{pad}"],
+            ),
+        ]
         if 9 in odd:
             row.append(draw(st.sampled_from(["", " x", ","])))  # an extra trailing cell
         out.append(row)

@@ -6,14 +6,8 @@ every other record. UI-free: the TUI and the CLI call these.
 
 from __future__ import annotations
 
-from kaohe_tui.closed import refuse_if_closed
-from kaohe_tui.errors import RecordError
-from kaohe_tui.ledger import Draft, add_record, clean_text
-from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Scheme
-from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (Draft, Period, RecordError, Scheme, Store, UnitIndex, add_record, clean_text, fmt,
+                           load_units, now, refuse_if_closed)
 
 from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS

@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui import chain
+from kaohe_tui import chain, crashpoint
 from kaohe_tui.case_counts import MonthlyCounts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
@@ -307,6 +307,7 @@ def run(job: dict) -> None:
         new = {"file": job["file"], "cases": imported, "updated": 0, "import": import_id, "profile": job["profile"],
                "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
         chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})
+        crashpoint.pause_before_commit(imported)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")

@@ -15,6 +15,9 @@ from kaohe_tui.scheme import Consequence
 if TYPE_CHECKING:
     from kaohe_tui.scoring import Scorer, UnitResult
 
+# a consequence type: (the scheme's rule, the scorer, the period, one unit's result) → the flag or None
+ConsequenceType = Callable[[Consequence, "Scorer", Period, "UnitResult"], "str | None"]
+
 
 def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all_tied: bool = False) -> list[bool]:
     """For each quarter of the year up to ``period``: was the unit last in its category?
@@ -69,10 +72,10 @@ def total_below(rule: Consequence, scorer: "Scorer", period: Period, result: "Un
     return rule.flag if result.total < float(rule.params.get("threshold", 0)) else None
 
 
-BUILTIN: dict[str, Callable] = {"last_place": last_place, "total_below": total_below}
+BUILTIN: dict[str, ConsequenceType] = {"last_place": last_place, "total_below": total_below}
 
 
-def types() -> dict[str, Callable]:
+def types() -> dict[str, ConsequenceType]:
     found = dict(BUILTIN)
     for extra in plugins.call("kaohe_consequence_types"):
         found.update(extra)

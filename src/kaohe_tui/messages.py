@@ -137,6 +137,7 @@ MESSAGES = {
     "no_period_column": "期间：文件没有期间列，也没有给出 --period",
     "too_many_cells": "有{cells}格，表头只有{width}列",
     "mixed_encoding": "{file}：第{row}行之后的内容不是 UTF-8 或 GBK 文本（编码混杂？）",
+    "cell_too_large": "单元格超过{limit} MB，不像是考核台账（是否选错了文件？）",
     "csv_error": "无法读取：{error}",
     "formula_no_value": "公式（{formula}）没有计算结果；请在 Excel 或 WPS 中打开并保存后再导入",
     "row_error": "{file}：第{row}行：{reason}",
@@ -155,6 +156,10 @@ MESSAGES = {
     "quit_with_form": "表单有未保存的内容，放弃它并退出吗？",
     "no_export_target": "先选择一个方案，再按 ctrl+e 导出它的结果",
     "upstream_error": "界面出了点小问题（已忽略，数据未受影响）：{error}",
+    # -- plugins (plugins.py, tui/screens/base.py) ----------------------------------------------------
+    "plugin_not_found": "{env} 列出了插件 {name}，但没有找到它（插件目录与已安装的插件中都没有）",
+    "plugin_name_taken": "未加载：{where} 与已加载的插件同名（{first}），请给它换个名字",
+    "plugin_key_reserved": "插件页「{title}」的键 {binding} 已被界面占用，未加入；请换一个键",
 }
 
 LINT_LEVELS = {"error": "错误", "warning": "提示", "undefined": "未定义"}

@@ -25,10 +25,10 @@ from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry, Line
-from kaohe_tui.store import Store, core, now
+from kaohe_tui.store import Store, now
 
 if TYPE_CHECKING:
-    from kaohe_tui.scheme import Scheme, Unit
+    from kaohe_tui.scheme import Scheme
     from kaohe_tui.scoring import IndicatorResult, UnitResult
 
 TABLE = "signoffs"
@@ -39,13 +39,11 @@ SIGNED = ("scheme", "period", "closed_period", "signed_at", "signed_by", "audit_
 
 
 # -- schema --------------------------------------------------------------------------------------
-@core()
 def m005_closed_triggers(db: Database) -> None:
     """The closed-period rule in the database itself (``closed.TRIGGERS``)."""
     closed.install_triggers(db)
 
 
-@core()
 def m005a_audit_chain(db: Database) -> None:
     """Chain the audit log (``chain``): existing rows get their links in id order."""
     db.execute("DROP TRIGGER IF EXISTS audit_no_update")
@@ -54,7 +52,6 @@ def m005a_audit_chain(db: Database) -> None:
     db.execute(AUDIT_NO_UPDATE)
 
 
-@core()
 def m005b_signoffs(db: Database) -> None:
     db.execute(f"""CREATE TABLE {TABLE} (
         id INTEGER PRIMARY KEY, scheme TEXT NOT NULL, period TEXT NOT NULL, closed_period TEXT NOT NULL,
