@@ -88,3 +88,13 @@ def kaohe_import_formats():
     from .roster_import import IMPORTER
 
     return [IMPORTER]
+
+
+@kaohe_tui.hookimpl
+def kaohe_export_tables(scheme):
+    """``kaohe export district-categories --what communities|roster``: 附件1 and 附件2 to print."""
+    if not _ours(scheme):
+        return None
+    from .lists import tables
+
+    return tables()

@@ -57,6 +57,13 @@ def kaohe_export_formats():
 
 
 @hookspec
+def kaohe_export_tables(scheme):
+    """Lists a plugin keeps for ``scheme`` that leaders print (e.g. district-categories' 附件1 list
+    and 附件2 roster): a list of ``kaohe_tui.io.ledger_export.Table``, exported by
+    ``kaohe export SCHEME --what KIND`` in the ledger's formats."""
+
+
+@hookspec
 def kaohe_import_formats():
     """Extra import formats: a list of ``kaohe_tui.io.formats.Importer``."""
 
