@@ -45,7 +45,7 @@ def test_both_bad_counts_reported(kaohe):
 
 
 def test_gbk_csv_as_excel_writes_it(kaohe):
-    assert "imported 1 record(s)" in kaohe.run("import", SCHEME, str(CORPUS / "gbk_excel.csv")).stdout
+    assert "已导入1条记录" in kaohe.run("import", SCHEME, str(CORPUS / "gbk_excel.csv")).stdout
     # one notice: 1 − 0.5 = 0.5
     assert kaohe.score(SCHEME, "2017")["民政局"]["total"] == 0.5
 

@@ -138,12 +138,12 @@ def test_samples_leave_ranks_and_consequences_once_real_towns_exist(k):
 
 def test_retire_keeps_records_and_leaves_ranks(k):
     rid = record(k, CC, "城管局", "回访满意率", "2018Q1", value=95)
-    assert "retired 城管局" in k("units", CC, "--retire", "区城管局", "--reason", "机构改革")
+    assert "城管局 已退出排名" in k("units", CC, "--retire", "区城管局", "--reason", "机构改革")
     r = k.score(CC, "2018Q1")["城管局"]
     # still scored from its records (20 × 95% = 19, + 15 返工), but no rank
     assert r["rank"] is None and r["total"] == 34 and any(f.startswith("已退出排名") for f in r["flags"])
     assert [x["unit"] for x in k.json("ledger", CC, "--period", "2018Q1")] == ["城管局"]
-    assert "already retired" in k("units", CC, "--retire", "城管局", ok=False)
+    assert "单位：城管局 已于" in k("units", CC, "--retire", "城管局", ok=False)
     assert any(h["action"] == "retire-unit" for h in k.json("history"))
     assert rid
 

@@ -17,6 +17,7 @@ from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.numbers import parse_count
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -112,7 +113,7 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: l
                            _count(values[at["failed_checks"]], name["failed_checks"]),
                            answer if satisfied is not None else None, satisfied, status, int(untimed))
         except KaoheError as exc:
-            rejected.append(f"{path}: row {number}: {exc}")
+            rejected.append(RowError(path, number, exc))
 
 
 def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
@@ -325,8 +326,8 @@ class CaseWriter:
                 self.report.unchanged += 1
                 continue
             if period := closed.get(before[3][:7]):
-                self.report.rejected.append(f"{self.path}: row {number}: case {case[0]} was counted in {period}, "
-                                            "which is closed; an administrator must reopen it first")
+                self.report.rejected.append(RowError(self.path, number, f"case {case[0]} was counted in {period}, "
+                                                     "which is closed; an administrator must reopen it first"))
                 continue
             self._count(before, -1)
             self._count(case, 1)

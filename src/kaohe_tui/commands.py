@@ -11,6 +11,7 @@ from pathlib import Path
 from kaohe_tui import catalog, plugins
 from kaohe_tui.cli import json_out
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.store import Store
 
@@ -56,25 +57,19 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
-    from kaohe_tui.scheme_years import years_of
+    from kaohe_tui.actions.listing import scheme_summaries
 
-    store = open_store(args)
-    rows = []
-    for scheme in catalog.schemes().values():
-        count = store.db["units"].count_where("scheme = ?", [scheme.id])
-        rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
-                     "years": years_of(store, scheme)})
+    rows = scheme_summaries(open_store(args))
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
-        json_out(rows)
+        json_out([r.as_json() for r in rows])
         return 0
     from kaohe_tui.report import table
 
     _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
-                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
-                   r["units"], r["plugin"]] for r in rows]))
+                 [[r.id, r.display_title, "、".join(r.periods),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r.years),
+                   r.units, r.plugin] for r in rows]))
     return 0
 
 
@@ -94,21 +89,25 @@ def cmd_units(args) -> int:
         scheme = for_year(store, scheme, args.year)
     if args.retire:
         unit = retire_unit(store, scheme, args.retire, args.reason or "")
-        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        print(t("unit_retired", unit=unit.name))
         return 0
     units = load_units(store, scheme)
     if args.json:
         json_out([u.model_dump() for u in units])
         return 0
+    from kaohe_tui.actions.listing import display_unit, unit_columns
     from kaohe_tui.report import table
 
-    attr_keys: list[str] = []
-    for u in units:
-        attr_keys += [k for k in u.attrs if k not in attr_keys]
-    _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
-                  for u in units], title=f"{scheme.title}：{len(units)}个单位"))
+    columns = unit_columns(scheme, units)  # the plugins' columns, as the TUI's units view shows them
+    _print(table(["单位", "类别", "考核扎口科室", "别名", *(title for _, title in columns)],
+                 [[display_unit(u), u.category or "", u.assessed_by or "", "、".join(u.aliases),
+                   *(_cell(u.attrs.get(k)) for k, _ in columns)] for u in units],
+                 title=f"{scheme.title}：{len(units)}个单位"))
     return 0
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
 
 
 def cmd_rules(args) -> int:
@@ -141,100 +140,60 @@ def _attrs(pairs: list[str]) -> dict:
 
 
 def cmd_record(args) -> int:
-    from kaohe_tui.ledger import Draft, add_record
+    from kaohe_tui.actions.recording import Draft, record
 
     store = open_store(args)
     scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft, supersede=args.supersede)
+    record_id = record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
 
 def cmd_withdraw(args) -> int:
-    from kaohe_tui.ledger import withdraw_record
+    from kaohe_tui.actions.recording import withdraw
 
     store = open_store(args)
-    withdraw_record(store, catalog.get(args.scheme), args.record_id, args.reason)
+    withdraw(store, catalog.get(args.scheme), args.record_id, args.reason)
     print(f"withdrew #{args.record_id}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.case_import import file_header, fits_a_profile
-    from kaohe_tui.io.formats import choose
+    from kaohe_tui.actions.importing import import_file
+    from kaohe_tui.case_profiles import parse_overrides
+    from kaohe_tui.messages import t
 
     store = open_store(args)
     scheme = scheme_for(store, args)
-    header = file_header(Path(args.file)) if args.kind == "auto" else None
-    mapped = getattr(args, "map", None) or getattr(args, "profile", None) or (
-        header is not None and fits_a_profile(header, store.path))
-    kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
-    if not isinstance(kind, str):
-        print(kind.run(store, scheme, Path(args.file)))
-        return 0
-    if kind == "cases":
-        return _import_cases(store, scheme, Path(args.file), args)
-    if kind == "units":
-        return _import_units(store, scheme, Path(args.file))
-    from kaohe_tui.io.ledger_import import import_ledger
 
-    if not args.period:  # rows of one office year are checked against that year's scheme
-        from kaohe_tui.scheme_years import for_ledger_file
+    def row_by_row() -> None:
+        print(f"kaohe: {t('import_row_by_row', file=args.file)}", file=sys.stderr)
 
-        scheme = for_ledger_file(store, scheme, Path(args.file))
-    with progress(f"importing {args.file}: row") as step:
-        report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
-                               progress=step, supersede=args.supersede)
-    _print_rejected(report.rejected)
-    if report.rejected and not args.skip_invalid:
-        raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")
-    print(f"imported {report.imported} record(s)" + (f"; {len(report.rejected)} rejected, see {report.rejects_file}" if report.rejected else ""))
-    return 0
-
-
-def _print_rejected(rejected: list[str]) -> None:
-    for message in rejected[:50]:
-        print(message, file=sys.stderr)
-    if len(rejected) > 50:
-        print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
-
-
-def _import_cases(store, scheme, path: Path, args=None) -> int:
-    from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
-    from kaohe_tui.case_profiles import parse_overrides
-
-    try:
-        def row_by_row() -> None:
-            print(f"kaohe: reading {path} row by row (the fast path takes UTF-8 files with times written "
-                  "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
-
-        with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
-                                  profile=getattr(args, "profile", None),
-                                  overrides=parse_overrides(getattr(args, "map", None)),
-                                  skip_invalid=bool(getattr(args, "skip_invalid", False)))
-    except CaseImportRejected as exc:
-        _print_rejected(exc.report.rejected)
-        raise
-    _print_rejected(report.rejected)
-    first, *rest = summary_lines(report)
+    with progress(f"导入 {args.file}：已处理") as step:
+        outcome = import_file(store, scheme, Path(args.file), args.kind, period=args.period,
+                              skip_invalid=args.skip_invalid, supersede=args.supersede, profile=args.profile,
+                              overrides=parse_overrides(args.map), progress=step, row_by_row=row_by_row)
+    _print_rejected(outcome.rejected)
+    if not outcome.written:
+        hint = t("import_skip_hint_cli") if outcome.skippable else ""
+        raise KaoheError(f"{args.file}：{outcome.headline.text()}{hint}")
+    first, *rest = outcome.lines()
     print(first)
     for line in rest:
         print(f"kaohe: {line}", file=sys.stderr)
     return 0
 
 
-def _import_units(store, scheme, path: Path) -> int:
-    from kaohe_tui.io.units_import import import_units
+def _print_rejected(rejected: list[str]) -> None:
+    from kaohe_tui.messages import t
 
-    report = import_units(store, scheme, path)
-    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
-                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
-    print(f"units: {report.added} added, {report.updated} updated{extra}")
-    return 0
+    for message in rejected[:50]:
+        print(message, file=sys.stderr)
+    if len(rejected) > 50:
+        print(t("import_more_rejected", more=len(rejected) - 50), file=sys.stderr)
 
 
 def cmd_score(args) -> int:
@@ -390,43 +349,34 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kaohe_tui.io.exporters import export_results, exporters
+    from kaohe_tui.actions.exporting import export
 
-    if args.format not in exporters():
-        raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = scheme_for(store, args)
-    period = Period.parse(args.period)
+    label = f"exporting {args.what}: row" if args.what != "results" else f"scoring and exporting {args.scheme} {args.period}"
+    with progress(label) as step:
+        done = export(store, scheme_for(store, args), args.period, args.format, Path(args.output), args.what,
+                      force=args.force, progress=step if args.what != "results" else None)
     if args.what != "results":
-        from kaohe_tui.io.ledger_export import export_table
-
-        with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
-                             force=args.force)
-        print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
-        return 0
-    with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
-    print(f"exported {scheme.id} {args.period} to {out}")
+        print(f"exported {done.rows} {args.what} row(s) of {args.scheme} to {args.output}")
+    else:
+        print(f"exported {args.scheme} {args.period} to {done.path}")
     return 0
 
 
 def cmd_close(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import close
 
-    store = open_store(args)
-    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = close(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
-    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
-          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
+    print(f"signed: {signed.snapshot} (audit chain head #{signed.audit_id} "
+          f"{signed.audit_hash[:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
 def cmd_reopen(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import reopen
 
-    store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
+    reopen(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"reopened {args.scheme} {args.period}")
     return 0
 

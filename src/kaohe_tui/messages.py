@@ -39,6 +39,9 @@ MESSAGES = {
     "bonus_needed": "分值：加分须写批准的分值（--amount）",
     "bonus_negative": "分值：加分不能为负",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
+    # -- units (kaohe units --retire) --------------------------------------------------------------
+    "unit_already_retired": "单位：{unit} 已于 {at} 退出排名",
+    "unit_retired": "{unit} 已退出排名：不再参加排名和末位等后果，记录保留",
     # -- one figure per input (inputs.py): a second value replaces the first only when said so -------
     "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
                      "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
@@ -46,6 +49,26 @@ MESSAGES = {
     "supersede_question": "{unit} 的 {indicator} {period} 已有数值{figure}（{where}）。\n"
                           "以新数值替换它吗？（原记录保留在台账和说明中，新数值计分）",
     "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
+    # -- what an action did (kaohe_tui.actions; the CLI and the TUI say the same) --------------------
+    "import_records_done": "已导入{imported}条记录",
+    "import_cases_done": "已导入{imported}个案件",
+    "import_cases_updated": "；更新{updated}个，未变{unchanged}个",
+    "import_cases_unchanged": "；未变{unchanged}个",
+    "import_skipped": "；{rejected}行无效已跳过，见 {rejects_file}",
+    "import_units_done": "单位：新增{added}个，更新{updated}个",
+    "import_units_replaced": "，替换示例单位{replaced}个",
+    "import_units_renamed": "，改名或合并{renamed}个",
+    "import_rejected": "{rejected}行无效，未导入任何{what}",
+    "import_skip_hint_cli": "（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）",
+    "import_skip_hint_tui": "（勾选“跳过无效行”可导入其余各行）",
+    "import_more_rejected": "…另有{more}行无效",
+    "import_row_by_row": "逐行读取 {file}（快速路径只接受 UTF-8 且时间写作 YYYY-MM-DD HH:MM:SS 的文件），大文件较慢",
+    "case_profile": "导入配置：{profile}",
+    "case_ignored": "未使用的列：{columns}",
+    "plugin_import_done": "{summary}",
+    "note": "{text}",
+    "sample_title": "{title}（示例单位）",
+    "sample_unit": "{name}（示例）",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
+from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
 from kaohe_tui.store import Store, core
@@ -110,22 +111,22 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
                         "number": item_no, "theme": cell("theme"), "task": cell("task"), "content": cell("content"),
                         "points": points, "source": Path(path).name, "_row": number, "_max": match[0][1].points})
         except KaoheError as exc:
-            problems.append(f"{path}: row {number}: {exc}")
+            problems.append(RowError(path, number, exc))
     seen: dict[tuple, int] = {}
     sums: dict[tuple, float] = defaultdict(float)
     for item in out:
         key = (item["unit"], item["indicator"], item["number"])
         if key in seen:
-            problems.append(f"{path}: row {item['_row']}: {cols['number']}: item {item['number']} of {item['unit']} "
-                            f"already on row {seen[key]}")
+            problems.append(RowError(path, item["_row"], f"{cols['number']}: item {item['number']} of {item['unit']} "
+                                                         f"already on row {seen[key]}"))
         seen.setdefault(key, item["_row"])
         sums[(item["unit"], item["indicator"], item["_max"])] += item["points"]
     for (unit, indicator, declared), total in sums.items():
         if declared is not None and pts(total) != pts(declared):
-            problems.append(f"{path}: {unit} {indicator}: items add up to {fmt(total)}, the indicator has {fmt(declared)}")
+            problems.append(RowError(path, None, f"{unit} {indicator}: items add up to {fmt(total)}, "
+                                                 f"the indicator has {fmt(declared)}"))
     if problems:
-        raise KaoheError("\n".join(problems[:20]) + (f"\n… {len(problems) - 20} more" if len(problems) > 20 else "")
-                         + f"\n{path}: nothing imported")
+        raise RowsRejected(problems, f"{path}: nothing imported")
     return out
 
 

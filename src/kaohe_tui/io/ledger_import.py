@@ -16,6 +16,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.messages import FIELDS
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
@@ -42,7 +43,7 @@ DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "peri
 class ImportReport:
     path: Path
     imported: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
     rejects_file: Path | None = None
 
 
@@ -87,9 +88,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             good.append(checked)
             numbers.append(number)
         except KaoheError as exc:
-            column = _column_of(str(exc), mapping)
-            message = f"{path}: row {number}{', column ' + column if column else ''}: {exc}"
-            report.rejected.append(message)
+            report.rejected.append(RowError(path, number, exc, _column_of(str(exc), mapping)))
             bad_rows.append((number, row, str(exc)))
         if progress and number % 1000 == 0:
             progress(number)
