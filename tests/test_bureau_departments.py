@@ -450,9 +450,9 @@ def test_bonus_application_approval_flow(kaohe):
     assert [a["state"] for a in bd.list_applications(store, scheme, "2018")] == ["pending", "pending"]
     record_id = bd.approve_bonus(store, scheme, first, 3, opinion="同意，赋3分")
     bd.reject_bonus(store, scheme, second, opinion="非本年度获奖，不予赋分")
-    with pytest.raises(KaoheError, match="already approved"):
+    with pytest.raises(KaoheError, match="申报#[0-9]+已同意.*不能再审批"):
         bd.approve_bonus(store, scheme, first, 3, opinion="again")
-    with pytest.raises(KaoheError, match="already rejected"):
+    with pytest.raises(KaoheError, match="申报#[0-9]+已不同意.*不能再审批"):
         bd.approve_bonus(store, scheme, second, 1, opinion="改为同意")
     with pytest.raises(KaoheError, match="certificate: required"):
         bd.apply_bonus(store, scheme, "2018", "建管中心", "无证书项目", "")

@@ -486,3 +486,31 @@ def test_attachment1_list_and_roster_export(k):
     assert table["区委办"]["分管领导"] == "张三" and table["区委办"]["联络员"] == "李四"
     assert table["民政局"]["状态"] == "未报送" and table["民政局"]["类别"] == "二类"
     assert "--what" in k("export", DC, "--period", "2017", "--what", "nonsense", "-o", k.dir / "x.csv", ok=False)
+
+
+def test_bonus_application_and_oa_signing_have_commands(k):
+    # seed 002 附件6: 申报单位、申报项目（附获奖证书）、局分管领导意见、最终赋分; the approved points go
+    # to 特别附加分 ("合计分可超过100"). 附件5: 会议类通知 3 working hours, other files 8; unsigned after
+    # 48 hours counts as no OA client, "未安装客户端的，双倍扣分" on 信息管理's "有一例扣0.5分".
+    # (before: Python functions only, no command)
+    base = k.score(BD, "2018")["党委办"]["total"]
+    assert "申报#1" in k("bonus", "apply", "--period", "2018", "--unit", "党办", "--project", "获省级文明单位",
+                        "--certificate", "苏文明〔2018〕3号")
+    k("bonus", "apply", "--period", "2018", "--unit", "人教科", "--project", "市级表彰", "--certificate", "无编号")
+    listed = k.json("bonus", "list", "--period", "2018")
+    assert [(a["id"], a["unit"], a["state"]) for a in listed] == [(1, "党委办", "pending"), (2, "人教科", "pending")]
+    assert "最终赋分2" in k("bonus", "approve", "1", "--points", "2", "--opinion", "同意")
+    k("bonus", "reject", "2", "--opinion", "不属于附加分范围")
+    assert k.score(BD, "2018")["党委办"]["total"] == base + 2
+    assert "已同意" in k("bonus", "approve", "1", "--points", "2", "--opinion", "再批", ok=False)
+    # 附件5: a meeting notice signed 5 working hours after it was sent (limit 3) → one 0.5 deduction
+    assert "逾期签收" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "meeting", "--hours", "5",
+                       "--date", "2018-03-01", "--reason", "3月1日会议通知")
+    # unsigned after 50 clock hours → no client: 2 × 0.5 = 1; signed within 8 hours → nothing recorded
+    assert "未安装客户端" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "other", "--hours", "20",
+                          "--clock-hours", "50", "--date", "2018-03-02", "--reason", "3月2日文件")
+    assert "按时签收" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "other", "--hours", "6",
+                       "--date", "2018-03-03", "--reason", "3月3日文件")
+    node = next(c for n in k.json("explain", BD, "--period", "2018", "--unit", "建工科")["explanation"]
+                for c in n["children"] if c["name"] == "信息管理")
+    assert node["points"] == 3.5  # 5 − 0.5 − 1

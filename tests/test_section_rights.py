@@ -50,3 +50,27 @@ def test_assessing_rights_follow_both_attachments(office):
     # withdrawing follows the same rights: 公用事业科 may not withdraw 办公室's 信息管理 record, 办公室 may
     assert "may not withdraw" in run(office, "withdraw", BD, str(rows[0][0]), "--reason", "x", user=ASSESSOR).stderr
     assert run(office, "withdraw", BD, str(rows[0][0]), "--reason", "录错", user=OFFICE_SECTION).returncode == 0
+
+
+def test_bonus_applications_follow_roles(office):
+    from tests.test_roles import UNIT
+
+    assert run(office, "schemes").returncode == 0
+    assert run(office, "grant", UNIT, "--role", "unit", "--scheme", BD, "--unit", "党委办").returncode == 0
+    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", BD, "--section", "公用事业科").returncode == 0
+
+    def apply(unit, user):
+        return run(office, "bonus", "apply", "--period", "2018", "--unit", unit, "--project", "省级表彰",
+                   "--certificate", "证书1", user=user)
+    # 附件6: the unit applies (申报单位（印章）) — for itself only (before: anyone, for any unit)
+    assert apply("党委办", UNIT).returncode == 0
+    refused = apply("人教科", UNIT)
+    assert refused.returncode == 2 and "may not bonus-apply for 人教科" in refused.stderr
+    # 局分管领导意见、最终赋分: an administrator's decision, not an assessing section's
+    refused = run(office, "bonus", "approve", "1", "--points", "2", "--opinion", "同意", user=ASSESSOR)
+    assert refused.returncode == 2 and "may not bonus-approve" in refused.stderr
+    assert "may not bonus-approve" in run(office, "bonus", "reject", "1", "--opinion", "否", user=UNIT).stderr
+    with sqlite3.connect(office) as conn:
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
+        assert conn.execute("SELECT state FROM bureau_bonus_applications").fetchall() == [("pending",)]
+    assert run(office, "bonus", "approve", "1", "--points", "2", "--opinion", "同意").returncode == 0  # root administers

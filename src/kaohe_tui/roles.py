@@ -23,6 +23,7 @@ from kaohe_tui.store import Store, core, now, os_login
 
 ROLES = ("administrator", "assessor", "unit")
 WRITES = ("record", "withdraw", "import")
+UNIT_ACTIONS = ("self-score", "bonus-apply")  # what a unit does for itself (附件3 自评分, 附件6 申报)
 
 
 @core()
@@ -100,7 +101,7 @@ def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str
                     return
             elif assessed_by and norm(assessed_by) == norm(g.section):
                 return
-        if g.role == "unit" and action == "self-score" and unit and g.unit and norm(unit) == norm(g.unit):
+        if g.role == "unit" and action in UNIT_ACTIONS and unit and g.unit and norm(unit) == norm(g.unit):
             return
     held = "; ".join(g.describe() for g in mine)
     target = (f" {indicator}" if indicator and responsible else "") + (f" for {unit}" if unit else "")
