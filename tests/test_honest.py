@@ -5,7 +5,6 @@ the first only when said so. Expected figures are worked by hand from the docume
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -69,7 +68,9 @@ def test_empty_city_coordination_flags_every_rate(k):
     assert dept["total"] == 15
     explained = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")
     rate = explained["explanation"][0]["children"][1]
-    assert rate["name"] == "回访满意率" and rate["missing"] == [{"indicator": "数字城管绩效/回访满意率", "period": "2018Q1", "months": []}]
+    assert rate["name"] == "回访满意率" and rate["missing"] == [
+        {"indicator": "数字城管绩效/回访满意率", "period": "2018Q1", "months": []}
+    ]
     assert "方案未规定缺省值，暂计0分" in rate["lines"][0]["text"]
     # the year names the quarters' gaps (they were hidden before)
     assert "未录入：数字城管绩效/回访满意率 2018Q4" in k.score(CC, "2018")["城管局"]["flags"]
@@ -300,14 +301,19 @@ def test_case_rates_without_visits_stay_missing_and_the_office_figure_wins(k):
     head = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
     cases = k.dir / "cases.csv"
     # 城管局 Q1: two cases closed on time, nobody visited → no satisfaction rate to compute
-    cases.write_text(head + "C1,城管局,巡查,2018-01-05 09:00,2018-01-10 17:00,2018-01-08 10:00,0,0,\n"
-                            "C2,城管局,巡查,2018-02-05 09:00,2018-02-10 17:00,2018-02-08 10:00,0,0,\n", encoding="utf-8")
+    cases.write_text(
+        head + "C1,城管局,巡查,2018-01-05 09:00,2018-01-10 17:00,2018-01-08 10:00,0,0,\n"
+        "C2,城管局,巡查,2018-02-05 09:00,2018-02-10 17:00,2018-02-08 10:00,0,0,\n",
+        encoding="utf-8",
+    )
     k("import", CC, cases)
     node = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     # before: the platform's 0% (0 of 0 visits) scored 0/20 silently
     assert node["name"] == "回访满意率" and node["missing"] and node["points"] == 0
     # 一次完成率 from cases: 2 closed, none failed a check → 100% → 15
-    assert k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]["points"] == 15
+    assert (
+        k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]["points"] == 15
+    )
     record(k, CC, "城管局", "一次完成率", "2018Q1", value=80)
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]
     # the scheme's default (params.prefer = "office"): 15 × 80 ÷ 100 = 12, the cases' 100 shown
@@ -364,17 +370,24 @@ def test_import_brings_no_second_figure_unless_told(k):
     first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
     head = "单位,指标,数值,期间,事由\n"
     book = k.dir / "second.csv"
-    book.write_text(head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8")
+    book.write_text(
+        head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8"
+    )
     err = k("import", CC, book, ok=False)
     # before: imported silently, the 90 lost from the explanation
-    assert f"{book}: 第3行 数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
+    assert f"{book}：第3行：数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
     assert "--supersede" in err
-    assert k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"] == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    assert (
+        k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+        == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    )
     assert len(k.json("ledger", CC, "--period", "2018Q1")) == 1  # nothing written: one transaction
     # the same input twice in one file is a second figure too
     twice = k.dir / "twice.csv"
     twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
-    assert f"{twice}: 第3行 数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
+    assert f"{twice}：第3行：数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k(
+        "import", CC, twice, ok=False
+    )
     k("import", CC, book, "--supersede")
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     second = max(r["id"] for r in k.json("ledger", CC, "--period", "2018Q1"))
@@ -386,7 +399,7 @@ def test_import_brings_no_second_figure_unless_told(k):
 async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
     from kaohe_tui.tui.app import KaoheApp
     from kaohe_tui.tui.screens.confirm import Confirm
-    from tests.test_tui import settle
+    from conftest import settle
 
     first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
     app = KaoheApp(db_path=tmp_path / "k.db")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.test_roles import ASSESSOR, NOBODY, ensure_account, office, run  # noqa: F401 — office is a fixture
+from conftest import ASSESSOR, NEEDS_ROOT, NOBODY, UNIT, ensure_account
+from conftest import run_as as run
 
 BD = "bureau-departments"
 OFFICE_SECTION = "kaohe_bgs"  # a login for 办公室
-pytestmark = __import__("tests.test_roles", fromlist=["pytestmark"]).pytestmark
+pytestmark = NEEDS_ROOT
 
 
 def record(db, unit: str, indicator: str, clause: str, user: str, **extra):
@@ -53,8 +54,6 @@ def test_assessing_rights_follow_both_attachments(office):
 
 
 def test_bonus_applications_follow_roles(office):
-    from tests.test_roles import UNIT
-
     assert run(office, "schemes").returncode == 0
     assert run(office, "grant", UNIT, "--role", "unit", "--scheme", BD, "--unit", "党委办").returncode == 0
     assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", BD, "--section", "公用事业科").returncode == 0

@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Kaohe
-from kaohe_tui import plugins
-from test_tui import FIXTURE, db_rows, make_app, offered, open_scheme, rows_of, settle
+from conftest import TUI_PLUGIN as FIXTURE
+from conftest import Kaohe, db_rows, make_app, offered, open_scheme, rows_of, run_import, settle
 
-
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 @pytest.fixture
@@ -43,17 +39,6 @@ async def open_dialog(pilot, view: str = "3"):
     assert type(dialog).__name__ == "ImportDialog"
     return dialog
 
-
-async def run_import(pilot, dialog, path: Path, *, kind: str = "auto", period=None, skip: bool = False) -> None:
-    dialog.query_one("#import-path").value = str(path)
-    dialog.query_one("#import-kind").value = kind
-    if period:
-        dialog.query_one("#import-period").value = period
-    dialog.query_one("#import-skip").value = skip
-    await pilot.pause()
-    dialog.query_one("#import-path").focus()
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 BAD = ("单位,指标,条款,次数,期间,事由\n"
@@ -93,7 +78,7 @@ async def test_bad_rows_are_listed_and_nothing_is_written(db_path, tmp_path, k):
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD, encoding="utf-8")
     cli = k.run("import", "tui-fixture", str(bad), ok=False)  # the CLI's messages, for comparison
-    expected = [line for line in cli.stderr.splitlines() if ": row " in line]
+    expected = [line for line in cli.stderr.splitlines() if "行，「" in line]
     assert len(expected) == 2
     app = make_app(db_path, tmp_path)
     notes = spy_notes(app)

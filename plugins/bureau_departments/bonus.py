@@ -6,15 +6,8 @@ every other record. UI-free: the TUI and the CLI call these.
 
 from __future__ import annotations
 
-from kaohe_tui.closed import refuse_if_closed
-from kaohe_tui.errors import RecordError
-from kaohe_tui.ledger import Draft, add_record, clean_text
-from kaohe_tui.periods import Period
-from kaohe_tui.roles import authorize
-from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Scheme
-from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (Draft, Period, RecordError, Scheme, Store, UnitIndex, add_record, authorize, clean_text, fmt,
+                           load_units, now, refuse_if_closed, t)
 
 from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS
@@ -58,8 +51,6 @@ def get_application(store: Store, scheme: Scheme, app_id: int) -> dict:
 def _pending(store: Store, scheme: Scheme, app_id: int) -> dict:
     row = get_application(store, scheme, app_id)
     if row["state"] != PENDING:
-        from kaohe_tui.messages import t
-
         state = {"approved": "同意", "rejected": "不同意"}.get(row["state"], row["state"])
         raise RecordError(t("bonus_decided", id=app_id, state=state, at=row["decided_at"]))
     return row

@@ -4,7 +4,9 @@ which check roles inside their transactions."""
 
 from __future__ import annotations
 
-from kaohe_tui.messages import t
+import json
+
+from kaohe_tui.api import Draft, KaoheError, add_record, fmt, get_scheme, open_store, t
 
 SCHEME_ID = "bureau-departments"
 
@@ -45,10 +47,7 @@ def add_commands(add_command) -> None:
 
 
 def _open(args):
-    from kaohe_tui import catalog
-    from kaohe_tui.commands import open_store
-
-    return open_store(args), catalog.get(SCHEME_ID)
+    return open_store(args.db), get_scheme(SCHEME_ID)
 
 
 def _apply(args) -> int:
@@ -61,8 +60,6 @@ def _apply(args) -> int:
 
 
 def _approve(args) -> int:
-    from kaohe_tui.rules.base import fmt
-
     from .bonus import approve_bonus
 
     store, scheme = _open(args)
@@ -82,22 +79,17 @@ def _reject(args) -> int:
 
 
 def _list(args) -> int:
-    from kaohe_tui.commands import json_out
-
     from .bonus import list_applications
 
     store, scheme = _open(args)
     rows = list_applications(store, scheme, args.period, args.state)
     if args.json:
-        json_out(rows)
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    from kaohe_tui.report import table
-
-    from kaohe_tui.commands import _print
-
-    _print(table(["申报号", "期间", "申报单位", "申报项目", "获奖证书", "状态", "最终赋分", "局分管领导意见"],
-                 [[r["id"], r["period"], r["unit"], r["project"], r["certificate"], STATES[r["state"]],
-                   r["points"], r["leader_opinion"]] for r in rows]))
+    for r in rows:
+        points = "" if r["points"] is None else f" 最终赋分{fmt(r['points'])}"
+        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATES[r['state']]}{points}"
+              + (f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""))
     return 0
 
 
@@ -105,16 +97,12 @@ STATES = {"pending": "待审批", "approved": "已同意", "rejected": "未同�
 
 
 def _oa(args) -> int:
-    from kaohe_tui.ledger import Draft, add_record
-
     from .oa import NOT_INSTALLED, classify_signing, oa_record
 
     store, scheme = _open(args)
     try:
         status = classify_signing(args.kind, args.hours, clock_hours=args.clock_hours)
     except ValueError as exc:
-        from kaohe_tui.errors import KaoheError
-
         raise KaoheError(str(exc)) from None
     row = oa_record(args.unit, args.kind, args.hours, period=args.period, reason=args.reason,
                     clock_hours=args.clock_hours, date=args.date)

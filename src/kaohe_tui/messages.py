@@ -45,7 +45,7 @@ MESSAGES = {
     # -- one figure per input (inputs.py): a second value replaces the first only when said so -------
     "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
                      "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
-    "second_figure_row": "{path}: 第{row}行 {message}",
+    "second_figure_row": "{path}：第{row}行：{message}",
     "supersede_question": "{unit} 的 {indicator} {period} 已有数值{figure}（{where}）。\n"
                           "以新数值替换它吗？（原记录保留在台账和说明中，新数值计分）",
     "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
@@ -62,7 +62,7 @@ MESSAGES = {
     "import_skip_hint_cli": "（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）",
     "import_skip_hint_tui": "（勾选“跳过无效行”可导入其余各行）",
     "import_more_rejected": "…另有{more}行无效",
-    "import_row_by_row": "逐行读取 {file}（快速路径只接受 UTF-8 且时间写作 YYYY-MM-DD HH:MM:SS 的文件），大文件较慢",
+    "import_row_by_row": "逐行读取 {file}（快速路径接受 UTF-8 的 CSV 文件、时间以数字写出，如 2018/4/5 9:03、2018-04-05T09:03:07），大文件较慢",
     "case_profile": "导入配置：{profile}",
     "case_ignored": "未使用的列：{columns}",
     "plugin_import_done": "{summary}",
@@ -77,6 +77,82 @@ MESSAGES = {
     "oa_on_time": "按时签收：不扣分，未登记",
     "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
     "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
+    # -- an office's years, parameters and target lists (kaohe scheme …, scheme_years, scheme_params) --
+    "year_format": "“{text}”：请写年份，如 2019",
+    "not_a_year": "年份：{year} 不是年份（写作 2019）",
+    "no_such_year": "年份：{scheme} 没有{year}年（已有：{years}）；先开始这一年：kaohe scheme new-year {scheme} {year}",
+    "year_is_document": "年份：{scheme} {year}年是文件本身的年份；调整参数用 kaohe scheme set",
+    "year_started_already": "年份：{scheme} {year}年已经开始；调整参数用 kaohe scheme set",
+    "no_year_before": "年份：{scheme} 在{year}年之前没有可沿用的年份（已有：{years}）",
+    "new_year_reason": "开始{year}年",
+    "carried_from": "沿用{year}年",
+    "new_year_started": "已开始 {scheme} {year}年（沿用{source}年）：{units}个单位，{parameters}个调整过的参数，"
+                        "{targets}项目标责任书",
+    "param_changed": "{year}年已调整：{param}：{old} → {new}",
+    "param_signed_keep": "已签发关闭的 {periods} 仍按签发时的版本计分",
+    "rules_changed": "{year}年调整（第{version}版）：{param}：{old} → {new}  {how}（{by} {at}）",
+    "no_targets": "{scheme} {year}年没有目标责任书{unit}（导入：kaohe import {scheme} 文件 --kind targets --period {year}）",
+    "param_not_category_tree": "{param}：“{category}”不是有自己指标的类别",
+    "param_in_two_trees": "{param}：{path} 在不止一个类别的指标中，请在前面写明类别，可选：{names}",
+    "param_not_a_path": "{param}：“{path}”不是 {scheme} 的指标路径（见 kaohe scheme params）",
+    "param_not_a_category": "{param}：“{category}”不是 {scheme} 的类别",
+    "param_bad_key": "{param}：不是参数的写法（见 kaohe scheme params {scheme}）",
+    "param_no_such": "{param}：没有参数 {name}",
+    "param_not_a_clause": "{param}：“{clause}”不是这里的条款（条款：{ids}）",
+    "param_no_value": "{param}：请写出数值",
+    "param_not_a_number": "{param}：“{text}”不是数字",
+    "param_not_a_list": "{param}：“{text}”：请写一组数字，如 [0, 0.1]",
+    "param_not_finite": "{param}：“{text}”不是有限的数",
+    "param_negative": "{param}：“{text}”：负值会改变规则的含义",
+    "param_pair": "“{pair}”：请写成 参数=值（见 kaohe scheme params）",
+    "param_two_categories": "{param}：不止一个类别有这个参数，请写其中之一：{keys}",
+    "param_document_units": "{param}：文件年份的单位按文件，不能调整；先开始新的一年（kaohe scheme new-year）"
+                            "或导入单位（kaohe import --kind units）",
+    "param_not_of_scheme": "{param}：不是 {scheme} 的参数（见 kaohe scheme params {scheme}）",
+    "param_twice": "{param}：写了两次",
+    "param_lint": "检查未通过：{error}{more}；未作任何修改——请把各项和它们的合计一起修改",
+    "param_lint_more": "（另有{n}条）",
+    "param_needs_reason": "事由：调整参数须写明事由",
+    "param_none_given": "请至少写一项 参数=值（见 kaohe scheme params）",
+    "param_nothing_to_change": "无需调整：各值已是如此",
+    "targets_need_year": "{scheme}：请用 --period 写明年份",
+    "targets_missing_column": "{path}：缺少列 {columns}",
+    "targets_no_item_indicator": "{column}：{unit} 没有按项目计分的指标",
+    "targets_not_one_of": "{column}：“{text}”不是其中之一：{options}",
+    "targets_not_a_number": "{column}：“{text}”不是数字",
+    "targets_number_from_1": "{column}：{number}——序号从1开始",
+    "targets_points": "{column}：“{text}”须为不小于0的数",
+    "targets_empty": "{column}：为空",
+    "targets_twice": "{column}：{unit}的第{number}项已在第{first}行",
+    "targets_sum": "{unit} {indicator}：各项合计{total}分，该指标{declared}分",
+    "targets_none": "{path}：没有项目",
+    "targets_imported": "目标责任书：{year}年{lists}个单位共{items}项",
+    "rename_recorded": "{path}：{new}：{former} {year}年已有{n}条记录；改名或合并从下一年起生效（kaohe scheme new-year）",
+    # -- kaohe lint: a scheme's declared points against its parts -----------------------------------
+    "lint_finding": "{level}：{where}：{message}",
+    "lint_top_level": "顶层指标{label}合计{declared}分，方案满分{full}分",
+    "lint_per_cadence": "（按{kind}计分）",
+    "lint_children": "下级合计{parts}分，本项{declared}分",
+    "lint_undefined": "声明{points}分，文件未规定怎样计分",
+    "lint_weighted": "加权合成的指标须有分值",
+    "lint_scheme_undefined": "声明{full}分，规定了{defined}分：{undefined}分未规定",
+    "lint_anomaly": "第{row}行，{field}：{message}",
+    # -- files: rows and refusals (imports of every kind) ------------------------------------------
+    "at_row": "{path}：第{row}行：{error}",
+    "duplicate_row": "重复：同样的记录已在{where}",
+    "where_row": "第{row}行",
+    "where_record": "台账记录 #{id}",
+    "no_period_column": "期间：文件没有期间列，也没有给出 --period",
+    "too_many_cells": "有{cells}格，表头只有{width}列",
+    "mixed_encoding": "{file}：第{row}行之后的内容不是 UTF-8 或 GBK 文本（编码混杂？）",
+    "cell_too_large": "单元格超过{limit} MB，不像是考核台账（是否选错了文件？）",
+    "csv_error": "无法读取：{error}",
+    "formula_no_value": "公式（{formula}）没有计算结果；请在 Excel 或 WPS 中打开并保存后再导入",
+    "row_error": "{file}：第{row}行：{reason}",
+    "row_error_column": "{file}：第{row}行，「{column}」列：{reason}",
+    "file_error": "{file}：{reason}",
+    "more_problems": "……另有{n}条",
+    "nothing_imported": "{path}：未导入任何内容",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",
@@ -88,7 +164,14 @@ MESSAGES = {
     "quit_with_form": "表单有未保存的内容，放弃它并退出吗？",
     "no_export_target": "先选择一个方案，再按 ctrl+e 导出它的结果",
     "upstream_error": "界面出了点小问题（已忽略，数据未受影响）：{error}",
+    # -- plugins (plugins.py, tui/screens/base.py) ----------------------------------------------------
+    "plugin_not_found": "{env} 列出了插件 {name}，但没有找到它（插件目录与已安装的插件中都没有）",
+    "plugin_name_taken": "未加载：{where} 与已加载的插件同名（{first}），请给它换个名字",
+    "plugin_key_reserved": "插件页「{title}」的键 {binding} 已被界面占用，未加入；请换一个键",
 }
+
+LINT_LEVELS = {"error": "错误", "warning": "提示", "undefined": "未定义"}
+CADENCES = {"month": "月", "quarter": "季度", "year": "年度"}
 
 # Textual's own strings a user can see (footer, help, palette), by their English text
 TEXTUAL = {
@@ -116,7 +199,7 @@ TEXTUAL = {
     "Delete all to the left": "删除左侧全部", "Delete all to the right": "删除右侧全部",
     # not bindings: the palette's placeholder and empty result, ctrl+c's hint
     "Search for commands…": "搜索命令…", "No matches found": "没有匹配的命令",
-    "Do you want to quit?": "要退出吗？", "Press [b]{key}[/b] to quit the app": "按 [b]{key}[/b] 退出",
+    "Do you want to quit?": "要退出吗？", "Press [b]{param}[/b] to quit the app": "按 [b]{param}[/b] 退出",
 }
 
 

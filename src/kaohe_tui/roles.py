@@ -14,19 +14,22 @@ from __future__ import annotations
 import os
 import pwd
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
-from kaohe_tui.store import Store, core, now, os_login
+from kaohe_tui.stamps import now, os_login
+
+if TYPE_CHECKING:
+    from kaohe_tui.store import Store
 
 ROLES = ("administrator", "assessor", "unit")
 WRITES = ("record", "withdraw", "import")
 UNIT_ACTIONS = ("self-score", "bonus-apply")  # what a unit does for itself (附件3 自评分, 附件6 申报)
 
 
-@core()
 def m003_roles(db: Database) -> None:
     db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
                         "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})

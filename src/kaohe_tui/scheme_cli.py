@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 
 def add_commands(cmd, common: argparse.ArgumentParser) -> None:
@@ -42,7 +43,7 @@ def add_commands(cmd, common: argparse.ArgumentParser) -> None:
 
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"{text!r}: write a year like 2019")
+        raise argparse.ArgumentTypeError(t("year_format", text=text))
     return int(text)
 
 
@@ -57,8 +58,8 @@ def cmd_new_year(args) -> int:
 
     store = _store(args)
     carried = new_year(store, args.scheme, args.year, args.reason)
-    print(f"started {args.scheme} {args.year} from {carried['from']}: {carried['units']} unit(s), "
-          f"{carried['parameters']} changed parameter(s), {carried['targets']} target item(s) carried forward")
+    print(t("new_year_started", scheme=args.scheme, year=args.year, source=carried["from"], units=carried["units"],
+            parameters=carried["parameters"], targets=carried["targets"]))
     return 0
 
 
@@ -68,12 +69,12 @@ def cmd_set(args) -> int:
 
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):
-        print(f"changed for {args.year}: {change.key}: {_show(change.old, fmt)} → {_show(change.new, fmt)}")
+        print(t("param_changed", year=args.year, param=change.key, old=_show(change.old, fmt), new=_show(change.new, fmt)))
     closed = [r["period"] for r in store.db.query(
         "SELECT period FROM periods WHERE scheme = ? AND status = 'closed' AND substr(period, 1, 4) = ? ORDER BY period",
         [args.scheme, str(args.year)])]
     if closed:
-        print(f"closed: {'、'.join(closed)} keep the version they were signed under")
+        print(t("param_signed_keep", periods="、".join(closed)))
     return 0
 
 
@@ -124,8 +125,7 @@ def cmd_targets(args) -> int:
         json_out(rows)
         return 0
     if not rows:
-        raise KaoheError(f"{scheme.id} {year}: no target list" + (f" for {unit}" if unit else "")
-                         + f" (load one with `kaohe import {scheme.id} FILE --kind targets --period {year}`)")
+        raise KaoheError(t("no_targets", scheme=scheme.id, year=year, unit=f"（{unit}）" if unit else ""))
     _print(table(["单位", "指标", "序号", "主题", "任务", "分值", "来源"],
                  [[r["unit"], r["indicator"], r["number"], r["theme"], r["task"], fmt(r["points"]), r["source"]] for r in rows],
                  title=f"{scheme.title} · {year}：目标责任书项目{len(rows)}项"))
@@ -150,6 +150,7 @@ def changes_text(store, scheme) -> list[str]:
         old = last.get((row["year"], row["key"]), document.get(row["key"]))
         last[(row["year"], row["key"])] = new
         how = row["reason"] if row["version"] else f"{row['reason']}（沿用上年的调整）"
-        lines.append(f"changed for {row['year']} (v{row['version']}): {row['key']}: {_show(old, fmt) if old is not None else '—'}"
-                     f" → {_show(new, fmt)}  {how}（{row['changed_by']} {row['changed_at']}）")
+        lines.append(t("rules_changed", year=row["year"], version=row["version"], param=row["key"],
+                       old=_show(old, fmt) if old is not None else "—", new=_show(new, fmt), how=how,
+                       by=row["changed_by"], at=row["changed_at"]))
     return lines

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
-from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, scheme_from_dict, walk
+from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
+from kaohe_tui.scheme_files import scheme_from_dict
 from kaohe_tui.store import Store, now
 
 CLAUSE_FIELDS = ("per", "min", "max", "steps", "factor", "points", "weight")
@@ -140,7 +142,7 @@ def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: st
     if category is not None:
         cat = scheme.category(category)
         if cat is None or not cat.indicators:
-            raise KaoheError(f"{key}: {category!r} is not a category with its own indicators")
+            raise KaoheError(t("param_not_category_tree", param=key, category=category))
         index = scheme.categories.index(cat)
         trees = [(raw["categories"][index]["indicators"], cat.indicators)]
     else:
@@ -155,9 +157,9 @@ def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: st
             found.append(node)
     if len(found) > 1:
         names = "、".join(f"[{c.name}]" for c in scheme.categories if c.indicators)
-        raise KaoheError(f"{key}: {path} is in more than one category's tree; write it with one of {names} before it")
+        raise KaoheError(t("param_in_two_trees", param=key, path=path, names=names))
     if not found:
-        raise KaoheError(f"{key}: {path!r} is not an indicator path of {scheme.id} (see `kaohe scheme params`)")
+        raise KaoheError(t("param_not_a_path", param=key, path=path, scheme=scheme.id))
     return found[0]
 
 
@@ -177,12 +179,12 @@ def apply(raw: dict, scheme: Scheme, key: str, value: Any) -> None:
     if m:
         cat = scheme.category(m["cat"])
         if cat is None:
-            raise KaoheError(f"{key}: {m['cat']!r} is not a category of {scheme.id}")
+            raise KaoheError(t("param_not_a_category", param=key, category=m["cat"], scheme=scheme.id))
         raw["categories"][scheme.categories.index(cat)][m["field"]] = value
         return
     m = _KEY.match(key)
     if not m or not m["path"]:
-        raise KaoheError(f"{key}: not a parameter key (see `kaohe scheme params {scheme.id}`)")
+        raise KaoheError(t("param_bad_key", param=key, scheme=scheme.id))
     node = _tree_of(raw, scheme, m["cat"], m["path"], key)
     field = m["field"]
     if field == "points":
@@ -193,14 +195,14 @@ def apply(raw: dict, scheme: Scheme, key: str, value: Any) -> None:
         for name in names[:-1]:
             holder = holder.get(name)
             if not isinstance(holder, dict):
-                raise KaoheError(f"{key}: no parameter {'.'.join(names)}")
+                raise KaoheError(t("param_no_such", param=key, name=".".join(names)))
         holder[names[-1]] = value
     else:
         _, clause_id, fld = field.split(".")
         clause = next((c for c in node.get("clauses", []) if norm(c["id"]) == norm(clause_id)), None)
         if clause is None:
             ids = ", ".join(c["id"] for c in node.get("clauses", [])) or "none"
-            raise KaoheError(f"{key}: {clause_id!r} is not a clause here (clauses: {ids})")
+            raise KaoheError(t("param_not_a_clause", param=key, clause=clause_id, ids=ids))
         clause[fld] = value
 
 
@@ -263,20 +265,20 @@ def parse_value(key: str, text: str, old: Any) -> Any:
     text = text.strip()
     if isinstance(old, str):
         if not text:
-            raise KaoheError(f"{key}: give a value")
+            raise KaoheError(t("param_no_value", param=key))
         return text
     try:
         value = json.loads(text)
     except ValueError:
-        raise KaoheError(f"{key}: {text!r} is not a number") from None
+        raise KaoheError(t("param_not_a_number", param=key, text=text)) from None
     if isinstance(old, list):
         if not _numeric(value) or not isinstance(value, list):
-            raise KaoheError(f"{key}: {text!r}: write a list of numbers like [0, 0.1]")
+            raise KaoheError(t("param_not_a_list", param=key, text=text))
         return [float(v) for v in value]
     if not _numeric(value) or isinstance(value, list):
-        raise KaoheError(f"{key}: {text!r} is not a finite number")
+        raise KaoheError(t("param_not_finite", param=key, text=text))
     if value < 0 and not key.endswith(".params.floor"):
-        raise KaoheError(f"{key}: {text!r}: a negative value changes what the rule means")
+        raise KaoheError(t("param_negative", param=key, text=text))
     return float(value)
 
 
@@ -285,7 +287,7 @@ def split_pairs(pairs: list[str]) -> list[tuple[str, str]]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise KaoheError(f"{pair!r}: write KEY=VALUE (see `kaohe scheme params`)")
+            raise KaoheError(t("param_pair", pair=pair))
         out.append((key.strip(), value))
     return out
 
@@ -294,7 +296,7 @@ def _in_one_category(known: dict[str, Param], key: str) -> Param | None:
     """A key written without its ``[类别]``: the one category tree that has it."""
     found = [p for k, p in known.items() if k.startswith("[") and k.endswith("]" + norm(key))]
     if len(found) > 1:
-        raise KaoheError(f"{key}: in more than one category; write one of {'、'.join(p.key for p in found)}")
+        raise KaoheError(t("param_two_categories", param=key, keys="、".join(p.key for p in found)))
     return found[0] if found else None
 
 
@@ -321,11 +323,10 @@ def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) ->
         param = known.get(norm(key)) or _in_one_category(known, key)
         if param is None:
             if _UNIT_KEY.match(key) and not office:
-                raise KaoheError(f"{key}: the document's year keeps the document's units; start a new year "
-                                 "(`kaohe scheme new-year`) or import units (`kaohe import --kind units`)")
-            raise KaoheError(f"{key}: not a parameter of {scheme.id} (see `kaohe scheme params {scheme.id}`)")
+                raise KaoheError(t("param_document_units", param=key))
+            raise KaoheError(t("param_not_of_scheme", param=key, scheme=scheme.id))
         if any(c.key == param.key for c in changes):
-            raise KaoheError(f"{key}: given twice")
+            raise KaoheError(t("param_twice", param=key))
         changes.append(Change(param.key, param.value, parse_value(param.key, text, param.value)))
     # the year's changes so far and the new ones, applied to the document's scheme
     raw_changes = {**getattr(scheme, "changes", {}), **{c.key: c.new for c in changes}}
@@ -334,8 +335,8 @@ def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) ->
     after = lint_scheme(changed)
     new_errors = [f for f in after if f.level == "error" and str(f) not in before]
     if new_errors:
-        more = f" (and {len(new_errors) - 1} more)" if len(new_errors) > 1 else ""
-        raise KaoheError(f"lint: {new_errors[0]}{more}; nothing changed — change the parts and their total together")
+        more = t("param_lint_more", n=len(new_errors) - 1) if len(new_errors) > 1 else ""
+        raise KaoheError(t("param_lint", error=new_errors[0], more=more))
     return changes, changed, after
 
 
@@ -350,10 +351,10 @@ def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason
     base = catalog.get(scheme_id)
     reason = clean_text(reason, "reason")
     if not reason:
-        raise KaoheError("reason: a change of parameters needs a reason")
+        raise KaoheError(t("param_needs_reason"))
     parsed = split_pairs(pairs)
     if not parsed:
-        raise KaoheError("give at least one KEY=VALUE (see `kaohe scheme params`)")
+        raise KaoheError(t("param_none_given"))
     authorize(store, "scheme-set", base.id)
     with store.transaction() as db:
         row = office_rows(store, base.id).get(year)
@@ -363,7 +364,7 @@ def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason
         changes, _, _ = check_changes(store, scheme, parsed)
         changes = [c for c in changes if c.old != c.new]
         if not changes:
-            raise KaoheError("nothing to change: every value is already so")
+            raise KaoheError(t("param_nothing_to_change"))
         version = (row["version"] if row else 0) + 1
         stamp = now()
         if row is None:

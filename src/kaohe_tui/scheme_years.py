@@ -19,13 +19,13 @@ from sqlite_utils import Database
 
 from kaohe_tui import catalog
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.store import Store, core, now
+from kaohe_tui.store import Store, now
 
 
-@core()
 def m009_scheme_years(db: Database) -> None:
     db["scheme_years"].create(
         {"scheme": str, "year": int, "kind": str, "based_on": int, "version": int,
@@ -63,7 +63,6 @@ def m009_scheme_years(db: Database) -> None:
         db.execute(statement)
 
 
-@core()
 def m012_year_units_standing(db: Database) -> None:
     """An office year's units retire in that year (``kaohe units --year Y --retire``), as the
     document's do in ``units`` (m008): a signed year's list never changes with a later one."""
@@ -184,9 +183,8 @@ def for_year(store: Store, base: Scheme, year: int, version: int | None = None, 
 
 
 def no_such_year(store: Store, scheme: Scheme, year: int) -> KaoheError:
-    have = "、".join(str(r["year"]) for r in years_of(store, scheme)) or "none"
-    return KaoheError(f"year: {scheme.id} has no {year} (years: {have}); start it with "
-                      f"`kaohe scheme new-year {scheme.id} {year}`")
+    have = "、".join(str(r["year"]) for r in years_of(store, scheme)) or "无"
+    return KaoheError(t("no_such_year", scheme=scheme.id, year=year, years=have))
 
 
 def latest(store: Store, scheme: Scheme | str) -> Scheme:
@@ -245,18 +243,17 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
 
     base = catalog.get(scheme_id)
     if not 1900 <= year <= 2999:
-        raise KaoheError(f"YEAR: {year} is not a year (write it as 2019)")
-    reason = clean_text(reason, "reason") or f"new year {year}"
+        raise KaoheError(t("not_a_year", year=year))
+    reason = clean_text(reason, "reason") or t("new_year_reason", year=year)
     authorize(store, "scheme-new-year", base.id)
     with store.transaction() as db:
         years = [r["year"] for r in years_of(store, base)]
         if year in years:
-            kind = "the document's year" if year in document_years(base) else "already started"
-            raise KaoheError(f"year: {base.id} {year} is {kind}; change its parameters with `kaohe scheme set`")
+            which = "year_is_document" if year in document_years(base) else "year_started_already"
+            raise KaoheError(t(which, scheme=base.id, year=year))
         earlier = [y for y in years if y < year]
         if not earlier:
-            raise KaoheError(f"year: {base.id} has no year before {year} to carry forward (years: "
-                             f"{'、'.join(map(str, years)) or 'none'})")
+            raise KaoheError(t("no_year_before", scheme=base.id, year=year, years="、".join(map(str, years)) or "无"))
         source = max(earlier)
         source_scheme = for_year(store, base, source)
         units = units_of_year(store, source_scheme)
@@ -270,7 +267,7 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
                                       **retired.get(norm(u.name), {})} for u in units])
         db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
                                          "value": json.dumps(value, ensure_ascii=False), "changed_by": store.user,
-                                         "changed_at": stamp, "reason": f"carried forward from {source}"}
+                                         "changed_at": stamp, "reason": t("carried_from", year=source)}
                                         for key, value in params.items()])
         targets = target_lists.carry_forward(db, base.id, source, year)
         carried = {"year": year, "from": source, "units": len(units), "parameters": len(params), "targets": targets}

@@ -16,11 +16,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
-from kaohe_tui.store import Store, core
+from kaohe_tui.store import Store
 
 COLUMNS = {
     "unit": ("unit", "单位", "单位名称", "被考核单位", "部门"),
@@ -33,7 +34,6 @@ COLUMNS = {
 }
 
 
-@core()
 def m009_target_items(db: Database) -> None:
     db["target_items"].create(
         {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
@@ -54,7 +54,7 @@ def year_of(scheme: Scheme) -> int:
 
     years = document_years(scheme)
     if not years:
-        raise KaoheError(f"{scheme.id}: name the year with --period")
+        raise KaoheError(t("targets_need_year", scheme=scheme.id))
     return years[0]
 
 
@@ -78,7 +78,7 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     cols = {fld: _column(header, names) for fld, names in COLUMNS.items()}
     for needed in ("unit", "number", "task", "points"):
         if cols[needed] is None:
-            raise KaoheError(f"{path}: missing column {'/'.join(COLUMNS[needed][:2])}")
+            raise KaoheError(t("targets_missing_column", path=path, columns="/".join(COLUMNS[needed][1:3])))
     index = UnitIndex(units_of_year(store, scheme))
     year = year_of(scheme)
     out, problems = [], []
@@ -90,23 +90,24 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
             unit = index.resolve(cell("unit"), cols["unit"])
             targets = target_indicators(scheme, unit.category)
             if not targets:
-                raise KaoheError(f"{cols['unit']}: {unit.name} has no indicator scored item by item")
+                raise KaoheError(t("targets_no_item_indicator", column=cols["unit"], unit=unit.name))
             wanted = cell("indicator")
             match = [(p, n) for p, n in targets if not wanted or norm(wanted) in {norm(p), norm(n.name)}]
             if not match:
-                raise KaoheError(f"{cols['indicator']}: {wanted!r} is not one of {'、'.join(p for p, _ in targets)}")
+                raise KaoheError(t("targets_not_one_of", column=cols["indicator"], text=wanted,
+                                   options="、".join(p for p, _ in targets)))
             try:
                 item_no = int(cell("number"))
                 points = float(cell("points"))
             except ValueError:
                 bad = "number" if not cell("number").isdigit() else "points"
-                raise KaoheError(f"{cols[bad]}: {cell(bad)!r} is not a number") from None
+                raise KaoheError(t("targets_not_a_number", column=cols[bad], text=cell(bad))) from None
             if item_no < 1:
-                raise KaoheError(f"{cols['number']}: {item_no} — items are numbered from 1")
+                raise KaoheError(t("targets_number_from_1", column=cols["number"], number=item_no))
             if not math.isfinite(points) or points < 0:
-                raise KaoheError(f"{cols['points']}: {cell('points')!r} must be a number ≥ 0")
+                raise KaoheError(t("targets_points", column=cols["points"], text=cell("points")))
             if not cell("task"):
-                raise KaoheError(f"{cols['task']}: empty")
+                raise KaoheError(t("targets_empty", column=cols["task"]))
             out.append({"scheme": scheme.id, "year": year, "unit": unit.name, "indicator": match[0][0],
                         "number": item_no, "theme": cell("theme"), "task": cell("task"), "content": cell("content"),
                         "points": points, "source": Path(path).name, "_row": number, "_max": match[0][1].points})
@@ -117,16 +118,16 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     for item in out:
         key = (item["unit"], item["indicator"], item["number"])
         if key in seen:
-            problems.append(RowError(path, item["_row"], f"{cols['number']}: item {item['number']} of {item['unit']} "
-                                                         f"already on row {seen[key]}"))
+            problems.append(RowError(path, item["_row"], t(
+                "targets_twice", column=cols["number"], unit=item["unit"], number=item["number"], first=seen[key])))
         seen.setdefault(key, item["_row"])
         sums[(item["unit"], item["indicator"], item["_max"])] += item["points"]
     for (unit, indicator, declared), total in sums.items():
         if declared is not None and pts(total) != pts(declared):
-            problems.append(RowError(path, None, f"{unit} {indicator}: items add up to {fmt(total)}, "
-                                                 f"the indicator has {fmt(declared)}"))
+            problems.append(RowError(path, None, t("targets_sum", unit=unit, indicator=indicator,
+                                                   total=fmt(total), declared=fmt(declared))))
     if problems:
-        raise RowsRejected(problems, f"{path}: nothing imported")
+        raise RowsRejected(problems, t("nothing_imported", path=path))
     return out
 
 
@@ -137,7 +138,7 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
     authorize(store, "import-targets", scheme.id)
     rows = read_items(store, scheme, Path(path))
     if not rows:
-        raise KaoheError(f"{path}: no items")
+        raise KaoheError(t("targets_none", path=path))
     year = rows[0]["year"]
     lists = sorted({(r["unit"], r["indicator"]) for r in rows})
     with store.transaction() as db:
@@ -151,13 +152,13 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
         store.audit("import-targets", scheme=scheme.id, new={"file": str(path), "year": year, "items": len(rows),
                                                             "lists": [f"{u} {i}" for u, i in lists]},
                     reason=f"import {Path(path).name}")
-    return f"targets: {len(rows)} item(s) for {len(lists)} list(s) of {year}"
+    return t("targets_imported", year=year, lists=len({u for u, _ in lists}), items=len(rows))
 
 
 def carry_forward(db: Database, scheme_id: str, source: int, year: int) -> int:
     """A new year starts with last year's lists (the office replaces them by importing)."""
     cur = db.execute("INSERT INTO target_items (scheme, year, unit, indicator, number, theme, task, content, points, source) "
-                     "SELECT scheme, ?, unit, indicator, number, theme, task, content, points, 'carried forward from ' || ? "
+                     "SELECT scheme, ?, unit, indicator, number, theme, task, content, points, '沿用' || ? || '年' "
                      "FROM target_items WHERE scheme = ? AND year = ?", [year, source, scheme_id, source])
     return cur.rowcount
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
@@ -81,5 +82,4 @@ def _refuse_if_recorded(db, scheme_id: str, year: int, former: str, new: str, pa
     n = db.execute("SELECT count(*) FROM records WHERE scheme = ? AND unit = ? AND substr(period, 1, 4) = ?",
                    [scheme_id, former, str(year)]).fetchone()[0]
     if n:
-        raise KaoheError(f"{path}: {new}: {former} already has {n} record(s) in {year}; a rename or merge takes "
-                         f"effect from the next year (`kaohe scheme new-year`)")
+        raise KaoheError(t("rename_recorded", path=path, new=new, former=former, year=year, n=n))

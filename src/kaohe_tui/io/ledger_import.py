@@ -15,7 +15,7 @@ from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
-from kaohe_tui.messages import FIELDS
+from kaohe_tui.messages import FIELDS, t
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
@@ -75,7 +75,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             continue
         try:
             if not values.get("period") and not period:
-                raise KaoheError("period: no period column and no --period given")
+                raise KaoheError(t("no_period_column"))
             draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
                           period=values.get("period") or period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
@@ -83,8 +83,8 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             checked = check_record(store, scheme, draft, index, memo)
             key = dedup_key(checked)
             if key in seen:
-                raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
-            seen[key] = f"row {number}"
+                raise KaoheError(t("duplicate_row", where=seen[key]))
+            seen[key] = t("where_row", row=number)
             good.append(checked)
             numbers.append(number)
         except KaoheError as exc:
@@ -159,7 +159,7 @@ def dedup_key(row: dict) -> tuple:
 
 def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
     rows = store.db.query("SELECT * FROM records WHERE scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-    return {dedup_key(r): f"record #{r['id']}" for r in rows}
+    return {dedup_key(r): t("where_record", id=r["id"]) for r in rows}
 
 
 def _column_of(message: str, mapping: dict[str, str]) -> str | None:

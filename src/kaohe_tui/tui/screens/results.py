@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rich.markup import escape
 from rich.text import Text
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,6 +48,15 @@ def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
     return Scored(period, results, list(by_quarter), by_quarter)
 
 
+def short_category(scheme: Scheme, name: str | None) -> str:
+    """A category's shortest name among its own and its aliases (the full name is in the line
+    under the table)."""
+    category = scheme.category(name) if name else None
+    if category is None:
+        return name or ""
+    return min([category.name, *category.aliases], key=cell_len)
+
+
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
@@ -81,8 +91,12 @@ class ResultsScreen(SchemeView):
         table = self.query_one("#results", KTable)
         table.loading = True
         self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
+        cache, key = self.app.scores, (self.scheme.id, id(self.scheme), self.state.period)
+        version = cache.version()  # before scoring: a write meanwhile makes this result stale at once
         try:
-            scored = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
+            scored = cache.lookup(key, version) or await asyncio.to_thread(
+                self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
+            cache.keep(key, version, scored)
         except Exception as exc:
             table.loading = False
             self.app.show_error(exc, "计分失败")
@@ -117,8 +131,8 @@ class ResultsScreen(SchemeView):
             flagged += bool(r.flags)
             row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
                    Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
-            if categories:
-                row.append(r.category or "")
+            if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
+                row.append(short_category(self.scheme, r.category))
             row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
             row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     trends.get(r.unit, "")]
