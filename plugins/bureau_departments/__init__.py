@@ -91,6 +91,9 @@ def kaohe_cli(add_command):
     p.add_argument("--points", required=True)
     p.add_argument("--reason", default="")
     p.set_defaults(handler=_self_score_command)
+    from .commands import add_commands  # kaohe bonus …, kaohe oa-signing
+
+    add_commands(add_command)
 
 
 def _self_score_command(args) -> int:

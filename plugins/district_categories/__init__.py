@@ -76,3 +76,12 @@ def kaohe_import_formats():
     from .roster_import import IMPORTER
 
     return [IMPORTER]
+
+
+@hookimpl
+def kaohe_export_tables(scheme):
+    """``kaohe export district-categories --what communities|roster``: 附件1 and 附件2 to print
+    (a scheme hook: pluggy asks this plugin for its own scheme only)."""
+    from .lists import tables
+
+    return tables()

@@ -83,7 +83,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'kaohe_tui.api' has no attribute {name!r}")
 
 
+from kaohe_tui.io.ledger_export import Table as ListTable  # noqa: E402 — a plugin's printable list (--what)
+
 __all__ = [
+    "ListTable",
     "hookimpl",
     "KaoheError", "RecordError", "SchemeError", "t", "norm", "bundled",
     "Period", "parse_date",

@@ -89,6 +89,13 @@ def kaohe_export_formats() -> list[Exporter] | None:
 
 
 @hookspec
+def kaohe_export_tables(scheme):
+    """Lists a plugin keeps for ``scheme`` that leaders print (e.g. district-categories' 附件1 list
+    and 附件2 roster): a list of ``kaohe_tui.io.ledger_export.Table``, exported by
+    ``kaohe export SCHEME --what KIND`` in the ledger's formats."""
+
+
+@hookspec
 def kaohe_import_formats() -> list[Importer] | None:
     """Extra import formats (``kaohe import --kind KIND``): ``Importer(kind, title, run, detect,
     schemes)``, where ``run(store, scheme, path)`` returns a one-line summary."""

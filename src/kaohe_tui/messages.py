@@ -69,6 +69,14 @@ MESSAGES = {
     "note": "{text}",
     "sample_title": "{title}（示例单位）",
     "sample_unit": "{name}（示例）",
+    # -- bureau-departments 附件6 bonus applications and 附件5 OA signing (plugin commands) ------------
+    "bonus_applied": "已登记附加分申报#{id}（待局分管领导审批）",
+    "bonus_approved": "申报#{id}已同意：最终赋分{points}，记入特别附加分（记录#{record}）",
+    "bonus_rejected": "申报#{id}未同意（不计分）",
+    "bonus_decided": "申报#{id}已{state}（{at}），不能再审批",
+    "oa_on_time": "按时签收：不扣分，未登记",
+    "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
+    "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
     # -- an office's years, parameters and target lists (kaohe scheme …, scheme_years, scheme_params) --
     "year_format": "“{text}”：请写年份，如 2019",
     "not_a_year": "年份：{year} 不是年份（写作 2019）",

@@ -162,6 +162,9 @@ class Scheme(_Model):
     unit_sources: list[UnitSource] = []
     consequences: list[Consequence] = []
     case_feeds: list[CaseFeed] = []
+    # the same section written two ways (附件2: 政策法规科 / 法规科), for matching an assessor's section
+    # with an indicator's ``responsible``
+    section_aliases: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _known_categories(self) -> "Scheme":

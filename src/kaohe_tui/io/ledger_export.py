@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 import sqlite3
 from pathlib import Path
 from typing import Callable, Iterator
@@ -30,6 +31,28 @@ def _clause_texts(scheme: Scheme) -> dict[tuple[str, str], str]:
             for clause in node.clauses:
                 texts[(path, clause.id)] = clause_line(clause)
     return texts
+
+
+@dataclass
+class Table:
+    """A plugin's printable list: ``rows(store, scheme, period)`` gives rows under ``header``."""
+
+    kind: str  # the --what name
+    title: str  # the sheet's name
+    header: list[str]
+    rows: Callable[[Store, Scheme, Period], Iterator[list]]
+
+
+def plugin_tables(scheme: Scheme) -> dict[str, Table]:
+    from kaohe_tui import plugins
+
+    return {table.kind: table for found in plugins.call("kaohe_export_tables", scheme=scheme) if found
+            for table in found}
+
+
+def kinds(scheme: Scheme) -> list[str]:
+    """What ``kaohe export --what`` can write for ``scheme``."""
+    return ["results", "ledger", "audit", *plugin_tables(scheme)]
 
 
 def ledger_rows(store: Store, scheme: Scheme, period: Period) -> Iterator[list]:
@@ -137,13 +160,19 @@ def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: s
     from kaohe_tui.io.safe_files import check_target, protected_paths, writing
 
     path = Path(path)
+    extra = plugin_tables(scheme)
+    if kind not in ("ledger", "audit", *extra):
+        raise KaoheError(f"--what {kind}: {scheme.id} exports {', '.join(kinds(scheme))}")
     protect = protected_paths(store.path)
     check_target(path, force=force, protect=protect)
     if kind == "ledger":
         rows = ledger_cursor(store, scheme, period) if fmt in ("csv", "csv-gbk") else ledger_rows(store, scheme, period)
         header, title = LEDGER_HEADER, f"台账{period}"
-    else:
+    elif kind == "audit":
         header, rows, title = AUDIT_HEADER, audit_rows(store, scheme), "审计日志"
+    else:
+        table = extra[kind]
+        header, rows, title = table.header, table.rows(store, scheme, period), table.title
     try:
         with writing(path, force=force, protect=protect) as slot:
             n = write_rows(fmt, header, rows, slot.path, title, progress)
