@@ -22,13 +22,13 @@ def records(db: Path) -> int:
     ("missing_columns.csv", "missing_columns.csv: missing column(s) indicator/指标, reason/事由 (header: 单位, 分值)"),
     ("empty.csv", "empty.csv: the file is empty"),
     ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
-    ("unknown_unit.csv", "unknown_unit.csv: row 3, column 单位: 单位：“民正局”不是本方案的单位；是否指：民防局、民政局？"),
-    ("unknown_indicator.csv", "unknown_indicator.csv: row 3, column 指标: 指标：“通报批评”不是本方案的指标"),
-    ("unknown_clause.csv", "unknown_clause.csv: row 3, column 条款: 条款：“press”不是「通报"),
-    ("bad_count.csv", "bad_count.csv: row 3, column 次数: 次数：“-1”须为不小于0的整数"),
-    ("amount_out_of_range.csv", "amount_out_of_range.csv: row 3, column 分值: 分值：0.8 超出条款「"),
-    ("date_outside_period.csv", "date_outside_period.csv: row 3, column 日期: 日期：2017-05-02 不在期间 2017Q1"),
-    ("duplicate.csv", "duplicate.csv: row 3: duplicate: the same record is already in the ledger (row 2)"),
+    ("unknown_unit.csv", "unknown_unit.csv：第3行，单位列：单位：“民正局”不是本方案的单位；是否指：民防局、民政局？"),
+    ("unknown_indicator.csv", "unknown_indicator.csv：第3行，指标列：指标：“通报批评”不是本方案的指标"),
+    ("unknown_clause.csv", "unknown_clause.csv：第3行，条款列：条款：“press”不是「通报"),
+    ("bad_count.csv", "bad_count.csv：第3行，次数列：次数：“-1”须为不小于0的整数"),
+    ("amount_out_of_range.csv", "amount_out_of_range.csv：第3行，分值列：分值：0.8 超出条款「"),
+    ("date_outside_period.csv", "date_outside_period.csv：第3行，日期列：日期：2017-05-02 不在期间 2017Q1"),
+    ("duplicate.csv", "duplicate.csv：第3行：重复：同一条记录已在台账中（第2行）"),
 ])
 def test_corpus_file_refused_clearly(kaohe, name, message):
     kaohe.run("schemes")
@@ -41,11 +41,11 @@ def test_corpus_file_refused_clearly(kaohe, name, message):
 
 def test_both_bad_counts_reported(kaohe):
     proc = kaohe.run("import", SCHEME, str(CORPUS / "bad_count.csv"), ok=False)
-    assert "row 4, column 次数: 次数：“1.5”须为不小于0的整数" in proc.stderr
+    assert "第4行，次数列：次数：“1.5”须为不小于0的整数" in proc.stderr
 
 
 def test_gbk_csv_as_excel_writes_it(kaohe):
-    assert "imported 1 record(s)" in kaohe.run("import", SCHEME, str(CORPUS / "gbk_excel.csv")).stdout
+    assert "已导入1条记录" in kaohe.run("import", SCHEME, str(CORPUS / "gbk_excel.csv")).stdout
     # one notice: 1 − 0.5 = 0.5
     assert kaohe.score(SCHEME, "2017")["民政局"]["total"] == 0.5
 
@@ -59,5 +59,5 @@ def test_hundred_megabyte_file(kaohe, tmp_path):
             fh.write(chunk)
         fh.write("\n")
     proc = kaohe.run("import", SCHEME, str(big), ok=False)
-    assert "big.csv: row 2: field larger than field limit" in proc.stderr
+    assert "big.csv：第2行：field larger than field limit" in proc.stderr
     assert records(kaohe.db) == 0

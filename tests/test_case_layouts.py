@@ -63,7 +63,7 @@ def test_szcg_24_column_export(k, tmp_path):
     path = tmp_path / "数字城管导出.csv"
     path.write_text(SZCG_HEADER + "\n" + "\n".join(SZCG_ROWS) + "\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", path)
-    assert "imported 6 case(s)" in proc.stdout
+    assert "已导入6个案件" in proc.stdout
     assert "导入配置：szcg-24" in proc.stderr
     # every column not used is named: the ones the profile leaves unused, 捆绑处置截止时间 among them
     unused = proc.stderr.split("未使用的列：")[1].splitlines()[0].split("、")
@@ -129,7 +129,7 @@ def test_grid_center_export_below_a_title_row(k, tmp_path):
     path = tmp_path / "网格中心.xlsx"
     grid_workbook(path, GRID_ROWS)
     proc = k.run("import", "fixture-cases", path)
-    assert "imported 4 case(s)" in proc.stdout and "导入配置：grid-20" in proc.stderr
+    assert "已导入4个案件" in proc.stdout and "导入配置：grid-20" in proc.stderr
     q2 = k.score("fixture-cases", "2018Q2")
     # 乙: due 2 (G1, G3; G2 void), on time 1, overdue 1 → 10 × (1 + 0.3) ÷ 2 = 6.5; red light G3 → 5.9
     assert q2["乙街道"]["indicators"] == {"结案率": 6.5, "处置核查": 5.9}
@@ -147,7 +147,7 @@ def test_dispatch_export_without_deadline_is_not_scored_on_closure(k, tmp_path):
                     "GD2018010002,道路破损,\"路面坑洼,影响通行\",2018/1/6 10:00,甲街道,市政设施,建设路\n"
                     "GD2018010003,占道经营,早市占道,2018-01-07T08:15:00+08:00,乙街道,城市管理,人民路\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", path)
-    assert "imported 3 case(s)" in proc.stdout and "导入配置：12345-dispatch" in proc.stderr
+    assert "已导入3个案件" in proc.stdout and "导入配置：12345-dispatch" in proc.stderr
     assert "文件没有处置时限列" in proc.stderr and "结案率" in proc.stderr
     q1 = k.score("fixture-cases", "2018Q1")
     # no closure rate made of cases that cannot be on time or late (it was 0/… for 甲 before): the
@@ -180,7 +180,7 @@ def test_message_board_needs_its_unit_column(k, tmp_path):
     assert "--map" in line and "missing unit/单位, indicator" not in proc.stderr
     board(path, ["承办单位"])
     proc = k.run("import", "fixture-cases", path)
-    assert "imported 1 case(s)" in proc.stdout and "导入配置：message-board" in proc.stderr
+    assert "已导入1个案件" in proc.stdout and "导入配置：message-board" in proc.stderr
     case, = k.json("cases", "fixture-cases", "--period", "2018Q1")
     assert (case["case_id"], case["reported_at"], case["closed_at"]) == ("188006", "2018-02-01 10:09:38", "2018-02-09 15:00:00")
 
@@ -193,7 +193,7 @@ def test_unknown_headers_are_named_and_mapped_with_map(k, tmp_path):
     plain = k.run("import", "fixture-cases", path)
     assert "未使用的列：要求完成时间、satisfied" in plain.stderr and "文件没有处置时限列" in plain.stderr
     mapped = k.run("import", "fixture-cases", path, "--map", "要求完成时间=deadline", "--map", "satisfied=satisfaction")
-    assert "imported 0 case(s); 2 updated, 0 unchanged" in mapped.stdout  # the same cases, now with deadlines
+    assert "已导入0个案件；更新2个，未变0个" in mapped.stdout  # the same cases, now with deadlines
     assert "未使用的列" not in mapped.stderr
     # M1 on time, M2 late → 10 × (1 + 0.3) ÷ 2 = 6.5; 处置核查 6 − 0.1 (M2) = 5.9
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 6.5, "处置核查": 5.9}
@@ -211,14 +211,14 @@ def test_bad_values_refused_by_row(k, tmp_path):
                     "B3,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,还行\n"  # unknown answer
                     "B4,乙街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,联系不上\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "row 2: 结案时间: 2018-01-04 10:00:00 is before 上报时间 2018-01-05 09:00:00" in proc.stderr
-    assert "row 3: 上报时间: 2011-03-05 09:00:00 is outside every period of the scheme" in proc.stderr
-    assert "row 4: 回访满意度: '还行' is not a known answer" in proc.stderr
-    assert "no case imported" in proc.stderr
+    assert "第2行：结案时间：2018-01-04 10:00:00 早于上报时间 2018-01-05 09:00:00" in proc.stderr
+    assert "第3行：上报时间：2011-03-05 09:00:00 不在本方案的任何考核期间内" in proc.stderr
+    assert "第4行：回访满意度：“还行”不是已知的回访结果" in proc.stderr
+    assert "未导入任何案件" in proc.stderr
     skipped = k.run("import", "fixture-cases", path, "--skip-invalid")
-    assert "imported 1 case(s); 3 rejected" in skipped.stdout
+    assert "已导入1个案件；3行无效已跳过" in skipped.stdout
     rejects = (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
-    assert "B2" in rejects and "outside every period" in rejects and "B4" not in rejects
+    assert "B2" in rejects and "不在本方案的任何考核期间内" in rejects and "B4" not in rejects
 
 
 def test_a_later_export_updates_cases_by_id(k, tmp_path):
@@ -233,7 +233,7 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
     k.run("import", "fixture-cases", first)
     # both open past their deadlines at the quarter's end: 结案率 0, 处置核查 6 − 0.2
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 0, "处置核查": 5.8}
-    assert "imported 0 case(s); 1 updated, 1 unchanged" in k.run("import", "fixture-cases", later).stdout
+    assert "已导入0个案件；更新1个，未变1个" in k.run("import", "fixture-cases", later).stdout
     # U1 closed in time after one extension: 10 × 0.6 ÷ 2 = 3; U2 still a red light: 5.9
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}
     db = sqlite3.connect(k.db)
@@ -252,7 +252,7 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
                                                                  "U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,2018-02-01 09:00:00,0"),
                        encoding="utf-8")
     proc = k.run("import", "fixture-cases", closing, ok=False)
-    assert "row 3: 上报时间: 2018-01-06 09:00:00 falls in 2018Q1, which is closed" in proc.stderr
+    assert "第3行：上报时间：2018-01-06 09:00:00 落在已签发关闭的 2018Q1 内" in proc.stderr
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}
 
 
@@ -288,7 +288,7 @@ def test_xls_with_a_two_row_merged_header(k, tmp_path):
             sheet.write(i, j, value)
     path = tmp_path / "案件.xls"
     book.save(str(path))
-    assert "imported 2 case(s)" in k.run("import", "fixture-cases", path).stdout
+    assert "已导入2个案件" in k.run("import", "fixture-cases", path).stdout
     # X1 on time, X2 late → 10 × 1.3 ÷ 2 = 6.5; one red light → 5.9
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 6.5, "处置核查": 5.9}
 
@@ -303,5 +303,5 @@ def test_xlsx_formula_without_a_computed_value_is_refused(k, tmp_path):
     path = tmp_path / "f.xlsx"
     book.save(path)  # openpyxl stores the formula, never its value
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "row 2, column F: a formula (=1+1) with no computed value" in proc.stderr
+    assert "第2行，F列：公式（=1+1）没有计算结果" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -34,7 +34,7 @@ def cases_file(tmp_path: Path, lines: list[str], encoding="utf-8") -> Path:
 
 
 def test_cases_feed_closure_rate_and_case_deductions(k, tmp_path):
-    assert "imported 14 case(s)" in k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES))).stdout
+    assert "已导入14个案件" in k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES))).stdout
     q1 = k.score("fixture-cases", "2018Q1")
     # 甲: 结案率 (8×1 + 1×0.6 + 1×0.3) ÷ 10 = 89% → 10 × 0.89 = 8.9
     #     处置核查 6 − 0.1×1 (red light A10) − 0.1×1 (A9's 2nd extension) − 0.1×2 (A10 failed twice) = 5.6
@@ -58,17 +58,17 @@ def test_bad_case_rows_all_or_nothing(k, tmp_path):
     lines = Q1_CASES[:2] + ["X1,不存在街道,巡查,2018-01-01,2018-01-02,,0,0,", "X2,甲街道,巡查,昨天,,,0,0,",
                             "X3,甲街道,巡查,2018-01-01,,,-1,0,", "A1,甲街道,巡查,2018-01-01,,,0,0,"]
     proc = k.run("import", "fixture-cases", str(cases_file(tmp_path, lines)), ok=False)
-    assert "row 4: 责任单位：“不存在街道”不是本方案的单位" in proc.stderr
-    assert "row 5: 上报时间: '昨天' is not a date-time" in proc.stderr
-    assert "row 6: 延期次数: '-1' must be a whole number" in proc.stderr
-    assert "no case imported" in proc.stderr
+    assert "第4行：责任单位：“不存在街道”不是本方案的单位" in proc.stderr
+    assert "第5行：上报时间：“昨天”不是日期时间" in proc.stderr
+    assert "第6行：延期次数：“-1”须为不小于0的整数" in proc.stderr
+    assert "未导入任何案件" in proc.stderr
     # nothing kept: no platform data for Q1, so 结案率 is missing (0, flagged) + 处置核查 6 = 6
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["total"] == 6
     dup = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:1] + Q1_CASES[:1])), ok=False)
-    assert "row 3: 案件编号: case A1 appears earlier in the file" in dup.stderr
+    assert "第3行：案件编号：案件 A1 在文件前面已出现" in dup.stderr
     k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:3])))
     again = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[2:4])))
-    assert "imported 1 case(s); 1 unchanged" in again.stdout  # a later export repeats A3: not doubled
+    assert "已导入1个案件；未变1个" in again.stdout  # a later export repeats A3: not doubled
 
 
 def test_gbk_case_file(k, tmp_path):
@@ -101,7 +101,7 @@ def test_last_place_consequences(k, tmp_path):
 def test_import_units_adds_and_updates(k, tmp_path):
     path = tmp_path / "units.csv"
     path.write_text("单位,类别,别名,实有工作站\n丁街道,街道,丁,12\n甲街道,,,9\n", encoding="utf-8")
-    assert "units: 1 added, 1 updated" in k.run("import", "fixture-cases", str(path), "--kind", "units").stdout
+    assert "单位：新增1个，更新1个" in k.run("import", "fixture-cases", str(path), "--kind", "units").stdout
     units = {u["name"]: u for u in k.json("units", "fixture-cases")}
     assert units["丁街道"]["attrs"] == {"实有工作站": "12"} and units["丁街道"]["aliases"] == ["丁"]
     assert units["甲街道"]["category"] == "街道" and units["甲街道"]["attrs"] == {"实有工作站": "9"}
@@ -109,7 +109,7 @@ def test_import_units_adds_and_updates(k, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("单位,类别\n戊街道,乡镇\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", str(bad), "--kind", "units", ok=False)
-    assert "row 2: 类别: '乡镇' is not a category of fixture-cases (街道、部门)" in proc.stderr
+    assert "第2行：类别: '乡镇' is not a category of fixture-cases (街道、部门)" in proc.stderr
     assert "戊街道" not in {u["name"] for u in k.json("units", "fixture-cases")}
 
 
@@ -170,7 +170,7 @@ def test_a_long_case_list_is_summed_up_per_unit_in_the_terminal(k, tmp_path):
 def test_the_user_is_told_when_a_file_is_read_row_by_row(k, tmp_path):
     # times without seconds: correct, but not the fast path's form
     slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:2])))
-    assert "row by row (the fast path takes UTF-8 files with times written YYYY-MM-DD HH:MM:SS)" in slow.stderr
+    assert "逐行读取" in slow.stderr
     fast = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
         "F1,甲街道,巡查,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
-    assert "imported 1 case(s)" in fast.stdout and "row by row" not in fast.stderr
+    assert "已导入1个案件" in fast.stdout and "逐行读取" not in fast.stderr

@@ -127,7 +127,7 @@ LEDGER = ("单位,指标,条款,次数,分值,数值,期间,日期,事由\n"
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_import_csv_encodings(k, tmp_path, encoding):
     path = write_csv(tmp_path / "ledger.csv", LEDGER, encoding)
-    assert "imported 2 record(s)" in k.run("import", "fixture", str(path)).stdout
+    assert "已导入2条记录" in k.run("import", "fixture", str(path)).stdout
     scores = k.score("fixture", "2018")
     # 党委办 12 − 2×0.5 = 11; 财审科 12 − 0.5 = 11.5
     assert scores["党委办"]["total"] == 11 and scores["财审科"]["total"] == 11.5
@@ -147,16 +147,16 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
     text = LEDGER + "丙科,工作纪律,late,1,,,2018,,x\n党委办,工作纪律,late,1,,,2018,2019-01-01,y\n"
     path = write_csv(tmp_path / "bad.csv", text, "utf-8")
     proc = k.run("import", "fixture", str(path), ok=False)
-    assert "bad.csv: row 4, column 单位: 单位：“丙科”" in proc.stderr
-    assert "bad.csv: row 5, column 日期: 日期：2019-01-01 不在期间" in proc.stderr
+    assert "bad.csv：第4行，单位列：单位：“丙科”" in proc.stderr
+    assert "bad.csv：第5行，日期列：日期：2019-01-01 不在期间" in proc.stderr
     assert records_in(k.db) == 0
     out = k.run("import", "fixture", str(path), "--skip-invalid").stdout
-    assert "imported 2 record(s); 2 rejected" in out
+    assert "已导入2条记录；2行无效已跳过" in out
     rejected = (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
     assert "丙科" in rejected and "原因" in rejected
     # importing the same file again: the good rows are now duplicates
     proc = k.run("import", "fixture", str(path), ok=False)
-    assert "duplicate" in proc.stderr
+    assert "重复：同一条记录已在台账中（记录 #" in proc.stderr
 
 
 def test_import_bad_files(k, tmp_path):
@@ -279,7 +279,7 @@ def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     # the exported ledger imported as it is into an empty database gives the same scores
     # (withdrawn rows stay out; the formula guard comes off)
     fresh = Kaohe(tmp_path / "fresh.db", [FIXTURES / "core_plugin"])
-    assert "imported 2 record(s)" in fresh.run("import", "fixture", str(out)).stdout
+    assert "已导入2条记录" in fresh.run("import", "fixture", str(out)).stdout
     assert fresh.json("score", "fixture", "--period", "2018") == before
     bonus = next(r for r in fresh.json("ledger", "fixture", "--period", "2018") if r["reason"] == "@表彰")
     assert bonus["attrs"] == {"证书": "省级"}

@@ -258,7 +258,7 @@ def test_a_renamed_unit_keeps_its_old_names_but_not_within_a_year_it_has_records
     assert "党委办" in {u["name"] for u in cli.json("units", "bureau-departments", "--year", "2019")}
     cli("scheme", "new-year", "bureau-departments", "2020")
     out = cli("import", "bureau-departments", rename, "--kind", "units", "--period", "2020").out
-    assert "units: 1 added, 0 updated, 1 renamed or merged" in out
+    assert "单位：新增1个，更新0个，改名或合并1个" in out
     units = {u["name"]: u for u in cli.json("units", "bureau-departments", "--year", "2020")}
     assert "党委办" not in units and units["党群工作部"]["aliases"] == ["党委办", "党办"]
     assert len(units) == 19
@@ -274,7 +274,7 @@ def test_target_lists_seed_003_is_city_management_bureaus_list_and_offices_impor
     # an office's own list for 住建局 in 2019: the header says what it is (--kind auto finds it)
     short = write_csv(tmp_path / "short.csv", "单位,序号,任务,分值\n住建局,1,老旧小区改造,20\n住建局,2,海绵城市建设,8")
     err = cli("import", "city-coordination", short, "--period", "2019", ok=False).err
-    assert "住建局 目标责任书：各项合计28分，该指标30分" in err and "short.csv：未导入任何内容" in err
+    assert "住建局 目标责任书：各项合计28分，该指标30分" in err and "未导入任何内容" in err
     bad = write_csv(tmp_path / "bad.csv", "单位,序号,任务,分值\n住房局,1,老旧小区改造,30\n住建局,2,海绵城市建设,NaN")
     err = cli("import", "city-coordination", bad, "--period", "2019", "--kind", "targets", ok=False).err
     assert "bad.csv：第2行：单位" in err and "住房局" in err
@@ -310,9 +310,9 @@ def test_a_ledger_file_of_an_office_year_is_checked_against_that_year(cli, tmp_p
         "--kind", "units", "--period", "2019")
     rows = write_csv(tmp_path / "ledger.csv", "单位,指标,条款,次数,期间,事由\n党群工作部,工作纪律,absent,1,2019-04,旷工一次\n"
                                              "党办,工作纪律,absent,1,2019-05,旷工一次")
-    assert "imported 2 record(s)" in cli("import", "bureau-departments", rows).out
+    assert "已导入2条记录" in cli("import", "bureau-departments", rows).out
     assert {r["unit"] for r in cli.json("ledger", "bureau-departments", "--period", "2019")} == {"党群工作部"}
     mixed = write_csv(tmp_path / "mixed.csv", "单位,指标,条款,次数,期间,事由\n党委办,工作纪律,absent,1,2018-04,旷工\n"
                                               "党群工作部,工作纪律,absent,1,2019-04,旷工")
     err = cli("import", "bureau-departments", mixed, ok=False).err
-    assert "mixed.csv: row 3" in err and "2019-04" in err and "nothing imported" in err
+    assert "mixed.csv：第3行" in err and "2019-04" in err and "未导入任何记录" in err

@@ -89,7 +89,7 @@ def test_ledger_rows_for_a_closed_month_are_refused_by_row(march_closed, tmp_pat
                    "党委办,工作纪律,late,1,2018,2018-04-05,四月迟到\n"
                    "党委办,工作纪律,late,3,2018,2018-03-05,三月迟到\n", encoding="utf-8")
     proc = k.run("import", "fixture", str(csv), ok=False)
-    assert "row 3, column 日期: 日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
+    assert "第3行，日期列：日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
     assert count_records(k.db) == 2
 
 
@@ -157,7 +157,7 @@ def test_a_close_before_a_case_import_takes_the_lock_keeps_its_cases_out(k, tmp_
         monkeypatch.setattr(case_import, "careful_import", close_first)
     with pytest.raises(case_import.CaseImportRejected) as refused:
         case_import.import_cases(Store(k.db), scheme, csv)
-    assert "2018-01-03 09:00:00 falls in 2018Q1, which is closed" in refused.value.report.rejected[0]
+    assert "2018-01-03 09:00:00 落在已签发关闭的 2018Q1 内" in refused.value.report.rejected[0]
     assert other.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
 
 

@@ -57,4 +57,4 @@ async def test_unknown_case_headers_are_mapped_and_saved_as_a_profile(db_path, t
     again = tmp_path / "下周.csv"
     again.write_text(FILE.replace("N2", "N3"), encoding="utf-8")
     proc = Kaohe(db_path, [CORE]).run("import", "fixture-cases", again)
-    assert "imported 1 case(s); 1 unchanged" in proc.stdout and "导入配置：另一平台" in proc.stderr
+    assert "已导入1个案件；未变1个" in proc.stdout and "导入配置：另一平台" in proc.stderr

@@ -10,6 +10,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.formats import Importer
 from kaohe_tui.io.tabular import read_rows
 from kaohe_tui.names import norm
+from kaohe_tui.row_errors import RowError, RowsRejected
 
 from .roster import FIELDS, set_form, set_person
 
@@ -26,7 +27,7 @@ def import_roster(store, scheme, path: Path) -> str:
     missing = [c for c in (UNIT, ROLE, "姓名") if c not in header]
     if missing:
         raise KaoheError(f"{path}: missing column(s) {', '.join(missing)}")
-    errors: list[str] = []
+    errors: list[RowError] = []
     people = forms = 0
     with store.transaction():
         for number, row in rows:
@@ -40,9 +41,9 @@ def import_roster(store, scheme, path: Path) -> str:
                              reason=f"导入名单 {Path(path).name}")
                     forms += 1
             except (KaoheError, ValueError) as exc:
-                errors.append(f"{path}: row {number}: {exc}")
+                errors.append(RowError(path, number, exc))
         if errors:
-            raise KaoheError("\n".join(errors[:50]) + f"\n{path}: {len(errors)} invalid row(s); no roster row imported")
+            raise RowsRejected(errors, f"{path}: {len(errors)} invalid row(s); no roster row imported", shown=50)
     return f"roster: {people} person row(s), {forms} form(s) imported"
 
 

@@ -164,78 +164,38 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe_tui.case_import import file_header, fits_a_profile
-    from kaohe_tui.io.formats import choose
+    from kaohe_tui.actions.importing import import_file
+    from kaohe_tui.case_profiles import parse_overrides
+    from kaohe_tui.messages import t
 
     store = open_store(args)
     scheme = scheme_for(store, args)
-    header = file_header(Path(args.file)) if args.kind == "auto" else None
-    mapped = getattr(args, "map", None) or getattr(args, "profile", None) or (
-        header is not None and fits_a_profile(header, store.path))
-    kind = choose("cases" if mapped and args.kind == "auto" else args.kind, scheme.id, header)
-    if not isinstance(kind, str):
-        print(kind.run(store, scheme, Path(args.file)))
-        return 0
-    if kind == "cases":
-        return _import_cases(store, scheme, Path(args.file), args)
-    if kind == "units":
-        return _import_units(store, scheme, Path(args.file))
-    from kaohe_tui.io.ledger_import import import_ledger
 
-    if not args.period:  # rows of one office year are checked against that year's scheme
-        from kaohe_tui.scheme_years import for_ledger_file
+    def row_by_row() -> None:
+        print(f"kaohe: {t('import_row_by_row', file=args.file)}", file=sys.stderr)
 
-        scheme = for_ledger_file(store, scheme, Path(args.file))
-    with progress(f"importing {args.file}: row") as step:
-        report = import_ledger(store, scheme, Path(args.file), period=args.period, skip_invalid=args.skip_invalid,
-                               progress=step)
-    _print_rejected(report.rejected)
-    if report.rejected and not args.skip_invalid:
-        raise KaoheError(f"{args.file}: {len(report.rejected)} invalid row(s); nothing imported (use --skip-invalid to import the rest)")
-    print(f"imported {report.imported} record(s)" + (f"; {len(report.rejected)} rejected, see {report.rejects_file}" if report.rejected else ""))
-    return 0
-
-
-def _print_rejected(rejected: list[str]) -> None:
-    for message in rejected[:50]:
-        print(message, file=sys.stderr)
-    if len(rejected) > 50:
-        print(f"… and {len(rejected) - 50} more rejected rows", file=sys.stderr)
-
-
-def _import_cases(store, scheme, path: Path, args=None) -> int:
-    from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
-    from kaohe_tui.case_profiles import parse_overrides
-
-    try:
-        def row_by_row() -> None:
-            print(f"kaohe: reading {path} row by row (the fast path takes UTF-8 files with times written "
-                  "YYYY-MM-DD HH:MM:SS); a large file takes longer", file=sys.stderr)
-
-        with progress(f"importing cases from {path}:") as step:
-            report = import_cases(store, scheme, path, progress=step, row_by_row=row_by_row,
-                                  profile=getattr(args, "profile", None),
-                                  overrides=parse_overrides(getattr(args, "map", None)),
-                                  skip_invalid=bool(getattr(args, "skip_invalid", False)))
-    except CaseImportRejected as exc:
-        _print_rejected(exc.report.rejected)
-        raise
-    _print_rejected(report.rejected)
-    first, *rest = summary_lines(report)
+    with progress(f"导入 {args.file}：已处理") as step:
+        outcome = import_file(store, scheme, Path(args.file), args.kind, period=args.period,
+                              skip_invalid=args.skip_invalid, supersede=args.supersede, profile=args.profile,
+                              overrides=parse_overrides(args.map), progress=step, row_by_row=row_by_row)
+    _print_rejected(outcome.rejected)
+    if not outcome.written:
+        hint = t("import_skip_hint_cli") if outcome.skippable else ""
+        raise KaoheError(f"{args.file}：{outcome.headline.text()}{hint}")
+    first, *rest = outcome.lines()
     print(first)
     for line in rest:
         print(f"kaohe: {line}", file=sys.stderr)
     return 0
 
 
-def _import_units(store, scheme, path: Path) -> int:
-    from kaohe_tui.io.units_import import import_units
+def _print_rejected(rejected: list[str]) -> None:
+    from kaohe_tui.messages import t
 
-    report = import_units(store, scheme, path)
-    extra = "".join(f", {getattr(report, k)} {w}" for k, w in (("replaced", "sample unit(s) replaced"),
-                                                                ("renamed", "renamed or merged")) if getattr(report, k, 0))
-    print(f"units: {report.added} added, {report.updated} updated{extra}")
-    return 0
+    for message in rejected[:50]:
+        print(message, file=sys.stderr)
+    if len(rejected) > 50:
+        print(t("import_more_rejected", more=len(rejected) - 50), file=sys.stderr)
 
 
 def cmd_score(args) -> int:

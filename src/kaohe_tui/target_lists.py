@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.names import norm
+from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
 from kaohe_tui.store import Store, core
@@ -112,22 +113,22 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
                         "number": item_no, "theme": cell("theme"), "task": cell("task"), "content": cell("content"),
                         "points": points, "source": Path(path).name, "_row": number, "_max": match[0][1].points})
         except KaoheError as exc:
-            problems.append(t("at_row", path=path, row=number, error=exc))
+            problems.append(RowError(path, number, exc))
     seen: dict[tuple, int] = {}
     sums: dict[tuple, float] = defaultdict(float)
     for item in out:
         key = (item["unit"], item["indicator"], item["number"])
         if key in seen:
-            problems.append(t("at_row", path=path, row=item["_row"], error=t(
-                "targets_twice", column=cols["number"], unit=item["unit"], number=item["number"], first=seen[key])))
+            problems.append(RowError(path, item["_row"], t("targets_twice", column=cols["number"], unit=item["unit"],
+                                                           number=item["number"], first=seen[key])))
         seen.setdefault(key, item["_row"])
         sums[(item["unit"], item["indicator"], item["_max"])] += item["points"]
     for (unit, indicator, declared), total in sums.items():
         if declared is not None and pts(total) != pts(declared):
-            problems.append(t("targets_sum", path=path, unit=unit, indicator=indicator, total=fmt(total), declared=fmt(declared)))
+            problems.append(RowError(path, None, t("targets_sum_reason", unit=unit, indicator=indicator, total=fmt(total),
+                                                   declared=fmt(declared))))
     if problems:
-        more = ["" if len(problems) <= 20 else t("more_problems", n=len(problems) - 20)]
-        raise KaoheError("\n".join([*problems[:20], *filter(None, more), t("nothing_imported", path=path)]))
+        raise RowsRejected(problems, t("nothing_imported", path=path))
     return out
 
 

@@ -17,14 +17,15 @@ from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
-from kaohe_tui.io.units_import import UnitsImport
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
 
 
 @dataclass
-class YearUnitsImport(UnitsImport):
+class YearUnitsImport:  # the fields of units_import.UnitsImport, and two more (not a subclass: no import cycle)
+    added: int = 0
+    updated: int = 0
     replaced: int = 0  # sample units the real list replaced
     renamed: int = 0  # former units that became another unit's alias
 

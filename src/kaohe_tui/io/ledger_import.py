@@ -15,7 +15,8 @@ from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
-from kaohe_tui.messages import FIELDS
+from kaohe_tui.messages import FIELDS, t
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
@@ -42,7 +43,7 @@ DEDUP_FIELDS = ("unit", "indicator", "clause", "count", "amount", "value", "peri
 class ImportReport:
     path: Path
     imported: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
     rejects_file: Path | None = None
 
 
@@ -52,7 +53,11 @@ def map_header(header: list[str], path: Path) -> dict[str, str]:
 
 
 def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None = None,
-                  skip_invalid: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+                  skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
+                  supersede: bool = False) -> ImportReport:
+    """``supersede``: a row may replace the figure a one-figure input already has (inputs.py)."""
+    from kaohe_tui.inputs import check_import_figures
+
     path = Path(path)
     header, rows = read_rows(path)
     mapping = map_header(header, path)
@@ -77,14 +82,12 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             checked = check_record(store, scheme, draft, index, memo)
             key = dedup_key(checked)
             if key in seen:
-                raise KaoheError(f"duplicate: the same record is already in the ledger ({seen[key]})")
-            seen[key] = f"row {number}"
+                raise KaoheError(t("row_duplicate", where=seen[key]))
+            seen[key] = t("row_where", row=number)
             good.append(checked)
             numbers.append(number)
         except KaoheError as exc:
-            column = _column_of(str(exc), mapping)
-            message = f"{path}: row {number}{', column ' + column if column else ''}: {exc}"
-            report.rejected.append(message)
+            report.rejected.append(RowError(path, number, exc, _column_of(str(exc), mapping)))
             bad_rows.append((number, row, str(exc)))
         if progress and number % 1000 == 0:
             progress(number)
@@ -92,10 +95,12 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         return report  # nothing written
     with store.transaction() as db:
         refuse_closed_rows(db.conn, scheme.id, good, numbers, path)
+        replacing = check_import_figures(db, scheme, good, numbers, path, supersede)  # under the write lock
         first, last = insert_many(store, db, good, source=f"import:{path.name}")
-        store.audit("import", scheme=scheme.id,
-                    new={"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)},
-                    reason=f"import {path.name}")
+        new = {"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)}
+        if replacing:  # which new record replaced which figure
+            new["superseded"] = {first + i: what for i, what in replacing.items()}
+        store.audit("import", scheme=scheme.id, new=new, reason=f"import {path.name}")
     report.imported = len(good)
     if bad_rows:
         from kaohe_tui.io.safe_files import protected_paths, writing
@@ -119,7 +124,8 @@ def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int
         try:
             refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
         except KaoheError as exc:
-            raise KaoheError(f"{path}: row {number}: {exc} (closed while the file was read); nothing imported") from None
+            raise KaoheError(t("row_error", file=path, where=t("row_where", row=number),
+                                   reason=t("row_closed_meanwhile", error=exc))) from None
 
 
 def parse_attrs(text: str) -> dict:
@@ -151,7 +157,7 @@ def dedup_key(row: dict) -> tuple:
 
 def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
     rows = store.db.query("SELECT * FROM records WHERE scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-    return {dedup_key(r): f"record #{r['id']}" for r in rows}
+    return {dedup_key(r): f"记录 #{r['id']}" for r in rows}
 
 
 def _column_of(message: str, mapping: dict[str, str]) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK: what Excel on Chinese Windows writes
 
@@ -96,7 +97,8 @@ def read_table(path: Path, known: Callable[[str], bool] | None = None
             if len(values) != width:
                 if len(values) > width:
                     if any(v.strip() for v in values[width:]):
-                        raise KaoheError(f"{path}: row {number}: {len(values)} cells but the header has {width}")
+                        raise KaoheError(t("row_error", file=path, where=t("row_where", row=number),
+                                           reason=t("row_cells", cells=len(values), width=width)))
                     values = values[:width]  # empty trailing cells (a trailing comma): nothing dropped
                 else:
                     values = values + [""] * (width - len(values))
@@ -135,9 +137,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(reader, start=1):
             yield number, values
     except UnicodeDecodeError:
-        raise KaoheError(f"{path}: after row {number}: not UTF-8/GBK text (mixed encodings?)") from None
+        raise KaoheError(t("file_error", file=path, reason=t("row_encoding", row=number))) from None
     except csv.Error as exc:
-        raise KaoheError(f"{path}: row {number + 1}: {exc}") from None
+        raise KaoheError(t("row_error", file=path, where=t("row_where", row=number + 1), reason=exc)) from None
     finally:
         fh.close()
 
@@ -158,8 +160,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                                                    written.iter_rows(values_only=True)), start=1):
             for j, (value, raw) in enumerate(zip(row, source)):
                 if value is None and isinstance(raw, str) and raw.startswith("="):
-                    raise KaoheError(f"{path}: row {number}, column {_column_letter(j)}: a formula ({raw}) with no "
-                                     "computed value; open the file in Excel or WPS and save it, then import again")
+                    raise KaoheError(t("row_error", file=path, where=t("row_column", row=number, column=_column_letter(j)),
+                                       reason=t("row_formula", raw=raw)))
             yield number, [_cell_text(v) for v in row]
     finally:
         book.close()

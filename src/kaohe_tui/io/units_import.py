@@ -11,6 +11,7 @@ from pathlib import Path
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import read_rows
 from kaohe_tui.ledger import clean_text
+from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.names import norm, strip_format
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
@@ -28,7 +29,7 @@ COLUMNS = {
 class UnitsImport:
     added: int = 0
     updated: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
 
 
 def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
@@ -78,9 +79,9 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
                               assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
                               attrs={c: row.get(c, "").strip() for c in attr_columns}))
         except KaoheError as exc:
-            rejected.append(f"{path}: row {number}: {exc}")
+            rejected.append(RowError(path, number, exc))
     if rejected:
-        raise KaoheError("\n".join(rejected[:20]) + f"\n{path}: {len(rejected)} invalid row(s); no unit imported")
+        raise RowsRejected(rejected, f"{path}: {len(rejected)} invalid row(s); no unit imported")
     return units
 
 

@@ -1,5 +1,5 @@
 """``i``: import a file into the current scheme — ledger rows, platform cases, units or a
-plugin's own format — through the very calls ``kaohe import`` makes (``commands.cmd_import``).
+plugin's own format — through the very call ``kaohe import`` makes (``actions.importing``).
 
 The import runs in a thread worker on a private connection, so the screen keeps answering; a
 progress bar moves while it runs (the total is not known before the file has been read, so the
@@ -10,10 +10,8 @@ with "skip invalid rows" the good rows go in and the refused ones are written be
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import work
@@ -23,81 +21,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
-from kaohe_tui.errors import KaoheError
+from kaohe_tui.actions import importing
+from kaohe_tui.actions.importing import ImportOutcome
+from kaohe_tui.messages import t
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.store import Store
 from kaohe_tui.tui.common import record_periods
 from kaohe_tui.tui.widgets.tables import KTable
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
 
-BUILT_IN = {"auto": "自动识别", "ledger": "台账记录", "cases": "平台案件", "units": "单位名单"}
-
-
-@dataclass
-class Outcome:
-    summary: str  # the notification on success, the headline of the list on failure
-    rejected: list[str] = field(default_factory=list)  # the core's messages, one per refused row
-    written: bool = True
-
-
 def kinds(scheme: Scheme) -> dict[str, str]:
     """kind → title: the built-in kinds and the plugins' formats for this scheme."""
-    from kaohe_tui.io.formats import plugin_importers
-
-    return BUILT_IN | {kind: f"{imp.title}（{kind}）" for kind, imp in plugin_importers(scheme.id).items()}
-
-
-def run_import(store: Store, scheme: Scheme, path: Path, kind: str = "auto", period: str | None = None,
-               skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
-               row_by_row: Callable[[], None] | None = None, overrides: dict[str, str] | None = None) -> Outcome:
-    """Runs in a worker thread; the same dispatch as ``cmd_import``, without its printing
-    (``overrides``: a case file's columns as mapped in ``CaseMapping``)."""
-    from kaohe_tui.case_import import file_header, fits_a_profile
-    from kaohe_tui.io.formats import choose
-
-    header = file_header(path) if kind == "auto" else None
-    if header is not None and fits_a_profile(header, store.path):
-        kind = "cases"  # the office's own profile knows this layout
-    chosen = choose(kind, scheme.id, header)
-    if not isinstance(chosen, str):  # a plugin's format: it raises, writing nothing, on a bad file
-        return Outcome(str(chosen.run(store, scheme, path)))
-    if chosen == "cases":
-        from kaohe_tui.case_import import CaseImportRejected, import_cases, summary_lines
-
-        try:
-            report = import_cases(store, scheme, path, progress=progress, row_by_row=row_by_row, overrides=overrides)
-        except CaseImportRejected as exc:
-            return Outcome(f"{len(exc.report.rejected)}行无效，未导入任何案件", exc.report.rejected, written=False)
-        return Outcome("\n".join([f"已导入{report.imported}个案件", *summary_lines(report)[1:]]))
-    if chosen == "units":
-        from kaohe_tui.io.units_import import import_units
-
-        units = import_units(store, scheme, path)  # all or nothing; its error names the bad rows
-        return Outcome(f"单位：新增{units.added}个，更新{units.updated}个")
-    from kaohe_tui.io.ledger_import import import_ledger
-
-    report = import_ledger(store, scheme, path, period=period or None, skip_invalid=skip_invalid,
-                           progress=progress)
-    if report.rejected and not skip_invalid:
-        return Outcome(f"{len(report.rejected)}行无效，未导入任何记录（勾选“跳过无效行”可导入其余各行）",
-                       report.rejected, written=False)
-    summary = f"已导入{report.imported}条记录"
-    if report.rejected:
-        summary += f"；{len(report.rejected)}行无效已跳过，见 {report.rejects_file}"
-    return Outcome(summary)
-
-
-# "row 3, column 单位: unit: …" — the core's wording (ledger_import, cases, units_import)
-ROW = re.compile(r"row (\d+)(?:, column (.+?))?: (.*)", re.S)
-
-
-def split_message(message: str, path: Path) -> tuple[str, str, str]:
-    """(row, column, reason) of one refused row's message; a message of another shape is all reason."""
-    rest = message.removeprefix(f"{path}: ")
-    found = ROW.fullmatch(rest)
-    return (found[1], found[2] or "", found[3]) if found else ("", "", rest)
+    return importing.import_kinds(scheme)
 
 
 class RejectedRows(ModalScreen[None]):
@@ -111,7 +48,7 @@ class RejectedRows(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape", "dismiss", "关闭", id="rejected-close")]
 
-    def __init__(self, path: Path, summary: str, rejected: list[str]):
+    def __init__(self, path: Path, summary: str, rejected: list[RowError]):
         super().__init__()
         self.path = path
         self.summary = summary
@@ -132,8 +69,8 @@ class RejectedRows(ModalScreen[None]):
         table.add_column("行", key="row")
         table.add_column("列", key="column")
         table.add_column("原因", key="reason")
-        for message in self.rejected:
-            table.add_row(*split_message(message, self.path))
+        for row in self.rejected:  # the core's fields, not its text taken apart
+            table.add_row("" if row.row is None else str(row.row), row.column or "", row.reason)
         table.focus()
         self.show_detail(0)
 
@@ -240,8 +177,9 @@ class ImportDialog(ModalScreen[str | None]):
             self.app.call_from_thread(self.show_row_by_row)
 
         try:
-            outcome = self.app.in_worker_store(run_import, self.scheme, path, kind, period, skip_invalid, step,
-                                               row_by_row, overrides)
+            outcome = self.app.in_worker_store(importing.import_file, self.scheme, path, kind, period=period,
+                                               skip_invalid=skip_invalid, overrides=overrides, progress=step,
+                                               row_by_row=row_by_row)
         except Exception as exc:  # KaoheError (bad file, bad header …) or an OS error: shown, not raised
             self.app.call_from_thread(self.failed, path, exc)
             return
@@ -266,17 +204,17 @@ class ImportDialog(ModalScreen[str | None]):
         self.phase = "逐行检查（较慢）："
         self.show_progress(0)
 
-    def finished(self, path: Path, outcome: Outcome) -> None:
+    def finished(self, path: Path, outcome: ImportOutcome) -> None:
         self.set_running(False)
         if not outcome.written:
-            self.app.push_screen(RejectedRows(path, outcome.summary, outcome.rejected))
+            hint = t("import_skip_hint_tui") if outcome.skippable else ""
+            self.app.push_screen(RejectedRows(path, outcome.headline.text() + hint, outcome.rejected))
             return
-        self.app.notify(outcome.summary, title="导入完成", timeout=8)
-        self.dismiss(outcome.summary)
+        summary = "\n".join(outcome.lines())
+        self.app.notify(summary, title="导入完成", timeout=8)
+        self.dismiss(summary)
 
     def failed(self, path: Path, exc: Exception) -> None:
-        from kaohe_tui.tui.screens.error import describe
-
         self.set_running(False)
         from kaohe_tui.case_profiles import MissingColumns
 
@@ -290,8 +228,4 @@ class ImportDialog(ModalScreen[str | None]):
 
             self.app.push_screen(CaseMapping(path, str(exc), self.app.store.path.parent / "profiles"), mapped)
             return
-        lines = describe(exc).splitlines()
-        if isinstance(exc, KaoheError) and len(lines) > 1:  # e.g. the units import: a line per bad row
-            self.app.push_screen(RejectedRows(path, lines[-1].removeprefix(f"{path}: "), lines[:-1]))
-        else:
-            self.app.show_error(exc, "导入失败")
+        self.app.show_error(exc, "导入失败")
