@@ -117,7 +117,7 @@ def test_a_close_while_a_ledger_file_is_read_keeps_its_rows_out(k, tmp_path):
             set_period_status(other, scheme, Period.parse("2018-03"), "closed", "签发")
             closed.append(n)
 
-    with pytest.raises(KaoheError, match=r"row \d+: 日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*nothing imported"):
+    with pytest.raises(KaoheError, match=r"第\d+行：日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*未导入任何内容"):
         import_ledger(store, scheme, csv, progress=progress)
     assert closed and count_records(k.db) == 0
 
