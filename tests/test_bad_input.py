@@ -22,13 +22,13 @@ def records(db: Path) -> int:
     ("missing_columns.csv", "missing_columns.csv: missing column(s) indicator/指标, reason/事由 (header: 单位, 分值)"),
     ("empty.csv", "empty.csv: the file is empty"),
     ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
-    ("unknown_unit.csv", "unknown_unit.csv：第3行，单位列：单位：“民正局”不是本方案的单位；是否指：民防局、民政局？"),
-    ("unknown_indicator.csv", "unknown_indicator.csv：第3行，指标列：指标：“通报批评”不是本方案的指标"),
-    ("unknown_clause.csv", "unknown_clause.csv：第3行，条款列：条款：“press”不是「通报"),
-    ("bad_count.csv", "bad_count.csv：第3行，次数列：次数：“-1”须为不小于0的整数"),
-    ("amount_out_of_range.csv", "amount_out_of_range.csv：第3行，分值列：分值：0.8 超出条款「"),
-    ("date_outside_period.csv", "date_outside_period.csv：第3行，日期列：日期：2017-05-02 不在期间 2017Q1"),
-    ("duplicate.csv", "duplicate.csv：第3行：重复：同一条记录已在台账中（第2行）"),
+    ("unknown_unit.csv", "unknown_unit.csv：第3行，「单位」列：单位：“民正局”不是本方案的单位；是否指：民防局、民政局？"),
+    ("unknown_indicator.csv", "unknown_indicator.csv：第3行，「指标」列：指标：“通报批评”不是本方案的指标"),
+    ("unknown_clause.csv", "unknown_clause.csv：第3行，「条款」列：条款：“press”不是「通报"),
+    ("bad_count.csv", "bad_count.csv：第3行，「次数」列：次数：“-1”须为不小于0的整数"),
+    ("amount_out_of_range.csv", "amount_out_of_range.csv：第3行，「分值」列：分值：0.8 超出条款「"),
+    ("date_outside_period.csv", "date_outside_period.csv：第3行，「日期」列：日期：2017-05-02 不在期间 2017Q1"),
+    ("duplicate.csv", "duplicate.csv：第3行：重复：同样的记录已在第2行"),
 ])
 def test_corpus_file_refused_clearly(kaohe, name, message):
     kaohe.run("schemes")
@@ -41,7 +41,7 @@ def test_corpus_file_refused_clearly(kaohe, name, message):
 
 def test_both_bad_counts_reported(kaohe):
     proc = kaohe.run("import", SCHEME, str(CORPUS / "bad_count.csv"), ok=False)
-    assert "第4行，次数列：次数：“1.5”须为不小于0的整数" in proc.stderr
+    assert "第4行，「次数」列：次数：“1.5”须为不小于0的整数" in proc.stderr
 
 
 def test_gbk_csv_as_excel_writes_it(kaohe):

@@ -303,5 +303,5 @@ def test_xlsx_formula_without_a_computed_value_is_refused(k, tmp_path):
     path = tmp_path / "f.xlsx"
     book.save(path)  # openpyxl stores the formula, never its value
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "第2行，F列：公式（=1+1）没有计算结果" in proc.stderr
+    assert "第2行，「F」列：公式（=1+1）没有计算结果" in proc.stderr
     assert "Traceback" not in proc.stderr

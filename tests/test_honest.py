@@ -367,14 +367,14 @@ def test_import_brings_no_second_figure_unless_told(k):
     book.write_text(head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8")
     err = k("import", CC, book, ok=False)
     # before: imported silently, the 90 lost from the explanation
-    assert f"{book}: 第3行 数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
+    assert f"{book}：第3行：数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
     assert "--supersede" in err
     assert k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"] == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
     assert len(k.json("ledger", CC, "--period", "2018Q1")) == 1  # nothing written: one transaction
     # the same input twice in one file is a second figure too
     twice = k.dir / "twice.csv"
     twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
-    assert f"{twice}: 第3行 数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
+    assert f"{twice}：第3行：数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
     k("import", CC, book, "--supersede")
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     second = max(r["id"] for r in k.json("ledger", CC, "--period", "2018Q1"))

@@ -88,7 +88,7 @@ def k(tmp_path_factory) -> Kaohe:
         writer = csv.writer(fh)
         writer.writerow(["单位", "指标", "条款", "次数", "分值", "数值", "期间", "事由"])
         writer.writerows(LEDGER)
-    kaohe.run("import", SCHEME, str(path))
+    kaohe.run("import", SCHEME, str(path), "--supersede")  # 示例镇庚's 信息上报 is corrected
     return kaohe
 
 

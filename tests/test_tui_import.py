@@ -93,7 +93,7 @@ async def test_bad_rows_are_listed_and_nothing_is_written(db_path, tmp_path, k):
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD, encoding="utf-8")
     cli = k.run("import", "tui-fixture", str(bad), ok=False)  # the CLI's messages, for comparison
-    expected = [line for line in cli.stderr.splitlines() if ": row " in line]
+    expected = [line for line in cli.stderr.splitlines() if "行，「" in line]
     assert len(expected) == 2
     app = make_app(db_path, tmp_path)
     notes = spy_notes(app)

@@ -274,11 +274,12 @@ def untimed_note(scheme: Scheme) -> str:
 
 
 def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:
+    """The refused rows beside the file: row number, the row as read, the reason (RowError's fields)."""
     from kaohe_tui.io.tabular import write_csv
 
     target = path.with_name(path.stem + ".rejected.csv")
     rows = []
-    for message in rejected:  # RowErrors: the row and the reason are fields, not parsed from the text
+    for message in rejected:
         number = getattr(message, "row", None)
         values = numbered.get(number, []) if number else []
         rows.append([number or "", *values[:len(header)], getattr(message, "reason", message)])

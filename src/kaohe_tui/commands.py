@@ -57,25 +57,19 @@ def _terminal_width() -> int:
 
 
 def cmd_schemes(args) -> int:
-    from kaohe_tui.scheme_years import years_of
+    from kaohe_tui.actions.listing import scheme_summaries
 
-    store = open_store(args)
-    rows = []
-    for scheme in catalog.schemes().values():
-        count = store.db["units"].count_where("scheme = ?", [scheme.id])
-        rows.append({"id": scheme.id, "title": scheme.title, "periods": scheme.periods, "plugin": scheme.plugin,
-                     "units": count, "categories": [c.name for c in scheme.categories], "sample": scheme.sample,
-                     "years": years_of(store, scheme)})
+    rows = scheme_summaries(open_store(args))
     _print_failures()  # on stderr, so --json output stays clean
     if args.json:
-        json_out(rows)
+        json_out([r.as_json() for r in rows])
         return 0
     from kaohe_tui.report import table
 
     _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
-                 [[r["id"], r["title"] + ("（示例单位）" if r["sample"] else ""), "、".join(r["periods"]),
-                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r["years"]),
-                   r["units"], r["plugin"]] for r in rows]))
+                 [[r.id, r.display_title, "、".join(r.periods),
+                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r.years),
+                   r.units, r.plugin] for r in rows]))
     return 0
 
 
@@ -101,15 +95,19 @@ def cmd_units(args) -> int:
     if args.json:
         json_out([u.model_dump() for u in units])
         return 0
+    from kaohe_tui.actions.listing import display_unit, unit_columns
     from kaohe_tui.report import table
 
-    attr_keys: list[str] = []
-    for u in units:
-        attr_keys += [k for k in u.attrs if k not in attr_keys]
-    _print(table(["单位", "类别", "考核扎口科室", "别名", *attr_keys],
-                 [[u.name + ("（示例）" if u.sample else ""), u.category or "", u.assessed_by or "", "、".join(u.aliases), *[u.attrs.get(k, "") for k in attr_keys]]
-                  for u in units], title=f"{scheme.title}：{len(units)}个单位"))
+    columns = unit_columns(scheme, units)  # the plugins' columns, as the TUI's units view shows them
+    _print(table(["单位", "类别", "考核扎口科室", "别名", *(title for _, title in columns)],
+                 [[display_unit(u), u.category or "", u.assessed_by or "", "、".join(u.aliases),
+                   *(_cell(u.attrs.get(k)) for k, _ in columns)] for u in units],
+                 title=f"{scheme.title}：{len(units)}个单位"))
     return 0
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
 
 
 def cmd_rules(args) -> int:
@@ -142,23 +140,23 @@ def _attrs(pairs: list[str]) -> dict:
 
 
 def cmd_record(args) -> int:
-    from kaohe_tui.ledger import Draft, add_record
+    from kaohe_tui.actions.recording import Draft, record
 
     store = open_store(args)
     scheme = scheme_for(store, args)
     draft = Draft(unit=args.unit, indicator=args.indicator, period=args.period, reason=args.reason,
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
-    record_id = add_record(store, scheme, draft, supersede=args.supersede)
+    record_id = record(store, scheme, draft, supersede=args.supersede)
     print(f"recorded #{record_id}")
     return 0
 
 
 def cmd_withdraw(args) -> int:
-    from kaohe_tui.ledger import withdraw_record
+    from kaohe_tui.actions.recording import withdraw
 
     store = open_store(args)
-    withdraw_record(store, catalog.get(args.scheme), args.record_id, args.reason)
+    withdraw(store, catalog.get(args.scheme), args.record_id, args.reason)
     print(f"withdrew #{args.record_id}")
     return 0
 
@@ -351,43 +349,34 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kaohe_tui.io.exporters import export_results, exporters
+    from kaohe_tui.actions.exporting import export
 
-    if args.format not in exporters():
-        raise KaoheError(f"--format {args.format!r}: one of {', '.join(exporters())}")
     store = open_store(args)
-    scheme = scheme_for(store, args)
-    period = Period.parse(args.period)
+    label = f"exporting {args.what}: row" if args.what != "results" else f"scoring and exporting {args.scheme} {args.period}"
+    with progress(label) as step:
+        done = export(store, scheme_for(store, args), args.period, args.format, Path(args.output), args.what,
+                      force=args.force, progress=step if args.what != "results" else None)
     if args.what != "results":
-        from kaohe_tui.io.ledger_export import export_table
-
-        with progress(f"exporting {args.what}: row") as step:
-            n = export_table(args.what, store, scheme, period, args.format, Path(args.output), progress=step,
-                             force=args.force)
-        print(f"exported {n} {args.what} row(s) of {scheme.id} to {args.output}")
-        return 0
-    with progress(f"scoring and exporting {scheme.id} {period}"):
-        out = export_results(store, scheme, period, args.format, Path(args.output), force=args.force)
-    print(f"exported {scheme.id} {args.period} to {out}")
+        print(f"exported {done.rows} {args.what} row(s) of {args.scheme} to {args.output}")
+    else:
+        print(f"exported {args.scheme} {args.period} to {done.path}")
     return 0
 
 
 def cmd_close(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import close
 
-    store = open_store(args)
-    signed = set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "closed", args.reason)
+    signed = close(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
-    print(f"signed: {signed['snapshots'][str(Period.parse(args.period))]} (audit chain head #{signed['audit_head'][0]} "
-          f"{signed['audit_head'][1][:16]}); keep it with the signed paper, kaohe verify checks it")
+    print(f"signed: {signed.snapshot} (audit chain head #{signed.audit_id} "
+          f"{signed.audit_hash[:16]}); keep it with the signed paper, kaohe verify checks it")
     return 0
 
 
 def cmd_reopen(args) -> int:
-    from kaohe_tui.ledger import set_period_status
+    from kaohe_tui.actions.periods import reopen
 
-    store = open_store(args)
-    set_period_status(store, catalog.get(args.scheme), Period.parse(args.period), "open", args.reason)
+    reopen(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(f"reopened {args.scheme} {args.period}")
     return 0
 

@@ -20,8 +20,12 @@ from kaohe_tui.store import Store, now
 from kaohe_tui.units import UnitIndex, load_units
 
 MAX_REASON = 2000
-# Rule types that compute from their children rather than from records.
-COMPOSITES = {"sum", "weighted", "quarter_mean"}
+
+
+def takes_records(node: Indicator) -> bool:
+    """Whether records are written against ``node`` (not one computed from its children)."""
+    rule = rules.get(node.rule_type)
+    return rule is None or not rule.composite
 
 
 @dataclass
@@ -145,7 +149,7 @@ def _checked_indicator(scheme: Scheme, category: str | None, text: str) -> tuple
         from kaohe_tui.values import category_hint
 
         raise RecordError(t("bad_indicator", error=category_hint(scheme, category, text) or exc)) from None
-    if node.rule_type in COMPOSITES:
+    if not takes_records(node):
         leaves = "、".join(c.name for c in node.children)
         raise RecordError(t("composite_indicator", path=path, leaves=leaves))
     return path, node

@@ -1,5 +1,5 @@
 """A refused row of an input file, kept as data: file, row, column and reason. It is also the
-very line a user reads (``{file}：第{row}行[，{column}列]：{reason}``), so every place that
+very line a user reads (``{file}：第{row}行[，「{column}」列]：{reason}``, from the catalogue), so every place that
 prints, writes or compares the messages as text keeps working, while a face that shows them in
 columns (the TUI's list of refused rows) reads the fields instead of parsing the text."""
 
@@ -18,8 +18,8 @@ class RowError(str):
     reason: str
 
     def __new__(cls, file: str | Path, row: int | None, reason: object, column: str | None = None) -> "RowError":
-        where = t("row_column" if column else "row_where", row=row, column=column) if row is not None else ""
-        text = t("row_error", file=file, where=where, reason=reason) if where else t("file_error", file=file, reason=reason)
+        key = "file_error" if row is None else "row_error_column" if column else "row_error"
+        text = t(key, file=file, row=row, column=column, reason=reason)
         obj = super().__new__(cls, text)
         obj.file, obj.row, obj.column, obj.reason = str(file), row, column or None, str(reason)
         return obj
@@ -35,5 +35,5 @@ class RowsRejected(KaoheError):
     def __init__(self, rejected: list[RowError], summary: str, shown: int = 20):
         self.rejected = list(rejected)
         self.summary = summary
-        more = [f"… {len(self.rejected) - shown} more"] if len(self.rejected) > shown else []
+        more = [t("more_problems", n=len(self.rejected) - shown)] if len(self.rejected) > shown else []
         super().__init__("\n".join([*self.rejected[:shown], *more, summary]))

@@ -119,14 +119,14 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     for item in out:
         key = (item["unit"], item["indicator"], item["number"])
         if key in seen:
-            problems.append(RowError(path, item["_row"], t("targets_twice", column=cols["number"], unit=item["unit"],
-                                                           number=item["number"], first=seen[key])))
+            problems.append(RowError(path, item["_row"], t(
+                "targets_twice", column=cols["number"], unit=item["unit"], number=item["number"], first=seen[key])))
         seen.setdefault(key, item["_row"])
         sums[(item["unit"], item["indicator"], item["_max"])] += item["points"]
     for (unit, indicator, declared), total in sums.items():
         if declared is not None and pts(total) != pts(declared):
-            problems.append(RowError(path, None, t("targets_sum_reason", unit=unit, indicator=indicator, total=fmt(total),
-                                                   declared=fmt(declared))))
+            problems.append(RowError(path, None, t("targets_sum", unit=unit, indicator=indicator,
+                                                   total=fmt(total), declared=fmt(declared))))
     if problems:
         raise RowsRejected(problems, t("nothing_imported", path=path))
     return out

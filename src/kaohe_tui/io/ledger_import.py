@@ -74,7 +74,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             continue
         try:
             if not values.get("period") and not period:
-                raise KaoheError("period: no period column and no --period given")
+                raise KaoheError(t("no_period_column"))
             draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
                           period=values.get("period") or period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
@@ -82,8 +82,8 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
             checked = check_record(store, scheme, draft, index, memo)
             key = dedup_key(checked)
             if key in seen:
-                raise KaoheError(t("row_duplicate", where=seen[key]))
-            seen[key] = t("row_where", row=number)
+                raise KaoheError(t("duplicate_row", where=seen[key]))
+            seen[key] = t("where_row", row=number)
             good.append(checked)
             numbers.append(number)
         except KaoheError as exc:
@@ -124,8 +124,7 @@ def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int
         try:
             refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
         except KaoheError as exc:
-            raise KaoheError(t("row_error", file=path, where=t("row_where", row=number),
-                                   reason=t("row_closed_meanwhile", error=exc))) from None
+            raise KaoheError(f"{path}: row {number}: {exc} (closed while the file was read); nothing imported") from None
 
 
 def parse_attrs(text: str) -> dict:
@@ -157,7 +156,7 @@ def dedup_key(row: dict) -> tuple:
 
 def existing_keys(store: Store, scheme: Scheme) -> dict[tuple, str]:
     rows = store.db.query("SELECT * FROM records WHERE scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-    return {dedup_key(r): f"记录 #{r['id']}" for r in rows}
+    return {dedup_key(r): t("where_record", id=r["id"]) for r in rows}
 
 
 def _column_of(message: str, mapping: dict[str, str]) -> str | None:

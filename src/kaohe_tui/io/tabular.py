@@ -97,8 +97,8 @@ def read_table(path: Path, known: Callable[[str], bool] | None = None
             if len(values) != width:
                 if len(values) > width:
                     if any(v.strip() for v in values[width:]):
-                        raise KaoheError(t("row_error", file=path, where=t("row_where", row=number),
-                                           reason=t("row_cells", cells=len(values), width=width)))
+                        raise KaoheError(t("row_error", file=path, row=number,
+                                           reason=t("too_many_cells", cells=len(values), width=width)))
                     values = values[:width]  # empty trailing cells (a trailing comma): nothing dropped
                 else:
                     values = values + [""] * (width - len(values))
@@ -137,9 +137,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(reader, start=1):
             yield number, values
     except UnicodeDecodeError:
-        raise KaoheError(t("file_error", file=path, reason=t("row_encoding", row=number))) from None
+        raise KaoheError(t("mixed_encoding", file=path, row=number)) from None
     except csv.Error as exc:
-        raise KaoheError(t("row_error", file=path, where=t("row_where", row=number + 1), reason=exc)) from None
+        raise KaoheError(t("row_error", file=path, row=number + 1, reason=t("csv_error", error=exc))) from None
     finally:
         fh.close()
 
@@ -160,8 +160,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                                                    written.iter_rows(values_only=True)), start=1):
             for j, (value, raw) in enumerate(zip(row, source)):
                 if value is None and isinstance(raw, str) and raw.startswith("="):
-                    raise KaoheError(t("row_error", file=path, where=t("row_column", row=number, column=_column_letter(j)),
-                                       reason=t("row_formula", raw=raw)))
+                    raise KaoheError(t("row_error_column", file=path, row=number, column=_column_letter(j),
+                                       reason=t("formula_no_value", formula=raw)))
             yield number, [_cell_text(v) for v in row]
     finally:
         book.close()

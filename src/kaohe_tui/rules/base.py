@@ -150,6 +150,7 @@ class RuleType:
     Params: ClassVar[type[Params]] = Params
     uses: ClassVar[str] = "count"  # which record field carries the figure: count|amount|value
     needs_clause: ClassVar[bool] = False  # records must name one of the indicator's clauses
+    composite: ClassVar[bool] = False  # computed from the indicator's children: takes no records
     # One figure per unit, clause and period (a rate, a score): a second one replaces the first
     # only when the user says so (``--supersede``); the newest counts and both are explained.
     one_figure: ClassVar[bool] = False
@@ -164,6 +165,11 @@ class RuleType:
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         """A problem with a record before it is written (the field and why), or None."""
         return None
+
+    def figure(self, indicator: Indicator, clause: Clause | None) -> str:
+        """The figure (count/amount/value) a record under ``clause`` is written with: a clause
+        with a range (扣0.5-1分) takes the amount, else the rule's own figure."""
+        return "amount" if clause is not None and (clause.min is not None or clause.max is not None) else self.uses
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...] | None:
         """The figures (count/amount/value) this rule reads from a record under ``clause``; any

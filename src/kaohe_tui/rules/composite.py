@@ -21,6 +21,7 @@ class Sum(RuleType):
     """A parent scores the sum of its children (基础管理 70 = 16 indicators)."""
 
     name = "sum"
+    composite = True
     title = "各子项得分之和"
     Params = SumParams
 
@@ -54,6 +55,7 @@ class WeightedComposite(RuleType):
     """points = max × Σ wᵢ·(childᵢ ÷ child maxᵢ) ÷ Σ wᵢ: children scored on their own scale."""
 
     name = "weighted"
+    composite = True
     title = "加权合成：各子项得分率按权重合成"
     Params = WeightedParams
 
@@ -96,6 +98,7 @@ class QuarterMean(RuleType):
     """Year from quarters: weight × the mean of the quarters' scores (季度考核平均得分×50%)."""
 
     name = "quarter_mean"
+    composite = True
     title = "季度平均：各季度得分的平均数乘以权重"
     Params = QuarterMeanParams
 

@@ -16,30 +16,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
-from kaohe_tui.io.exporters import export_results, exporters
+from kaohe_tui.actions.exporting import export, export_formats
 from kaohe_tui.messages import t
-from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import score
-from kaohe_tui.store import Store
 from kaohe_tui.tui.common import scheme_periods
 from kaohe_tui.tui.screens.confirm import ask_then
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
-
-
-def export(store: Store, scheme: Scheme, period: str, fmt_name: str, path: Path) -> tuple[Path, int]:
-    """Runs in a worker thread: the same core call as ``kaohe export`` (score, the plugins' signable
-    sheets, the written-whole-or-not-at-all file), so ctrl+e and the CLI give the same workbook.
-    The dialog has already asked before an existing file is replaced."""
-    from kaohe_tui.scheme_years import for_period
-
-    out = path.expanduser().resolve()
-    scheme = for_period(store, scheme, period)  # an office year's own version
-    results = score(store, scheme, Period.parse(period))
-    written = export_results(store, scheme, Period.parse(period), fmt_name, out, results=results, force=True)
-    return Path(written), len(results)
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -55,7 +39,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.scheme = scheme
         self.period = period
         self.folder = folder
-        self.formats = exporters()
+        self.formats = export_formats()
 
     def default_path(self, fmt_name: str) -> str:
         name = f"{self.scheme.id}-{self.period}{self.formats[fmt_name].suffix}"
@@ -142,13 +126,14 @@ class ExportDialog(ModalScreen[Path | None]):
         for button in self.query(Button):
             button.disabled = True
         try:
-            out, count = await asyncio.to_thread(self.app.in_worker_store, export, self.scheme,
-                                                 self.period, self.fmt_name(), path)
+            # the dialog has already asked before an existing file is replaced
+            done = await asyncio.to_thread(self.app.in_worker_store, export, self.scheme, self.period,
+                                           self.fmt_name(), path.expanduser().resolve(), force=True)
         except Exception as exc:
             busy.display = False
             for button in self.query(Button):
                 button.disabled = False
             self.app.show_error(exc, "导出失败")
             return
-        self.app.notify(t("export_done", count=count, path=out), title="导出完成", timeout=8)
-        self.dismiss(out)
+        self.app.notify(t("export_done", count=done.rows, path=done.path), title="导出完成", timeout=8)
+        self.dismiss(done.path)

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from kaohe_tui import ledger_edit
-from kaohe_tui.ledger import withdraw_record
+from kaohe_tui.actions.recording import withdraw
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.common import WITHDRAWN, clause_text, figure, record_line, scheme_periods
@@ -179,7 +179,7 @@ class LedgerScreen(SchemeView):
             if not reason:
                 return
             try:
-                withdraw_record(self.store, self.scheme, row["id"], reason)
+                withdraw(self.store, self.scheme, row["id"], reason)
             except Exception as exc:
                 self.app.show_error(exc, "撤回失败")
                 return

@@ -16,14 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from kaohe_tui import rules
+from kaohe_tui.actions import recording
+from kaohe_tui.actions.recording import Draft
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.ledger import COMPOSITES, Draft, add_record
-from kaohe_tui.ledger_edit import edit_record
 from kaohe_tui.messages import t
 from kaohe_tui.preview import preview_record
 from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Clause, Indicator, Scheme, walk
+from kaohe_tui.scheme import Clause, Indicator, Scheme
 from kaohe_tui.tui.common import FIGURES, FLAG, record_periods, shown
 from kaohe_tui.tui.screens.confirm import ask_then
 from kaohe_tui.tui.screens.error import describe
@@ -132,8 +131,7 @@ class RecordForm(FormModal[int | None]):
 
     def leaves(self) -> list[tuple[str, Indicator]]:
         """Indicators a record can be written against (not those computed from their parts)."""
-        return [(path, node) for path, node in walk(self.scheme.tree(self.unit_category()))
-                if node.rule_type not in COMPOSITES]
+        return recording.recordable_indicators(self.scheme, self.unit_category())
 
     def node(self) -> Indicator | None:
         path = _value(self.query_one("#f-indicator", Select))
@@ -170,9 +168,7 @@ class RecordForm(FormModal[int | None]):
         note.update(f"{clause.text}" + (f"（{clause.note}）" if clause.note else "") if clause else
                     ("（本指标无条款）" if node and not node.clauses else ""))
         if node and not initial:
-            rule = rules.get(node.rule_type)
-            kind = "amount" if clause and (clause.min is not None or clause.max is not None) else (rule.uses if rule else "count")
-            self.query_one("#f-kind", Select).value = kind
+            self.query_one("#f-kind", Select).value = recording.figure_for(node, clause)
         self.kind_changed()
         attr = self.query_one("#f-attr", Checkbox)
         if clause and clause.double_when:
@@ -212,7 +208,7 @@ class RecordForm(FormModal[int | None]):
             if not _value(self.query_one(select_id, Select)):
                 raise KaoheError(t("choose", what=what))
         node = self.node()
-        if node and node.clauses and not self.clause() and getattr(rules.get(node.rule_type), "needs_clause", False):
+        if node and not self.clause() and recording.clause_required(node):
             raise KaoheError(t("choose", what="条款"))
         kind = _value(self.query_one("#f-kind", Select)) or "count"
         figure = self.query_one("#f-figure", Input).value.strip() or None
@@ -278,10 +274,10 @@ class RecordForm(FormModal[int | None]):
         try:
             draft = self.draft()
             if self.record:
-                record_id = edit_record(self.app.store, self.scheme, self.record["id"], draft,
-                                        self.correction_reason())
+                record_id = recording.correct(self.app.store, self.scheme, self.record["id"], draft,
+                                              self.correction_reason())
             else:
-                record_id = add_record(self.app.store, self.scheme, draft, source="tui", supersede=supersede)
+                record_id = recording.record(self.app.store, self.scheme, draft, source="tui", supersede=supersede)
         except SecondFigure as exc:
             error.update("")
             ask_then(self.app, exc.question, lambda: self.save(supersede=True), yes="替换")

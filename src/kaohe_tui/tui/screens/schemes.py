@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kaohe_tui import catalog, demo, plugins
+from kaohe_tui.actions.listing import display_title, scheme_summaries
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.widgets.tables import KTable
 
@@ -51,7 +52,7 @@ class SchemesScreen(Screen):
         # a long title is cut (…) so the counts and the id (what the CLI takes) stay on an 80-column
         # screen; the plugin's name is in the line under the table, for the highlighted scheme
         schemes = list(catalog.schemes().values())
-        longest = max([cell_len(self.title_of(s)) for s in schemes] + [4])
+        longest = max([cell_len(display_title(s)) for s in schemes] + [4])
         ids = max([cell_len(s.id) for s in schemes] + [2])
         periods = max([cell_len("、".join(s.periods)) for s in schemes] + [4])
         others = ids + periods + 4 + 4 + 2 * 5 + 2  # cell padding and the scrollbar
@@ -81,11 +82,9 @@ class SchemesScreen(Screen):
         keep = table.cursor_row
         table.clear(columns=True)
         self.add_columns(table)
-        for scheme in catalog.schemes().values():
-            units = store.db["units"].count_where("scheme = ?", [scheme.id])
-            self.records[scheme.id] = store.db["records"].count_where("scheme = ? AND withdrawn_at IS NULL", [scheme.id])
-            table.add_row(self.title_of(scheme), "、".join(scheme.periods), units, self.records[scheme.id], scheme.id,
-                          key=scheme.id)
+        for row in scheme_summaries(store, years=False):  # the counts `kaohe schemes` shows
+            self.records[row.id] = row.records
+            table.add_row(row.display_title, "、".join(row.periods), row.units, row.records, row.id, key=row.id)
         table.loading = False
         if table.row_count:
             table.move_cursor(row=max(0, min(keep, table.row_count - 1)))
@@ -94,10 +93,6 @@ class SchemesScreen(Screen):
         self.show_failures()
         table.focus()
         self.refresh_bindings()
-
-    @staticmethod
-    def title_of(scheme: Scheme) -> str:
-        return scheme.title + ("（示例单位）" if scheme.sample else "")
 
     def show_failures(self) -> None:
         box = self.query_one("#failures", Static)

@@ -8,27 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from kaohe_tui import plugins
+from kaohe_tui.actions.listing import unit_columns
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import FilterInput, KTable
 from kaohe_tui.units import load_units
-
-
-def attribute_columns(scheme: Scheme, units: list[Unit]) -> list[tuple[str, str]]:
-    """(attribute key, column title): the plugins' titles first, then any other key found."""
-    columns: list[tuple[str, str]] = []
-    for provided in plugins.call("kaohe_unit_attributes", scheme=scheme):
-        columns += [(str(k), str(t)) for k, t in provided]
-    known = {k for k, _ in columns}
-    for unit in units:
-        for key in unit.attrs:
-            if key not in known:
-                known.add(key)
-                columns.append((key, key))
-    return columns
 
 
 class UnitsScreen(SchemeView):
@@ -63,7 +49,7 @@ class UnitsScreen(SchemeView):
 
     def on_mount(self) -> None:
         self.units = load_units(self.store, self.year_scheme)
-        self.columns = attribute_columns(self.year_scheme, self.units)
+        self.columns = unit_columns(self.year_scheme, self.units)
         table = self.query_one("#units", KTable)
         table.add_column("单位", key="name")
         if self.scheme.categories or any(u.category for u in self.units):
