@@ -147,8 +147,8 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
     text = LEDGER + "丙科,工作纪律,late,1,,,2018,,x\n党委办,工作纪律,late,1,,,2018,2019-01-01,y\n"
     path = write_csv(tmp_path / "bad.csv", text, "utf-8")
     proc = k.run("import", "fixture", str(path), ok=False)
-    assert "bad.csv：第4行，单位列：单位：“丙科”" in proc.stderr
-    assert "bad.csv：第5行，日期列：日期：2019-01-01 不在期间" in proc.stderr
+    assert "bad.csv：第4行，「单位」列：单位：“丙科”" in proc.stderr
+    assert "bad.csv：第5行，「日期」列：日期：2019-01-01 不在期间" in proc.stderr
     assert records_in(k.db) == 0
     out = k.run("import", "fixture", str(path), "--skip-invalid").stdout
     assert "已导入2条记录；2行无效已跳过" in out

@@ -89,7 +89,7 @@ def test_ledger_rows_for_a_closed_month_are_refused_by_row(march_closed, tmp_pat
                    "党委办,工作纪律,late,1,2018,2018-04-05,四月迟到\n"
                    "党委办,工作纪律,late,3,2018,2018-03-05,三月迟到\n", encoding="utf-8")
     proc = k.run("import", "fixture", str(csv), ok=False)
-    assert "第3行，日期列：日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
+    assert "第3行，「日期」列：日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
     assert count_records(k.db) == 2
 
 
