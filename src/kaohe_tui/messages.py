@@ -156,6 +156,7 @@ MESSAGES = {
     "case_counted_closed": "案件 {case} 已计入 {period}，该期间已签发关闭，须由管理员先重新开启",
     "count_whole": "{field}：“{raw}”须为不小于0的整数",
     "not_a_datetime": "{column}：“{raw}”不是日期时间（YYYY-MM-DD HH:MM[:SS]）",
+    "row_closed_meanwhile": "{error}（读文件期间该期间已签发关闭）；未导入任何内容",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",
