@@ -1,9 +1,10 @@
 """The performance runner: one table of figures and ratios against baselines run on the same
 files in the same script (these machines are shared and noisy: ratios, not absolute times).
 
-    python benchmarks/run.py [--work DIR] [--small]
+    python benchmarks/run.py [--work DIR] [--small] [--only import_shapes …] [--shapes own iso-t …]
 
---small uses 10^4/10^5 cases for a quick look; the targets are stated for 10^5/10^6.
+--small uses 10^4/10^5 cases for a quick look; the targets are stated for 10^5/10^6. The rows are
+the functions of ``ROWS`` (and ``score_bench.ROWS`` when that module is beside this one).
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at < ? GROUP BY un
 """
 
 
-def prepare(work: Path, cases: int, data: Path) -> Path:
-    db = work / f"bench_{cases}.db"
+def prepare(work: Path, cases: int, data: Path, name: str = "bench") -> Path:
+    db = work / f"{name}_{cases}.db"
     for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         leftover.unlink(missing_ok=True)
     subprocess.run(kaohe(db, "import", SCHEME, str(data / "units.csv"), "--kind", "units"), env=ENV, check=True,
@@ -98,101 +99,166 @@ def scoring_figures(db: Path) -> tuple[float, float]:
     return kaohe_time, sql_time
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", type=Path)
-    parser.add_argument("--small", action="store_true")
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    small, big = (10_000, 100_000) if args.small else (100_000, 1_000_000)
-    work = args.work or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
-    data = work / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    generate.write_units(data / "units.csv")
-    for n in (small, big):
-        if not (data / f"cases_{n}.csv").exists():  # written whole, then renamed: never a partial file
-            generate.write_cases(data / f"cases_{n}.csv.part", n)
-            (data / f"cases_{n}.csv.part").rename(data / f"cases_{n}.csv")
-    if not (data / "ledger_100000.csv").exists():
-        generate.write_ledger(data / "ledger_100000.csv.part", 100_000)
-        (data / "ledger_100000.csv.part").rename(data / "ledger_100000.csv")
-    print(f"data ready in {time.perf_counter() - start:.1f}s ({work})", file=sys.stderr)
+class Bench:
+    """What the row functions share: the work folder, the data, the case counts, the databases."""
 
-    rows: list[tuple[str, str, str, str, str]] = []
+    def __init__(self, work: Path, small: int, big: int, shapes: list[str], runs: int = 3):
+        self.work, self.data, self.small, self.big, self.shapes, self.runs = work, work / "data", small, big, shapes, runs
+        self.dbs: dict[int, Path] = {}
+        self.rows: list[tuple[str, str, str, str, str]] = []
 
-    def add(what: str, figure: str, baseline: str, ratio: str, target: str, ok: bool) -> None:
-        rows.append((what, figure, baseline, ratio, f"{target} {'✓' if ok else '✗'}"))
+    def add(self, what: str, figure: str, baseline: str, ratio: str, target: str, ok: bool) -> None:
+        self.rows.append((what, figure, baseline, ratio, f"{target} {'✓' if ok else '✗'}"))
 
-    # 1. import of the big case file, against sqlite3's own .import
-    dbs = {}
-    for n in (small, big):
-        dbs[n] = prepare(work, n, data)
-    # best of two for both (a fresh database each time): one run alone swings ±20% here
+    def cases_file(self, n: int, shape: str = "own", later: bool = False) -> Path:
+        name = f"cases_{n}.csv" if shape == "own" else f"cases_{n}_{shape}.csv"
+        path = self.data / (name.replace(".csv", "_later.csv") if later else name)
+        if not path.exists():  # written whole, then renamed: never a partial file
+            generate.write_cases(path.with_suffix(".part"), n, shape=shape, later=later)
+            path.with_suffix(".part").rename(path)
+        return path
+
+
+def import_shapes(b: Bench) -> None:
+    """Importing the big case file in every shape, against sqlite3's own .import of the same file
+    (the same run, best of ``runs`` each, a fresh database each time)."""
+    for shape in b.shapes:
+        what = generate.SHAPES[shape][0]
+        path = b.cases_file(b.big, shape)
+        runs = []
+        for _ in range(b.runs):
+            db = prepare(b.work, b.big, b.data)
+            runs.append(timed_process(kaohe(db, "import", SCHEME, str(path))))
+        t_import, rss = min(r[0] for r in runs), max(r[1] for r in runs)
+        t_sqlite = min(sqlite_import(b.work / "baseline.db", path) for _ in range(b.runs))
+        ok = t_import / t_sqlite <= 2 and rss <= 200
+        b.add(f"import {b.big:,} cases: {what}", f"{t_import:.2f} s, {rss:.0f} MB", f"sqlite3 .import {t_sqlite:.2f} s",
+              f"{t_import / t_sqlite:.2f}×", "≤ 2×, ≤ 200 MB", ok)
+        if shape == "own":
+            b.dbs[b.big] = db  # the scoring rows read its cases
+
+
+def reimport(b: Bench) -> None:
+    """A later export of the same cases (those open before now closed): updates by id."""
+    later = b.cases_file(b.big, "own", later=True)
     runs = []
-    for attempt in range(2):
-        if attempt:
-            dbs[big] = prepare(work, big, data)
-        runs.append(timed_process(kaohe(dbs[big], "import", SCHEME, str(data / f"cases_{big}.csv"))))
-    t_import, rss = min(runs)[0], max(r[1] for r in runs)
-    t_sqlite = min(sqlite_import(work / "baseline.db", data / f"cases_{big}.csv") for _ in range(2))
-    add(f"import {big:,} cases (CSV)", f"{t_import:.2f} s", f"sqlite3 .import {t_sqlite:.2f} s",
-        f"{t_import / t_sqlite:.2f}×", "≤ 3×", t_import / t_sqlite <= 3)
-    add(f"import {big:,} cases: peak memory", f"{rss:.0f} MB", "", "", "< 400 MB", rss < 400)
-    subprocess.run(kaohe(dbs[small], "import", SCHEME, str(data / f"cases_{small}.csv")), env=ENV, check=True,
+    for _ in range(b.runs):
+        db = prepare(b.work, b.big, b.data, name="reimport")
+        subprocess.run(kaohe(db, "import", SCHEME, str(b.cases_file(b.big))), env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+        runs.append(timed_process(kaohe(db, "import", SCHEME, str(later))))
+    t_again, rss = min(r[0] for r in runs), max(r[1] for r in runs)
+    t_sqlite = min(sqlite_import(b.work / "baseline.db", later) for _ in range(b.runs))
+    b.add(f"re-import a later export of the same {b.big:,} cases (updates by id)", f"{t_again:.2f} s, {rss:.0f} MB",
+          f"sqlite3 .import {t_sqlite:.2f} s", f"{t_again / t_sqlite:.2f}×", "≤ 3×", t_again / t_sqlite <= 3)
+
+
+def scoring(b: Bench) -> None:
+    """Scoring a full year over the cases, against a hand-written SQL aggregate; growth."""
+    big, small = b.big, b.small
+    if big not in b.dbs:
+        b.dbs[big] = prepare(b.work, big, b.data)
+        subprocess.run(kaohe(b.dbs[big], "import", SCHEME, str(b.cases_file(big))), env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+    b.dbs[small] = prepare(b.work, small, b.data)
+    subprocess.run(kaohe(b.dbs[small], "import", SCHEME, str(b.cases_file(small))), env=ENV, check=True,
                    stdout=subprocess.DEVNULL)
+    k_big, sql_big = scoring_figures(b.dbs[big])
+    k_small, _ = scoring_figures(b.dbs[small])
+    b.add(f"score a year (4 quarters + annual), {big:,} cases", f"{k_big:.3f} s", f"SQL aggregate {sql_big:.3f} s",
+          f"{k_big / sql_big:.2f}×", "≤ 3× and < 2 s", k_big / sql_big <= 3 and k_big < 2)
+    b.add(f"growth: scoring {big:,} vs {small:,} cases", f"{k_big:.3f} s", f"{k_small:.3f} s",
+          f"{k_big / k_small:.2f}×", "≤ 12×", k_big / k_small <= 12)
 
-    # 2. scoring a full year over the cases, against a hand-written SQL aggregate; growth
-    k_big, sql_big = scoring_figures(dbs[big])
-    k_small, _ = scoring_figures(dbs[small])
-    add(f"score a year (4 quarters + annual), {big:,} cases", f"{k_big:.3f} s", f"SQL aggregate {sql_big:.3f} s",
-        f"{k_big / sql_big:.2f}×", "≤ 3× and < 2 s", k_big / sql_big <= 3 and k_big < 2)
-    add(f"growth: scoring {big:,} vs {small:,} cases", f"{k_big:.3f} s", f"{k_small:.3f} s",
-        f"{k_big / k_small:.2f}×", "≤ 12×", k_big / k_small <= 12)
 
-    # 3. a 10^5-row ledger: import, whole-process score --json, export
-    t_ledger, _ = timed_process(kaohe(dbs[small], "import", SCHEME, str(data / "ledger_100000.csv")))
-    add("import a 100,000-row ledger", f"{t_ledger:.2f} s", "", "", "(figure)", True)
-    t_score, _ = timed_process(kaohe(dbs[small], "score", SCHEME, "--period", "2018Q1", "--json"))
+def ledger(b: Bench) -> None:
+    """A 10^5-row ledger: import, whole-process score --json; the CLI's import time."""
+    db = b.dbs[b.small]
+    t_ledger, _ = timed_process(kaohe(db, "import", SCHEME, str(b.data / "ledger_100000.csv")))
+    b.add("import a 100,000-row ledger", f"{t_ledger:.2f} s", "", "", "(figure)", True)
+    t_score, _ = timed_process(kaohe(db, "score", SCHEME, "--period", "2018Q1", "--json"))
     t_hello, _ = timed_process([sys.executable, "-c", "pass"])
-    add("kaohe score --json, 100 units, 10^5 cases + 10^5-row ledger (whole process)", f"{t_score:.2f} s", f"python -c pass {t_hello:.2f} s",
-        f"{t_score / t_hello:.1f}×", "< 1 s", t_score < 1)
+    b.add("kaohe score --json, 100 units, 10^5 cases + 10^5-row ledger (whole process)", f"{t_score:.2f} s",
+          f"python -c pass {t_hello:.2f} s", f"{t_score / t_hello:.1f}×", "< 1 s", t_score < 1)
     imports = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kaohe_tui.cli, kaohe_tui.commands"],
                              capture_output=True, text=True, env=ENV).stderr
     top = sorted((line.split("|") for line in imports.splitlines() if line.startswith("import time:") and "|" in line
                   and line.split("|")[1].strip().isdigit()), key=lambda p: -int(p[1]))[:1]
     if top:
-        add("module import time (CLI), -X importtime", f"{int(top[0][1]) / 1e6:.3f} s", "", "", "(figure)", True)
+        b.add("module import time (CLI), -X importtime", f"{int(top[0][1]) / 1e6:.3f} s", "", "", "(figure)", True)
 
-    # 4. exports: a 10^6-row ledger to CSV (against sqlite3's CSV output), 100-unit results to xlsx
-    grow_ledger(dbs[small], 1_000_000)
+
+def exports(b: Bench) -> None:
+    """A 10^6-row ledger to CSV (against sqlite3's CSV output), 100-unit results to xlsx."""
+    db, work = b.dbs[b.small], b.work
+    grow_ledger(db, 1_000_000)
     out = work / "ledger_export.csv"
-    t_export, rss_export = timed_process(kaohe(dbs[small], "export", SCHEME, "--period", "2018", "--what", "ledger",
+    t_export, rss_export = timed_process(kaohe(db, "export", SCHEME, "--period", "2018", "--what", "ledger",
                                                "--format", "csv", "-o", str(out)))
     start = time.perf_counter()
-    subprocess.run(["sqlite3", str(dbs[small])], input=f".mode csv\n.headers on\n.output {work / 'baseline_export.csv'}\n"
+    subprocess.run(["sqlite3", str(db)], input=f".mode csv\n.headers on\n.output {work / 'baseline_export.csv'}\n"
                    "SELECT * FROM records;\n", text=True, check=True)
     t_base_export = time.perf_counter() - start
-    add("export a 1,000,000-row ledger to CSV", f"{t_export:.2f} s", f"sqlite3 .mode csv {t_base_export:.2f} s",
-        f"{t_export / t_base_export:.2f}×", f"(figure; {rss_export:.0f} MB peak)", True)
-    k_ledger, _ = scoring_figures(dbs[small])
-    add("open results: score a year, 100 units, 10^6-record ledger (in-process, as the TUI's worker)",
-        f"{k_ledger:.2f} s", "", "", "(figure)", True)
-    t_xlsx, _ = timed_process(kaohe(dbs[small], "export", SCHEME, "--period", "2018", "--format", "xlsx",
+    b.add("export a 1,000,000-row ledger to CSV", f"{t_export:.2f} s", f"sqlite3 .mode csv {t_base_export:.2f} s",
+          f"{t_export / t_base_export:.2f}×", f"(figure; {rss_export:.0f} MB peak)", True)
+    k_ledger, _ = scoring_figures(db)
+    b.add("open results: score a year, 100 units, 10^6-record ledger (in-process, as the TUI's worker)",
+          f"{k_ledger:.2f} s", "", "", "(figure)", True)
+    t_xlsx, _ = timed_process(kaohe(db, "export", SCHEME, "--period", "2018", "--format", "xlsx",
                                     "-o", str(work / "results.xlsx")))
-    add("score a year + export 100-unit results to xlsx (10^6-record ledger, whole process)", f"{t_xlsx:.2f} s", "", "", "(figure)", True)
+    b.add("score a year + export 100-unit results to xlsx (10^6-record ledger, whole process)", f"{t_xlsx:.2f} s",
+          "", "", "(figure)", True)
 
-    tui = HERE / "tui_start.py"
-    if tui.exists():
-        proc = subprocess.run([sys.executable, str(tui)], capture_output=True, text=True, env=ENV)
-        add("TUI cold start to first screen", proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "?",
-            "", "", "< 1 s", _seconds(proc.stdout) < 1)
+
+def tui(b: Bench) -> None:
+    script = HERE / "tui_start.py"
+    if script.exists():
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=ENV)
+        b.add("TUI cold start to first screen", proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "?",
+              "", "", "< 1 s", _seconds(proc.stdout) < 1)
+
+
+# The table's rows, in order: each a function of the Bench adding its rows. Another module may
+# add its own (benchmarks/score_bench.py: ROWS, run after these).
+ROWS = [import_shapes, reimport, scoring, ledger, exports, tui]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--only", nargs="*", help="row functions to run (default: all), e.g. import_shapes")
+    parser.add_argument("--shapes", nargs="*", default=list(generate.SHAPES), choices=list(generate.SHAPES))
+    parser.add_argument("--runs", type=int, default=3, help="best of how many runs (import rows)")
+    args = parser.parse_args()
+    small, big = (10_000, 100_000) if args.small else (100_000, 1_000_000)
+    work = args.work or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
+    bench = Bench(work, small, big, args.shapes, args.runs)
+    bench.data.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    generate.write_units(bench.data / "units.csv")
+    if not (bench.data / "ledger_100000.csv").exists():
+        generate.write_ledger(bench.data / "ledger_100000.csv.part", 100_000)
+        (bench.data / "ledger_100000.csv.part").rename(bench.data / "ledger_100000.csv")
+    print(f"data ready in {time.perf_counter() - start:.1f}s ({work})", file=sys.stderr)
+    rows = list(ROWS)
+    try:
+        import score_bench  # noqa: PLC0415  (perf-score's rows, when present)
+
+        rows += list(getattr(score_bench, "ROWS", []))
+    except ImportError:
+        pass
+    for row in rows:
+        if not args.only or row.__name__ in args.only:
+            row(bench)
+            print(f"{row.__name__} done at {time.perf_counter() - start:.0f}s", file=sys.stderr)
 
     print(f"kaohe benchmarks — {time.strftime('%Y-%m-%d')} — {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
           f" (bulk case import: sqlean.py's SQLite {_sqlean_version()})")
-    widths = [max(len(r[i]) for r in rows + [HEADER]) for i in range(5)]
-    for row in [HEADER, tuple("-" * w for w in widths), *rows]:
+    widths = [max(len(r[i]) for r in bench.rows + [HEADER]) for i in range(5)]
+    for row in [HEADER, tuple("-" * w for w in widths), *bench.rows]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
     if not args.keep and not args.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -80,7 +80,10 @@ def test_the_cli_prints_the_same_rows_and_headline(fixture_store, tmp_path, caps
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"{path}：第3行，「单位」列：") and "不存在科" in err[0]
     assert err[1] == f"{path}：第4行，「次数」列：次数：“x”不是数字"
-    assert err[2] == f"kaohe: {path}：2行无效，未导入任何记录（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）"
+    assert (
+        err[2]
+        == f"kaohe: {path}：2行无效，未导入任何记录（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）"
+    )
 
 
 def test_row_errors_read_as_the_line_a_user_has_always_read():
@@ -96,7 +99,9 @@ def test_scheme_summaries_count_units_and_records_and_mark_sample_titles(db_path
     rows = {r.id: r for r in scheme_summaries(store)}
     # street-linkage: its 13 units are examples (the document names none) — the title says so
     street = rows["street-linkage"]
-    assert street.sample and street.display_title == street.title + "（示例单位）" == display_title(catalog.get("street-linkage"))
+    assert street.sample and street.display_title == street.title + "（示例单位）" == display_title(
+        catalog.get("street-linkage")
+    )
     assert street.units == 13 and street.records == 0
     bureau = rows["bureau-departments"]
     assert not bureau.sample and bureau.display_title == bureau.title
@@ -114,7 +119,7 @@ async def test_a_plugins_unit_attribute_is_a_column_in_both_faces(fixture_store,
     党委办 = next(line for line in out.splitlines() if "党委办" in line)
     assert "湖塘社区" in 党委办
     # the TUI's units view
-    from test_tui import make_app, open_scheme
+    from conftest import make_app, open_scheme
 
     app = make_app(db_path)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -125,7 +130,6 @@ async def test_a_plugins_unit_attribute_is_a_column_in_both_faces(fixture_store,
 
 def test_the_record_form_asks_the_core_what_it_may_offer(fixture_store):
     from kaohe_tui.actions.recording import clause_required, figure_for, recordable_indicators
-    from kaohe_tui.scheme import resolve_indicator
 
     scheme = catalog.get(SCHEME)
     offered = recordable_indicators(scheme, "一类")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import count_rows
 from kaohe_tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,11 +27,6 @@ def kaohe(db: Path, *args: str) -> int:
     return main(["--db", str(db), *map(str, args)])
 
 
-def records(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
-
-
 @pytest.mark.parametrize("raw", ["①", "²", "3²", "٣", "1e20", "9999999999999999999999", "1_000", "１e400", "0x1f"])
 @pytest.mark.parametrize("flag", ["--count", "--amount"])
 def test_any_number_on_the_command_line_gets_one_line(db_path, capsys, raw, flag):
@@ -44,7 +40,7 @@ def test_any_number_on_the_command_line_gets_one_line(db_path, capsys, raw, flag
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and "internal error" not in err
     assert f"{'次数' if flag == '--count' else '分值'}：“{raw}”" in err
-    assert records(db_path) == 0
+    assert count_rows(db_path) == 0
 
 
 def test_full_width_digits_are_digits(db_path):
@@ -75,8 +71,26 @@ def test_format_characters_do_not_make_a_twin_unit(db_path, tmp_path):
         names = [r[0] for r in conn.execute("SELECT name FROM units WHERE scheme = 'bureau-departments'")]
     assert names.count("党委办") == 1 and "新单位" in names
     assert not any("\u200b" in n or "\u200d" in n or "\u2060" in n for n in names)
-    assert kaohe(db_path, "record", "bureau-departments", "--period", "2018-03", "--unit", "党\u200b委办", "--indicator",
-                 "工作纪律", "--clause", "late-early", "--count", "1", "--reason", "检查") == 0
+    assert (
+        kaohe(
+            db_path,
+            "record",
+            "bureau-departments",
+            "--period",
+            "2018-03",
+            "--unit",
+            "党\u200b委办",
+            "--indicator",
+            "工作纪律",
+            "--clause",
+            "late-early",
+            "--count",
+            "1",
+            "--reason",
+            "检查",
+        )
+        == 0
+    )
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT unit FROM records").fetchone()[0] == "党委办"
 
@@ -93,7 +107,9 @@ def test_nan_or_infinite_parameter_refused_when_the_scheme_loads(tmp_path, capsy
     elif where == "points":
         text = text.replace("name = \"环境卫生\"\npoints = 2", f"name = \"环境卫生\"\npoints = {value}")
     else:
-        text = text.replace("name = \"环境卫生\"\npoints = 2", f"name = \"环境卫生\"\npoints = 2\nparams = {{ cap = {value} }}")
+        text = text.replace(
+            'name = "环境卫生"\npoints = 2', f'name = "环境卫生"\npoints = 2\nparams = {{ cap = {value} }}'
+        )
     assert value in text
     toml.write_text(text, encoding="utf-8")
     code = kaohe(tmp_path / "k.db", "--plugins-dir", folder, "score", "fixture", "--period", "2018", "--json")
@@ -117,8 +133,11 @@ def test_disk_full_is_named_not_a_rollback_error(db_path, tmp_path, capsys):
     store = Store(db_path)
     ensure_registered(store)
     rows = tmp_path / "rows.csv"
-    rows.write_text("单位,指标,条款,次数,期间,事由\n" + "".join(
-        f"党办,工作纪律,late-early,1,2018-03,第{i}次迟到，{'很长的说明' * 40}\n" for i in range(3000)), encoding="utf-8")
+    rows.write_text(
+        "单位,指标,条款,次数,期间,事由\n"
+        + "".join(f"党办,工作纪律,late-early,1,2018-03,第{i}次迟到，{'很长的说明' * 40}\n" for i in range(3000)),
+        encoding="utf-8",
+    )
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(KaoheError) as caught:
@@ -144,7 +163,7 @@ def test_backup_of_another_page_size_restores(db_path, tmp_path, kaohe_cli):
     kaohe_cli.record("bureau-departments", period="2018-03", unit="党办", indicator="工作纪律", clause="late-early",
                      count=2, reason="检查")
     kaohe_cli.run("restore", big)  # a process of its own, as a user runs it (fails on a non-zero exit)
-    assert records(db_path) == 1
+    assert count_rows(db_path) == 1
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

@@ -11,12 +11,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from conftest import Kaohe
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
 SZCG_HEADER = ("上报时间,任务号,大类名称,小类名称,问题来源,问题描述,当前阶段名称,处置部门,捆绑处置截止时间,结案时间,"
                "所属片区,问题类型,地址描述,所属街道,所属社区,监督员,处置截止时间,X坐标,Y坐标,延期理由,处置意见,"
                "单元网格,延期次数,所属区域")
@@ -27,15 +21,19 @@ DISPATCH_HEADER = "工单编号,工单标题,工单内容,推送时间,承办单
 BOARD_HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
 
 
-@pytest.fixture
-def k(db_path) -> Kaohe:
-    return Kaohe(db_path, [FIXTURES / "core_plugin"])
-
-
 def szcg_row(**cells) -> str:
     row = dict.fromkeys(SZCG_HEADER.split(","), "")
-    row.update({"大类名称": "市容环境", "小类名称": "暴露垃圾", "问题描述": "路边堆放垃圾，有异味", "地址描述": "解放路12号",
-                "所属街道": "某街道", "X坐标": "511234.5", "Y坐标": "3876543.2"})
+    row.update(
+        {
+            "大类名称": "市容环境",
+            "小类名称": "暴露垃圾",
+            "问题描述": "路边堆放垃圾，有异味",
+            "地址描述": "解放路12号",
+            "所属街道": "某街道",
+            "X坐标": "511234.5",
+            "Y坐标": "3876543.2",
+        }
+    )
     row.update(cells)
     return ",".join(f'"{v}"' if "," in v else v for v in row.values())
 
@@ -67,8 +65,24 @@ def test_szcg_24_column_export(k, tmp_path):
     assert "导入配置：szcg-24" in proc.stderr
     # every column not used is named: the ones the profile leaves unused, 捆绑处置截止时间 among them
     unused = proc.stderr.split("未使用的列：")[1].splitlines()[0].split("、")
-    assert set(unused) == {"大类名称", "小类名称", "问题描述", "所属片区", "问题类型", "地址描述", "所属街道", "所属社区",
-                           "监督员", "X坐标", "Y坐标", "延期理由", "处置意见", "单元网格", "所属区域", "捆绑处置截止时间"}
+    assert set(unused) == {
+        "大类名称",
+        "小类名称",
+        "问题描述",
+        "所属片区",
+        "问题类型",
+        "地址描述",
+        "所属街道",
+        "所属社区",
+        "监督员",
+        "X坐标",
+        "Y坐标",
+        "延期理由",
+        "处置意见",
+        "单元网格",
+        "所属区域",
+        "捆绑处置截止时间",
+    }
     q1 = k.score("fixture-cases", "2018Q1")
     # 甲: due 4 (S3 void), on time 2 (S1, S2), extended 1 (S5), overdue 1 (S4):
     #     结案率 10 × (2 + 0.6 + 0.3) ÷ 4 = 7.25; 处置核查 6 − 0.1 (S4 red light) = 5.9
@@ -92,7 +106,9 @@ def test_szcg_streets_by_map(k, tmp_path):
     assert [c["unit"] for c in k.json("cases", "fixture-cases", "--period", "2018Q1")] == ["丙街道"]
 
 
-def grid_workbook(path: Path, rows: list[list], title: str | None = "某区网格化服务管理中心 案件明细（导出时间：2018-07-01）"):
+def grid_workbook(
+    path: Path, rows: list[list], title: str | None = "某区网格化服务管理中心 案件明细（导出时间：2018-07-01）"
+):
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -112,16 +128,44 @@ def grid(**cells) -> dict:
 
 GRID_ROWS = [
     # 乙: reported in Q1, filed (立案) in Q2: a Q2 case; closed before its deadline → on time
-    grid(案件号="G1", 街道="乙街道", 上报时间=dt.datetime(2018, 3, 31, 20, 0), 立案时间=dt.datetime(2018, 4, 2, 9, 0),
-         处置截止时间=dt.datetime(2018, 4, 5, 17, 0), 结案时间=dt.datetime(2018, 4, 4, 10, 0), 当前阶段="[结案]"),
-    grid(案件号="G2", 街道="乙街道", 上报时间=dt.datetime(2018, 4, 3, 8, 0), 立案时间=dt.datetime(2018, 4, 3, 9, 0),
-         处置截止时间=dt.datetime(2018, 4, 4, 17, 0), 当前阶段="[作废]", 案件阶段名称="作废"),  # void
+    grid(
+        案件号="G1",
+        街道="乙街道",
+        上报时间=dt.datetime(2018, 3, 31, 20, 0),
+        立案时间=dt.datetime(2018, 4, 2, 9, 0),
+        处置截止时间=dt.datetime(2018, 4, 5, 17, 0),
+        结案时间=dt.datetime(2018, 4, 4, 10, 0),
+        当前阶段="[结案]",
+    ),
+    grid(
+        案件号="G2",
+        街道="乙街道",
+        上报时间=dt.datetime(2018, 4, 3, 8, 0),
+        立案时间=dt.datetime(2018, 4, 3, 9, 0),
+        处置截止时间=dt.datetime(2018, 4, 4, 17, 0),
+        当前阶段="[作废]",
+        案件阶段名称="作废",
+    ),  # void
     # force-closed after its deadline, no 结案时间: closed at 2018-04-20 10:00 → overdue, a red light
-    grid(案件号="G3", 街道="乙街道", 上报时间=dt.datetime(2018, 4, 10, 8, 0), 立案时间=dt.datetime(2018, 4, 10, 9, 0),
-         处置截止时间=dt.datetime(2018, 4, 12, 17, 0), 强制结案时间=dt.datetime(2018, 4, 20, 10, 0), 当前阶段="[强制结案]"),
+    grid(
+        案件号="G3",
+        街道="乙街道",
+        上报时间=dt.datetime(2018, 4, 10, 8, 0),
+        立案时间=dt.datetime(2018, 4, 10, 9, 0),
+        处置截止时间=dt.datetime(2018, 4, 12, 17, 0),
+        强制结案时间=dt.datetime(2018, 4, 20, 10, 0),
+        当前阶段="[强制结案]",
+    ),
     # 甲: a deadline cell holding a date only ends that day: closed 18:00 that day is on time
-    grid(案件号="G4", 街道="甲街道", 上报时间=dt.datetime(2018, 4, 11, 8, 0), 立案时间=dt.datetime(2018, 4, 11, 9, 0),
-         处置截止时间=dt.date(2018, 4, 15), 结案时间=dt.datetime(2018, 4, 15, 18, 0), 当前阶段="[结案]"),
+    grid(
+        案件号="G4",
+        街道="甲街道",
+        上报时间=dt.datetime(2018, 4, 11, 8, 0),
+        立案时间=dt.datetime(2018, 4, 11, 9, 0),
+        处置截止时间=dt.date(2018, 4, 15),
+        结案时间=dt.datetime(2018, 4, 15, 18, 0),
+        当前阶段="[结案]",
+    ),
 ]
 
 
@@ -137,15 +181,20 @@ def test_grid_center_export_below_a_title_row(k, tmp_path):
     # G1 belongs to its 立案 quarter: Q1 has no case of 乙
     assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018Q1")] == []
     g3 = k.json("cases", "fixture-cases", "--period", "2018Q2", "--unit", "乙街道", "--status", "overdue")
-    assert [(c["case_id"], c["closed_at"], c["platform_status"]) for c in g3] == [("G3", "2018-04-20 10:00:00", "force_closed")]
+    assert [(c["case_id"], c["closed_at"], c["platform_status"]) for c in g3] == [
+        ("G3", "2018-04-20 10:00:00", "force_closed")
+    ]
 
 
 def test_dispatch_export_without_deadline_is_not_scored_on_closure(k, tmp_path):
     path = tmp_path / "12345.csv"
-    path.write_text(DISPATCH_HEADER + "\n"
-                    "GD2018010001,噪音扰民,夜间施工噪音,2018-01-05 09:32:09,甲街道,环境保护,解放路\n"
-                    "GD2018010002,道路破损,\"路面坑洼,影响通行\",2018/1/6 10:00,甲街道,市政设施,建设路\n"
-                    "GD2018010003,占道经营,早市占道,2018-01-07T08:15:00+08:00,乙街道,城市管理,人民路\n", encoding="utf-8")
+    path.write_text(
+        DISPATCH_HEADER + "\n"
+        "GD2018010001,噪音扰民,夜间施工噪音,2018-01-05 09:32:09,甲街道,环境保护,解放路\n"
+        'GD2018010002,道路破损,"路面坑洼,影响通行",2018/1/6 10:00,甲街道,市政设施,建设路\n'
+        "GD2018010003,占道经营,早市占道,2018-01-07T08:15:00+08:00,乙街道,城市管理,人民路\n",
+        encoding="utf-8",
+    )
     proc = k.run("import", "fixture-cases", path)
     assert "已导入3个案件" in proc.stdout and "导入配置：12345-dispatch" in proc.stderr
     assert "文件没有处置时限列" in proc.stderr and "结案率" in proc.stderr
@@ -182,7 +231,11 @@ def test_message_board_needs_its_unit_column(k, tmp_path):
     proc = k.run("import", "fixture-cases", path)
     assert "已导入1个案件" in proc.stdout and "导入配置：message-board" in proc.stderr
     case, = k.json("cases", "fixture-cases", "--period", "2018Q1")
-    assert (case["case_id"], case["reported_at"], case["closed_at"]) == ("188006", "2018-02-01 10:09:38", "2018-02-09 15:00:00")
+    assert (case["case_id"], case["reported_at"], case["closed_at"]) == (
+        "188006",
+        "2018-02-01 10:09:38",
+        "2018-02-09 15:00:00",
+    )
 
 
 def test_unknown_headers_are_named_and_mapped_with_map(k, tmp_path):
@@ -205,11 +258,14 @@ def test_unknown_headers_are_named_and_mapped_with_map(k, tmp_path):
 
 def test_bad_values_refused_by_row(k, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("案件编号,责任单位,上报时间,处置时限,结案时间,回访满意度\n"
-                    "B1,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-04 10:00:00,满意\n"  # closed before reported
-                    "B2,甲街道,2011-03-05 09:00:00,2011-03-06 17:00:00,,\n"  # outside the scheme's 2018
-                    "B3,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,还行\n"  # unknown answer
-                    "B4,乙街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,联系不上\n", encoding="utf-8")
+    path.write_text(
+        "案件编号,责任单位,上报时间,处置时限,结案时间,回访满意度\n"
+        "B1,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-04 10:00:00,满意\n"  # closed before reported
+        "B2,甲街道,2011-03-05 09:00:00,2011-03-06 17:00:00,,\n"  # outside the scheme's 2018
+        "B3,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,还行\n"  # unknown answer
+        "B4,乙街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-06 10:00:00,联系不上\n",
+        encoding="utf-8",
+    )
     proc = k.run("import", "fixture-cases", path, ok=False)
     assert "第2行：结案时间：2018-01-04 10:00:00 早于上报时间 2018-01-05 09:00:00" in proc.stderr
     assert "第3行：上报时间：2011-03-05 09:00:00 不在本方案的任何考核期间内" in proc.stderr
@@ -248,9 +304,13 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
     # once the quarter is signed off, a later export may not move its cases
     k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "一季度已签发")
     closing = tmp_path / "week5.csv"
-    closing.write_text(later.read_text(encoding="utf-8").replace("U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,,0",
-                                                                 "U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,2018-02-01 09:00:00,0"),
-                       encoding="utf-8")
+    closing.write_text(
+        later.read_text(encoding="utf-8").replace(
+            "U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,,0",
+            "U2,甲街道,2018-01-06 09:00:00,2018-01-20 17:00:00,2018-02-01 09:00:00,0",
+        ),
+        encoding="utf-8",
+    )
     proc = k.run("import", "fixture-cases", closing, ok=False)
     assert "第3行：上报时间：2018-01-06 09:00:00 落在已签发关闭的 2018Q1 内" in proc.stderr
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}
@@ -261,8 +321,13 @@ def test_withdrawing_an_import(k, tmp_path):
     path.write_text("案件编号,责任单位,上报时间,处置时限,结案时间\n"
                     "W1,乙街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-07 10:00:00\n", encoding="utf-8")
     k.run("import", "fixture-cases", path)
-    assert k.score("fixture-cases", "2018Q1")["乙街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}  # late: 10 × 0.3
-    assert "withdrew import 1: 1 case(s)" in k.run("withdraw-import", "fixture-cases", "1", "--reason", "导错方案").stdout
+    assert k.score("fixture-cases", "2018Q1")["乙街道"]["indicators"] == {
+        "结案率": 3,
+        "处置核查": 5.9,
+    }  # late: 10 × 0.3
+    assert (
+        "withdrew import 1: 1 case(s)" in k.run("withdraw-import", "fixture-cases", "1", "--reason", "导错方案").stdout
+    )
     after = k.score("fixture-cases", "2018Q1")["乙街道"]  # as before any import: no platform data, 未录入
     assert after["indicators"] == {"结案率": 0, "处置核查": 6} and "未录入：结案率 2018Q1" in after["flags"]
     db = sqlite3.connect(k.db)

@@ -2,35 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from conftest import Kaohe
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-HEADER = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
-Q1_CASES = [
-    *[f"A{i},甲街道,12319,2018-01-0{i} 09:00,2018-01-2{i} 17:00,2018-01-1{i} 10:00,0,0,满意" for i in range(1, 9)],
-    "A9,甲街道,巡查,2018-02-01 09:00,2018-02-20 17:00,2018-02-19 10:00,2,0,基本满意",  # extended twice, closed in time
-    "A10,甲街道,巡查,2018-02-02 09:00,2018-02-10 17:00,2018-02-15 10:00,0,2,不满意",  # overdue, two failed checks
-    "B1,乙街道,巡查,2018-03-01 09:00,2018-03-05 17:00,2018-03-04 10:00,0,0,",
-    "B2,乙街道,巡查,2018-03-01 09:00,2018-03-05 17:00,2018-03-04 11:00,0,0,",
-    "B3,乙街道,巡查,2018-03-02 09:00,2018-03-10 17:00,,0,0,",  # still open past its deadline: red light
-    "B4,乙街道,巡查,2018-03-03 09:00,2018-03-12 17:00,,0,0,",
-]
-
-
-@pytest.fixture
-def k(db_path) -> Kaohe:
-    return Kaohe(db_path, [FIXTURES / "core_plugin"])
-
-
-def cases_file(tmp_path: Path, lines: list[str], encoding="utf-8") -> Path:
-    path = tmp_path / "cases.csv"
-    path.write_bytes((HEADER + "\n".join(lines) + "\n").encode(encoding))
-    return path
+from conftest import Q1_CASES, cases_file
 
 
 def test_cases_feed_closure_rate_and_case_deductions(k, tmp_path):
@@ -78,7 +50,9 @@ def test_gbk_case_file(k, tmp_path):
 
 def test_last_place_consequences(k, tmp_path):
     def deduct(unit, period, n):
-        k.record("fixture-cases", period=period, unit=unit, indicator="处置核查", clause="red-light", count=n, reason="红灯")
+        k.record(
+            "fixture-cases", period=period, unit=unit, indicator="处置核查", clause="red-light", count=n, reason="红灯"
+        )
 
     deduct("乙街道", "2018Q1", 5)  # Q1: 乙 last (16 − 0.5)
     deduct("乙街道", "2018Q2", 5)  # Q2: 乙 last again
@@ -168,9 +142,11 @@ def test_a_long_case_list_is_summed_up_per_unit_in_the_terminal(k, tmp_path):
 
 
 def test_the_user_is_told_when_a_file_is_read_row_by_row(k, tmp_path):
-    # times without seconds: correct, but not the fast path's form
-    slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:2])))
-    assert "逐行读取" in slow.stderr
+    # a time written in Chinese: correct, but only the careful path reads it
+    slow = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
+        "S1,甲街道,巡查,2018年1月3日 9时00分,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
+    assert "逐行读取" in slow.stderr and "时间以数字写出" in slow.stderr
+    assert "已导入1个案件" in slow.stdout
     fast = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
-        "F1,甲街道,巡查,2018-01-03 09:00:00,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
+        "F1,甲街道,巡查,2018/1/3 9:00,2018-01-05T17:00:00,2018-01-04 10:00:00.5,0,0,满意"])))
     assert "已导入1个案件" in fast.stdout and "逐行读取" not in fast.stderr

@@ -1,4 +1,5 @@
-"""The ``kaohe`` command as a user runs it: a subprocess against a temporary database file."""
+"""The ``kaohe`` command as a user runs it against a temporary database file (in-process, as a
+fresh process would run it: see conftest.Kaohe)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Kaohe
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def k(db_path) -> Kaohe:
-    return Kaohe(db_path, [FIXTURES / "core_plugin"])
-
-
-def records_in(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+from conftest import FIXTURES, Kaohe, count_rows
 
 
 def test_plugin_folder_scheme_appears(k):
@@ -41,8 +30,17 @@ def test_rules_prints_every_clause(k):
 
 
 def test_record_score_explain(k):
-    k.record("fixture", period="2018Q1", unit="党办", indicator="工作纪律", clause="late", count=3, reason="一季度迟到3次")
-    k.record("fixture", period="2018-05", unit="侨办(侨联)", indicator="基础管理/环境卫生", clause="dirty", reason="5月卫生检查")
+    k.record(
+        "fixture", period="2018Q1", unit="党办", indicator="工作纪律", clause="late", count=3, reason="一季度迟到3次"
+    )
+    k.record(
+        "fixture",
+        period="2018-05",
+        unit="侨办(侨联)",
+        indicator="基础管理/环境卫生",
+        clause="dirty",
+        reason="5月卫生检查",
+    )
     k.record("fixture", period="2018", unit="财审科", indicator="特别附加分", amount=1.5, reason="省级表彰")
     results = k.json("score", "fixture", "--period", "2018")
     assert [set(r) for r in results] == [{"unit", "category", "total", "rank", "indicators", "flags"}] * 3
@@ -86,14 +84,14 @@ def test_ties_share_a_rank(k):
 ])
 def test_bad_record_one_line_no_write(k, args, message):
     base = {"--period": "2018", "--unit": "党委办", "--indicator": "环境卫生", "--clause": "dirty", "--reason": "检查"}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     k.run("schemes")  # create the database first
     proc = k.run("record", "fixture", *[x for pair in base.items() for x in pair], ok=False)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
-    assert records_in(k.db) == 0
+    assert count_rows(k.db) == 0
 
 
 def test_unknown_unit_suggests_nearest(k):
@@ -149,7 +147,7 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
     proc = k.run("import", "fixture", str(path), ok=False)
     assert "bad.csv：第4行，「单位」列：单位：“丙科”" in proc.stderr
     assert "bad.csv：第5行，「日期」列：日期：2019-01-01 不在期间" in proc.stderr
-    assert records_in(k.db) == 0
+    assert count_rows(k.db) == 0
     out = k.run("import", "fixture", str(path), "--skip-invalid").stdout
     assert "已导入2条记录；2行无效已跳过" in out
     rejected = (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
@@ -191,7 +189,10 @@ def test_export_formats(k, tmp_path):
     assert data["results"][-1]["unit"] == "党委办" and data["results"][-1]["total"] == 11.5
 
     assert "one of" in k.run("export", "fixture", "--period", "2018", "--format", "pdf", "-o", "x", ok=False).stderr
-    assert "does not exist" in k.run("export", "fixture", "--period", "2018", "-o", str(tmp_path / "no" / "x.xlsx"), ok=False).stderr
+    assert (
+        "does not exist"
+        in k.run("export", "fixture", "--period", "2018", "-o", str(tmp_path / "no" / "x.xlsx"), ok=False).stderr
+    )
 
 
 def test_lint_and_plugins(k, tmp_path):
@@ -211,7 +212,7 @@ def test_broken_plugins_reported_others_work(db_path):
     # half-way is reported
     first = k.run("schemes", "--json")
     assert "fixture" in {s["id"] for s in json.loads(first.stdout)}
-    assert "hook_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
+    assert "seed_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
     proc = k.run("schemes")
     assert "plugin failed: explodes" in proc.stderr
     # the failing seed's half-written row was rolled back with it
@@ -238,9 +239,9 @@ def test_backup_and_restore(k, tmp_path):
     k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="x")
     k.run("backup", str(tmp_path / "b.db"))
     k.record("fixture", period="2018", unit="党委办", indicator="工作纪律", clause="late", reason="y")
-    assert records_in(k.db) == 2
+    assert count_rows(k.db) == 2
     k.run("restore", str(tmp_path / "b.db"))
-    assert records_in(k.db) == 1
+    assert count_rows(k.db) == 1
     assert (tmp_path / "b.db").stat().st_mode & 0o077 == 0  # readable by the owner only
     not_db = tmp_path / "x.db"
     not_db.write_text("hello")
@@ -268,7 +269,9 @@ def test_unknown_scheme(k):
 def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     k.record("fixture", period="2018Q1", unit="党办", indicator="工作纪律", clause="late", count=3, reason="迟到")
     rid = k.record("fixture", period="2018", unit="财审科", indicator="工作纪律", clause="absent", reason="旷工")
-    k.record("fixture", period="2018", unit="财审科", indicator="特别附加分", amount=2, reason="@表彰", attr="证书=省级")
+    k.record(
+        "fixture", period="2018", unit="财审科", indicator="特别附加分", amount=2, reason="@表彰", attr="证书=省级"
+    )
     k.run("withdraw", "fixture", str(rid), "--reason", "误录")
     before = k.json("score", "fixture", "--period", "2018")
     out = tmp_path / "ledger.csv"
@@ -283,7 +286,9 @@ def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     assert fresh.json("score", "fixture", "--period", "2018") == before
     bonus = next(r for r in fresh.json("ledger", "fixture", "--period", "2018") if r["reason"] == "@表彰")
     assert bonus["attrs"] == {"证书": "省级"}
-    k.run("export", "fixture", "--period", "2018", "--what", "audit", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
+    k.run(
+        "export", "fixture", "--period", "2018", "--what", "audit", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx")
+    )
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
     actions = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert actions.count("record") == 3 and "withdraw" in actions
@@ -306,7 +311,15 @@ def test_world_writable_plugin_folder_refused(db_path, tmp_path):
 
 
 def test_dated_yearly_record_counts_in_its_quarter_and_month(k):
-    k.record("fixture", period="2018", date="2018-05-10", unit="党委办", indicator="工作纪律", clause="absent", reason="5月旷工")
+    k.record(
+        "fixture",
+        period="2018",
+        date="2018-05-10",
+        unit="党委办",
+        indicator="工作纪律",
+        clause="absent",
+        reason="5月旷工",
+    )
     # 12 − 1 = 11 in the year, in 2018Q2 and in 2018-05 (the record's date), not in Q1 or June
     totals = {p: k.score("fixture", p)["党委办"]["total"] for p in ("2018", "2018Q1", "2018Q2", "2018-05", "2018-06")}
     assert totals == {"2018": 11, "2018Q1": 12, "2018Q2": 11, "2018-05": 11, "2018-06": 12}

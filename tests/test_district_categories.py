@@ -42,7 +42,12 @@ def ledger_size(kaohe) -> int:
 # -- the scheme as written -----------------------------------------------------------------------
 def test_rules_tree_names_every_cause_and_the_ladder(kaohe):
     tree = kaohe.run("rules", SCHEME).stdout
-    for cause in ("被媒体曝光的", "推卸工作责任的", "核查时，发现问题未整改的", "整改后，问题反复出现的（一个月内3次及以上）"):
+    for cause in (
+        "被媒体曝光的",
+        "推卸工作责任的",
+        "核查时，发现问题未整改的",
+        "整改后，问题反复出现的（一个月内3次及以上）",
+    ):
         assert cause in tree
     assert "被通报1次的，扣除年度分值0.5分；被通报2次的，年度分值全部扣除。" in tree
     assert "年度达不到工作要求的，从年度分值中扣除0.1—0.5分不等" in tree
@@ -132,7 +137,12 @@ def test_notice_ladder(kaohe, tmp_path):
     assert year["体育局"]["indicators"] == {"通报": 0}
     assert "被通报2次" in year["体育局"]["flags"] and "年度分值全部扣除" in year["体育局"]["flags"]
     # Ranks within 二类, ties share the better rank: 11 units on 1 → 1; 卫计局 0.5 → 12; the two on 0 → 13.
-    assert (year["民政局"]["rank"], year["卫计局"]["rank"], year["体育局"]["rank"], year["民防局"]["rank"]) == (1, 12, 13, 13)
+    assert (year["民政局"]["rank"], year["卫计局"]["rank"], year["体育局"]["rank"], year["民防局"]["rank"]) == (
+        1,
+        12,
+        13,
+        13,
+    )
     # A quarter shows only its own notices: 体育局 in 2017Q2 has 1 (2017-04-11) → 0.5.
     assert kaohe.score(SCHEME, "2017Q2")["体育局"]["total"] == 0.5
 
@@ -142,15 +152,18 @@ def test_three_recurrences_in_one_month_become_a_notice(kaohe, tmp_path):
     # 联通公司: 3 times, but 2 in May and 1 in June → no notice.
     # 电信局: 6 times in July → one notice per problem per month → still 1 notice.
     # 邮政局: 3 recurrences in August, but of 3 different problems → no notice.
-    rows = [
-        notice("移动公司", "recurrence-observed", d, "基站机柜门破损复现") for d in ("2017-05-03", "2017-05-12", "2017-05-30")
-    ] + [
-        notice("联通公司", "recurrence-observed", d, "线缆凌乱复现") for d in ("2017-05-20", "2017-05-28", "2017-06-02")
-    ] + [
-        notice("电信局", "recurrence-observed", f"2017-07-{d:02d}", "光交箱广告复现") for d in (1, 5, 9, 13, 17, 21)
-    ] + [
-        notice("邮政局", "recurrence-observed", f"2017-08-{d:02d}", f"信报箱破损{d}") for d in (1, 2, 3)
-    ]
+    rows = (
+        [
+            notice("移动公司", "recurrence-observed", d, "基站机柜门破损复现")
+            for d in ("2017-05-03", "2017-05-12", "2017-05-30")
+        ]
+        + [
+            notice("联通公司", "recurrence-observed", d, "线缆凌乱复现")
+            for d in ("2017-05-20", "2017-05-28", "2017-06-02")
+        ]
+        + [notice("电信局", "recurrence-observed", f"2017-07-{d:02d}", "光交箱广告复现") for d in (1, 5, 9, 13, 17, 21)]
+        + [notice("邮政局", "recurrence-observed", f"2017-08-{d:02d}", f"信报箱破损{d}") for d in (1, 2, 3)]
+    )
     kaohe.run("import", SCHEME, write_ledger(tmp_path / "recur.csv", rows))
     year = kaohe.score(SCHEME, "2017")
     assert year["移动公司"]["total"] == 0.5  # 1 derived notice: 1 − 0.5
@@ -205,8 +218,10 @@ def test_range_deduction_and_ranks_with_ties(kaohe):
 
 
 def test_monthly_report_below_ten_is_flagged(kaohe, tmp_path):
-    rows = [{"unit": "统计局", "indicator": "报送问题建议", "period": f"2017-{m:02d}", "value": v, "reason": f"{m}月报送"}
-            for m, v in ((1, 12), (2, 9), (3, 10))]
+    rows = [
+        {"unit": "统计局", "indicator": "报送问题建议", "period": f"2017-{m:02d}", "value": v, "reason": f"{m}月报送"}
+        for m, v in ((1, 12), (2, 9), (3, 10))
+    ]
     rows += [{"unit": "旅游局", "indicator": "报送问题建议", "period": f"2017-{m:02d}", "value": 10, "reason": "报送"}
              for m in (1, 2, 3)]
     kaohe.run("import", SCHEME, write_ledger(tmp_path / "reports.csv", rows))
@@ -292,13 +307,24 @@ def test_roster_fields_match_the_form():
 
 def test_roster_missing_by_5_april_is_flagged(kaohe, db_path):
     roster, store, scheme = _roster_module(db_path)
-    people = {"分管领导": {"姓名": "张三", "职务": "副局长", "手机": "13900000001", "办公电话": "0519-86000001", "QQ": "10001"},
-              "联络员": {"姓名": "李四", "职务": "科员", "手机": "13900000002", "QQ": "10002"}}
+    people = {
+        "分管领导": {
+            "姓名": "张三",
+            "职务": "副局长",
+            "手机": "13900000001",
+            "办公电话": "0519-86000001",
+            "QQ": "10001",
+        },
+        "联络员": {"姓名": "李四", "职务": "科员", "手机": "13900000002", "QQ": "10002"},
+    }
     # 民政局: complete, stamped, received 5 April (on time). 区委办: received 9 April (late).
     # 侨办（侨联）: on time but the 联络员 is missing. 卫计局: on time, not stamped.
-    for unit, received, roles, stamped in (("民政局", "2017-04-05", people, True), ("区委办", "2017-04-09", people, True),
-                                           ("侨办（侨联）", "2017-04-01", {"分管领导": people["分管领导"]}, True),
-                                           ("卫计局", "2017-04-02", people, False)):
+    for unit, received, roles, stamped in (
+        ("民政局", "2017-04-05", people, True),
+        ("区委办", "2017-04-09", people, True),
+        ("侨办（侨联）", "2017-04-01", {"分管领导": people["分管领导"]}, True),
+        ("卫计局", "2017-04-02", people, False),
+    ):
         for role, fields in roles.items():
             roster.set_person(store, scheme, unit, role, **fields)
         roster.set_form(store, scheme, unit, 2017, received, stamped=stamped, fax="67898680")

@@ -17,8 +17,16 @@ def test_bureau_xlsx_has_attachment3_sheet_per_unit(kaohe: Kaohe, tmp_path):
     sheet = book["党委办"]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     header_at = next(i for i, row in enumerate(cells) if row[:3] == ["考核类别", "考核内容", "标准分值"])
-    assert cells[header_at] == ["考核类别", "考核内容", "标准分值", "自评分", "加（扣）分原因", "考评分", "加（扣）分原因",
-                                 "考核责任科室负责人签字"]  # 附件3: 加（扣）分原因 under both scores
+    assert cells[header_at] == [
+        "考核类别",
+        "考核内容",
+        "标准分值",
+        "自评分",
+        "加（扣）分原因",
+        "考评分",
+        "加（扣）分原因",
+        "考核责任科室负责人签字",
+    ]  # 附件3: 加（扣）分原因 under both scores
     rows = {row[1]: row for row in cells[header_at + 1:] if row[1]}
     # 工作纪律 10 − 2 × 0.5 = 9, a number (not text), with the clause as its reason
     assert rows["工作纪律"][2] == 10 and rows["工作纪律"][5] == 9 and isinstance(rows["工作纪律"][5], (int, float))

@@ -6,38 +6,63 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import tomllib
 from pathlib import Path
 
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe_tui import catalog, plugins
+from conftest import load_core_scheme, new_store
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.ledger_import import import_ledger
-from kaohe_tui.scheme import load_scheme, scheme_from_dict
-from kaohe_tui.store import Store
-from kaohe_tui.units import ensure_registered
+from kaohe_tui.scheme import save_scheme
+from kaohe_tui.scheme_files import load_scheme, scheme_from_dict
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HOSTILE = ["党委办", "党办", "侨办(侨联)", "工作纪律", "late", "absent", "2018", "2018Q1", "2018-13", "=1+1", "@SUM(A1)",
-           "'; DROP TABLE records; --", "\x00\x07", "a" * 3000, "-1", "1.5", "1e308", "NaN", "", " ", "２０１８", "环境卫生"]
+HOSTILE = [
+    "党委办",
+    "党办",
+    "侨办(侨联)",
+    "工作纪律",
+    "late",
+    "absent",
+    "2018",
+    "2018Q1",
+    "2018-13",
+    "=1+1",
+    "@SUM(A1)",
+    "'; DROP TABLE records; --",
+    "\x00\x07",
+    "a" * 3000,
+    "-1",
+    "1.5",
+    "1e308",
+    "NaN",
+    "",
+    " ",
+    "２０１８",
+    "环境卫生",
+]
 cell = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30))
-headers = st.lists(st.sampled_from(["单位", "指标", "条款", "次数", "分值", "数值", "期间", "日期", "事由", "unit", "x", ""]),
-                   min_size=1, max_size=9)
+headers = st.lists(
+    st.sampled_from(["单位", "指标", "条款", "次数", "分值", "数值", "期间", "日期", "事由", "unit", "x", ""]),
+    min_size=1,
+    max_size=9,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(header=headers, rows=st.lists(st.lists(cell, min_size=1, max_size=9), max_size=6), encoding=st.sampled_from(["utf-8", "gbk"]))
+@given(
+    header=headers,
+    rows=st.lists(st.lists(cell, min_size=1, max_size=9), max_size=6),
+    encoding=st.sampled_from(["utf-8", "gbk"]),
+)
 def test_ledger_import_never_crashes_nor_half_writes(header, rows, encoding):
-    plugins.reset_for_tests()
-    catalog.reset()
-    plugins.load_plugins([FIXTURES / "core_plugin"])
+    scheme = load_core_scheme("fixture")
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "f.db")
-        ensure_registered(store)
-        scheme = catalog.get("fixture")
+        store = new_store(Path(folder) / "f.db")
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(header)
@@ -63,12 +88,39 @@ def test_ledger_import_never_crashes_nor_half_writes(header, rows, encoding):
 
 
 toml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False, allow_infinity=False),
-              st.sampled_from(["per_occurrence", "sum", "rank_bands", "bonus", "undefined", "x", "工作纪律"]), st.text(max_size=8)),
-    lambda children: st.one_of(st.lists(children, max_size=3),
-                               st.dictionaries(st.sampled_from(["name", "points", "rule", "params", "clauses", "children", "id",
-                                                                "text", "per", "zero", "min", "max", "bands", "ladder"]),
-                                               children, max_size=5)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 200),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(["per_occurrence", "sum", "rank_bands", "bonus", "undefined", "x", "工作纪律"]),
+        st.text(max_size=8),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "points",
+                    "rule",
+                    "params",
+                    "clauses",
+                    "children",
+                    "id",
+                    "text",
+                    "per",
+                    "zero",
+                    "min",
+                    "max",
+                    "bands",
+                    "ladder",
+                ]
+            ),
+            children,
+            max_size=5,
+        ),
+    ),
     max_leaves=20,
 )
 scheme_dicts = st.fixed_dictionaries(
@@ -97,9 +149,13 @@ def test_scheme_files_round_trip_or_refuse(raw):
         except (TypeError, ValueError):
             path.write_bytes(repr(raw).encode("utf-8", errors="replace"))
         try:
-            load_scheme(path)
+            scheme = load_scheme(path)
         except KaoheError as exc:
-            assert str(path) in str(exc)
+            assert str(exc).startswith(f"{path}: ")
+            return
+        again = Path(folder) / "again.toml"  # accepted: saving and loading it again changes nothing
+        save_scheme(scheme, again)
+        assert load_scheme(again).model_dump() == scheme.model_dump()
 
 
 @settings(max_examples=40, deadline=None)
@@ -109,6 +165,9 @@ def test_scheme_loader_on_arbitrary_bytes(data):
         path = Path(folder) / "b.toml"
         path.write_bytes(data)
         try:
-            load_scheme(path)
-        except KaoheError:
-            pass
+            scheme = load_scheme(path)
+        except KaoheError as exc:  # refused: one line naming the file
+            assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+            return
+    # accepted: then the bytes were UTF-8 TOML, and the scheme is the one they declare
+    assert scheme.id == tomllib.loads(data.decode("utf-8"))["id"]

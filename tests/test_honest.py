@@ -5,7 +5,6 @@ the first only when said so. Expected figures are worked by hand from the docume
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -69,7 +68,9 @@ def test_empty_city_coordination_flags_every_rate(k):
     assert dept["total"] == 15
     explained = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")
     rate = explained["explanation"][0]["children"][1]
-    assert rate["name"] == "回访满意率" and rate["missing"] == [{"indicator": "数字城管绩效/回访满意率", "period": "2018Q1", "months": []}]
+    assert rate["name"] == "回访满意率" and rate["missing"] == [
+        {"indicator": "数字城管绩效/回访满意率", "period": "2018Q1", "months": []}
+    ]
     assert "方案未规定缺省值，暂计0分" in rate["lines"][0]["text"]
     # the year names the quarters' gaps (they were hidden before)
     assert "未录入：数字城管绩效/回访满意率 2018Q4" in k.score(CC, "2018")["城管局"]["flags"]
@@ -300,14 +301,19 @@ def test_case_rates_without_visits_stay_missing_and_the_office_figure_wins(k):
     head = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
     cases = k.dir / "cases.csv"
     # 城管局 Q1: two cases closed on time, nobody visited → no satisfaction rate to compute
-    cases.write_text(head + "C1,城管局,巡查,2018-01-05 09:00,2018-01-10 17:00,2018-01-08 10:00,0,0,\n"
-                            "C2,城管局,巡查,2018-02-05 09:00,2018-02-10 17:00,2018-02-08 10:00,0,0,\n", encoding="utf-8")
+    cases.write_text(
+        head + "C1,城管局,巡查,2018-01-05 09:00,2018-01-10 17:00,2018-01-08 10:00,0,0,\n"
+        "C2,城管局,巡查,2018-02-05 09:00,2018-02-10 17:00,2018-02-08 10:00,0,0,\n",
+        encoding="utf-8",
+    )
     k("import", CC, cases)
     node = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     # before: the platform's 0% (0 of 0 visits) scored 0/20 silently
     assert node["name"] == "回访满意率" and node["missing"] and node["points"] == 0
     # 一次完成率 from cases: 2 closed, none failed a check → 100% → 15
-    assert k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]["points"] == 15
+    assert (
+        k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]["points"] == 15
+    )
     record(k, CC, "城管局", "一次完成率", "2018Q1", value=80)
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][2]
     # the scheme's default (params.prefer = "office"): 15 × 80 ÷ 100 = 12, the cases' 100 shown
@@ -364,17 +370,24 @@ def test_import_brings_no_second_figure_unless_told(k):
     first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
     head = "单位,指标,数值,期间,事由\n"
     book = k.dir / "second.csv"
-    book.write_text(head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8")
+    book.write_text(
+        head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8"
+    )
     err = k("import", CC, book, ok=False)
     # before: imported silently, the 90 lost from the explanation
     assert f"{book}：第3行：数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
     assert "--supersede" in err
-    assert k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"] == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    assert (
+        k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+        == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    )
     assert len(k.json("ledger", CC, "--period", "2018Q1")) == 1  # nothing written: one transaction
     # the same input twice in one file is a second figure too
     twice = k.dir / "twice.csv"
     twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
-    assert f"{twice}：第3行：数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
+    assert f"{twice}：第3行：数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k(
+        "import", CC, twice, ok=False
+    )
     k("import", CC, book, "--supersede")
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     second = max(r["id"] for r in k.json("ledger", CC, "--period", "2018Q1"))
@@ -386,7 +399,7 @@ def test_import_brings_no_second_figure_unless_told(k):
 async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
     from kaohe_tui.tui.app import KaoheApp
     from kaohe_tui.tui.screens.confirm import Confirm
-    from tests.test_tui import settle
+    from conftest import settle
 
     first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
     app = KaoheApp(db_path=tmp_path / "k.db")
@@ -431,3 +444,86 @@ async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
     # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays in the explanation as replaced
     rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
     assert rate["points"] == 16 and any(f"记录#{first}的数值90已被" in line["text"] for line in rate["lines"])
+
+
+def test_a_target_list_nobody_assessed_is_missing_not_full(k):
+    # seed 002 年度目标任务 30: "详见年初签订的年度目标责任书。逐项赋分考核，无特殊情况未按要求完成不得分。"
+    # Nothing recorded for 党委办 means nobody assessed its items, not that all were done
+    # (before: 30/30, no flag, a final result). The scheme states its default (no item found not
+    # done yet: 30 meanwhile) with the reason; flagged, provisional.
+    def target(unit):
+        return k.score(BD, "2018")[unit]
+    assert "未录入：年度目标任务 2018" in target("党委办")["flags"]
+    node = next(n for n in k.json("explain", BD, "--period", "2018", "--unit", "党委办")["explanation"]
+                if n["name"] == "年度目标任务")
+    assert node["points"] == 30 and node["missing"]
+    assert any("按方案缺省值计30分（逐项赋分、未按要求完成的项目扣分：尚未考核" in ln["text"] for ln in node["lines"])
+    # assessed, every item done: one record of the tracked clause → 30, no flag
+    record(k, BD, "党委办", "年度目标任务", "2018", clause="completed", reason="年终考核：责任书各项均按要求完成")
+    assert target("党委办")["indicators"]["年度目标任务"] == 30
+    assert not any("年度目标任务" in f for f in target("党委办")["flags"])
+    # another unit assessed with one item of 2 points not done: 30 − 2 = 28, no missing flag
+    record(k, BD, "办公室", "年度目标任务", "2018", clause="not-completed", amount=2, reason="第3项未完成")
+    assert target("办公室")["indicators"]["年度目标任务"] == 28
+    assert not any("未录入：年度目标任务" in f for f in target("办公室")["flags"])
+    # city-coordination (seed 001) 目标责任书 30, 交办任务 20, each a list of its own
+    explained = k.json("explain", CC, "--period", "2018", "--unit", "城管局")
+    assert {"未录入：目标责任书 2018", "未录入：交办任务 2018"} <= set(explained["flags"])
+
+
+def test_attachment1_list_and_roster_export(k):
+    import csv
+
+    import openpyxl
+
+    # seed 000 附件1: 56 三类 units, each with its 挂钩社区 and the town it lies in; 附件2: the
+    # 分管领导/联络员 of every 二类 and 三类 unit (before: only on screen, no way to print either)
+    roster = k.dir / "roster.csv"
+    roster.write_text("单位,角色,姓名,职务,手机,报送日期,盖章\n区委办,分管领导,张三,副主任,13800000000,2017-04-01,是\n"
+                      "区委办,联络员,李四,科员,13900000000,,\n", encoding="utf-8")
+    k("import", DC, roster)
+    out = k.dir / "a1.csv"
+    assert "56" in k("export", DC, "--period", "2017", "--what", "communities", "--format", "csv", "-o", out)
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0] == ["序号", "职能部门、单位", "挂钩社区", "社区所在镇、开发区"]
+    assert rows[1] == ["1", "区委办", "淹城社区", "湖塘镇"] and rows[56][1:] == ["残联", "东新社区", "湖塘镇"]
+    book = k.dir / "roster.xlsx"
+    k("export", DC, "--period", "2017", "--what", "roster", "--format", "xlsx", "-o", book)
+    sheet = openpyxl.load_workbook(book).active
+    header = [c.value for c in sheet[1]]
+    assert header[:7] == ["单位", "类别", "挂钩社区", "所在镇", "状态", "收到日期", "盖章"]
+    table = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(table) == 14 + 56
+    # 区委办: both people, received 1 April (before the 5 April deadline), stamped
+    assert table["区委办"]["状态"] == "齐全" and table["区委办"]["收到日期"] == "2017-04-01"
+    assert table["区委办"]["分管领导"] == "张三" and table["区委办"]["联络员"] == "李四"
+    assert table["民政局"]["状态"] == "未报送" and table["民政局"]["类别"] == "二类"
+    assert "--what" in k("export", DC, "--period", "2017", "--what", "nonsense", "-o", k.dir / "x.csv", ok=False)
+
+
+def test_bonus_application_and_oa_signing_have_commands(k):
+    # seed 002 附件6: 申报单位、申报项目（附获奖证书）、局分管领导意见、最终赋分; the approved points go
+    # to 特别附加分 ("合计分可超过100"). 附件5: 会议类通知 3 working hours, other files 8; unsigned after
+    # 48 hours counts as no OA client, "未安装客户端的，双倍扣分" on 信息管理's "有一例扣0.5分".
+    # (before: Python functions only, no command)
+    base = k.score(BD, "2018")["党委办"]["total"]
+    assert "申报#1" in k("bonus", "apply", "--period", "2018", "--unit", "党办", "--project", "获省级文明单位",
+                        "--certificate", "苏文明〔2018〕3号")
+    k("bonus", "apply", "--period", "2018", "--unit", "人教科", "--project", "市级表彰", "--certificate", "无编号")
+    listed = k.json("bonus", "list", "--period", "2018")
+    assert [(a["id"], a["unit"], a["state"]) for a in listed] == [(1, "党委办", "pending"), (2, "人教科", "pending")]
+    assert "最终赋分2" in k("bonus", "approve", "1", "--points", "2", "--opinion", "同意")
+    k("bonus", "reject", "2", "--opinion", "不属于附加分范围")
+    assert k.score(BD, "2018")["党委办"]["total"] == base + 2
+    assert "已同意" in k("bonus", "approve", "1", "--points", "2", "--opinion", "再批", ok=False)
+    # 附件5: a meeting notice signed 5 working hours after it was sent (limit 3) → one 0.5 deduction
+    assert "逾期签收" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "meeting", "--hours", "5",
+                       "--date", "2018-03-01", "--reason", "3月1日会议通知")
+    # unsigned after 50 clock hours → no client: 2 × 0.5 = 1; signed within 8 hours → nothing recorded
+    assert "未安装客户端" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "other", "--hours", "20",
+                          "--clock-hours", "50", "--date", "2018-03-02", "--reason", "3月2日文件")
+    assert "按时签收" in k("oa-signing", "--period", "2018", "--unit", "建工科", "--kind", "other", "--hours", "6",
+                       "--date", "2018-03-03", "--reason", "3月3日文件")
+    node = next(c for n in k.json("explain", BD, "--period", "2018", "--unit", "建工科")["explanation"]
+                for c in n["children"] if c["name"] == "信息管理")
+    assert node["points"] == 3.5  # 5 − 0.5 − 1

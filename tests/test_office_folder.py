@@ -12,21 +12,19 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-import test_roles
-from test_roles import ASSESSOR, GROUP, UNIT
+from conftest import AS_USER, ASSESSOR, CORE_PLUGIN, GROUP, LOGIN_ENV, NEEDS_ROOT, UNIT, as_login_cmd, ensure_account
 
-pytestmark = test_roles.pytestmark
+pytestmark = NEEDS_ROOT
 ADMIN = UNIT  # a login of the office group, not root: root could read any file
 
 # The assessor's session: keeps the database open (as a TUI would), records, says so, and waits
 # to be killed — so its -wal/-shm stay behind, holding the committed record.
-SESSION = test_roles.AS_USER.replace(
+SESSION = AS_USER.replace(
     "sys.exit(kaohe_tui.cli.main(sys.argv[4:]))",
     "keeper = sqlite3.connect(sys.argv[5]); keeper.execute('SELECT count(*) FROM records').fetchone()\n"
     "code = kaohe_tui.cli.main(sys.argv[4:])\n"
@@ -37,7 +35,7 @@ SESSION = test_roles.AS_USER.replace(
 @pytest.fixture
 def base():
     for name in (ASSESSOR, ADMIN):
-        test_roles.ensure_account(name)
+        ensure_account(name)
     folder = Path(tempfile.mkdtemp(prefix="kaohe-base-", dir="/tmp"))
     os.chmod(folder, 0o755)
     os.chown(folder, pwd.getpwnam(ADMIN).pw_uid, -1)  # the administrator's own place
@@ -46,24 +44,43 @@ def base():
 
 
 def as_user(user: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    account = pwd.getpwnam(user)
-    cmd = [sys.executable, "-c", test_roles.AS_USER, str(account.pw_uid), str(account.pw_gid),
-           str(grp.getgrnam(GROUP).gr_gid), "--plugins-dir", str(test_roles.FIXTURES / "core_plugin"), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "HOME": "/tmp", **(env or {})})
+    return subprocess.run(as_login_cmd(user, "--plugins-dir", str(CORE_PLUGIN), *args), capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **LOGIN_ENV, **(env or {})})
 
 
 def killed_session(db: Path) -> None:
     """The assessor records one deduction, then its process is killed (SIGKILL)."""
     account = pwd.getpwnam(ASSESSOR)
-    proc = subprocess.Popen([sys.executable, "-c", SESSION, str(account.pw_uid), str(account.pw_gid),
-                             str(grp.getgrnam(GROUP).gr_gid), "--db", str(db), "--plugins-dir",
-                             str(test_roles.FIXTURES / "core_plugin"), "record", "fixture", "--period", "2018", "--unit",
-                             "党委办", "--indicator", "环境卫生", "--clause", "dirty", "--reason", "检查发现卫生不到位"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1", "HOME": "/tmp"})
+    proc = subprocess.Popen(
+        as_login_cmd(
+            ASSESSOR,
+            "--db",
+            str(db),
+            "--plugins-dir",
+            str(CORE_PLUGIN),
+            "record",
+            "fixture",
+            "--period",
+            "2018",
+            "--unit",
+            "党委办",
+            "--indicator",
+            "环境卫生",
+            "--clause",
+            "dirty",
+            "--reason",
+            "检查发现卫生不到位",
+            script=SESSION,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **LOGIN_ENV},
+    )
     seen = ""
-    while not seen.endswith(("committed\n", "\n")) or not seen.strip().splitlines()[-1].startswith(("committed", "failed")):
+    while not seen.endswith(("committed\n", "\n")) or not seen.strip().splitlines()[-1].startswith(
+        ("committed", "failed")
+    ):
         line = proc.stdout.readline()  # the session's word that the record is committed
         if not line:
             break

@@ -14,52 +14,15 @@ Expected figures are worked out by hand from the documents:
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
-from kaohe_tui import catalog, plugins
-from kaohe_tui.ledger import Draft, add_record
-from kaohe_tui.store import Store
+from conftest import SHEET_RECORDS, db_rows, open_scheme, settle, text_of
+from conftest import add_records as add
 from kaohe_tui.tui.app import KaoheApp
-from kaohe_tui.units import ensure_registered
 
 BUREAU, DISTRICT = "bureau-departments", "district-categories"
 
-
-# -- helpers ---------------------------------------------------------------------------------------
-def add(db_path: Path, scheme: str, rows: list[dict]) -> None:
-    plugins.load_plugins()
-    store = Store(db_path)
-    try:
-        ensure_registered(store)
-        for fields in rows:
-            add_record(store, catalog.get(scheme), Draft(**fields))
-    finally:
-        store.close()
-
-
-def db_rows(db: Path, sql: str, args=()) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
-async def settle(pilot, delay: float = 0.0) -> None:
-    if delay:
-        await pilot.pause(delay)
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_scheme(pilot, scheme_id: str) -> None:
-    await settle(pilot)
-    table = pilot.app.screen.query_one("#schemes")
-    ids = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
-    table.move_cursor(row=ids.index(scheme_id))
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 def cell(table, row_key: str, column_key: str) -> str:
@@ -70,20 +33,6 @@ def column(table, key: str) -> dict[str, str]:
     """One column of a table by row key."""
     return {str(row.value): cell(table, row.value, key) for row in table.rows}
 
-
-def text_of(widget) -> str:
-    return str(widget.render())
-
-
-# -- 计分表 (附件3) ---------------------------------------------------------------------------------
-SHEET_RECORDS = [
-    dict(unit="房管处", indicator="工作纪律", clause="late-early", count=2, period="2018", date="2018-04-16",
-         reason="考勤抽查：2人次迟到"),
-    dict(unit="房管处", indicator="重点指标扣分", clause="key-indicator", amount=1, period="2018",
-         reason="房屋安全重点指标未达标"),
-    dict(unit="房管处", indicator="特别附加分", clause="final-points", amount=1.5, period="2018",
-         reason="获市级表彰"),
-]
 
 
 async def test_score_sheet_side_by_side_and_self_score_form(tmp_path):

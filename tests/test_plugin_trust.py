@@ -66,7 +66,8 @@ def test_package_file_writable_by_others_refused(db_path, tmp_path, weak):
     outer.chmod(0o755)
     package.chmod(0o755)
     for path in (FIXTURES / "core_plugin").iterdir():
-        shutil.copy(path, package / ("__init__.py" if path.name == "fixture_scheme.py" else path.name))
+        if path.is_file():  # not a __pycache__ the test run left there
+            shutil.copy(path, package / ("__init__.py" if path.name == "fixture_scheme.py" else path.name))
     for path in package.iterdir():
         path.chmod(0o644)
     (package / "__pycache__").mkdir(mode=0o755, exist_ok=True)
@@ -108,5 +109,5 @@ def test_plugin_named_like_a_builtin_is_reported(db_path, folder):
     k = Kaohe(db_path, [folder])
     proc = k.run("plugins", "--json")
     failed = {f["plugin"]: f["error"] for f in json.loads(proc.stdout)["failed"]}
-    assert "already" in failed["bureau_departments"] and "never runs" not in failed["bureau_departments"]
+    assert "已加载的插件同名" in failed["bureau_departments"] and "never runs" not in failed["bureau_departments"]
     assert "bureau-departments" in {s["id"] for s in k.json("schemes")}  # the built-in still works

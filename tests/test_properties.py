@@ -4,17 +4,17 @@ never raises a score, and a total is the sum of its top-level indicators."""
 from __future__ import annotations
 
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe_tui import catalog, plugins
+from conftest import load_core_scheme, new_store
 from kaohe_tui.ledger import Draft, add_record
 from kaohe_tui.rules.base import pts
 from kaohe_tui.scoring import score
-from kaohe_tui.store import Store
-from kaohe_tui.units import ensure_registered
 from rulekit import entry, indicator, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,14 +90,16 @@ def test_statistic_rules_within_bounds(own, others, full):
 def test_closure_rate_within_bounds(counts, full):
     ind = indicator(points=full, rule="closure_rate",
                     clauses=[{"id": c, "text": c} for c in ("on_time", "extended", "overdue", "due")])
-    records = [entry(clause=c, count=n) for c, n in zip(("on_time", "extended", "overdue", "due"), counts)]
+    records = [entry(clause=c, count=n) for c, n in zip(("on_time", "extended", "overdue", "due"), counts, strict=True)]
     assert 0 <= run(ind, records).points <= full
 
 
 ledger_rows = st.lists(
     st.tuples(
         st.sampled_from(["党委办", "侨办（侨联）", "财审科"]),
-        st.sampled_from([("工作纪律", "late"), ("工作纪律", "absent"), ("工作纪律", "no-ledger"), ("环境卫生", "dirty")]),
+        st.sampled_from(
+            [("工作纪律", "late"), ("工作纪律", "absent"), ("工作纪律", "no-ledger"), ("环境卫生", "dirty")]
+        ),
         st.integers(1, 8),
         st.sampled_from(["2018", "2018Q1", "2018-07"]),
     ),
@@ -108,18 +110,26 @@ ledger_rows = st.lists(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ledger_rows, bonus=st.floats(min_value=0, max_value=5))
 def test_total_is_the_sum_of_top_level_indicators(rows, bonus):
-    plugins.reset_for_tests()
-    catalog.reset()
-    plugins.load_plugins([FIXTURES / "core_plugin"])
+    scheme = load_core_scheme("fixture")
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "p.db")
-        ensure_registered(store)
-        scheme = catalog.get("fixture")
+        store = new_store(Path(folder) / "p.db")
         for unit, (ind, clause), count, period in rows:
-            add_record(store, scheme, Draft(unit=unit, indicator=ind, clause=clause, count=count, period=period, reason="p"))
+            add_record(
+                store, scheme, Draft(unit=unit, indicator=ind, clause=clause, count=count, period=period, reason="p")
+            )
         add_record(store, scheme, Draft(unit="财审科", indicator="特别附加分", amount=bonus, period="2018", reason="b"))
-        for result in score(store, scheme, "2018"):
-            parts = result.points_by_indicator()
-            assert result.total == pts(sum(v for v in parts.values() if v is not None))
-            assert 0 <= parts["基础管理"] <= 12
+        results = {r.unit: r for r in score(store, scheme, "2018")}
         store.close()
+    # The oracle, worked from tests/fixtures/core_plugin/fixture.toml in exact fractions: every row's
+    # period (2018, 2018Q1, 2018-07) lies in 2018. 工作纪律 10: 0 once no-ledger is recorded, else
+    # 10 − 0.5 per late − 1 per absence, not below 0; 环境卫生 2: 2 − 0.5 per dirty, not below 0;
+    # 基础管理 = the two (≤ 12); the total adds 财审科's approved bonus.
+    for unit in ("党委办", "侨办（侨联）", "财审科"):
+        n = {clause: sum(c for u, (_, cl), c, _ in rows if u == unit and cl == clause)
+             for clause in ("late", "absent", "no-ledger", "dirty")}
+        discipline = Fraction(0) if n["no-ledger"] else max(Fraction(0), 10 - Fraction(1, 2) * n["late"] - n["absent"])
+        hygiene = max(Fraction(0), 2 - Fraction(1, 2) * n["dirty"])
+        extra = Fraction(bonus) if unit == "财审科" else Fraction(0)
+        parts = results[unit].points_by_indicator()
+        assert parts["基础管理"] == float(discipline + hygiene)  # halves: exact in binary
+        assert results[unit].total == pytest.approx(float(discipline + hygiene + extra), abs=1e-6)

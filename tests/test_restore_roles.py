@@ -10,55 +10,41 @@ import hashlib
 import json
 import os
 import pwd
-import sqlite3
 from pathlib import Path
 
-import pytest
+from conftest import ASSESSOR, GROUP, NEEDS_ROOT, NOBODY, UNIT, count_rows, ensure_account, record_as, run_as
 
-import test_roles
-from test_roles import ASSESSOR, GROUP, NOBODY, UNIT, office  # noqa: F401 — the fixture
-
-pytestmark = test_roles.pytestmark
-
-EXTRA_IMPORTS = "import kaohe_tui.restoring, kaohe_tui.io.safe_files, tempfile, hashlib, json,"
-
-
-@pytest.fixture(autouse=True)
-def as_user_imports(monkeypatch):
-    """The test logins cannot import from under /root once they are themselves: what restore
-    needs is imported before (test_roles.run reads AS_USER at each call)."""
-    monkeypatch.setattr(test_roles, "AS_USER", test_roles.AS_USER.replace("import json,", EXTRA_IMPORTS))
-
-
-run = test_roles.run
+pytestmark = NEEDS_ROOT
 
 
 def count(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return count_rows(db, f"SELECT count(*) FROM {table}")
 
 
 def test_only_an_administrator_restores_and_the_restore_is_audited(office):
-    assert test_roles.record(office, "党委办").returncode == 0
+    assert record_as(office, "党委办").returncode == 0
     backup = office.parent / "monday.db"
-    assert run(office, "backup", str(backup)).returncode == 0
+    assert run_as(office, "backup", str(backup)).returncode == 0
     os.chmod(backup, 0o644)  # the assessor can read it: only the role stops them
-    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "fixture", "--section", "人教科").returncode == 0
-    assert test_roles.record(office, "财审科").returncode == 0
+    assert (
+        run_as(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "fixture", "--section", "人教科").returncode
+        == 0
+    )
+    assert record_as(office, "财审科").returncode == 0
     audit_before = count(office, "audit")
 
-    refused = run(office, "restore", str(backup), user=ASSESSOR)
+    refused = run_as(office, "restore", str(backup), user=ASSESSOR)
     assert refused.returncode == 2, refused.stderr
     assert refused.stderr.strip().startswith(f"kaohe: {ASSESSOR} (assessor") and "may not restore" in refused.stderr
     assert count(office, "records") == 2 and count(office, "audit") == audit_before
-    assert run(office, "restore", str(backup), user=NOBODY).returncode == 2  # no role at all
+    assert run_as(office, "restore", str(backup), user=NOBODY).returncode == 2  # no role at all
     assert count(office, "records") == 2
 
-    done = run(office, "restore", str(backup), "--reason", "周一备份：误导入后恢复")
+    done = run_as(office, "restore", str(backup), "--reason", "周一备份：误导入后恢复")
     assert done.returncode == 0, done.stderr
     assert count(office, "records") == 1
     digest = hashlib.sha256(backup.read_bytes()).hexdigest()
-    lines = [r for r in json.loads(run(office, "history", "--json").stdout) if r["action"] == "restore"]
+    lines = [r for r in json.loads(run_as(office, "history", "--json").stdout) if r["action"] == "restore"]
     assert len(lines) == 1  # written into the restored database: it survives the restore
     assert lines[0]["user"] == "root" and lines[0]["reason"] == "周一备份：误导入后恢复"
     assert json.loads(lines[0]["new"]) == {"backup": str(backup), "sha256": digest}
@@ -69,18 +55,18 @@ def test_older_database_is_administered_by_its_file_owner(office):
     of the office group, opens it first."""
     from sqlite_utils import Database
 
-    from kaohe_tui.store import core
+    from kaohe_tui.migrations import core
 
-    test_roles.ensure_account(UNIT)
+    ensure_account(UNIT)
     db = Database(office)
-    core.apply(db, stop_before="m003_roles")
+    core().apply(db, stop_before="m003_roles")
     db.conn.close()
     os.chown(office, pwd.getpwnam(UNIT).pw_uid, grp.getgrnam(GROUP).gr_gid)
     os.chmod(office, 0o660)
 
-    first = run(office, "schemes", user=NOBODY)
+    first = run_as(office, "schemes", user=NOBODY)
     assert first.returncode == 0, first.stderr
-    roles = json.loads(run(office, "roles", "--json", user=NOBODY).stdout)
+    roles = json.loads(run_as(office, "roles", "--json", user=NOBODY).stdout)
     assert [(r["login"], r["role"]) for r in roles] == [(UNIT, "administrator")]
-    refused = run(office, "grant", NOBODY, "--role", "administrator", user=NOBODY)
+    refused = run_as(office, "grant", NOBODY, "--role", "administrator", user=NOBODY)
     assert refused.returncode == 2 and "has no role" in refused.stderr

@@ -18,7 +18,11 @@ def test_roster_import_detected_and_all_or_nothing(kaohe, tmp_path):
     good.write_text(ROSTER, encoding="gbk")
     assert "roster: 3 person row(s), 2 form(s) imported" in kaohe.run("import", "district-categories", str(good)).stdout
     # the unit as attachment 1 writes it (half-width brackets), whichever form the file used
-    assert people(kaohe.db) == [("侨办(侨联)", "联络员", "王五"), ("民政局", "分管领导", "张三"), ("民政局", "联络员", "李四")]
+    assert people(kaohe.db) == [
+        ("侨办(侨联)", "联络员", "王五"),
+        ("民政局", "分管领导", "张三"),
+        ("民政局", "联络员", "李四"),
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text("单位,角色,姓名,手机\n民政局,联络员,赵六,abc\n不存在局,联络员,钱七,13800000000\n", encoding="utf-8")
     proc = kaohe.run("import", "district-categories", str(bad), "--kind", "roster", ok=False)

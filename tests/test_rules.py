@@ -43,7 +43,9 @@ class TestPerOccurrence:
         assert "工作纪律不得分" in out.flags
 
     def test_decimal_arithmetic_is_exact(self):
-        ind = indicator(name="巡查监督", points=8, clauses=[{"id": "miss", "text": "应发现未发现的案件，每起扣0.1分", "per": 0.1}])
+        ind = indicator(
+            name="巡查监督", points=8, clauses=[{"id": "miss", "text": "应发现未发现的案件，每起扣0.1分", "per": 0.1}]
+        )
         out = run(ind, [entry(clause="miss", count=3)])
         # 8 − 3×0.1 = 7.7 exactly (not 7.699999999)
         assert out.points == 7.7
@@ -140,7 +142,9 @@ class TestRatioToExpected:
         assert (full.points, zero.points) == (9, 0)
         assert "无法计算" in full.lines[0].text and not full.flags
         # where the scheme file says nothing, the score is not silently full: 0 and a flag saying why
-        assert unset.points == 0 and unset.flags == ["采集数：应完成数 = 12000 ÷ 100 × 0（实有工作站）= 0，无法计算比率，文件未规定如何计分"]
+        assert unset.points == 0 and unset.flags == [
+            "采集数：应完成数 = 12000 ÷ 100 × 0（实有工作站）= 0，无法计算比率，文件未规定如何计分"
+        ]
 
 
 class TestRelativeToAverage:
@@ -237,7 +241,9 @@ class TestMonthlyQuota:
         short = run(indicator(**self.IND), records[:1], unit_attrs={"信息报送标准": "全年不低于5条"})
         # 1 < 5 but eleven months are not entered yet: not judged (7), flagged
         assert short.points == 7 and short.flags == ["未录入：信息宣传 2018 1、3—12月"]
-        year = records[:1] + [entry(clause="published", value=0, period=f"2018-{m:02d}") for m in range(1, 13) if m != 2]
+        year = records[:1] + [
+            entry(clause="published", value=0, period=f"2018-{m:02d}") for m in range(1, 13) if m != 2
+        ]
         # every month entered, 1 < 5: 7 − 1 = 6
         assert run(indicator(**self.IND), year, unit_attrs={"信息报送标准": "全年不低于5条"}).points == 6
 
@@ -289,20 +295,33 @@ class TestComposites:
         return name, Outcome(got, points)
 
     def test_sum_and_cap(self):
-        ind = indicator(name="基础管理", points=70, children=[indicator(name="甲项", points=40), indicator(name="乙项", points=30)])
+        ind = indicator(
+            name="基础管理", points=70, children=[indicator(name="甲项", points=40), indicator(name="乙项", points=30)]
+        )
         out = run(ind, children=dict([self.child("甲项", 40, 38.5), self.child("乙项", 30, 30)]))
         # 38.5 + 30 = 68.5
         assert out.points == 68.5
 
     def test_sum_with_undefined_child(self):
-        ind = indicator(name="四", points=7, children=[indicator(name="结案率", points=5), indicator(name="其余", points=2, rule="undefined")])
+        ind = indicator(
+            name="四",
+            points=7,
+            children=[indicator(name="结案率", points=5), indicator(name="其余", points=2, rule="undefined")],
+        )
         out = run(ind, children={"结案率": Outcome(4.0, 5), "其余": Outcome(None, 2)})
         assert out.points == 4 and any("未定义" in f for f in out.flags)
 
     def test_weighted_5_3_2(self):
-        ind = indicator(name="部门考核", points=100, rule="weighted", params={"weights": {"数字城管": 5, "责任书": 3, "交办": 2}},
-                        children=[indicator(name=n, points=100) for n in ("数字城管", "责任书", "交办")])
-        out = run(ind, children={"数字城管": Outcome(90.0, 100), "责任书": Outcome(80.0, 100), "交办": Outcome(100.0, 100)})
+        ind = indicator(
+            name="部门考核",
+            points=100,
+            rule="weighted",
+            params={"weights": {"数字城管": 5, "责任书": 3, "交办": 2}},
+            children=[indicator(name=n, points=100) for n in ("数字城管", "责任书", "交办")],
+        )
+        out = run(
+            ind, children={"数字城管": Outcome(90.0, 100), "责任书": Outcome(80.0, 100), "交办": Outcome(100.0, 100)}
+        )
         # 100 × (5×0.9 + 3×0.8 + 2×1.0) ÷ 10 = 89
         assert out.points == 89
 
@@ -322,7 +341,13 @@ class TestComposites:
     def test_target_items(self):
         ind = indicator(name="年度目标任务", points=30, rule="target_items", clauses=[
             {"id": "missed", "text": "未按要求完成"}, {"id": "special", "text": "特殊情况", "tracks": True}])
-        out = run(ind, [entry(clause="missed", amount=4, reason="垃圾转运站"), entry(clause="special", amount=3, reason="公厕改造")])
+        out = run(
+            ind,
+            [
+                entry(clause="missed", amount=4, reason="垃圾转运站"),
+                entry(clause="special", amount=3, reason="公厕改造"),
+            ],
+        )
         # 30 − 4 = 26; the special-circumstance item (3) is not deducted
         assert out.points == 26
 
@@ -338,7 +363,11 @@ class TestComposites:
 
 def test_one_off_clause_applies_once():
     # 学习教育: 无科室学习笔记扣2分 — a situation, not a count: recorded twice, deducted once
-    ind = indicator(name="学习教育", points=4, clauses=[{"id": "no-notes", "text": "无科室学习笔记扣2分", "points": 2, "once": True}])
+    ind = indicator(
+        name="学习教育",
+        points=4,
+        clauses=[{"id": "no-notes", "text": "无科室学习笔记扣2分", "points": 2, "once": True}],
+    )
     out = run(ind, [entry(clause="no-notes", count=3), entry(clause="no-notes")])
     # 4 − 2 = 2
     assert out.points == 2
@@ -348,7 +377,12 @@ def test_one_off_clause_applies_once():
 def test_quota_year_records_count_for_annual_minimum():
     ind = indicator(**TestMonthlyQuota.IND)
     # an annual-minimum unit whose count was entered once for the whole year: 6 ≥ 5 → 7
-    assert run(ind, [entry(clause="published", value=6, period="2018")], unit_attrs={"信息报送标准": "全年不低于5条"}).points == 7
+    assert (
+        run(
+            ind, [entry(clause="published", value=6, period="2018")], unit_attrs={"信息报送标准": "全年不低于5条"}
+        ).points
+        == 7
+    )
     # a monthly-standard unit: a record with no month is reported, not silently dropped
     out = run(ind, [entry(clause="published", value=50, period="2018")], unit_attrs={"信息报送标准": "1"})
     # the months stay unentered: no deduction (7), flagged, and the line says why the 50 did not count

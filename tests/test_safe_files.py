@@ -45,7 +45,9 @@ def test_results_export_never_follows_a_planted_symlink(db_path, tmp_path, victi
     out_dir = tmp_path / "shared"
     out_dir.mkdir()
     (out_dir / planted).symlink_to(victim)
-    assert kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", fmt, "-o", out_dir / name) == 0
+    assert (
+        kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", fmt, "-o", out_dir / name) == 0
+    )
     assert victim.read_text() == VICTIM_TEXT and oct(victim.stat().st_mode & 0o777) == "0o644"
     written = out_dir / name
     assert written.is_file() and not written.is_symlink() and written.stat().st_size > 0
@@ -67,7 +69,10 @@ def test_symlink_at_the_target_is_refused_and_replaced_only_with_force(db_path, 
     link.symlink_to(victim)
     assert kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", "csv", "-o", link) == 2
     assert "已存在" in capsys.readouterr().err and victim.read_text() == VICTIM_TEXT
-    assert kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", "csv", "-o", link, "--force") == 0
+    assert (
+        kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", "csv", "-o", link, "--force")
+        == 0
+    )
     assert victim.read_text() == VICTIM_TEXT  # the link was replaced, not followed
     assert not link.is_symlink() and "党委办" in link.read_text(encoding="utf-8-sig")
 
@@ -80,7 +85,10 @@ def test_existing_export_kept_without_force(db_path, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(out) in err and "--force" in err
     assert out.read_text() == "signed copy" and oct(out.stat().st_mode & 0o777) == "0o640"
-    assert kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", "json", "-o", out, "--force") == 0
+    assert (
+        kaohe(db_path, "export", "bureau-departments", "--period", "2018", "--format", "json", "-o", out, "--force")
+        == 0
+    )
     assert '"scheme": "bureau-departments"' in out.read_text(encoding="utf-8")
 
 

@@ -7,7 +7,8 @@ import pytest
 from kaohe_tui.errors import SchemeError
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
-from kaohe_tui.scheme import Scheme, UnitSource, load_scheme, read_unit_source, resolve_indicator, save_scheme
+from kaohe_tui.scheme import Scheme, UnitSource, read_unit_source, resolve_indicator, save_scheme
+from kaohe_tui.scheme_files import load_scheme
 
 FIXTURE = Path(__file__).parent / "fixtures" / "core_plugin" / "fixture.toml"
 
@@ -18,16 +19,25 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = "ten"\n', "field indicators[0].points"),
-    ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npionts = 3\n', "field indicators[0].pionts: Extra inputs"),
-    ('id = "x"\n', "field title: Field required"),
-    ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "nope"\n', "rule 'nope' is not a known rule type"),
-    ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "rank_bands"\n', "params.bands: Field required"),
-    ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nclauses = []\n', "needs at least one clause"),
-    ('id = "x"\ntitle = [\n', "not valid TOML"),
-    ('id = "x"\ntitle = "t"\n[[units]]\nname = "a"\ncategory = "第九类"\n', "unknown category"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = "ten"\n', "field indicators[0].points"),
+        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npionts = 3\n', "field indicators[0].pionts: Extra inputs"),
+        ('id = "x"\n', "field title: Field required"),
+        (
+            'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "nope"\n',
+            "rule 'nope' is not a known rule type",
+        ),
+        (
+            'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "rank_bands"\n',
+            "params.bands: Field required",
+        ),
+        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nclauses = []\n', "needs at least one clause"),
+        ('id = "x"\ntitle = [\n', "not valid TOML"),
+        ('id = "x"\ntitle = "t"\n[[units]]\nname = "a"\ncategory = "第九类"\n', "unknown category"),
+    ],
+)
 def test_bad_scheme_named_file_and_field(tmp_path, text, expected):
     path = write(tmp_path, text)
     with pytest.raises(SchemeError) as err:
@@ -48,14 +58,30 @@ def test_save_round_trip(tmp_path):
     save_scheme(next_year, tmp_path / "next.toml")
     again = load_scheme(tmp_path / "next.toml")
     assert again.id == "fixture-2019" and again.periods == ["2019"]
-    assert again.model_dump(exclude={"id", "periods", "plugin"}) == scheme.model_dump(exclude={"id", "periods", "plugin"})
+    assert again.model_dump(exclude={"id", "periods", "plugin"}) == scheme.model_dump(
+        exclude={"id", "periods", "plugin"}
+    )
 
 
 def test_resolve_indicator_by_path_name_and_ambiguity():
-    scheme = Scheme.model_validate({"id": "x", "title": "t", "indicators": [
-        {"name": "二", "points": 7, "children": [{"name": "责任倒查", "points": 7, "clauses": [{"id": "a", "text": "a", "per": 1}]}]},
-        {"name": "三", "points": 6, "children": [{"name": "责任倒查", "points": 6, "clauses": [{"id": "a", "text": "a", "per": 1}]}]},
-    ]})
+    scheme = Scheme.model_validate(
+        {
+            "id": "x",
+            "title": "t",
+            "indicators": [
+                {
+                    "name": "二",
+                    "points": 7,
+                    "children": [{"name": "责任倒查", "points": 7, "clauses": [{"id": "a", "text": "a", "per": 1}]}],
+                },
+                {
+                    "name": "三",
+                    "points": 6,
+                    "children": [{"name": "责任倒查", "points": 6, "clauses": [{"id": "a", "text": "a", "per": 1}]}],
+                },
+            ],
+        }
+    )
     path, node = resolve_indicator(scheme.indicators, "三/责任倒查")
     assert (path, node.points) == ("三/责任倒查", 6)
     with pytest.raises(Exception, match="不止一个指标叫这个名字：请写出路径，可选：二/责任倒查、三/责任倒查"):
@@ -68,8 +94,12 @@ def test_names_match_after_nfkc():
 
 
 def test_unit_source_reports_anomalies(tmp_path):
-    (tmp_path / "u.csv").write_text("序号,单位,社区\n1,甲,东新社区\n1,乙(丙) ,东新社区\n3,甲,西社区\n4,,x\n", encoding="utf-8")
-    units, anomalies = read_unit_source(UnitSource(file="u.csv", name="单位", attrs={"社区": "社区"}, unique=["序号", "社区"]), tmp_path)
+    (tmp_path / "u.csv").write_text(
+        "序号,单位,社区\n1,甲,东新社区\n1,乙(丙) ,东新社区\n3,甲,西社区\n4,,x\n", encoding="utf-8"
+    )
+    units, anomalies = read_unit_source(
+        UnitSource(file="u.csv", name="单位", attrs={"社区": "社区"}, unique=["序号", "社区"]), tmp_path
+    )
     assert [u.name for u in units] == ["甲", "乙(丙)"]
     messages = [str(a) for a in anomalies]
     assert any("row 2, 序号: 1 repeats row 1" in m for m in messages)

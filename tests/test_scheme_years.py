@@ -10,20 +10,7 @@ from pathlib import Path
 
 import pytest
 
-
-def write_csv(path: Path, text: str) -> Path:
-    path.write_text(text.strip() + "\n", encoding="utf-8")
-    return path
-
-
-def node(tree: list[dict], path: str) -> dict:
-    for item in tree:
-        if item["path"] == path:
-            return item
-        found = node(item["children"], path) if item["children"] else None
-        if found:
-            return found
-    return {}
+from conftest import node, write_csv
 
 
 def explain(kaohe, scheme: str, period: str, unit: str) -> dict:
@@ -36,8 +23,15 @@ def test_office_starts_2019_for_every_scheme_and_the_signed_year_stays(kaohe, tm
                  count=2, reason="2018年3月迟到两次")
     kaohe.record("street-linkage", period="2012", unit=kaohe.json("units", "street-linkage")[0]["name"],
                  indicator="采集数统计", clause="actual", value=1000, reason="2012年实际采集数")
-    kaohe.record("city-coordination", period="2018Q1", unit="示例镇甲", indicator="按期结案率", clause="on_time", count=8,
-                 reason="一季度按时结案")
+    kaohe.record(
+        "city-coordination",
+        period="2018Q1",
+        unit="示例镇甲",
+        indicator="按期结案率",
+        clause="on_time",
+        count=8,
+        reason="一季度按时结案",
+    )
     kaohe.record("district-categories", period="2017", unit=three_class_unit(kaohe), indicator="年度扣分",
                  clause="shortfall", amount=0.2, reason="2017年度志愿活动不足")
     signed_years = {"bureau-departments": "2018", "street-linkage": "2012", "city-coordination": "2018",
@@ -56,8 +50,15 @@ def test_office_starts_2019_for_every_scheme_and_the_signed_year_stays(kaohe, tm
     assert "2019（办公室）" in kaohe.run("schemes").stdout
 
     # bureau-departments: 党委办 is renamed 党群工作部 (its old names stay aliases); 迟到早退 costs 1
-    kaohe.run("import", "bureau-departments", write_csv(tmp_path / "bd.csv", "单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办"),
-              "--kind", "units", "--period", "2019")
+    kaohe.run(
+        "import",
+        "bureau-departments",
+        write_csv(tmp_path / "bd.csv", "单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办"),
+        "--kind",
+        "units",
+        "--period",
+        "2019",
+    )
     kaohe.run("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.late-early.per=1",
               "--reason", "2019年局务会：迟到早退每次扣1分")
     kaohe.record("bureau-departments", period="2019-03", unit="党办", indicator="工作纪律", clause="late-early",
@@ -79,8 +80,15 @@ def test_office_starts_2019_for_every_scheme_and_the_signed_year_stays(kaohe, tm
     assert node(sl["explanation"], "社区巡管基础信息情况统计/采集数统计")["points"] == 8.1
 
     # city-coordination: real towns replace the sample towns (the 12 departments stay); extended cases weigh 0.5
-    kaohe.run("import", "city-coordination", write_csv(tmp_path / "cc.csv", "单位,类别\n横泾街道,镇（区）、街道\n越溪街道,镇街"),
-              "--kind", "units", "--period", "2019")
+    kaohe.run(
+        "import",
+        "city-coordination",
+        write_csv(tmp_path / "cc.csv", "单位,类别\n横泾街道,镇（区）、街道\n越溪街道,镇街"),
+        "--kind",
+        "units",
+        "--period",
+        "2019",
+    )
     cc_units = kaohe.json("units", "city-coordination", "--year", "2019")
     assert [u["name"] for u in cc_units if u["category"] == "镇（区）、街道"] == ["横泾街道", "越溪街道"]
     assert len(cc_units) == 14
@@ -123,20 +131,6 @@ def three_class_unit(kaohe) -> str:
 
 
 # -- the pieces, in-process (same CLI, faster) ---------------------------------------------------------
-@pytest.fixture
-def cli(db_path, capsys):
-    from kaohe_tui import cli as kaohe_cli
-
-    def run(*args, ok: bool = True):
-        code = kaohe_cli.main(["--db", str(db_path), *map(str, args)])
-        out = capsys.readouterr()
-        assert (code == 0) == ok, f"kaohe {' '.join(map(str, args))} → {code}: {out.err}{out.out}"
-        return out
-
-    run.json = lambda *args: json.loads(run(*args, "--json").out)
-    return run
-
-
 def audit_rows(db_path: Path, action: str) -> list[dict]:
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
@@ -147,8 +141,17 @@ def audit_rows(db_path: Path, action: str) -> list[dict]:
 
 def test_a_change_that_breaks_a_declared_total_is_refused_and_nothing_is_written(cli, db_path):
     cli("scheme", "new-year", "bureau-departments", "2019")
-    err = cli("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.points=12", "--reason", "加重纪律",
-              ok=False).err
+    err = cli(
+        "scheme",
+        "set",
+        "bureau-departments",
+        "--year",
+        "2019",
+        "基础管理/工作纪律.points=12",
+        "--reason",
+        "加重纪律",
+        ok=False,
+    ).err
     assert err.strip() == ("kaohe: 检查未通过：错误：bureau-departments 基础管理：下级合计72分，本项70分；"
                            "未作任何修改——请把各项和它们的合计一起修改")
     assert audit_rows(db_path, "scheme-set") == []
@@ -189,7 +192,10 @@ def test_bad_parameter_changes_say_which_key_and_why(cli, db_path, pair, message
 
 def test_a_year_must_be_started_before_it_is_used(cli):
     err = cli("scheme", "set", "bureau-departments", "--year", "2020", "total=100", "--reason", "x", ok=False).err
-    assert "年份：bureau-departments 没有2020年（已有：2018）；先开始这一年：kaohe scheme new-year bureau-departments 2020" in err
+    assert (
+        "年份：bureau-departments 没有2020年（已有：2018）；先开始这一年：kaohe scheme new-year bureau-departments 2020"
+        in err
+    )
     err = cli("record", "bureau-departments", "--period", "2020-01", "--unit", "党办", "--indicator", "工作纪律",
               "--clause", "absent", "--reason", "x", ok=False).err
     assert "2020-01" in err and "kaohe scheme new-year bureau-departments 2020" in err
@@ -240,7 +246,16 @@ def test_a_closed_period_keeps_the_parameters_it_was_signed_under(cli, db_path):
     cli("reopen", "bureau-departments", "--period", "2019Q1", "--reason", "更正")
     assert discipline("2019Q1") == 7  # reopened: the version now in force
     cli("close", "bureau-departments", "--period", "2019Q1", "--reason", "重新签字")
-    cli("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=4", "--reason", "再调")
+    cli(
+        "scheme",
+        "set",
+        "bureau-departments",
+        "--year",
+        "2019",
+        "基础管理/工作纪律.clauses.absent.per=4",
+        "--reason",
+        "再调",
+    )
     assert discipline("2019Q1") == 7  # signed again under version 1
     # what the sign-off snapshot records with it
     info = version_info(Store(db_path), "bureau-departments", "2019Q1")
@@ -279,7 +294,9 @@ def test_target_lists_seed_003_is_city_management_bureaus_list_and_offices_impor
     err = cli("import", "city-coordination", bad, "--period", "2019", "--kind", "targets", ok=False).err
     assert "bad.csv：第2行：单位" in err and "住房局" in err
     assert "bad.csv：第3行：分值：“NaN”须为不小于0的数" in err
-    good = write_csv(tmp_path / "good.csv", "单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10")
+    good = write_csv(
+        tmp_path / "good.csv", "单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10"
+    )
     assert "目标责任书：2019年1个单位共2项" in cli("import", "city-coordination", good, "--period", "2019").out
     own = cli.json("scheme", "targets", "city-coordination", "--year", "2019", "--unit", "住建局")
     assert [(r["number"], r["task"], r["points"]) for r in own] == [(1, "老旧小区改造", 20), (2, "海绵城市建设", 10)]
@@ -292,7 +309,9 @@ def test_a_run_of_last_places_crosses_into_the_new_year_and_follows_a_renamed_un
     cli("scheme", "new-year", "city-coordination", "2019")
     towns = ["示例镇甲", "示例镇乙", "示例镇丙", "示例开发区", "示例街道甲", "示例街道乙", "示例街道丙"]
     listing = "单位,类别,曾用名\n" + "".join(f"{t},镇街,\n" for t in towns) + "丁镇,镇街,示例镇丁"
-    cli("import", "city-coordination", write_csv(tmp_path / "towns.csv", listing), "--kind", "units", "--period", "2019")
+    cli(
+        "import", "city-coordination", write_csv(tmp_path / "towns.csv", listing), "--kind", "units", "--period", "2019"
+    )
     for i, town in enumerate([*towns, "丁镇"]):
         cli("record", "city-coordination", "--period", "2019Q1", "--unit", town, "--indicator", "业务考核",
             "--value", 90 - i, "--reason", "一季度业务考核")  # 丁镇 last with 83
@@ -306,10 +325,20 @@ def test_a_run_of_last_places_crosses_into_the_new_year_and_follows_a_renamed_un
 
 def test_a_ledger_file_of_an_office_year_is_checked_against_that_year(cli, tmp_path):
     cli("scheme", "new-year", "bureau-departments", "2019")
-    cli("import", "bureau-departments", write_csv(tmp_path / "u.csv", "单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办"),
-        "--kind", "units", "--period", "2019")
-    rows = write_csv(tmp_path / "ledger.csv", "单位,指标,条款,次数,期间,事由\n党群工作部,工作纪律,absent,1,2019-04,旷工一次\n"
-                                             "党办,工作纪律,absent,1,2019-05,旷工一次")
+    cli(
+        "import",
+        "bureau-departments",
+        write_csv(tmp_path / "u.csv", "单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办"),
+        "--kind",
+        "units",
+        "--period",
+        "2019",
+    )
+    rows = write_csv(
+        tmp_path / "ledger.csv",
+        "单位,指标,条款,次数,期间,事由\n党群工作部,工作纪律,absent,1,2019-04,旷工一次\n"
+        "党办,工作纪律,absent,1,2019-05,旷工一次",
+    )
     assert "已导入2条记录" in cli("import", "bureau-departments", rows).out
     assert {r["unit"] for r in cli.json("ledger", "bureau-departments", "--period", "2019")} == {"党群工作部"}
     mixed = write_csv(tmp_path / "mixed.csv", "单位,指标,条款,次数,期间,事由\n党委办,工作纪律,absent,1,2018-04,旷工\n"

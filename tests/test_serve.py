@@ -18,7 +18,7 @@ import time
 import aiohttp
 import pytest
 
-import test_roles
+from conftest import NOBODY, ensure_account
 
 LINKS = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)|url\(["']([^"']+)""")
 
@@ -117,8 +117,8 @@ for what in ("cmdline", "environ"):
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd"), reason="a second OS login needs root")
 def test_another_login_cannot_reach_the_tui(served):
     url, port, pid = served
-    test_roles.ensure_account(test_roles.NOBODY)
-    account = pwd.getpwnam(test_roles.NOBODY)
+    ensure_account(NOBODY)
+    account = pwd.getpwnam(NOBODY)
     proc = subprocess.run([sys.executable, "-c", ATTACK, str(account.pw_uid), str(account.pw_gid), str(port), str(pid)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

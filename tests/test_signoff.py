@@ -16,26 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Kaohe
+from conftest import FIXTURES, Kaohe, count_rows
 
-FIXTURES = Path(__file__).parent / "fixtures"
 needs_sqlite3 = pytest.mark.skipif(not shutil.which("sqlite3"), reason="the sqlite3 shell is not installed")
-
-
-@pytest.fixture
-def k(db_path) -> Kaohe:
-    return Kaohe(db_path, [FIXTURES / "core_plugin"])
 
 
 def late(k: Kaohe, period: str, count: int = 1, date: str | None = None, unit: str = "党委办", ok: bool = True):
     args = ["record", "fixture", "--period", period, "--unit", unit, "--indicator", "工作纪律", "--clause", "late",
             "--count", str(count), "--reason", f"迟到{count}次"]
     return k.run(*args, *(["--date", date] if date else []), ok=ok)
-
-
-def count_records(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
 
 
 @pytest.fixture
@@ -50,14 +39,14 @@ def march_closed(k):
 # -- 2. one closed-period rule ----------------------------------------------------------------
 def test_a_record_for_a_wider_period_dated_in_a_closed_month_is_refused(march_closed):
     k = march_closed
-    before = count_records(k.db)
+    before = count_rows(k.db)
     quarter = late(k, "2018Q1", 4, date="2018-03-20", ok=False)
     assert quarter.stderr.strip() == "kaohe: 日期：2018-03-20 落在已签发关闭的 2018-03 内，须由管理员先重新开启"
     assert "日期：2018-03-21 落在已签发关闭的 2018-03 内" in late(k, "2018", 4, date="2018-03-21", ok=False).stderr
     # undated, a quarter or a year record would belong to the closed month as much as any other
     assert "期间：2018Q1 与已签发关闭的 2018-03 重叠" in late(k, "2018Q1", ok=False).stderr
     assert "期间：2018 与已签发关闭的 2018-03 重叠" in late(k, "2018", ok=False).stderr
-    assert count_records(k.db) == before
+    assert count_rows(k.db) == before
     late(k, "2018", 1, date="2018-04-02")  # April is open
     assert k.score("fixture", "2018-03")["党委办"]["total"] == 11
 
@@ -90,7 +79,7 @@ def test_ledger_rows_for_a_closed_month_are_refused_by_row(march_closed, tmp_pat
                    "党委办,工作纪律,late,3,2018,2018-03-05,三月迟到\n", encoding="utf-8")
     proc = k.run("import", "fixture", str(csv), ok=False)
     assert "第3行，「日期」列：日期：2018-03-05 落在已签发关闭的 2018-03 内" in proc.stderr
-    assert count_records(k.db) == 2
+    assert count_rows(k.db) == 2
 
 
 def test_a_close_while_a_ledger_file_is_read_keeps_its_rows_out(k, tmp_path):
@@ -119,7 +108,7 @@ def test_a_close_while_a_ledger_file_is_read_keeps_its_rows_out(k, tmp_path):
 
     with pytest.raises(KaoheError, match=r"第\d+行：日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*未导入任何内容"):
         import_ledger(store, scheme, csv, progress=progress)
-    assert closed and count_records(k.db) == 0
+    assert closed and count_rows(k.db) == 0
 
 
 CASES_HEADER = "case_id,unit,source,reported_at,deadline,closed_at,extensions,failed_checks,satisfaction\n"
@@ -138,8 +127,10 @@ def test_a_close_before_a_case_import_takes_the_lock_keeps_its_cases_out(k, tmp_
     plugins.load_plugins([str(FIXTURES / "core_plugin")])
     scheme = catalog.get("fixture-cases")
     csv = tmp_path / "cases.csv"
-    csv.write_text(CASES_HEADER + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意\n",
-                   encoding="utf-8")
+    csv.write_text(
+        CASES_HEADER + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意\n",
+        encoding="utf-8",
+    )
     other = Store(k.db)
 
     def close_first(*args, **kwargs):
@@ -153,7 +144,7 @@ def test_a_close_before_a_case_import_takes_the_lock_keeps_its_cases_out(k, tmp_
         monkeypatch.setattr(bulk_cases, "bulk_import", close_first)
     else:
         original = case_import.careful_import
-        monkeypatch.setattr(case_import, "bulk_path", lambda *a: None)
+        monkeypatch.setattr(case_import, "bulk_path", lambda *a, **kw: None)
         monkeypatch.setattr(case_import, "careful_import", close_first)
     with pytest.raises(case_import.CaseImportRejected) as refused:
         case_import.import_cases(Store(k.db), scheme, csv)
@@ -204,7 +195,9 @@ def test_plugin_forms_refuse_a_closed_period(kaohe):
         bd.set_self_score(store, scheme, "2018Q1", "党办", "年度目标任务", 20, "")
     with pytest.raises(KaoheError, match="期间：2018 已签发关闭"):
         bd.apply_bonus(store, scheme, "2018", "党办", "省级表彰", "证书")
-    assert store.db.execute("SELECT count(*) FROM audit WHERE action IN ('self-score', 'bonus-apply')").fetchone()[0] == 0
+    assert (
+        store.db.execute("SELECT count(*) FROM audit WHERE action IN ('self-score', 'bonus-apply')").fetchone()[0] == 0
+    )
 
 
 def test_demo_is_an_administrators_act_refused_in_a_closed_period(k):
@@ -317,25 +310,59 @@ def test_verify_passes_an_untouched_file(march_closed):
 
 
 @needs_sqlite3
-@pytest.mark.parametrize("statements, named", [
-    (["DROP TRIGGER records_no_edit", "DROP TRIGGER records_closed_update", "UPDATE records SET count = 4 WHERE id = 1"],
-     ["trigger records_no_edit was dropped", "fixture 2018-03: record(s) #1 changed since sign-off",
-      # 党委办: 12 − 4 × 0.5 = 10 recomputed, against 11 signed
-      "fixture 2018-03: 党委办 total signed 11, now 10"]),
-    (["DROP TRIGGER records_no_delete", "DELETE FROM records WHERE id = 2"],
-     ["trigger records_no_delete was dropped", "fixture 2018-03: record(s) #2 deleted since sign-off",
-      "fixture 2018-03: 财审科 total signed 11.5, now 12"]),
-    (["DROP TRIGGER records_closed_insert", "INSERT INTO records (scheme, period, unit, indicator, clause, count, reason) "
-      "VALUES ('fixture', '2018-03', '侨办（侨联）', '基础管理/环境卫生', 'dirty', 1, 'x')"],
-     ["fixture 2018-03: record(s) #3 added since sign-off", "侨办（侨联） total signed 12, now 11.5"]),
-    (["DROP TRIGGER audit_no_update", "UPDATE audit SET reason = '无' WHERE action = 'record' AND record_id = 1"],
-     ["trigger audit_no_update was dropped", "audit: row #", "was changed after it was written"]),
-    (["DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE action = 'record' AND record_id = 1"],
-     ["audit: row(s) #", "deleted"]),
-    (["UPDATE periods SET status = 'open'"], ["fixture 2018-03: signed off, but the periods table says it is open"]),
-    (["DROP TRIGGER signoffs_no_edit", "UPDATE signoffs SET results = zeroblob(10)"],
-     ["fixture 2018-03: the sign-off snapshot was changed"]),
-])
+@pytest.mark.parametrize(
+    "statements, named",
+    [
+        (
+            [
+                "DROP TRIGGER records_no_edit",
+                "DROP TRIGGER records_closed_update",
+                "UPDATE records SET count = 4 WHERE id = 1",
+            ],
+            [
+                "trigger records_no_edit was dropped",
+                "fixture 2018-03: record(s) #1 changed since sign-off",
+                # 党委办: 12 − 4 × 0.5 = 10 recomputed, against 11 signed
+                "fixture 2018-03: 党委办 total signed 11, now 10",
+            ],
+        ),
+        (
+            ["DROP TRIGGER records_no_delete", "DELETE FROM records WHERE id = 2"],
+            [
+                "trigger records_no_delete was dropped",
+                "fixture 2018-03: record(s) #2 deleted since sign-off",
+                "fixture 2018-03: 财审科 total signed 11.5, now 12",
+            ],
+        ),
+        (
+            [
+                "DROP TRIGGER records_closed_insert",
+                "INSERT INTO records (scheme, period, unit, indicator, clause, count, reason) "
+                "VALUES ('fixture', '2018-03', '侨办（侨联）', '基础管理/环境卫生', 'dirty', 1, 'x')",
+            ],
+            ["fixture 2018-03: record(s) #3 added since sign-off", "侨办（侨联） total signed 12, now 11.5"],
+        ),
+        (
+            [
+                "DROP TRIGGER audit_no_update",
+                "UPDATE audit SET reason = '无' WHERE action = 'record' AND record_id = 1",
+            ],
+            ["trigger audit_no_update was dropped", "audit: row #", "was changed after it was written"],
+        ),
+        (
+            ["DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE action = 'record' AND record_id = 1"],
+            ["audit: row(s) #", "deleted"],
+        ),
+        (
+            ["UPDATE periods SET status = 'open'"],
+            ["fixture 2018-03: signed off, but the periods table says it is open"],
+        ),
+        (
+            ["DROP TRIGGER signoffs_no_edit", "UPDATE signoffs SET results = zeroblob(10)"],
+            ["fixture 2018-03: the sign-off snapshot was changed"],
+        ),
+    ],
+)
 def test_verify_names_what_the_sqlite3_shell_changed(march_closed, statements, named):
     k = march_closed
     sqlite3_shell(k.db, *statements)
@@ -365,8 +392,13 @@ def test_existing_audit_rows_are_chained_by_the_migration(tmp_path):
     with sqlite3.connect(db) as conn:  # the file as an older kaohe left it: audit rows, no chain
         conn.execute("DROP TRIGGER audit_no_update")
         conn.execute("ALTER TABLE audit DROP COLUMN hash")
-        conn.executemany("INSERT INTO audit (at, user, action, reason) VALUES (?, ?, ?, ?)",
-                         [("2018-01-02T09:00:00+08:00", "alice", "record", "一"), ("2018-01-03T09:00:00+08:00", "bob", "withdraw", "二")])
+        conn.executemany(
+            "INSERT INTO audit (at, user, action, reason) VALUES (?, ?, ?, ?)",
+            [
+                ("2018-01-02T09:00:00+08:00", "alice", "record", "一"),
+                ("2018-01-03T09:00:00+08:00", "bob", "withdraw", "二"),
+            ],
+        )
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005a_audit_chain'")
     store = Store(db)
     problems, rows, hashes = chain.walk(store.db.conn)
@@ -383,7 +415,8 @@ def test_demo_data_is_an_administrators_act(tmp_path):
     import os
     import tempfile
 
-    from test_roles import ASSESSOR, GROUP, NOBODY, ensure_account, run
+    from conftest import ASSESSOR, GROUP, NOBODY, ensure_account
+    from conftest import run_as as run
 
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("creating test OS accounts needs root")
@@ -397,7 +430,7 @@ def test_demo_data_is_an_administrators_act(tmp_path):
     for user in (NOBODY, ASSESSOR):
         loaded = run(office, "demo", "bureau-departments", user=user)
         assert loaded.returncode == 2 and ("has no role" in loaded.stderr or "may not demo" in loaded.stderr)
-    assert count_records(office) == 0
+    assert count_rows(office) == 0
     assert run(office, "demo", "bureau-departments").returncode == 0  # the administrator (who created the file)
     for user in (NOBODY, ASSESSOR):
         removed = run(office, "demo", "bureau-departments", "--remove", user=user)
@@ -415,8 +448,11 @@ def test_demo_data_is_an_administrators_act(tmp_path):
 def test_verify_names_cases_deleted_or_edited_outside_kaohe(k, tmp_path):
     k.run("schemes")
     csv = tmp_path / "cases.csv"
-    csv.write_text(CASES_HEADER + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意\n"
-                   "C2,乙街道,巡查,2018-02-03 09:00:00,2018-02-10 17:00:00,2018-02-05 10:00:00,1,0,满意\n", encoding="utf-8")
+    csv.write_text(
+        CASES_HEADER + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意\n"
+        "C2,乙街道,巡查,2018-02-03 09:00:00,2018-02-10 17:00:00,2018-02-05 10:00:00,1,0,满意\n",
+        encoding="utf-8",
+    )
     k.run("import", "fixture-cases", str(csv))
     k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发")
     assert k.run("verify", "fixture-cases").returncode == 0
@@ -441,7 +477,9 @@ def test_a_target_list_for_a_closed_year_is_refused(kaohe, tmp_path):
     kaohe.run("scheme", "new-year", "city-coordination", "2019")
     kaohe.run("close", "city-coordination", "--period", "2019Q1", "--reason", "一季度结果签字")
     good = tmp_path / "targets.csv"
-    good.write_text("单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10\n", encoding="utf-8")
+    good.write_text(
+        "单位,序号,主题,任务,分值\n住建局,1,民生,老旧小区改造,20\n住建局,2,生态,海绵城市建设,10\n", encoding="utf-8"
+    )
     listed = kaohe.json("scheme", "targets", "city-coordination", "--year", "2019", "--unit", "住建局")
     proc = kaohe.run("import", "city-coordination", str(good), "--period", "2019", "--kind", "targets", ok=False)
     assert "期间：2019 与已签发关闭的 2019Q1 重叠" in proc.stderr

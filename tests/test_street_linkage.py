@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import Kaohe
+from conftest import Kaohe, node
 
 SCHEME = "street-linkage"
 YEAR = "2012"
@@ -111,8 +111,8 @@ def points(k, tmp_path_factory) -> dict[str, dict[str, float | None]]:
 
     for result in json.loads(out_file.read_text(encoding="utf-8"))["results"]:
         out[result["unit"]] = {}
-        for node in result["explanation"]:
-            walk(result["unit"], node)
+        for item in result["explanation"]:
+            walk(result["unit"], item)
     return out
 
 
@@ -120,16 +120,25 @@ def points(k, tmp_path_factory) -> dict[str, dict[str, float | None]]:
 def test_rules_tree_follows_the_document(k):
     out = k.run("rules", SCHEME).stdout
     for text in (
-        "机制规范化建设  15分", "工作汇报制度  0.5分", "责任：联动办、街面巡管", "办法：查阅资料 随机抽查",
-        "信息上报  1分  〈rank_bands〉", "第1-5名得0.8分,第6-10名得0.6分,第11-13名得0.4分",
+        "机制规范化建设  15分",
+        "工作汇报制度  0.5分",
+        "责任：联动办、街面巡管",
+        "办法：查阅资料 随机抽查",
+        "信息上报  1分  〈rank_bands〉",
+        "第1-5名得0.8分,第6-10名得0.6分,第11-13名得0.4分",
         "[leaders] 经抽查任一层面对象未培训过的,扣0.25分（分管领导）  〔每次0.25分〕",
-        "牵头联合执法  3分", "配合联合执法  1分", "责任：市政科、综治办",
-        "采集数统计  9分  〈ratio_to_expected〉", "确认率统计  2分  〈relative_to_average〉",
-        "[complaint] 应采集而未采集,被962000民生热线、区长信箱、党务信箱、市民巡访团、督导巡查等投诉举报的,每一起案件扣0.1分",
+        "牵头联合执法  3分",
+        "配合联合执法  1分",
+        "责任：市政科、综治办",
+        "采集数统计  9分  〈ratio_to_expected〉",
+        "确认率统计  2分  〈relative_to_average〉",
+        "[complaint] 应采集而未采集,被962000民生热线、区长信箱、党务信箱、市民巡访团、督导巡查等投诉举报的,每一起案件扣0.1分",  # noqa: E501 — the document's sentence
         "[extension] ②已申请延期的处置案件,以后每申请延期一次,每次扣0.1分  〔累进0/0.1〕",
         "[failed-check] ③负责处置的事(部)件案件,核查一次未通过扣0.1分,以后每核查一次未通过加扣0.1分  〔累进0.1〕",
         "[leaders] ②被市、区领导及各部门转办的,经查情况属实的,每起扣0.2分  〔每次0.2分〕",
-        "结案率  5分  〈undefined〉", "原文缺失部分  3分  〈undefined〉", "〔方案补充〕",
+        "结案率  5分  〈undefined〉",
+        "原文缺失部分  3分  〈undefined〉",
+        "〔方案补充〕",
     ):
         assert text in out, text
     tree = k.json("rules", SCHEME)
@@ -190,7 +199,10 @@ def test_rank_bands_with_ties(k, points):
 
 
 def test_ratio_to_expected_including_zero_expected(k, points):
-    got = {u: points[u]["社区巡管基础信息情况统计/采集数统计"] for u in ("示例街道甲", "示例街道乙", "示例街道丙", "示例街道丁", "示例镇甲")}
+    got = {
+        u: points[u]["社区巡管基础信息情况统计/采集数统计"]
+        for u in ("示例街道甲", "示例街道乙", "示例街道丙", "示例街道丁", "示例镇甲")
+    }
     assert got == {
         "示例街道甲": 8.1,  # expected 150 × 24 = 3600; 9 × 3240 ÷ 3600 = 8.1
         "示例街道乙": 9.0,  # expected 150 × 18 = 2700; 2970 is 110% → capped at 9
@@ -203,7 +215,10 @@ def test_ratio_to_expected_including_zero_expected(k, points):
 
 
 def test_relative_to_average(points):
-    confirm = {u: points[u]["社区巡管基础信息情况统计/确认率统计"] for u in ("示例街道甲", "示例街道乙", "示例街道丙", "示例街道丁", "示例镇乙")}
+    confirm = {
+        u: points[u]["社区巡管基础信息情况统计/确认率统计"]
+        for u in ("示例街道甲", "示例街道乙", "示例街道丙", "示例街道丁", "示例镇乙")
+    }
     assert confirm["示例街道甲"] == 2  # 2 × 90 ÷ 85 > 2 → capped
     assert confirm["示例街道乙"] == pytest.approx(2 * 80 / 85, abs=1e-6)  # 1.882353
     assert confirm["示例街道丙"] == 2  # 100 above the average
@@ -256,7 +271,14 @@ def test_a_discretionary_deduction_outside_its_range_is_refused(k):
 
 # -- demo ledger ----------------------------------------------------------------------------------
 def test_demo_ledger_gives_a_full_ranking(kaohe):
-    assert "loaded 78 demo record(s)" in kaohe.run("demo", SCHEME).stdout
+    kaohe.run("demo", SCHEME)
+    # 处置核查 6 (plugins/street_linkage/demo.py; clauses in schemes/street-linkage.toml):
+    # 示例镇庚: 3 red-light cases × 0.1 = 0.3, one case extended 3 times: steps [0, 0.1] → 0 + 0.1 + 0.1
+    # = 0.2; 6 − 0.3 − 0.2 = 5.5. 示例镇丁: one case extended once → 0, one failing its check twice
+    # → 0.1 + 0.1 = 0.2; 6 − 0.2 = 5.8
+    for unit, points in (("示例镇庚", 5.5), ("示例镇丁", 5.8)):
+        tree = kaohe.json("explain", SCHEME, "--period", YEAR, "--unit", unit)["explanation"]
+        assert node(tree, "城市网格化管理/处置核查")["points"] == points, unit
     results = kaohe.json("score", SCHEME, "--period", YEAR)
     assert len(results) == 13 and sorted(r["rank"] for r in results) == list(range(1, 14))
     assert all(0 < r["total"] <= 55 for r in results)  # 55 = the defined points

@@ -62,7 +62,12 @@ def test_city_coordination_demo_scores_items_from_the_list(kaohe, targets):
     ledger = kaohe.json("ledger", "city-coordination", "--period", "2018")
     letter = [r for r in ledger if r["indicator"] == "目标责任书"]
     points = {i.label: i.points for i in targets.work_points()}
-    assert {r["attrs"]["item"] for r in letter} == {"4、坚持民意引领", "12、广告管理提优", "10、市容管理提质", "7、整合数字执法平台"}
+    assert {r["attrs"]["item"] for r in letter} == {
+        "4、坚持民意引领",
+        "12、广告管理提优",
+        "10、市容管理提质",
+        "7、整合数字执法平台",
+    }
     assert all(r["amount"] == points[r["attrs"]["item"]] for r in letter)
     year = kaohe.score("city-coordination", "2018")
     assert year["城管局"]["indicators"]["目标责任书"] == 26.8  # 30 − 1.6 (item 4) − 1.6 (item 12)

@@ -7,27 +7,19 @@ and a plugin screen). Expected points are worked out by hand from the fixture sc
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
 from rich.cells import cell_len
-from textual.worker import WorkerCancelled
 
-from conftest import Kaohe
-from kaohe_tui import plugins
-from kaohe_tui.tui.app import KaoheApp
+from conftest import BROKEN, TUI_PLUGIN, Kaohe, db_rows, make_app, offered, open_scheme, rows_of, settle
+from conftest import tui_record as record
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tui_plugin"
-BROKEN = FIXTURE / "broken"
+FIXTURE = TUI_PLUGIN
 
 
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    """In-process, load only the test plugin folders: the built-in scheme plugins change while
-    they are written, and these tests are about the screens."""
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 @pytest.fixture
@@ -35,51 +27,6 @@ def k(db_path) -> Kaohe:
     return Kaohe(db_path, [FIXTURE])
 
 
-def make_app(db_path: Path, tmp_path: Path | None = None, dirs=(FIXTURE,), **kwargs) -> KaoheApp:
-    return KaoheApp(db_path=db_path, plugins_dirs=list(dirs), export_dir=tmp_path, **kwargs)
-
-
-async def settle(pilot, delay: float = 0.0) -> None:
-    """Let timers fire (``delay``: longer than the debounce of a typed filter or a preview) and
-    workers (scoring, previews, page loads) finish, and whatever they started in turn."""
-    if delay:
-        await pilot.pause(delay)
-    for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a burst of keys): wait again
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_scheme(pilot, row: int = 0) -> None:
-    await settle(pilot)
-    table = pilot.app.screen.query_one("#schemes")
-    table.move_cursor(row=row)
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-def rows_of(table) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-def record(db_path: Path, **fields) -> int:
-    """Set up a record through the core (the same check and insert as `kaohe record`), in-process
-    because a subprocess per record would make these tests slow."""
-    from kaohe_tui import catalog
-    from kaohe_tui.ledger import Draft, add_record
-    from kaohe_tui.store import Store
-    from kaohe_tui.units import ensure_registered
-
-    plugins.load_plugins([FIXTURE])
-    store = Store(db_path)
-    try:
-        ensure_registered(store)
-        return add_record(store, catalog.get("tui-fixture"), Draft(**fields))
-    finally:
-        store.close()
 
 
 def total_of(db_path: Path, unit: str, period: str = "2018") -> float:
@@ -93,10 +40,6 @@ def total_of(db_path: Path, unit: str, period: str = "2018") -> float:
     finally:
         store.close()
 
-
-def db_rows(db: Path, sql: str, args=()) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 # -- the first screen ----------------------------------------------------------------------------
@@ -186,13 +129,6 @@ async def test_units_filter_sort_attributes_and_cjk_widths(db_path):
         assert app.screen.query_one("#ledger-filter").value == "财审科"
 
 
-# -- the ledger and the form -----------------------------------------------------------------------
-def offered(screen, select_id: str) -> list[str]:
-    """The choices a Select shows in its drop-down (the blank prompt left out)."""
-    overlay = screen.query_one(select_id).query_one("SelectOverlay")
-    prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
-    return [p for p in prompts if p and not p.startswith("选择")]
-
 
 async def fill_form(pilot, unit: str, indicator: str, clause: str | None, figure: str = "", reason: str = "",
                     period: str | None = None) -> None:
@@ -232,7 +168,11 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
         await pilot.pause()
         assert form.query_one("#f-indicator").value == "基础管理/工作纪律"
         # the document's sentences, not the clauses' ids
-        assert offered(form, "#f-clause") == ["无考勤管理台账资料的不得分", "出现迟到早退的有一例扣0.5分", "出现无故旷工的有一例扣1分"]
+        assert offered(form, "#f-clause") == [
+            "无考勤管理台账资料的不得分",
+            "出现迟到早退的有一例扣0.5分",
+            "出现无故旷工的有一例扣1分",
+        ]
 
         # no clause: the form asks for one (in Chinese; the CLI refuses the same record, also in Chinese)
         await fill_form(pilot, "党委办", "基础管理/工作纪律", None, "3", "一季度迟到3次", period="2018Q1")
@@ -268,7 +208,13 @@ async def test_add_record_through_form_preview_and_results(db_path, k):
             ("党委办", "基础管理/工作纪律", "late", 3, "tui")]
         table = app.screen.query_one("#ledger")
         # # 单位 数 事由 指标 条款 (the clause's sentence, not its id)
-        assert rows_of(table)[0][1:6] == ["党委办", "次数3", "一季度迟到3次", "基础管理/工作纪律", "出现迟到早退的有一例扣0.5分"]
+        assert rows_of(table)[0][1:6] == [
+            "党委办",
+            "次数3",
+            "一季度迟到3次",
+            "基础管理/工作纪律",
+            "出现迟到早退的有一例扣0.5分",
+        ]
 
         # the results changed
         await pilot.press("3")

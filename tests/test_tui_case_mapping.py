@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Kaohe
-from kaohe_tui import plugins
+from conftest import Kaohe, db_rows, open_fixture_cases, run_import, settle
 from kaohe_tui.tui.app import KaoheApp
-from test_tui import db_rows, settle
-from test_tui_cases import open_fixture_cases
-from test_tui_import import run_import
 
 CORE = Path(__file__).parent / "fixtures" / "core_plugin"
 FILE = ("流水号,负责街道,发现时间,要求完成时间,完成时间,群众评价\n"
@@ -21,9 +17,7 @@ FILE = ("流水号,负责街道,发现时间,要求完成时间,完成时间,群
         "N2,甲街道,2018-01-05 09:00:00,2018-01-06 17:00:00,2018-01-07 10:00:00,不满意\n")
 
 
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 async def test_unknown_case_headers_are_mapped_and_saved_as_a_profile(db_path, tmp_path):

@@ -6,28 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Kaohe
-from kaohe_tui import plugins
+from conftest import Q1_CASES, Kaohe, cases_file, open_fixture_cases, rows_of, settle
 from kaohe_tui.tui.app import KaoheApp
-from test_cases import Q1_CASES, cases_file
-from test_tui import rows_of, settle
 
 CORE = Path(__file__).parent / "fixtures" / "core_plugin"
 
 
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
-
-async def open_fixture_cases(pilot) -> None:
-    """From the schemes screen into the fixture-cases scheme."""
-    await settle(pilot)
-    schemes = pilot.app.screen.query_one("#schemes")
-    ids = [r[-1] for r in rows_of(schemes)]
-    schemes.move_cursor(row=next(i for i, v in enumerate(ids) if v.startswith("fixture-c")))
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 def tree_nodes(tree):
@@ -74,7 +60,9 @@ async def test_explained_counts_open_their_cases(db_path, tmp_path):
             await pilot.press("s")
         await settle(pilot)
         assert [r[0] for r in rows_of(app.screen.query_one("#cases-table"))] == [f"A{i}" for i in range(1, 11)]
-        assert "全部10件（按时结案8，延期结案1，超时结案（红灯）1）" in str(app.screen.query_one("#cases-head").render())
+        assert "全部10件（按时结案8，延期结案1，超时结案（红灯）1）" in str(
+            app.screen.query_one("#cases-head").render()
+        )
         await pilot.press("escape")
         await settle(pilot)
         # A9's second extension (a per-case record) opens that one case

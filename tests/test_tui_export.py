@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import openpyxl
 
+from conftest import SHEET_RECORDS, burst, open_scheme, settle
+from conftest import add_records as add
 from kaohe_tui import cli
 from kaohe_tui.tui.app import KaoheApp
-from test_plugin_screens import BUREAU, SHEET_RECORDS, add, open_scheme, settle
+
+BUREAU = "bureau-departments"
 
 
 def cells(path) -> dict[str, list[tuple]]:
@@ -79,7 +82,6 @@ async def test_score_sheet_opens_on_the_highlighted_unit(tmp_path):
         table = app.screen.query_one("#results")
         units = [str(table.get_row_at(i)[0]).lstrip("⚑") for i in range(table.row_count)]
         # a burst: the cursor reaches the fifth row before j opens the sheet (j is the plugin's key)
-        from test_tui_keys import burst
 
         burst(app, "down", "down", "down", "down", "j")
         await settle(pilot)

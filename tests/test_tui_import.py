@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Kaohe
-from kaohe_tui import plugins
-from test_tui import FIXTURE, db_rows, make_app, offered, open_scheme, rows_of, settle
+from conftest import TUI_PLUGIN as FIXTURE
+from conftest import Kaohe, db_rows, make_app, offered, open_scheme, rows_of, run_import, settle
 
-
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 @pytest.fixture
@@ -43,17 +39,6 @@ async def open_dialog(pilot, view: str = "3"):
     assert type(dialog).__name__ == "ImportDialog"
     return dialog
 
-
-async def run_import(pilot, dialog, path: Path, *, kind: str = "auto", period=None, skip: bool = False) -> None:
-    dialog.query_one("#import-path").value = str(path)
-    dialog.query_one("#import-kind").value = kind
-    if period:
-        dialog.query_one("#import-period").value = period
-    dialog.query_one("#import-skip").value = skip
-    await pilot.pause()
-    dialog.query_one("#import-path").focus()
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 BAD = ("单位,指标,条款,次数,期间,事由\n"

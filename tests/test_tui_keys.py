@@ -4,26 +4,12 @@ The fixture scheme (tests/fixtures/tui_plugin) has four units, ranked within the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from textual import events
 
-from kaohe_tui import plugins
-from test_tui import make_app, open_scheme, rows_of, settle
+from conftest import burst, make_app, open_scheme, rows_of, settle
 
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
-
-
-def burst(app, *keys: str) -> None:
-    """Post every key at once, as a terminal delivers a burst read in one go: nothing waits
-    for the previous key to be handled."""
-    for key in keys:
-        char = key if len(key) == 1 else {"enter": "\r", "space": " "}.get(key)
-        app.post_message(events.Key(key, char))
 
 
 async def test_enter_in_a_burst_acts_on_the_row_the_cursor_reached(db_path):

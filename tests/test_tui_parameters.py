@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from conftest import open_scheme, settle, text_of
 from kaohe_tui import cli
 from kaohe_tui.tui.app import KaoheApp
-
-from test_plugin_screens import open_scheme, settle, text_of
 
 
 async def open_view(pilot, scheme_id: str, key: str):
@@ -65,7 +64,9 @@ async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp
         await pilot.pause()
         screen.query_one("#params-value").value = "1"
         await settle(pilot, 0.4)
-        assert "✓ 检查通过：基础管理/工作纪律.clauses.late-early.per 0.5 → 1" in text_of(screen.query_one("#params-lint"))
+        assert "✓ 检查通过：基础管理/工作纪律.clauses.late-early.per 0.5 → 1" in text_of(
+            screen.query_one("#params-lint")
+        )
         screen.query_one("#params-reason").value = "2019年局务会：迟到早退每次扣1分"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -93,7 +94,11 @@ async def test_target_lists_are_shown_per_year(tmp_path):
         assert type(screen).__name__ == "TargetsScreen"
         assert "2018年目标责任书：1个单位，19项" in text_of(screen.query_one("#targets-head"))
         table = screen.query_one("#targets")
-        assert [str(table.get_row_at(i)[3]) for i in range(3)] == ["健全依法行政机制", "完善长效管理机制", "构建综合治理机制"]
+        assert [str(table.get_row_at(i)[3]) for i in range(3)] == [
+            "健全依法行政机制",
+            "完善长效管理机制",
+            "构建综合治理机制",
+        ]
         assert str(table.get_row_at(0)[4]) == "1.6" and str(table.get_row_at(18)[4]) == "1.5"
 
 
@@ -116,7 +121,16 @@ async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path,
         units = [r.unit for r in screen.scored.results]
         assert screen.query_one("#results").row_count == len(units)
         assert "横泾街道" in units and "示例镇甲" not in units  # the 2019 list, not the document's samples
-        assert screen.scored.quarters == ["2018Q1", "2018Q2", "2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]
+        assert screen.scored.quarters == [
+            "2018Q1",
+            "2018Q2",
+            "2018Q3",
+            "2018Q4",
+            "2019Q1",
+            "2019Q2",
+            "2019Q3",
+            "2019Q4",
+        ]
         # 66 × 90 ÷ 100 = 59.4 for 业务考核 in 2019Q1
         assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4
 

@@ -4,10 +4,9 @@ screen beside it. A Pilot snapshot whose figures are checked as drawn."""
 
 from __future__ import annotations
 
+from conftest import SIZE, expect, open_scheme, steps, tokens
 from kaohe_tui import cli
 from kaohe_tui.tui.app import KaoheApp
-from test_plugin_screens import open_scheme
-from test_tui_snapshots import SIZE, expect, steps, tokens
 
 
 def results_shown(lines: list[str]) -> None:

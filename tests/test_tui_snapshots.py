@@ -9,18 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
+from conftest import BROKEN, SIZE, expect, steps, tokens
+from conftest import TUI_PLUGIN as FIXTURE
+from conftest import tui_record as record
 from kaohe_tui import plugins
 from kaohe_tui.tui.app import KaoheApp
-from test_tui import BROKEN, FIXTURE, record, settle
 
-SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
 
 @pytest.fixture
@@ -43,53 +39,6 @@ def ledger(db_path) -> Path:
     return db_path
 
 
-def steps(*actions):
-    """A run_before: each action is a key or an async function of the pilot; workers and
-    debounce timers settle after each, and no input cursor blinks in the picture."""
-    async def run(pilot) -> None:
-        await settle(pilot)
-        for action in actions:
-            if callable(action):
-                await action(pilot)
-            else:
-                await pilot.press(action)
-            await settle(pilot, 0.25)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await quiet(pilot)
-    return run
-
-
-async def quiet(pilot) -> None:
-    """Until no worker runs and two refreshes have passed since (a loaded machine can leave a
-    table's column widths a refresh behind its rows)."""
-    for _ in range(40):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-        if not any(w.is_running for w in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
-    await pilot.pause()
-
-
-def visible(pilot) -> list[str]:
-    """The screen's lines as a person reads them at 80×24: what is drawn, not what a widget holds."""
-    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
-
-
-def tokens(lines: list[str], first: str) -> list[str]:
-    """The words of the first line whose first word is ``first`` (a table row, by its unit)."""
-    return next(line.split() for line in lines if line.split()[:1] == [first])
-
-
-def expect(check):
-    """A step that asserts on the screen as drawn (the snapshot then records the same picture)."""
-    async def run(pilot) -> None:
-        await quiet(pilot)
-        check(visible(pilot))
-    return run
-
-
 def app(db_path, *dirs) -> KaoheApp:
     return KaoheApp(db_path=db_path, plugins_dirs=list(dirs or [FIXTURE]))
 
@@ -104,8 +53,15 @@ def test_schemes_screen(snap_compare, db_path):
     assert snap_compare(app(db_path), terminal_size=SIZE, run_before=steps(expect(schemes_shown)))
 
 
+def failure_shown(lines: list[str]) -> None:
+    # the broken plugin is named with its error and where it was raised; the good scheme still listed
+    text = "\n".join(lines)
+    assert "boom" in text and "RuntimeError" in text and "(boom.py:1)" in text
+    assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
+
+
 def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
-    assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps())
+    assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps(expect(failure_shown)))
 
 
 def units_shown(lines: list[str]) -> None:

@@ -4,7 +4,7 @@ exactly as signed, and 2019's samples beside real units take no rank."""
 
 from __future__ import annotations
 
-from test_scheme_years import cli, write_csv  # noqa: F401 — the in-process kaohe fixture
+from conftest import write_csv
 
 CC = "city-coordination"
 

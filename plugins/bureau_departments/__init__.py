@@ -13,8 +13,7 @@ UI-free functions for the TUI and exporters:
 
 from __future__ import annotations
 
-import kaohe_tui
-from kaohe_tui.paths import bundled
+from kaohe_tui.api import bundled, hookimpl
 
 from .bonus import apply_bonus, approve_bonus, list_applications, reject_bonus
 from .demo import demo_records
@@ -28,55 +27,46 @@ __all__ = ["apply_bonus", "approve_bonus", "reject_bonus", "list_applications", 
            "list_self_scores", "score_sheet", "classify_signing", "oa_record"]
 
 
-def _ours(scheme) -> bool:
-    return getattr(scheme, "id", None) == SCHEME_ID
 
-
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_schemes():
     return [bundled("schemes") / f"{SCHEME_ID}.toml"]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_rule_types():
     return [PooledDeductions]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_migrations():
     return migrations
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_demo_records(scheme):
-    return demo_records(scheme) if _ours(scheme) else None
+    return demo_records(scheme)
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_unit_attributes(scheme):
-    if not _ours(scheme):
-        return None
     return [("信息报送标准", "信息报送标准（附件4）"), ("政务信息全年最少条数", "政务信息全年最少条数（附件4备注4）")]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_unit_sheets(store, scheme, period, results):
     """附件3 for every unit in the xlsx export: standard points, self-score and reason, assessed
     score and reason, then 重点指标扣分, 现场考核分小计, 特别附加分, 合计分, and the signature lines."""
-    if not _ours(scheme):
-        return None
     from .export import unit_sheets
 
     return unit_sheets(store, scheme, period, results)
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_screens(scheme):
     """计分表 (``j``, 附件3) and 信息报送 (``x``, 附件4). Textual is imported only when a screen
     opens, so the CLI never loads it."""
-    if not _ours(scheme):
-        return None
-    from kaohe_tui.tui.extension import SchemeScreen
+    from kaohe_tui.api import SchemeScreen
 
     def sheet(app, store, scheme):
         from .screens import open_sheet
@@ -91,7 +81,7 @@ def kaohe_screens(scheme):
     return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info)]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_cli(add_command):
     """``kaohe self-score``: a unit enters its 附件3 self-score (自评分) and reason."""
     p = add_command("self-score", "bureau-departments: enter a unit's self-score (自评分) for one indicator")
@@ -101,15 +91,17 @@ def kaohe_cli(add_command):
     p.add_argument("--points", required=True)
     p.add_argument("--reason", default="")
     p.set_defaults(handler=_self_score_command)
+    from .commands import add_commands  # kaohe bonus …, kaohe oa-signing
+
+    add_commands(add_command)
 
 
 def _self_score_command(args) -> int:
-    from kaohe_tui import catalog
-    from kaohe_tui.commands import open_store
+    from kaohe_tui.api import get_scheme, open_store
 
     from .selfscore import set_self_score
 
-    store = open_store(args)
-    row = set_self_score(store, catalog.get(SCHEME_ID), args.period, args.unit, args.indicator, args.points, args.reason)
+    store = open_store(args.db)
+    row = set_self_score(store, get_scheme(SCHEME_ID), args.period, args.unit, args.indicator, args.points, args.reason)
     print(f"self-score {row['unit']} {row['indicator']}: {row['points']:g}")
     return 0

@@ -6,14 +6,8 @@ every other record. UI-free: the TUI and the CLI call these.
 
 from __future__ import annotations
 
-from kaohe_tui.closed import refuse_if_closed
-from kaohe_tui.errors import RecordError
-from kaohe_tui.ledger import Draft, add_record, clean_text
-from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Scheme
-from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (Draft, Period, RecordError, Scheme, Store, UnitIndex, add_record, authorize, clean_text, fmt,
+                           load_units, now, refuse_if_closed, t)
 
 from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS
@@ -38,6 +32,7 @@ def apply_bonus(store: Store, scheme: Scheme, period: str, unit: str, project: s
            "certificate": _required(certificate, "certificate"), "state": PENDING,
            "applied_by": store.user, "applied_at": now()}
     with store.transaction() as db:
+        authorize(store, "bonus-apply", scheme.id, name)  # the unit itself (or an administrator)
         refuse_if_closed(db.conn, scheme.id, p)  # again, under the write lock
         app_id = db[BONUS_APPLICATIONS].insert(row).last_pk
         store.audit("bonus-apply", scheme=scheme.id, unit=name, new={"application": app_id, **row},
@@ -56,7 +51,8 @@ def get_application(store: Store, scheme: Scheme, app_id: int) -> dict:
 def _pending(store: Store, scheme: Scheme, app_id: int) -> dict:
     row = get_application(store, scheme, app_id)
     if row["state"] != PENDING:
-        raise RecordError(f"application #{app_id} was already {row['state']} on {row['decided_at']}")
+        state = {"approved": "同意", "rejected": "不同意"}.get(row["state"], row["state"])
+        raise RecordError(t("bonus_decided", id=app_id, state=state, at=row["decided_at"]))
     return row
 
 
@@ -69,6 +65,7 @@ def approve_bonus(store: Store, scheme: Scheme, app_id: int, points, opinion: st
         raise RecordError(f"points: an approved bonus must be above 0 (got {fmt(final)}); reject it instead")
     with store.transaction() as db:
         app = _pending(store, scheme, app_id)
+        authorize(store, "bonus-approve", scheme.id, app["unit"])  # 局分管领导: administrators only
         draft = Draft(unit=app["unit"], indicator=BONUS, clause=BONUS_CLAUSE, amount=final, period=app["period"],
                       reason=f"附件6申报#{app['id']}：{app['project']}（证书：{app['certificate']}）；局分管领导意见：{opinion}")
         record_id = add_record(store, scheme, draft, source=SOURCE)
@@ -85,6 +82,7 @@ def reject_bonus(store: Store, scheme: Scheme, app_id: int, opinion: str) -> Non
     opinion = _required(opinion, "opinion")
     with store.transaction() as db:
         app = _pending(store, scheme, app_id)
+        authorize(store, "bonus-approve", scheme.id, app["unit"])
         refuse_if_closed(db.conn, scheme.id, app["period"])
         db[BONUS_APPLICATIONS].update(app["id"], {"state": REJECTED, "leader_opinion": opinion,
                                                   "decided_by": store.user, "decided_at": now()})

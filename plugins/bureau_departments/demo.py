@@ -4,9 +4,7 @@ completed and one excused, a key-indicator deduction and an approved bonus."""
 
 from __future__ import annotations
 
-from kaohe_tui.catalog import declared_units
-from kaohe_tui.rules.statistics import parse_standard
-from kaohe_tui.scheme import Scheme
+from kaohe_tui.api import Scheme, declared_units, parse_standard
 
 YEAR = "2018"
 INFO = "信息报送"

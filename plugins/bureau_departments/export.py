@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kaohe_tui.io.exporters import UnitSheet
+from kaohe_tui.api import UnitSheet
 
 from .sheet import COLUMNS, score_sheet
 

@@ -9,8 +9,7 @@ parts' deductions, down to zero (扣完为止).
 
 from __future__ import annotations
 
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.api import Context, Entry, Indicator, Line, Outcome, Params, RuleType, fmt, pts
 
 
 class PooledParams(Params):
@@ -35,7 +34,7 @@ class PooledDeductions(RuleType):
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
         # Records belong to a part; a record here would be silently ignored.
         parts = "、".join(c.name for c in indicator.children)
-        from kaohe_tui.messages import t
+        from kaohe_tui.api import t
 
         return t("composite_indicator", path=indicator.name, leaves=parts)
 

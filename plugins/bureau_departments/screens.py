@@ -23,21 +23,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import Entry, fmt
-from kaohe_tui.rules.statistics import figure_of, month_of, month_runs, parse_standard
-from kaohe_tui.scheme import Indicator, Scheme, walk
-from kaohe_tui.scoring import Scorer, find_result
-from kaohe_tui.tui.common import FLAG, scheme_periods
-from kaohe_tui.tui.screens.error import describe
-from kaohe_tui.units import load_units
-from kaohe_tui.tui.screens.form import FormModal
+from kaohe_tui.api import (FLAG, Entry, FormModal, Indicator, Period, Scheme, Scorer, describe, figure_of, find_result,
+                           fmt, load_units, month_of, month_runs, parse_standard, scheme_periods, walk)
 
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
 from .sheet import ScoreSheet, SheetRow, score_sheet
 
 if TYPE_CHECKING:
-    from kaohe_tui.store import Store
+    from kaohe_tui.api import Store
 
 MIN_REASON = 10  # cells; a reason column narrower than this is left out (the row's reasons show below)
 SHORT = "✗"  # a month below standard: a mark as well as a colour

@@ -7,16 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaohe_tui.closed import refuse_if_closed
-from kaohe_tui.errors import RecordError
-from kaohe_tui.ledger import checked_period, clean_text, parse_number
-from kaohe_tui.names import norm
-from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import PATH_SEP, Scheme
-from kaohe_tui.roles import authorize
-from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (PATH_SEP, Period, RecordError, Scheme, Store, UnitIndex, authorize, checked_period,
+                           clean_text, fmt, load_units, norm, now, parse_number, refuse_if_closed)
 
 from .tables import SELF_SCORES
 

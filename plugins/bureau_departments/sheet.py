@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import fmt, pts
-from kaohe_tui.scheme import Scheme
-from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult, find_result
-from kaohe_tui.store import Store
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (IndicatorResult, Period, Scheme, Scorer, Store, UnitIndex, UnitResult, find_result, fmt,
+                           load_units, pts)
 
 from .selfscore import BONUS, list_self_scores, sheet_indicators
 

@@ -11,8 +11,7 @@ hand instead; ``demo.py`` is a 2018 demo ledger.
 
 from __future__ import annotations
 
-import kaohe_tui
-from kaohe_tui.paths import bundled
+from kaohe_tui.api import bundled, hookimpl
 
 from . import demo
 from .cases import Case, QuarterCounts, ledger_rows, quarter_counts  # noqa: F401  (the seam, for importers)
@@ -20,17 +19,12 @@ from .cases import Case, QuarterCounts, ledger_rows, quarter_counts  # noqa: F40
 SCHEME_ID = "city-coordination"
 
 
-def _ours(scheme) -> bool:
-    return getattr(scheme, "id", None) == SCHEME_ID
 
-
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_schemes():
     return [bundled("schemes") / f"{SCHEME_ID}.toml"]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_demo_records(scheme):
-    if not _ours(scheme):
-        return None
     return demo.records()

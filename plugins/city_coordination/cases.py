@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from kaohe_tui.case_counts import ALL_COLUMNS, NOT_VISITED, SATISFIED  # noqa: E402  (the core's answers and names)
+from kaohe_tui.api import ALL_COLUMNS, NOT_VISITED, SATISFIED  # noqa: E402  (the core's answers and names)
 
 # field → accepted column names (English or Chinese), for rows read from a CSV export: the core's
 # (``case_counts``: 处置期限, 处置截止时间, 任务号, 处置部门 …), so the seam reads what ``kaohe import`` reads

@@ -75,7 +75,7 @@ def _towns() -> list[dict]:
 
 
 def _targets_module():
-    from kaohe_tui.paths import bundled
+    from kaohe_tui.api import bundled
     import importlib.util
     import sys
 

@@ -11,8 +11,7 @@ Wujin's 城镇长效综合管理 (一类 2 分, 二类 1 分, 三类 0.5 分).
 
 from __future__ import annotations
 
-import kaohe_tui
-from kaohe_tui.paths import bundled
+from kaohe_tui.api import bundled, hookimpl
 
 from . import demo, roster
 from .recurrence import RECURRENCE, derive_notices
@@ -21,58 +20,47 @@ from .rules import QuarterlyActivity, Requirement
 SCHEME_ID = "district-categories"
 
 
-def _ours(scheme) -> bool:
-    return getattr(scheme, "id", None) == SCHEME_ID
 
-
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_schemes():
     return [bundled("schemes") / f"{SCHEME_ID}.toml"]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_rule_types():
     return [Requirement, QuarterlyActivity]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_migrations():
     return roster.migrations
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_derive_records(scheme, period, entries):
-    if not _ours(scheme):
-        return None
     return derive_notices(entries, RECURRENCE)
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_consequence_types():
     return {"roster_missing": roster.roster_missing}
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_unit_attributes(scheme):
-    if not _ours(scheme):
-        return None
     return [("挂钩社区", "挂钩社区"), ("社区所在镇、开发区", "所在镇")]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_demo_records(scheme):
-    if not _ours(scheme):
-        return None
     return demo.records()
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_screens(scheme):
     """名单 (``m``): the roster of 附件2 and the paired communities. Textual is imported only when
     the screen opens, so the CLI never loads it."""
-    if not _ours(scheme):
-        return None
-    from kaohe_tui.tui.extension import SchemeScreen
+    from kaohe_tui.api import SchemeScreen
 
     def factory(app, store, scheme):
         from .screens import open_roster
@@ -82,9 +70,18 @@ def kaohe_screens(scheme):
     return [SchemeScreen("名单", "m", factory)]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_import_formats():
     """``kaohe import district-categories roster.xlsx``: the 附件2 roster from a spreadsheet."""
     from .roster_import import IMPORTER
 
     return [IMPORTER]
+
+
+@hookimpl
+def kaohe_export_tables(scheme):
+    """``kaohe export district-categories --what communities|roster``: 附件1 and 附件2 to print
+    (a scheme hook: pluggy asks this plugin for its own scheme only)."""
+    from .lists import tables
+
+    return tables()

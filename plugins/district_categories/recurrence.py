@@ -12,8 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from kaohe_tui.names import norm
-from kaohe_tui.rules.base import Entry
+from kaohe_tui.api import Entry, norm
 
 
 @dataclass(frozen=True)

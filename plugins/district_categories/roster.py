@@ -15,18 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Migrations
 
-from kaohe_tui.closed import closed_months
-from kaohe_tui.errors import KaoheError
-from kaohe_tui.ledger import clean_text
-from kaohe_tui.names import norm
-from kaohe_tui.periods import Period, parse_date
-from kaohe_tui.scheme import Consequence, Scheme
-from kaohe_tui.roles import authorize
-from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
+from kaohe_tui.api import (Consequence, KaoheError, Period, Scheme, Store, UnitIndex, authorize, clean_text,
+                           closed_months, load_units, norm, now, parse_date)
 
 if TYPE_CHECKING:
-    from kaohe_tui.scoring import Scorer, UnitResult
+    from kaohe_tui.api import Scorer, UnitResult
 
 ROLES = ("分管领导", "联络员")
 # The form's columns (姓  名 / 职  务 / 手  机 / 办公电话 / QQ) → table columns.

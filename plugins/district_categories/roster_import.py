@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaohe_tui.errors import KaoheError
-from kaohe_tui.io.formats import Importer
-from kaohe_tui.io.tabular import read_rows
-from kaohe_tui.names import norm
-from kaohe_tui.row_errors import RowError, RowsRejected
+from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, read_rows
 
 from .roster import FIELDS, set_form, set_person
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from kaohe_tui.errors import KaoheError
-from kaohe_tui.names import norm
-from kaohe_tui.periods import Period, parse_date
-from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, pts
-from kaohe_tui.scheme import Indicator
+from kaohe_tui.api import (Context, Entry, Indicator, KaoheError, Line, Outcome, Params, Period, RuleType, norm,
+                           parse_date, pts)
 
 
 class Requirement(RuleType):

@@ -18,19 +18,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from kaohe_tui.errors import KaoheError
-from kaohe_tui.names import norm
-from kaohe_tui.periods import Period
-from kaohe_tui.scheme import Scheme
-from kaohe_tui.tui.screens.error import describe
-from kaohe_tui.tui.widgets.tables import FilterInput, KTable
-from kaohe_tui.units import load_units
-from kaohe_tui.tui.screens.form import FormModal
+from kaohe_tui.api import FilterInput, FormModal, KTable, KaoheError, Period, Scheme, describe, load_units, norm
 
 from . import roster
 
 if TYPE_CHECKING:
-    from kaohe_tui.store import Store
+    from kaohe_tui.api import Store
 
 OK, BAD = "✓", "✗"  # the status reads the same without colour
 COMMUNITY, TOWN = "挂钩社区", "社区所在镇、开发区"  # unit attributes from 附件1

@@ -5,16 +5,15 @@ through the plugin hook like any scheme plugin's screen."""
 
 from __future__ import annotations
 
-import kaohe_tui
-from kaohe_tui.tui.extension import SchemeScreen
+from kaohe_tui.api import SchemeScreen, hookimpl
 
 
 def _parameters(app, store, scheme):
-    from kaohe_tui.tui.screens.parameters import ParametersScreen
+    from kaohe_tui.api import ParametersScreen
 
     return ParametersScreen(store, scheme)
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_screens(scheme):
     return [SchemeScreen("参数", "y", _parameters)]

@@ -9,32 +9,24 @@ demo ledger.
 
 from __future__ import annotations
 
-import kaohe_tui
-from kaohe_tui.paths import bundled
+from kaohe_tui.api import bundled, hookimpl
 
 from . import demo
 
 SCHEME_ID = "street-linkage"
 
 
-def _ours(scheme) -> bool:
-    return getattr(scheme, "id", None) == SCHEME_ID
 
-
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_schemes():
     return [bundled("schemes") / f"{SCHEME_ID}.toml"]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_unit_attributes(scheme):
-    if not _ours(scheme):
-        return None
     return [("实有工作站", "实有工作站")]
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_demo_records(scheme):
-    if not _ours(scheme):
-        return None
     return demo.records()

@@ -21,9 +21,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import kaohe_tui
-from kaohe_tui.io.formats import Importer
-from kaohe_tui.paths import bundled
+from kaohe_tui.api import Importer, bundled, hookimpl
 
 SOURCE = "targets/wujin-cgj-2015-work-points.csv"
 DEFAULT_TOTAL = 30.0
@@ -89,11 +87,11 @@ def not_completed(item: TargetItem, unit: str, indicator: str, period: str, why:
             "reason": reason, "attrs": {"item": item.label, "主题": item.theme}}
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_seed(db, scheme):
     if getattr(scheme, "id", None) != SEED_LIST["scheme"] or not scheme.periods:
         return None
-    from kaohe_tui.target_lists import seed_items
+    from kaohe_tui.api import seed_items
 
     year = int(str(scheme.periods[0])[:4])
     return seed_items(db, scheme, SEED_LIST["unit"], SEED_LIST["indicator"], year, work_points(),
@@ -101,19 +99,19 @@ def kaohe_seed(db, scheme):
 
 
 def _import(store, scheme, path):
-    from kaohe_tui.target_lists import import_targets
+    from kaohe_tui.api import import_targets
 
     return import_targets(store, scheme, path)
 
 
 def _looks_like_targets(header: list[str]) -> bool:
-    from kaohe_tui.names import norm
+    from kaohe_tui.api import norm
 
     keys = {norm(h) for h in header}
     return {"序号", "任务"} <= keys and bool(keys & {"分值", "points"})
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_import_formats():
     return [Importer(kind="targets", title="目标责任书项目（序号、任务、分值）", run=_import, detect=_looks_like_targets)]
 
@@ -124,13 +122,13 @@ def _targets_screen(app, store, scheme):
     return TargetsScreen(store, scheme)
 
 
-@kaohe_tui.hookimpl
+@hookimpl
 def kaohe_screens(scheme):
-    from kaohe_tui.scheme import walk
+    from kaohe_tui.api import walk
 
     scored_by_items = any(node.rule_type == "target_items" for _, tree in scheme.trees() for _, node in walk(tree))
     if not scored_by_items:
         return None
-    from kaohe_tui.tui.extension import SchemeScreen
+    from kaohe_tui.api import SchemeScreen
 
     return [SchemeScreen("目标", "g", _targets_screen)]

@@ -1,5 +1,5 @@
 """The target lists (目标责任书 items with points) of a scheme's year, per unit: a thin face over
-``kaohe_tui.target_lists.items``. ``[`` / ``]`` move between the scheme's years."""
+``kaohe_tui.api.target_items``. ``[`` / ``]`` move between the scheme's years."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-from kaohe_tui.names import norm
-from kaohe_tui.rules.base import fmt
-from kaohe_tui.tui.screens.parameters import YearScreen
-from kaohe_tui.tui.widgets.tables import FilterInput, KTable
+from kaohe_tui.api import FilterInput, KTable, YearScreen, fmt, norm
 
 
 class TargetsScreen(YearScreen):
@@ -37,7 +34,7 @@ class TargetsScreen(YearScreen):
         table.focus()
 
     def reload(self) -> None:
-        from kaohe_tui.target_lists import items
+        from kaohe_tui.api import target_items as items
 
         self.rows = items(self.store, self.scheme.id, self.year)
         units = len({r["unit"] for r in self.rows})

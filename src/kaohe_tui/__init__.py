@@ -1,6 +1,7 @@
 """kaohe — performance-assessment schemes in a terminal.
 
-Plugins write ``@kaohe_tui.hookimpl``; everything else is imported from its module.
+Plugins import from ``kaohe_tui.api`` only (docs/PLUGINS.md); ``kaohe_tui.hookimpl`` is kept for
+plugins written before it.
 """
 
 from kaohe_tui.hookspecs import hookimpl

@@ -31,8 +31,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui import chain
-from kaohe_tui.case_counts import COLUMNS, NOT_VISITED, SATISFIED, UNSATISFIED, MonthlyCounts, begin_import, end_import
+from kaohe_tui import chain, crashpoint
+from kaohe_tui.case_counts import MonthlyCounts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
 
@@ -55,18 +55,16 @@ def available() -> bool:
 
 
 # -- parent side --------------------------------------------------------------------------------
-def bulk_import(db: Path, scheme_id: str, path: Path, columns: dict[str, int], width: int,
-                units: dict[str, str], audit: dict,
-                progress: Callable[[int], None] | None = None, months: list[str] | None = None) -> int | None:
+def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None] | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
-    not run. ``units``: normalised name or alias → the unit's name; ``audit``: the audit row but
-    its ``new``, which the helper writes with the count and the import's id (``case_imports``);
-    ``months``: the months of the scheme's periods (a case outside them is refused), None: any.
-    The months no case may arrive in the helper reads itself, inside its write transaction."""
-    if not available() or "'" in str(path) or set(columns) != set(COLUMNS):
+    not run. ``job`` (see ``case_import.bulk_path``): the scheme, the file's columns (field → index)
+    and width, the profile's answers and statuses, ``units`` (normalised name or alias → the
+    unit's name), ``audit`` (the audit row but its ``new``, which the helper writes with the count
+    and the import's id), ``months`` (those of the scheme's periods, None: any). The months no case
+    may arrive in the helper reads itself, inside its write transaction."""
+    if not available() or "'" in str(path):
         return None
-    job = {"db": str(db), "scheme": scheme_id, "path": str(Path(path).resolve()), "file": str(path), "columns": columns,
-           "width": width, "units": units, "audit": audit, "months": months}
+    job = {**job, "db": str(db), "path": str(Path(path).resolve()), "file": str(path)}
     try:
         proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.bulk_cases"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
@@ -114,13 +112,18 @@ def _list(values) -> str:
 
 
 class CaseFileSQL:
-    """The SQL that reads one case file: which ``cN`` column holds each field, and which rows count
-    (wholly blank lines are skipped, as the careful path skips them)."""
+    """The SQL that reads one case file (``job``: which ``cN`` column holds each field, the
+    profile's answers and statuses): two layers of sub-queries, each run once per row (``LIMIT
+    -1``: not flattened, so a time is read once however often it is used), give every row its
+    stored values and an ``ok`` flag that holds where the careful path would take the row.
+    Wholly blank lines are skipped, as the careful path skips them."""
 
-    def __init__(self, columns: dict[str, int], width: int):
-        self.width = width
-        self.col = {field: f"c{index}" for field, index in columns.items()}
-        blank = " AND ".join(f"trim(coalesce(c{i}, '')) = ''" for i in range(width))
+    def __init__(self, job: dict, native: bool):
+        self.width = int(job["width"])
+        self.native = native
+        self.col = {field: f"c{int(index)}" for field, index in job["columns"].items()}
+        self.job = job
+        blank = " AND ".join(f"trim(coalesce(c{i}, '')) = ''" for i in range(self.width))
         self.keep = f"({self.col['case_id']} > '' OR NOT ({blank}))"  # the cheap test first
 
     def create(self, path: str) -> str:
@@ -128,67 +131,111 @@ class CaseFileSQL:
         return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={_literal(path)}, header=yes, "
                 f"columns={self.width + EXTRA}, validatetext=yes, schema='CREATE TABLE x({names})')")
 
-    def valid_timestamp(self, field: str, required: bool) -> str:
+    def cell(self, field: str) -> str:
+        return self.col.get(field, "NULL")  # a column the file does not have reads as empty
+
+    def time(self, field: str, end_of_day: bool = False) -> str:
+        """The cell as ``YYYY-MM-DD HH:MM:SS``; NULL when empty or not a time taken here."""
+        c = self.cell(field)
+        if c == "NULL":
+            return "NULL"
+        if self.native:  # every numeric form (kaohe_time, native/kaohetime.c)
+            return f"CASE WHEN {c} > '' THEN kaohe_time({c}, {int(end_of_day)}) END"
         # exactly YYYY-MM-DD HH:MM:SS: datetime() gives back only such text unchanged (it rolls
         # 02-31 over into March); hour 24 it keeps, so that is refused by hand
-        c = self.col[field]
-        valid = f"datetime({c}) IS {c} AND substr({c}, 12, 2) != '24'"
-        return f"({c} > '' AND {valid})" if required else f"(coalesce({c}, '') = '' OR ({valid}))"
+        return f"CASE WHEN datetime({c}) IS {c} AND substr({c}, 12, 2) != '24' THEN {c} END"
 
     def valid_count(self, field: str) -> str:
-        c = self.col[field]  # digits only, or empty (0); not so many that SQLite would saturate them
-        return f"(coalesce({c}, '') NOT GLOB '*[^0-9]*' AND length({c}) <= {MAX_COUNT_DIGITS})"
+        c = self.cell(field)  # digits only, or empty (0); not so many that SQLite would saturate them
+        return f"(coalesce({c}, '') NOT GLOB '*[^0-9]*' AND length(coalesce({c}, '')) <= {MAX_COUNT_DIGITS})"
+
+    def count(self, field: str) -> str:
+        return f"CASE WHEN {self.valid_count(field)} THEN CAST(coalesce({self.cell(field)}, '') AS INTEGER) END"
 
     def satisfaction_class(self) -> str:
         """2 satisfied, 1 visited and not satisfied, 0 not visited or blank, -1 an unknown answer."""
-        c = f"trim({self.col['satisfaction']})"
-        return (f"CASE WHEN {c} IN ({_list(SATISFIED)}) THEN 2 WHEN {c} IN ({_list(UNSATISFIED)}) THEN 1 "
-                f"WHEN coalesce({c}, '') = '' OR {c} IN ({_list(NOT_VISITED)}) THEN 0 ELSE -1 END")
+        if "satisfaction" not in self.col:
+            return "0"
+        c, job = f"trim({self.col['satisfaction']})", self.job
+        return (f"CASE WHEN {c} IN ({_list(job['satisfied'])}) THEN 2 WHEN {c} IN ({_list(job['unsatisfied'])}) THEN 1 "
+                f"WHEN coalesce({c}, '') = '' OR {c} IN ({_list(job['not_visited'])}) THEN 0 ELSE -1 END")
+
+    def stage(self) -> str:
+        """The platform's stage as ``case_import._status_text`` reads it (网格中心 writes [作废])."""
+        if "status" not in self.col:
+            return "''"
+        return f"trim(trim(trim(coalesce({self.col['status']}, '')), '[]【】'))"
+
+    def rows(self, checks: bool = True) -> str:
+        """``checks`` False: the stored values only (the insert; the month counts check every row)."""
+        job = self.job
+        period, closing = job["period_field"], job["closing_field"]
+        first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
+        cells = [self.cell(f) for f in ("case_id", "source", "satisfaction", "status") if f in self.col]
+        if self.native:
+            odd = f"kaohe_odd({', '.join(cells)})"
+        else:
+            odd = f"({' || '.join(f'coalesce({c}, {chr(39) * 2})' for c in cells)}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
+        extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
+        id_ = f"trim({self.col['case_id']})"
+
+        def given(field):
+            return f"coalesce({self.cell(field)}, '') > ''"
+
+        raw = f"""
+SELECT rowid AS rid, {id_} AS case_id, trim({self.col['unit']}) AS unit, nullif(trim({self.cell('source')}), '') AS source,
+       {self.time(period)} AS reported, {given(period)} AS reported_given,
+       {self.time(first) if first else 'NULL'} AS first, {given(first) if first else '0'} AS first_given,
+       {self.time('deadline', True)} AS deadline, {given('deadline')} AS deadline_given,
+       {self.time(closing)} AS closed, {given(closing)} AS closed_given,
+       {self.time('force_closed_at')} AS forced, {given('force_closed_at')} AS forced_given,
+       {self.stage()} AS stage, {self.count('extensions')} AS ext, {self.count('failed_checks')} AS failed,
+       {self.satisfaction_class()} AS sat, nullif(trim({self.cell('satisfaction')}), '') AS answer,
+       {f"NOT {odd} AND instr({id_}, ' ') = 0 AND length({id_}) <= {MAX_ID} AND {extra}" if checks else 1} AS tidy
+FROM {SOURCE} WHERE {self.keep} LIMIT -1"""
+        void, forced = _list(job["void"]), _list(job["force_closed"])
+        marked = f"(forced IS NOT NULL OR (stage IN ({forced}) AND stage NOT IN ({void})))"
+        ok = ("tidy AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
+              " AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)"
+              " AND (NOT first_given OR (first IS NOT NULL AND reported >= first))"
+              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0")
+        return f"""
+SELECT *, CASE WHEN stage IN ({void}) THEN 'void' WHEN forced_mark THEN 'force_closed' END AS status,
+       stage IN ({void}) AS void,
+       {ok if checks else 1} AS ok
+FROM (SELECT *, {marked} AS forced_mark,
+             CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at
+      FROM ({raw}) LIMIT -1)"""
 
     def insert(self, scheme: str, import_id: int) -> str:
-        """Every row, checked in part: a bad report time or count fails a constraint here; the
-        deadline and closing times are checked beside it, in ``month_counts`` (the two halves of the
-        work then take about as long)."""
-        col = self.col
-        refused = "NULL"  # the NOT NULL constraints refuse it
+        """Every row as it is stored (a row the careful path would refuse may be written here: the
+        month counts below find it, and the whole import is rolled back)."""
         return f"""
 INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
-                   satisfaction, satisfied, import_id)
-SELECT {_literal(scheme)}, trim({col['case_id']}), trim({col['unit']}), nullif(trim({col['source']}), ''),
-       CASE WHEN {self.valid_timestamp('reported_at', True)} THEN {col['reported_at']} ELSE {refused} END,
-       nullif({col['deadline']}, ''), nullif({col['closed_at']}, ''),
-       CASE WHEN {self.valid_count('extensions')} THEN CAST(coalesce({col['extensions']}, '') AS INTEGER) ELSE {refused} END,
-       CASE WHEN {self.valid_count('failed_checks')} THEN CAST(coalesce({col['failed_checks']}, '') AS INTEGER) ELSE {refused} END,
-       CASE WHEN sat > 0 THEN trim({col['satisfaction']}) END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END,
-       {int(import_id)}
-FROM (SELECT rowid AS rid, *, {self.satisfaction_class()} AS sat FROM {SOURCE})
-WHERE {self.keep} AND (rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
+                   satisfaction, satisfied, status, untimed, import_id)
+SELECT {_literal(scheme)}, case_id, unit, source, reported, deadline, closed_at, ext, failed,
+       CASE WHEN sat > 0 THEN answer END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END, status,
+       {int(bool(self.job['untimed']))}, {int(import_id)}
+FROM ({self.rows(checks=False)})
+WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 """
 
     def month_counts(self) -> str:
         """Per (unit as written, month): the counts of ``case_counts.STAT_COLUMNS``, in order, then
-        the number of rows the careful path must read: a deadline or closing time to normalise or
-        reject, or whitespace that only it strips."""
-        col = self.col
-        closed, deadline = f"coalesce({col['closed_at']}, '')", f"coalesce({col['deadline']}, '')"
-        text = " || ".join(f"coalesce({col[f]}, '')" for f in ("case_id", "source", "satisfaction"))
-        extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
-        checks = (f"{self.valid_timestamp('deadline', False)} AND {self.valid_timestamp('closed_at', False)}"
-                  f" AND ({closed} = '' OR {closed} >= {col['reported_at']})"
-                  f" AND NOT ({text} GLOB {_literal('*[' + ODD_SPACES + ']*')})"
-                  f" AND instr(trim({col['case_id']}), ' ') = 0 AND length(trim({col['case_id']})) <= {MAX_ID}"
-                  f" AND sat >= 0 AND {extra}")
+        the cases counted (a void case counts nowhere) and the rows the careful path must read."""
+        live = "(NOT void)"
+        untimed = bool(self.job["untimed"])
+        due, none = (f"sum({live})", "0") if not untimed else ("0", f"sum({live})")
         return f"""
-SELECT unit, month, count(*), sum(st = 3 AND ext = 0), sum(st = 3 AND ext > 0), sum(st = 1), sum(st > 0),
-       sum(ext), sum(max(ext - 1, 0)), sum(failed), sum(failed > 0), sum(st > 0 AND failed = 0), sum(sat = 2),
-       sum(sat > 0), 0, sum(NOT ok)
-FROM (SELECT trim({col['unit']}) AS unit, substr({col['reported_at']}, 1, 7) AS month,
-             CASE WHEN {closed} = '' THEN 0 WHEN {deadline} = '' THEN 2 WHEN {closed} <= {deadline} THEN 3 ELSE 1 END
-               AS st,
-             CAST(coalesce({col['extensions']}, '') AS INTEGER) AS ext,
-             CAST(coalesce({col['failed_checks']}, '') AS INTEGER) AS failed,
-             sat, {checks} AS ok
-      FROM (SELECT *, {self.satisfaction_class()} AS sat FROM {SOURCE}) WHERE {self.keep} LIMIT -1)  -- LIMIT: not flattened, so the sort carries 7 small values
+SELECT unit, month, {due}, sum({live} AND st = 3 AND ext = 0), sum({live} AND st = 3 AND ext > 0),
+       sum({live} AND st = 1), sum({live} AND st > 0), sum({live} * ext), sum({live} * max(ext - 1, 0)),
+       sum({live} * failed), sum({live} AND failed > 0), sum({live} AND st > 0 AND failed = 0),
+       sum({live} AND sat = 2), sum({live} AND sat > 0), {none}, sum({live}), sum(ok IS NOT 1)
+FROM (SELECT unit, substr(reported, 1, 7) AS month, void, ok, coalesce(ext, 0) AS ext,
+             coalesce(failed, 0) AS failed, sat,
+             CASE WHEN closed_at IS NULL THEN 0 WHEN deadline IS NULL THEN 2
+                  WHEN closed_at <= deadline THEN 3 ELSE 1 END AS st
+      FROM ({self.rows()}) LIMIT -1)  -- LIMIT: not flattened, so the sort carries a few small values
 GROUP BY unit, month
 """
 
@@ -200,20 +247,29 @@ def _connect(sqlean, target: str):
 def run(job: dict) -> None:
     import sqlean
 
+    from kaohe_tui import native
+
     sqlean.extensions.enable("vsv")
-    sql = CaseFileSQL({k: int(v) for k, v in job["columns"].items()}, int(job["width"]))
     counted: list = []
+
+    def connect(target: str):
+        conn = _connect(sqlean, target)
+        if not native.load(conn):
+            job["native"] = False
+        return conn
+
+    conn = connect(job["db"])
+    sql = CaseFileSQL(job, job.get("native", True))
 
     def count_months() -> None:  # in parallel with the insert, on its own in-memory database
         try:
-            conn = _connect(sqlean, ":memory:")
-            conn.execute(sql.create(job["path"]))
-            counted.append(conn.execute(sql.month_counts()).fetchall())
-            conn.close()
+            mem = connect(":memory:")
+            mem.execute(sql.create(job["path"]))
+            counted.append(mem.execute(sql.month_counts()).fetchall())
+            mem.close()
         except Exception as exc:  # reported by the main thread
             counted.append(exc)
 
-    conn = _connect(sqlean, job["db"])
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.create_function("kaohe_progress", 1, lambda row: _say(progress=row) or 1)
     counter = threading.Thread(target=count_months)
@@ -229,10 +285,10 @@ def run(job: dict) -> None:
         if isinstance(counted[0], Exception):
             raise counted[0]
         if any(row[-1] for row in counted[0]):
-            raise ValueError("a deadline, closing time or odd space the careful path must read")
+            raise ValueError("a row the careful path must read (and perhaps refuse)")
         counts = MonthlyCounts()
         frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
-        for raw, month, *figures, _ in counted[0]:
+        for raw, month, *figures, live, _ in counted[0]:
             if month in frozen:
                 raise PermissionError(f"cases reported in {month}, closed with {frozen[month]}")
             if job.get("months") is not None and month not in job["months"]:
@@ -243,12 +299,15 @@ def run(job: dict) -> None:
             if unit != raw:  # an alias or another spelling: stored under the unit's name
                 conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND import_id = ? AND unit = ?",
                              [unit, job["scheme"], import_id, raw])
-            counts.merge(unit, month, figures)
+            if live:  # a unit-month of void cases only is no platform data (as the careful path)
+                counts.merge(unit, month, figures)
         counts.save(conn, job["scheme"])
         end_import(conn, import_id, imported)
-        audit = {**audit, "new": json.dumps({"file": job["file"], "cases": imported, "import": import_id},
-                                            ensure_ascii=False)}
-        chain.append(conn, audit)
+        conn.execute("UPDATE case_imports SET updated = 0, profile = ? WHERE id = ?", [job["profile"], import_id])
+        new = {"file": job["file"], "cases": imported, "updated": 0, "import": import_id, "profile": job["profile"],
+               "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
+        chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})
+        crashpoint.pause_before_commit(imported)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")

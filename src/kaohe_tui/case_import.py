@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 
 from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
+from kaohe_tui import chain
+from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -132,9 +134,9 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
 
     authorize(store, "import", scheme.id)  # every unit's scores move: a section's assessor may not
     path = Path(path)
-    if path.suffix.lower() == ".csv" and not overrides and not profile and not skip_invalid:
+    if path.suffix.lower() == ".csv":
         report = CaseImport(path)
-        imported = bulk_path(store, scheme, path, progress, report)
+        imported = bulk_path(store, scheme, path, progress, report, profile=profile, overrides=overrides)
         if imported is not None:
             report.imported = imported
             return report
@@ -142,48 +144,6 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
         row_by_row()
     return careful_import(store, scheme, path, progress, batch, profile=profile, overrides=overrides,
                           skip_invalid=skip_invalid)
-
-
-def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None,
-              report: CaseImport | None = None) -> int | None:
-    """Hand a clean CSV in kaohe's own layout to the bulk helper: the cases imported, or None when
-    it cannot or will not take it (``report`` is told the columns left unused)."""
-    import csv
-
-    from kaohe_tui import bulk_cases
-    from kaohe_tui.io.tabular import open_csv
-    from kaohe_tui.units import UnitIndex, load_units
-
-    if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():
-        return None
-    try:
-        with open_csv(path) as fh:
-            if fh.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
-                return None  # GBK and the like: the careful path decodes them
-            head = fh.read(1 << 16)
-            if "\r" in head.replace("\r\n", ""):
-                return None  # line ends the bulk reader does not split on (CR alone): careful path
-            fh.seek(0)
-            header = [h.strip() for h in next(csv.reader(fh))]
-    except (OSError, StopIteration, UnicodeDecodeError, csv.Error):
-        return None
-    try:
-        mapping = map_header(header, path, choose_profile(header, db_path=store.path))
-    except KaoheError:
-        return None  # the careful path says which column is missing
-    columns = dict(mapping.columns)
-    if "filed_at" in columns and "reported_at" not in columns:
-        columns["reported_at"] = columns.pop("filed_at")  # one time, 立案: the case's period either way
-    if mapping.profile is not DEFAULT or set(columns) != set(COLUMNS):
-        return None  # another layout (立案 and 上报 times, a status, no deadline …): read row by row
-    units = {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()}
-    audit = store.audit_row("import-cases", scheme=scheme.id, reason=f"import {path.name}")
-    months = scheme_months(scheme)
-    imported = bulk_cases.bulk_import(store.path, scheme.id, path, columns, len(header), units, audit, progress,
-                                      months=sorted(months) if months is not None else None)
-    if imported is not None and report is not None:
-        report.ignored = mapping.ignored
-    return imported
 
 
 def scheme_months(scheme: Scheme) -> set[str] | None:
@@ -338,10 +298,8 @@ class CaseWriter:
                 reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
-        if audits:
-            keys = list(audits[0])
-            self.conn.executemany(f"INSERT INTO audit ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-                                  [[a[k] for k in keys] for a in audits])
+        for audit in audits:  # each a link of the chain (``kaohe verify`` walks it)
+            chain.append(self.conn, audit)
         self.report.imported += len(inserts)
         self.report.updated += len(updates)
 

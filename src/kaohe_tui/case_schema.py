@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from kaohe_tui.store import core
 
 
-@core()
 def m007_case_status(db: Database) -> None:
     for statement in """
     ALTER TABLE cases ADD COLUMN status TEXT;

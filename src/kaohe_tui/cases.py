@@ -90,9 +90,8 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                 continue
             if figures.get("untimed") and needs_deadline(feed):
                 continue  # not scored from cases without a deadline: ``untimed_flags`` says so
-            try:
-                path, _ = resolve_indicator(scheme.tree(category), feed.indicator)
-            except KaoheError:
+            path = feed_path(scheme, category, feed.indicator)
+            if path is None:
                 continue
             for clause, stat in feed.clauses.items():
                 if stat.startswith("case:"):
@@ -109,6 +108,22 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)
     return entries
+
+
+def feed_path(scheme: Scheme, category: str | None, indicator: str) -> str | None:
+    """The path a case feed's indicator has in a category's tree (None: not there). Resolved once
+    per scheme, category and name: a city's year asks for every one of its 10^5 repeat cases."""
+    key = (id(scheme), category, indicator)
+    if key not in _FEED_PATHS:
+        try:
+            path = resolve_indicator(scheme.tree(category), indicator)[0]
+        except KaoheError:
+            path = None
+        _FEED_PATHS[key] = (scheme, path)  # the scheme is kept alive: its id is never reused
+    return _FEED_PATHS[key][1]
+
+
+_FEED_PATHS: dict[tuple, tuple[Scheme, str | None]] = {}
 
 
 RATE_BASE = {"satisfaction_rate": "visited", "first_time_rate": "closed", "closure_rate": "due"}  # rate → its denominator
@@ -162,9 +177,8 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
                 category = units.get(unit)
                 if unit not in units or (feed.category and feed.category != category):
                     continue
-                try:
-                    path, _ = resolve_indicator(scheme.tree(category), feed.indicator)
-                except KaoheError:
+                path = feed_path(scheme, category, feed.indicator)
+                if path is None:
                     continue
                 entries.append(Entry(id=f"case:{case_id}", unit=unit, indicator=path, clause=clause, count=int(n),
                                      period=str(period), reason=f"案件{case_id}：{PER_CASE_COLUMNS[column]}{n}次",

@@ -8,7 +8,8 @@ from kaohe_tui import plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
 from kaohe_tui.paths import bundled
-from kaohe_tui.scheme import Anomaly, Scheme, Unit, describe_units, load_scheme, read_unit_source
+from kaohe_tui.scheme import Anomaly, Scheme, Unit, describe_units, read_unit_source
+from kaohe_tui.scheme_files import load_scheme
 
 _cache: dict[str, Scheme] | None = None
 _origins: dict[str, Path] = {}

@@ -109,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--format", default="xlsx")
     p.add_argument("-o", "--output", required=True)
-    p.add_argument("--what", choices=["results", "ledger", "audit"], default="results",
-                   help="results (default), the ledger with each record's clause, or the audit log")
+    p.add_argument("--what", default="results",
+                   help="results (default), the ledger with each record's clause, the audit log, or a "
+                        "plugin's list (district-categories: communities = 附件1, roster = 附件2)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists (never the database)")
     p = cmd("plugins", "loaded plugins, their hooks, and any that failed")
     p.add_argument("--json", action="store_true")

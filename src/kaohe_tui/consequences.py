@@ -15,21 +15,29 @@ from kaohe_tui.scheme import Consequence
 if TYPE_CHECKING:
     from kaohe_tui.scoring import Scorer, UnitResult
 
+# a consequence type: (the scheme's rule, the scorer, the period, one unit's result) → the flag or None
+ConsequenceType = Callable[[Consequence, "Scorer", Period, "UnitResult"], "str | None"]
+
 
 def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all_tied: bool = False) -> list[bool]:
     """For each quarter of the year up to ``period``: was the unit last in its category?
     With ``skip_all_tied`` a quarter in which every unit shares one rank (nothing entered yet)
     has no last place."""
-    out = []
-    for quarter in period.quarters():
-        ranked = [r for r in scorer.score(quarter) if r.category == result.category and r.rank is not None]
+    return [result.unit in _last_units(scorer, quarter, result.category, skip_all_tied) for quarter in period.quarters()]
+
+
+def _last_units(scorer: "Scorer", quarter: Period, category: str | None, skip_all_tied: bool) -> frozenset[str]:
+    """The units last in their category in ``quarter`` (worked out once per scorer, not per unit)."""
+    memo = scorer.__dict__.setdefault("_last_units", {})
+    key = (str(quarter), category, skip_all_tied)
+    if key not in memo:
+        ranked = [r for r in scorer.score(quarter) if r.category == category and r.rank is not None]
         if len(ranked) < 2 or (skip_all_tied and len({r.rank for r in ranked}) == 1):
-            out.append(False)
-            continue
-        worst = max(r.rank for r in ranked)
-        mine = next((r for r in ranked if r.unit == result.unit), None)
-        out.append(mine is not None and mine.rank == worst)
-    return out
+            memo[key] = frozenset()
+        else:
+            worst = max(r.rank for r in ranked)
+            memo[key] = frozenset(r.unit for r in ranked if r.rank == worst)
+    return memo[key]
 
 
 def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
@@ -69,10 +77,10 @@ def total_below(rule: Consequence, scorer: "Scorer", period: Period, result: "Un
     return rule.flag if result.total < float(rule.params.get("threshold", 0)) else None
 
 
-BUILTIN: dict[str, Callable] = {"last_place": last_place, "total_below": total_below}
+BUILTIN: dict[str, ConsequenceType] = {"last_place": last_place, "total_below": total_below}
 
 
-def types() -> dict[str, Callable]:
+def types() -> dict[str, ConsequenceType]:
     found = dict(BUILTIN)
     for extra in plugins.call("kaohe_consequence_types"):
         found.update(extra)

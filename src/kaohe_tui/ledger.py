@@ -68,11 +68,13 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
     period = _memo(memo, ("period", draft.period), lambda: declared_period(scheme, draft.period))
     index = index or UnitIndex(load_units(store, scheme))
     unit = index.resolve(draft.unit)
-    if action:
-        _memo(memo, ("authorize", action, unit.name),
-              lambda: authorize(store, action, scheme.id, unit.name, unit.assessed_by))
     path, node = _memo(memo, ("indicator", unit.category, draft.indicator),
                        lambda: _checked_indicator(scheme, unit.category, draft.indicator))
+    if action:  # the indicator's responsible sections (附件2), else the unit's (附件1)
+        from kaohe_tui.rights import authorize_record
+
+        _memo(memo, ("authorize", action, unit.name, path),
+              lambda: authorize_record(store, scheme, action, unit.name, unit.category, unit.assessed_by, path))
     rule = rules.get(node.rule_type)
     clause_id = None
     if draft.clause:
@@ -161,7 +163,10 @@ def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", 
     from kaohe_tui.inputs import check_second_figure
 
     row = check_record(store, scheme, draft)
+    from kaohe_tui.rights import authorize_in_write
+
     with store.transaction() as db:
+        authorize_in_write(store, db, scheme, "record", row["unit"], row["indicator"], row["period"])
         replaced = check_second_figure(db, scheme, row, supersede)
         record_id = insert_checked(store, db, row, source)
         if replaced:
@@ -204,10 +209,9 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
         if row["withdrawn_at"]:
             raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
         closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
-        from kaohe_tui.scheme_years import unit_row_of  # the assessing section of the record's year
+        from kaohe_tui.rights import authorize_in_write  # the sections of the record's year and indicator
 
-        assessed_by = unit_row_of(db, scheme, row["unit"], row["period"]).get("assessed_by")
-        authorize(store, "withdraw", scheme.id, row["unit"], assessed_by)
+        authorize_in_write(store, db, scheme, "withdraw", row["unit"], row["indicator"], row["period"])
         db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)

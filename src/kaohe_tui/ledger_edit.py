@@ -32,6 +32,9 @@ def edit_record(store: Store, scheme: Scheme, record_id: int, draft: Draft, reas
         raise RecordError("reason: a correction needs a reason (更正原因)")
     with store.transaction() as db:
         withdraw_record(store, scheme, record_id, reason)  # nested: a savepoint of this action
+        from kaohe_tui.rights import authorize_in_write
+
+        authorize_in_write(store, db, scheme, "record", row["unit"], row["indicator"], row["period"])
         new_id = insert_checked(store, db, row, source)
         store.audit("edit", scheme=scheme.id, unit=row["unit"], record_id=new_id,
                     old={"record": record_id}, new={"record": new_id}, reason=reason)

@@ -62,13 +62,21 @@ MESSAGES = {
     "import_skip_hint_cli": "（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）",
     "import_skip_hint_tui": "（勾选“跳过无效行”可导入其余各行）",
     "import_more_rejected": "…另有{more}行无效",
-    "import_row_by_row": "逐行读取 {file}（快速路径只接受 UTF-8 且时间写作 YYYY-MM-DD HH:MM:SS 的文件），大文件较慢",
+    "import_row_by_row": "逐行读取 {file}（快速路径接受 UTF-8 的 CSV 文件、时间以数字写出，如 2018/4/5 9:03、2018-04-05T09:03:07），大文件较慢",
     "case_profile": "导入配置：{profile}",
     "case_ignored": "未使用的列：{columns}",
     "plugin_import_done": "{summary}",
     "note": "{text}",
     "sample_title": "{title}（示例单位）",
     "sample_unit": "{name}（示例）",
+    # -- bureau-departments 附件6 bonus applications and 附件5 OA signing (plugin commands) ------------
+    "bonus_applied": "已登记附加分申报#{id}（待局分管领导审批）",
+    "bonus_approved": "申报#{id}已同意：最终赋分{points}，记入特别附加分（记录#{record}）",
+    "bonus_rejected": "申报#{id}未同意（不计分）",
+    "bonus_decided": "申报#{id}已{state}（{at}），不能再审批",
+    "oa_on_time": "按时签收：不扣分，未登记",
+    "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
+    "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
     # -- an office's years, parameters and target lists (kaohe scheme …, scheme_years, scheme_params) --
     "year_format": "“{text}”：请写年份，如 2019",
     "not_a_year": "年份：{year} 不是年份（写作 2019）",
@@ -137,6 +145,7 @@ MESSAGES = {
     "no_period_column": "期间：文件没有期间列，也没有给出 --period",
     "too_many_cells": "有{cells}格，表头只有{width}列",
     "mixed_encoding": "{file}：第{row}行之后的内容不是 UTF-8 或 GBK 文本（编码混杂？）",
+    "cell_too_large": "单元格超过{limit} MB，不像是考核台账（是否选错了文件？）",
     "csv_error": "无法读取：{error}",
     "formula_no_value": "公式（{formula}）没有计算结果；请在 Excel 或 WPS 中打开并保存后再导入",
     "row_error": "{file}：第{row}行：{reason}",
@@ -168,6 +177,10 @@ MESSAGES = {
     "quit_with_form": "表单有未保存的内容，放弃它并退出吗？",
     "no_export_target": "先选择一个方案，再按 ctrl+e 导出它的结果",
     "upstream_error": "界面出了点小问题（已忽略，数据未受影响）：{error}",
+    # -- plugins (plugins.py, tui/screens/base.py) ----------------------------------------------------
+    "plugin_not_found": "{env} 列出了插件 {name}，但没有找到它（插件目录与已安装的插件中都没有）",
+    "plugin_name_taken": "未加载：{where} 与已加载的插件同名（{first}），请给它换个名字",
+    "plugin_key_reserved": "插件页「{title}」的键 {binding} 已被界面占用，未加入；请换一个键",
 }
 
 LINT_LEVELS = {"error": "错误", "warning": "提示", "undefined": "未定义"}

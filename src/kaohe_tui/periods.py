@@ -91,3 +91,14 @@ def parse_date(text: str, field: str = "date") -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise KaoheError(f"{field}: {text!r}: write the date as YYYY-MM-DD") from None
+
+
+def month_runs(months: list[int]) -> str:
+    """[1, 2, 3, 7] → "1—3、7": consecutive months written as a range."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)

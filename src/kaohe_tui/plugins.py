@@ -1,30 +1,47 @@
 """The plugin manager: built-in plugins, the ``kaohe_tui`` entry-point group, plugin folders.
 
-Loaded lazily, once. A plugin that fails to import, or whose hook raises, is recorded in
-``failures`` and skipped; the rest keep working.
+Loaded lazily, once. ``KAOHE_LOAD_PLUGINS`` (a comma list of plugin names) chooses exactly which
+load. A plugin that fails to import, or whose hook raises, is recorded in ``failures`` and
+skipped; the rest keep working.
+
+Hooks are called through pluggy's own hook calling (so ``pm.add_hookcall_monitoring`` and hook
+wrappers see them). A *scheme hook* (one with a ``scheme`` argument) reaches only the plugin that
+provides that scheme and the general plugins that provide no scheme at all: a scheme plugin never
+sees another plugin's schemes, and needs no check of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import importlib.util
+import inspect
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable
 
 import pluggy
 
 from kaohe_tui import hookspecs
+from kaohe_tui.messages import t
 from kaohe_tui.paths import bundled
 
 pm = pluggy.PluginManager("kaohe_tui")
 pm.add_hookspecs(hookspecs)
 
 ENTRY_POINT_GROUP = "kaohe_tui"
+LOAD_ENV = "KAOHE_LOAD_PLUGINS"
+
+# the hooks called per scheme: those whose specification takes a ``scheme`` (kaohe_schemes, which
+# provides them, takes none)
+SCHEME_HOOKS = frozenset(name for name, spec in vars(hookspecs).items()
+                         if name.startswith("kaohe_") and callable(spec)
+                         and "scheme" in inspect.signature(spec).parameters)
 
 
 @dataclass
@@ -38,7 +55,19 @@ class Failure:
 
 
 failures: list[Failure] = []
-_state = {"loaded": False, "dirs": []}
+_state: dict[str, Any] = {"loaded": False, "dirs": [], "generation": 0}
+
+
+def report(failure: Failure) -> None:
+    """Record a plugin's failure once (a hook called again fails again the same way)."""
+    if str(failure) not in {str(f) for f in failures}:
+        failures.append(failure)
+
+
+def chosen() -> set[str] | None:
+    """The plugin names ``KAOHE_LOAD_PLUGINS`` allows, or None when it is not set (all load)."""
+    env = os.environ.get(LOAD_ENV)
+    return None if env is None else {n.strip() for n in env.split(",") if n.strip()}
 
 
 def plugin_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -64,7 +93,8 @@ def load_plugins(extra_dirs: Iterable[str | Path] = ()) -> None:
         _load_folder(folder)
     if not getattr(sys, "_called_from_test", False) and not os.environ.get("KAOHE_NO_ENTRY_POINTS"):
         _load_entry_points()
-    _register_plugin_rule_types()
+    for name in sorted((chosen() or set()) - {n for n, _ in pm.list_name_plugin()}):
+        report(Failure(name, "import", t("plugin_not_found", env=LOAD_ENV, name=name)))
 
 
 def _load_folder(folder: Path) -> None:
@@ -78,12 +108,16 @@ def _load_folder(folder: Path) -> None:
         failures.append(Failure(str(folder), "import", f"refused: {problem}"))
         print(f"kaohe: warning: plugin folder {folder} refused: {problem}", file=sys.stderr)
         return
+    allowed = chosen()
     for path in sorted(folder.glob("*.py")) + sorted(p.parent for p in folder.glob("*/__init__.py")):
+        name = path.stem if path.suffix == ".py" else path.name
+        if name.startswith("_") or (allowed is not None and name not in allowed):
+            continue
         problem = untrusted(path)
         if problem:
-            failures.append(Failure(path.stem, "import", f"refused: {problem}"))
+            failures.append(Failure(name, "import", f"refused: {problem}"))
             continue
-        _load_path(path)
+        _load_path(path, name)
 
 
 def untrusted(path: Path) -> str | None:
@@ -111,13 +145,8 @@ def untrusted(path: Path) -> str | None:
     return None
 
 
-def _load_path(path: Path) -> None:
-    name = path.stem if path.suffix == ".py" else path.name
-    if name.startswith("_"):
-        return
-    if pm.has_plugin(name):  # a second plugin of this name would be silently dropped: say so
-        first = getattr(pm.get_plugin(name), "__file__", None) or name
-        failures.append(Failure(name, "import", f"refused: {path} has the name of the plugin already loaded from {first}"))
+def _load_path(path: Path, name: str) -> None:
+    if _taken(name, str(path)):
         return
     module_name = f"kaohe_plugin_{name}"
     try:
@@ -127,28 +156,70 @@ def _load_path(path: Path) -> None:
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
-        pm.register(module, name=name)
+        register(module, name)
     except BaseException as exc:  # any error in someone else's code — even sys.exit() — is reported, skipped
         sys.modules.pop(module_name, None)
         failures.append(Failure(name, "import", _one_line(exc)))
 
 
+def _taken(name: str, where: str) -> bool:
+    """A second plugin of a name already loaded (a built-in's, say) is refused, and said so."""
+    if not pm.has_plugin(name):
+        return False
+    first = getattr(pm.get_plugin(name), "__file__", None) or name
+    failures.append(Failure(name, "import", t("plugin_name_taken", where=where, first=first)))
+    return True
+
+
 def _load_entry_points() -> None:
+    allowed = chosen()
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if pm.has_plugin(ep.name):
+        if (allowed is not None and ep.name not in allowed) or _taken(ep.name, f"entry point {ep.value}"):
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            register(ep.load(), ep.name)
         except BaseException as exc:  # as a folder plugin: even sys.exit() at import is only reported
             failures.append(Failure(ep.name, "import", _one_line(exc)))
 
 
-def _register_plugin_rule_types() -> None:
-    from kaohe_tui import rules
+def register(plugin: object, name: str) -> None:
+    """Register ``plugin`` under ``name``, each of its hook implementations isolated: pluggy stops
+    a whole hook call at the first implementation that raises, kaohe reports that plugin and
+    goes on with the others."""
+    pm.register(plugin, name=name)
+    _state["generation"] += 1
+    for caller in pm.get_hookcallers(plugin) or []:
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                impl.function = _isolated(impl.function, name, caller.name)  # type: ignore[misc]
 
-    for types in call("kaohe_rule_types"):
-        for rule_type in types or []:
-            rules.register(rule_type)
+
+@dataclass
+class _Call:
+    """What one ``call`` collects beside pluggy's results: which plugin gave each one."""
+
+    guard: Callable[[], ContextManager] | None
+    by_plugin: list[tuple[str, Any]] = field(default_factory=list)
+
+
+_current: ContextVar[_Call | None] = ContextVar("kaohe_hook_call", default=None)
+
+
+def _isolated(function: Callable, plugin: str, hook: str) -> Callable:
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        current = _current.get()
+        try:
+            with current.guard() if current and current.guard else contextlib.nullcontext():
+                result = function(*args, **kwargs)
+        except (Exception, SystemExit) as exc:  # a hook calling sys.exit() must not end kaohe
+            report(Failure(plugin, hook, _one_line(exc)))
+            return None
+        if result is not None and current is not None:
+            current.by_plugin.append((plugin, result))
+        return result
+
+    return run
 
 
 def _one_line(exc: BaseException) -> str:
@@ -157,40 +228,46 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0] + at
 
 
-def call(hook: str, guard: Callable[[], ContextManager] | None = None, **kwargs: Any) -> list[Any]:
-    """Call every implementation of ``hook`` one by one; one that raises is reported and
-    skipped. ``guard`` (e.g. ``store.transaction``) wraps each call, so that a plugin that fails
-    half-way leaves nothing behind. Returns the non-None results, in registration order."""
-    load_plugins()
-    results = []
+def hook_caller(hook: str, scheme: Any = None) -> pluggy.HookCaller:
+    """pluggy's caller for ``hook``; for a scheme hook, one that leaves out the plugins providing
+    other schemes than ``scheme``'s (general plugins, which provide none, are still called)."""
     caller = getattr(pm.hook, hook)
-    for impl in reversed(caller.get_hookimpls()):  # pluggy keeps LIFO order; we want FIFO
-        try:
-            with guard() if guard else contextlib.nullcontext():
-                result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except (Exception, SystemExit) as exc:  # a hook calling sys.exit() must not end kaohe
-            failure = Failure(impl.plugin_name, hook, _one_line(exc))
-            if str(failure) not in {str(f) for f in failures}:
-                failures.append(failure)
-            continue
-        if result is not None:
-            results.append(result)
+    if hook not in SCHEME_HOOKS or scheme is None:
+        return caller
+    own = getattr(scheme, "plugin", None)
+    others = {impl.plugin for impl in pm.hook.kaohe_schemes.get_hookimpls() if impl.plugin_name != own}
+    return pm.subset_hook_caller(hook, others)
+
+
+def call(hook: str, guard: Callable[[], ContextManager] | None = None, **kwargs: Any) -> list[Any]:
+    """Call ``hook`` (scheme hooks: only for ``kwargs['scheme']``'s plugin and general plugins);
+    an implementation that raises is reported and skipped. ``guard`` (e.g.
+    ``store.transaction``) wraps each implementation, so that a plugin that fails half-way leaves
+    nothing behind. Returns the non-None results in pluggy's order (the last registered first)."""
+    load_plugins()
+    token = _current.set(_Call(guard))
+    try:
+        results = hook_caller(hook, kwargs.get("scheme"))(**kwargs)
+    finally:
+        _current.reset(token)
     return results
 
 
 def call_by_plugin(hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Like ``call`` but keeps which plugin gave each result."""
     load_plugins()
-    out = []
-    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
-        try:
-            result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except (Exception, SystemExit) as exc:
-            failures.append(Failure(impl.plugin_name, hook, _one_line(exc)))
-            continue
-        if result is not None:
-            out.append((impl.plugin_name, result))
-    return out
+    collected = _Call(None)
+    token = _current.set(collected)
+    try:
+        hook_caller(hook, kwargs.get("scheme"))(**kwargs)
+    finally:
+        _current.reset(token)
+    return collected.by_plugin
+
+
+def generation() -> int:
+    """Changes whenever a plugin is registered or all are forgotten (caches keyed on it)."""
+    return _state["generation"]
 
 
 def get_plugins() -> list[dict]:
@@ -209,5 +286,4 @@ def reset_for_tests() -> None:
     for name, plugin in list(pm.list_name_plugin()):
         pm.unregister(plugin, name=name)
     failures.clear()
-    _state["loaded"] = False
-    _state["dirs"] = []
+    _state.update(loaded=False, dirs=[], generation=_state["generation"] + 1)

@@ -14,18 +14,22 @@ from __future__ import annotations
 import os
 import pwd
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.names import norm
-from kaohe_tui.store import Store, core, now, os_login
+from kaohe_tui.stamps import now, os_login
+
+if TYPE_CHECKING:
+    from kaohe_tui.store import Store
 
 ROLES = ("administrator", "assessor", "unit")
 WRITES = ("record", "withdraw", "import")
+UNIT_ACTIONS = ("self-score", "bonus-apply")  # what a unit does for itself (附件3 自评分, 附件6 申报)
 
 
-@core()
 def m003_roles(db: Database) -> None:
     db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
                         "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})
@@ -77,8 +81,12 @@ def grants(store: Store, login: str | None = None) -> list[Grant]:
 
 
 def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str | None = None,
-              assessed_by: str | None = None) -> None:
-    """Refuse (``Refused``, one clear line) unless the current login may do ``action``."""
+              assessed_by: str | None = None, indicator: str | None = None,
+              responsible: tuple[str, ...] = (), aliases: dict[str, list[str]] | None = None) -> None:
+    """Refuse (``Refused``, one clear line) unless the current login may do ``action``.
+    ``responsible``: the sections the scheme makes responsible for ``indicator`` (附件2's
+    考核责任科室); where it names some, they assess it for every unit, else the unit's
+    ``assessed_by`` (附件1's 扎口科室) does."""
     mine = grants(store, store.user)
     if not mine:
         raise Refused(f"{store.user} has no role in {store.path}; an administrator can grant one "
@@ -89,13 +97,33 @@ def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str
         if g.scheme and scheme_id and g.scheme != scheme_id:
             continue
         if g.role == "assessor" and action in WRITES:
-            if g.section is None or (assessed_by and norm(assessed_by) == norm(g.section)):
+            if g.section is None:
                 return
-        if g.role == "unit" and action == "self-score" and unit and g.unit and norm(unit) == norm(g.unit):
+            if responsible:
+                if same_section(g.section, responsible, aliases or {}):
+                    return
+            elif assessed_by and norm(assessed_by) == norm(g.section):
+                return
+        if g.role == "unit" and action in UNIT_ACTIONS and unit and g.unit and norm(unit) == norm(g.unit):
             return
     held = "; ".join(g.describe() for g in mine)
-    target = f" for {unit}" if unit else ""
-    raise Refused(f"{store.user} ({held}) may not {action}{target}" + (f" (assessed by {assessed_by})" if assessed_by else ""))
+    target = (f" {indicator}" if indicator and responsible else "") + (f" for {unit}" if unit else "")
+    who = (f" (考核责任科室：{'、'.join(responsible)})" if responsible
+           else f" (assessed by {assessed_by})" if assessed_by else "")
+    raise Refused(f"{store.user} ({held}) may not {action}{target}{who}")
+
+
+def same_section(section: str, names: tuple[str, ...], aliases: dict[str, list[str]]) -> bool:
+    """Whether ``section`` is one of ``names``, either written as the scheme's aliases allow."""
+    def forms(name: str) -> set[str]:
+        key = norm(name)
+        for main, others in aliases.items():
+            group = {norm(main), *(norm(o) for o in others)}
+            if key in group:
+                return group
+        return {key}
+    mine = forms(section)
+    return any(mine & forms(n) for n in names)
 
 
 def grant(store: Store, login: str, role: str, scheme: str | None = None, section: str | None = None,

@@ -8,13 +8,11 @@ parameters; code exists only for rule types. Scheme files are TOML; loading a ba
 from __future__ import annotations
 
 import csv
-import math
-import tomllib
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from kaohe_tui.errors import KaoheError, SchemeError
 from kaohe_tui.names import norm
@@ -76,6 +74,9 @@ class Indicator(_Model):
         return "sum" if self.children else "per_occurrence"
 
     def clause(self, clause_id: str) -> Clause | None:
+        for c in self.clauses:  # a stored record names its clause by its exact id: no normalising
+            if c.id == clause_id:
+                return c
         key = norm(clause_id)
         for c in self.clauses:
             if norm(c.id) == key or norm(c.text) == key:
@@ -161,6 +162,9 @@ class Scheme(_Model):
     unit_sources: list[UnitSource] = []
     consequences: list[Consequence] = []
     case_feeds: list[CaseFeed] = []
+    # the same section written two ways (附件2: 政策法规科 / 法规科), for matching an assessor's section
+    # with an indicator's ``responsible``
+    section_aliases: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _known_categories(self) -> "Scheme":
@@ -234,62 +238,6 @@ def resolve_indicator(nodes: list[Indicator], text: str) -> tuple[str, Indicator
 
 
 # -- files ----------------------------------------------------------------------------------
-def _field_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
-    """Read and validate one scheme file; errors name the file and the field."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SchemeError(f"{path}: no such scheme file") from None
-    except UnicodeDecodeError as exc:
-        raise SchemeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"{path}: not valid TOML: {exc}") from None
-    return scheme_from_dict(raw, str(path), plugin)
-
-
-def non_finite(value: Any, where: tuple = ()) -> tuple | None:
-    """Where in ``value`` (a parsed scheme file) a NaN or infinity sits, if anywhere: TOML writes
-    them ``nan``/``inf``, and one such parameter would make a total NaN that ranks first."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return where
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = non_finite(item, (*where, key))
-        if found is not None:
-            return found
-    return None
-
-
-def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Scheme:
-    bad = non_finite(raw)
-    if bad is not None:
-        raise SchemeError(f"{origin}: field {_field_path(bad)}: not a finite number")
-    try:
-        scheme = Scheme.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = _field_path(first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise SchemeError(f"{origin}: field {where}: {first['msg']}{more}") from None
-    from kaohe_tui.rules import check_indicator_params  # rules validate their own parameters
-
-    for _, tree in scheme.trees():
-        for path, node in walk(tree):
-            problem = check_indicator_params(node)
-            if problem:
-                raise SchemeError(f"{origin}: indicator {path}: {problem}")
-    if plugin:
-        scheme.plugin = plugin
-    return scheme
-
-
 def save_scheme(scheme: Scheme, path: Path) -> None:
     """Write a scheme back as TOML (e.g. next year's copy)."""
     data = scheme.model_dump(exclude_defaults=True, exclude_none=True, exclude={"plugin"})

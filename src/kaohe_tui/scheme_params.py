@@ -23,7 +23,8 @@ from typing import Any
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.names import norm
-from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, scheme_from_dict, walk
+from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
+from kaohe_tui.scheme_files import scheme_from_dict
 from kaohe_tui.store import Store, now
 
 CLAUSE_FIELDS = ("per", "min", "max", "steps", "factor", "points", "weight")

@@ -23,10 +23,9 @@ from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.store import Store, core, now
+from kaohe_tui.store import Store, now
 
 
-@core()
 def m009_scheme_years(db: Database) -> None:
     db["scheme_years"].create(
         {"scheme": str, "year": int, "kind": str, "based_on": int, "version": int,
@@ -64,7 +63,6 @@ def m009_scheme_years(db: Database) -> None:
         db.execute(statement)
 
 
-@core()
 def m012_year_units_standing(db: Database) -> None:
     """An office year's units retire in that year (``kaohe units --year Y --retire``), as the
     document's do in ``units`` (m008): a signed year's list never changes with a later one."""

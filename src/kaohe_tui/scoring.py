@@ -4,14 +4,16 @@ totals, ranks (within the unit's category; ties share a rank) and consequence fl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kaohe_tui import cases, consequences, plugins, rules
-from kaohe_tui.ledger import enclosing, entries_for, inside
+from kaohe_tui import cases, consequences, ledger_read, plugins, rules
+from kaohe_tui.ledger import enclosing, inside
+from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, fmt, pts
-from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit
+from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units, standings
 
@@ -98,17 +100,24 @@ class UnitResult:
 class Scorer:
     """Scores one scheme; remembers the periods it has scored (a year needs its quarters).
     A signed-off period's results are its sign-off snapshot (``signoff``), unless ``live``
-    (closing and verifying recompute them); ``units``: score these instead of the database's."""
+    (closing and verifying recompute them); ``units``: score these instead of the database's;
+    ``whole``: give the rules every superseded figure, not the newest ``ledger_read.KEEP`` (a
+    sign-off keeps them all)."""
 
-    def __init__(self, store: Store, scheme: Scheme, live: bool = False, units: list[Unit] | None = None):
+    def __init__(self, store: Store, scheme: Scheme, live: bool = False, units: list[Unit] | None = None,
+                 whole: bool = False):
         self.store = store
         self.scheme = scheme
         self.live = live
+        self.whole = whole
         self.units = load_units(store, scheme) if units is None else units
         self.standings = standings(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
-        self._years: dict[int, list[Entry]] = {}  # a year's records, read once for it and its quarters
+        self._years: dict[int, tuple[list[Entry], list[Older]]] = {}  # a year's records, read once for it and its quarters
+        self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
+        self._one_figure: dict[str, frozenset[str]] | None = None
+        self._categories: dict[str | None, str | None] = {}
 
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
@@ -155,6 +164,7 @@ class Scorer:
         results: list[UnitResult] = []
         for category, members in groups.items():
             tree = self.scheme.tree(category)
+            full_marks = self.scheme.full_marks(category)
             peer_units = {u.name: u for u in members}
             for unit in members:
                 nodes = [self._score_node(node, node.name, unit, period, by_unit_path, peer_units)
@@ -162,7 +172,7 @@ class Scorer:
                 total = pts(sum(n.points for n in nodes if n.points is not None))
                 flags = [f for n in nodes for f in n.flags]  # a parent already carries its children's
                 unranked = self.standings.get(unit.name)
-                results.append(UnitResult(unit.name, category, total, self.scheme.full_marks(category), nodes,
+                results.append(UnitResult(unit.name, category, total, full_marks, nodes,
                                           flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
                                           unranked=unranked))
             rank_group([r for r in results if r.category == category])
@@ -176,17 +186,38 @@ class Scorer:
 
     def _records_in(self, period: Period) -> list[Entry]:
         """A year's records are read once and serve its quarters too; a quarter asked for on its
-        own reads just that quarter."""
+        own reads just that quarter. One-figure inputs come cut to their newest figures
+        (``ledger_read``); the lines for the rest are kept by period."""
         if period.kind == "year" and period.year not in self._years:
-            self._years[period.year] = entries_for(self.store, self.scheme, period)
+            self._years[period.year] = self._read(period)
         if period.year in self._years:
             keys, outer = {str(p) for p in period.sub_periods()}, set(enclosing(period))
-            return [e for e in self._years[period.year] if inside(e, period, keys, outer)]
-        return entries_for(self.store, self.scheme, period)
+            entries, older = self._years[period.year]
+            entries = [e for e in entries if inside(e, period, keys, outer)]
+            older = [o for o in older if inside(o, period, keys, outer)]
+        else:
+            entries, older = self._read(period)
+        lines: dict[tuple[str, str], list[Line]] = defaultdict(list)
+        for cut in older:
+            lines[(cut.unit, cut.path)].append(cut.line)
+        self._older[str(period)] = lines
+        return entries
+
+    def _read(self, period: Period) -> tuple[list[Entry], list[Older]]:
+        if self._one_figure is None:
+            self._one_figure = {}
+            for u in self.units:
+                category = self._category_name(u)
+                self._one_figure[u.name] = one_figure_paths(self.scheme, category)
+        trees = self._one_figure
+        return ledger_read.read(self.store, self.scheme, period, lambda unit, path: path in trees.get(unit, ()),
+                                whole=self.whole)
 
     def _category_name(self, unit: Unit) -> str | None:
-        category = self.scheme.category(unit.category)
-        return category.name if category else unit.category
+        if unit.category not in self._categories:  # names are normalised to match: once per name
+            category = self.scheme.category(unit.category)
+            self._categories[unit.category] = category.name if category else unit.category
+        return self._categories[unit.category]
 
     def _score_node(self, node: Indicator, path: str, unit: Unit, period: Period,
                     by_unit_path: dict, peer_units: dict[str, Unit]) -> IndicatorResult:
@@ -197,14 +228,16 @@ class Scorer:
         ctx = Context(
             indicator=node, path=path, unit=unit, period=period,
             records=by_unit_path.get((unit.name, path), []),
-            peers={name: by_unit_path.get((name, path), []) for name in peer_units},
+            peers=_Peers(by_unit_path, path, peer_units),
             peer_units=peer_units, children=child_outcomes,
             score_period=lambda p, of, _u=unit.name: self._points_in(p, _u, of),
             period_gaps=lambda p, of, _u=unit.name: self._gaps_in(p, _u, of),
         )
         outcome = rule.score(ctx)
+        cut = self._older.get(str(period), {}).get((unit.name, path))
+        lines = outcome.lines + cut if cut else outcome.lines
         return IndicatorResult(node.name, path, outcome.points, outcome.max, node.rule_type,
-                               outcome.lines, outcome.flags, children, node.bonus, outcome.missing)
+                               lines, outcome.flags, children, node.bonus, outcome.missing)
 
     def _points_in(self, period: Period, unit: str, names: list[str] | None) -> float | None:
         for result in self.score(period):
@@ -221,10 +254,11 @@ class Scorer:
                 if wanted is None or norm(i.name) in wanted for f in i.flags if f.startswith(MISSING)]
 
     def _add_consequences(self, period: Period, results: list[UnitResult]) -> None:
+        by_category = {c: self.scheme.consequences_for(c) for c in {r.category for r in results}}
         for result in results:
             if result.rank is None:
                 continue  # retired, or a sample beside real units: no last place, no notice
-            for rule in self.scheme.consequences_for(result.category):
+            for rule in by_category[result.category]:
                 flag = consequences.evaluate(rule, self, period, result)
                 if flag and flag not in result.flags:
                     result.flags.append(flag)
@@ -236,6 +270,36 @@ PROVISIONAL_MARK = "【暂定】尚有未录入数据，结果仍会变动，不
 def provisional(results: list[UnitResult]) -> bool:
     """Any ranked unit's result rests on a missing input: exports and sheets carry the mark."""
     return any(r.provisional for r in results if r.rank is not None)
+
+
+class _Peers(Mapping):
+    """Every peer unit → its records at one path, looked up when a rule asks (most never do)."""
+
+    def __init__(self, by_unit_path: dict, path: str, units: dict):
+        self._by, self._path, self._units = by_unit_path, path, units
+
+    def __getitem__(self, unit: str) -> list[Entry]:
+        if unit not in self._units:
+            raise KeyError(unit)
+        return self._by.get((unit, self._path), [])
+
+    def __iter__(self):
+        return iter(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+
+def one_figure_paths(scheme: Scheme, category: str | None) -> frozenset[str]:
+    """The paths of a category's one-figure inputs (only their newest figure counts)."""
+    key = (id(scheme), category)
+    if key not in _ONE_FIGURE:
+        _ONE_FIGURE[key] = (scheme, frozenset(path for path, node in walk(scheme.tree(category))
+                                              if getattr(rules.get(node.rule_type), "one_figure", False)))
+    return _ONE_FIGURE[key][1]
+
+
+_ONE_FIGURE: dict[tuple[int, str | None], tuple[Scheme, frozenset[str]]] = {}  # the scheme is kept: ids stay unique
 
 
 def rank_group(results: list[UnitResult]) -> None:

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import grp
 import os
-import pwd
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,108 +18,12 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import chain, closed, plugins
+from kaohe_tui import chain, closed, crashpoint, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.paths import default_db_path
+from kaohe_tui.stamps import now, os_login  # noqa: F401 — re-exported: callers import them from the store
 
 BUSY_TIMEOUT_MS = 30_000
-
-core = Migrations("kaohe_core")
-
-
-@core()
-def m001_core_tables(db: Database) -> None:
-    db["schemes"].create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
-    db["units"].create(
-        {"id": int, "scheme": str, "name": str, "key": str, "category": str, "assessed_by": str,
-         "aliases": str, "attrs": str, "sample": int},
-        pk="id", not_null={"scheme", "name", "key"},
-        foreign_keys=[("scheme", "schemes", "id")],
-    )
-    db["units"].create_index(["scheme", "key"], unique=True)
-    db["records"].create(
-        {"id": int, "scheme": str, "period": str, "unit": str, "indicator": str, "clause": str,
-         "count": int, "amount": float, "value": float, "date": str, "reason": str, "attrs": str,
-         "source": str, "created_by": str, "created_at": str,
-         "withdrawn_at": str, "withdrawn_by": str, "withdrawn_reason": str},
-        pk="id", not_null={"scheme", "period", "unit", "indicator", "reason"},
-        foreign_keys=[("scheme", "schemes", "id")],
-    )
-    db["records"].create_index(["scheme", "period"])
-    db["records"].create_index(["scheme", "unit"])
-    db["periods"].create(
-        {"scheme": str, "period": str, "status": str, "changed_by": str, "changed_at": str, "reason": str},
-        pk=("scheme", "period"),
-    )
-    db["audit"].create(
-        {"id": int, "at": str, "user": str, "action": str, "scheme": str, "unit": str,
-         "record_id": int, "old": str, "new": str, "reason": str},
-        pk="id",
-    )
-    db["audit"].create_index(["unit"])
-    db["audit"].create_index(["at"])
-    # The audit log is append-only, enforced by the database itself.
-    db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
-               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
-    db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
-               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
-    # Records are never deleted, only withdrawn with a reason.
-    db.execute("CREATE TRIGGER records_no_delete BEFORE DELETE ON records BEGIN "
-               "SELECT RAISE(ABORT, 'records are withdrawn, never deleted'); END")
-
-
-@core()
-def m002_cases(db: Database) -> None:
-    """Digital city-management platform cases (数字城管案件), imported from the platform, and
-    their monthly counts per unit (kept up to date by the import, so scoring a year of 10^6
-    cases reads a few thousand rows)."""
-    # statement by statement: executescript would commit the migration's transaction
-    for statement in """
-    CREATE TABLE cases (
-        scheme TEXT NOT NULL, case_id TEXT NOT NULL CHECK (case_id != ''), unit TEXT NOT NULL, source TEXT,
-        reported_at TEXT NOT NULL, deadline TEXT CHECK (deadline != 'invalid'),
-        closed_at TEXT CHECK (closed_at != 'invalid'),
-        extensions INTEGER NOT NULL DEFAULT 0 CHECK (extensions >= 0),
-        failed_checks INTEGER NOT NULL DEFAULT 0 CHECK (failed_checks >= 0),
-        satisfaction TEXT, imported_at TEXT,
-        PRIMARY KEY (scheme, case_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX cases_open ON cases (scheme, reported_at) WHERE closed_at IS NULL;
-    CREATE INDEX cases_repeats ON cases (scheme, reported_at) WHERE extensions > 0 OR failed_checks > 0;
-    CREATE TABLE case_month_stats (
-        scheme TEXT NOT NULL, unit TEXT NOT NULL, month TEXT NOT NULL,
-        due INTEGER, on_time INTEGER, extended INTEGER, overdue INTEGER, closed INTEGER,
-        extensions INTEGER, extensions_after_first INTEGER, failed_checks INTEGER, rework INTEGER,
-        first_time INTEGER, satisfied INTEGER, visited INTEGER,
-        PRIMARY KEY (scheme, unit, month)
-    ) WITHOUT ROWID;
-    """.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-@core()
-def m004_case_imports(db: Database) -> None:
-    """Each import of platform cases, once (file, time, login, count), and each case's link to
-    it: an auditor can say which file brought a case in. Replaces a stamp text repeated on every
-    case row (``imported_at``, kept for cases imported before: SQLite before 3.35 cannot drop it)."""
-    for statement in """
-    CREATE TABLE case_imports (
-        id INTEGER PRIMARY KEY, scheme TEXT NOT NULL, file TEXT, at TEXT NOT NULL, user TEXT, cases INTEGER
-    );
-    ALTER TABLE cases ADD COLUMN import_id INTEGER;
-    INSERT INTO case_imports (scheme, file, at, cases)
-        SELECT scheme, CASE WHEN instr(imported_at, '#') THEN substr(imported_at, instr(imported_at, '#') + 1) END,
-               CASE WHEN instr(imported_at, '#') THEN substr(imported_at, 1, instr(imported_at, '#') - 1)
-                    ELSE coalesce(imported_at, '') END, count(*)
-        FROM cases GROUP BY scheme, imported_at;
-    UPDATE cases SET import_id = (
-        SELECT i.id FROM case_imports i WHERE i.scheme = cases.scheme
-          AND coalesce(cases.imported_at, '') = i.at || coalesce('#' || i.file, ''))
-    """.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
 
 def private_mode() -> tuple[int, int | None]:
     """The mode (and group) of a file holding the ledger: its owner's only (the ledger decides
@@ -165,18 +68,6 @@ def storage_problem(exc: BaseException) -> str | None:
     return None
 
 
-def os_login() -> str:
-    """The OS account running kaohe (not an environment variable anyone could set)."""
-    try:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except KeyError:  # an account with no passwd entry (some containers)
-        return f"uid{os.geteuid()}"
-
-
-def now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
 class Store:
     """One open database file."""
 
@@ -204,9 +95,9 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui import case_schema, roles, scheme_years, signoff, target_lists, units  # noqa: F401 — register their core migrations
+        from kaohe_tui.migrations import core  # the one ordered list of the core's migrations
 
-        sets = [core]
+        sets = [core()]
         for provided in plugins.call("kaohe_migrations"):
             sets += provided if isinstance(provided, (list, tuple)) else [provided]
         return sets
@@ -246,8 +137,10 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
+        changes_at_begin = conn.total_changes
         try:
             yield self.db
+            crashpoint.pause_before_commit(conn.total_changes - changes_at_begin)
             conn.execute("COMMIT")
         except BaseException as exc:
             # SQLite ends the transaction itself on some errors (a full disk): then there is

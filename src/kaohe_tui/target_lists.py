@@ -21,7 +21,7 @@ from kaohe_tui.names import norm
 from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
-from kaohe_tui.store import Store, core
+from kaohe_tui.store import Store
 
 COLUMNS = {
     "unit": ("unit", "单位", "单位名称", "被考核单位", "部门"),
@@ -34,7 +34,6 @@ COLUMNS = {
 }
 
 
-@core()
 def m009_target_items(db: Database) -> None:
     db["target_items"].create(
         {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,

@@ -12,10 +12,9 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.store import Store, core, now
+from kaohe_tui.store import Store, now
 
 
-@core()
 def m008_unit_standing(db) -> None:
     """A unit can leave the rankings and keep its records (``kaohe units --retire``); ``sample``
     marks units invented for a demo one by one (it marked every unit of a scheme that had any,

@@ -57,6 +57,7 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                   supersede: bool = False) -> ImportReport:
     """``supersede``: a row may replace the figure a one-figure input already has (inputs.py)."""
     from kaohe_tui.inputs import check_import_figures
+    from kaohe_tui.rights import authorize_in_write
 
     path = Path(path)
     header, rows = read_rows(path)
@@ -95,6 +96,8 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         return report  # nothing written
     with store.transaction() as db:
         refuse_closed_rows(db.conn, scheme.id, good, numbers, path)
+        for unit, indicator, year in sorted({(r["unit"], r["indicator"], r["period"][:4]) for r in good}):
+            authorize_in_write(store, db, scheme, "record", unit, indicator, year)  # rights now, under the lock
         replacing = check_import_figures(db, scheme, good, numbers, path, supersede)  # under the write lock
         first, last = insert_many(store, db, good, source=f"import:{path.name}")
         new = {"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)}

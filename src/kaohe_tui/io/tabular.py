@@ -139,7 +139,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     except UnicodeDecodeError:
         raise KaoheError(t("mixed_encoding", file=path, row=number)) from None
     except csv.Error as exc:
-        raise KaoheError(t("row_error", file=path, row=number + 1, reason=t("csv_error", error=exc))) from None
+        raise KaoheError(t("row_error", file=path, row=number + 1, reason=_csv_reason(exc))) from None
     finally:
         fh.close()
 
@@ -237,3 +237,10 @@ def write_csv(path: Path, header: list[str], rows: list[list], encoding: str = "
         writer.writerow(header)
         for row in rows:
             writer.writerow([safe_cell(v) for v in row])
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's English, said in Chinese where it is the usual one: an oversized cell."""
+    if "field larger than field limit" in str(exc):
+        return t("cell_too_large", limit=csv.field_size_limit() // (1024 * 1024))
+    return t("csv_error", error=exc)

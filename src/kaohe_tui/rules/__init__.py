@@ -1,10 +1,14 @@
-"""The registry of rule types. Built-in types are registered like any plugin's (hook
-``kaohe_rule_types``); a scheme file names a type and gives its parameters."""
+"""The registry of rule types: the built-in ones and those the plugins add (hook
+``kaohe_rule_types``; a built-in's name cannot be taken). A scheme file names a type and gives its
+parameters."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
+from kaohe_tui import plugins
 from kaohe_tui.rules.base import RuleType
 from kaohe_tui.rules.composite import AssessedValue, Bonus, QuarterMean, Sum, TargetItems, Undefined, WeightedComposite
 from kaohe_tui.rules.deductions import NoticeLadder, PerOccurrence, RangeDeduction
@@ -17,6 +21,7 @@ BUILTIN_RULE_TYPES: tuple[type[RuleType], ...] = (
 )
 
 _registry: dict[str, RuleType] = {cls.name: cls() for cls in BUILTIN_RULE_TYPES}
+_from_plugins: dict[str, Any] = {"generation": None, "types": {}}
 
 
 def register(rule_type: RuleType | type[RuleType]) -> None:
@@ -24,20 +29,27 @@ def register(rule_type: RuleType | type[RuleType]) -> None:
     _registry[instance.name] = instance
 
 
-def get(name: str) -> RuleType | None:
-    if name not in _registry:
-        # plugins may contribute rule types: make sure they have been asked
-        from kaohe_tui.plugins import load_plugins
+def _plugin_types() -> dict[str, RuleType]:
+    """The rule types the loaded plugins add (hook ``kaohe_rule_types``), asked again whenever
+    the set of plugins changed. The registry asks the plugins, never the other way round."""
+    plugins.load_plugins()
+    if _from_plugins["generation"] != plugins.generation():
+        found: dict[str, RuleType] = {}
+        for provided in plugins.call("kaohe_rule_types"):
+            for rule_type in provided or []:
+                instance = rule_type() if isinstance(rule_type, type) else rule_type
+                found[instance.name] = instance
+        _from_plugins.update(generation=plugins.generation(), types=found)
+    return _from_plugins["types"]
 
-        load_plugins()
-    return _registry.get(name)
+
+def get(name: str) -> RuleType | None:
+    return _registry.get(name) or _plugin_types().get(name)
 
 
 def all_types() -> dict[str, RuleType]:
-    from kaohe_tui.plugins import load_plugins
-
-    load_plugins()
-    return dict(_registry)
+    """Every rule type by name: the built-in ones, then the plugins'."""
+    return {**_plugin_types(), **_registry}
 
 
 def check_indicator_params(indicator) -> str | None:

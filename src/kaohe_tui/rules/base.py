@@ -13,7 +13,7 @@ from typing import Any, Callable, ClassVar, Mapping, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from kaohe_tui.periods import Period
+from kaohe_tui.periods import Period, month_runs  # month_runs: the one way months are written
 from kaohe_tui.scheme import Clause, Indicator, Unit
 
 PRECISION = 6
@@ -87,8 +87,6 @@ class Gap:
 
     @property
     def flag(self) -> str:
-        from kaohe_tui.rules.statistics import month_runs  # the one way months are written
-
         return f"{MISSING}{self.path} {self.period}" + (f" {month_runs(list(self.months))}月" if self.months else "")
 
     def as_dict(self) -> dict:
@@ -138,8 +136,8 @@ class Params(BaseModel):
     missing input counts 0 and says so. Either way the result is flagged and provisional."""
 
     model_config = ConfigDict(extra="forbid")
-    missing_points: float | None = None
-    missing_reason: str | None = None
+    missing_points: float | None = None  # what a missing input counts (only where the scheme states it)
+    missing_reason: str | None = None  # why: the document's words, or the office's reading
 
 
 class RuleType:

@@ -5,6 +5,7 @@ document declares but never defines.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from kaohe_tui.messages import t
@@ -172,12 +173,22 @@ class AssessedValue(RuleType):
         return Outcome(pts(points), ctx.max, lines)
 
 
+class TargetParams(Params):
+    # A list nobody assessed (no record at all) is missing (未录入): the office records its
+    # assessment, even "all done" (a tracked clause). Until then it counts "zero", or "full" (the
+    # scheme's stated default, with ``missing_reason``: flagged and provisional all the same);
+    # "none": the scheme says no record means every item done.
+    unassessed: Literal["zero", "full", "none"] = "zero"
+
+
 class TargetItems(RuleType):
     """Target items scored one by one (逐项赋分): an item not completed loses its points, unless
-    it is recorded under a clause marked as special circumstances (``points = 0``)."""
+    it is recorded under a clause marked as special circumstances (``points = 0``). A unit with
+    no record at all was not assessed: missing, unless ``require_assessment = false``."""
 
     name = "target_items"
     title = "逐项赋分：未按要求完成的项目不得分（特殊情况除外）"
+    Params = TargetParams
     needs_clause = True
     uses = "amount"
 
@@ -195,6 +206,12 @@ class TargetItems(RuleType):
         return ("amount",)
 
     def score(self, ctx: Context) -> Outcome:
+        p = self.params(ctx.indicator)
+        if not ctx.records and p.unassessed != "none":
+            if p.unassessed == "full":  # the stated default follows the year's points
+                params = {**ctx.indicator.params, "missing_points": ctx.max}
+                ctx = replace(ctx, indicator=ctx.indicator.model_copy(update={"params": params}))
+            return missing_outcome(ctx, lead="逐项考核")
         lines = []
         lost = 0.0
         for entry in ctx.records:
@@ -203,7 +220,8 @@ class TargetItems(RuleType):
                 continue
             item = entry.attrs.get("item") or entry.reason
             if clause.tracks:
-                lines.append(Line(0.0, f"{clause.text}：{item}（{fmt(entry.amount)}分，不扣）", clause.id, (entry.id,)))
+                held = f"（{fmt(entry.amount)}分，不扣）" if entry.amount is not None else "（不扣分）"
+                lines.append(Line(0.0, f"{clause.text}：{item}{held}", clause.id, (entry.id,)))
                 continue
             lost += entry.amount or 0.0
             lines.append(Line(-(entry.amount or 0.0), f"{clause.text}：{item}", clause.id, (entry.id,)))

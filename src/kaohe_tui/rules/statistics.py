@@ -11,6 +11,7 @@ import re
 from typing import Literal
 
 from kaohe_tui.names import norm
+from kaohe_tui.periods import month_runs  # noqa: F401 — written here before; the rules' callers import it from here
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
@@ -310,17 +311,6 @@ class MonthlyQuota(RuleType):
         if ctx.max - deducted < p.floor:
             lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
         return Outcome(pts(points), ctx.max, lines, flags)
-
-
-def month_runs(months: list[int]) -> str:
-    """[1, 2, 3, 7] → "1—3、7": consecutive months written as a range."""
-    runs: list[list[int]] = []
-    for m in sorted(months):
-        if runs and m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
 
 
 def month_of(entry: Entry) -> int | None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from kaohe_tui import catalog, plugins
@@ -18,6 +17,7 @@ from kaohe_tui.tui.commands import ScreenActions
 from kaohe_tui.messages import TEXTUAL, t
 from kaohe_tui.tui.common import SchemeState, scheme_periods
 from kaohe_tui.tui import cjk_compositor
+from kaohe_tui.tui.app_keys import APP_BINDINGS
 from kaohe_tui.tui.textual_zh import translate_textual
 
 translate_textual()  # Textual's own key names, in Chinese, before any screen class is made
@@ -33,13 +33,7 @@ class KaoheApp(App):
     CSS_PATH = "kaohe.tcss"
     TITLE = "考核 kaohe"
     COMMANDS = {ScreenActions}  # Textual's system commands are English and not this office's actions
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "退出", show=False, priority=True, id="quit"),
-        Binding("question_mark", "help", "帮助", key_display="?", id="help"),
-        Binding("ctrl+e", "export", "导出", id="export"),
-        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True, id="command-palette",
-                tooltip="命令面板：搜索本页的所有操作"),
-    ]
+    BINDINGS = APP_BINDINGS  # in their own module: the scheme views reserve them for plugin screens
 
     def __init__(self, db_path: str | Path | None = None, *, plugins_dirs: Iterable[str | Path] = (),
                  export_dir: str | Path | None = None, page_size: int = 200, **kwargs: Any):
@@ -72,6 +66,15 @@ class KaoheApp(App):
         store = Store(self.db_path)
         ensure_registered(store)
         return store
+
+    @property
+    def scores(self):
+        """Results kept per scheme and period until the next write (``score_cache``)."""
+        from kaohe_tui.score_cache import ScoreCache
+
+        if getattr(self, "_scores", None) is None or self._scores.store is not self.store:
+            self._scores = ScoreCache(self.store)
+        return self._scores
 
     def in_worker_store(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn(store, …)`` on a private connection (called inside a worker thread, so a

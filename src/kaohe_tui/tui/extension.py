@@ -29,22 +29,21 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SchemeScreen:
     title: str  # shown in the scheme's navigation bar and the command palette
-    # One key, e.g. "k". The app takes 1–4, i, p, q, /, ? and esc everywhere, and a view's own keys
-    # (a e w s t u [ ]) win on that view; ``p`` lists every plugin screen whatever its key.
+    # One key, e.g. "k". A key the app or every scheme view binds (1–4, i, p, q, ?, esc, ctrl+e …;
+    # ``tui.screens.base.reserved_keys``) is refused and reported; a view's own keys (a e w s t u
+    # [ ]) win on that view; ``p`` lists every plugin screen whatever its key.
     key: str
     factory: Callable[["App", "Store", "Scheme"], "Screen"]
 
 
-RESERVED_KEYS = {"1", "2", "3", "4", "p", "q", "/", "?", "question_mark", "escape", "enter"}
-
-
-def screens_for(scheme: "Scheme") -> list[SchemeScreen]:
-    """Every plugin's screens for ``scheme`` (a plugin whose hook raises is reported and skipped)."""
+def screens_for(scheme: "Scheme") -> list[tuple[str, SchemeScreen]]:
+    """Every plugin's screens for ``scheme`` with the plugin that gives each (a plugin whose hook
+    raises is reported and skipped)."""
     from kaohe_tui import plugins
 
-    found: list[SchemeScreen] = []
-    for provided in plugins.call("kaohe_screens", scheme=scheme):
+    found: list[tuple[str, SchemeScreen]] = []
+    for plugin, provided in plugins.call_by_plugin("kaohe_screens", scheme=scheme):
         for item in provided or []:
             if isinstance(item, SchemeScreen):
-                found.append(item)
+                found.append((plugin, item))
     return found

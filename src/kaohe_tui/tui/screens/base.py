@@ -10,7 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.tui.extension import RESERVED_KEYS, SchemeScreen, screens_for
+from kaohe_tui import plugins
+from kaohe_tui.messages import t
+from kaohe_tui.tui.extension import SchemeScreen, screens_for
 from kaohe_tui.tui.widgets.nav import NavBar
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ class SchemeView(Screen):
     def __init__(self, scheme: Scheme):
         super().__init__()
         self.scheme = scheme
-        self.plugin_screens: list[SchemeScreen] = [s for s in screens_for(scheme) if s.key not in RESERVED_KEYS]
+        self.plugin_screens: list[SchemeScreen] = plugin_screens(scheme)
         # a plugin screen's key is a binding, not a key handler: a binding runs in turn with the
         # cursor keys of the same burst, a handler on the screen would run before them
         for entry in self.plugin_screens:
@@ -132,3 +134,30 @@ class SchemeView(Screen):
     def export_target(self) -> tuple[Scheme, str]:
         """The scheme and period ``ctrl+e`` exports from this view."""
         return self.scheme, self.state.period
+
+
+def reserved_keys() -> set[str]:
+    """The keys a plugin screen may not take: each one the app, every screen and every scheme view
+    binds (read from their bindings, so a new binding is reserved at once), and enter (a table's
+    selection)."""
+    from textual.app import App
+    from textual.keys import key_to_character
+
+    from kaohe_tui.tui.app_keys import APP_BINDINGS
+
+    bound = [*App.BINDINGS, *APP_BINDINGS, *Screen.BINDINGS, *SchemeView.BINDINGS]
+    keys = {binding.key for binding in Binding.make_bindings(bound)} | {"enter"}
+    return keys | {key_to_character(k) for k in keys if key_to_character(k)}  # "?" as well as question_mark
+
+
+def plugin_screens(scheme: Scheme) -> list[SchemeScreen]:
+    """The plugins' screens for ``scheme``; one whose key is reserved is left out and reported."""
+    reserved = reserved_keys()
+    kept = []
+    for plugin, screen in screens_for(scheme):
+        if screen.key in reserved:
+            plugins.report(plugins.Failure(plugin, "kaohe_screens",
+                                           t("plugin_key_reserved", title=screen.title, binding=screen.key)))
+            continue
+        kept.append(screen)
+    return kept

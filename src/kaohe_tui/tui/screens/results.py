@@ -91,8 +91,12 @@ class ResultsScreen(SchemeView):
         table = self.query_one("#results", KTable)
         table.loading = True
         self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
+        cache, key = self.app.scores, (self.scheme.id, id(self.scheme), self.state.period)
+        version = cache.version()  # before scoring: a write meanwhile makes this result stale at once
         try:
-            scored = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
+            scored = cache.lookup(key, version) or await asyncio.to_thread(
+                self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
+            cache.keep(key, version, scored)
         except Exception as exc:
             table.loading = False
             self.app.show_error(exc, "计分失败")

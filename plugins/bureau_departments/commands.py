@@ -1,0 +1,114 @@
+"""``kaohe bonus`` (附件6: apply, approve, reject, list) and ``kaohe oa-signing`` (附件5: one
+signing event → the 信息管理 record it leads to): thin faces over ``bonus.py`` and ``oa.py``,
+which check roles inside their transactions."""
+
+from __future__ import annotations
+
+import json
+
+from kaohe_tui.api import Draft, KaoheError, add_record, fmt, get_scheme, open_store, t
+
+SCHEME_ID = "bureau-departments"
+
+
+def add_commands(add_command) -> None:
+    p = add_command("bonus", "bureau-departments: 附件6 考核附加分申报 — apply, approve, reject, list")
+    steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
+    s = steps.add_parser("apply", help="a unit applies: 申报项目 and its 获奖证书")
+    s.add_argument("--period", required=True)
+    s.add_argument("--unit", required=True)
+    s.add_argument("--project", required=True, help="申报项目")
+    s.add_argument("--certificate", required=True, help="获奖证书（名称或编号）")
+    s.set_defaults(handler=_apply)
+    s = steps.add_parser("approve", help="局分管领导 approves with the final points (administrators)")
+    s.add_argument("application", type=int)
+    s.add_argument("--points", required=True, help="最终赋分")
+    s.add_argument("--opinion", required=True, help="局分管领导意见")
+    s.set_defaults(handler=_approve)
+    s = steps.add_parser("reject", help="局分管领导 rejects with an opinion (administrators)")
+    s.add_argument("application", type=int)
+    s.add_argument("--opinion", required=True, help="局分管领导意见")
+    s.set_defaults(handler=_reject)
+    s = steps.add_parser("list", help="the applications")
+    s.add_argument("--period")
+    s.add_argument("--state", choices=["pending", "approved", "rejected"])
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_list)
+
+    p = add_command("oa-signing", "bureau-departments: 附件5 one OA signing event → the 信息管理 record it leads to")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--kind", required=True, choices=["meeting", "other"], help="meeting 会议类通知 (3 h) / other 其他类文件 (8 h)")
+    p.add_argument("--hours", required=True, type=float, help="working hours from sending to signing (so far)")
+    p.add_argument("--clock-hours", type=float, help="clock hours over the same span (48 h: no client); default --hours")
+    p.add_argument("--date")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=_oa)
+
+
+def _open(args):
+    return open_store(args.db), get_scheme(SCHEME_ID)
+
+
+def _apply(args) -> int:
+    from .bonus import apply_bonus
+
+    store, scheme = _open(args)
+    number = apply_bonus(store, scheme, args.period, args.unit, args.project, args.certificate)
+    print(t("bonus_applied", id=number))
+    return 0
+
+
+def _approve(args) -> int:
+    from .bonus import approve_bonus
+
+    store, scheme = _open(args)
+    record_id = approve_bonus(store, scheme, args.application, args.points, args.opinion)
+    points = next(store.db.query("SELECT amount FROM records WHERE id = ?", [record_id]))["amount"]
+    print(t("bonus_approved", id=args.application, points=fmt(points), record=record_id))
+    return 0
+
+
+def _reject(args) -> int:
+    from .bonus import reject_bonus
+
+    store, scheme = _open(args)
+    reject_bonus(store, scheme, args.application, args.opinion)
+    print(t("bonus_rejected", id=args.application))
+    return 0
+
+
+def _list(args) -> int:
+    from .bonus import list_applications
+
+    store, scheme = _open(args)
+    rows = list_applications(store, scheme, args.period, args.state)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        points = "" if r["points"] is None else f" 最终赋分{fmt(r['points'])}"
+        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATES[r['state']]}{points}"
+              + (f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""))
+    return 0
+
+
+STATES = {"pending": "待审批", "approved": "已同意", "rejected": "未同意"}
+
+
+def _oa(args) -> int:
+    from .oa import NOT_INSTALLED, classify_signing, oa_record
+
+    store, scheme = _open(args)
+    try:
+        status = classify_signing(args.kind, args.hours, clock_hours=args.clock_hours)
+    except ValueError as exc:
+        raise KaoheError(str(exc)) from None
+    row = oa_record(args.unit, args.kind, args.hours, period=args.period, reason=args.reason,
+                    clock_hours=args.clock_hours, date=args.date)
+    if row is None:
+        print(t("oa_on_time"))
+        return 0
+    record_id = add_record(store, scheme, Draft(**row))
+    print(t("oa_not_installed" if status == NOT_INSTALLED else "oa_late", record=record_id))
+    return 0

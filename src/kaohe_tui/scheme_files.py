@@ -1,0 +1,72 @@
+"""Scheme files: TOML → a validated ``Scheme``, the rule types checking their own parameters.
+
+Above both ``scheme`` (the model) and ``rules`` (which read the model), so that neither imports
+the other's caller. Errors name the file and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kaohe_tui.errors import SchemeError
+from kaohe_tui.rules import check_indicator_params
+from kaohe_tui.scheme import Scheme, walk
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
+    """Read and validate one scheme file; errors name the file and the field."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemeError(f"{path}: no such scheme file") from None
+    except UnicodeDecodeError as exc:
+        raise SchemeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"{path}: not valid TOML: {exc}") from None
+    return scheme_from_dict(raw, str(path), plugin)
+
+
+def non_finite(value: Any, where: tuple = ()) -> tuple | None:
+    """Where in ``value`` (a parsed scheme file) a NaN or infinity sits, if anywhere: TOML writes
+    them ``nan``/``inf``, and one such parameter would make a total NaN that ranks first."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = non_finite(item, (*where, key))
+        if found is not None:
+            return found
+    return None
+
+
+def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Scheme:
+    bad = non_finite(raw)
+    if bad is not None:
+        raise SchemeError(f"{origin}: field {_field_path(bad)}: not a finite number")
+    try:
+        scheme = Scheme.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _field_path(first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SchemeError(f"{origin}: field {where}: {first['msg']}{more}") from None
+    for _, tree in scheme.trees():
+        for path, node in walk(tree):
+            problem = check_indicator_params(node)
+            if problem:
+                raise SchemeError(f"{origin}: indicator {path}: {problem}")
+    if plugin:
+        scheme.plugin = plugin
+    return scheme

@@ -1,0 +1,141 @@
+"""Issue 18: the TUI keeps each period's scores until the next write (``score_cache``), and a big
+ledger's one-figure inputs are read cut to their newest figures (``ledger_read``). Neither may
+ever show a figure the database no longer gives.
+
+Fixture scheme (tests/fixtures/tui_plugin, see test_tui.py): 基础管理 12 = 工作纪律 10 (absent −1
+each) + 环境卫生 2; 党委办 with nothing recorded scores 12."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kaohe_tui import catalog, plugins
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tui_plugin"
+
+
+@pytest.fixture
+def only_test_plugins(monkeypatch):
+    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+
+
+def open_store(db_path):
+    from kaohe_tui.store import Store
+    from kaohe_tui.units import ensure_registered
+
+    plugins.load_plugins([FIXTURE])
+    store = Store(db_path)
+    ensure_registered(store)
+    return store
+
+
+def absent(store, n: int, day: str = "2018-05-06") -> int:
+    from kaohe_tui.ledger import Draft, add_record
+
+    return add_record(store, catalog.get("tui-fixture"), Draft(period="2018Q2", unit="党委办", indicator="工作纪律",
+                                                               clause="absent", count=n, date=day, reason=f"旷工{n}次"))
+
+
+def test_a_write_after_a_cached_score_changes_the_next_result(db_path, only_test_plugins):
+    from kaohe_tui.ledger import withdraw_record
+    from kaohe_tui.score_cache import ScoreCache
+    from kaohe_tui.scoring import score
+
+    store = open_store(db_path)
+    cache = ScoreCache(store)
+    scheme = catalog.get("tui-fixture")
+    computed = []
+
+    def total() -> float:
+        def compute():
+            computed.append(1)
+            return score(open_store(db_path), scheme, "2018Q2")  # as the TUI: another connection scores
+        return next(r.total for r in cache.get(("tui-fixture", "2018Q2"), compute) if r.unit == "党委办")
+
+    assert total() == 12 and total() == 12 and len(computed) == 1  # the second is served from the cache
+    rid = absent(store, 3)  # this connection writes: 12 − 3 × 1 = 9
+    assert total() == 9
+    other = open_store(db_path)
+    absent(other, 1, "2018-05-07")  # another connection (another login, a worker) writes: 9 − 1 = 8
+    other.close()
+    assert total() == 8
+    withdraw_record(store, scheme, rid, "录错了")  # a withdrawal: 12 − 1 = 11
+    assert total() == 11
+    assert len(computed) == 4
+
+
+def test_a_write_during_a_scoring_is_never_served_from_the_cache(db_path, only_test_plugins):
+    from kaohe_tui.score_cache import ScoreCache
+    from kaohe_tui.scoring import score
+
+    store = open_store(db_path)
+    cache = ScoreCache(store)
+    scheme = catalog.get("tui-fixture")
+    before = cache.version()
+    stale = score(store, scheme, "2018Q2")  # scored, then a write lands before it is kept
+    absent(store, 2)
+    cache.keep("q2", before, stale)
+    assert cache.lookup("q2", cache.version()) is None
+
+
+async def test_results_screen_switches_back_from_the_cache_and_shows_a_write(db_path, monkeypatch, only_test_plugins):
+    from test_tui import make_app, open_scheme, rows_of, settle
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    store = open_store(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # 2018 → 2018Q1
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # → 2018Q2
+        await settle(pilot)
+        await pilot.press("left_square_bracket")  # back to 2018Q1: from the cache
+        await settle(pilot)
+        assert calls == ["2018", "2018Q1", "2018Q2"]
+        absent(store, 3)  # another login records while the screen is open
+        await pilot.press("right_square_bracket")  # 2018Q2 again: rescored, 12 − 3 = 9
+        await settle(pilot)
+        assert calls[-1] == "2018Q2" and len(calls) == 4
+        table = app.screen.query_one("#results")
+        totals = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}
+        assert totals["党委办"] == "9"
+
+
+def test_many_superseded_figures_are_explained_and_the_newest_counts(db_path):
+    """回访满意率 of 城管局 entered 25 times (1, 2, … 25 %), each superseding the last: the newest
+    counts (20 × 25 ÷ 100 = 5); the 20 before it are explained one by one and the 4 oldest in one
+    line naming them; a sign-off's scorer (``whole``) still explains all 24."""
+    from kaohe_tui.ledger import Draft, check_record, insert_many
+    from kaohe_tui.periods import Period
+    from kaohe_tui.scoring import Scorer, find_result
+    from kaohe_tui.store import Store
+    from kaohe_tui.units import ensure_registered
+
+    plugins.load_plugins()
+    store = Store(db_path)
+    ensure_registered(store)
+    scheme = catalog.get("city-coordination")
+    rows = [check_record(store, scheme, Draft(period="2018Q1", unit="城管局", indicator="回访满意率", value=v,
+                                              reason=f"第{v}次"), action=None) for v in range(1, 26)]
+    path = rows[0]["indicator"]
+    with store.transaction() as db:
+        first, last = insert_many(store, db, rows, "test")
+    q1 = Period.parse("2018Q1")
+    result = find_result(Scorer(store, scheme).explain(q1, "城管局").indicators, path)
+    assert result.points == 5
+    texts = [line.text for line in result.lines]
+    replaced = [t for t in texts if "已被记录" in t and "另有" not in t]
+    assert len(replaced) == 20 and f"记录#{last - 1}的数值24已被记录#{last}替代（第24次）" in texts
+    assert f"另有4条更早的数值（记录#{first}至#{first + 3}）亦已被记录#{last}替代（逐条见台账）" in texts
+    whole = find_result(Scorer(store, scheme, whole=True).explain(q1, "城管局").indicators, path)
+    assert whole.points == 5
+    assert len([line for line in whole.lines if "已被记录" in line.text]) == 24
