@@ -59,7 +59,7 @@ def test_case_file_counts_get_one_line_per_row(db_path, tmp_path, capsys, raw):
     code = kaohe(db_path, "--plugins-dir", FIXTURES / "core_plugin", "import", "fixture-cases", cases)
     err = capsys.readouterr().err
     assert code == 2 and "internal error" not in err
-    assert f"第2行：延期次数: {raw!r}" in err
+    assert f"第2行：延期次数：“{raw}”" in err
 
 
 def test_format_characters_do_not_make_a_twin_unit(db_path, tmp_path):

@@ -135,10 +135,10 @@ def test_timestamps_the_bulk_path_does_not_take(scheme, tmp_path, bad, column):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("C9,乙街道,巡查,2018-01-05 09:00:00,,,1.5,0,", "第3行：延期次数: '1.5' must be a whole number"),
+    ("C9,乙街道,巡查,2018-01-05 09:00:00,,,1.5,0,", "第3行：延期次数：“1.5”须为不小于0的整数"),
     ("C9,无此街道,巡查,2018-01-05 09:00:00,,,0,0,", "第3行：责任单位：“无此街道”不是本方案的单位"),
-    ("C1,乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "第3行：案件编号: case C1 appears earlier in the file"),
-    (",乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "第3行：案件编号: empty case id"),
+    ("C1,乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "第3行：案件编号：案件 C1 在文件前面已出现"),
+    (",乙街道,巡查,2018-01-05 09:00:00,,,0,0,", "第3行：案件编号：案件编号为空"),
 ])
 def test_rows_the_bulk_path_refuses_are_named_by_the_careful_path(scheme, tmp_path, line, message):
     store = new_store(tmp_path / "k.db", scheme)
@@ -222,8 +222,8 @@ def test_no_case_arrives_in_a_closed_period(scheme, tmp_path, closing):
     with pytest.raises(CaseImportRejected) as caught:
         import_cases(store, scheme, path)
     # C1 (2018-01-03) is the first row in a closed period whichever of the three closes it
-    assert caught.value.report.rejected[0] == (f"{path}：第2行：上报时间: 2018-01-03 09:00:00 falls in {closing}, "
-                                               "which is closed; an administrator must reopen it first")
+    assert caught.value.report.rejected[0] == (f"{path}：第2行：上报时间：2018-01-03 09:00:00 落在已签发关闭的 {closing} 内，"
+                                               "须由管理员先重新开启")
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
     set_period_status(store, scheme, Period.parse(closing), "open", "更正")
     assert import_cases(store, scheme, path).imported == 7

@@ -267,14 +267,14 @@ def test_bad_values_refused_by_row(k, tmp_path):
         encoding="utf-8",
     )
     proc = k.run("import", "fixture-cases", path, ok=False)
-    assert "第2行：结案时间: 2018-01-04 10:00:00 is before 上报时间 2018-01-05 09:00:00" in proc.stderr
-    assert "第3行：上报时间: 2011-03-05 09:00:00 is outside every period of the scheme" in proc.stderr
-    assert "第4行：回访满意度: '还行' is not a known answer" in proc.stderr
+    assert "第2行：结案时间：2018-01-04 10:00:00 早于上报时间 2018-01-05 09:00:00" in proc.stderr
+    assert "第3行：上报时间：2011-03-05 09:00:00 不在本方案的任何考核期间内" in proc.stderr
+    assert "第4行：回访满意度：“还行”不是已知的回访结果" in proc.stderr
     assert "未导入任何案件" in proc.stderr
     skipped = k.run("import", "fixture-cases", path, "--skip-invalid")
     assert "已导入1个案件；3行无效已跳过" in skipped.stdout
     rejects = (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
-    assert "B2" in rejects and "outside every period" in rejects and "B4" not in rejects
+    assert "B2" in rejects and "不在本方案的任何考核期间内" in rejects and "B4" not in rejects
 
 
 def test_a_later_export_updates_cases_by_id(k, tmp_path):
@@ -312,7 +312,7 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
         encoding="utf-8",
     )
     proc = k.run("import", "fixture-cases", closing, ok=False)
-    assert "第3行：上报时间: 2018-01-06 09:00:00 falls in 2018Q1, which is closed" in proc.stderr
+    assert "第3行：上报时间：2018-01-06 09:00:00 落在已签发关闭的 2018Q1 内" in proc.stderr
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["indicators"] == {"结案率": 3, "处置核查": 5.9}
 
 

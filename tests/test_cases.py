@@ -31,13 +31,13 @@ def test_bad_case_rows_all_or_nothing(k, tmp_path):
                             "X3,甲街道,巡查,2018-01-01,,,-1,0,", "A1,甲街道,巡查,2018-01-01,,,0,0,"]
     proc = k.run("import", "fixture-cases", str(cases_file(tmp_path, lines)), ok=False)
     assert "第4行：责任单位：“不存在街道”不是本方案的单位" in proc.stderr
-    assert "第5行：上报时间: '昨天' is not a date-time" in proc.stderr
-    assert "第6行：延期次数: '-1' must be a whole number" in proc.stderr
+    assert "第5行：上报时间：“昨天”不是日期时间" in proc.stderr
+    assert "第6行：延期次数：“-1”须为不小于0的整数" in proc.stderr
     assert "未导入任何案件" in proc.stderr
     # nothing kept: no platform data for Q1, so 结案率 is missing (0, flagged) + 处置核查 6 = 6
     assert k.score("fixture-cases", "2018Q1")["甲街道"]["total"] == 6
     dup = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:1] + Q1_CASES[:1])), ok=False)
-    assert "第3行：案件编号: case A1 appears earlier in the file" in dup.stderr
+    assert "第3行：案件编号：案件 A1 在文件前面已出现" in dup.stderr
     k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[:3])))
     again = k.run("import", "fixture-cases", str(cases_file(tmp_path, Q1_CASES[2:4])))
     assert "已导入1个案件；未变1个" in again.stdout  # a later export repeats A3: not doubled

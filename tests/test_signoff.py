@@ -106,7 +106,7 @@ def test_a_close_while_a_ledger_file_is_read_keeps_its_rows_out(k, tmp_path):
             set_period_status(other, scheme, Period.parse("2018-03"), "closed", "签发")
             closed.append(n)
 
-    with pytest.raises(KaoheError, match=r"row \d+: 日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*nothing imported"):
+    with pytest.raises(KaoheError, match=r"第\d+行：日期：2018-03-\d\d 落在已签发关闭的 2018-03 内.*未导入任何内容"):
         import_ledger(store, scheme, csv, progress=progress)
     assert closed and count_rows(k.db) == 0
 
@@ -148,7 +148,7 @@ def test_a_close_before_a_case_import_takes_the_lock_keeps_its_cases_out(k, tmp_
         monkeypatch.setattr(case_import, "careful_import", close_first)
     with pytest.raises(case_import.CaseImportRejected) as refused:
         case_import.import_cases(Store(k.db), scheme, csv)
-    assert "2018-01-03 09:00:00 falls in 2018Q1, which is closed" in refused.value.report.rejected[0]
+    assert "2018-01-03 09:00:00 落在已签发关闭的 2018Q1 内" in refused.value.report.rejected[0]
     assert other.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
 
 

@@ -212,3 +212,36 @@ async def test_units_and_plugin_kinds_palette_and_help(db_path, tmp_path):
         await run_import(pilot, app.screen, tmp_path / "missing.csv")
         assert type(app.screen).__name__ == "ErrorModal"
         assert "no such file" in str(app.screen.query_one("#error-message").render())
+
+
+RECORD_COLUMNS = "unit, period, indicator, clause, count, amount, value, date, reason, attrs, withdrawn_at"
+
+
+async def test_one_import_the_dialog_and_kaohe_import_write_the_same_database(db_path, tmp_path):
+    """The same file with a bad row, skipped, through the TUI's dialog and through `kaohe import`:
+    the same records, the same rejects file, the same units."""
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(BAD + "党办,工作纪律,absent,1,2018Q2,二季度旷工1次\n", encoding="utf-8")
+    units = tmp_path / "单位.csv"
+    units.write_text("单位,类别,考核扎口科室\n新设科,二类,人教科\n", encoding="utf-8")
+    app = make_app(db_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot)
+        await run_import(pilot, dialog, ledger, skip=True)
+        tui_rejects = (tmp_path / "台账.rejected.csv").read_text(encoding="utf-8")
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await run_import(pilot, app.screen, units, kind="units")
+    cli_db = tmp_path / "cli.db"
+    cli = Kaohe(cli_db, [FIXTURE])
+    assert "已导入2条记录" in cli.run("import", "tui-fixture", ledger, "--skip-invalid").stdout
+    assert (tmp_path / "台账.rejected.csv").read_text(encoding="utf-8") == tui_rejects
+    cli.run("import", "tui-fixture", units, "--kind", "units")
+    query = f"SELECT {RECORD_COLUMNS} FROM records WHERE scheme = 'tui-fixture' ORDER BY id"
+    assert db_rows(db_path, query) == db_rows(cli_db, query)
+    assert [r[0] for r in db_rows(db_path, query)] == ["党委办", "党委办"]  # 党办 is 党委办's alias
+    query = "SELECT name, category, assessed_by, aliases, attrs, sample FROM units WHERE scheme = 'tui-fixture' ORDER BY id"
+    assert db_rows(db_path, query) == db_rows(cli_db, query)
+    assert ("新设科", "二类", "人教科") in [r[:3] for r in db_rows(db_path, query)]

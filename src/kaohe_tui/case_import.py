@@ -18,6 +18,7 @@ from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.numbers import parse_count
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
@@ -79,20 +80,19 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: l
         try:
             case_id = "".join(values[at["case_id"]].split())  # no whitespace means anything in an id
             if not case_id:
-                raise KaoheError(f"{name['case_id']}: empty case id")
+                raise KaoheError(t("case_empty_id", column=name["case_id"]))
             if len(case_id) > MAX_ID:
-                raise KaoheError(f"{name['case_id']}: a case id of {len(case_id)} characters")
+                raise KaoheError(t("case_id_long", column=name["case_id"], length=len(case_id)))
             if case_id in seen:
-                raise KaoheError(f"{name['case_id']}: case {case_id} appears earlier in the file")
+                raise KaoheError(t("case_twice", column=name["case_id"], case=case_id))
             seen.add(case_id)
             reported = time(values, period_field, required=True)
             if closed and (period := closed.get(reported[:7])):
-                raise KaoheError(f"{name['reported_at']}: {reported} falls in {period}, which is closed; "
-                                 "an administrator must reopen it first")
+                raise KaoheError(t("case_in_closed", column=name["reported_at"], time=reported, period=period))
             if months is not None and reported[:7] not in months:
-                raise KaoheError(f"{name[period_field]}: {reported} is outside every period of the scheme")
+                raise KaoheError(t("case_outside", column=name[period_field], time=reported))
             if period_field == "filed_at" and (first := time(values, "reported_at")) and reported < first:
-                raise KaoheError(f"{name['filed_at']}: {reported} is before {name['reported_at']} {first}")
+                raise KaoheError(t("case_before", column=name["filed_at"], time=reported, other=name["reported_at"], first=first))
             stage = _status_text(values[at["status"]])
             status = "void" if stage in void else None
             closed_at = time(values, closing_field)
@@ -101,14 +101,15 @@ def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: l
                 status = status or "force_closed"
                 closed_at = closed_at or forced_at  # a forced closure closes the case at its time
             if closed_at is not None and closed_at < reported:
-                raise KaoheError(f"{name[closing_field]}: {closed_at} is before {name[period_field]} {reported}")
+                raise KaoheError(t("case_before", column=name[closing_field], time=closed_at, other=name[period_field],
+                                   first=reported))
             answer = "".join(values[at["satisfaction"]].split())
             try:
                 satisfied = satisfaction_class(answer, profile.satisfied, profile.unsatisfied, profile.not_visited)
             except ValueError:
-                raise KaoheError(f"{name['satisfaction']}: {answer!r} is not a known answer "
-                                 f"(satisfied: {'/'.join(profile.satisfied)}; not satisfied: "
-                                 f"{'/'.join(profile.unsatisfied)}; not visited: {'/'.join(profile.not_visited)} or blank)") from None
+                raise KaoheError(t("case_answer", column=name["satisfaction"], answer=answer,
+                                   satisfied="/".join(profile.satisfied), unsatisfied="/".join(profile.unsatisfied),
+                                   not_visited="/".join(profile.not_visited))) from None
             yield number, (case_id, resolve(values[at["unit"]]), values[at["source"]] or None, reported,
                            time(values, "deadline", end_of_day=True), closed_at,
                            _count(values[at["extensions"]], name["extensions"]),
@@ -284,8 +285,7 @@ class CaseWriter:
                 self.report.unchanged += 1
                 continue
             if period := closed.get(before[3][:7]):
-                self.report.rejected.append(RowError(self.path, number, f"case {case[0]} was counted in {period}, "
-                                                     "which is closed; an administrator must reopen it first"))
+                self.report.rejected.append(RowError(self.path, number, t("case_counted_closed", case=case[0], period=period)))
                 continue
             self._count(before, -1)
             self._count(case, 1)

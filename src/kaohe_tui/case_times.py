@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 _NUMERIC = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d{1,6})?)?)?")
@@ -38,7 +39,7 @@ def parse_time(raw: str, column: str, *, required: bool = False, end_of_day: boo
             pass
     value, dated_only = _parse(raw, forms)
     if value is None:
-        raise KaoheError(f"{column}: {raw!r} is not a date-time (YYYY-MM-DD HH:MM[:SS])")
+        raise KaoheError(t("not_a_datetime", column=column, raw=raw))
     if dated_only and end_of_day:
         value = value.replace(hour=23, minute=59, second=59)
     return value.replace(microsecond=0).isoformat(sep=" ")

@@ -153,6 +153,19 @@ MESSAGES = {
     "file_error": "{file}：{reason}",
     "more_problems": "……另有{n}条",
     "nothing_imported": "{path}：未导入任何内容",
+    # -- a refused row of a platform case file (case_import, numbers.parse_count, case_times) ---------
+    "case_empty_id": "{column}：案件编号为空",
+    "case_id_long": "{column}：案件编号有{length}个字符，太长",
+    "case_twice": "{column}：案件 {case} 在文件前面已出现",
+    "case_in_closed": "{column}：{time} 落在已签发关闭的 {period} 内，须由管理员先重新开启",
+    "case_outside": "{column}：{time} 不在本方案的任何考核期间内",
+    "case_before": "{column}：{time} 早于{other} {first}",
+    "case_answer": "{column}：“{answer}”不是已知的回访结果（满意：{satisfied}；不满意：{unsatisfied}；"
+                   "未回访：{not_visited}或留空）",
+    "case_counted_closed": "案件 {case} 已计入 {period}，该期间已签发关闭，须由管理员先重新开启",
+    "count_whole": "{field}：“{raw}”须为不小于0的整数",
+    "not_a_datetime": "{column}：“{raw}”不是日期时间（YYYY-MM-DD HH:MM[:SS]）",
+    "row_closed_meanwhile": "{error}（读文件期间该期间已签发关闭）；未导入任何内容",
     # -- the TUI -----------------------------------------------------------------------------------
     "choose": "请选择{what}",
     "needs_correction_reason": "更正原因：请填写更正原因",

@@ -51,5 +51,5 @@ def parse_count(raw: str, field: str) -> int:
         return 0
     text = raw.translate(FULL_WIDTH)
     if not WHOLE.fullmatch(text) or int(text) > LIMIT:
-        raise RecordError(f"{field}: {raw!r} must be a whole number ≥ 0")
+        raise RecordError(t("count_whole", field=field, raw=raw))
     return int(text)

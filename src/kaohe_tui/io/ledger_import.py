@@ -127,7 +127,7 @@ def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int
         try:
             refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
         except KaoheError as exc:
-            raise KaoheError(f"{path}: row {number}: {exc} (closed while the file was read); nothing imported") from None
+            raise KaoheError(t("row_error", file=path, row=number, reason=t("row_closed_meanwhile", error=exc))) from None
 
 
 def parse_attrs(text: str) -> dict:
