@@ -242,7 +242,7 @@ def test_every_clause_is_verbatim_and_costs_what_its_sentence_says(year):
 
 def test_lint_passes(kaohe):
     out = kaohe.run("lint", ID).stdout
-    assert "ok: bureau-departments" in out and "error" not in out
+    assert "通过：bureau-departments" in out and "error" not in out
 
 
 def test_units_assessed_by_and_aliases(year):

@@ -326,7 +326,7 @@ def test_withdrawing_an_import(k, tmp_path):
         "处置核查": 5.9,
     }  # late: 10 × 0.3
     assert (
-        "withdrew import 1: 1 case(s)" in k.run("withdraw-import", "fixture-cases", "1", "--reason", "导错方案").stdout
+        "已撤回导入 1：1个案件" in k.run("withdraw-import", "fixture-cases", "1", "--reason", "导错方案").stdout
     )
     after = k.score("fixture-cases", "2018Q1")["乙街道"]  # as before any import: no platform data, 未录入
     assert after["indicators"] == {"结案率": 0, "处置核查": 6} and "未录入：结案率 2018Q1" in after["flags"]

@@ -153,7 +153,7 @@ def test_rules_tree_follows_the_document(k):
 
 def test_lint_passes(k):
     out = k.run("lint", SCHEME).stdout
-    assert out.strip().splitlines() == ["ok: city-coordination"]
+    assert out.strip().splitlines() == ["通过：city-coordination"]
 
 
 def test_units_are_the_twelve_departments_and_labelled_samples(k):

@@ -196,7 +196,7 @@ def test_export_formats(k, tmp_path):
 
 
 def test_lint_and_plugins(k, tmp_path):
-    assert "ok: fixture" in k.run("lint", "fixture").stdout
+    assert "通过：fixture" in k.run("lint", "fixture").stdout
     info = k.json("plugins")
     assert any(p["name"] == "fixture_scheme" and "kaohe_schemes" in p["hooks"] for p in info["plugins"])
     assert info["failed"] == []
@@ -275,7 +275,7 @@ def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):
     k.run("withdraw", "fixture", str(rid), "--reason", "误录")
     before = k.json("score", "fixture", "--period", "2018")
     out = tmp_path / "ledger.csv"
-    assert "exported 3 ledger row(s)" in k.run("export", "fixture", "--period", "2018", "--what", "ledger",
+    assert "已导出 fixture 的台账3行" in k.run("export", "fixture", "--period", "2018", "--what", "ledger",
                                                 "--format", "csv", "-o", str(out)).stdout
     text = out.read_text(encoding="utf-8-sig")
     assert "出现迟到早退的有一例扣0.5分" in text and "已撤回" in text and "'@表彰" in text  # formula-safe

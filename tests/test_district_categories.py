@@ -72,7 +72,7 @@ def test_lint_passes_and_reports_the_data_anomalies(kaohe):
     assert "十里社区 repeats row 19" in text  # 台办 and 工商联
     assert "东新社区 repeats row 53" in text  # 文联 and 残联
     assert "第38行" in text and "侨办(侨联)" in text and "half-width" in text
-    assert f"ok: {SCHEME}" in proc.stdout
+    assert f"通过：{SCHEME}" in proc.stdout
 
 
 def test_units_are_the_documents_lists(kaohe):

@@ -170,7 +170,7 @@ def test_a_fifth_scheme_from_the_guide_alone(tmp_path, capsys, monkeypatch):
         (folder / name).write_text(body, encoding="utf-8")
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "hygiene")
     base = ["--db", str(tmp_path / "k.db"), "--plugins-dir", str(folder)]
-    assert "ok: hygiene" in kaohe(capsys, *base, "lint", "hygiene")
+    assert "通过：hygiene" in kaohe(capsys, *base, "lint", "hygiene")
     for unit, indicator, extra in (("办公室", "考勤", ["--value", "95"]),
                                    ("办公室", "环境卫生", ["--clause", "dirty", "--count", "3"]),
                                    ("财务科", "考勤", ["--value", "78"])):

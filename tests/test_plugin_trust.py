@@ -96,7 +96,7 @@ def test_plugin_leaving_at_import_is_isolated(db_path, folder, statement, kind):
     k = Kaohe(db_path, [folder])
     done = k.run("record", "fixture", "--period", "2018", "--unit", "党委办", "--indicator", "环境卫生",
                  "--clause", "dirty", "--reason", "检查")
-    assert "recorded #1" in done.stdout and "Traceback" not in done.stderr
+    assert "已记录 #1" in done.stdout and "Traceback" not in done.stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 1
     failed = {f["plugin"]: f for f in k.json("plugins")["failed"]}

@@ -203,7 +203,7 @@ def test_plugin_forms_refuse_a_closed_period(kaohe):
 def test_demo_is_an_administrators_act_refused_in_a_closed_period(k):
     bureau = Kaohe(k.db)
     loaded = bureau.run("demo", "bureau-departments").stdout
-    n = int(loaded.split("loaded ")[1].split()[0])
+    n = int(loaded.split("已载入")[1].split("条")[0])
     assert n > 0
     signed = bureau.json("score", "bureau-departments", "--period", "2018")
     bureau.run("close", "bureau-departments", "--period", "2018", "--reason", "年度考核结果已签发")
@@ -215,7 +215,7 @@ def test_demo_is_an_administrators_act_refused_in_a_closed_period(k):
     assert "load-demo" in actions
     assert bureau.json("score", "bureau-departments", "--period", "2018") == signed
     bureau.run("reopen", "bureau-departments", "--period", "2018", "--reason", "撤除演示数据")
-    assert f"withdrew {n} demo record(s)" in bureau.run("demo", "bureau-departments", "--remove").stdout
+    assert f"已撤回{n}条示例记录" in bureau.run("demo", "bureau-departments", "--remove").stdout
 
 
 MIGRATION_PLUGIN = '''
@@ -292,7 +292,7 @@ def test_reopen_voids_the_snapshot_and_a_new_close_signs_again(march_closed):
                                        ["explain", "fixture", "--period", "2018-03", "--unit", "党委办"])]
     live_text = k.run("explain", "fixture", "--period", "2018-03", "--unit", "党委办").stdout
     out = k.run("close", "fixture", "--period", "2018-03", "--reason", "更正后重新签发").stdout
-    assert "signed: " in out
+    assert "签发快照：" in out
     # the snapshot gives back exactly what was signed: figures, flags, gaps, lines, records
     assert [k.json(*args) for args in (["score", "fixture", "--period", "2018-03"],
                                        ["explain", "fixture", "--period", "2018-03", "--unit", "党委办"])] == live
@@ -305,8 +305,8 @@ def test_reopen_voids_the_snapshot_and_a_new_close_signs_again(march_closed):
 # -- 3. tamper evidence ----------------------------------------------------------------------------
 def test_verify_passes_an_untouched_file(march_closed):
     out = march_closed.run("verify").stdout
-    assert "ok: fixture 2018-03: as signed (2 record(s))" in out
-    assert "ok: audit chain" in out
+    assert "通过：fixture 2018-03：与签发时一致（2条记录）" in out
+    assert "通过：审计链：" in out
 
 
 @needs_sqlite3
@@ -320,18 +320,18 @@ def test_verify_passes_an_untouched_file(march_closed):
                 "UPDATE records SET count = 4 WHERE id = 1",
             ],
             [
-                "trigger records_no_edit was dropped",
-                "fixture 2018-03: record(s) #1 changed since sign-off",
+                "触发器 records_no_edit 已被删除",
+                "fixture 2018-03：记录 #1 在签发后被改动",
                 # 党委办: 12 − 4 × 0.5 = 10 recomputed, against 11 signed
-                "fixture 2018-03: 党委办 total signed 11, now 10",
+                "fixture 2018-03：党委办 总分签发时11，现在10",
             ],
         ),
         (
             ["DROP TRIGGER records_no_delete", "DELETE FROM records WHERE id = 2"],
             [
-                "trigger records_no_delete was dropped",
-                "fixture 2018-03: record(s) #2 deleted since sign-off",
-                "fixture 2018-03: 财审科 total signed 11.5, now 12",
+                "触发器 records_no_delete 已被删除",
+                "fixture 2018-03：记录 #2 在签发后被删除",
+                "fixture 2018-03：财审科 总分签发时11.5，现在12",
             ],
         ),
         (
@@ -340,26 +340,26 @@ def test_verify_passes_an_untouched_file(march_closed):
                 "INSERT INTO records (scheme, period, unit, indicator, clause, count, reason) "
                 "VALUES ('fixture', '2018-03', '侨办（侨联）', '基础管理/环境卫生', 'dirty', 1, 'x')",
             ],
-            ["fixture 2018-03: record(s) #3 added since sign-off", "侨办（侨联） total signed 12, now 11.5"],
+            ["fixture 2018-03：记录 #3 在签发后被增加", "侨办（侨联） 总分签发时12，现在11.5"],
         ),
         (
             [
                 "DROP TRIGGER audit_no_update",
                 "UPDATE audit SET reason = '无' WHERE action = 'record' AND record_id = 1",
             ],
-            ["trigger audit_no_update was dropped", "audit: row #", "was changed after it was written"],
+            ["触发器 audit_no_update 已被删除", "审计日志：#", "写入后被改动"],
         ),
         (
             ["DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE action = 'record' AND record_id = 1"],
-            ["audit: row(s) #", "deleted"],
+            ["审计日志：#", "行已被删除"],
         ),
         (
             ["UPDATE periods SET status = 'open'"],
-            ["fixture 2018-03: signed off, but the periods table says it is open"],
+            ["fixture 2018-03：已签发，但期间表中的状态为 open"],
         ),
         (
             ["DROP TRIGGER signoffs_no_edit", "UPDATE signoffs SET results = zeroblob(10)"],
-            ["fixture 2018-03: the sign-off snapshot was changed"],
+            ["fixture 2018-03：签发快照已被改动"],
         ),
     ],
 )
@@ -370,7 +370,7 @@ def test_verify_names_what_the_sqlite3_shell_changed(march_closed, statements, n
     assert proc.returncode == 2
     for text in named:
         assert text in proc.stdout, proc.stdout
-    assert proc.stderr.startswith("kaohe: verify: ") and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("kaohe: verify：") and proc.stderr.count("\n") == 1
 
 
 @needs_sqlite3
@@ -460,7 +460,7 @@ def test_verify_names_cases_deleted_or_edited_outside_kaohe(k, tmp_path):
                   "DROP TRIGGER cases_closed_update", "UPDATE cases SET extensions = 0 WHERE case_id = 'C2'")
     out = k.run("verify", "fixture-cases", ok=False).stdout
     for month in ("2018-01", "2018-02"):
-        assert f"fixture-cases 2018Q1: the cases reported in {month} no longer add up to its counts" in out
+        assert f"fixture-cases 2018Q1：{month} 上报的案件与其计数不再相符" in out
 
 
 def test_verify_recomputes_with_the_parameters_a_period_was_signed_under(kaohe):
@@ -470,7 +470,7 @@ def test_verify_recomputes_with_the_parameters_a_period_was_signed_under(kaohe):
     kaohe.run("close", "bureau-departments", "--period", "2019Q1", "--reason", "一季度结果签字")
     kaohe.run("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
               "--reason", "二季度起旷工每次扣3分")
-    assert "ok: bureau-departments 2019Q1: as signed (1 record(s))" in kaohe.run("verify", "bureau-departments").stdout
+    assert "通过：bureau-departments 2019Q1：与签发时一致（1条记录）" in kaohe.run("verify", "bureau-departments").stdout
 
 
 def test_a_target_list_for_a_closed_year_is_refused(kaohe, tmp_path):

@@ -168,7 +168,7 @@ def test_lint_reports_exactly_the_undefined_points(k):
         "未定义：street-linkage 公众上报类案件查处/四项其余子项目（原文缺失）：声明2分，文件未规定怎样计分",
         "未定义：street-linkage 原文缺失部分：声明3分，文件未规定怎样计分",
         "未定义：street-linkage：声明65分，规定了55分：10分未规定",
-        "ok: street-linkage",
+        "通过：street-linkage",
     ]
 
 

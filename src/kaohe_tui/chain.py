@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from kaohe_tui.messages import t
+
 FIELDS = ("id", "at", "user", "action", "scheme", "unit", "record_id", "old", "new", "reason")
 GENESIS = "0" * 64
 
@@ -63,10 +65,10 @@ def walk(conn) -> tuple[list[str], int, dict[int, str]]:
         row_id = values[0]
         if row_id != expected_id:
             gap = f"#{expected_id}" if row_id == expected_id + 1 else f"#{expected_id}–#{row_id - 1}"
-            problems.append(f"audit: row(s) {gap} deleted (the ids jump from #{expected_id - 1} to #{row_id})")
+            problems.append(t("chain_deleted", gap=gap, before=expected_id - 1, after=row_id))
         elif row_hash(prev, values) != stored:
-            problems.append(f"audit: row #{row_id} ({values[3]}, {values[1]}) was changed after it was written"
-                            if stored else f"audit: row #{row_id} has no link in the chain (inserted by hand?)")
+            problems.append(t("chain_changed", id=row_id, action=values[3], at=values[1])
+                            if stored else t("chain_unlinked", id=row_id))
         hashes[row_id] = stored
         prev, expected_id = stored or GENESIS, row_id + 1
     return problems, n, hashes

@@ -11,7 +11,7 @@ from pathlib import Path
 from kaohe_tui import catalog, plugins
 from kaohe_tui.cli import json_out
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.messages import t
+from kaohe_tui.messages import EXPORT_WHAT, t
 from kaohe_tui.periods import Period
 from kaohe_tui.store import Store
 
@@ -148,7 +148,7 @@ def cmd_record(args) -> int:
                   clause=args.clause, count=args.count, amount=args.amount, value=args.value, date=args.date,
                   attrs=_attrs(args.attr))
     record_id = record(store, scheme, draft, supersede=args.supersede)
-    print(f"recorded #{record_id}")
+    print(t("cli_recorded", id=record_id))
     return 0
 
 
@@ -157,7 +157,7 @@ def cmd_withdraw(args) -> int:
 
     store = open_store(args)
     withdraw(store, catalog.get(args.scheme), args.record_id, args.reason)
-    print(f"withdrew #{args.record_id}")
+    print(t("cli_withdrew", id=args.record_id))
     return 0
 
 
@@ -323,7 +323,7 @@ def cmd_withdraw_import(args) -> int:
     store = open_store(args)
     scheme = catalog.get(args.scheme)
     n = withdraw_import(store, scheme, args.import_id, args.reason)
-    print(f"withdrew import {args.import_id}: {n} case(s)")
+    print(t("cli_withdrew_import", id=args.import_id, n=n))
     return 0
 
 
@@ -357,9 +357,10 @@ def cmd_export(args) -> int:
         done = export(store, scheme_for(store, args), args.period, args.format, Path(args.output), args.what,
                       force=args.force, progress=step if args.what != "results" else None)
     if args.what != "results":
-        print(f"exported {done.rows} {args.what} row(s) of {args.scheme} to {args.output}")
+        print(t("cli_exported_rows", scheme=args.scheme, what=EXPORT_WHAT.get(args.what, args.what), rows=done.rows,
+                path=args.output))
     else:
-        print(f"exported {args.scheme} {args.period} to {done.path}")
+        print(t("cli_exported", scheme=args.scheme, period=args.period, path=done.path))
     return 0
 
 
@@ -367,9 +368,8 @@ def cmd_close(args) -> int:
     from kaohe_tui.actions.periods import close
 
     signed = close(open_store(args), catalog.get(args.scheme), args.period, args.reason)
-    print(f"closed {args.scheme} {args.period}: its records and scores can no longer change")
-    print(f"signed: {signed.snapshot} (audit chain head #{signed.audit_id} "
-          f"{signed.audit_hash[:16]}); keep it with the signed paper, kaohe verify checks it")
+    print(t("cli_closed", scheme=args.scheme, period=args.period))
+    print(t("cli_signed", snapshot=signed.snapshot, audit_id=signed.audit_id, head=signed.audit_hash[:16]))
     return 0
 
 
@@ -377,7 +377,7 @@ def cmd_reopen(args) -> int:
     from kaohe_tui.actions.periods import reopen
 
     reopen(open_store(args), catalog.get(args.scheme), args.period, args.reason)
-    print(f"reopened {args.scheme} {args.period}")
+    print(t("cli_reopened", scheme=args.scheme, period=args.period))
     return 0
 
 
@@ -389,11 +389,11 @@ def cmd_verify(args) -> int:
         catalog.get(args.scheme)
     report = verify(store, args.scheme, args.period)
     for line in report.checked:
-        print(f"ok: {line}")
+        print(t("cli_verify_ok", line=line))
     for line in report.problems:
-        print(f"CHANGED: {line}")
+        print(t("cli_verify_changed", line=line))
     if report.problems:
-        raise KaoheError(f"verify: {len(report.problems)} problem(s): {report.problems[0]}")
+        raise KaoheError(t("cli_verify_failed", n=len(report.problems), first=report.problems[0]))
     return 0
 
 
@@ -418,7 +418,7 @@ def cmd_grant(args) -> int:
     if args.scheme:
         catalog.get(args.scheme)
     grant(store, args.login, args.role, args.scheme, args.section, args.unit, args.reason or "")
-    print(f"granted {args.role} to {args.login}")
+    print(t("cli_granted", login=args.login, role=args.role))
     return 0
 
 
@@ -427,7 +427,7 @@ def cmd_revoke(args) -> int:
 
     store = open_store(args)
     n = revoke(store, args.login, args.role, args.reason or "")
-    print(f"revoked {n} {args.role} grant(s) from {args.login}")
+    print(t("cli_revoked", login=args.login, n=n, role=args.role))
     return 0
 
 
@@ -460,10 +460,10 @@ def cmd_lint(args) -> int:
             print(finding)
         if not any(f.level == "error" for f in findings):
             warned = sum(1 for f in findings if f.level == "warning")
-            print(f"ok: {scheme.id}" + (f"（{warned}条警告：见上，多为原文自身的问题）" if warned else ""))
+            print(t("cli_lint_ok", scheme=scheme.id) + (t("cli_lint_warned", warned=warned) if warned else ""))
     _print_failures()
     if errors:
-        raise KaoheError(f"lint: {errors} error(s)")
+        raise KaoheError(t("cli_lint_failed", errors=errors))
     return 0
 
 
@@ -474,9 +474,9 @@ def cmd_demo(args) -> int:
     schemes = [catalog.get(args.scheme)] if args.scheme else list(catalog.schemes().values())
     for scheme in schemes:
         if args.remove:
-            print(f"{scheme.id}: withdrew {remove_demo(store, scheme)} demo record(s)")
+            print(t("cli_demo_removed", scheme=scheme.id, n=remove_demo(store, scheme)))
         else:
-            print(f"{scheme.id}: loaded {load_demo(store, scheme)} demo record(s)")
+            print(t("cli_demo_loaded", scheme=scheme.id, n=load_demo(store, scheme)))
     return 0
 
 
@@ -498,7 +498,7 @@ def cmd_history(args) -> int:
 def cmd_backup(args) -> int:
     store = Store(getattr(args, "db", None))
     target = store.backup(Path(args.file), force=args.force)
-    print(f"backed up {store.path} to {target}")
+    print(t("cli_backed_up", source=store.path, target=target))
     return 0
 
 
@@ -508,7 +508,7 @@ def cmd_restore(args) -> int:
 
     target = Path(getattr(args, "db", None) or default_db_path())
     digest = restore_backup(Path(args.file), target, args.reason or "")
-    print(f"restored {target} from {args.file} (sha256 {digest})")
+    print(t("cli_restored", file=args.file, target=target, digest=digest))
     return 0
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from kaohe_tui import chain, closed, signoff
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.store import Store
@@ -39,7 +40,7 @@ def verify(store: Store, scheme_id: str | None = None, period: str | None = None
     _triggers(conn, report)
     broken, rows, hashes = chain.walk(conn)
     report.problems += broken
-    report.checked.append(f"audit chain: {rows} row(s)")
+    report.checked.append(t("verify_chain", rows=rows))
     wanted = str(Period.parse(period)) if period else None
     snapshots = [s for s in signoff.active(conn, scheme_id)
                  if wanted is None or wanted in (s["period"], s["closed_period"])]
@@ -54,11 +55,11 @@ def _triggers(conn, report: Report) -> None:
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     for name in [*GUARDS, *closed.TRIGGERS]:
         if name not in present:
-            report.problems.append(f"trigger {name} was dropped")
+            report.problems.append(t("verify_trigger_dropped", name=name))
         elif _squash(present[name]) != _squash(closed.TRIGGERS.get(name, present[name])) \
                 or GUARDS.get(name, "RAISE") not in present[name]:
-            report.problems.append(f"trigger {name} was changed")
-    report.checked.append(f"{len(GUARDS) + len(closed.TRIGGERS)} trigger(s)")
+            report.problems.append(t("verify_trigger_changed", name=name))
+    report.checked.append(t("verify_triggers", n=len(GUARDS) + len(closed.TRIGGERS)))
 
 
 def _squash(sql: str) -> str:
@@ -74,12 +75,11 @@ def _unsigned_closures(conn, scheme_id, wanted, snapshots, report: Report) -> No
     status = {(s, p): st for s, p, st in conn.execute(sql, args)}
     for key, st in sorted(status.items()):
         if st == "closed" and key not in signed and wanted in (None, key[1]):
-            report.problems.append(f"{key[0]} {key[1]}: closed without a sign-off snapshot (closed by an older "
-                                   "kaohe, or its snapshot was removed): reopen and close it to sign one")
+            report.problems.append(t("verify_no_snapshot", scheme=key[0], period=key[1]))
     for scheme, period in sorted(signed):
         if status.get((scheme, period)) != "closed":
-            report.problems.append(f"{scheme} {period}: signed off, but the periods table says it is "
-                                   f"{status.get((scheme, period), 'not there')} (changed outside kaohe)")
+            report.problems.append(t("verify_status", scheme=scheme, period=period,
+                                     status=status.get((scheme, period), t("verify_status_gone"))))
 
 
 def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, report: Report) -> None:
@@ -91,31 +91,31 @@ def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, r
     except KaoheError:
         blob_ok = False
     if not blob_ok:
-        problems.append(f"{where}: the sign-off snapshot was changed (its digest does not match)")
+        problems.append(t("verify_snapshot_changed", where=where))
         return
     payload = signoff.load(snap["results"])
     if snap["audit_id"] and hashes.get(snap["audit_id"]) != snap["audit_head"]:
-        problems.append(f"{where}: the audit log up to #{snap['audit_id']}, signed with the period, was changed")
+        problems.append(t("verify_audit_changed", where=where, id=snap["audit_id"]))
     line = store.db.execute("SELECT id, new FROM audit WHERE id > ? AND action = 'close-period' AND scheme = ? "
                             "ORDER BY id LIMIT 1", [snap["audit_id"], snap["scheme"]]).fetchone()
     signed_digest = json.loads(line[1] or "{}").get("snapshots", {}).get(snap["period"]) if line else None
     if signed_digest != snap["results_digest"]:
-        problems.append(f"{where}: the sign-off snapshot does not match its close's audit line"
-                        + (f" #{line[0]}" if line else " (missing)"))
+        problems.append(t("verify_close_line", where=where,
+                          line=f" #{line[0]}" if line else t("verify_close_line_missing")))
     period = Period.parse(snap["period"])
     signed_inputs = json.loads(snap["inputs"])
     now_inputs = signoff.inputs_of(store.db.conn, snap["scheme"], period, payload["units"])
     _records(where, signed_inputs["records"], now_inputs["records"], problems)
     for month in sorted(set(signed_inputs["case_months"]) | set(now_inputs["case_months"])):
         if signed_inputs["case_months"].get(month) != now_inputs["case_months"].get(month):
-            problems.append(f"{where}: the case counts of {month} changed since sign-off")
+            problems.append(t("verify_case_months", where=where, month=month))
     if snap["period"] == snap["closed_period"]:  # once per sign-off: the whole period's cases
         _cases_match_counts(store.db.conn, where, snap["scheme"], period, problems)
     if signed_inputs["units"] != now_inputs["units"]:
-        problems.append(f"{where}: the units kept with the snapshot do not match its digest")
+        problems.append(t("verify_units", where=where))
     _recompute(store, snap, payload, period, scorers, problems)
     if len(problems) == before:
-        report.checked.append(f"{where}: as signed ({len(signed_inputs['records'])} record(s))")
+        report.checked.append(t("verify_as_signed", where=where, n=len(signed_inputs["records"])))
 
 
 def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
@@ -131,8 +131,7 @@ def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, proble
         "WHERE scheme = ? AND month >= ? AND month <= ?", [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
     wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
     for month in wrong:
-        problems.append(f"{where}: the cases reported in {month} no longer add up to its counts "
-                        "(cases changed, added or deleted outside kaohe)")
+        problems.append(t("verify_cases", where=where, month=month))
 
 
 def _raw(blob: bytes) -> bytes:
@@ -148,10 +147,10 @@ def _records(where: str, signed: dict[str, str], now: dict[str, str], problems: 
     gone = [i for i in signed if i not in now]
     changed = [i for i in signed if i in now and now[i] != signed[i]]
     added = [i for i in now if i not in signed]
-    for ids, what in ((gone, "deleted"), (changed, "changed"), (added, "added")):
+    for ids, what in ((gone, "verify_deleted"), (changed, "verify_changed"), (added, "verify_added")):
         if ids:
-            listed = ", ".join(f"#{i}" for i in ids[:20]) + (f" … ({len(ids)} in all)" if len(ids) > 20 else "")
-            problems.append(f"{where}: record(s) {listed} {what} since sign-off")
+            listed = ", ".join(f"#{i}" for i in ids[:20]) + (t("verify_records_more", n=len(ids)) if len(ids) > 20 else "")
+            problems.append(t("verify_records", where=where, listed=listed, what=t(what)))
 
 
 def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers: dict, problems: list[str]) -> None:
@@ -164,7 +163,7 @@ def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers:
     try:
         scheme = for_period(store, snap["scheme"], period)  # the version it was signed under
     except KaoheError:
-        problems.append(f"{where}: scheme {snap['scheme']} is not loaded; its figures cannot be recomputed")
+        problems.append(t("verify_not_loaded", where=where, scheme=snap["scheme"]))
         return
     key = (snap["scheme"], snap["closed_period"])  # one scorer per sign-off: a year reads its records once
     scorer = scorers.get(key)
@@ -175,16 +174,16 @@ def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers:
         now = live.get(signed["unit"])
         unit = signed["unit"]
         if now is None:
-            problems.append(f"{where}: {unit} is no longer scored")
+            problems.append(t("verify_not_scored", where=where, unit=unit))
             continue
         if now.total != signed["total"]:
-            problems.append(f"{where}: {unit} total signed {fmt(signed['total'])}, now {fmt(now.total)}")
+            problems.append(t("verify_total", where=where, unit=unit, signed=fmt(signed["total"]), now=fmt(now.total)))
         elif now.rank != signed["rank"]:
-            problems.append(f"{where}: {unit} rank signed {signed['rank']}, now {now.rank}")
+            problems.append(t("verify_rank", where=where, unit=unit, signed=signed["rank"], now=now.rank))
         points = now.points_by_indicator()
         for node in signed["indicators"]:
             if points.get(node["name"]) != node["points"]:
-                problems.append(f"{where}: {unit} {node['name']} signed {fmt(node['points'])}, "
-                                f"now {fmt(points.get(node['name']))}")
+                problems.append(t("verify_points", where=where, unit=unit, name=node["name"], signed=fmt(node["points"]),
+                                  now=fmt(points.get(node["name"]))))
         if list(now.flags) != list(signed["flags"]):
-            problems.append(f"{where}: {unit} flags signed {signed['flags'] or '无'}, now {now.flags or '无'}")
+            problems.append(t("verify_flags", where=where, unit=unit, signed=signed["flags"] or "无", now=now.flags or "无"))
