@@ -38,7 +38,7 @@ def test_any_number_on_the_command_line_gets_one_line(db_path, capsys, raw, flag
                  indicator, "--clause", clause, flag, raw, "--reason", "检查")
     err = capsys.readouterr().err
     assert code == 2, err
-    assert len(err.strip().splitlines()) == 1 and "internal error" not in err
+    assert len(err.strip().splitlines()) == 1 and "内部错误" not in err
     assert f"{'次数' if flag == '--count' else '分值'}：“{raw}”" in err
     assert count_rows(db_path) == 0
 
@@ -58,7 +58,7 @@ def test_case_file_counts_get_one_line_per_row(db_path, tmp_path, capsys, raw):
                      encoding="utf-8")
     code = kaohe(db_path, "--plugins-dir", FIXTURES / "core_plugin", "import", "fixture-cases", cases)
     err = capsys.readouterr().err
-    assert code == 2 and "internal error" not in err
+    assert code == 2 and "内部错误" not in err
     assert f"第2行：延期次数：“{raw}”" in err
 
 

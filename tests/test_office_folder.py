@@ -128,5 +128,5 @@ def test_folder_without_setgid_is_named_in_one_line(base):
     opened = as_user(ADMIN, "--db", str(db), "ledger", "fixture", "--period", "2018")
     assert opened.returncode == 2, opened.stderr + opened.stdout
     lines = opened.stderr.strip().splitlines()
-    assert len(lines) == 1 and "internal error" not in lines[0]
+    assert len(lines) == 1 and "内部错误" not in lines[0]
     assert f"{db}-wal" in lines[0] and "init-office" in lines[0]

@@ -10,6 +10,7 @@ import os
 import sys
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 EXIT_BAD_INPUT = 2
 
@@ -192,14 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kaohe: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("kaohe: interrupted; nothing half-written was kept", file=sys.stderr)
+        print(f"kaohe: {t('cli_interrupted')}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: still one line for the user, details on request
         if os.environ.get("KAOHE_DEBUG"):
             raise
-        print(f"kaohe: internal error: {type(exc).__name__}: {exc} (set KAOHE_DEBUG=1 for details)", file=sys.stderr)
+        print(f"kaohe: {t('cli_internal_error', kind=type(exc).__name__, error=exc)}", file=sys.stderr)
         return 1
 
 

@@ -352,7 +352,8 @@ def cmd_export(args) -> int:
     from kaohe_tui.actions.exporting import export
 
     store = open_store(args)
-    label = f"exporting {args.what}: row" if args.what != "results" else f"scoring and exporting {args.scheme} {args.period}"
+    label = (t("cli_exporting_rows", what=EXPORT_WHAT.get(args.what, args.what)) if args.what != "results"
+             else t("cli_exporting", scheme=args.scheme, period=args.period))
     with progress(label) as step:
         done = export(store, scheme_for(store, args), args.period, args.format, Path(args.output), args.what,
                       force=args.force, progress=step if args.what != "results" else None)

@@ -7,6 +7,7 @@ from kaohe_tui import plugins
 from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.ledger import Draft, check_record, insert_checked
+from kaohe_tui.messages import t
 from kaohe_tui.roles import authorize
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
@@ -44,7 +45,8 @@ def load_demo(store: Store, scheme: Scheme) -> int:
         try:
             rows.append(check_record(store, scheme, draft, index))
         except KaoheError as exc:  # a plugin bug, not the user's: say which demo record
-            raise KaoheError(f"{scheme.plugin}: demo record {n} ({draft.unit}/{draft.indicator}): {exc}") from None
+            raise KaoheError(t("demo_bad_record", plugin=scheme.plugin, n=n, unit=draft.unit, indicator=draft.indicator,
+                                    error=exc)) from None
     with store.transaction() as db:
         for row in rows:
             insert_checked(store, db, row, SOURCE)  # each refused in a closed period, under the lock

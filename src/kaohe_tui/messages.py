@@ -90,6 +90,12 @@ MESSAGES = {
     "cli_lint_ok": "通过：{scheme}",
     "cli_lint_warned": "（{warned}条警告：见上，多为原文自身的问题）",
     "cli_lint_failed": "lint：{errors}个错误",
+    "cli_exporting_rows": "导出{what}：已处理",
+    "cli_exporting": "计分并导出 {scheme} {period}",
+    "cli_interrupted": "已中断；未留下写了一半的内容",
+    "cli_internal_error": "内部错误：{kind}：{error}（设置 KAOHE_DEBUG=1 可看详情）",
+    "restore_unreadable": "{source}：无法读取备份（{reason}）",
+    "demo_bad_record": "{plugin}：示例记录 {n}（{unit}/{indicator}）：{error}",
     # -- kaohe verify (verify.py, chain.py): what was checked and what changed since sign-off ---------
     "verify_chain": "审计链：{rows}行",
     "verify_triggers": "触发器{n}个",

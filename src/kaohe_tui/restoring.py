@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from kaohe_tui.messages import t
 from kaohe_tui.store import Store, restore
 
 
@@ -37,7 +38,7 @@ def restore_backup(source: Path | str, target: Path | str, reason: str = "") -> 
     try:
         digest = sha256(source)
     except OSError as exc:
-        raise KaoheError(f"{source}: cannot read the backup ({exc.strerror})") from None
+        raise KaoheError(t("restore_unreadable", source=source, reason=exc.strerror)) from None
     restore(source, target)
     restored = Store(target)  # an older backup is migrated here
     try:
