@@ -351,7 +351,7 @@ def test_roster_missing_by_5_april_is_flagged(kaohe, db_path):
 # -- the demo ----------------------------------------------------------------------------------
 def test_demo_loads_and_scores(kaohe):
     out = kaohe.run("demo", SCHEME).stdout
-    assert f"{SCHEME}: loaded" in out
+    assert f"{SCHEME}：已载入" in out
     rows = kaohe.json("ledger", SCHEME, "--period", "2017")
     assert rows and all(r["reason"].startswith("【演示】") for r in rows)
     year = kaohe.score(SCHEME, "2017")
