@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kill_inside_the_write, load_core_scheme, new_store
+from conftest import kill_inside_the_write, load_core_scheme, needs_native_time, new_store
 from kaohe_tui import bulk_cases
 from kaohe_tui.case_import import CaseImportRejected, bulk_path, careful_import, import_cases
 from kaohe_tui.crashpoint import ENV as PAUSE
@@ -98,6 +98,7 @@ def one_time_written(scheme, tmp_path: Path, column: str, written: str) -> tuple
     return new_store(tmp_path / "k.db", scheme), path, at
 
 
+@needs_native_time
 @pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])
 @pytest.mark.parametrize("written", [
     "2018-01-05 09:00", "2018/01/05 09:00:00", "2018/1/5 9:00",  # as Excel saves it
@@ -111,6 +112,7 @@ def test_time_forms_the_bulk_path_normalises(scheme, tmp_path, written, column):
     assert stored[at] == "2018-01-05 09:00:00"
 
 
+@needs_native_time
 def test_a_deadline_written_as_a_date_ends_that_day(scheme, tmp_path):
     store = new_store(tmp_path / "k.db", scheme)
     path = write(tmp_path, ["C9,乙街道,巡查,2018/1/4,2018/1/5,2018/1/5 18:00,0,0,"])
