@@ -582,3 +582,15 @@ def expect(check):
         await quiet(pilot)
         check(visible(pilot))
     return run
+
+
+def _c_compiler_builds_kaohe_time() -> bool:
+    from kaohe_tui import native
+
+    return native.library() is not None
+
+
+# The bulk path reads platform time forms through a C function built with the machine's compiler
+# (kaohe_tui/native); without one those files go the careful path, so tests of that are skipped.
+needs_native_time = pytest.mark.skipif(not _c_compiler_builds_kaohe_time(),
+                                       reason="no C compiler: the bulk path takes kaohe's own time form only")

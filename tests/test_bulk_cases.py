@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kill_inside_the_write, load_core_scheme, new_store
+from conftest import kill_inside_the_write, load_core_scheme, needs_native_time, new_store
 from kaohe_tui import bulk_cases
 from kaohe_tui.case_import import CaseImportRejected, bulk_path, careful_import, import_cases
 from kaohe_tui.crashpoint import ENV as PAUSE
@@ -77,8 +77,9 @@ def test_bulk_and_careful_paths_store_the_same(scheme, tmp_path):
     assert jia["2018-01"] == (5, 1, 1, 1, 4, 2, 1, 1, 1, 3, 2, 3, 0)  # untimed: 0 (the file has a deadline column)
     assert {row[2] for row in table(bulk, CASES)} == {"甲街道", "乙街道"}  # every spelling → the unit's name
     audit = "SELECT action, user, new FROM audit WHERE action = 'import-cases'"
-    assert table(bulk, audit) == [("import-cases", bulk.user, f'{{"file": "{path}", "cases": 7, "updated": 0, "import": 1, '
-                                   '"profile": "default", "ignored": [], "rejected": 0}')]
+    said = (f'{{"file": "{path}", "cases": 7, "updated": 0, "import": 1, '
+            '"profile": "default", "ignored": [], "rejected": 0}')
+    assert table(bulk, audit) == [("import-cases", bulk.user, said)]
     assert table(bulk, audit) == [(a, bulk.user, n) for a, _, n in table(careful, audit)]  # as the careful path says it
     assert table(bulk, "SELECT hash IS NOT NULL FROM audit") == [(1,)] * len(table(bulk, "SELECT 1 FROM audit"))
     # one row names the import; every case points at it (on both paths)
@@ -93,9 +94,11 @@ def one_time_written(scheme, tmp_path: Path, column: str, written: str) -> tuple
     times = ["2018-01-04 09:00:00", "2018-01-09 09:00:00", "2018-01-06 09:00:00"]
     at = ["上报时间", "处置时限", "结案时间"].index(column)
     times[at] = written
-    return new_store(tmp_path / "k.db", scheme), write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{','.join(times)},0,0,"]), at
+    path = write(tmp_path, [TRICKY[0], f"C9,乙街道,巡查,{','.join(times)},0,0,"])
+    return new_store(tmp_path / "k.db", scheme), path, at
 
 
+@needs_native_time
 @pytest.mark.parametrize("column", ["上报时间", "处置时限", "结案时间"])
 @pytest.mark.parametrize("written", [
     "2018-01-05 09:00", "2018/01/05 09:00:00", "2018/1/5 9:00",  # as Excel saves it
@@ -109,13 +112,14 @@ def test_time_forms_the_bulk_path_normalises(scheme, tmp_path, written, column):
     assert stored[at] == "2018-01-05 09:00:00"
 
 
+@needs_native_time
 def test_a_deadline_written_as_a_date_ends_that_day(scheme, tmp_path):
     store = new_store(tmp_path / "k.db", scheme)
     path = write(tmp_path, ["C9,乙街道,巡查,2018/1/4,2018/1/5,2018/1/5 18:00,0,0,"])
     assert bulk_path(store, scheme, path, None) == 1
     # reported at the start of 4 January; due by the end of 5 January, so closed at 18:00 is on time
-    assert table(store, CASES) == [("fixture-cases", "C9", "乙街道", "巡查", "2018-01-04 00:00:00", "2018-01-05 23:59:59",
-                                    "2018-01-05 18:00:00", 0, 0, None)]
+    assert table(store, CASES) == [("fixture-cases", "C9", "乙街道", "巡查", "2018-01-04 00:00:00",
+                                    "2018-01-05 23:59:59", "2018-01-05 18:00:00", 0, 0, None)]
     assert table(store, "SELECT due, on_time FROM case_month_stats") == [(1, 1)]
 
 
@@ -222,8 +226,8 @@ def test_no_case_arrives_in_a_closed_period(scheme, tmp_path, closing):
     with pytest.raises(CaseImportRejected) as caught:
         import_cases(store, scheme, path)
     # C1 (2018-01-03) is the first row in a closed period whichever of the three closes it
-    assert caught.value.report.rejected[0] == (f"{path}：第2行：上报时间：2018-01-03 09:00:00 落在已签发关闭的 {closing} 内，"
-                                               "须由管理员先重新开启")
+    assert caught.value.report.rejected[0] == (
+        f"{path}：第2行：上报时间：2018-01-03 09:00:00 落在已签发关闭的 {closing} 内，须由管理员先重新开启")
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
     set_period_status(store, scheme, Period.parse(closing), "open", "更正")
     assert import_cases(store, scheme, path).imported == 7

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_bulk_cases import new_store, scheme  # noqa: F401  (scheme: the fixture)
-
+from conftest import load_core_scheme, new_store
 from kaohe_tui.case_import import careful_import
 from kaohe_tui.cases import counted_in, list_cases, unit_stats
 from kaohe_tui.periods import Period
 
-HEADER = ["案件编号", "责任单位", "上报时间", "处置时限", "结案时间", "延期次数", "核查未通过次数", "回访满意度", "案件状态"]
-COUNTS = ("due", "on_time", "extended", "overdue", "red_light", "closed", "rework", "first_time", "satisfied", "visited",
-          "untimed")
+
+@pytest.fixture
+def scheme():
+    return load_core_scheme("fixture-cases")
+
+HEADER = ["案件编号", "责任单位", "上报时间", "处置时限", "结案时间", "延期次数", "核查未通过次数", "回访满意度",
+          "案件状态"]
+COUNTS = ("due", "on_time", "extended", "overdue", "red_light", "closed", "rework", "first_time", "satisfied",
+          "visited", "untimed")
 SUMS = {"extensions": lambda c: c["extensions"], "extensions_after_first": lambda c: max(c["extensions"] - 1, 0),
         "failed_checks": lambda c: c["failed_checks"]}
 

@@ -164,8 +164,9 @@ def value(draw, field: str, i: int, odd: bool, profile: bool) -> str:
         "disposed_at": lambda: draw(times(not odd)), "force_closed_at": lambda: draw(times(not odd)),
         "extensions": lambda: pick(["", "0", "1", "3"], ["x", "-1", "1" * 20, "０", "1234567"]),
         "failed_checks": lambda: pick(["", "0", "2"], ["+1", " 2"]),
-        "satisfaction": lambda: pick(["", "满意", "非常满意", "基本满意", "不满意", "未回访", "联系不上", " 满意 ", *answers],
-                                     [f"满{pad}意", "还行", f"满意{pad}"]),
+        "satisfaction": lambda: pick(
+            ["", "满意", "非常满意", "基本满意", "不满意", "未回访", "联系不上", " 满意 ", *answers],
+            [f"满{pad}意", "还行", f"满意{pad}"]),
         "status": lambda: pick(["", "结案", "作废", "[作废]", "【作废】", "强制结案", "处置中", "废单", "强结"],
                                [f"作废{pad}", "[[作废]", f"{pad}强结"]),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Q1_CASES, cases_file
+from conftest import Q1_CASES, cases_file, needs_native_time
 
 
 def test_cases_feed_closure_rate_and_case_deductions(k, tmp_path):
@@ -147,6 +147,10 @@ def test_the_user_is_told_when_a_file_is_read_row_by_row(k, tmp_path):
         "S1,甲街道,巡查,2018年1月3日 9时00分,2018-01-05 17:00:00,2018-01-04 10:00:00,0,0,满意"])))
     assert "逐行读取" in slow.stderr and "时间以数字写出" in slow.stderr
     assert "已导入1个案件" in slow.stdout
+
+
+@needs_native_time
+def test_platform_time_forms_go_the_fast_path(k, tmp_path):
     fast = k.run("import", "fixture-cases", str(cases_file(tmp_path, [
         "F1,甲街道,巡查,2018/1/3 9:00,2018-01-05T17:00:00,2018-01-04 10:00:00.5,0,0,满意"])))
     assert "已导入1个案件" in fast.stdout and "逐行读取" not in fast.stderr

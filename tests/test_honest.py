@@ -397,9 +397,9 @@ def test_import_brings_no_second_figure_unless_told(k):
 
 
 async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
+    from conftest import settle
     from kaohe_tui.tui.app import KaoheApp
     from kaohe_tui.tui.screens.confirm import Confirm
-    from conftest import settle
 
     first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
     app = KaoheApp(db_path=tmp_path / "k.db")
@@ -492,7 +492,7 @@ def test_attachment1_list_and_roster_export(k):
     sheet = openpyxl.load_workbook(book).active
     header = [c.value for c in sheet[1]]
     assert header[:7] == ["单位", "类别", "挂钩社区", "所在镇", "状态", "收到日期", "盖章"]
-    table = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    table = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(table) == 14 + 56
     # 区委办: both people, received 1 April (before the 5 April deadline), stamped
     assert table["区委办"]["状态"] == "齐全" and table["区委办"]["收到日期"] == "2017-04-01"

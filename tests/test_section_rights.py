@@ -47,7 +47,8 @@ def test_assessing_rights_follow_both_attachments(office):
                                                 amount=1).stderr
     with sqlite3.connect(office) as conn:
         rows = conn.execute("SELECT id, unit, indicator FROM records ORDER BY id").fetchall()
-    assert [r[1:] for r in rows] == [("市政处", "基础管理/信息管理"), ("房管处", "基础管理/普法综治"), ("市政处", "重点指标扣分")]
+    assert [r[1:] for r in rows] == [("市政处", "基础管理/信息管理"), ("房管处", "基础管理/普法综治"),
+                                     ("市政处", "重点指标扣分")]
     # withdrawing follows the same rights: 公用事业科 may not withdraw 办公室's 信息管理 record, 办公室 may
     assert "may not withdraw" in run(office, "withdraw", BD, str(rows[0][0]), "--reason", "x", user=ASSESSOR).stderr
     assert run(office, "withdraw", BD, str(rows[0][0]), "--reason", "录错", user=OFFICE_SECTION).returncode == 0
@@ -56,7 +57,8 @@ def test_assessing_rights_follow_both_attachments(office):
 def test_bonus_applications_follow_roles(office):
     assert run(office, "schemes").returncode == 0
     assert run(office, "grant", UNIT, "--role", "unit", "--scheme", BD, "--unit", "党委办").returncode == 0
-    assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", BD, "--section", "公用事业科").returncode == 0
+    granted = run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", BD, "--section", "公用事业科")
+    assert granted.returncode == 0
 
     def apply(unit, user):
         return run(office, "bonus", "apply", "--period", "2018", "--unit", unit, "--project", "省级表彰",
@@ -72,4 +74,5 @@ def test_bonus_applications_follow_roles(office):
     with sqlite3.connect(office) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
         assert conn.execute("SELECT state FROM bureau_bonus_applications").fetchall() == [("pending",)]
-    assert run(office, "bonus", "approve", "1", "--points", "2", "--opinion", "同意").returncode == 0  # root administers
+    # root administers
+    assert run(office, "bonus", "approve", "1", "--points", "2", "--opinion", "同意").returncode == 0

@@ -242,6 +242,7 @@ async def test_one_import_the_dialog_and_kaohe_import_write_the_same_database(db
     query = f"SELECT {RECORD_COLUMNS} FROM records WHERE scheme = 'tui-fixture' ORDER BY id"
     assert db_rows(db_path, query) == db_rows(cli_db, query)
     assert [r[0] for r in db_rows(db_path, query)] == ["党委办", "党委办"]  # 党办 is 党委办's alias
-    query = "SELECT name, category, assessed_by, aliases, attrs, sample FROM units WHERE scheme = 'tui-fixture' ORDER BY id"
+    query = ("SELECT name, category, assessed_by, aliases, attrs, sample FROM units"
+             " WHERE scheme = 'tui-fixture' ORDER BY id")
     assert db_rows(db_path, query) == db_rows(cli_db, query)
     assert ("新设科", "二类", "人教科") in [r[:3] for r in db_rows(db_path, query)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import ALL_COLUMNS, COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
+from kaohe_tui.case_counts import ALL_COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
