@@ -470,7 +470,8 @@ def test_verify_recomputes_with_the_parameters_a_period_was_signed_under(kaohe):
     kaohe.run("close", "bureau-departments", "--period", "2019Q1", "--reason", "一季度结果签字")
     kaohe.run("scheme", "set", "bureau-departments", "--year", "2019", "基础管理/工作纪律.clauses.absent.per=3",
               "--reason", "二季度起旷工每次扣3分")
-    assert "通过：bureau-departments 2019Q1：与签发时一致（1条记录）" in kaohe.run("verify", "bureau-departments").stdout
+    out = kaohe.run("verify", "bureau-departments").stdout
+    assert "通过：bureau-departments 2019Q1：与签发时一致（1条记录）" in out
 
 
 def test_a_target_list_for_a_closed_year_is_refused(kaohe, tmp_path):
