@@ -138,12 +138,12 @@ def test_samples_leave_ranks_and_consequences_once_real_towns_exist(k):
 
 def test_retire_keeps_records_and_leaves_ranks(k):
     rid = record(k, CC, "城管局", "回访满意率", "2018Q1", value=95)
-    assert "retired 城管局" in k("units", CC, "--retire", "区城管局", "--reason", "机构改革")
+    assert "城管局 已退出排名" in k("units", CC, "--retire", "区城管局", "--reason", "机构改革")
     r = k.score(CC, "2018Q1")["城管局"]
     # still scored from its records (20 × 95% = 19, + 15 返工), but no rank
     assert r["rank"] is None and r["total"] == 34 and any(f.startswith("已退出排名") for f in r["flags"])
     assert [x["unit"] for x in k.json("ledger", CC, "--period", "2018Q1")] == ["城管局"]
-    assert "already retired" in k("units", CC, "--retire", "城管局", ok=False)
+    assert "单位：城管局 已于" in k("units", CC, "--retire", "城管局", ok=False)
     assert any(h["action"] == "retire-unit" for h in k.json("history"))
     assert rid
 
@@ -323,5 +323,111 @@ def test_each_category_gets_its_own_ranking_sheet_without_zero_point_columns(k):
     assert book.sheetnames == ["排名（二类）", "排名（三类）"]
     # seed 000: 二类 年度分值1 (通报), 三类 0.5 (年度达不到工作要求的…扣除0.1—0.5分); the 三类
     # requirements (报送问题建议, 参与公众考评, 城管志愿活动) carry no points of their own: no 0 columns
-    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报", "总分", "标记"]
+    assert [c.value for c in book["排名（二类）"][2]] == ["排名", "单位", "类别", "通报扣分", "总分", "标记"]
     assert [c.value for c in book["排名（三类）"][2]] == ["排名", "单位", "类别", "年度扣分", "总分", "标记"]
+
+
+def test_district_columns_show_the_points_deducted(k):
+    import csv
+
+    import openpyxl
+
+    # seed 000 二类: "被通报1次的，扣除年度分值0.5分" → 民政局 loses 0.5 of its 1; 三类: "从年度分值中扣除
+    # 0.1—0.5分不等" → 区委办 loses 0.2 of its 0.5. Columns headed 扣分 show what was taken off
+    # (before: 通报 0.5 / 年度扣分 0.3, the points left, under a heading that says deduction).
+    record(k, DC, "民政局", "通报", "2017", clause="media", reason="被媒体曝光")
+    record(k, DC, "区委办", "年度扣分", "2017", clause="shortfall", amount=0.2, reason="未达工作要求")
+    out = k.dir / "dc.xlsx"
+    k("export", DC, "--period", "2017", "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    two = {row[1]: row for row in book["排名（二类）"].iter_rows(min_row=3, values_only=True)}
+    three = {row[1]: row for row in book["排名（三类）"].iter_rows(min_row=3, values_only=True)}
+    assert [c.value for c in book["排名（二类）"][2]][3:5] == ["通报扣分", "总分"]
+    assert two["民政局"][3:5] == (0.5, 0.5)  # 1 − 0.5 = 0.5 left
+    assert two["体育局"][3:5] == (0, 1)  # no notice: nothing deducted, 1 left
+    assert [c.value for c in book["排名（三类）"][2]][3:5] == ["年度扣分", "总分"]
+    assert three["区委办"][3:5] == (0.2, 0.3)  # 0.5 − 0.2 = 0.3 left
+    csv_out = k.dir / "dc.csv"
+    k("export", DC, "--period", "2017", "--format", "csv", "-o", csv_out)
+    rows = {r["单位"]: r for r in csv.DictReader(csv_out.open(encoding="utf-8-sig"))}
+    assert rows["民政局"]["通报扣分"] == "0.5" and rows["区委办"]["年度扣分"] == "0.2"
+    text = k("score", DC, "--period", "2017")
+    line = next(ln for ln in text.splitlines() if "区委办" in ln)
+    assert [c.strip() for c in line.split("│")][4:6] == ["", "0.2"]  # 通报扣分 blank (三类), 年度扣分 0.2
+    # the JSON contract keeps each indicator's points (what is left)
+    assert k.score(DC, "2017")["区委办"]["indicators"]["年度扣分"] == 0.3
+
+
+def test_import_brings_no_second_figure_unless_told(k):
+    # 回访满意率 is one figure per unit and quarter (seed 001: 得分 = 20 × 满意率): 90 is recorded,
+    # a ledger file brings 80 for the same input
+    first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
+    head = "单位,指标,数值,期间,事由\n"
+    book = k.dir / "second.csv"
+    book.write_text(head + "住建局,回访满意率,70,2018Q1,一季度回访\n城管局,回访满意率,80,2018Q1,复核\n", encoding="utf-8")
+    err = k("import", CC, book, ok=False)
+    # before: imported silently, the 90 lost from the explanation
+    assert f"{book}: 第3行 数值：城管局 的 数字城管绩效/回访满意率 2018Q1 已有数值90（记录#{first}）" in err
+    assert "--supersede" in err
+    assert k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"] == k.score(CC, "2018Q1")["住建局"]["indicators"]["数字城管绩效"]
+    assert len(k.json("ledger", CC, "--period", "2018Q1")) == 1  # nothing written: one transaction
+    # the same input twice in one file is a second figure too
+    twice = k.dir / "twice.csv"
+    twice.write_text(head + "住建局,回访满意率,70,2018Q1,一\n住建局,回访满意率,75,2018Q1,二\n", encoding="utf-8")
+    assert f"{twice}: 第3行 数值：住建局 的 数字城管绩效/回访满意率 2018Q1 已有数值70（第2行）" in k("import", CC, twice, ok=False)
+    k("import", CC, book, "--supersede")
+    rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
+    second = max(r["id"] for r in k.json("ledger", CC, "--period", "2018Q1"))
+    # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays visible as replaced
+    assert rate["points"] == 16
+    assert any(f"记录#{first}的数值90已被记录#{second}替代" in line["text"] for line in rate["lines"])
+
+
+async def test_tui_asks_before_a_second_figure_replaces_the_first(tmp_path, k):
+    from kaohe_tui.tui.app import KaoheApp
+    from kaohe_tui.tui.screens.confirm import Confirm
+    from tests.test_tui import settle
+
+    first = int(record(k, CC, "城管局", "回访满意率", "2018Q1", value=90).split("#")[1])
+    app = KaoheApp(db_path=tmp_path / "k.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#schemes")
+        ids = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+        table.move_cursor(row=next(i for i, v in enumerate(ids) if CC in v))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+
+        async def save_80():
+            form.query_one("#f-unit").value = "城管局"
+            await pilot.pause()
+            form.query_one("#f-period").value = "2018Q1"
+            form.query_one("#f-indicator").value = "数字城管绩效/回访满意率"
+            await pilot.pause()
+            form.query_one("#f-kind").value = "value"
+            form.query_one("#f-figure").value = "80"
+            form.query_one("#f-reason").value = "复核"
+            await settle(pilot, 0.25)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        await save_80()
+        # before: the form showed the CLI's "请加 --supersede", which a TUI user cannot add
+        assert isinstance(app.screen, Confirm)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert f"已有数值90（记录#{first}）" in question and "替换" in question
+        await pilot.press("escape")  # no: nothing written, the form stays
+        await settle(pilot)
+        assert app.screen is form
+        assert app.store.db.execute("SELECT count(*) FROM records").fetchone()[0] == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is not form
+    # the newer figure counts: 20 × 80 ÷ 100 = 16; the 90 stays in the explanation as replaced
+    rate = k.json("explain", CC, "--period", "2018Q1", "--unit", "城管局")["explanation"][0]["children"][1]
+    assert rate["points"] == 16 and any(f"记录#{first}的数值90已被" in line["text"] for line in rate["lines"])

@@ -39,8 +39,15 @@ async def test_an_administrator_changes_a_parameter_with_the_lint_shown_live(tmp
         assert type(screen).__name__ == "ParametersScreen"
         assert "2019年（办公室版本，第0版）" in text_of(screen.query_one("#params-head"))
         table = screen.query_one("#params")
+        # rows read as the document names them; the key a CLI user types is secondary
+        labels = {row.value: str(table.get_cell(row.value, "label")) for row in table.rows}
+        assert labels["基础管理/学习教育.clauses.no-study-day.per"] == "学习教育·不组织学习日活动的…：每次扣分"
+        assert labels["基础管理/工作纪律.points"] == "工作纪律：分值"
+        assert labels["total"] == "总分"
+        assert not any("clauses" in label or "." in label for label in labels.values())
         select_row(table, "基础管理/工作纪律.points")
         await pilot.pause()
+        assert "键：基础管理/工作纪律.points" in text_of(screen.query_one("#params-text"))
         assert "严格执行考勤制度" in text_of(screen.query_one("#params-text"))  # the document's words
         assert screen.query_one("#params-value").value == "10"
         # typing 12 alone breaks 基础管理's declared 70: the lint says so before anything is saved
@@ -114,14 +121,19 @@ async def test_results_of_an_office_year_with_a_trend_across_the_years(tmp_path,
         assert screen.scored.by_quarter["2019Q1"]["横泾街道"].points_by_indicator()["业务考核"] == 59.4
 
 
-async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tmp_path, capsys):
+def renamed_in_2019(tmp_path, capsys):
+    """A database where bureau-departments has 2019, in which 党委办 became 党群工作部."""
     db = tmp_path / "k.db"
     units = tmp_path / "units.csv"
     units.write_text("单位,考核扎口科室,曾用名\n党群工作部,人教科,党委办\n", encoding="utf-8")
     for args in (["scheme", "new-year", "bureau-departments", "2019"],
                  ["import", "bureau-departments", str(units), "--kind", "units", "--period", "2019"]):
         assert cli.main(["--db", str(db), *args]) == 0, capsys.readouterr().err
-    app = KaoheApp(db_path=db)
+    return db
+
+
+async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tmp_path, capsys):
+    app = KaoheApp(db_path=renamed_in_2019(tmp_path, capsys))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_view(pilot, "bureau-departments", "2")
         assert "2019" in screen.periods and "2019Q4" in screen.periods
@@ -133,3 +145,34 @@ async def test_a_record_of_an_office_year_is_entered_against_that_years_units(tm
         assert type(form).__name__ == "RecordForm"
         assert "党群工作部" in [u.name for u in form.units] and "党委办" not in [u.name for u in form.units]
         assert form.periods[0] == "2019" and "2018" not in form.periods
+
+
+async def test_the_units_screen_shows_the_chosen_years_units(tmp_path, capsys):
+    app = KaoheApp(db_path=renamed_in_2019(tmp_path, capsys))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_view(pilot, "bureau-departments", "1")
+        table = screen.query_one("#units")
+        names = lambda: [row.value for row in table.rows]  # noqa: E731
+        assert "党委办" in names() and "党群工作部" not in names()  # 2018, the document's list
+        assert "19/19个单位（2018年）" in text_of(screen.query_one("#units-status"))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#units")
+        assert "党群工作部" in names() and "党委办" not in names()
+        assert str(table.get_cell("党群工作部", "aliases")) == "党委办、党办"  # the former names stay aliases
+        assert "19/19个单位（2019年）" in text_of(screen.query_one("#units-status"))
+        # a record added from here is entered against 2019's list
+        table.move_cursor(row=names().index("党群工作部"))
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RecordForm" and form.periods[0] == "2019"
+        assert "党群工作部" in [u.name for u in form.units]
+        await pilot.press("escape")
+        await settle(pilot)
+        # back to 2018 with [
+        app.screen.query_one("#units").focus()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "党委办" in [row.value for row in app.screen.query_one("#units").rows]

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a case file: the column HEADER holds FIELD (case_id, unit, reported_at, filed_at, deadline, "
                         "closed_at, disposed_at, force_closed_at, status, satisfaction, …; ignore: leave it unused)")
     p.add_argument("--profile", help="a case file: the import profile to read it with (else chosen by its header)")
+    p.add_argument("--supersede", action="store_true",
+                   help="a ledger row may replace the figure an input already has (both stay in the explanation)")
     p = cmd("score", "score a scheme for a period")
     p.add_argument("scheme")
     p.add_argument("--period", required=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from kaohe_tui import catalog, plugins
 from kaohe_tui.cli import json_out
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.store import Store
 
@@ -88,7 +89,7 @@ def cmd_units(args) -> int:
         scheme = for_year(store, scheme, args.year)
     if args.retire:
         unit = retire_unit(store, scheme, args.retire, args.reason or "")
-        print(f"retired {unit.name}: it leaves rankings and consequences; its records stay")
+        print(t("unit_retired", unit=unit.name))
         return 0
     units = load_units(store, scheme)
     if args.json:
@@ -173,7 +174,7 @@ def cmd_import(args) -> int:
 
     with progress(f"导入 {args.file}：已处理") as step:
         outcome = import_file(store, scheme, Path(args.file), args.kind, period=args.period,
-                              skip_invalid=args.skip_invalid, profile=args.profile,
+                              skip_invalid=args.skip_invalid, supersede=args.supersede, profile=args.profile,
                               overrides=parse_overrides(args.map), progress=step, row_by_row=row_by_row)
     _print_rejected(outcome.rejected)
     if not outcome.written:

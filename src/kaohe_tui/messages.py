@@ -39,6 +39,16 @@ MESSAGES = {
     "bonus_needed": "分值：加分须写批准的分值（--amount）",
     "bonus_negative": "分值：加分不能为负",
     "not_a_unit": "{field}：“{text}”不是本方案的单位{hint}",
+    # -- units (kaohe units --retire) --------------------------------------------------------------
+    "unit_already_retired": "单位：{unit} 已于 {at} 退出排名",
+    "unit_retired": "{unit} 已退出排名：不再参加排名和末位等后果，记录保留",
+    # -- one figure per input (inputs.py): a second value replaces the first only when said so -------
+    "second_figure": "{field}：{unit} 的 {indicator} {period} 已有数值{figure}（{where}）；"
+                     "要以新数值替换它请加 --supersede（原记录保留在台账和说明中）",
+    "second_figure_row": "{path}: 第{row}行 {message}",
+    "supersede_question": "{unit} 的 {indicator} {period} 已有数值{figure}（{where}）。\n"
+                          "以新数值替换它吗？（原记录保留在台账和说明中，新数值计分）",
+    "nothing_to_supersede": "--supersede：{unit} 的 {indicator} {period} 没有可替换的数值",
     # -- what an action did (kaohe_tui.actions; the CLI and the TUI say the same) --------------------
     "import_records_done": "已导入{imported}条记录",
     "import_cases_done": "已导入{imported}个案件",

@@ -31,17 +31,15 @@ def table(columns: list[str], rows: list[list], title: str | None = None) -> Tab
 
 
 def results_table(scheme: Scheme, results: list[UnitResult], period: str) -> Table:
-    names: list[str] = []
-    for r in results:
-        for ind in r.indicators:
-            if ind.name not in names:
-                names.append(ind.name)
-    columns = ["排名", "单位", "类别", *names, "总分", "标记"]
+    from kaohe_tui.columns import score_columns
+
+    shown = score_columns(scheme, results, zero_points=True)
+    columns = ["排名", "单位", "类别", *[c.title for c in shown], "总分", "标记"]
     rows = []
     for r in results:
-        points = r.points_by_indicator()
+        names = {i.name for i in r.indicators}
         rows.append(["—" if r.rank is None else r.rank, r.unit + ("（暂定）" if r.provisional else ""), r.category or "",
-                     *[fmt(points.get(n)) if n in points else "" for n in names], fmt(r.total), "；".join(r.flags)])
+                     *[fmt(c.value(r)) if c.name in names else "" for c in shown], fmt(r.total), "；".join(r.flags)])
     mark = f"\n{PROVISIONAL_MARK}" if provisional(results) else ""
     return table(columns, rows, title=f"{scheme.title} · {period}{mark}")
 

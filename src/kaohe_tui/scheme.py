@@ -65,6 +65,9 @@ class Indicator(_Model):
     cooperating: list[str] = []  # 配合科室
     cadence: Literal["any", "year", "quarter", "month"] = "any"  # periods it is scored for
     bonus: bool = False  # 加分: may take the total above the scheme's total
+    # a score sheet's column with this title shows the points deducted (max − points), not those left
+    # (district-categories: 通报扣分, 年度扣分); the name, and so records and parameter keys, stay
+    shown_deducted: str | None = None
 
     @property
     def rule_type(self) -> str:

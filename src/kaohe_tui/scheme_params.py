@@ -37,6 +37,35 @@ class Param:
     value: Any
     text: str  # the document's words for it (indicator text / method, clause text …)
     kind: str  # total | category | points | param | clause | unit
+    label: str = ""  # how a person reads it: the document's names (``label_of``); the key is for typing
+
+
+# the document's names for the fields and rule parameters a key ends in (an unknown one: as is)
+FIELD_NAMES = {"per": "每次扣分", "min": "最低", "max": "最高", "steps": "分档", "factor": "加倍系数",
+               "points": "扣分", "weight": "权重", "value": "年度分值", "total": "满分"}
+PARAM_NAMES = {"district_total": "全区总数", "district_units": "全区单位数", "scale": "录入满分", "weight": "权重",
+               "on_time": "按期结案权重", "extended": "延期结案权重", "overdue": "超期结案权重", "full_at": "满分所需比率",
+               "base": "基础分", "missing_points": "未报得分", "floor": "下限", "times": "次数", "standard": "标准",
+               "per_month": "每月标准", "annual_shortfall": "年度不足扣分", "per_quarter": "每季度标准",
+               "summary_due_day": "总结截止日", "bands": "分档", "ladder": "阶梯"}
+
+
+def short(text: str, limit: int = 12) -> str:
+    """The first phrase of a document's sentence (a row label, the whole text is shown beside)."""
+    text = text.removeprefix("〔方案补充〕").strip()  # the marker of the office's supplement, not a name
+    head = re.split(r"[，,。；;：:（(]", text, maxsplit=1)[0].strip() or text
+    cut = head[:limit]
+    return cut + ("…" if cut != text else "")
+
+
+def label_of(key: str, kind: str, node_name: str = "", clause_text: str = "") -> str:
+    """A category's value/total, a rule parameter or a clause field, as the document names it."""
+    field = key.rsplit(".", 1)[-1]
+    if kind == "category":
+        return f"{key[1:key.index(']')]}：{FIELD_NAMES[field]}"
+    if kind == "clause":
+        return f"{node_name}·{short(clause_text)}：{FIELD_NAMES.get(field, field)}"
+    return f"{node_name}：{PARAM_NAMES.get(field, field)}"
 
 
 def _numeric(value: Any) -> bool:
@@ -49,27 +78,30 @@ def _numeric(value: Any) -> bool:
 
 def parameters(scheme: Scheme, units: list[Unit] | None = None) -> list[Param]:
     """Every parameter of ``scheme`` an office may change, in document order."""
-    out = [Param("total", scheme.total, scheme.title, "total")]
+    out = [Param("total", scheme.total, scheme.title, "total", "总分")]
     for cat in scheme.categories:
         for fld in ("value", "total"):
             if getattr(cat, fld) is not None:
-                out.append(Param(f"[{cat.name}].{fld}", getattr(cat, fld), cat.text, "category"))
+                key = f"[{cat.name}].{fld}"
+                out.append(Param(key, getattr(cat, fld), cat.text, "category", label_of(key, "category")))
     for cat, tree in scheme.trees():
         prefix = f"[{cat.name}]" if cat else ""
         for path, node in walk(tree):
             text = node.text or node.method or node.name
             if node.points is not None:
-                out.append(Param(f"{prefix}{path}.points", node.points, text, "points"))
+                out.append(Param(f"{prefix}{path}.points", node.points, text, "points", f"{node.name}：分值"))
             for name, value in _flat(node.params):
-                out.append(Param(f"{prefix}{path}.params.{name}", value, node.method or text, "param"))
+                key = f"{prefix}{path}.params.{name}"
+                out.append(Param(key, value, node.method or text, "param", label_of(key, "param", node.name)))
             for clause in node.clauses:
                 for fld in CLAUSE_FIELDS:
                     value = getattr(clause, fld)
                     if value is not None and _numeric(value) and not (fld == "factor" and not clause.double_when):
-                        out.append(Param(f"{prefix}{path}.clauses.{clause.id}.{fld}", value, clause.text, "clause"))
+                        key = f"{prefix}{path}.clauses.{clause.id}.{fld}"
+                        out.append(Param(key, value, clause.text, "clause", label_of(key, "clause", node.name, clause.text)))
     for unit in units or []:
         for attr, value in unit.attrs.items():
-            out.append(Param(f"unit[{unit.name}].{attr}", value, f"{unit.name}的{attr}", "unit"))
+            out.append(Param(f"unit[{unit.name}].{attr}", value, f"{unit.name}的{attr}", "unit", f"{unit.name}：{attr}"))
     return out
 
 
@@ -98,7 +130,7 @@ def year_parameters(store: Store, scheme_id: str, year: int | None) -> tuple[Sch
         original = document.get(p.key, p.value)
         changed = p.value != original or (p.kind == "unit" and p.key in changes)
         rows.append({"key": p.key, "value": p.value, "document": original, "changed": changed, "text": p.text,
-                     "kind": p.kind})
+                     "kind": p.kind, "label": p.label})
     return scheme, rows
 
 

@@ -63,6 +63,14 @@ def m009_scheme_years(db: Database) -> None:
         db.execute(statement)
 
 
+@core()
+def m012_year_units_standing(db: Database) -> None:
+    """An office year's units retire in that year (``kaohe units --year Y --retire``), as the
+    document's do in ``units`` (m008): a signed year's list never changes with a later one."""
+    for column in ("retired_at", "retired_by", "retired_reason"):
+        db.execute(f"ALTER TABLE year_units ADD COLUMN {column} TEXT")
+
+
 class YearScheme(Scheme):
     """A scheme as it stands for one year (and one parameter version). Same id as the built-in:
     records, periods and results stay addressed by the contract's scheme id."""
@@ -257,7 +265,9 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         stamp = now()
         db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
                                    "created_by": store.user, "created_at": stamp, "reason": reason})
-        db["year_units"].insert_all([year_unit_row(base.id, year, u, norm(u.name) in sample) for u in units])
+        retired = _retired_units(store, source_scheme)  # a unit retired last year stays retired
+        db["year_units"].insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
+                                      **retired.get(norm(u.name), {})} for u in units])
         db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
                                          "value": json.dumps(value, ensure_ascii=False), "changed_by": store.user,
                                          "changed_at": stamp, "reason": f"carried forward from {source}"}
@@ -266,6 +276,15 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         carried = {"year": year, "from": source, "units": len(units), "parameters": len(params), "targets": targets}
         store.audit("scheme-new-year", scheme=base.id, new=carried, reason=reason)
     return carried
+
+
+def _retired_units(store: Store, scheme: Scheme) -> dict[str, dict]:
+    from kaohe_tui.units import standing_rows
+
+    table, where, args = standing_rows(store.db, scheme)
+    return {r["key"]: {"retired_at": r["retired_at"], "retired_by": r["retired_by"], "retired_reason": r["retired_reason"]}
+            for r in store.db.query(f"SELECT key, retired_at, retired_by, retired_reason FROM {table} "
+                                    f"WHERE {where} AND retired_at IS NOT NULL", args)}
 
 
 def _sample_units(store: Store, scheme: Scheme) -> set[str]:

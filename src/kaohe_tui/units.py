@@ -68,10 +68,19 @@ SAMPLE_NOTE = "示例单位，本类别已有正式单位，不参加排名"
 RETIRED_NOTE = "已退出排名"
 
 
+def standing_rows(db, scheme: Scheme) -> tuple[str, str, list]:
+    """(table, WHERE clause, its arguments) of the scheme's unit rows: an office year's units
+    (with their retirements and sample marks) are that year's own, in ``year_units``."""
+    if getattr(scheme, "office", False):
+        return "year_units", "scheme = ? AND year = ?", [scheme.id, scheme.year]  # type: ignore[attr-defined]
+    return "units", "scheme = ?", [scheme.id]
+
+
 def standings(store: Store, scheme: Scheme) -> dict[str, str | None]:
     """Each unit → why it takes no part in ranks and consequences (None: it does). A retired unit
     never does; a sample unit not once its category has a real (non-sample, active) unit."""
-    rows = list(store.db.query("SELECT name, category, sample, retired_at FROM units WHERE scheme = ?", [scheme.id]))
+    table, where, args = standing_rows(store.db, scheme)
+    rows = list(store.db.query(f"SELECT name, category, sample, retired_at FROM {table} WHERE {where}", args))
     real = {norm(r["category"] or "") for r in rows if not r["sample"] and not r["retired_at"]}
     out: dict[str, str | None] = {}
     for r in rows:
@@ -85,20 +94,22 @@ def standings(store: Store, scheme: Scheme) -> dict[str, str | None]:
 
 
 def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
-    """The unit leaves rankings and consequences from now on; its records stay (audited)."""
+    """The unit leaves rankings and consequences from now on; its records stay (audited). In an
+    office year only that year's list (and the years carried from it) — a signed year stays."""
     from kaohe_tui.ledger import clean_text
     from kaohe_tui.roles import authorize
 
     reason = clean_text(reason, "reason") or "退出排名"
     authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
     unit = UnitIndex(load_units(store, scheme)).resolve(name)
+    table, where, args = standing_rows(store.db, scheme)
     with store.transaction() as db:
-        row = next(db.query("SELECT id, retired_at FROM units WHERE scheme = ? AND name = ?", [scheme.id, unit.name]))
+        row = next(db.query(f"SELECT id, retired_at FROM {table} WHERE {where} AND name = ?", [*args, unit.name]))
         if row["retired_at"]:
-            raise KaoheError(f"unit: {unit.name} was already retired on {row['retired_at']}")
-        db["units"].update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
+            raise KaoheError(t("unit_already_retired", unit=unit.name, at=row["retired_at"][:10]))
+        db[table].update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
         store.audit("retire-unit", scheme=scheme.id, unit=unit.name, old={"status": "active"},
-                    new={"status": "retired"}, reason=reason)
+                    new={"status": "retired", **({"year": args[1]} if table == "year_units" else {})}, reason=reason)
     return unit
 
 

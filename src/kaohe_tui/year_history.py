@@ -45,10 +45,10 @@ def earlier_last_places(scorer: "Scorer", period: Period, result: "UnitResult",
     for quarter in Period(period.year - 1, "year", 0).quarters():
         ranked = prev.score(quarter)
         theirs = next((r for r in ranked if norm(r.unit) in names), None)
-        if theirs is None:
+        if theirs is None or theirs.rank is None:  # absent, or took no rank then (retired, sample)
             out.append((str(quarter), False))
             continue
-        peers = [r for r in ranked if r.category == theirs.category]
+        peers = [r for r in ranked if r.category == theirs.category and r.rank is not None]
         if len(peers) < 2 or (skip_all_tied and len({r.rank for r in peers}) == 1):
             out.append((str(quarter), False))
             continue

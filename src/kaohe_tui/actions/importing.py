@@ -46,12 +46,14 @@ def import_kinds(scheme: Scheme) -> dict[str, str]:
 
 
 def import_file(store: Store, scheme: Scheme, path: Path, kind: str = "auto", *, period: str | None = None,
-                skip_invalid: bool = False, profile: str | None = None, overrides: dict[str, str] | None = None,
+                skip_invalid: bool = False, supersede: bool = False, profile: str | None = None,
+                overrides: dict[str, str] | None = None,
                 progress: Callable[[int], None] | None = None,
                 row_by_row: Callable[[], None] | None = None) -> ImportOutcome:
     """``kind`` auto: judged by the header (a plugin's detector, a case file's columns or a known
     import profile, else ledger rows). ``period``: the ledger's default period; ``profile`` and
-    ``overrides`` (header → field): how a case file's columns are read. A bad file raises
+    ``overrides`` (header → field): how a case file's columns are read; ``supersede``: a ledger row may
+    replace the figure a one-figure input already has. A bad file raises
     ``KaoheError`` (``MissingColumns`` for a case file whose columns are not known)."""
     from kaohe_tui.case_import import file_header, fits_a_profile
     from kaohe_tui.io.formats import choose
@@ -70,7 +72,7 @@ def import_file(store: Store, scheme: Scheme, path: Path, kind: str = "auto", *,
         return _cases(store, scheme, path, skip_invalid, profile, overrides, progress, row_by_row)
     if chosen == "units":
         return _units(store, scheme, path)
-    return _ledger(store, scheme, path, period, skip_invalid, progress)
+    return _ledger(store, scheme, path, period, skip_invalid, supersede, progress)
 
 
 def _refused(path: Path, kind: str, rejected: list[RowError]) -> ImportOutcome:
@@ -78,14 +80,15 @@ def _refused(path: Path, kind: str, rejected: list[RowError]) -> ImportOutcome:
     return ImportOutcome(path, kind, False, headline, rejected=list(rejected))
 
 
-def _ledger(store, scheme, path, period, skip_invalid, progress) -> ImportOutcome:
+def _ledger(store, scheme, path, period, skip_invalid, supersede, progress) -> ImportOutcome:
     from kaohe_tui.io.ledger_import import import_ledger
 
     if not period:  # rows of one office year are checked against that year's scheme
         from kaohe_tui.scheme_years import for_ledger_file
 
         scheme = for_ledger_file(store, scheme, path)
-    report = import_ledger(store, scheme, path, period=period or None, skip_invalid=skip_invalid, progress=progress)
+    report = import_ledger(store, scheme, path, period=period or None, skip_invalid=skip_invalid, progress=progress,
+                           supersede=supersede)
     if report.rejected and not skip_invalid:
         return _refused(path, "ledger", report.rejected)
     fields = {"imported": report.imported, "rejected": len(report.rejected), "rejects_file": report.rejects_file}

@@ -87,25 +87,16 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def indicator_names(results: list[UnitResult]) -> list[str]:
-    names: list[str] = []
-    for r in results:
-        for ind in r.indicators:
-            # a 0-point requirement (报送问题建议 …) scores nothing: its flags are in 标记, a column of 0s says nothing
-            if ind.name not in names and ind.max != 0:
-                names.append(ind.name)
-    return names
+def results_grid(scheme: Scheme, results: list[UnitResult]) -> tuple[list[str], list[list]]:
+    from kaohe_tui.columns import score_columns
 
-
-def results_grid(results: list[UnitResult]) -> tuple[list[str], list[list]]:
-    names = indicator_names(results)
+    columns = score_columns(scheme, results)
     categories = any(r.category for r in results)  # a scheme without categories gets no empty column
-    header = ["排名", "单位", *(["类别"] if categories else []), *names, "总分", "标记"]
+    header = ["排名", "单位", *(["类别"] if categories else []), *[c.title for c in columns], "总分", "标记"]
     rows = []
     for r in results:
-        points = r.points_by_indicator()
         rows.append([r.rank if r.rank is not None else "—", r.unit, *([r.category or ""] if categories else []),
-                     *[points.get(n) for n in names], r.total, "；".join(r.flags)])
+                     *[c.value(r) for c in columns], r.total, "；".join(r.flags)])
     return header, rows
 
 
@@ -118,7 +109,7 @@ def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
 
 def csv_writer(encoding: str) -> Callable:
     def write(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
-        header, rows = results_grid(results)
+        header, rows = results_grid(scheme, results)
         try:
             write_csv(Path(path), header, rows, encoding=encoding)
         except UnicodeEncodeError as exc:
@@ -145,7 +136,7 @@ def write_xlsx(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
 def _ranking_sheet(sheet, scheme: Scheme, period: str, results: list[UnitResult]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    header, rows = results_grid(results)
+    header, rows = results_grid(scheme, results)
     sheet.append([f"{scheme.title} · {period}"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(header)

@@ -53,7 +53,11 @@ def map_header(header: list[str], path: Path) -> dict[str, str]:
 
 
 def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None = None,
-                  skip_invalid: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+                  skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
+                  supersede: bool = False) -> ImportReport:
+    """``supersede``: a row may replace the figure a one-figure input already has (inputs.py)."""
+    from kaohe_tui.inputs import check_import_figures
+
     path = Path(path)
     header, rows = read_rows(path)
     mapping = map_header(header, path)
@@ -91,10 +95,12 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         return report  # nothing written
     with store.transaction() as db:
         refuse_closed_rows(db.conn, scheme.id, good, numbers, path)
+        replacing = check_import_figures(db, scheme, good, numbers, path, supersede)  # under the write lock
         first, last = insert_many(store, db, good, source=f"import:{path.name}")
-        store.audit("import", scheme=scheme.id,
-                    new={"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)},
-                    reason=f"import {path.name}")
+        new = {"file": str(path), "records": len(good), "ids": [first, last], "rejected": len(bad_rows)}
+        if replacing:  # which new record replaced which figure
+            new["superseded"] = {first + i: what for i, what in replacing.items()}
+        store.audit("import", scheme=scheme.id, new=new, reason=f"import {path.name}")
     report.imported = len(good)
     if bad_rows:
         from kaohe_tui.io.safe_files import protected_paths, writing

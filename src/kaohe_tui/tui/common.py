@@ -97,5 +97,6 @@ class SchemeState:
     ledger_period: str
     ledger_filter: str = ""
     units_filter: str = ""
+    units_year: int | None = None  # the year whose unit list the units view shows (None: the ledger's)
     trend: str = "total"  # or "rank"
     unit: str | None = None  # the unit last highlighted in a view (a plugin's sheet opens on it)

@@ -63,7 +63,7 @@ class YearScreen(Screen):
 class ParametersScreen(YearScreen):
     DEFAULT_CSS = """
     ParametersScreen #params-head, ParametersScreen #params-lint { height: 1; }
-    ParametersScreen #params-text { height: 3; }
+    ParametersScreen #params-text { height: 4; }
     ParametersScreen #params-edit { height: 1; }
     ParametersScreen #params-value { width: 24; }
     """
@@ -90,7 +90,8 @@ class ParametersScreen(YearScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#params", KTable)
-        for title, key in (("参数", "key"), ("值", "value"), ("文件原值", "document")):
+        # the document's names first; the key (what `kaohe scheme set` takes) last, and under the table
+        for title, key in (("参数", "label"), ("值", "value"), ("文件原值", "document"), ("键", "key")):
             table.add_column(title, key=key)
         self.reload()
         table.focus()
@@ -114,11 +115,11 @@ class ParametersScreen(YearScreen):
         text = norm(self.query_one("#params-filter", Input).value)
         table.clear()
         for row in self.rows:
-            if text and text not in norm(row["key"]) and text not in norm(row["text"]):
+            if text and not any(text in norm(row[k]) for k in ("label", "key", "text")):
                 continue
             mark = "⚑" if row["changed"] else ""
-            table.add_row(row["key"], mark + shown(row["value"]), shown(row["document"]) if row["changed"] else "",
-                          key=row["key"])
+            table.add_row(row["label"], mark + shown(row["value"]), shown(row["document"]) if row["changed"] else "",
+                          row["key"], key=row["key"])
         self.show_text()
 
     def current(self) -> dict | None:
@@ -130,7 +131,7 @@ class ParametersScreen(YearScreen):
 
     def show_text(self) -> None:
         row = self.current()
-        self.query_one("#params-text", Static).update(Text(f"原文：{row['text']}" if row else ""))
+        self.query_one("#params-text", Static).update(Text(f"原文：{row['text']}\n键：{row['key']}" if row else ""))
 
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_text()

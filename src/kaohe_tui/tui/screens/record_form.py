@@ -24,6 +24,7 @@ from kaohe_tui.preview import preview_record
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Clause, Indicator, Scheme
 from kaohe_tui.tui.common import FIGURES, FLAG, record_periods, shown
+from kaohe_tui.tui.screens.confirm import ask_then
 from kaohe_tui.tui.screens.error import describe
 from kaohe_tui.units import load_units
 from kaohe_tui.tui.screens.form import FormModal
@@ -262,6 +263,13 @@ class RecordForm(FormModal[int | None]):
 
     # -- saving -----------------------------------------------------------------------------------
     def action_save(self) -> None:
+        self.save()
+
+    def save(self, supersede: bool = False) -> None:
+        """A second figure for a one-figure input is asked about, then saved with ``supersede``
+        (the CLI's ``record --supersede``; checked again inside the write)."""
+        from kaohe_tui.inputs import SecondFigure
+
         error = self.query_one("#form-error", Static)
         try:
             draft = self.draft()
@@ -269,7 +277,11 @@ class RecordForm(FormModal[int | None]):
                 record_id = recording.correct(self.app.store, self.scheme, self.record["id"], draft,
                                               self.correction_reason())
             else:
-                record_id = recording.record(self.app.store, self.scheme, draft, source="tui")
+                record_id = recording.record(self.app.store, self.scheme, draft, source="tui", supersede=supersede)
+        except SecondFigure as exc:
+            error.update("")
+            ask_then(self.app, exc.question, lambda: self.save(supersede=True), yes="替换")
+            return
         except Exception as exc:  # RecordError names the field, as in the CLI
             error.update(f"✗ {describe(exc)}")
             return

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Select, Static
 
-from kaohe_tui.io.exporters import indicator_names
+from kaohe_tui.columns import score_columns
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
@@ -61,7 +61,7 @@ class ResultsScreen(SchemeView):
         super().__init__(scheme)
         self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
-        self.names: list[str] = []
+        self.columns: list = []
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
@@ -97,7 +97,7 @@ class ResultsScreen(SchemeView):
         table = self.query_one("#results", KTable)
         keep = table.cursor_coordinate
         table.clear(columns=True)
-        self.names = indicator_names(scored.results)
+        self.columns = score_columns(self.scheme, scored.results)
         categories = any(r.category for r in scored.results)
         # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         table.add_column("单位", key="unit")
@@ -105,21 +105,21 @@ class ResultsScreen(SchemeView):
         table.add_column("排名", key="rank")
         if categories:
             table.add_column("类别", key="category")
-        for name in self.names:
-            table.add_column(name, key=f"ind:{name}")
+        for column in self.columns:
+            table.add_column(column.title, key=f"ind:{column.name}")
         table.add_column("标记", key="flags")
         table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
         trends = self.trends()
         flagged = 0
         for r in scored.results:
-            points = r.points_by_indicator()
+            names = {i.name for i in r.indicators}
             style = "bold red" if r.flags else ""
             flagged += bool(r.flags)
             row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
                    Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:
                 row.append(r.category or "")
-            row += [Text(shown(points.get(n)) if n in points else "", justify="right") for n in self.names]
+            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
             row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     trends.get(r.unit, "")]
             table.add_row(*row, key=r.unit)

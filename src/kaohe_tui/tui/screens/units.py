@@ -1,5 +1,6 @@
-"""The scheme's units: sortable (``s`` on a column), filterable (type), with category and the
-scheme's own attributes (the ``kaohe_unit_attributes`` hook names the columns)."""
+"""The scheme's units of one year: sortable (``s`` on a column), filterable (``/``), with category
+and the scheme's own attributes (the ``kaohe_unit_attributes`` hook names the columns). An office
+year has its own list (renames as aliases): ``[`` / ``]`` move between the scheme's years."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from textual.widgets import Input, Static
 
 from kaohe_tui.actions.listing import unit_columns
 from kaohe_tui.names import norm
+from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
-from kaohe_tui.tui.screens.base import SchemeView
+from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import FilterInput, KTable
 from kaohe_tui.units import load_units
 
@@ -22,10 +24,20 @@ class UnitsScreen(SchemeView):
         Binding("s", "sort", "按列排序", id="units-sort"),
         Binding("enter", "ledger", "该单位台账", id="unit-ledger"),
         Binding("a", "add", "记一笔", id="unit-add"),
+        Binding("left_square_bracket", "year(-1)", "上一年", key_display="[", group=PERIOD, id="units-prev-year"),
+        Binding("right_square_bracket", "year(1)", "下一年", key_display="]", group=PERIOD, id="units-next-year"),
     ]
 
     def __init__(self, scheme: Scheme):
         super().__init__(scheme)
+        from kaohe_tui.scheme_years import for_year, years_of
+
+        self.years = [r["year"] for r in years_of(self.app.store, scheme)]
+        if self.state.units_year not in self.years:
+            self.state.units_year = Period.parse(self.state.ledger_period).year
+        self.year = self.state.units_year
+        # the scheme as it stands for the year (an office year: its own units and their aliases)
+        self.year_scheme = for_year(self.app.store, scheme, self.year) if self.year in self.years else scheme
         self.units: list[Unit] = []
         self.columns: list[tuple[str, str]] = []
         self.sort_key: tuple[str, bool] | None = None  # (column key, reverse)
@@ -36,8 +48,8 @@ class UnitsScreen(SchemeView):
         yield Static("", id="units-status", classes="status")
 
     def on_mount(self) -> None:
-        self.units = load_units(self.store, self.scheme)
-        self.columns = unit_columns(self.scheme, self.units)
+        self.units = load_units(self.store, self.year_scheme)
+        self.columns = unit_columns(self.year_scheme, self.units)
         table = self.query_one("#units", KTable)
         table.add_column("单位", key="name")
         if self.scheme.categories or any(u.category for u in self.units):
@@ -74,7 +86,7 @@ class UnitsScreen(SchemeView):
             key, reverse = self.sort_key
             table.sort(key, key=str, reverse=reverse)
         table.cursor_coordinate = keep  # the column stays where the user put it
-        status = f"{shown}/{len(self.units)}个单位"
+        status = f"{shown}/{len(self.units)}个单位（{self.year}年）"
         if self.sort_key:
             title = next(str(c.label) for c in table.columns.values() if c.key.value == self.sort_key[0])
             status += f" · 按「{title}」{'降序' if self.sort_key[1] else '升序'}"
@@ -97,6 +109,8 @@ class UnitsScreen(SchemeView):
         return next((u for u in self.units if u.name == name), None)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "year":
+            return len(self.years) > 1  # one year only: nothing to move between, not in the footer
         if action in ("ledger", "add", "sort"):
             return True if self.query_one("#units", KTable).has_focus and self.selected_unit() else None
         return super().check_action(action, parameters)
@@ -111,6 +125,12 @@ class UnitsScreen(SchemeView):
         self.sort_key = (column, reverse)
         self.fill()
 
+    def action_year(self, step: int) -> None:
+        i = self.years.index(self.year) + step if self.year in self.years else -1
+        if 0 <= i < len(self.years):
+            self.state.units_year = self.years[i]
+            self.action_view("units")  # a fresh view of that year's list
+
     def action_ledger(self) -> None:
         unit = self.selected_unit()
         if unit:
@@ -122,8 +142,10 @@ class UnitsScreen(SchemeView):
 
         unit = self.selected_unit()
         if unit:
-            self.app.push_screen(RecordForm(self.scheme, period=self.state.ledger_period, unit=unit.name),
-                                 self.after_record)
+            period = self.state.ledger_period
+            if Period.parse(period).year != self.year:
+                period = str(self.year)  # the record belongs to the year whose list the unit was chosen from
+            self.app.push_screen(RecordForm(self.year_scheme, period=period, unit=unit.name), self.after_record)
 
     def after_record(self, saved: int | None) -> None:
         if saved:
