@@ -5,7 +5,7 @@ completed and one excused, a key-indicator deduction and an approved bonus."""
 from __future__ import annotations
 
 from kaohe_tui.catalog import declared_units
-from kaohe_tui.rules.statistics import parse_standard
+from kaohe_tui.rules.quota import parse_standard
 from kaohe_tui.scheme import Scheme
 
 YEAR = "2018"
