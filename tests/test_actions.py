@@ -151,3 +151,19 @@ def test_a_clause_with_a_range_takes_the_amount():
     _, node = resolve_indicator(street.tree(None), "工作汇报制度")
     assert figure_for(node, node.clause("partly")) == "amount"
     assert figure_for(node, node.clause("unmet")) == "count"
+
+
+def test_period_arithmetic_lives_on_period():
+    import datetime as dt
+
+    from kaohe_tui.periods import Period
+
+    # months 1–3 are Q1, 4–6 Q2, 7–9 Q3, 10–12 Q4
+    assert [str(Period.quarter_of(2018, m)) for m in (1, 3, 4, 6, 7, 9, 10, 12)] == \
+        ["2018Q1", "2018Q1", "2018Q2", "2018Q2", "2018Q3", "2018Q3", "2018Q4", "2018Q4"]
+    assert str(Period.of_date(dt.date(2018, 8, 31), "quarter")) == "2018Q3"
+    assert str(Period.of_date(dt.date(2018, 8, 31))) == "2018-08"
+    assert Period.parse("2018-11").quarter == Period.parse("2018Q4") and Period.parse("2018").quarter is None
+    assert [str(p) for p in Period.parse("2018-05").enclosing()] == ["2018", "2018Q2"]
+    assert [str(p) for p in Period.parse("2018Q2").enclosing()] == ["2018"] and Period.parse("2018").enclosing() == []
+    assert [str(q) for q in Period.parse("2018-08").quarters()] == ["2018Q1", "2018Q2", "2018Q3"]

@@ -154,7 +154,7 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
     assert "丙科" in rejected and "原因" in rejected
     # importing the same file again: the good rows are now duplicates
     proc = k.run("import", "fixture", str(path), ok=False)
-    assert "重复：同一条记录已在台账中（记录 #" in proc.stderr
+    assert "重复：同样的记录已在台账记录 #" in proc.stderr
 
 
 def test_import_bad_files(k, tmp_path):

@@ -5,7 +5,8 @@ denominators."""
 import pytest
 
 from kaohe_tui.rules.base import Outcome
-from kaohe_tui.rules.statistics import competition_ranks, parse_standard
+from kaohe_tui.rules.quota import parse_standard
+from kaohe_tui.rules.statistics import competition_ranks
 from rulekit import entry, indicator, run, validate
 
 # 工作纪律 (seed 002, 附件2 item 6), a subset of its clauses

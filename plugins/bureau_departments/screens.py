@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import (FLAG, Entry, FormModal, Indicator, Period, Scheme, Scorer, describe, figure_of, find_result,
-                           fmt, load_units, month_of, month_runs, parse_standard, scheme_periods, walk)
+from kaohe_tui.api import (FLAG, Entry, FormModal, Indicator, Period, QuotaTally, Scheme, Scorer, describe, find_result,
+                           fmt, load_units, month_runs, rule_type, scheme_periods, walk)
 
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
 from .sheet import ScoreSheet, SheetRow, score_sheet
@@ -275,33 +275,23 @@ class SelfScoreForm(FormModal[dict | None]):
 # -- 信息报送 (附件4) ---------------------------------------------------------------------------------
 @dataclass
 class UnitMonths:
-    """One unit's row of the grid: items adopted each month, against its standard."""
+    """One unit's row of the grid: its items each month against its standard, as the rule counts
+    and judges them (``MonthlyQuota.tally``), and the points the scorer gave."""
 
     unit: str
-    standard_text: str  # as 附件4 writes it ("4", "全年不低于5条"; "" if none)
-    standard: tuple[str, float] | None  # ("month", 4) or ("year", 5)
-    months: dict[int, float] = field(default_factory=dict)
-    extra: float = 0.0  # 专题 (访谈、解读 …) added to the year's total
-    unplaced: float = 0.0  # items recorded without a month
+    tally: QuotaTally
     points: float | None = None  # the indicator's points, from the scorer
     max: float | None = None
     lines: list[str] = field(default_factory=list)  # the scorer's explanation
 
-    @property
-    def counted(self) -> float:
-        return sum(self.months.values()) + self.unplaced
-
-    @property
-    def short_months(self) -> list[int]:
-        if not self.standard or self.standard[0] != "month":
-            return []
-        return [m for m, got in self.months.items() if got < self.standard[1]]
-
-    @property
-    def short_year(self) -> bool:
-        # an annual minimum is judged once every month (or the year's figure) is in, as the scorer does
-        judged = len(self.months) == 12 or bool(self.unplaced)
-        return bool(self.standard) and self.standard[0] == "year" and judged and self.counted + self.extra < self.standard[1]
+    # what the grid shows, as the rule has it
+    standard = property(lambda self: self.tally.standard)
+    standard_text = property(lambda self: self.tally.standard_text)
+    months = property(lambda self: self.tally.months)  # entered months only: the others are 未录入
+    extra = property(lambda self: self.tally.extra)
+    counted = property(lambda self: self.tally.counted)
+    short_months = property(lambda self: self.tally.short_months)
+    short_year = property(lambda self: self.tally.short_year)
 
 
 def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
@@ -312,13 +302,11 @@ def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
     raise LookupError(f"{scheme.id}: no monthly_quota indicator")
 
 
-
 def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicator, list[UnitMonths]]:
-    """Every unit's items per month of ``year`` from the records the scorer used, counted as the
-    ``monthly_quota`` rule counts them (a record's value; a 专题 record is one item of its month and
-    adds its clause's weight to the year), and the points the scorer gave."""
+    """Every unit's items per month of ``year`` from the records the scorer used, tallied by the
+    ``monthly_quota`` rule itself, and the points the scorer gave."""
     path, node = quota_indicator(scheme)
-    attr = node.params.get("standard_attr")
+    rule = rule_type(node.rule_type)
     period = Period(year, "year", 0)
     scorer = Scorer(store, scheme)
     results = {r.unit: r for r in scorer.score(period)}
@@ -328,22 +316,7 @@ def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicato
             by_unit.setdefault(entry.unit, []).append(entry)
     rows = []
     for unit in scorer.units:
-        raw = str(unit.attrs.get(attr) or "") if attr else ""
-        standard = parse_standard(raw) if raw else None
-        if standard is None and node.params.get("standard") is not None:
-            standard = ("month", float(node.params["standard"]))
-        # only months with a record are entered (an explicit 0 included); the rest are missing, as the scorer says
-        row = UnitMonths(unit.name, raw, standard, {})
-        for entry in by_unit.get(unit.name, []):
-            clause = node.clause(entry.clause) if entry.clause else None
-            weight = clause.weight if clause is not None and clause.weight else 0
-            row.extra += weight * entry.times
-            items = entry.times if weight else figure_of(entry)
-            month = month_of(entry)
-            if month is not None:
-                row.months[month] = row.months.get(month, 0.0) + items
-            else:
-                row.unplaced += items
+        row = UnitMonths(unit.name, rule.tally(node, unit, period, by_unit.get(unit.name, [])))
         scored = find_result(results[unit.name].indicators, path) if unit.name in results else None
         if scored:
             row.points, row.max = scored.points, scored.max

@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from kaohe_tui.api import ALL_COLUMNS, NOT_VISITED, SATISFIED  # noqa: E402  (the core's answers and names)
+from kaohe_tui.api import ALL_COLUMNS, NOT_VISITED, SATISFIED, Period  # noqa: E402  (the core's answers and names)
 
 # field → accepted column names (English or Chinese), for rows read from a CSV export: the core's
 # (``case_counts``: 处置期限, 处置截止时间, 任务号, 处置部门 …), so the seam reads what ``kaohe import`` reads
@@ -77,7 +77,7 @@ class Case:
 
     @property
     def quarter(self) -> str:
-        return f"{self.deadline.year}Q{(self.deadline.month + 2) // 3}"
+        return str(Period.of_date(self.deadline, "quarter"))
 
     @property
     def outcome(self) -> str | None:

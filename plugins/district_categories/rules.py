@@ -59,11 +59,11 @@ def quarter_of(entry: Entry) -> Period | None:
     """The quarter an activity belongs to: its date's, else its month's or quarter's."""
     if entry.date:
         day = dt.date.fromisoformat(entry.date)
-        return Period(day.year, "quarter", (day.month + 2) // 3)
+        return Period.of_date(day, "quarter")
     period = Period.parse(entry.period)
     if period.kind == "year":
         return None
-    return Period(period.year, "quarter", (period.first_month + 2) // 3)
+    return period.quarter
 
 
 class QuarterlyActivity(RuleType):

@@ -5,10 +5,10 @@ written. No traceback ever reaches a user."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
+from kaohe_tui.cli_support import json_out  # noqa: F401 — kept importable from here
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 
@@ -209,10 +209,6 @@ def _run_tui(args) -> int:
 
     KaoheApp(db_path=getattr(args, "db", None)).run()
     return 0
-
-
-def json_out(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,59 +1,23 @@
-"""The subcommands of ``kaohe``: parse → core call → print. One function per command."""
+"""The subcommands of ``kaohe``: parse → one core call (mostly ``kaohe_tui.actions``) → print.
+One function per command; the case commands are in commands_cases.py, the administrative ones in
+commands_admin.py (re-exported here: cli.py finds every ``cmd_*`` on this module)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
-from kaohe_tui import catalog, plugins
-from kaohe_tui.cli import json_out
+from kaohe_tui import catalog
+from kaohe_tui.cli_support import (json_out, open_store, print_failures as _print_failures,  # noqa: F401
+                                   print_rejected as _print_rejected, print_table as _print, progress, scheme_for)
+from kaohe_tui.commands_admin import (cmd_backup, cmd_demo, cmd_grant, cmd_history, cmd_init_office,  # noqa: F401
+                                      cmd_lint, cmd_plugins, cmd_restore, cmd_revoke, cmd_roles, cmd_serve,
+                                      cmd_verify)
+from kaohe_tui.commands_cases import cmd_cases, cmd_withdraw_import  # noqa: F401
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import EXPORT_WHAT, t
 from kaohe_tui.periods import Period
-from kaohe_tui.store import Store
-
-
-def open_store(args) -> Store:
-    from kaohe_tui.units import ensure_registered
-
-    store = Store(getattr(args, "db", None))
-    ensure_registered(store)
-    return store
-
-
-def scheme_for(store: Store, args):
-    """The scheme as it stands for ``--period`` (an office year's own version; see scheme_years)."""
-    from kaohe_tui.scheme_years import for_period
-
-    return for_period(store, args.scheme, getattr(args, "period", None))
-
-
-def _print(renderable) -> None:
-    from kaohe_tui.report import render
-
-    print(render(renderable, width=max(100, _terminal_width())))
-
-
-@contextlib.contextmanager
-def progress(label: str):
-    """A live line on stderr while long work runs (only in a terminal: scripts and pipes stay
-    clean); yields a callback taking the count done so far."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(label) as status:
-        yield lambda n: status.update(f"{label} {n:,}")
-
-
-def _terminal_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((160, 40)).columns
 
 
 def cmd_schemes(args) -> int:
@@ -71,11 +35,6 @@ def cmd_schemes(args) -> int:
                    "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r.years),
                    r.units, r.plugin] for r in rows]))
     return 0
-
-
-def _print_failures() -> None:
-    for failure in plugins.failures:
-        print(f"kaohe: plugin failed: {failure}", file=sys.stderr)
 
 
 def cmd_units(args) -> int:
@@ -187,15 +146,6 @@ def cmd_import(args) -> int:
     return 0
 
 
-def _print_rejected(rejected: list[str]) -> None:
-    from kaohe_tui.messages import t
-
-    for message in rejected[:50]:
-        print(message, file=sys.stderr)
-    if len(rejected) > 50:
-        print(t("import_more_rejected", more=len(rejected) - 50), file=sys.stderr)
-
-
 def cmd_score(args) -> int:
     from kaohe_tui.scoring import score
 
@@ -246,84 +196,6 @@ def cmd_ledger(args) -> int:
                  [[r["id"], r["period"], r["date"] or "", r["unit"], r["indicator"], r["clause"] or "", figure(r), r["reason"],
                    f"已撤回（{r['withdrawn_reason']}）" if r["withdrawn_at"] else ""] for r in rows],
                  title=f"{scheme.title} · {args.period}：{len(rows)}条记录"))
-    return 0
-
-
-TABLE_LIMIT = 2000  # rows a table prints; beyond, a count per unit and class (a terminal is not a file)
-
-
-def cmd_cases(args) -> int:
-    from kaohe_tui.cases import LABELS, STATUS_LABELS, counted_in, iter_cases
-    from kaohe_tui.units import UnitIndex, load_units
-
-    keep = counted_in(args.counted) if args.counted else None
-    if args.counted and keep is None:
-        known = [k for k in LABELS if counted_in(k)]
-        raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
-    store = open_store(args)
-    scheme = scheme_for(store, args)
-    if args.imports:
-        return _case_imports(store, scheme, args)
-    if not args.period and args.import_id is None:
-        raise KaoheError("kaohe cases: --period (or --import N, or --imports)")
-    unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
-    period = Period.parse(args.period) if args.period else None
-    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)
-    if keep:
-        rows = filter(keep, rows)
-    if args.json:  # streamed: a city's year does not have to fit in memory twice
-        sys.stdout.write("[")
-        for i, row in enumerate(rows):
-            sys.stdout.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-        sys.stdout.write("\n]\n")
-        return 0
-    from kaohe_tui.report import table
-
-    shown, counted, per_unit = [], Counter(), Counter()
-    for row in rows:
-        counted[row["status"]] += 1
-        per_unit[(row["unit"], row["status"])] += 1
-        if len(shown) < TABLE_LIMIT:
-            shown.append(row)
-    total = sum(counted.values())
-    summary = "，".join(f"{STATUS_LABELS[k]}{counted[k]}" for k in STATUS_LABELS if counted[k])
-    what = f" · {LABELS[args.counted]}" if args.counted else ""
-    where = args.period or f"导入#{args.import_id}"
-    title = f"{scheme.title} · {where}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
-    if total > TABLE_LIMIT:
-        units = sorted({u for u, _ in per_unit})
-        _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
-                     title=title))
-        print(f"{total}件，表格只列{TABLE_LIMIT}件以内：用 --unit、--status 缩小范围，或 --json 取全部")
-        return 0
-    _print(table(["案件编号", "单位", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "归类"],
-                 [[r["case_id"], r["unit"], r["reported_at"], r["deadline"] or "", r["closed_at"] or "",
-                   r["extensions"] or "", r["failed_checks"] or "", r["satisfaction"] or "", STATUS_LABELS[r["status"]]]
-                  for r in shown], title=title))
-    return 0
-
-
-def _case_imports(store, scheme, args) -> int:
-    from kaohe_tui.case_withdraw import list_imports
-    from kaohe_tui.report import table
-
-    rows = list_imports(store, scheme)
-    if args.json:
-        json_out(rows)
-        return 0
-    _print(table(["#", "文件", "时间", "登录", "新案件", "更新", "导入配置", "撤回"],
-                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"], r["profile"] or "",
-                   r["withdrawn_at"] or ""] for r in rows], title=f"{scheme.title}：案件导入{len(rows)}次"))
-    return 0
-
-
-def cmd_withdraw_import(args) -> int:
-    from kaohe_tui.case_withdraw import withdraw_import
-
-    store = open_store(args)
-    scheme = catalog.get(args.scheme)
-    n = withdraw_import(store, scheme, args.import_id, args.reason)
-    print(t("cli_withdrew_import", id=args.import_id, n=n))
     return 0
 
 
@@ -379,153 +251,4 @@ def cmd_reopen(args) -> int:
 
     reopen(open_store(args), catalog.get(args.scheme), args.period, args.reason)
     print(t("cli_reopened", scheme=args.scheme, period=args.period))
-    return 0
-
-
-def cmd_verify(args) -> int:
-    from kaohe_tui.verify import verify
-
-    store = open_store(args)
-    if args.scheme:
-        catalog.get(args.scheme)
-    report = verify(store, args.scheme, args.period)
-    for line in report.checked:
-        print(t("cli_verify_ok", line=line))
-    for line in report.problems:
-        print(t("cli_verify_changed", line=line))
-    if report.problems:
-        raise KaoheError(t("cli_verify_failed", n=len(report.problems), first=report.problems[0]))
-    return 0
-
-
-def cmd_roles(args) -> int:
-    from kaohe_tui.roles import grants
-
-    store = open_store(args)
-    rows = [g.__dict__ for g in grants(store)]
-    if args.json:
-        json_out(rows)
-        return 0
-    from kaohe_tui.report import table
-
-    _print(table(["登录名", "角色", "方案", "科室", "单位"], [[r["login"], r["role"], r["scheme"], r["section"], r["unit"]] for r in rows]))
-    return 0
-
-
-def cmd_grant(args) -> int:
-    from kaohe_tui.roles import grant
-
-    store = open_store(args)
-    if args.scheme:
-        catalog.get(args.scheme)
-    grant(store, args.login, args.role, args.scheme, args.section, args.unit, args.reason or "")
-    print(t("cli_granted", login=args.login, role=args.role))
-    return 0
-
-
-def cmd_revoke(args) -> int:
-    from kaohe_tui.roles import revoke
-
-    store = open_store(args)
-    n = revoke(store, args.login, args.role, args.reason or "")
-    print(t("cli_revoked", login=args.login, n=n, role=args.role))
-    return 0
-
-
-def cmd_plugins(args) -> int:
-    from kaohe_tui import catalog as cat
-
-    cat.schemes()  # scheme hooks run, so their failures are known too
-    info = plugins.get_plugins()
-    failed = [{"plugin": f.plugin, "where": f.where, "error": f.error} for f in plugins.failures]
-    if args.json:
-        json_out({"plugins": info, "failed": failed})
-        return 0
-    from kaohe_tui.report import table
-
-    _print(table(["插件", "来源", "钩子"], [[p["name"], p["origin"], ", ".join(p["hooks"])] for p in info], title="已加载插件"))
-    if failed:
-        _print(table(["插件", "位置", "错误"], [[f["plugin"], f["where"], f["error"]] for f in failed], title="加载失败"))
-    return 0
-
-
-def cmd_lint(args) -> int:
-    from kaohe_tui.lint import lint_scheme
-
-    schemes = [catalog.get(args.scheme)] if args.scheme else list(catalog.schemes().values())
-    errors = 0
-    for scheme in schemes:
-        findings = lint_scheme(scheme)
-        errors += sum(1 for f in findings if f.level == "error")
-        for finding in findings:
-            print(finding)
-        if not any(f.level == "error" for f in findings):
-            warned = sum(1 for f in findings if f.level == "warning")
-            print(t("cli_lint_ok", scheme=scheme.id) + (t("cli_lint_warned", warned=warned) if warned else ""))
-    _print_failures()
-    if errors:
-        raise KaoheError(t("cli_lint_failed", errors=errors))
-    return 0
-
-
-def cmd_demo(args) -> int:
-    from kaohe_tui.demo import load_demo, remove_demo
-
-    store = open_store(args)
-    schemes = [catalog.get(args.scheme)] if args.scheme else list(catalog.schemes().values())
-    for scheme in schemes:
-        if args.remove:
-            print(t("cli_demo_removed", scheme=scheme.id, n=remove_demo(store, scheme)))
-        else:
-            print(t("cli_demo_loaded", scheme=scheme.id, n=load_demo(store, scheme)))
-    return 0
-
-
-def cmd_history(args) -> int:
-    from kaohe_tui.audit import history
-
-    store = open_store(args)
-    rows = history(store, unit=args.unit, since=args.since)
-    if args.json:
-        json_out(rows)
-        return 0
-    from kaohe_tui.report import table
-
-    _print(table(["#", "时间", "用户", "操作", "方案", "单位", "记录", "事由"],
-                 [[r["id"], r["at"], r["user"], r["action"], r["scheme"] or "", r["unit"] or "", r["record_id"] or "", r["reason"]] for r in rows]))
-    return 0
-
-
-def cmd_backup(args) -> int:
-    store = Store(getattr(args, "db", None))
-    target = store.backup(Path(args.file), force=args.force)
-    print(t("cli_backed_up", source=store.path, target=target))
-    return 0
-
-
-def cmd_restore(args) -> int:
-    from kaohe_tui.paths import default_db_path
-    from kaohe_tui.restoring import restore_backup
-
-    target = Path(getattr(args, "db", None) or default_db_path())
-    digest = restore_backup(Path(args.file), target, args.reason or "")
-    print(t("cli_restored", file=args.file, target=target, digest=digest))
-    return 0
-
-
-def cmd_init_office(args) -> int:
-    from kaohe_tui.office import init_office
-
-    db = init_office(Path(args.folder), args.group)
-    args.db = str(db)
-    open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
-    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
-          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
-    return 0
-
-
-def cmd_serve(args) -> int:
-    from kaohe_tui.serve import serve
-
-    serve(args)
     return 0

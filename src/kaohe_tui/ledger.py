@@ -243,9 +243,7 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
 
 def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
     """The sign-off that freezes ``period`` (its own, its quarter's or its year's), or None."""
-    keys = {str(period), str(period.year)}
-    if period.kind == "month":
-        keys.add(f"{period.year}Q{(period.index + 2) // 3}")
+    keys = {str(period), *map(str, period.enclosing())}
     marks = ",".join("?" * len(keys))
     return next(store.db.query(f"SELECT * FROM periods WHERE scheme = ? AND status = 'closed' AND period IN ({marks})",
                                [scheme_id, *keys]), None)
@@ -279,12 +277,7 @@ def period_filter(period: Period) -> tuple[str, list]:
 
 def enclosing(period: Period) -> list[str]:
     """The periods that contain ``period`` (a quarter's year; a month's quarter and year)."""
-    if period.kind == "year":
-        return []
-    outer = [str(period.year)]
-    if period.kind == "month":
-        outer.append(f"{period.year}Q{(period.index + 2) // 3}")
-    return outer
+    return [str(p) for p in period.enclosing()]
 
 
 def inside(entry: Entry, period: Period, keys: set[str], outer: set[str]) -> bool:

@@ -31,6 +31,29 @@ class Period:
                 return cls(int(m.group(1)), kind, index)
         raise KaoheError(f"period: {text!r}: write a year (2018), a quarter (2018Q1) or a month (2018-03)")
 
+    @classmethod
+    def quarter_of(cls, year: int, month: int) -> "Period":
+        """The quarter month ``month`` (1–12) of ``year`` falls in."""
+        return cls(year, "quarter", (month + 2) // 3)
+
+    @classmethod
+    def of_date(cls, day: dt.date, kind: str = "month") -> "Period":
+        """The month, quarter or year ``day`` falls in."""
+        if kind == "year":
+            return cls(day.year, "year", 0)
+        return cls.quarter_of(day.year, day.month) if kind == "quarter" else cls(day.year, "month", day.month)
+
+    @property
+    def quarter(self) -> "Period | None":
+        """The quarter this period lies in (itself for a quarter; None for a year)."""
+        return None if self.kind == "year" else Period.quarter_of(self.year, self.first_month)
+
+    def enclosing(self) -> list["Period"]:
+        """The periods that contain this one, outermost first (a quarter's year; a month's year and quarter)."""
+        if self.kind == "year":
+            return []
+        return [Period(self.year, "year", 0), *([self.quarter] if self.kind == "month" else [])]
+
     def __str__(self) -> str:
         if self.kind == "year":
             return f"{self.year}"
@@ -70,7 +93,7 @@ class Period:
 
     def quarters(self) -> list["Period"]:
         """The quarters of this period's year up to and including this period's end."""
-        last = (self.last_month + 2) // 3
+        last = Period.quarter_of(self.year, self.last_month).index
         return [Period(self.year, "quarter", q) for q in range(1, last + 1)]
 
     def months(self) -> list["Period"]:

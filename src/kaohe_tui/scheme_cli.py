@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 
+from kaohe_tui.cli_support import json_out, open_store, print_table
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 
@@ -48,8 +49,6 @@ def _year(text: str) -> int:
 
 
 def _store(args):
-    from kaohe_tui.commands import open_store
-
     return open_store(args)
 
 
@@ -85,9 +84,7 @@ def _show(value, fmt) -> str:
 
 
 def cmd_params(args) -> int:
-    from kaohe_tui.cli import json_out
     from kaohe_tui.scheme_params import year_parameters
-    from kaohe_tui.commands import _print
     from kaohe_tui.report import table
     from kaohe_tui.rules.base import fmt
 
@@ -99,7 +96,7 @@ def cmd_params(args) -> int:
         json_out(rows)
         return 0
     year = getattr(scheme, "year", 0) or "、".join(scheme.periods)
-    _print(table(["参数", "值", "文件原值", "文件原文"],
+    print_table(table(["参数", "值", "文件原值", "文件原文"],
                  [[r["key"], _show(r["value"], fmt), "" if not r["changed"] else _show(r["document"], fmt), r["text"][:60]]
                   for r in rows], title=f"{scheme.title} · {year}：{len(rows)}个参数"))
     return 0
@@ -107,8 +104,6 @@ def cmd_params(args) -> int:
 
 def cmd_targets(args) -> int:
     from kaohe_tui import catalog
-    from kaohe_tui.cli import json_out
-    from kaohe_tui.commands import _print
     from kaohe_tui.report import table
     from kaohe_tui.rules.base import fmt
     from kaohe_tui.scheme_years import for_year, latest, units_of_year
@@ -126,7 +121,7 @@ def cmd_targets(args) -> int:
         return 0
     if not rows:
         raise KaoheError(t("no_targets", scheme=scheme.id, year=year, unit=f"（{unit}）" if unit else ""))
-    _print(table(["单位", "指标", "序号", "主题", "任务", "分值", "来源"],
+    print_table(table(["单位", "指标", "序号", "主题", "任务", "分值", "来源"],
                  [[r["unit"], r["indicator"], r["number"], r["theme"], r["task"], fmt(r["points"]), r["source"]] for r in rows],
                  title=f"{scheme.title} · {year}：目标责任书项目{len(rows)}项"))
     return 0

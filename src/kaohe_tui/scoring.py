@@ -12,6 +12,7 @@ from kaohe_tui.ledger import enclosing, inside
 from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
+from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, fmt, pts
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
 from kaohe_tui.store import Store
@@ -304,9 +305,9 @@ _ONE_FIGURE: dict[tuple[int, str | None], tuple[Scheme, frozenset[str]]] = {}  #
 
 def rank_group(results: list[UnitResult]) -> None:
     """Competition ranking (1, 2, 2, 4) by total, highest first, of the units that take part."""
-    totals = sorted((r.total for r in results if r.unranked is None), reverse=True)
-    for r in results:
-        r.rank = None if r.unranked else totals.index(r.total) + 1
+    ranks = competition_ranks({i: r.total for i, r in enumerate(results) if r.unranked is None})
+    for i, r in enumerate(results):
+        r.rank = ranks.get(i)
 
 
 def score(store: Store, scheme: Scheme, period: Period | str) -> list[UnitResult]:

@@ -63,19 +63,14 @@ def items(store: Store, scheme_id: str, year: int, unit: str | None = None) -> l
     return list(store.db.query(sql + " ORDER BY unit, indicator, number", [scheme_id, year, *([unit] if unit else [])]))
 
 
-def _column(header: list[str], names: tuple[str, ...]) -> str | None:
-    by_key = {norm(h).lower(): h for h in header}
-    return next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
-
-
 def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     """The file's rows, checked: every problem names the file, the row and the field."""
-    from kaohe_tui.io.tabular import read_rows
+    from kaohe_tui.io.tabular import header_names, read_rows
     from kaohe_tui.scheme_years import units_of_year
     from kaohe_tui.units import UnitIndex
 
     header, rows = read_rows(path)
-    cols = {fld: _column(header, names) for fld, names in COLUMNS.items()}
+    cols = header_names(header, COLUMNS)
     for needed in ("unit", "number", "task", "points"):
         if cols[needed] is None:
             raise KaoheError(t("targets_missing_column", path=path, columns="/".join(COLUMNS[needed][1:3])))

@@ -20,12 +20,12 @@ def previous_scorer(scorer: "Scorer", year: int) -> "Scorer | None":
     """One scorer of the previous year per scorer (its quarters are scored once for all units)."""
     if scorer not in _previous:
         from kaohe_tui.scheme_years import for_period, has_year
-        from kaohe_tui.scoring import Scorer
 
         prev = year - 1
         found = None
         if has_year(scorer.store, scorer.scheme, prev):
-            found = Scorer(scorer.store, for_period(scorer.store, scorer.scheme.id, Period(prev, "year", 0)))
+            # a scorer of the same kind, built from this one (scoring is not imported: it imports us)
+            found = type(scorer)(scorer.store, for_period(scorer.store, scorer.scheme.id, Period(prev, "year", 0)))
         _previous[scorer] = found
     return _previous[scorer]
 

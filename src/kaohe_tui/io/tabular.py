@@ -202,19 +202,33 @@ def _cell_text(value) -> str:
 
 
 
-def find_columns(header: list[str], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
-                 path: Path) -> dict[str, int]:
-    """field → index of the column that holds it, by any of its accepted names (Chinese or
-    English, compared after NFKC, case-insensitively); a missing required column is an error."""
+def match_columns(header: list[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field → index of the column that holds it, by the first of its accepted names the header
+    has (Chinese or English, compared after NFKC, case-insensitively); a field without one is left out."""
     from kaohe_tui.names import norm
 
-    by_key = {norm(h).lower(): i for i, h in enumerate(header) if h}
+    by_key: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h:
+            by_key[norm(h).lower()] = i  # a repeated header: the last one, as a dict of the row reads it
     found = {}
     for fld, names in columns.items():
-        for name in names:
-            if norm(name).lower() in by_key:
-                found[fld] = by_key[norm(name).lower()]
-                break
+        at = next((by_key[k] for k in (norm(n).lower() for n in names) if k in by_key), None)
+        if at is not None:
+            found[fld] = at
+    return found
+
+
+def header_names(header: list[str], columns: dict[str, tuple[str, ...]]) -> dict[str, str | None]:
+    """field → the header the file uses for it (None: the file lacks the column)."""
+    found = match_columns(header, columns)
+    return {fld: header[found[fld]] if fld in found else None for fld in columns}
+
+
+def find_columns(header: list[str], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
+                 path: Path) -> dict[str, int]:
+    """``match_columns``; a missing required column is an error."""
+    found = match_columns(header, columns)
     missing = [f"{f}/{columns[f][1]}" for f in required if f not in found]
     if missing:
         raise KaoheError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")

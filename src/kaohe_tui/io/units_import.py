@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.io.tabular import read_rows
+from kaohe_tui.io.tabular import header_names, read_rows
 from kaohe_tui.ledger import clean_text
 from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.names import norm, strip_format
@@ -45,9 +45,7 @@ def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
 
 def column_map(header: list[str]) -> dict[str, str | None]:
     """Each unit field → the file's header that holds it (None: the file lacks the column)."""
-    by_key = {norm(h).lower(): h for h in header}
-    return {fld: next((by_key[norm(n).lower()] for n in names if norm(n).lower() in by_key), None)
-            for fld, names in COLUMNS.items()}
+    return header_names(header, COLUMNS)
 
 
 def read_units(scheme: Scheme, path: Path) -> list[Unit]:

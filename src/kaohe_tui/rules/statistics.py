@@ -1,5 +1,5 @@
-"""Scores computed from figures: ratio to an expected count, relative to an average, rank bands,
-monthly quotas against per-unit standards, and weighted closure rates.
+"""Scores computed from figures: ratio to an expected count, relative to an average, rank bands
+and weighted closure rates (monthly quotas: quota.py).
 
 Figures come in as ``value`` (or ``count``) records; when the same figure is entered twice for a
 period, the newer record supersedes the older one, and the explanation says which was used.
@@ -7,11 +7,10 @@ period, the newer record supersedes the older one, and the explanation says whic
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from kaohe_tui.names import norm
 from kaohe_tui.periods import month_runs  # noqa: F401 — written here before; the rules' callers import it from here
+from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
@@ -153,12 +152,6 @@ class BandParams(Params):
     zero_reported: bool = False
 
 
-def competition_ranks(figures: dict[str, float]) -> dict[str, int]:
-    """1224 ranking, highest figure first: ties share the better rank."""
-    ordered = sorted(figures.values(), reverse=True)
-    return {unit: ordered.index(v) + 1 for unit, v in figures.items()}
-
-
 class RankBands(RuleType):
     """Units ranked by a figure; the rank's band gives the points (第1-5名得0.8分 …)."""
 
@@ -193,124 +186,6 @@ class RankBands(RuleType):
         text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
                 f"{'（并列）' if tied else ''}，{band_text}")
         return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,)), *superseded_lines(ctx.records, own)])
-
-
-# -- monthly quota against per-unit standards ---------------------------------------------------
-class QuotaParams(Params):
-    standard_attr: str | None = None  # unit attribute holding its standard: "1" a month, or "全年不低于5条"
-    standard: float | None = None  # a monthly standard for every unit without that attribute (至少10条)
-    flag_short: bool = False  # raise one flag naming the months below standard (the month shows in results)
-    per_month: float = 1.0  # deducted for each month below a monthly standard
-    annual_shortfall: float = 1.0  # deducted when an annual minimum is missed
-    floor: float = 0.0
-
-
-_ANNUAL = re.compile(r"全年不[低少]于\s*(\d+(?:\.\d+)?)")
-
-
-def parse_standard(text: str) -> tuple[str, float] | None:
-    """``"4"`` → ("month", 4); ``"全年不低于5条"`` → ("year", 5); anything else → None."""
-    text = norm(str(text))
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return "month", float(text)
-    m = _ANNUAL.search(text)
-    return ("year", float(m.group(1))) if m else None
-
-
-class MonthlyQuota(RuleType):
-    """Items counted per month against the unit's standard; clauses with ``weight`` add extra
-    items to the year's total (在线访谈等被区/市/省政府门户网站录用：年度总量+2/+5/+8)."""
-
-    name = "monthly_quota"
-    title = "按月定额：每月达标数按单位标准考核，一月未达标扣分"
-    Params = QuotaParams
-    uses = "value"
-
-    def check(self, indicator: Indicator) -> str | None:
-        p = self.params(indicator)
-        if p.standard_attr is None and p.standard is None:
-            return "params: give standard_attr, standard, or both"
-        return None if indicator.points is not None else "a quota rule needs the indicator's points"
-
-    whole_items = True  # items are counted: 2.5 items means nothing
-
-    def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
-        # a feature (访谈/解读 …) is counted by occurrences; items of a month are a figure
-        return ("count",) if clause is not None and clause.weight else ("value", "count")
-
-    def score(self, ctx: Context) -> Outcome:
-        p = self.params(ctx.indicator)
-        raw = ctx.unit.attrs.get(p.standard_attr) if p.standard_attr else None
-        standard = parse_standard(raw) if raw not in (None, "") else None
-        if standard is None and p.standard is not None:
-            standard = ("month", p.standard)
-        if standard is None:
-            return Outcome(pts(ctx.max), ctx.max,
-                           [Line(0.0, f"本单位无{p.standard_attr}（{raw!r}）：不考核", None, ())],
-                           [f"{ctx.indicator.name}：无考核标准"])
-        kind, target = standard
-        by_month: dict[int, float] = {m.index: 0.0 for m in ctx.period.months()}
-        refs: dict[int, list] = {m: [] for m in by_month}
-        entered: set[int] = set()  # months with a figure (an explicit 0 included)
-        extra = 0.0
-        extra_refs: list = []
-        unplaced = 0.0  # items recorded for a quarter or the year, with no month to put them in
-        unplaced_refs: list = []
-        for entry in ctx.records:
-            month = month_of(entry)
-            clause = ctx.clause_of(entry)
-            if clause is not None and clause.weight:
-                extra += clause.weight * entry.times
-                extra_refs.append(entry.id)
-            # a feature (访谈/解读 …) also counts as one item of its month
-            items = entry.times if clause is not None and clause.weight else figure_of(entry)
-            if month in by_month:
-                by_month[month] += items
-                refs[month].append(entry.id)
-                entered.add(month)
-            elif month is None:
-                unplaced += items
-                unplaced_refs.append(entry.id)
-        lines: list[Line] = []
-        if unplaced_refs and kind == "month":
-            lines.append(Line(0.0, f"{fmt(unplaced)}条记录未注明月份，不计入任何月份（按月考核请按月录入）", None,
-                              tuple(unplaced_refs)))
-        flags: list[str] = []
-        deducted = 0.0
-        missing = tuple(m for m in by_month if m not in entered)
-        if kind == "month":
-            short = [month for month, got in by_month.items() if got < target and month in entered]
-            if p.flag_short and short:
-                flags.append(f"{ctx.indicator.name}：{month_runs(short)}月不足{fmt(target)}条")
-            for month, got in by_month.items():
-                if got < target and month in entered:
-                    deducted += p.per_month
-                    lines.append(Line(-p.per_month, f"{month}月报送{fmt(got)}条，标准每月{fmt(target)}条：未达标扣{fmt(p.per_month)}分",
-                                      None, tuple(refs[month])))
-        else:
-            counted = sum(by_month.values()) + unplaced
-            total = counted + extra
-            text = f"全年{fmt(counted)}条" + (f"+专题加{fmt(extra)}条" if extra else "") + f"，标准全年不低于{fmt(target)}条"
-            if total < target and missing and not unplaced_refs:
-                # months still to come in: the year's minimum is not yet missed
-                lines.append(Line(0.0, text + "：尚有月份未录入，暂不判定", None, ()))
-            elif total < target:
-                missing = ()  # an annual figure was entered (or every month was): judged
-                deducted += p.annual_shortfall
-                lines.append(Line(-p.annual_shortfall, text + f"：未达标扣{fmt(p.annual_shortfall)}分", None,
-                                  tuple(r for rs in refs.values() for r in rs) + tuple(unplaced_refs)))
-            else:
-                missing = ()  # an annual minimum already met is met whatever the missing months hold
-                lines.append(Line(0.0, text + "：达标", None, ()))
-        if missing:
-            # a month nobody entered is neither below standard nor up to it: flagged, not deducted
-            out = missing_outcome(ctx, "报送数", months=missing, deducted=deducted, lines=lines)
-            out.flags[:0] = flags
-            return out
-        points = max(p.floor, ctx.max - deducted)
-        if ctx.max - deducted < p.floor:
-            lines.append(Line(pts(p.floor - (ctx.max - deducted)), f"扣完为止：应扣{fmt(deducted)}分", None, ()))
-        return Outcome(pts(points), ctx.max, lines, flags)
 
 
 def month_of(entry: Entry) -> int | None:
