@@ -79,7 +79,8 @@ def test_no_cycle_joins(graph, prefixes):
 def test_the_faces_are_not_imported_by_the_core(graph):
     faces = {m for m in graph if m.startswith(("kaohe_tui.tui", "kaohe_tui.cli", "kaohe_tui.commands",
                                                "kaohe_tui.scheme_cli"))}
-    core = [m for m in graph if m not in faces and m not in ("kaohe_tui.__main__", "kaohe_tui.serve")]
+    # kaohe_tui.api is the plugins' whole surface, the TUI's pieces included (loaded only when asked for)
+    core = [m for m in graph if m not in faces and m not in ("kaohe_tui.__main__", "kaohe_tui.serve", "kaohe_tui.api")]
     leaks = sorted((m, f) for m in core for f in graph[m] if f in faces)
     assert leaks == []
 
