@@ -52,7 +52,8 @@ class Period:
         """The periods that contain this one, outermost first (a quarter's year; a month's year and quarter)."""
         if self.kind == "year":
             return []
-        return [Period(self.year, "year", 0), *([self.quarter] if self.kind == "month" else [])]
+        year = Period(self.year, "year", 0)
+        return [year, Period.quarter_of(self.year, self.first_month)] if self.kind == "month" else [year]
 
     def __str__(self) -> str:
         if self.kind == "year":
