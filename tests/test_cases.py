@@ -122,7 +122,7 @@ def test_the_cases_behind_each_count_are_listed(k, tmp_path):
     assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--period", "2018Q1",
                                          "--counted", "red_light")] == ["B3", "B4", "A10"]
     bad = k.run("cases", "fixture-cases", "--period", "2018Q1", "--counted", "nonsense", ok=False)
-    assert "--counted 'nonsense': one of due, on_time, extended, overdue, red_light" in bad.stderr
+    assert "--counted nonsense：应为以下之一：due、on_time、extended、overdue、red_light" in bad.stderr
     text = k.run("cases", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout
     assert "10件（按时结案8，延期结案1，超时结案（红灯）1）" in text
     explain = k.run("explain", "fixture-cases", "--period", "2018Q1", "--unit", "甲街道").stdout

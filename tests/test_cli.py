@@ -214,7 +214,7 @@ def test_broken_plugins_reported_others_work(db_path):
     assert "fixture" in {s["id"] for s in json.loads(first.stdout)}
     assert "seed_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
     proc = k.run("schemes")
-    assert "plugin failed: explodes" in proc.stderr
+    assert "插件加载失败：explodes" in proc.stderr
     # the failing seed's half-written row was rolled back with it
     assert "半途写入" not in {u["name"] for u in k.json("units", "fixture")}
 

@@ -102,6 +102,7 @@ def test_init_office_folder_survives_a_killed_assessor(base):
     assert oct(st.st_mode & 0o777) == "0o770"
     assert grp.getgrgid(db.stat().st_gid).gr_name == GROUP and oct(db.stat().st_mode & 0o777) == "0o660"
     assert str(db) in done.stdout and f"KAOHE_GROUP={GROUP}" in done.stdout
+    assert f"办公室文件夹 {folder}：属组 {GROUP}" in done.stdout  # said in Chinese (#17)
     grant = as_user(ADMIN, "--db", str(db), "grant", ASSESSOR, "--role", "assessor", "--scheme", "fixture")
     assert grant.returncode == 0, grant.stderr
 

@@ -84,7 +84,7 @@ def kaohe_screens(scheme):
 @hookimpl
 def kaohe_cli(add_command):
     """``kaohe self-score``: a unit enters its 附件3 self-score (自评分) and reason."""
-    p = add_command("self-score", "bureau-departments: enter a unit's self-score (自评分) for one indicator")
+    p = add_command("self-score", "bureau-departments：录入单位某一指标的自评分")
     p.add_argument("--period", required=True)
     p.add_argument("--unit", required=True)
     p.add_argument("--indicator", required=True)

@@ -9,6 +9,7 @@ import json
 import sys
 
 from kaohe_tui import plugins
+from kaohe_tui.messages import t
 from kaohe_tui.store import Store
 
 
@@ -58,12 +59,10 @@ def _terminal_width() -> int:
 
 def print_failures() -> None:
     for failure in plugins.failures:
-        print(f"kaohe: plugin failed: {failure}", file=sys.stderr)
+        print(f"kaohe: {t('cli_plugin_failed', failure=failure)}", file=sys.stderr)
 
 
 def print_rejected(rejected: list[str]) -> None:
-    from kaohe_tui.messages import t
-
     for message in rejected[:50]:
         print(message, file=sys.stderr)
     if len(rejected) > 50:

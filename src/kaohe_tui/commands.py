@@ -93,7 +93,7 @@ def _attrs(pairs: list[str]) -> dict:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise KaoheError(f"--attr {pair!r}: write KEY=VALUE")
+            raise KaoheError(t("cli_attr_format", pair=pair))
         attrs[key.strip()] = value.strip()
     return attrs
 

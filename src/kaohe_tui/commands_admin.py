@@ -149,8 +149,7 @@ def cmd_init_office(args) -> int:
     db = init_office(Path(args.folder), args.group)
     args.db = str(db)
     open_store(args).close()  # created, migrated and seeded: its creator (the file's owner) administers it
-    print(f"office folder {db.parent}: group {args.group}, setgid; database {db}\n"
-          f"every member of {args.group} sets: export KAOHE_DB={db} KAOHE_GROUP={args.group}")
+    print(t("cli_office_ready", folder=db.parent, group=args.group, db=db))
     return 0
 
 

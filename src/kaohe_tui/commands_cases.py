@@ -24,7 +24,7 @@ def cmd_cases(args) -> int:
     keep = counted_in(args.counted) if args.counted else None
     if args.counted and keep is None:
         known = [k for k in LABELS if counted_in(k)]
-        raise KaoheError(f"--counted {args.counted!r}: one of {', '.join(known)}")
+        raise KaoheError(t("cli_counted_unknown", value=args.counted, known="、".join(known)))
     store = open_store(args)
     scheme = scheme_for(store, args)
     if args.imports:

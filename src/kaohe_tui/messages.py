@@ -94,6 +94,21 @@ MESSAGES = {
     "cli_exporting": "计分并导出 {scheme} {period}",
     "cli_interrupted": "已中断；未留下写了一半的内容",
     "cli_internal_error": "内部错误：{kind}：{error}（设置 KAOHE_DEBUG=1 可看详情）",
+    # -- the command line itself (cli_parser.py: argparse's errors; cli_support, commands*) -----------
+    "cli_arg_error": "{error}（{prog} --help 看用法）",
+    "cli_arg_required": "缺少必填参数：{args}",
+    "cli_arg_unknown": "不认识的参数：{args}",
+    "cli_arg_choice": "{arg}：{value} 不是可选值（可选：{choices}）",
+    "cli_arg_number": "{arg}：{value} 不是数字",
+    "cli_arg_value": "{arg} 后面要写一个值",
+    "cli_arg_exclusive": "{arg} 与 {other} 只能写一个",
+    "cli_arg_ambiguous": "{arg}：{value} 可指 {choices}，请写全",
+    "cli_arg_other": "{arg}：{error}",
+    "cli_attr_format": "--attr {pair}：请写成 键=值（如 未安装客户端=1）",
+    "cli_counted_unknown": "--counted {value}：应为以下之一：{known}",
+    "cli_plugin_failed": "插件加载失败：{failure}",
+    "cli_office_ready": "办公室文件夹 {folder}：属组 {group}，已设 setgid；数据库 {db}\n"
+                        "{group} 组的每位成员设置：export KAOHE_DB={db} KAOHE_GROUP={group}",
     "restore_unreadable": "{source}：无法读取备份（{reason}）",
     "demo_bad_record": "{plugin}：示例记录 {n}（{unit}/{indicator}）：{error}",
     # -- kaohe verify (verify.py, chain.py): what was checked and what changed since sign-off ---------

@@ -16,27 +16,27 @@ from kaohe_tui.messages import t
 
 
 def add_commands(cmd, common: argparse.ArgumentParser) -> None:
-    group = cmd("scheme", "the office's own years of a scheme and its parameters")
-    sub = group.add_subparsers(dest="scheme_command", metavar="ACTION", required=True)
+    group = cmd("scheme", "办公室自己的方案年度及其参数")
+    sub = group.add_subparsers(dest="scheme_command", metavar="ACTION", required=True, title="操作")
 
     def action(name: str, help: str, handler) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help, description=help)
         p.set_defaults(handler=handler)
-        p.add_argument("scheme")
+        p.add_argument("scheme", metavar="SCHEME", help="方案编号（kaohe schemes 可查）")
         return p
 
-    p = action("new-year", "the office's own version of SCHEME for YEAR, carried forward from the year before", cmd_new_year)
-    p.add_argument("year", type=_year)
+    p = action("new-year", "从上一年沿用，建立办公室自己的 SCHEME 方案 YEAR 年度版本", cmd_new_year)
+    p.add_argument("year", metavar="YEAR", help="年度，如 2019", type=_year)
     p.add_argument("--reason", default="")
-    p = action("set", "change parameters for one year (linted at once, audited old → new)", cmd_set)
+    p = action("set", "修改某一年度的参数（当即检查，审计记录旧值→新值）", cmd_set)
     p.add_argument("--year", type=_year, required=True)
     p.add_argument("pairs", nargs="+", metavar="KEY=VALUE")
     p.add_argument("--reason", required=True)
-    p = action("params", "every parameter an office may change, with its value and the document's text", cmd_params)
+    p = action("params", "办公室可改的每个参数，及其值与文件原文", cmd_params)
     p.add_argument("--year", type=_year)
-    p.add_argument("--changed", action="store_true", help="only those changed from the document")
+    p.add_argument("--changed", action="store_true", help="只列与文件原文不同的")
     p.add_argument("--json", action="store_true")
-    p = action("targets", "the target lists (目标责任书 items with points) of a year", cmd_targets)
+    p = action("targets", "某年度的目标责任书项目（含分值）", cmd_targets)
     p.add_argument("--year", type=_year)
     p.add_argument("--unit")
     p.add_argument("--json", action="store_true")
