@@ -16,13 +16,13 @@ SCHEME = "district-categories"
 @pytest.mark.parametrize(
     "name,message",
     [
-        ("wrong_encoding.csv", "wrong_encoding.csv: not UTF-8 or GBK text"),
+        ("wrong_encoding.csv", "wrong_encoding.csv：不是 UTF-8 或 GBK 文本"),
         (
             "missing_columns.csv",
-            "missing_columns.csv: missing column(s) indicator/指标, reason/事由 (header: 单位, 分值)",
+            "missing_columns.csv：缺少列 indicator/指标、reason/事由（表头：单位、分值）",
         ),
-        ("empty.csv", "empty.csv: the file is empty"),
-        ("header_only_blank.csv", "header_only_blank.csv: the file is empty"),
+        ("empty.csv", "empty.csv：文件是空的"),
+        ("header_only_blank.csv", "header_only_blank.csv：文件是空的"),
         (
             "unknown_unit.csv",
             "unknown_unit.csv：第3行，「单位」列：单位：“民正局”不是本方案的单位；是否指：民防局、民政局？",

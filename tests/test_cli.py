@@ -77,7 +77,7 @@ def test_ties_share_a_rank(k):
     (["--count", "-2"], "次数：“-2”须为不小于0的整数"),
     (["--count", "1.5"], "次数：“1.5”须为不小于0的整数"),
     (["--date", "2017-12-31"], "日期：2017-12-31 不在期间 2018"),
-    (["--date", "2018/01/01"], "write the date as YYYY-MM-DD"),
+    (["--date", "2018/01/01"], "日期请写成 YYYY-MM-DD"),
     (["--reason", "   "], "事由：每条记录都须写明事由"),
     (["--reason", "bad\x07bell"], "事由：含控制字符"),
     (["--indicator", "基础管理"], "由其下各项合成"),
@@ -159,13 +159,13 @@ def test_import_all_or_nothing_then_skip_invalid(k, tmp_path):
 
 def test_import_bad_files(k, tmp_path):
     empty = write_csv(tmp_path / "empty.csv", "", "utf-8")
-    assert "the file is empty" in k.run("import", "fixture", str(empty), ok=False).stderr
+    assert "文件是空的" in k.run("import", "fixture", str(empty), ok=False).stderr
     nohead = write_csv(tmp_path / "nohead.csv", "名称,分数\n甲,1\n", "utf-8")
-    assert "missing column(s) unit/单位" in k.run("import", "fixture", str(nohead), ok=False).stderr
+    assert "缺少列 unit/单位" in k.run("import", "fixture", str(nohead), ok=False).stderr
     latin = tmp_path / "latin.csv"
     latin.write_bytes(b"\xff\xfe\x00\x00garbage\x81\xff")
-    assert "not UTF-8 or GBK" in k.run("import", "fixture", str(latin), ok=False).stderr
-    assert "no such file" in k.run("import", "fixture", str(tmp_path / "nope.csv"), ok=False).stderr
+    assert "不是 UTF-8 或 GBK 文本" in k.run("import", "fixture", str(latin), ok=False).stderr
+    assert "nope.csv：文件不存在" in k.run("import", "fixture", str(tmp_path / "nope.csv"), ok=False).stderr
 
 
 def test_export_formats(k, tmp_path):
@@ -188,9 +188,10 @@ def test_export_formats(k, tmp_path):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data["results"][-1]["unit"] == "党委办" and data["results"][-1]["total"] == 11.5
 
-    assert "one of" in k.run("export", "fixture", "--period", "2018", "--format", "pdf", "-o", "x", ok=False).stderr
+    pdf = k.run("export", "fixture", "--period", "2018", "--format", "pdf", "-o", "x", ok=False)
+    assert "--format pdf：应为以下之一：" in pdf.stderr
     assert (
-        "does not exist"
+        "x.xlsx：文件夹 " + str(tmp_path / "no") + " 不存在"
         in k.run("export", "fixture", "--period", "2018", "-o", str(tmp_path / "no" / "x.xlsx"), ok=False).stderr
     )
 
@@ -304,7 +305,7 @@ def test_world_writable_plugin_folder_refused(db_path, tmp_path):
     proc = k.run("plugins", "--json")
     failed = json.loads(proc.stdout)["failed"]
     assert failed and "writable by every user" in failed[0]["error"]
-    assert "refused" in proc.stderr
+    assert "已拒绝加载" in proc.stderr
     assert "fixture" not in {s["id"] for s in k.json("schemes")}  # its code never ran
     folder.chmod(0o755)
     assert "fixture" in {s["id"] for s in k.json("schemes")}

@@ -211,7 +211,7 @@ async def test_units_and_plugin_kinds_palette_and_help(db_path, tmp_path):
         await pilot.pause()
         await run_import(pilot, app.screen, tmp_path / "missing.csv")
         assert type(app.screen).__name__ == "ErrorModal"
-        assert "no such file" in str(app.screen.query_one("#error-message").render())
+        assert "文件不存在" in str(app.screen.query_one("#error-message").render())
 
 
 RECORD_COLUMNS = "unit, period, indicator, clause, count, amount, value, date, reason, attrs, withdrawn_at"

@@ -24,13 +24,13 @@ def cmd_cases(args) -> int:
     keep = counted_in(args.counted) if args.counted else None
     if args.counted and keep is None:
         known = [k for k in LABELS if counted_in(k)]
-        raise KaoheError(t("cli_counted_unknown", value=args.counted, known="、".join(known)))
+        raise KaoheError(t("option_one_of", option="--counted", value=args.counted, known="、".join(known)))
     store = open_store(args)
     scheme = scheme_for(store, args)
     if args.imports:
         return _case_imports(store, scheme, args)
     if not args.period and args.import_id is None:
-        raise KaoheError("kaohe cases: --period (or --import N, or --imports)")
+        raise KaoheError(t("cases_need_period"))
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     period = Period.parse(args.period) if args.period else None
     rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)

@@ -17,6 +17,7 @@ import stat
 from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 DB_NAME = "kaohe.db"
 
@@ -65,18 +66,18 @@ def init_office(folder: Path | str, group: str) -> Path:
     try:
         gid = grp.getgrnam(group).gr_gid
     except KeyError:
-        raise KaoheError(f"--group {group}: no such group") from None
+        raise KaoheError(t("office_no_group", group=group)) from None
     if os.geteuid() != 0 and gid not in os.getgroups() and gid != os.getegid():
-        raise KaoheError(f"--group {group}: this login is not a member of {group} (usermod -aG {group} LOGIN, then log in again)")
+        raise KaoheError(t("office_not_member", group=group))
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise KaoheError(f"{folder}: cannot create it ({exc.strerror})") from None
+        raise KaoheError(t("office_cannot_create", folder=folder, error=exc.strerror)) from None
     st = folder.lstat()
     if not stat.S_ISDIR(st.st_mode):
-        raise KaoheError(f"{folder}: not a folder")
+        raise KaoheError(t("office_not_folder", folder=folder))
     if st.st_uid != os.geteuid():
-        raise KaoheError(f"{folder} belongs to {_login(st.st_uid)}: that login (or root) runs kaohe init-office on it")
+        raise KaoheError(t("office_not_owner", folder=folder, owner=_login(st.st_uid)))
     os.chown(folder, -1, gid)
     os.chmod(folder, 0o2770)  # setgid: every file made inside belongs to the office's group
     db = folder / DB_NAME

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 _FORMS = (
     (re.compile(r"^(\d{4})$"), "year"),
@@ -114,7 +115,7 @@ def parse_date(text: str, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise KaoheError(f"{field}: {text!r}: write the date as YYYY-MM-DD") from None
+        raise KaoheError(t("date_format", field=field, text=text)) from None
 
 
 def month_runs(months: list[int]) -> str:

@@ -106,7 +106,7 @@ def _load_folder(folder: Path) -> None:
     problem = untrusted(folder)
     if problem:
         failures.append(Failure(str(folder), "import", f"refused: {problem}"))
-        print(f"kaohe: warning: plugin folder {folder} refused: {problem}", file=sys.stderr)
+        print(f"kaohe: {t('plugin_folder_refused', folder=folder, problem=problem)}", file=sys.stderr)
         return
     allowed = chosen()
     for path in sorted(folder.glob("*.py")) + sorted(p.parent for p in folder.glob("*/__init__.py")):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.stamps import now, os_login
 
@@ -129,7 +130,7 @@ def same_section(section: str, names: tuple[str, ...], aliases: dict[str, list[s
 def grant(store: Store, login: str, role: str, scheme: str | None = None, section: str | None = None,
           unit: str | None = None, reason: str = "") -> None:
     if role not in ROLES:
-        raise KaoheError(f"--role {role!r}: one of {', '.join(ROLES)}")
+        raise KaoheError(t("option_one_of", option="--role", value=role, known="、".join(ROLES)))
     if role == "unit" and not unit:
         raise KaoheError("--unit: a unit role names its unit")
     authorize(store, "grant")

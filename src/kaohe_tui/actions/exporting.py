@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
@@ -37,7 +38,7 @@ def export(store: Store, scheme: Scheme | str, period: Period | str, fmt: str, p
     from kaohe_tui.scheme_years import for_period
 
     if fmt not in export_formats():
-        raise KaoheError(f"--format {fmt!r}: one of {', '.join(export_formats())}")
+        raise KaoheError(t("option_one_of", option="--format", value=fmt, known="、".join(export_formats())))
     period = Period.parse(period) if isinstance(period, str) else period
     scheme = for_period(store, scheme, period)
     path = Path(path)

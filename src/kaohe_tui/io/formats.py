@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 
 @dataclass
@@ -43,5 +44,5 @@ def choose(kind: str, scheme_id: str, header: list[str] | None) -> Importer | st
         return kind
     if kind in extra:
         return extra[kind]
-    known = ", ".join(["auto", "ledger", "cases", "units", *extra])
-    raise KaoheError(f"--kind {kind!r}: one of {known}")
+    known = "、".join(["auto", "ledger", "cases", "units", *extra])
+    raise KaoheError(t("option_one_of", option="--kind", value=kind, known=known))

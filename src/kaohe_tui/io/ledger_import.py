@@ -137,7 +137,7 @@ def parse_attrs(text: str) -> dict:
             continue
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
-            raise KaoheError(f"attrs: {part.strip()!r}: write key=value; key2=value2")
+            raise KaoheError(t("file_attrs_format", part=part.strip()))
         attrs[key.strip()] = value.strip()
     return attrs
 

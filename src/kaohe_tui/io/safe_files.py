@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 
 DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -39,7 +40,7 @@ def check_target(target: Path, *, force: bool = False, protect: Iterable[Path] =
     target = Path(target).expanduser()
     parent = target.parent
     if not parent.is_dir():
-        raise KaoheError(f"{target}: folder {parent} does not exist")
+        raise KaoheError(t("folder_missing", target=target, folder=parent))
     for guarded in protect:
         if _same(target, guarded):
             raise KaoheError(f"{target}: 这是数据库文件（或其 -wal/-shm），不能写在它上面；请换一个文件名")
@@ -83,7 +84,7 @@ def writing(target: Path | str, *, force: bool = False, protect: Iterable[Path] 
     if not unique:
         check_target(target, force=force, protect=protect)
     elif not target.parent.is_dir():
-        raise KaoheError(f"{target}: folder {target.parent} does not exist")
+        raise KaoheError(t("folder_missing", target=target, folder=target.parent))
     parent_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         private = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)

@@ -22,7 +22,7 @@ def decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise KaoheError(f"{path}: not UTF-8 or GBK text; save it as CSV UTF-8 or as xlsx")
+    raise KaoheError(t("file_not_text", path=path))
 
 
 def sniff_encoding(path: Path, probe: int = 1 << 20) -> str:
@@ -31,7 +31,7 @@ def sniff_encoding(path: Path, probe: int = 1 << 20) -> str:
     with open(path, "rb") as fh:
         head = fh.read(probe)
     if not head.strip():
-        raise KaoheError(f"{path}: the file is empty")
+        raise KaoheError(t("file_empty", path=path))
     for encoding in ENCODINGS:
         try:
             # incremental: a character cut in half at the end of the probe is not an error
@@ -39,7 +39,7 @@ def sniff_encoding(path: Path, probe: int = 1 << 20) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise KaoheError(f"{path}: not UTF-8 or GBK text; save it as CSV UTF-8 or as xlsx")
+    raise KaoheError(t("file_not_text", path=path))
 
 
 def open_csv(path: Path):
@@ -67,7 +67,7 @@ def read_table(path: Path, known: Callable[[str], bool] | None = None
     the column names) is read as one."""
     path = Path(path)
     if not path.exists():
-        raise KaoheError(f"{path}: no such file")
+        raise KaoheError(t("file_missing", path=path))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         numbered = _xlsx_rows(path)
@@ -76,14 +76,14 @@ def read_table(path: Path, known: Callable[[str], bool] | None = None
     elif suffix in (".csv", ".txt", ""):
         numbered = _csv_rows(path)
     else:
-        raise KaoheError(f"{path}: unsupported file type {suffix!r}; use .csv, .xlsx or .xls")
+        raise KaoheError(t("file_type_unknown", path=path, suffix=suffix))
     head: list[tuple[int, list[str]]] = []
     for number, cells in numbered:
         head.append((number, cells))
         if known is None or len(head) >= HEADER_SCAN:
             break
     if not head:
-        raise KaoheError(f"{path}: no header row, or not UTF-8/GBK text")
+        raise KaoheError(t("file_no_header", path=path))
     at, header = find_header([cells for _, cells in head], known) if known else (1, head[0][1])
     header = [h.strip() for h in header]
     while header and not header[-1]:
@@ -153,7 +153,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         # program, not saved by Excel/WPS) reads as empty above, and must not pass for a blank cell
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:
-        raise KaoheError(f"{path}: not a readable xlsx workbook ({type(exc).__name__})") from None
+        raise KaoheError(t("file_unreadable", path=path, kind="xlsx", error=type(exc).__name__)) from None
     sheet, written = book.worksheets[0], formulas.worksheets[0]
     try:
         for number, (row, source) in enumerate(zip(sheet.iter_rows(values_only=True),
@@ -176,7 +176,7 @@ def _calamine_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise KaoheError(f"{path}: not a readable spreadsheet ({type(exc).__name__})") from None
+        raise KaoheError(t("file_unreadable", path=path, kind="", error=type(exc).__name__)) from None
     for number, row in enumerate(rows, start=1):
         yield number, [_cell_text(v) for v in row]
 
@@ -231,7 +231,7 @@ def find_columns(header: list[str], columns: dict[str, tuple[str, ...]], require
     found = match_columns(header, columns)
     missing = [f"{f}/{columns[f][1]}" for f in required if f not in found]
     if missing:
-        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+        raise KaoheError(t("file_missing_columns", path=path, missing="、".join(missing), header="、".join(header)))
     return found
 
 
