@@ -588,4 +588,4 @@ def test_describing_sources_add_aliases_and_attrs_and_report_strays(tmp_path):
         ("aliases.csv", 2, "单位"),
         ("standards.csv", 2, "部门名称"),
     ]
-    assert "宣传科 → 宣传部: names no unit" in found[0].message
+    assert "宣传科 → 宣传部：不是本方案的单位；跳过此行" == found[0].message

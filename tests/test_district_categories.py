@@ -68,10 +68,10 @@ def test_lint_passes_and_reports_the_data_anomalies(kaohe):
     proc = kaohe.run("lint", SCHEME)
     warnings = [line for line in proc.stdout.splitlines() if line.startswith("提示：")]
     text = "\n".join(warnings)
-    assert "第53行，序号：52 repeats row 52" in text  # 文联 printed as 52 (53 missing)
-    assert "十里社区 repeats row 19" in text  # 台办 and 工商联
-    assert "东新社区 repeats row 53" in text  # 文联 and 残联
-    assert "第38行" in text and "侨办(侨联)" in text and "half-width" in text
+    assert "第53行，序号：52 与第52行重复" in text  # 文联 printed as 52 (53 missing)
+    assert "十里社区 与第19行重复" in text  # 台办 and 工商联
+    assert "东新社区 与第53行重复" in text  # 文联 and 残联
+    assert "第38行" in text and "侨办(侨联)" in text and "半角括号" in text
     assert f"通过：{SCHEME}" in proc.stdout
 
 

@@ -102,12 +102,11 @@ def test_unit_source_reports_anomalies(tmp_path):
     )
     assert [u.name for u in units] == ["甲", "乙(丙)"]
     messages = [str(a) for a in anomalies]
-    assert any("row 2, 序号: 1 repeats row 1" in m for m in messages)
-    assert any("row 2, 社区: 东新社区 repeats row 1" in m for m in messages)
-    assert any("row 3, 单位: 甲 already listed at row 1" in m for m in messages)
-    assert any("row 4, 单位: empty name" in m for m in messages)
-    assert any("row 2, 单位: '乙(丙) ' has leading or trailing spaces" in m and "half-width brackets" in m
-               for m in messages)
+    assert "u.csv：第2行，序号：1 与第1行重复" in messages
+    assert "u.csv：第2行，社区：东新社区 与第1行重复" in messages
+    assert "u.csv：第3行，单位：甲 已列在第1行：跳过此行" in messages
+    assert "u.csv：第4行，单位：单位名为空：跳过此行" in messages
+    assert "u.csv：第2行，单位：“乙(丙) ”首尾有空格、用了半角括号（中文应为全角）；按“乙(丙)”匹配" in messages
 
 
 @pytest.mark.parametrize("text,kind,first,last", [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kaohe_tui import plugins
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.paths import bundled
 from kaohe_tui.scheme import Anomaly, Scheme, Unit, describe_units, read_unit_source
@@ -74,7 +75,7 @@ def declared_units(scheme: Scheme) -> tuple[list[Unit], list[Anomaly]]:
         for unit in read:
             if norm(unit.name) in seen:
                 anomalies.append(Anomaly(file=source.file, row=0, field=source.name,
-                                         message=f"{unit.name} is already a unit of this scheme: kept the first"))
+                                         message=t("unit_listed_twice", name=unit.name)))
                 continue
             seen.add(norm(unit.name))
             units.append(unit.model_copy(update={"sample": True}) if source.sample else unit)

@@ -215,6 +215,16 @@ MESSAGES = {
     "lint_weighted": "加权合成的指标须有分值",
     "lint_scheme_undefined": "声明{full}分，规定了{defined}分：{undefined}分未规定",
     "lint_anomaly": "第{row}行，{field}：{message}",
+    # the data files a scheme reads its units from (scheme.read_unit_source): reported, never fixed
+    "unit_row_empty": "单位名为空：跳过此行",
+    "unit_name_form": "“{raw}”{problems}；按“{matched}”匹配",
+    "unit_row_listed": "{name} 已列在第{row}行：跳过此行",
+    "unit_value_repeats": "{value} 与第{row}行重复",
+    "unit_row_unknown": "{what}：不是本方案的单位；跳过此行",
+    "unit_listed_twice": "{name} 已是本方案的单位：保留先列的一个",
+    "name_edge_spaces": "首尾有空格",
+    "name_half_width": "用了半角括号（中文应为全角）",
+    "name_inner_spaces": "名称中间有空格",
     # -- files: rows and refusals (imports of every kind) ------------------------------------------
     "at_row": "{path}：第{row}行：{error}",
     "file_missing": "{path}：文件不存在",

@@ -253,18 +253,18 @@ class Anomaly(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: row {self.row}, {self.field}: {self.message}"
+        return f"{self.file}：{t('lint_anomaly', row=self.row, field=self.field, message=self.message)}"
 
 
 def name_form_problems(raw: str) -> list[str]:
     """How a name's written form departs from the document's usual Chinese typography."""
     problems = []
     if raw != raw.strip():
-        problems.append("has leading or trailing spaces")
+        problems.append(t("name_edge_spaces"))
     if any(ch in raw for ch in "()[]"):
-        problems.append("uses half-width brackets where Chinese text uses full-width ones")
+        problems.append(t("name_half_width"))
     if any(ch.isspace() for ch in raw.strip()):
-        problems.append("has spaces inside the name")
+        problems.append(t("name_inner_spaces"))
     return problems
 
 
@@ -290,23 +290,23 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
         raw_name = row[source.name] or ""
         name = raw_name.strip()
         if not name:
-            anomalies.append(Anomaly(file=source.file, row=i, field=source.name, message="empty name: row skipped"))
+            anomalies.append(Anomaly(file=source.file, row=i, field=source.name, message=t("unit_row_empty")))
             continue
         problems = name_form_problems(raw_name)
         if problems:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
-                                     message=f"{raw_name!r} {', '.join(problems)}; matched as {norm(name)!r}"))
+                                     message=t("unit_name_form", raw=raw_name, problems="、".join(problems), matched=norm(name))))
         key = norm(name)
         if key in seen_names:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
-                                     message=f"{name} already listed at row {seen_names[key]}: row skipped"))
+                                     message=t("unit_row_listed", name=name, row=seen_names[key])))
             continue
         seen_names[key] = i
         for column in source.unique:
             value = norm(row.get(column) or "")
             if value and (column, value) in seen_values:
                 anomalies.append(Anomaly(file=source.file, row=i, field=column,
-                                         message=f"{row[column]} repeats row {seen_values[(column, value)]}"))
+                                         message=t("unit_value_repeats", value=row[column], row=seen_values[(column, value)])))
             seen_values.setdefault((column, value), i)
         category = source.category or (row.get(source.category_column) if source.category_column else None)
         attrs = {attr: (row.get(column) or "").strip() for attr, column in source.attrs.items()}
@@ -334,7 +334,7 @@ def describe_units(units: list[Unit], source: UnitSource, data_dir: Path) -> tup
         if at is None:
             what = f"{described.aliases[0]} → {described.name}" if described.aliases else described.name
             anomalies.append(Anomaly(file=source.file, row=n, field=source.alias_of or source.name,
-                                     message=f"{what}: names no unit of this scheme; row skipped"))
+                                     message=t("unit_row_unknown", what=what)))
             continue
         unit = out[at]
         aliases = unit.aliases + [a for a in described.aliases if norm(a) not in {norm(unit.name), *map(norm, unit.aliases)}]
