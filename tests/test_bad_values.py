@@ -177,5 +177,5 @@ def test_page_size_restore_names_the_other_session(db_path, tmp_path, kaohe_cli)
     colleague = sqlite3.connect(db_path)  # a colleague's TUI has the database open
     colleague.execute("SELECT count(*) FROM records").fetchone()
     refused = kaohe_cli.run("restore", tmp_path / "b8k.db", ok=False)
-    assert refused.returncode == 2 and "close every other kaohe session" in refused.stderr
+    assert refused.returncode == 2 and "请关闭该库上其他所有 kaohe 会话" in refused.stderr
     colleague.close()

@@ -253,7 +253,7 @@ def test_unknown_headers_are_named_and_mapped_with_map(k, tmp_path):
     visited = k.json("cases", "fixture-cases", "--period", "2018Q1", "--counted", "visited")
     assert [(c["case_id"], c["satisfied"]) for c in visited] == [("M1", 1)]  # 未回访 is no visit
     bad = k.run("import", "fixture-cases", path, "--map", "无此列=deadline", ok=False)
-    assert "--map 无此列=deadline: the file has no column '无此列'" in bad.stderr
+    assert "--map 无此列=deadline：文件中没有列“无此列”" in bad.stderr
 
 
 def test_bad_values_refused_by_row(k, tmp_path):

@@ -83,7 +83,7 @@ def test_import_units_adds_and_updates(k, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("单位,类别\n戊街道,乡镇\n", encoding="utf-8")
     proc = k.run("import", "fixture-cases", str(bad), "--kind", "units", ok=False)
-    assert "第2行：类别: '乡镇' is not a category of fixture-cases (街道、部门)" in proc.stderr
+    assert "第2行：类别：“乡镇”不是 fixture-cases 的类别（街道、部门）" in proc.stderr
     assert "戊街道" not in {u["name"] for u in k.json("units", "fixture-cases")}
 
 

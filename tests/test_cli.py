@@ -304,7 +304,7 @@ def test_world_writable_plugin_folder_refused(db_path, tmp_path):
     k = Kaohe(db_path, [folder])
     proc = k.run("plugins", "--json")
     failed = json.loads(proc.stdout)["failed"]
-    assert failed and "writable by every user" in failed[0]["error"]
+    assert failed and "人人可写" in failed[0]["error"]
     assert "已拒绝加载" in proc.stderr
     assert "fixture" not in {s["id"] for s in k.json("schemes")}  # its code never ran
     folder.chmod(0o755)

@@ -40,7 +40,7 @@ def test_a_trusted_folder_loads(db_path, folder):
     assert "fixture" in ids and failed == {}
 
 
-@pytest.mark.parametrize("mode,says", [(0o775, "writable by its group"), (0o757, "writable by every user")])
+@pytest.mark.parametrize("mode,says", [(0o775, "同组可写"), (0o757, "人人可写")])
 def test_folder_writable_by_others_refused(db_path, folder, mode, says):
     folder.chmod(mode)
     ids, failed = schemes_and_failures(db_path, folder)
@@ -48,7 +48,7 @@ def test_folder_writable_by_others_refused(db_path, folder, mode, says):
     assert any(says in error for error in failed.values()), failed
 
 
-@pytest.mark.parametrize("mode,says", [(0o666, "writable by every user"), (0o664, "writable by its group")])
+@pytest.mark.parametrize("mode,says", [(0o666, "人人可写"), (0o664, "同组可写")])
 def test_plugin_file_writable_by_others_refused(db_path, folder, mode, says):
     (folder / "fixture_scheme.py").chmod(mode)
     ids, failed = schemes_and_failures(db_path, folder)
@@ -73,7 +73,7 @@ def test_package_file_writable_by_others_refused(db_path, tmp_path, weak):
     (package / "__pycache__").mkdir(mode=0o755, exist_ok=True)
     (package / weak).chmod(0o777 if weak == "__pycache__" else 0o666)
     ids, failed = schemes_and_failures(db_path, outer)
-    assert "fixture" not in ids and "writable by every user" in failed["fixture_pkg"]
+    assert "fixture" not in ids and "人人可写" in failed["fixture_pkg"]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another login needs root")
@@ -82,7 +82,7 @@ def test_plugin_owned_by_another_login_refused(db_path, folder, what):
     os.chown(folder if what == "folder" else folder / "fixture_scheme.py", 4242, -1)  # uid 4242: someone else
     ids, failed = schemes_and_failures(db_path, folder)
     assert "fixture" not in ids
-    assert any("belongs to uid 4242" in error for error in failed.values()), failed
+    assert any("属于 uid 4242" in error for error in failed.values()), failed
 
 
 @pytest.mark.parametrize("statement,kind", [

@@ -21,6 +21,7 @@ from pathlib import Path
 from kaohe_tui.case_counts import (ALL_COLUMNS, FORCE_CLOSED, NOT_VISITED, REQUIRED, SATISFIED, UNSATISFIED,
                                    VOID)
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 
 FIELD_LABELS = {"case_id": "案件编号", "unit": "责任单位", "source": "来源", "reported_at": "上报时间",
@@ -132,7 +133,7 @@ def choose_profile(header: list[str], name: str | None = None, db_path: Path | N
     profiles = all_profiles(db_path)
     if name:
         if name not in profiles:
-            raise KaoheError(f"--profile {name!r}: no such profile; known: {', '.join(sorted(profiles)) or 'none'}")
+            raise KaoheError(t("profile_unknown", name=name, known="、".join(sorted(profiles)) or "无"))
         return profiles[name]
     keys = {_key(h) for h in header if h}
     fitting = [p for p in profiles.values() if p.columns and all(_key(h) in keys for h in p.columns)]
@@ -153,9 +154,9 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
         header, sep, fld = pair.rpartition("=")
         header, fld = header.strip(), fld.strip()
         if not sep or not header:
-            raise KaoheError(f"--map {pair!r}: write HEADER=field, e.g. '处置期限=deadline'")
+            raise KaoheError(t("map_format", pair=pair))
         if fld not in ALL_COLUMNS and fld != IGNORE:
-            raise KaoheError(f"--map {pair!r}: field one of {', '.join([*ALL_COLUMNS, IGNORE])}")
+            raise KaoheError(t("option_one_of", option="--map", value=pair, known="、".join([*ALL_COLUMNS, IGNORE])))
         out[header] = fld
     return out
 
@@ -178,8 +179,7 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
             i = by_key.get(_key(h))
             if i is None:
                 if source is overrides:
-                    raise KaoheError(f"{path}: --map {h}={fld}: the file has no column {h!r} "
-                                     f"(header: {', '.join(header)})")
+                    raise KaoheError(t("map_no_column", path=path, header_name=h, field=fld, header="、".join(header)))
                 continue
             if i in taken or i in ignored_on_purpose:
                 continue

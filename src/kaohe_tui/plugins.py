@@ -133,15 +133,15 @@ def untrusted(path: Path) -> str | None:
         try:
             st = item.lstat()
         except OSError as exc:
-            return f"cannot read {item} ({exc.strerror})"
+            return t("trust_unreadable", item=item, error=exc.strerror)
         if st.st_uid not in (os.geteuid(), 0):
-            return f"{item} belongs to uid {st.st_uid}, not to this login or root"
+            return t("trust_owner", item=item, uid=st.st_uid)
         if stat.S_ISLNK(st.st_mode):
-            return f"{item} is a symlink"
+            return t("trust_symlink", item=item)
         if st.st_mode & stat.S_IWOTH:  # sticky or not: anyone could add a file to it
-            return f"{item} is writable by every user (chmod o-w {item})"
+            return t("trust_world_writable", item=item)
         if st.st_mode & stat.S_IWGRP:
-            return f"{item} is writable by its group (chmod g-w {item})"
+            return t("trust_group_writable", item=item)
     return None
 
 

@@ -20,6 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from kaohe_tui import chain, closed, crashpoint, plugins
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.paths import default_db_path
 from kaohe_tui.stamps import now, os_login  # noqa: F401 — re-exported: callers import them from the store
 
@@ -34,7 +35,7 @@ def private_mode() -> tuple[int, int | None]:
     try:
         return 0o660, grp.getgrnam(group).gr_gid
     except KeyError:
-        raise KaoheError(f"KAOHE_GROUP={group}: no such group") from None
+        raise KaoheError(t("store_no_group", group=group)) from None
 
 
 def create_private(path: Path) -> None:
@@ -107,7 +108,7 @@ class Store:
         try:
             pending = [m for s in sets for m in s.pending(self.db)]
         except sqlite3.DatabaseError as exc:
-            raise KaoheError(f"{self.path}: not a kaohe database ({exc})") from None
+            raise KaoheError(t("store_not_kaohe", path=self.path, error=exc)) from None
         if not pending:
             return
         if backup and self.db["schemes"].exists():
@@ -136,7 +137,7 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise KaoheError(f"{self.path}: the database is busy, try again ({exc})") from None
+            raise KaoheError(t("store_busy", path=self.path, error=exc)) from None
         changes_at_begin = conn.total_changes
         try:
             yield self.db
@@ -152,7 +153,7 @@ class Store:
                 raise refused from None
             cause = storage_problem(exc)
             if cause:
-                raise KaoheError(f"{self.path}: {cause}; nothing was written") from None
+                raise KaoheError(t("store_not_written", path=self.path, cause=cause)) from None
             raise
 
     def audit(self, action: str, *, scheme: str | None = None, unit: str | None = None,
@@ -201,9 +202,9 @@ def restore(source: Path | str, target: Path | str) -> None:
         has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE name='records'").fetchone()[0]
         conn.close()
     except sqlite3.DatabaseError as exc:
-        raise KaoheError(f"{source}: not a database ({exc})") from None
+        raise KaoheError(t("backup_not_database", source=source, error=exc)) from None
     if ok != "ok" or not has_tables:
-        raise KaoheError(f"{source}: not a sound kaohe backup (integrity: {ok})")
+        raise KaoheError(t("backup_unsound", source=source, integrity=ok))
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         create_private(target)
@@ -215,13 +216,12 @@ def restore(source: Path | str, target: Path | str) -> None:
         theirs, ours = (c.execute("PRAGMA page_size").fetchone()[0] for c in (src, dst))
         wal = dst.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         if theirs != ours and wal and _journal(dst, "DELETE") != "delete":
-            raise KaoheError(f"{source}: its pages are {theirs} bytes, the database's {ours}; close every other "
-                             "kaohe session on it and restore again")
+            raise KaoheError(t("backup_page_size", source=source, theirs=theirs, ours=ours))
         src.backup(dst)
         if wal:
             dst.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
-        raise KaoheError(f"{target}: {storage_problem(exc) or exc}; the database was not restored") from None
+        raise KaoheError(t("restore_failed", target=target, cause=storage_problem(exc) or exc)) from None
     finally:
         src.close()
         dst.close()

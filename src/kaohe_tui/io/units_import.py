@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.io.tabular import header_names, read_rows
 from kaohe_tui.ledger import clean_text
 from kaohe_tui.row_errors import RowError, RowsRejected
@@ -53,7 +54,7 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
     header, rows = read_rows(path)
     mapping = column_map(header)
     if mapping["name"] is None:
-        raise KaoheError(f"{path}: missing column unit/单位")
+        raise KaoheError(t("file_missing_columns", path=path, missing="unit/单位", header="、".join(header)))
     attr_columns = [h for h in header if h and h not in mapping.values()]
     units: list[Unit] = []
     rejected: list[str] = []
@@ -62,14 +63,15 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
         try:
             name = strip_format(clean_text(row.get(mapping["name"], ""), mapping["name"], limit=200))
             if not name:
-                raise KaoheError(f"{mapping['name']}: empty name")
+                raise KaoheError(f"{mapping['name']}：{t('unit_row_empty')}")
             if norm(name) in seen:
-                raise KaoheError(f"{mapping['name']}: {name} already on row {seen[norm(name)]}")
+                raise KaoheError(f"{mapping['name']}：{t('unit_row_listed', name=name, row=seen[norm(name)])}")
             seen[norm(name)] = number
             category = row.get(mapping["category"], "").strip() if mapping["category"] else None
             if category and scheme.categories and scheme.category(category) is None:
                 known = "、".join(c.name for c in scheme.categories)
-                raise KaoheError(f"{mapping['category']}: {category!r} is not a category of {scheme.id} ({known})")
+                raise KaoheError(t("units_bad_category", column=mapping["category"], category=category, scheme=scheme.id,
+                                   known=known))
             aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
                 if mapping["aliases"] else []
             units.append(Unit(name=name, category=(scheme.category(category).name if category and scheme.categories else category) or None,
