@@ -115,7 +115,7 @@ def test_nan_or_infinite_parameter_refused_when_the_scheme_loads(tmp_path, capsy
     code = kaohe(tmp_path / "k.db", "--plugins-dir", folder, "score", "fixture", "--period", "2018", "--json")
     captured = capsys.readouterr()
     assert code == 2 and "NaN" not in captured.out and "Infinity" not in captured.out
-    assert "scheme 'fixture' is not loaded" in captured.err
+    assert "方案“fixture”未加载" in captured.err
     assert kaohe(tmp_path / "k.db", "--plugins-dir", folder, "plugins") == 0
     reported = capsys.readouterr().out
     assert "fixture.toml" in reported and "not a finite number" in reported

@@ -300,7 +300,7 @@ def test_a_later_export_updates_cases_by_id(k, tmp_path):
     assert [(i["id"], i["cases"], i["updated"]) for i in imports] == [(1, 2, 0), (2, 0, 1)]
     assert [c["case_id"] for c in k.json("cases", "fixture-cases", "--import", "2")] == ["U1"]
     refused = k.run("withdraw-import", "fixture-cases", "2", "--reason", "错导", ok=False)
-    assert "updated 1 case(s) of earlier imports" in refused.stderr
+    assert "更新了之前导入的1个案件，不能撤回" in refused.stderr
     # once the quarter is signed off, a later export may not move its cases
     k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "一季度已签发")
     closing = tmp_path / "week5.csv"

@@ -264,7 +264,7 @@ def test_period_forms(k):
 
 def test_unknown_scheme(k):
     proc = k.run("score", "nope", "--period", "2018", ok=False)
-    assert "scheme 'nope' is not loaded (known:" in proc.stderr and "fixture" in proc.stderr
+    assert "方案“nope”未加载（已有：" in proc.stderr and "fixture" in proc.stderr
 
 
 def test_export_ledger_and_audit_round_trip(k, tmp_path, db_path):

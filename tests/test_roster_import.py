@@ -29,4 +29,5 @@ def test_roster_import_detected_and_all_or_nothing(kaohe, tmp_path):
     assert "第2行：手机: 'abc' is not a telephone number" in proc.stderr
     assert "第3行：单位：“不存在局”不是本方案的单位" in proc.stderr
     assert people(kaohe.db)[2] == ("民政局", "联络员", "李四")  # unchanged: 赵六 was not kept
-    assert "--kind 'rota'" in kaohe.run("import", "district-categories", str(bad), "--kind", "rota", ok=False).stderr
+    rota = kaohe.run("import", "district-categories", str(bad), "--kind", "rota", ok=False)
+    assert "--kind rota：应为以下之一：" in rota.stderr

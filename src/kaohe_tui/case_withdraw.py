@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kaohe_tui.case_counts import MonthlyCounts
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
@@ -20,24 +21,22 @@ def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -
 
     authorize(store, "import", scheme.id)
     if not reason.strip():
-        raise KaoheError("--reason: say why the import is withdrawn")
+        raise KaoheError(t("withdraw_import_reason"))
     with store.transaction() as db:
         conn = db.conn
         row = conn.execute("SELECT file, cases, updated, withdrawn_at FROM case_imports WHERE id = ? AND scheme = ?",
                            [import_id, scheme.id]).fetchone()
         if row is None:
-            raise KaoheError(f"import {import_id}: no such import of {scheme.id} cases (kaohe cases {scheme.id} --imports)")
+            raise KaoheError(t("withdraw_import_unknown", id=import_id, scheme=scheme.id))
         file, _, updated, withdrawn = row
         if withdrawn:
-            raise KaoheError(f"import {import_id} ({file}) was withdrawn at {withdrawn}")
+            raise KaoheError(t("withdraw_import_done", id=import_id, file=file, at=withdrawn))
         if updated:
-            raise KaoheError(f"import {import_id} ({file}) updated {updated} case(s) of earlier imports; "
-                             "it cannot be withdrawn (import the corrected export instead)")
+            raise KaoheError(t("withdraw_import_updated", id=import_id, file=file, n=updated))
         later = conn.execute("SELECT count(*) FROM cases WHERE scheme = ? AND first_import_id = ?",
                              [scheme.id, import_id]).fetchone()[0]
         if later:
-            raise KaoheError(f"import {import_id} ({file}): {later} of its cases were changed by a later import; "
-                             "withdraw that import first")
+            raise KaoheError(t("withdraw_import_later", id=import_id, file=file, n=later))
         closed = closed_months(store, scheme.id)
         counts = MonthlyCounts()
         n = 0

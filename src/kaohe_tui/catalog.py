@@ -47,8 +47,8 @@ def get(scheme_id: str) -> Scheme:
     for scheme in all_schemes.values():
         if norm(scheme.title) == key:
             return scheme
-    known = ", ".join(sorted(all_schemes)) or "none"
-    raise KaoheError(f"scheme {scheme_id!r} is not loaded (known: {known})")
+    known = "、".join(sorted(all_schemes)) or "无"
+    raise KaoheError(t("scheme_not_loaded", scheme=scheme_id, known=known))
 
 
 def data_dir_for(scheme: Scheme) -> list[Path]:

@@ -132,7 +132,7 @@ def grant(store: Store, login: str, role: str, scheme: str | None = None, sectio
     if role not in ROLES:
         raise KaoheError(t("option_one_of", option="--role", value=role, known="、".join(ROLES)))
     if role == "unit" and not unit:
-        raise KaoheError("--unit: a unit role names its unit")
+        raise KaoheError(t("role_unit_needed"))
     authorize(store, "grant")
     with store.transaction() as db:
         db["roles"].insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
@@ -145,7 +145,7 @@ def revoke(store: Store, login: str, role: str, reason: str = "") -> int:
     with store.transaction() as db:
         rows = list(db.query("SELECT id FROM roles WHERE login = ? AND role = ?", [login, role]))
         if role == "administrator" and db["roles"].count_where("role = 'administrator' AND login != ?", [login]) == 0:
-            raise KaoheError("revoke: the last administrator cannot be removed")
+            raise KaoheError(t("role_last_admin"))
         for row in rows:
             db.execute("DELETE FROM roles WHERE id = ?", [row["id"]])
         store.audit("revoke", old={"login": login, "role": role}, reason=reason)
