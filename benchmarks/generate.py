@@ -161,5 +161,17 @@ def main() -> None:
     print(f"wrote benchmark data to {args.out}")
 
 
+def grow_ledger(db: Path, target: int) -> None:
+    """Bulk-copy the imported ledger until it has ``target`` rows (set-up, not measured)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
+    while (n := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < target:
+        conn.execute(f"INSERT INTO records ({cols}) SELECT {cols} FROM records LIMIT ?", (target - n,))
+    conn.commit()
+    conn.close()
+
+
 if __name__ == "__main__":
     main()

@@ -191,7 +191,7 @@ def ledger(b: Bench) -> None:
 def exports(b: Bench) -> None:
     """A 10^6-row ledger to CSV (against sqlite3's CSV output), 100-unit results to xlsx."""
     db, work = b.dbs[b.small], b.work
-    grow_ledger(db, 1_000_000)
+    generate.grow_ledger(db, 1_000_000)
     out = work / "ledger_export.csv"
     t_export, rss_export = timed_process(kaohe(db, "export", SCHEME, "--period", "2018", "--what", "ledger",
                                                "--format", "csv", "-o", str(out)))
@@ -281,18 +281,6 @@ def _seconds(text: str) -> float:
     if not m:
         return float("inf")
     return float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
-
-
-def grow_ledger(db: Path, target: int) -> None:
-    """Bulk-copy the imported ledger until it has ``target`` rows (set-up, not measured)."""
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
-    while (n := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < target:
-        conn.execute(f"INSERT INTO records ({cols}) SELECT {cols} FROM records LIMIT ?", (target - n,))
-    conn.commit()
-    conn.close()
 
 
 if __name__ == "__main__":

@@ -68,12 +68,7 @@ def ledger_db(work: Path, small: bool) -> tuple[Path, int]:
     run(kaohe(part, "import", CC, str(data / "units.csv"), "--kind", "units"))
     run(kaohe(part, "import", CC, str(data / "cases_100000.csv")))
     run(kaohe(part, "import", CC, str(data / "ledger_100000.csv"), "--supersede"))  # re-entered figures
-    conn = sqlite3.connect(part)
-    cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
-    while (have := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < n:
-        conn.execute(f"INSERT INTO records ({cols}) SELECT {cols} FROM records LIMIT ?", (n - have,))
-    conn.commit()
-    conn.close()
+    generate.grow_ledger(part, n)
     part.rename(db)
     return db, n
 
