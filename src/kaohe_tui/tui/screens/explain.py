@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static, Tree
+from textual.widgets import Sparkline, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from kaohe_tui.ledger_edit import records_by_id
@@ -17,6 +17,7 @@ from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme, resolve_indicator
 from kaohe_tui.scoring import IndicatorResult, UnitResult
 from kaohe_tui.tui.common import FLAG, figure
+from kaohe_tui.tui.widgets.footer import KFooter
 
 
 SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
@@ -51,7 +52,7 @@ class ExplainScreen(Screen):
             yield Static(f" 季度：{labels}", id="trend-text")
             yield Sparkline([x.total if x else 0 for _, x in self.trend], id="trend-spark")
         yield Tree("", id="explain-tree")
-        yield Footer(compact=True)
+        yield KFooter(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one("#explain-tree", Tree)
