@@ -4,8 +4,11 @@ cache until the next write) and opening an explanation. Prints the figures (issu
 each < 150 ms after the key) and the load average they were taken under.
 
     python benchmarks/tui_bench.py DB [--scheme city-coordination] [--runs 2] [--profile DIR]
+    python benchmarks/tui_bench.py --build WORK_DIR [--cases 1000000]    # prints the database made
 
-DB: e.g. ``score_bench.py``'s ledger database (10^5 cases and a 10^5-row ledger with --small).
+DB: e.g. ``score_bench.py``'s ledger database (10^5 cases and a 10^5-row ledger with --small);
+``--build`` makes that one and, with ``--cases``, imports a year of that many cases into a copy
+(issue 18's size: 10^6 cases and 10^5 records).
 Each figure is the best of ``--runs`` runs (a fresh app each run), wall clock, with the CPU time
 of the process beside it (on a loaded machine the wall clock is mostly waiting for a core). ``--profile DIR`` writes a
 pyinstrument report per action (``pip install pyinstrument``; the UI thread only).
@@ -110,13 +113,45 @@ async def measure(db: Path, scheme_id: str, profile: Path | None = None) -> list
     return clock.out
 
 
+def build(work: Path, cases: int) -> Path:
+    """100 towns, a 10^5-row ledger and a year of ``cases`` platform cases (set-up, not measured)."""
+    import shutil
+    import sys
+
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here))
+    import generate
+    import score_bench
+
+    base, _ = score_bench.ledger_db(work, small=True)  # 10^5 cases, 10^5 records
+    if cases <= 100_000:
+        return base
+    db = work / f"tui_{cases}.db"
+    if not db.exists():
+        data = work / "data" / f"cases_{cases}.csv"
+        if not data.exists():
+            generate.write_cases(data, cases)
+        part = db.with_suffix(".part")
+        shutil.copyfile(base, part)
+        score_bench.run(score_bench.kaohe(part, "import", score_bench.CC, str(data)))  # same ids: updated
+        part.rename(db)
+    return db
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", type=Path, nargs="?")
+    parser.add_argument("--build", type=Path, metavar="WORK_DIR")
+    parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--scheme", default="city-coordination")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--profile", type=Path, help="a folder for one pyinstrument report per action")
     args = parser.parse_args()
+    if args.build:
+        print(build(args.build, args.cases))
+        return
+    if args.db is None:
+        parser.error("DB or --build WORK_DIR")
     best: dict[str, tuple[float, float]] = {}
     loads = [os.getloadavg()[0]]
     for _ in range(args.runs):

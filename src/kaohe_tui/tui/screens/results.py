@@ -100,11 +100,15 @@ class ResultsScreen(SchemeView):
         covered at once: no figure that may have moved stays in view)."""
         if self.shown == self.app.scores.version():
             return
-        self.periods = scheme_periods(self.scheme, self.app.store)  # an office year may have been added
-        select = self.query_one("#results-period", Select)
-        select.set_options([(p, p) for p in self.periods])
-        with select.prevent(Select.Changed):
-            select.value = self.state.period if self.state.period in self.periods else self.periods[0]
+        periods = scheme_periods(self.scheme, self.app.store)  # an office year may have been added
+        if periods != self.periods:
+            self.periods = periods
+            if self.state.period not in periods:
+                self.state.period = periods[0]
+            select = self.query_one("#results-period", Select)
+            with select.prevent(Select.Changed):
+                select.set_options([(p, p) for p in periods])
+                select.value = self.state.period
         self.load()
 
     @work(exclusive=True, group="score")
