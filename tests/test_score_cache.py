@@ -142,7 +142,8 @@ def test_many_superseded_figures_are_explained_and_the_newest_counts(db_path):
     assert len([line for line in whole.lines if "已被记录" in line.text]) == 24
 
 
-async def test_kept_results_screen_shows_another_process_write_when_opened_again(db_path, monkeypatch, only_test_plugins):
+async def test_kept_results_screen_counts_another_process_write_when_opened_again(db_path, monkeypatch,
+                                                                                   only_test_plugins):
     """The results screen is kept while the app runs (opening it again draws no table anew), but
     a record another process wrote while it was not in view is counted when it is opened again,
     and again when the same view is asked for while it is open (as after an import)."""
