@@ -303,9 +303,6 @@ ALLOWED_ON_CYCLES = {
     "cli", "commands", "scheme_cli",  # core-actions
     "store", "migrations", "signoff", "ledger", "scheme_years", "scheme_params", "units", "target_lists",
     "inputs", "io.ledger_import", "scoring", "cases", "consequences", "year_history", "ledger_read", "rights",
-    # the bulk path reads the import report (CaseImport) and the month helpers of case_import, which
-    # hands files to it: to untangle, the report and helpers move to a module of their own
-    "case_import", "case_bulk",
 }
 FIXED = {"scheme", "scheme_files", "rules", "rules.base", "rules.statistics", "rules.composite",
          "rules.deductions", "plugins", "hookspecs", "catalog", "roles", "stamps", "periods", "api"}
