@@ -95,17 +95,17 @@ async def test_results_screen_switches_back_from_the_cache_and_shows_a_write(db_
         await open_scheme(pilot)
         await pilot.press("3")
         await settle(pilot)
-        await pilot.press("right_square_bracket")  # 2018 → 2018Q1
+        await pilot.press("right_square_bracket")  # 2018 → 2018Q1: scored with the year (its trend)
         await settle(pilot)
-        await pilot.press("right_square_bracket")  # → 2018Q2
+        await pilot.press("right_square_bracket")  # → 2018Q2: the same
         await settle(pilot)
         await pilot.press("left_square_bracket")  # back to 2018Q1: from the cache
         await settle(pilot)
-        assert calls == ["2018", "2018Q1", "2018Q2"]
+        assert calls == ["2018"]
         absent(store, 3)  # another login records while the screen is open
         await pilot.press("right_square_bracket")  # 2018Q2 again: rescored, 12 − 3 = 9
         await settle(pilot)
-        assert calls[-1] == "2018Q2" and len(calls) == 4
+        assert calls == ["2018", "2018Q2"]
         table = app.screen.query_one("#results")
         totals = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}
         assert totals["党委办"] == "9"
@@ -191,3 +191,30 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
         app.show_view(kept.scheme, "results")
         await settle(pilot)
         assert calls == ["2018Q2"] * 3 and total(app) == "7"
+
+
+async def test_a_quarter_scored_with_its_year_shows_its_own_figures(db_path, monkeypatch, only_test_plugins):
+    """The year's trend scores each of its quarters: switching to one shows it without scoring
+    again, with the quarter's own figures (党委办 absent 3 times in 2018Q2: 12 − 3 × 1 = 9; in
+    2018Q1 nothing recorded: 12)."""
+    from test_tui import make_app, open_scheme, rows_of, settle
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    store = open_store(db_path)
+    absent(store, 3)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        shown = {}
+        for _ in range(2):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            table = app.screen.query_one("#results")
+            shown[app.screen.scored.period] = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}["党委办"]
+        assert calls == ["2018"] and shown == {"2018Q1": "12", "2018Q2": "9"}

@@ -39,16 +39,27 @@ class Scored:
     tables: dict[str, Rows] = field(default_factory=dict)
 
 
-def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
-    """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
+def score_with_trend(store: Store, scheme: Scheme, period: str) -> dict[str, Scored]:
+    """Runs in a worker thread: the core's scorer, for the period and its year's quarters. The
+    trend scores each quarter of the year anyway: a quarter scored under the same version of the
+    scheme as the period comes back too, ready for the next switch of period (period → result)."""
     from kaohe_tui.scheme_years import for_period
     from kaohe_tui.year_history import trend_quarters
 
     target = Period.parse(period)
-    scorer = Scorer(store, for_period(store, scheme, target))  # an office year's own version
-    results = scorer.score(target)
+    version = for_period(store, scheme, target)  # an office year's own version, a signed period's
+    scorer = Scorer(store, version)
     by_quarter = trend_quarters(scorer, target)  # the previous year's quarters too, when started
-    return Scored(period, results, list(by_quarter), by_quarter)
+    quarters = list(by_quarter)
+    if target.kind == "quarter":  # scored for the trend already, by this very scorer
+        results = list(by_quarter[str(target)].values())
+    else:
+        results = scorer.score(target)
+    out = {period: Scored(period, results, quarters, by_quarter)}
+    for quarter in target.quarters() if target.kind == "year" else ():
+        if for_period(store, scheme, quarter) is version:  # else signed under another version: its own
+            out[str(quarter)] = Scored(str(quarter), list(by_quarter[str(quarter)].values()), quarters, by_quarter)
+    return out
 
 
 def short_category(scheme: Scheme, name: str | None) -> str:
@@ -122,13 +133,15 @@ class ResultsScreen(SchemeView):
             self.query_one("#results-detail", Static).update("")
             self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
             try:
-                scored = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme,
-                                                 self.state.period)
+                every = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme,
+                                                self.state.period)
             except Exception as exc:
                 table.loading = False
                 self.app.show_error(exc, "计分失败")
                 return
-            cache.keep(key, version, scored)
+            for period, one in every.items():  # the year's quarters come with the year
+                cache.keep((self.scheme.id, id(self.scheme), period), version, one)
+            scored = every[self.state.period]
         self.scored, self.shown = scored, version
         self.fill()
         if table.loading:
