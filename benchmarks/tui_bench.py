@@ -105,23 +105,17 @@ async def measure(db: Path, scheme_id: str, profile: Path | None = None) -> list
         async with clock.action("open results again (cached)"):
             await pilot.press("3")
             await until(pilot, results_ready())
-        table = app.screen.query_one("#results")
-        table.move_cursor(row=0, column=4)
-        await pilot.pause(0.2)
-        async with clock.action("open an explanation"):
-            await pilot.press("enter")
-            await until(pilot, lambda: type(app.screen).__name__ == "ExplainScreen"
-                        and app.screen.query_one("#explain-tree").root.children)
-        async with clock.action("back to the results (escape)"):
-            await pilot.press("escape")
-            await until(pilot, results_ready())
-        table = app.screen.query_one("#results")
-        table.move_cursor(row=1, column=1)
-        await pilot.pause(0.2)
-        async with clock.action("open another explanation"):
-            await pilot.press("enter")
-            await until(pilot, lambda: type(app.screen).__name__ == "ExplainScreen"
-                        and app.screen.query_one("#explain-tree").root.children)
+        for label, row, column in (("open an explanation", 0, 4), ("open another explanation", 1, 1)):
+            app.screen.query_one("#results").move_cursor(row=row, column=column)
+            await pilot.pause(0.2)
+            async with clock.action(label):
+                await pilot.press("enter")
+                await until(pilot, lambda: type(app.screen).__name__ == "ExplainScreen"
+                            and app.screen.query_one("#explain-tree").root.children)
+            if row == 0:
+                async with clock.action("back to the results (escape)"):
+                    await pilot.press("escape")
+                    await until(pilot, results_ready())
     return clock.out
 
 
