@@ -129,6 +129,17 @@ class KaoheApp(App):
             self.install_screen(ResultsScreen(scheme), name)
         return self.get_screen(name)
 
+    def kept_screen(self, name: str, kind: type, *args: Any) -> Screen:
+        """One screen of ``kind`` made once and kept (installed), shown again with new content
+        (``show(*args)``): its widgets are not mounted anew each time (the explanation)."""
+        if self.is_screen_installed(name):
+            screen = self.get_screen(name)
+            screen.show(*args)
+            return screen
+        screen = kind(*args)
+        self.install_screen(screen, name)
+        return screen
+
     # -- app-wide actions --------------------------------------------------------------------------
     def action_command_palette(self) -> None:
         from kaohe_tui.tui.palette import KaohePalette

@@ -267,4 +267,5 @@ class ResultsScreen(SchemeView):
         indicator = column[4:] if column.startswith("ind:") else None
         result = next(r for r in self.scored.results if r.unit == unit)
         trend = [(q, self.scored.by_quarter[q].get(unit)) for q in self.scored.quarters]
-        self.app.push_screen(ExplainScreen(self.scheme, self.scored.period, result, indicator, trend))
+        self.app.push_screen(self.app.kept_screen("explain", ExplainScreen, self.scheme, self.scored.period, result,
+                                                  indicator, trend))
