@@ -41,7 +41,7 @@ def _status_text(raw: str) -> str:
 
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: list[str],
-              resolve: Callable[[str], str], path: Path, rejected: list[str],
+              resolve: Callable[[str], str], path: Path, rejected: list[RowError],
               closed: dict[str, str] | None = None, months: set[str] | None = None) -> Iterator[tuple]:
     """Checked case tuples (``CASE_FIELDS``) with their row numbers; bad rows go to ``rejected``;
     ``closed``: the months no case may arrive in → the closed period that freezes each;
@@ -201,7 +201,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     return report
 
 
-def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:
+def write_rejects(path: Path, header: list[str], rejected: list[RowError], numbered: dict[int, list[str]]) -> Path:
     """The refused rows beside the file: row number, the row as read, the reason (RowError's fields)."""
     from kaohe_tui.io.tabular import write_csv
 

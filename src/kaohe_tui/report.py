@@ -164,7 +164,7 @@ def rules_json(scheme: Scheme) -> dict:
             "trees": trees, "notes": scheme.notes}
 
 
-def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> Tree:
+def explain_tree(result: UnitResult, records: dict[int | str, dict], period: str) -> Tree:
     head = f"{result.unit}  {period}  总分{fmt(result.total)}（{result.marks_label}）{result.rank_label}"
     if result.category:
         head += f"  类别：{result.category}"
@@ -176,7 +176,7 @@ def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> T
     return root
 
 
-def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int, dict]) -> None:
+def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int | str, dict]) -> None:
     label = f"{node.name}  {fmt(node.points)}/{fmt(node.max)}"
     branch = _add(parent, label)
     for line in node.lines:
