@@ -44,8 +44,7 @@ def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -
                                  [scheme.id, import_id]):
             case_id, unit, reported, deadline, closed_at, ext, failed, satisfied, status, untimed = case
             if period := closed.get(reported[:7]):
-                raise KaoheError(f"import {import_id}: case {case_id} is counted in {period}, which is closed; "
-                                 "an administrator must reopen it first")
+                raise KaoheError(t("case_withdraw_closed", id=import_id, case=case_id, period=period))
             counts.add(unit, reported, deadline, closed_at, ext, failed, satisfied, status, bool(untimed), -1)
             n += 1
         conn.execute("DELETE FROM cases WHERE scheme = ? AND import_id = ?", [scheme.id, import_id])

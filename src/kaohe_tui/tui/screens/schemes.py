@@ -100,7 +100,7 @@ class SchemesScreen(Screen):
             box.display = False
             return
         lines = ["[b]⚠ 插件加载失败（已跳过，其余照常）：[/b]"]
-        lines += [f"  ✗ {escape(f.plugin)}（{escape(f.where)}）：{escape(f.error)}" for f in plugins.failures]
+        lines += [f"  ✗ {escape(f.plugin)}（{escape(f.place)}）：{escape(f.error)}" for f in plugins.failures]
         box.update("\n".join(lines))
         box.display = True
 
