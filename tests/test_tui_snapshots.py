@@ -143,6 +143,7 @@ def test_explain_screen(snap_compare, ledger):
 def export_shown(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert "tui-fixture-2018.xlsx" in text and "相对路径写到：/tmp" in text
+    assert "内容" in text and "结果（排名与得分）" in text  # what to export: results, ledger, audit log
 
 
 def test_export_dialog(snap_compare, ledger, monkeypatch):

@@ -379,6 +379,8 @@ MESSAGES = {
     "export_folder_note": "相对路径写到：{folder}；回车或 ctrl+s 导出",
     "export_no_folder": "{path}：文件夹 {folder} 不存在",
     "export_done": "已导出{count}个单位的结果：{path}",
+    "export_rows_done": "已导出{what}{rows}行：{path}",
+    "export_what_results": "结果（排名与得分）",
     "discard_form": "表单有未保存的内容，放弃它吗？",
     "quit_with_form": "表单有未保存的内容，放弃它并退出吗？",
     "no_export_target": "先选择一个方案，再按 ctrl+e 导出它的结果",
