@@ -228,6 +228,7 @@ MESSAGES = {
     "no_year_before": "年份：{scheme} 在{year}年之前没有可沿用的年份（已有：{years}）",
     "new_year_reason": "开始{year}年",
     "carried_from": "沿用{year}年",
+    "office_year_mark": "（办公室）",
     "new_year_started": "已开始 {scheme} {year}年（沿用{source}年）：{units}个单位，{parameters}个调整过的参数，"
                         "{targets}项目标责任书",
     "param_changed": "{year}年已调整：{param}：{old} → {new}",
