@@ -119,7 +119,7 @@ def test_one_broken_implementation_is_reported_and_the_others_still_answer(tmp_p
 
     assert "roster_missing" in types()  # district_categories' answer survives the broken plugin
     assert [(f.plugin, f.where) for f in plugins.failures] == [("breaks", "kaohe_consequence_types")]
-    assert "RuntimeError: 坏了" in plugins.failures[0].error
+    assert "出错：RuntimeError：坏了（" in plugins.failures[0].error
 
 
 def test_plugins_import_nothing_of_kaohe_but_the_api():

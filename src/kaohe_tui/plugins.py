@@ -28,6 +28,7 @@ from typing import Any, Callable, ContextManager, Iterable
 import pluggy
 
 from kaohe_tui import hookspecs
+from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.paths import bundled
 
@@ -51,7 +52,12 @@ class Failure:
     error: str  # one line
 
     def __str__(self) -> str:
-        return f"{self.plugin}: {self.where}: {self.error}"
+        return f"{self.plugin}（{self.place}）：{self.error}"
+
+    @property
+    def place(self) -> str:
+        """``where`` as a user reads it (the JSON keeps "import" or the hook's name)."""
+        return t("plugin_where_import") if self.where == "import" else self.where
 
 
 failures: list[Failure] = []
@@ -103,11 +109,11 @@ def _load_folder(folder: Path) -> None:
     _state["dirs"].append(folder)
     if not folder.is_dir():
         if folder != bundled("plugins"):
-            failures.append(Failure(str(folder), "import", "plugin folder not found"))
+            failures.append(Failure(str(folder), "import", t("plugin_folder_missing")))
         return
     problem = untrusted(folder)
     if problem:
-        failures.append(Failure(str(folder), "import", f"refused: {problem}"))
+        failures.append(Failure(str(folder), "import", t("plugin_refused", problem=problem)))
         print(f"kaohe: {t('plugin_folder_refused', folder=folder, problem=problem)}", file=sys.stderr)
         return
     allowed = chosen()
@@ -117,7 +123,7 @@ def _load_folder(folder: Path) -> None:
             continue
         problem = untrusted(path)
         if problem:
-            failures.append(Failure(name, "import", f"refused: {problem}"))
+            failures.append(Failure(name, "import", t("plugin_refused", problem=problem)))
             continue
         _load_path(path, name)
 
@@ -227,9 +233,17 @@ def _isolated(function: Callable, plugin: str, hook: str) -> Callable:
 
 
 def _one_line(exc: BaseException) -> str:
+    """Why a plugin failed, in one Chinese line for the office (``kaohe plugins``, the TUI's
+    scheme list); the Python names stay in it for whoever maintains the plugin."""
     where = traceback.extract_tb(exc.__traceback__)
-    at = f" ({Path(where[-1].filename).name}:{where[-1].lineno})" if where else ""
-    return f"{type(exc).__name__}: {exc}".splitlines()[0] + at
+    at = t("plugin_at", file=Path(where[-1].filename).name, line=where[-1].lineno) if where else ""
+    if isinstance(exc, KaoheError):  # already one line for a user (a scheme file naming its key)
+        return str(exc).splitlines()[0]
+    if isinstance(exc, ModuleNotFoundError):
+        return t("plugin_no_module", module=exc.name, at=at)
+    if isinstance(exc, SyntaxError):
+        return t("plugin_syntax", file=Path(exc.filename or "?").name, line=exc.lineno, at="")
+    return t("plugin_exception", kind=type(exc).__name__, error=str(exc).splitlines()[0] if str(exc) else "", at=at)
 
 
 def hook_caller(hook: str, scheme: Any = None) -> pluggy.HookCaller:

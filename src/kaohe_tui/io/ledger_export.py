@@ -18,6 +18,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.report import clause_line
 from kaohe_tui.scheme import Scheme, walk
 from kaohe_tui.store import Store
+from kaohe_tui.messages import t
 
 LEDGER_HEADER = ["记录号", "期间", "日期", "单位", "指标", "条款", "条款内容及计分", "次数", "分值", "数值", "事由",
                  "附加", "状态", "撤回事由", "录入人", "录入时间", "来源"]
@@ -149,7 +150,7 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
             sheet.append([safe_cell(v) for v in row])
         book.save(path)
     else:
-        raise KaoheError(f"format {fmt!r}: one of csv, csv-gbk, json, xlsx")
+        raise KaoheError(t("export_format", fmt=fmt, known="csv、csv-gbk、json、xlsx"))
     return n
 
 
@@ -162,7 +163,7 @@ def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: s
     path = Path(path)
     extra = plugin_tables(scheme)
     if kind not in ("ledger", "audit", *extra):
-        raise KaoheError(f"--what {kind}: {scheme.id} exports {', '.join(kinds(scheme))}")
+        raise KaoheError(t("export_what", kind=kind, scheme=scheme.id, known="、".join(kinds(scheme))))
     protect = protected_paths(store.path)
     check_target(path, force=force, protect=protect)
     if kind == "ledger":
@@ -177,5 +178,6 @@ def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: s
         with writing(path, force=force, protect=protect) as slot:
             n = write_rows(fmt, header, rows, slot.path, title, progress)
     except UnicodeEncodeError as exc:
-        raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in GBK; use csv (UTF-8)") from None
+        raise KaoheError(t("export_not_encodable", path=path, text=exc.object[exc.start:exc.end], encoding="GBK",
+                                   instead="csv")) from None
     return n
