@@ -7,12 +7,12 @@ the other's caller. Errors name the file and the field.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from kaohe_tui import scheme_cache
 from kaohe_tui.errors import SchemeError
 from kaohe_tui.rules import check_indicator_params
 from kaohe_tui.scheme import Scheme, walk
@@ -28,12 +28,12 @@ def _field_path(loc: tuple) -> str:
 def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
     """Read and validate one scheme file; errors name the file and the field."""
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = scheme_cache.parse(Path(path).read_bytes())  # parsed once per content (scheme_cache)
     except FileNotFoundError:
         raise SchemeError(f"{path}: no such scheme file") from None
     except UnicodeDecodeError as exc:
         raise SchemeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError (tomllib is imported only when a file is parsed)
         raise SchemeError(f"{path}: not valid TOML: {exc}") from None
     return scheme_from_dict(raw, str(path), plugin)
 
