@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
 import importlib.util
 import inspect
 import os
@@ -182,6 +181,8 @@ def _taken(name: str, where: str) -> bool:
 
 
 def _load_entry_points() -> None:
+    import importlib.metadata  # 30 ms: only when entry points are looked for
+
     allowed = chosen()
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if (allowed is not None and ep.name not in allowed) or _taken(ep.name, f"entry point {ep.value}"):
