@@ -119,7 +119,7 @@ def test_one_broken_implementation_is_reported_and_the_others_still_answer(tmp_p
 
     assert "roster_missing" in types()  # district_categories' answer survives the broken plugin
     assert [(f.plugin, f.where) for f in plugins.failures] == [("breaks", "kaohe_consequence_types")]
-    assert "RuntimeError: 坏了" in plugins.failures[0].error
+    assert "出错：RuntimeError：坏了（" in plugins.failures[0].error
 
 
 def test_plugins_import_nothing_of_kaohe_but_the_api():
@@ -199,7 +199,7 @@ def test_a_chosen_plugin_that_fails_to_import_is_reported_once_with_its_error(mo
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "tui_fixture,boom")
     plugins.load_plugins([ROOT / "tests" / "fixtures" / "tui_plugin" / "broken"])
     assert [(f.plugin, f.error) for f in plugins.failures] == [
-        ("boom", "RuntimeError: this plugin is broken on purpose (boom.py:1)"),
+        ("boom", "出错：RuntimeError：this plugin is broken on purpose（boom.py:1）"),
         ("tui_fixture", "KAOHE_LOAD_PLUGINS 列出了插件 tui_fixture，但没有找到它（插件目录与已安装的插件中都没有）")]
 
 

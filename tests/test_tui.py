@@ -84,7 +84,7 @@ async def test_failed_plugin_is_listed_and_the_rest_works(db_path, monkeypatch):
         failures = app.screen.query_one("#failures")
         assert failures.display
         text = str(failures.render())
-        assert "boom" in text and "RuntimeError: this plugin is broken on purpose" in text
+        assert "boom" in text and "出错：RuntimeError：this plugin is broken on purpose（boom.py:1）" in text
         assert app.screen.query_one("#schemes").row_count == 2
 
 

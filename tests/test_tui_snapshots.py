@@ -56,7 +56,7 @@ def test_schemes_screen(snap_compare, db_path):
 def failure_shown(lines: list[str]) -> None:
     # the broken plugin is named with its error and where it was raised; the good scheme still listed
     text = "\n".join(lines)
-    assert "boom" in text and "RuntimeError" in text and "(boom.py:1)" in text
+    assert "boom" in text and "出错：RuntimeError" in text and "（boom.py:1）" in text
     assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
 
 
@@ -144,6 +144,7 @@ def test_explain_screen(snap_compare, ledger):
 def export_shown(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert "tui-fixture-2018.xlsx" in text and "相对路径写到：/tmp" in text
+    assert "内容" in text and "结果（排名与得分）" in text  # what to export: results, ledger, audit log
 
 
 def test_export_dialog(snap_compare, ledger, monkeypatch):

@@ -32,7 +32,7 @@ MAX_ID = 200  # characters of a case id
 
 def _count(raw: str, column: str) -> int:
     if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
-        raise KaoheError(f"{column}: {raw!r} is too large")
+        raise KaoheError(t("case_count_large", column=column, raw=raw))
     return parse_count(raw, column)
 
 

@@ -195,13 +195,13 @@ def insert_many(store: Store, db, rows: list[dict], source: str) -> tuple[int, i
 def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -> None:
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError("reason: withdrawing a record needs a reason")
+        raise RecordError(t("withdraw_needs_reason"))
     with store.transaction() as db:
         row = next(db.query("SELECT * FROM records WHERE id = ? AND scheme = ?", [record_id, scheme.id]), None)
         if row is None:
-            raise RecordError(f"record #{record_id} is not in {scheme.id}")
+            raise RecordError(t("record_not_in_scheme", id=record_id, scheme=scheme.id))
         if row["withdrawn_at"]:
-            raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
+            raise RecordError(t("record_already_withdrawn", id=record_id, at=row["withdrawn_at"]))
         closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
         from kaohe_tui.rights import authorize_in_write  # the sections of the record's year and indicator
 
@@ -216,13 +216,13 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
     period; administrators only. Returns what the audit line records."""
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
+        raise RecordError(t("close_needs_reason" if status == "closed" else "reopen_needs_reason"))
     authorize(store, "close" if status == "closed" else "reopen", scheme.id)
     with store.transaction() as db:
         old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]), None)
         old_status = old["status"] if old else "open"
         if old_status == status:
-            raise RecordError(f"period: {period} is already {status}")
+            raise RecordError(t("period_already_closed" if status == "closed" else "period_already_open", period=period))
         db.table("periods").insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
                               "changed_at": now(), "reason": reason}, replace=True)
         new = {"period": str(period), "status": status}

@@ -29,6 +29,7 @@ from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.period_records import period_filter
 from kaohe_tui.periods import Period
+from kaohe_tui.messages import t
 from kaohe_tui.results import IndicatorResult, UnitResult
 from kaohe_tui.rules.base import Entry, Gap, Line
 from kaohe_tui.stamps import now
@@ -190,7 +191,7 @@ def load(blob: bytes) -> dict:
     try:
         return json.loads(zlib.decompress(blob))
     except (zlib.error, ValueError, TypeError) as exc:
-        raise KaoheError(f"a sign-off snapshot is unreadable ({exc}); run kaohe verify") from None
+        raise KaoheError(t("snapshot_unreadable", error=exc)) from None
 
 
 def check_migration(store: Store) -> None:
@@ -204,5 +205,5 @@ def check_migration(store: Store) -> None:
         now_ = inputs_of(conn, snap["scheme"], Period.parse(snap["period"]), [])
         for key in ("records", "case_months"):
             if now_[key] != signed[key]:
-                raise KaoheError(f"{store.path}: the migration would change the {key.replace('_', ' ')} of "
-                                 f"{snap['scheme']} {snap['period']}, which is closed; nothing was migrated")
+                raise KaoheError(t("migration_moves_signed", path=store.path, scheme=snap["scheme"],
+                                   period=snap["period"], what=t(f"migration_{key}")))

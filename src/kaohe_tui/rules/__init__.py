@@ -16,6 +16,7 @@ from kaohe_tui.rules.composite import AssessedValue, Bonus, QuarterMean, Sum, Ta
 from kaohe_tui.rules.deductions import NoticeLadder, PerOccurrence, RangeDeduction
 from kaohe_tui.rules.quota import MonthlyQuota
 from kaohe_tui.rules.statistics import RankBands, RatioToExpected, RelativeToAverage, WeightedClosureRate
+from kaohe_tui.file_problems import pydantic_problem
 
 BUILTIN_RULE_TYPES: tuple[type[RuleType], ...] = (
     PerOccurrence, RangeDeduction, NoticeLadder,
@@ -68,11 +69,11 @@ def check_indicator_params(indicator) -> str | None:
     """The problem with an indicator's rule and parameters, or None (used when loading schemes)."""
     rule = get(indicator.rule_type)
     if rule is None:
-        return f"rule {indicator.rule_type!r} is not a known rule type"
+        return t("rule_unknown", rule=indicator.rule_type)
     try:
         rule.params(indicator)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        return f"params.{loc}: {first['msg']}"
+        return t("rule_params", setting=loc, problem=pydantic_problem(first))
     return rule.check(indicator)

@@ -62,14 +62,14 @@ class WeightedComposite(RuleType[WeightedParams]):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a weighted composite needs the indicator's points"
+            return t("rule_needs_points")
         weights = self.params(indicator).weights
         names = {c.name for c in indicator.children}
         unknown = [w for w in weights if w not in names]
         if unknown:
-            return f"params.weights: {', '.join(unknown)} is not a child"
+            return t("rule_weights_unknown", names="、".join(unknown))
         if sum(weights.values()) <= 0:
-            return "params.weights: the weights add up to zero"
+            return t("rule_weights_zero")
         return None
 
     def score(self, ctx: Context) -> Outcome:

@@ -73,9 +73,9 @@ class PerOccurrence(RuleType[PerOccurrenceParams]):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a deduction rule needs the indicator's points (分值)"
+            return t("rule_needs_points")
         if not indicator.clauses:
-            return "a deduction rule needs at least one clause"
+            return t("rule_needs_clause")
         return None
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
@@ -148,7 +148,7 @@ class RangeDeduction(PerOccurrence):
             return problem
         scored = [c for c in indicator.clauses if not c.tracks]
         if not any(c.min is not None and c.max is not None for c in scored):
-            return "a range deduction needs a clause with min and max"
+            return t("rule_range_clause")
         return None
 
 
@@ -167,14 +167,14 @@ class NoticeLadder(RuleType[LadderParams]):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a notice ladder needs the indicator's points"
+            return t("rule_needs_points")
         ladder = self.params(indicator).ladder
         counts = [n for n, _ in ladder]
         if counts != sorted(counts) or len(set(counts)) != len(counts):
-            return "params.ladder: notice counts must increase"
+            return t("rule_ladder_increasing")
         for _, amount in ladder:
             if isinstance(amount, str) and amount != "all":
-                return "params.ladder: a step deducts a number of points or \"all\""
+                return t("rule_ladder_step")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, missing_outcome, pts
 from kaohe_tui.rules.statistics import figure_of, month_of, month_runs
 from kaohe_tui.scheme import Clause, Indicator, Unit
+from kaohe_tui.messages import t
 
 
 class QuotaParams(Params):
@@ -97,7 +98,7 @@ class MonthlyQuota(RuleType[QuotaParams]):
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
         if p.standard_attr is None and p.standard is None:
-            return "params: give standard_attr, standard, or both"
+            return t("rule_quota_standard")
         return None if indicator.points is not None else "a quota rule needs the indicator's points"
 
     whole_items = True  # items are counted: 2.5 items means nothing

@@ -14,6 +14,7 @@ from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
+from kaohe_tui.messages import t
 
 
 def figure_of(entry: Entry) -> float:
@@ -64,7 +65,7 @@ class RatioToExpected(RuleType[RatioParams]):
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
         if p.expected is None and None in (p.district_total, p.district_units, p.unit_attr):
-            return "params: give expected, or district_total, district_units and unit_attr"
+            return t("rule_statistics_expected")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
