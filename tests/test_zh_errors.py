@@ -54,6 +54,8 @@ def english_messages(root: Path) -> list[str]:
                     text = _literal(node.exc.args[0])
                 elif checks and isinstance(node, ast.Return) and node.value is not None:
                     kind, text = "return", _literal(node.value)
+                elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Failure":
+                    kind, text = "Failure", " ".join(_literal(arg) for arg in node.args[2:])  # its error
                 else:
                     continue
                 if (path.name, kind) in INTERNAL:
@@ -193,6 +195,14 @@ def test_a_scheme_file_missing_a_key_or_with_a_wrong_type_is_named_by_key(db_pat
     folder = broken_folder(tmp_path / "2", text.replace("total = 12", 'total = "一百"', 1))
     assert 'total = "一百"' in (folder / "fixture.toml").read_text(encoding="utf-8")
     assert "fixture.toml：total：应为数字" in plugin_lines(Kaohe(db_path, [folder]))
+
+
+def test_a_second_scheme_of_the_same_id_is_refused_in_chinese(db_path, tmp_path):
+    second = broken_folder(tmp_path)
+    (second / "fixture_scheme.py").rename(second / "again.py")
+    shown = plugin_lines(Kaohe(db_path, [CORE_PLUGIN, second]))
+    # whichever of the two pluggy asks first keeps the id
+    assert re.search(r"^方案编号 fixture 已由插件 (again|fixture_scheme) 提供，未加载这一个$", shown, re.M)
 
 
 def test_a_plugin_that_cannot_import_says_which_module_is_missing(db_path, tmp_path):
