@@ -262,3 +262,20 @@ def test_an_unreadable_snapshot_is_named_not_a_traceback(k):
     proc = k.run("score", "fixture", "--period", "2018-03", ok=False)
     assert proc.stderr.startswith("kaohe: 签发快照无法读取（")
     assert proc.stderr.endswith("）；请运行 kaohe verify 核对\n")
+
+
+def test_closing_twice_withdrawing_twice_and_a_bad_period_are_chinese(k):
+    rid = k.record("fixture", period="2018-03", unit="党委办", indicator="基础管理/工作纪律", clause="late",
+                   reason="迟到")
+    k.run("withdraw", "fixture", str(rid), "--reason", "录错")
+    again = k.run("withdraw", "fixture", str(rid), "--reason", "再撤", ok=False)
+    assert re.fullmatch(rf"kaohe: 记录 #{rid} 已于 \S+ ?\S* 撤回\n", again.stderr), again.stderr
+    assert k.run("withdraw", "fixture", "999", "--reason", "x", ok=False).stderr == "kaohe: 记录 #999 不在 fixture 中\n"
+    k.run("close", "fixture", "--period", "2018-03", "--reason", "签发")
+    twice = k.run("close", "fixture", "--period", "2018-03", "--reason", "再签", ok=False)
+    assert twice.stderr == "kaohe: 期间：2018-03 已经签发关闭\n"
+    assert k.run("close", "fixture", "--period", "2018-04", "--reason", "", ok=False).stderr == (
+        "kaohe: 事由：签发关闭期间须写明事由\n")
+    k.run("reopen", "fixture", "--period", "2018-03", "--reason", "复核")
+    assert k.run("reopen", "fixture", "--period", "2018-03", "--reason", "再开", ok=False).stderr == (
+        "kaohe: 期间：2018-03 本来就是开启的\n")
