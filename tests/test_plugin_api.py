@@ -194,6 +194,15 @@ def test_load_plugins_env_chooses_exactly_which_plugins_load(monkeypatch):
          "KAOHE_LOAD_PLUGINS 列出了插件 没有这个插件，但没有找到它（插件目录与已安装的插件中都没有）")]
 
 
+def test_a_chosen_plugin_that_fails_to_import_is_reported_once_with_its_error(monkeypatch):
+    # it was found: a second line saying it was not would send the user looking for it
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "tui_fixture,boom")
+    plugins.load_plugins([ROOT / "tests" / "fixtures" / "tui_plugin" / "broken"])
+    assert [(f.plugin, f.error) for f in plugins.failures] == [
+        ("boom", "RuntimeError: this plugin is broken on purpose (boom.py:1)"),
+        ("tui_fixture", "KAOHE_LOAD_PLUGINS 列出了插件 tui_fixture，但没有找到它（插件目录与已安装的插件中都没有）")]
+
+
 def test_a_user_plugin_named_like_a_built_in_is_reported(tmp_path, monkeypatch):
     (tmp_path / "targets.py").write_text("raise SystemExit('never run')\n", encoding="utf-8")
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "targets")

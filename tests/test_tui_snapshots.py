@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BROKEN, SIZE, expect, steps, tokens
+from conftest import BROKEN, SIZE, expect, load_only, steps, tokens
 from conftest import TUI_PLUGIN as FIXTURE
 from conftest import tui_record as record
 from kaohe_tui import plugins
@@ -60,7 +60,8 @@ def failure_shown(lines: list[str]) -> None:
     assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
 
 
-def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
+def test_schemes_screen_with_failed_plugin(snap_compare, db_path, monkeypatch):
+    load_only(monkeypatch, "tui_fixture", "boom")
     assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps(expect(failure_shown)))
 
 

@@ -174,9 +174,9 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
     is an error naming every header accepted for it."""
     overrides = overrides or {}
     by_key: dict[str, int] = {}
-    for i, h in enumerate(header):
+    for index, h in enumerate(header):
         if h:
-            by_key.setdefault(_key(h), i)
+            by_key.setdefault(_key(h), index)
     columns: dict[str, int] = {}
     taken: set[int] = set()
     ignored_on_purpose: set[int] = set()
@@ -197,10 +197,10 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
     for h in profile.ignore:
         if (i := by_key.get(_key(h))) is not None and i not in taken:
             ignored_on_purpose.add(i)
-    for fld, names in ALL_COLUMNS.items():
+    for fld, accepted in ALL_COLUMNS.items():
         if fld in columns:
             continue
-        for name in names:
+        for name in accepted:
             i = by_key.get(_key(name))
             if i is not None and i not in taken and i not in ignored_on_purpose:
                 columns[fld] = i

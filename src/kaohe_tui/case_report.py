@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaohe_tui.case_classes import DEADLINE_STATS
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 
 
@@ -16,7 +18,7 @@ from kaohe_tui.scheme import Scheme
 class CaseImport:
     path: Path
     imported: int = 0  # new cases
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
     updated: int = 0  # cases of earlier imports changed by this file (a later export)
     unchanged: int = 0  # cases of earlier imports this file repeats as they were
     ignored: list[str] = field(default_factory=list)  # the file's columns no field uses
@@ -35,8 +37,6 @@ def scheme_months(scheme: Scheme) -> set[str] | None:
 
 
 def untimed_note(scheme: Scheme) -> str:
-    from kaohe_tui.case_counts import DEADLINE_STATS
-
     uses = [f.indicator for f in scheme.case_feeds
             if {*f.clauses.values(), f.value} & set(DEADLINE_STATS)]
     where = f"（{'、'.join(dict.fromkeys(uses))}）" if uses else ""

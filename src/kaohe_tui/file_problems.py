@@ -5,11 +5,13 @@ here, once, with the line and column or the key that is at fault."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaohe_tui.messages import t
+
+if TYPE_CHECKING:  # tomllib itself is imported only when a file is parsed (CLI start-up)
+    import tomllib
 
 # pydantic's error types, by what a clerk editing the file should do about them
 _PYDANTIC = {

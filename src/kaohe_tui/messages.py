@@ -25,6 +25,7 @@ MESSAGES = {
     "period_in_closed": "期间：{period} 在已签发关闭的 {closed} 内，须由管理员先重新开启",
     "period_overlaps_closed": "期间：{period} 与已签发关闭的 {closed} 重叠，须由管理员先重新开启",
     "bad_indicator": "指标：{error}",
+    "unknown_rule_type": "指标：规则类型「{name}」未知（提供它的插件未加载？见 kaohe rules）",
     "unknown_indicator": "“{text}”不是本方案的指标（见 kaohe rules）",
     "ambiguous_indicator": "“{text}”不止一个指标叫这个名字：请写出路径，可选：{options}",
     "composite_indicator": "指标：「{path}」由其下各项合成（{leaves}），请记在其中一项上",

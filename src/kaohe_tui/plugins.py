@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
 import importlib.util
 import inspect
 import os
@@ -99,7 +98,9 @@ def load_plugins(extra_dirs: Iterable[str | Path] = ()) -> None:
         _load_folder(folder)
     if not getattr(sys, "_called_from_test", False) and not os.environ.get("KAOHE_NO_ENTRY_POINTS"):
         _load_entry_points()
-    for name in sorted((chosen() or set()) - {n for n, _ in pm.list_name_plugin()}):
+    # found: registered, or reported already with the error that kept it from loading
+    found = {n for n, _ in pm.list_name_plugin()} | {f.plugin for f in failures}
+    for name in sorted((chosen() or set()) - found):
         report(Failure(name, "import", t("plugin_not_found", env=LOAD_ENV, name=name)))
 
 
@@ -159,6 +160,8 @@ def _load_path(path: Path, name: str) -> None:
         location = path if path.suffix == ".py" else path / "__init__.py"
         spec = importlib.util.spec_from_file_location(module_name, location,
                                                       submodule_search_locations=None if path.suffix == ".py" else [str(path)])
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{location}: not a Python module")
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -178,6 +181,8 @@ def _taken(name: str, where: str) -> bool:
 
 
 def _load_entry_points() -> None:
+    import importlib.metadata  # 30 ms: only when entry points are looked for
+
     allowed = chosen()
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if (allowed is not None and ep.name not in allowed) or _taken(ep.name, f"entry point {ep.value}"):

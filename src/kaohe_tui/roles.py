@@ -32,11 +32,11 @@ UNIT_ACTIONS = ("self-score", "bonus-apply")  # what a unit does for itself (附
 
 
 def m003_roles(db: Database) -> None:
-    db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
+    db.table("roles").create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
                         "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})
     # the owner of the file administers it: its creator for a new database; for an older one,
     # upgraded here, not whichever member of the office group happens to open it first
-    db["roles"].insert({"login": file_owner(db), "role": "administrator", "granted_by": "(file owner)",
+    db.table("roles").insert({"login": file_owner(db), "role": "administrator", "granted_by": "(file owner)",
                         "granted_at": now()})
 
 
@@ -150,7 +150,7 @@ def grant(store: Store, login: str, role: str, scheme: str | None = None, sectio
         raise KaoheError(t("role_unit_needed"))
     authorize(store, "grant")
     with store.transaction() as db:
-        db["roles"].insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
+        db.table("roles").insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
                             "granted_by": store.user, "granted_at": now()})
         store.audit("grant", scheme=scheme, unit=unit, new=Grant(login, role, scheme, section, unit).__dict__, reason=reason)
 

@@ -323,7 +323,7 @@ def describe_units(units: list[Unit], source: UnitSource, data_dir: Path) -> tup
     no unit is an anomaly, reported and skipped."""
     read, anomalies = read_unit_source(source, data_dir)
     with (data_dir / source.file).open(encoding="utf-8-sig", newline="") as fh:
-        row_of = {}  # the row's own name (or alias) → its data row number, for the anomaly
+        row_of: dict[str, int] = {}  # the row's own name (or alias) → its data row number, for the anomaly
         for i, row in enumerate(csv.DictReader(fh), start=1):
             row_of.setdefault(norm(row.get(source.name) or ""), i)
     out = list(units)

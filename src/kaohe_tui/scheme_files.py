@@ -7,12 +7,12 @@ the other's caller. Errors name the file and the field.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from kaohe_tui import scheme_cache
 from kaohe_tui.errors import SchemeError
 from kaohe_tui.file_problems import pydantic_problem, toml_problem
 from kaohe_tui.messages import t
@@ -30,13 +30,13 @@ def _field_path(loc: tuple) -> str:
 def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
     """Read and validate one scheme file; errors name the file and the field."""
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = scheme_cache.parse(Path(path).read_bytes())  # parsed once per content (scheme_cache)
     except FileNotFoundError:
         raise SchemeError(t("scheme_file_missing", path=path)) from None
     except UnicodeDecodeError as exc:
         raise SchemeError(t("scheme_not_utf8", path=path, byte=exc.start + 1)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(toml_problem(path, exc)) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError (tomllib is imported only when a file is parsed)
+        raise SchemeError(toml_problem(path, exc)) from None  # type: ignore[arg-type]  # it is one
     return scheme_from_dict(raw, str(path), plugin)
 
 

@@ -176,12 +176,12 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         sample = _sample_units(store, source_scheme)
         params = overrides_at(store, base.id, source, current_version(store, base.id, source))
         stamp = now()
-        db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
+        db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
                                    "created_by": store.user, "created_at": stamp, "reason": reason})
         retired = _retired_units(store, source_scheme)  # a unit retired last year stays retired
-        db["year_units"].insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
+        db.table("year_units").insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
                                       **retired.get(norm(u.name), {})} for u in units])
-        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
+        db.table("scheme_params").insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
                                          "value": json.dumps(value, ensure_ascii=False), "changed_by": store.user,
                                          "changed_at": stamp, "reason": t("carried_from", year=source)}
                                         for key, value in params.items()])

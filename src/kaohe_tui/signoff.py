@@ -138,7 +138,7 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
 
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
     results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
-    entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
+    entries = [Entry._make([*e[:11], tuple(e[11])]) for e in data["entries"]]
     return results, entries
 
 

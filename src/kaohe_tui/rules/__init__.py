@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from kaohe_tui import plugins
+from kaohe_tui.errors import SchemeError
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import RuleType
 from kaohe_tui.rules.composite import AssessedValue, Bonus, QuarterMean, Sum, TargetItems, Undefined, WeightedComposite
 from kaohe_tui.rules.deductions import NoticeLadder, PerOccurrence, RangeDeduction
 from kaohe_tui.rules.quota import MonthlyQuota
 from kaohe_tui.rules.statistics import RankBands, RatioToExpected, RelativeToAverage, WeightedClosureRate
 from kaohe_tui.file_problems import pydantic_problem
-from kaohe_tui.messages import t
 
 BUILTIN_RULE_TYPES: tuple[type[RuleType], ...] = (
     PerOccurrence, RangeDeduction, NoticeLadder,
@@ -48,6 +49,15 @@ def _plugin_types() -> dict[str, RuleType]:
 
 def get(name: str) -> RuleType | None:
     return _registry.get(name) or _plugin_types().get(name)
+
+
+def require(name: str) -> RuleType:
+    """The rule type of an indicator of a loaded scheme. Loading refused an unknown one, so only a
+    plugin gone since (``KAOHE_LOAD_PLUGINS`` narrowed) gets here: one line, not a traceback."""
+    rule = get(name)
+    if rule is None:
+        raise SchemeError(t("unknown_rule_type", name=name))
+    return rule
 
 
 def all_types() -> dict[str, RuleType]:

@@ -70,13 +70,15 @@ class QuotaTally:
     @property
     def short_months(self) -> list[int]:
         """Entered months below a monthly standard."""
-        if not self.standard or self.standard[0] != "month":
+        standard = self.standard
+        if not standard or standard[0] != "month":
             return []
-        return [m for m, got in self.months.items() if got < self.standard[1]]
+        return [m for m, got in self.months.items() if got < standard[1]]
 
     @property
     def short_year_so_far(self) -> bool:
-        return bool(self.standard) and self.standard[0] == "year" and self.counted + self.extra < self.standard[1]
+        standard = self.standard
+        return standard is not None and standard[0] == "year" and self.counted + self.extra < standard[1]
 
     @property
     def short_year(self) -> bool:
@@ -84,7 +86,7 @@ class QuotaTally:
         return self.short_year_so_far and (not self.missing or bool(self.unplaced_refs))
 
 
-class MonthlyQuota(RuleType):
+class MonthlyQuota(RuleType[QuotaParams]):
     """Items counted per month against the unit's standard; clauses with ``weight`` add extra
     items to the year's total (在线访谈等被区/市/省政府门户网站录用：年度总量+2/+5/+8)."""
 
