@@ -52,7 +52,7 @@ def verify(store: Store, scheme_id: str | None = None, period: str | None = None
 
 
 def _triggers(conn, report: Report) -> None:
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    present: dict[str, str] = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     for name in [*GUARDS, *closed.TRIGGERS]:
         if name not in present:
             report.problems.append(t("verify_trigger_dropped", name=name))
