@@ -10,16 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from kaohe_tui import catalog, plugins
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_plugin"
-
-
-@pytest.fixture
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
 
 
 def open_store(db_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BROKEN, SIZE, expect, steps, tokens, visible
+from conftest import BROKEN, SIZE, expect, load_only, steps, tokens, visible
 from conftest import TUI_PLUGIN as FIXTURE
 from conftest import tui_record as record
 from kaohe_tui import plugins
@@ -56,11 +56,12 @@ def test_schemes_screen(snap_compare, db_path):
 def failure_shown(lines: list[str]) -> None:
     # the broken plugin is named with its error and where it was raised; the good scheme still listed
     text = "\n".join(lines)
-    assert "boom" in text and "RuntimeError" in text and "(boom.py:1)" in text
+    assert "boom" in text and "出错：RuntimeError" in text and "（boom.py:1）" in text
     assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
 
 
-def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
+def test_schemes_screen_with_failed_plugin(snap_compare, db_path, monkeypatch):
+    load_only(monkeypatch, "tui_fixture", "boom")
     assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps(expect(failure_shown)))
 
 
@@ -170,6 +171,7 @@ async def test_kept_explain_screen_draws_what_a_new_one_draws(ledger):
 def export_shown(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert "tui-fixture-2018.xlsx" in text and "相对路径写到：/tmp" in text
+    assert "内容" in text and "结果（排名与得分）" in text  # what to export: results, ledger, audit log
 
 
 def test_export_dialog(snap_compare, ledger, monkeypatch):
