@@ -54,6 +54,8 @@ def english_messages(root: Path) -> list[str]:
                     text = _literal(node.exc.args[0])
                 elif checks and isinstance(node, ast.Return) and node.value is not None:
                     kind, text = "return", _literal(node.value)
+                elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Failure":
+                    kind, text = "Failure", " ".join(_literal(arg) for arg in node.args[2:])  # its error
                 else:
                     continue
                 if (path.name, kind) in INTERNAL:
@@ -195,6 +197,14 @@ def test_a_scheme_file_missing_a_key_or_with_a_wrong_type_is_named_by_key(db_pat
     assert "fixture.toml：total：应为数字" in plugin_lines(Kaohe(db_path, [folder]))
 
 
+def test_a_second_scheme_of_the_same_id_is_refused_in_chinese(db_path, tmp_path):
+    second = broken_folder(tmp_path)
+    (second / "fixture_scheme.py").rename(second / "again.py")
+    shown = plugin_lines(Kaohe(db_path, [CORE_PLUGIN, second]))
+    # whichever of the two pluggy asks first keeps the id
+    assert re.search(r"^方案编号 fixture 已由插件 (again|fixture_scheme) 提供，未加载这一个$", shown, re.M)
+
+
 def test_a_plugin_that_cannot_import_says_which_module_is_missing(db_path, tmp_path):
     folder = broken_folder(tmp_path, module="import kaohe_nonexistent_helper\n")
     k = Kaohe(db_path, [folder])
@@ -252,3 +262,20 @@ def test_an_unreadable_snapshot_is_named_not_a_traceback(k):
     proc = k.run("score", "fixture", "--period", "2018-03", ok=False)
     assert proc.stderr.startswith("kaohe: 签发快照无法读取（")
     assert proc.stderr.endswith("）；请运行 kaohe verify 核对\n")
+
+
+def test_closing_twice_withdrawing_twice_and_a_bad_period_are_chinese(k):
+    rid = k.record("fixture", period="2018-03", unit="党委办", indicator="基础管理/工作纪律", clause="late",
+                   reason="迟到")
+    k.run("withdraw", "fixture", str(rid), "--reason", "录错")
+    again = k.run("withdraw", "fixture", str(rid), "--reason", "再撤", ok=False)
+    assert re.fullmatch(rf"kaohe: 记录 #{rid} 已于 \S+ ?\S* 撤回\n", again.stderr), again.stderr
+    assert k.run("withdraw", "fixture", "999", "--reason", "x", ok=False).stderr == "kaohe: 记录 #999 不在 fixture 中\n"
+    k.run("close", "fixture", "--period", "2018-03", "--reason", "签发")
+    twice = k.run("close", "fixture", "--period", "2018-03", "--reason", "再签", ok=False)
+    assert twice.stderr == "kaohe: 期间：2018-03 已经签发关闭\n"
+    assert k.run("close", "fixture", "--period", "2018-04", "--reason", "", ok=False).stderr == (
+        "kaohe: 事由：签发关闭期间须写明事由\n")
+    k.run("reopen", "fixture", "--period", "2018-03", "--reason", "复核")
+    assert k.run("reopen", "fixture", "--period", "2018-03", "--reason", "再开", ok=False).stderr == (
+        "kaohe: 期间：2018-03 本来就是开启的\n")

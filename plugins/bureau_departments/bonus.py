@@ -13,6 +13,8 @@ from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+# each state as `kaohe bonus list` and the 附加分申报 screen show it
+STATE_NAMES = {PENDING: "待审批", APPROVED: "已同意", REJECTED: "未同意"}
 BONUS_CLAUSE = "final-points"  # 特别附加分's clause 最终赋分
 SOURCE = "bonus-application"
 

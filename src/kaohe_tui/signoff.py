@@ -9,6 +9,10 @@ units import and no change of a plugin's table can move a signed figure. ``reope
 administrator, with a reason) voids the snapshot; the next ``close`` signs a new one.
 
 ``kaohe verify`` (``verify.py``) checks the snapshots against the database.
+
+Here: the snapshot table, the digests and reading a snapshot back — below the store, which checks
+a migration against them, and below scoring, which reads them. The signing itself (scoring at the
+close) is ``signing``.
 """
 
 from __future__ import annotations
