@@ -199,7 +199,7 @@ def test_a_chosen_plugin_that_fails_to_import_is_reported_once_with_its_error(mo
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "tui_fixture,boom")
     plugins.load_plugins([ROOT / "tests" / "fixtures" / "tui_plugin" / "broken"])
     assert [(f.plugin, f.error) for f in plugins.failures] == [
-        ("boom", "RuntimeError: this plugin is broken on purpose (boom.py:1)"),
+        ("boom", "出错：RuntimeError：this plugin is broken on purpose（boom.py:1）"),
         ("tui_fixture", "KAOHE_LOAD_PLUGINS 列出了插件 tui_fixture，但没有找到它（插件目录与已安装的插件中都没有）")]
 
 
