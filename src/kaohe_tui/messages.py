@@ -405,7 +405,7 @@ MESSAGES = {
     "plugin_syntax": "语法错误：{file} 第{line}行{at}",
     "plugin_exception": "出错：{kind}：{error}{at}",
     "plugin_at": "（{file}:{line}）",
-    "plugin_not_a_module": "{location}：不是 Python 模块",
+    "plugin_not_module": "{location}：不是 Python 模块",
     "scheme_id_taken": "方案编号 {id} 已由插件 {first} 提供，未加载这一个",
 }
 
