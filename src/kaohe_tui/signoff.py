@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from kaohe_tui import chain, closed
+from kaohe_tui import chain, closed, signed_inputs
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry, Line
@@ -104,6 +104,15 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
             "units": digest(units)[:16]}
 
 
+def context_digest(scheme: "Scheme", standings: dict) -> str | None:
+    """What scoring reads besides records, cases and the units a snapshot keeps: the scheme
+    version and the units' standings (``signed_inputs``)."""
+    try:
+        return digest([scheme.model_dump(mode="json"), standings])[:16]
+    except (TypeError, ValueError):
+        return None
+
+
 # -- results as data -----------------------------------------------------------------------------
 # Every field of the result dataclasses is kept (a field added later is kept too, as long as it
 # is plain data); lines, gaps and child nodes by their own fields.
@@ -154,14 +163,23 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     from kaohe_tui.scoring import Scorer
 
     conn = store.db.conn
+    columns = signed_inputs.columns(store)
+    cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # a helper process scans while we score
     scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
+    inners = signed_periods(scheme, period)
+    for inner in inners:
+        scorer.score(inner)
+    case_rows = signed_inputs.finish(cases, scheme.id, period)
+    context = context_digest(scorer.scheme, scorer.standings)
     signed: dict[str, str] = {}
-    for inner in signed_periods(scheme, period):
-        results = scorer.score(inner)
-        payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
+    for inner in inners:
         inputs = inputs_of(conn, scheme.id, inner, units)
+        if case_rows is not None:  # pinned: verify need not score again (signed_inputs)
+            inputs |= {"cases": signed_inputs.cases_pin(columns, case_rows, inner), "context": context}
+        payload = canonical({"units": units, **results_data(scorer.score(inner), scorer.entries(inner)),
+                             "inputs_digest": digest(inputs)})
         row = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
                "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
                "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
