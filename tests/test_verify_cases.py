@@ -134,19 +134,24 @@ def test_a_snapshot_signed_before_the_pins_is_still_verified_by_scoring_again(k,
 
 @needs_native
 def test_fingerprints_of_unit_months_do_not_depend_on_row_order(tmp_path):
-    """The same rows inserted in another order give the same unit-month figures; one value
-    changed in one row changes only its unit-month's fingerprint."""
+    """The same rows inserted in another order, or scanned in two halves by two helpers and
+    added up, give the same unit-month figures; one value changed in one row changes only its
+    unit-month's fingerprint."""
     rows = [("s", f"C{i}", "甲" if i % 2 else "乙", f"2018-0{1 + i % 3}-05 09:00:00", i % 3, None) for i in range(30)]
 
-    def figures(order, db):
+    def figures(order, db, split=False):
         with sqlite3.connect(db) as conn:
             conn.execute("CREATE TABLE cases (scheme, case_id, unit, reported_at, extensions, failed_checks)")
             conn.executemany("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?)", order)
-        job = case_fingerprint.job("s", "2018-01-01", "2018-04-01", ["case_id", "unit", "reported_at", "extensions"])
-        return case_fingerprint.collect(case_fingerprint.start(db, [job]))[0]
+        columns = ["case_id", "unit", "reported_at", "extensions", "failed_checks"]
+        job = case_fingerprint.job("s", "2018-01-01", "2018-04-01", columns)
+        with sqlite3.connect(db) as conn:
+            scan = case_fingerprint.start(db, [job], conn if split else None)
+            assert scan is not None and len(scan.procs) == (2 if split else 1)  # C0 … C29: split at C2
+            return case_fingerprint.collect(scan)[0]
 
     forward, backward = figures(rows, tmp_path / "a.db"), figures(rows[::-1], tmp_path / "b.db")
-    assert forward == backward
+    assert forward == backward == figures(rows, tmp_path / "halves.db", split=True)
     # month 01 is i % 3 == 0, 甲 the odd i: i = 3, 9, 15, 21, 27 → 5 cases, extensions i % 3 = 0
     assert ["甲", "2018-01", 5, 0, 0] in [r[:5] for r in forward]
     changed = [*rows[:3], (*rows[3][:4], 7, None), *rows[4:]]  # C3 (甲, 2018-01): 0 → 7 extensions

@@ -9,17 +9,20 @@ computes them again and names each unit-month whose cases differ.
 
 The aggregate is a C extension loaded into sqlean.py's SQLite, and Python's own ``sqlite3`` has the
 file open in this process: two SQLite libraries must never open one file in one process (their
-POSIX locks clash), so the scan runs in a helper process (``python -m kaohe_tui.case_fingerprint``),
-started first and read last, while the caller does its own work. Without a C compiler, SQLite's
+POSIX locks clash), so the scan runs in a helper process (this file run as a script: it imports
+neither kaohe nor Python's ``sqlite3``), started first and read last, while the caller does its
+own work. Without a C compiler, SQLite's
 headers or sqlean.py, ``start`` returns None and callers take the slower path they had before.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 WHERE = "scheme = ? AND reported_at >= ? AND reported_at < ?"
@@ -30,36 +33,107 @@ def job(scheme_id: str, since: str, until: str, columns: list[str]) -> dict:
     return {"scheme": scheme_id, "since": since, "until": until, "columns": columns}
 
 
-def start(db_path: Path, jobs: list[dict]) -> subprocess.Popen | None:
-    """The helper, already scanning (None: it cannot run here)."""
+@dataclass
+class Scan:
+    """Helper processes under way, and which jobs (by index) each one does."""
+    procs: list[subprocess.Popen]
+    parts: list[list[int]]
+    jobs: int
+
+
+def start(db_path: Path, jobs: list[dict], conn=None) -> Scan | None:
+    """The helpers, already scanning (None: they cannot run here). With ``conn`` (the caller's
+    connection), each scheme's cases are split in two by case id, one helper process a half:
+    a machine's two cores scan a year at once while the caller waits."""
+    from kaohe_tui import native
+
     if os.environ.get("KAOHE_NO_NATIVE") or not jobs:
         return None
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "kaohe_tui.case_fingerprint"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps({"db": str(db_path), "jobs": jobs}))
-        proc.stdin.close()
-    except OSError:
+    lib = native.library(Path(native.__file__).with_name("kaoherows.c"))
+    if lib is None or importlib.util.find_spec("sqlean") is None:
         return None
-    return proc
+    halves: list[list[dict]] = [[], []]
+    parts: list[list[int]] = [[], []]
+    for i, j in enumerate(jobs):
+        # min and max apart: each is one seek down the primary key, together a scan
+        mid = _middle(*(conn.execute(f"SELECT {f}(case_id) FROM cases WHERE scheme = ?", [j["scheme"]]).fetchone()[0]
+                        for f in ("min", "max"))) if conn is not None else None
+        pieces = [j] if mid is None else [{**j, "below": mid}, {**j, "from": mid}]
+        for k, piece in enumerate(pieces):
+            halves[k].append(piece)
+            parts[k].append(i)
+    scan = Scan([], [], len(jobs))
+    for half, part in zip(halves, parts, strict=True):
+        if not half:
+            continue
+        try:
+            # -P: not this folder first on the path (its numbers.py, paths.py … would hide the standard ones)
+            proc = subprocess.Popen([sys.executable, "-P", __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps({"db": str(Path(db_path).resolve()), "lib": str(lib), "jobs": half}))
+            proc.stdin.close()
+        except OSError:
+            return None
+        scan.procs.append(proc)
+        scan.parts.append(part)
+    return scan
 
 
-def collect(proc: subprocess.Popen | None) -> list | None:
-    """Each job's answer, in order (None: the helper could not do it): ``[[unit, month, n,
-    extensions, failed_checks, fingerprint], …]`` sorted by unit and month."""
-    if proc is None:
+def _middle(lo: str | None, hi: str | None) -> str | None:
+    """A case id about halfway between ``lo`` and ``hi`` in SQLite's byte order (None: none
+    found cheaply): the first two differing characters read as a number in base 128, when
+    they are ASCII (ids as platforms write them)."""
+    if not lo or not hi or lo >= hi:
         return None
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    proc.stdout.close()
-    if proc.wait() != 0:
+    i = 0
+    while i < len(lo) and i < len(hi) and lo[i] == hi[i]:
+        i += 1
+
+    def value(s: str) -> int | None:
+        pair = (s[i:i + 2] + "\0\0")[:2]
+        return ord(pair[0]) * 128 + ord(pair[1]) if pair.isascii() else None
+
+    a, b = value(lo), value(hi)
+    if a is None or b is None or b - a < 2:
         return None
-    try:
-        answer = json.loads(out)
-    except ValueError:
+    mid = (a + b) // 2
+    return hi[:i] + chr(mid // 128) + chr(mid % 128) if mid % 128 else hi[:i] + chr(mid // 128)
+
+
+def collect(scan: Scan | None) -> list | None:
+    """Each job's answer, in order (None: the helpers could not do it): ``[[unit, month, n,
+    extensions, failed_checks, fingerprint], …]`` sorted by unit and month (the halves of a
+    split job added up: fingerprints sum per lane modulo 2^64)."""
+    if scan is None:
         return None
-    return answer.get("results")
+    merged: list[dict[tuple[str, str], list]] = [{} for _ in range(scan.jobs)]
+    failed = False
+    for proc, part in zip(scan.procs, scan.parts, strict=True):
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        proc.stdout.close()
+        try:
+            answers = json.loads(out)["results"] if proc.wait() == 0 else None
+        except (ValueError, KeyError):
+            answers = None
+        if answers is None or len(answers) != len(part):
+            failed = True
+            continue
+        for i, rows in zip(part, answers, strict=True):
+            for unit, month, n, ext, failed_checks, fp in rows:
+                had = merged[i].get((unit, month))
+                if had:
+                    n, ext, failed_checks = had[2] + n, had[3] + ext, had[4] + failed_checks
+                    fp = _add(had[5], fp)
+                merged[i][(unit, month)] = [unit, month, n, ext, failed_checks, fp]
+    return None if failed else [sorted(m.values()) for m in merged]
+
+
+def _add(x: str, y: str) -> str:
+    a = (int(x[:16], 16) + int(y[:16], 16)) % 2**64
+    b = (int(x[16:], 16) + int(y[16:], 16)) % 2**64
+    return f"{a:016x}{b:016x}"
 
 
 def columns_of(conn) -> list[str]:
@@ -69,9 +143,15 @@ def columns_of(conn) -> list[str]:
 
 # -- the helper process ---------------------------------------------------------------------------
 def _scan(conn, j: dict) -> list[list]:
-    cols = ", ".join('"' + c.replace('"', '""') + '"' for c in j["columns"])
-    text = conn.execute(f"SELECT kaohe_case_months(unit, reported_at, extensions, failed_checks, {cols}) FROM cases "
-                        f"WHERE {WHERE}", [j["scheme"], j["since"], j["until"]]).fetchone()[0] or ""
+    columns = j["columns"]
+    keys = ", ".join(str(columns.index(c)) for c in ("unit", "reported_at", "extensions", "failed_checks"))
+    cols = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    where, args = WHERE, [j["scheme"], j["since"], j["until"]]
+    for bound, op in (("from", ">="), ("below", "<")):
+        if bound in j:
+            where += f" AND case_id {op} ?"
+            args.append(j[bound])
+    text = conn.execute(f"SELECT kaohe_case_months({keys}, {cols}) FROM cases WHERE {where}", args).fetchone()[0] or ""
     rows = []
     for line in text.split("\x1e")[:-1]:
         unit, month, n, ext, failed, fp = line.split("\x1f")
@@ -82,12 +162,11 @@ def _scan(conn, j: dict) -> list[list]:
 def main() -> int:
     import sqlean
 
-    from kaohe_tui import native
-
     request = json.loads(sys.stdin.read())
     conn = sqlean.connect(request["db"], timeout=30)
-    if not native.load(conn, Path(native.__file__).with_name("kaoherows.c")):
-        return 3
+    conn.enable_load_extension(True)
+    conn.load_extension(request["lib"])
+    conn.enable_load_extension(False)
     conn.execute("PRAGMA query_only = 1")
     conn.execute("BEGIN")  # one snapshot of the file for every job
     results = [_scan(conn, j) for j in request["jobs"]]

@@ -17,7 +17,6 @@ run) are checked the old way: scored again.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 
 from kaohe_tui import case_fingerprint
@@ -30,7 +29,7 @@ class Pending:
     """Case fingerprints under way: (scheme, closed period) → its unit-months, once known."""
     rows: dict[tuple[str, str], list[list]]
     asked: list[tuple[str, str]]
-    proc: subprocess.Popen | None = None
+    scan: case_fingerprint.Scan | None = None
     failed: bool = False
 
 
@@ -57,17 +56,17 @@ def start(store: Store, wanted: list[tuple[str, Period, list[str]]]) -> Pending:
             continue
         pending.asked.append(key)
         jobs.append(case_fingerprint.job(scheme_id, *bounds(period), cols))
-    pending.proc = case_fingerprint.start(store.path, jobs)
-    pending.failed = bool(jobs) and pending.proc is None
+    pending.scan = case_fingerprint.start(store.path, jobs, conn)
+    pending.failed = bool(jobs) and pending.scan is None
     return pending
 
 
 def finish(pending: Pending, scheme_id: str, period: Period | str) -> list[list] | None:
     """The unit-months ``[unit, month, n, extensions, failed_checks, fingerprint]`` of a closed
     period (None: the fingerprints could not be computed here)."""
-    if pending.asked and not pending.failed and pending.proc is not None:
-        answers = case_fingerprint.collect(pending.proc)
-        pending.proc = None
+    if pending.asked and not pending.failed and pending.scan is not None:
+        answers = case_fingerprint.collect(pending.scan)
+        pending.scan = None
         if answers is None:
             pending.failed = True
         else:

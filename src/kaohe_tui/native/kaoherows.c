@@ -1,5 +1,6 @@
-/* kaohe_case_months(unit, reported_at, extensions, failed_checks, v1, v2, ...): for kaohe verify
- * (case_fingerprint.py), each unit-month's (unit, first 7 characters of reported_at) case count,
+/* kaohe_case_months(u, r, e, f, v0, v1, ...): for kaohe verify (case_fingerprint.py), with
+ * v[u] the unit, v[r] reported_at, v[e] extensions and v[f] failed_checks (each column is read
+ * once), each unit-month's (unit, first 7 characters of reported_at) case count,
  * extensions, failed checks and fingerprint, in one pass without the sort a GROUP BY costs: rows
  * "unit US month US n US extensions US failed_checks US fingerprint", each followed by RS
  * (US = 0x1f, RS = 0x1e; a unit name holding either is an error). The fingerprint: each row's
@@ -124,10 +125,21 @@ static void month_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  const unsigned char *unit = sqlite3_value_text(argv[0]);
-  int ulen = sqlite3_value_bytes(argv[0]);
-  const unsigned char *at = sqlite3_value_text(argv[1]);
-  int alen = sqlite3_value_bytes(argv[1]);
+  int n = argc - 4, iu = sqlite3_value_int(argv[0]), ir = sqlite3_value_int(argv[1]);
+  int ie = sqlite3_value_int(argv[2]), iff = sqlite3_value_int(argv[3]);
+  sqlite3_value **v = argv + 4;
+  if (iu < 0 || iu >= n || ir < 0 || ir >= n || ie < 0 || ie >= n || iff < 0 || iff >= n) {
+    sqlite3_result_error(ctx, "kaohe_case_months: a column index out of range", -1);
+    return;
+  }
+  if (sqlite3_value_type(v[iu]) != SQLITE_TEXT || sqlite3_value_type(v[ir]) != SQLITE_TEXT) {
+    m->bad = 1; /* checked before reading them as text, which would convert them */
+    return;
+  }
+  const unsigned char *unit = sqlite3_value_text(v[iu]);
+  int ulen = sqlite3_value_bytes(v[iu]);
+  const unsigned char *at = sqlite3_value_text(v[ir]);
+  int alen = sqlite3_value_bytes(v[ir]);
   if (!unit || !at) {
     m->bad = 1;
     return;
@@ -158,12 +170,12 @@ static void month_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     m->used++;
   }
   uint64_t a, b;
-  row_hash(argc - 4, argv + 4, &a, &b);
+  row_hash(n, v, &a, &b);
   s->a += a;
   s->b += b;
   s->n++;
-  s->ext += sqlite3_value_int64(argv[2]);
-  s->failed += sqlite3_value_int64(argv[3]);
+  s->ext += sqlite3_value_int64(v[ie]);
+  s->failed += sqlite3_value_int64(v[iff]);
 }
 
 static void month_final(sqlite3_context *ctx) {
