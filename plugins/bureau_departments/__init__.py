@@ -69,12 +69,12 @@ def kaohe_screens(scheme):
     from kaohe_tui.api import SchemeScreen
 
     def sheet(app, store, scheme):
-        from .screens import open_sheet
+        from .sheet_screen import open_sheet
 
         return open_sheet(app, store, scheme)
 
     def info(app, store, scheme):
-        from .screens import open_info_grid
+        from .info_grid import open_info_grid
 
         return open_info_grid(app, store, scheme)
 

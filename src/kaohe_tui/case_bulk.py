@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from kaohe_tui.errors import KaoheError
 
 if TYPE_CHECKING:
-    from kaohe_tui.case_import import CaseImport
+    from kaohe_tui.case_report import CaseImport
     from kaohe_tui.scheme import Scheme
     from kaohe_tui.store import Store
 
@@ -45,7 +45,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     """Hand a UTF-8 CSV to the bulk helper: the cases imported, or None when it cannot or will
     not take it (``report`` is told the profile, the columns left unused and what to note)."""
     from kaohe_tui import bulk_cases
-    from kaohe_tui.case_import import scheme_months, untimed_note
+    from kaohe_tui.case_report import scheme_months, untimed_note
     from kaohe_tui.case_profiles import choose_profile, map_header
     from kaohe_tui.units import UnitIndex, load_units
 

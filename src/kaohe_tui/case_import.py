@@ -8,7 +8,6 @@ it rejects. The counts kept per month are those of ``case_counts``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -16,6 +15,7 @@ from kaohe_tui.case_counts import ALL_COLUMNS, MonthlyCounts, begin_import, end_
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
+from kaohe_tui.case_report import CaseImport, scheme_months, untimed_note  # noqa: F401 — callers import them from here
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -23,19 +23,6 @@ from kaohe_tui.numbers import parse_count
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
-
-@dataclass
-class CaseImport:
-    path: Path
-    imported: int = 0  # new cases
-    rejected: list[str] = field(default_factory=list)
-    updated: int = 0  # cases of earlier imports changed by this file (a later export)
-    unchanged: int = 0  # cases of earlier imports this file repeats as they were
-    ignored: list[str] = field(default_factory=list)  # the file's columns no field uses
-    profile: str = "default"
-    notes: list[str] = field(default_factory=list)  # what the user must know (no deadline column …)
-    rejects_file: Path | None = None  # --skip-invalid: the refused rows, beside the file
-
 
 CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
                "satisfaction", "satisfied", "status", "untimed")
@@ -146,15 +133,6 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
                           skip_invalid=skip_invalid)
 
 
-def scheme_months(scheme: Scheme) -> set[str] | None:
-    """The months (``YYYY-MM``) of the scheme's periods: a case outside them would score nowhere."""
-    from kaohe_tui.periods import Period
-
-    if not scheme.periods:
-        return None
-    return {str(month) for text in scheme.periods for month in Period.parse(text).months()}
-
-
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
                    batch: int = 50_000, *, profile: str | None = None, overrides: dict[str, str] | None = None,
                    skip_invalid: bool = False) -> CaseImport:
@@ -221,16 +199,6 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     if report.rejected:
         report.rejects_file = write_rejects(path, header, report.rejected, numbered)
     return report
-
-
-def untimed_note(scheme: Scheme) -> str:
-    from kaohe_tui.case_counts import DEADLINE_STATS
-
-    uses = [f.indicator for f in scheme.case_feeds
-            if {*f.clauses.values(), f.value} & set(DEADLINE_STATS)]
-    where = f"（{'、'.join(dict.fromkeys(uses))}）" if uses else ""
-    return (f"文件没有处置时限列：其案件不能计算按期结案率与红灯{where}，这些指标不由它们计分，评分时标明；"
-            "若有时限列，用 --map '列名=deadline' 指定")
 
 
 def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:

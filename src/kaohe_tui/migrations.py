@@ -15,10 +15,8 @@ from sqlite_utils import Database, Migrations
 from kaohe_tui.case_schema import m007_case_status
 from kaohe_tui.ledger_read import m014_records_groups
 from kaohe_tui.roles import m003_roles
-from kaohe_tui.scheme_years import m009_scheme_years, m012_year_units_standing
 from kaohe_tui.signoff import m005_closed_triggers, m005a_audit_chain, m005b_signoffs
-from kaohe_tui.target_lists import m009_target_items
-from kaohe_tui.units import m008_unit_standing
+from kaohe_tui.year_scheme import m009_scheme_years, m012_year_units_standing
 
 NAME = "kaohe_core"
 
@@ -112,6 +110,23 @@ def m004_case_imports(db: Database) -> None:
     """.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+def m008_unit_standing(db) -> None:
+    """A unit can leave the rankings and keep its records (``kaohe units --retire``); ``sample``
+    marks units invented for a demo one by one (it marked every unit of a scheme that had any,
+    the 12 real departments of city-coordination too: the sample ones are named 示例…)."""
+    for column in ("retired_at", "retired_by", "retired_reason"):
+        db.execute(f"ALTER TABLE units ADD COLUMN {column} TEXT")
+    db.execute("UPDATE units SET sample = 0 WHERE sample = 1 AND name NOT LIKE '示例%'")
+
+
+def m009_target_items(db: Database) -> None:
+    db["target_items"].create(
+        {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
+         "task": str, "content": str, "points": float, "source": str},
+        pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
+    db["target_items"].create_index(["scheme", "year", "unit"])
 
 
 ORDER: tuple[Callable[[Database], None], ...] = (

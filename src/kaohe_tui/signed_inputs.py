@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kaohe_tui import case_fingerprint
 from kaohe_tui.periods import Period
-from kaohe_tui.store import Store
+
+if TYPE_CHECKING:
+    from kaohe_tui.store import Store
 
 
 @dataclass

@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from kaohe_tui import chain, closed, signed_inputs
+from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.period_records import period_filter
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import Entry, Line
-from kaohe_tui.store import Store, now
+from kaohe_tui.results import IndicatorResult, UnitResult
+from kaohe_tui.rules.base import Entry, Gap, Line
+from kaohe_tui.stamps import now
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # below the store (which checks a migration against the snapshots): types only
     from kaohe_tui.scheme import Scheme
-    from kaohe_tui.scoring import IndicatorResult, UnitResult
+    from kaohe_tui.store import Store
 
 TABLE = "signoffs"
 AUDIT_NO_UPDATE = ("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
@@ -90,8 +92,6 @@ RECORD_FIELDS = "id, period, unit, indicator, clause, count, amount, value, date
 def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
     """What a period's results come from: each record's digest (withdrawn ones too: a record
     brought back would move a figure), each month's case counts, the units."""
-    from kaohe_tui.ledger import period_filter
-
     where, args = period_filter(period)
     records = {str(row[0]): digest(list(row))[:16] for row in conn.execute(
         f"SELECT {RECORD_FIELDS} FROM records WHERE scheme = ? AND ({where}) ORDER BY id", [scheme_id, *args])}
@@ -116,7 +116,7 @@ def context_digest(scheme: "Scheme", standings: dict) -> str | None:
 # -- results as data -----------------------------------------------------------------------------
 # Every field of the result dataclasses is kept (a field added later is kept too, as long as it
 # is plain data); lines, gaps and child nodes by their own fields.
-def _node_data(node: "IndicatorResult") -> dict:
+def _node_data(node: IndicatorResult) -> dict:
     data = {f.name: getattr(node, f.name) for f in fields(node)}
     data["lines"] = [[ln.delta, ln.text, ln.clause, list(ln.records)] for ln in node.lines]
     data["children"] = [_node_data(c) for c in node.children]
@@ -125,10 +125,7 @@ def _node_data(node: "IndicatorResult") -> dict:
     return data
 
 
-def _node(data: dict) -> "IndicatorResult":
-    from kaohe_tui.rules.base import Gap
-    from kaohe_tui.scoring import IndicatorResult
-
+def _node(data: dict) -> IndicatorResult:
     data = {**data, "lines": [Line(d, t, c, tuple(r)) for d, t, c, r in data["lines"]],
             "children": [_node(c) for c in data["children"]]}
     if "missing" in data:
@@ -148,47 +145,12 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
 
 
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
-    from kaohe_tui.scoring import UnitResult
-
     results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
     entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
     return results, entries
 
 
 # -- signing ------------------------------------------------------------------------------------
-def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
-    """Snapshot ``period`` and every period inside it; call inside the close's transaction.
-    Returns what the close's audit line records: each snapshot's digest and the chain head."""
-    from kaohe_tui.scheme_years import for_period
-    from kaohe_tui.scoring import Scorer
-
-    conn = store.db.conn
-    columns = signed_inputs.columns(store)
-    cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # a helper process scans while we score
-    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
-    units = [u.model_dump() for u in scorer.units]
-    head_id, head_hash = chain.head(conn)
-    inners = signed_periods(scheme, period)
-    for inner in inners:
-        scorer.score(inner)
-    case_rows = signed_inputs.finish(cases, scheme.id, period)
-    context = context_digest(scorer.scheme, scorer.standings)
-    signed: dict[str, str] = {}
-    for inner in inners:
-        inputs = inputs_of(conn, scheme.id, inner, units)
-        if case_rows is not None:  # pinned: verify need not score again (signed_inputs)
-            inputs |= {"cases": signed_inputs.cases_pin(columns, case_rows, inner), "context": context}
-        payload = canonical({"units": units, **results_data(scorer.score(inner), scorer.entries(inner)),
-                             "inputs_digest": digest(inputs)})
-        row = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
-               "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
-               "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
-               "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
-        store.db[TABLE].insert(row)
-        signed[str(inner)] = row["results_digest"]
-    return {"snapshots": signed, "audit_head": [head_id, head_hash]}
-
-
 def signed_periods(scheme: "Scheme", period: Period) -> list[Period]:
     """``period`` and the periods inside it that the scheme ranks by (its cadence): a quarterly
     scheme's year is signed with its quarters, a yearly one's alone."""

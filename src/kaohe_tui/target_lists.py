@@ -22,6 +22,7 @@ from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
 from kaohe_tui.store import Store
+from kaohe_tui.year_scheme import document_years
 
 COLUMNS = {
     "unit": ("unit", "单位", "单位名称", "被考核单位", "部门"),
@@ -34,14 +35,6 @@ COLUMNS = {
 }
 
 
-def m009_target_items(db: Database) -> None:
-    db["target_items"].create(
-        {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
-         "task": str, "content": str, "points": float, "source": str},
-        pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
-    db["target_items"].create_index(["scheme", "year", "unit"])
-
-
 def target_indicators(scheme: Scheme, category: str | None) -> list[tuple[str, Indicator]]:
     return [(path, node) for path, node in walk(scheme.tree(category)) if node.rule_type == "target_items"]
 
@@ -50,8 +43,6 @@ def year_of(scheme: Scheme) -> int:
     year = getattr(scheme, "year", 0)
     if year:
         return year
-    from kaohe_tui.scheme_years import document_years
-
     years = document_years(scheme)
     if not years:
         raise KaoheError(t("targets_need_year", scheme=scheme.id))
@@ -66,15 +57,14 @@ def items(store: Store, scheme_id: str, year: int, unit: str | None = None) -> l
 def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     """The file's rows, checked: every problem names the file, the row and the field."""
     from kaohe_tui.io.tabular import header_names, read_rows
-    from kaohe_tui.scheme_years import units_of_year
-    from kaohe_tui.units import UnitIndex
+    from kaohe_tui.units import UnitIndex, load_units
 
     header, rows = read_rows(path)
     cols = header_names(header, COLUMNS)
     for needed in ("unit", "number", "task", "points"):
         if cols[needed] is None:
             raise KaoheError(t("targets_missing_column", path=path, columns="/".join(COLUMNS[needed][1:3])))
-    index = UnitIndex(units_of_year(store, scheme))
+    index = UnitIndex(load_units(store, scheme))
     year = year_of(scheme)
     out, problems = [], []
     for number, row in rows:

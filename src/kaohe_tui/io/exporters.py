@@ -200,7 +200,7 @@ def exporters() -> dict[str, Exporter]:
 
 
 def period_label(store, scheme: Scheme, period) -> str:
-    from kaohe_tui.ledger import period_status
+    from kaohe_tui.period_records import period_status
 
     status = period_status(store, scheme.id, period)
     if status is None:

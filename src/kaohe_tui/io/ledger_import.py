@@ -16,8 +16,10 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.messages import FIELDS, t
+from kaohe_tui.periods import Period
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
+from kaohe_tui.scheme_years import for_period, office_rows
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
 
@@ -115,6 +117,21 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                       [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
         report.rejects_file = slot.final
     return report
+
+
+def for_ledger_file(store: Store, scheme: Scheme, path) -> Scheme:
+    """A ledger file whose rows all lie in one office year is checked against that year's
+    scheme (read twice only when the scheme has office years)."""
+    if not any(r["kind"] == "office" for r in office_rows(store, scheme.id).values()):
+        return scheme
+    from kaohe_tui.io.tabular import read_rows
+
+    header, rows = read_rows(path)
+    column = map_header(header, path).get("period")
+    years = {str(row.get(column) or "").strip()[:4] for _, row in rows} if column else set()
+    if len(years) == 1 and (year := years.pop()).isdigit():
+        return for_period(store, scheme, Period(int(year), "year", 0))
+    return scheme
 
 
 def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int], path: Path) -> None:

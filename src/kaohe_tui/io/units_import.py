@@ -11,7 +11,7 @@ from pathlib import Path
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.io.tabular import header_names, read_rows
-from kaohe_tui.ledger import clean_text
+from kaohe_tui.text_fields import clean_text
 from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.names import norm, strip_format
 from kaohe_tui.scheme import Scheme, Unit
