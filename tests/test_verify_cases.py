@@ -157,3 +157,22 @@ def test_fingerprints_of_unit_months_do_not_depend_on_row_order(tmp_path):
     changed = [*rows[:3], (*rows[3][:4], 7, None), *rows[4:]]  # C3 (甲, 2018-01): 0 → 7 extensions
     other = figures(changed, tmp_path / "c.db")
     assert [r[:2] for r, s in zip(forward, other, strict=True) if r != s] == [["甲", "2018-01"]]
+
+
+def test_a_years_cases_with_repeats_are_read_in_one_pass_and_give_the_same_entries(q1_closed, monkeypatch):
+    """Closing (or scoring) a period that holds every repeat case of the scheme reads the table in
+    one pass instead of a lookup per case through the partial index: the same entries either way
+    (C2, 乙街道: one extension)."""
+    from kaohe_tui import cases, catalog, plugins
+    from kaohe_tui.periods import Period
+    from kaohe_tui.store import Store
+
+    plugins.load_plugins([str(p) for p in q1_closed.plugins_dirs])
+    store, scheme, year = Store(q1_closed.db), catalog.get("fixture-cases"), Period.parse("2018")
+    units = {"甲街道": "街道", "乙街道": "街道", "丙街道": "街道"}
+    assert cases._repeats_plan(store, scheme.id, *cases._bounds(year)) == "NOT INDEXED"
+    assert cases._repeats_plan(store, scheme.id, *cases._bounds(Period.parse("2018-03"))) == "INDEXED BY cases_repeats"
+    scanned = cases.per_case_entries(store, scheme, year, units)
+    monkeypatch.setattr(cases, "_repeats_plan", lambda *args: "INDEXED BY cases_repeats")
+    assert cases.per_case_entries(store, scheme, year, units) == scanned
+    assert [(e.id, e.unit, e.count) for e in scanned] == [("case:C2", "乙街道", 1)]
