@@ -15,6 +15,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -114,17 +115,22 @@ def test_rewriting_the_pinned_inputs_is_named(q1_closed):
 
 @needs_sqlite3
 def test_a_snapshot_signed_before_the_pins_is_still_verified_by_scoring_again(k, tmp_path, monkeypatch):
-    """No helper at close (as an older kaohe, or no C compiler): no pins; verify scores again,
-    says yes when nothing changed and still names an edit through the counts."""
+    """A snapshot as an older kaohe signed it (no case pins, no inputs digest in the payload):
+    verify scores again, says yes when nothing changed and still names an edit through the counts."""
+    from kaohe_tui import signing
+
     k.run("schemes")
     csv = tmp_path / "cases.csv"
     csv.write_text(HEADER + CASES, encoding="utf-8")
     k.run("import", "fixture-cases", str(csv))
-    monkeypatch.setenv("KAOHE_NO_NATIVE", "1")
+    monkeypatch.setenv("KAOHE_NO_NATIVE", "1")  # no helper: no case pins
+    older = signing.canonical
+    monkeypatch.setattr(signing, "canonical", lambda data: older({x: v for x, v in data.items() if x != "inputs_digest"}))
     k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发")
-    monkeypatch.delenv("KAOHE_NO_NATIVE")
+    monkeypatch.undo()
     with sqlite3.connect(k.db) as conn:
-        assert "cases" not in json.loads(conn.execute("SELECT inputs FROM signoffs").fetchone()[0])
+        inputs, blob = conn.execute("SELECT inputs, results FROM signoffs").fetchone()
+    assert "cases" not in json.loads(inputs) and "inputs_digest" not in json.loads(zlib.decompress(blob))
     out = k.run("verify", "fixture-cases").stdout
     assert "通过：fixture-cases 2018Q1：与签发时一致（0条记录）" in out and "无须重新计分" not in out
     shell(k.db, "DROP TRIGGER cases_closed_delete", "DELETE FROM cases WHERE case_id = 'C1'")
