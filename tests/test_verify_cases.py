@@ -125,7 +125,8 @@ def test_a_snapshot_signed_before_the_pins_is_still_verified_by_scoring_again(k,
     k.run("import", "fixture-cases", str(csv))
     monkeypatch.setenv("KAOHE_NO_NATIVE", "1")  # no helper: no case pins
     older = signing.canonical
-    monkeypatch.setattr(signing, "canonical", lambda data: older({x: v for x, v in data.items() if x != "inputs_digest"}))
+    without_pin = lambda data: older({x: v for x, v in data.items() if x != "inputs_digest"})  # noqa: E731
+    monkeypatch.setattr(signing, "canonical", without_pin)
     k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发")
     monkeypatch.undo()
     with sqlite3.connect(k.db) as conn:
