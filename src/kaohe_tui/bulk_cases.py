@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Callable
 
 from kaohe_tui import chain, crashpoint
-from kaohe_tui.case_counts import MonthlyCounts, begin_import, end_import
+from kaohe_tui.case_classes import LIVE, month_sums
+from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.names import norm
 
@@ -221,23 +222,15 @@ WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 """
 
     def month_counts(self) -> str:
-        """Per (unit as written, month): the counts of ``case_counts.STAT_COLUMNS``, in order, then
-        the cases counted (a void case counts nowhere) and the rows the careful path must read."""
-        live = "(NOT void)"
-        untimed = bool(self.job["untimed"])
-        due, none = (f"sum({live})", "0") if not untimed else ("0", f"sum({live})")
-        return f"""
-SELECT unit, month, {due}, sum({live} AND st = 3 AND ext = 0), sum({live} AND st = 3 AND ext > 0),
-       sum({live} AND st = 1), sum({live} AND st > 0), sum({live} * ext), sum({live} * max(ext - 1, 0)),
-       sum({live} * failed), sum({live} AND failed > 0), sum({live} AND st > 0 AND failed = 0),
-       sum({live} AND sat = 2), sum({live} AND sat > 0), {none}, sum({live}), sum(ok IS NOT 1)
-FROM (SELECT unit, substr(reported, 1, 7) AS month, void, ok, coalesce(ext, 0) AS ext,
-             coalesce(failed, 0) AS failed, sat,
-             CASE WHEN closed_at IS NULL THEN 0 WHEN deadline IS NULL THEN 2
-                  WHEN closed_at <= deadline THEN 3 ELSE 1 END AS st
-      FROM ({self.rows()}) LIMIT -1)  -- LIMIT: not flattened, so the sort carries a few small values
-GROUP BY unit, month
-"""
+        """Per (unit as written, month): the counts of ``case_classes.STORED``, in order (each its
+        SQL there, over the rows as they will be stored), then the cases counted (a void case
+        counts nowhere) and the rows the careful path must read."""
+        rows = f"""
+SELECT unit, reported AS reported_at, deadline, closed_at, coalesce(ext, 0) AS extensions,
+       coalesce(failed, 0) AS failed_checks, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END AS satisfied, status,
+       {int(bool(self.job['untimed']))} AS untimed, ok
+FROM ({self.rows()}) LIMIT -1"""  # LIMIT: not flattened, so the sort carries a few small values
+        return month_sums(rows, extra=(f"sum({LIVE})", "sum(ok IS NOT 1)"))
 
 
 def _connect(sqlean, target: str):
@@ -286,7 +279,7 @@ def run(job: dict) -> None:
             raise counted[0]
         if any(row[-1] for row in counted[0]):
             raise ValueError("a row the careful path must read (and perhaps refuse)")
-        counts = MonthlyCounts()
+        counts = []
         frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
         for raw, month, *figures, live, _ in counted[0]:
             if month in frozen:
@@ -300,8 +293,8 @@ def run(job: dict) -> None:
                 conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND import_id = ? AND unit = ?",
                              [unit, job["scheme"], import_id, raw])
             if live:  # a unit-month of void cases only is no platform data (as the careful path)
-                counts.merge(unit, month, figures)
-        counts.save(conn, job["scheme"])
+                counts.append((unit, month, *figures))
+        add_counts(conn, job["scheme"], counts)
         end_import(conn, import_id, imported)
         conn.execute("UPDATE case_imports SET updated = 0, profile = ? WHERE id = ?", [job["profile"], import_id])
         new = {"file": job["file"], "cases": imported, "updated": 0, "import": import_id, "profile": job["profile"],

@@ -3,7 +3,7 @@
 A clean UTF-8 CSV goes to the bulk helper (``bulk_cases``: SQLite reads the file itself, ~2.5×
 the sqlite3 shell's ``.import``); whatever it will not take is read here, row by row, on the
 careful path, which accepts the other forms platforms and spreadsheets write and names each row
-it rejects. The counts kept per month are those of ``case_counts``.
+it rejects. What the counts kept per month count: ``case_classes``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import ALL_COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
+from kaohe_tui.case_counts import ALL_COLUMNS, CountChanges, begin_import, end_import, satisfaction_class
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
@@ -158,7 +158,6 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     report = CaseImport(path, ignored=mapping.ignored, profile=mapping.profile.name)
     if "deadline" not in mapping.columns:
         report.notes.append(untimed_note(scheme))
-    counts = MonthlyCounts()
     numbered: dict[int, list[str]] = {}
 
     def remember(rows):  # --skip-invalid writes the refused rows out as they were
@@ -170,6 +169,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
         conn = db.conn
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
         import_id = begin_import(conn, scheme.id, str(path), now(), store.user)
+        counts = CountChanges(conn)
         writer = CaseWriter(store, scheme.id, import_id, counts, report, path)
         chunk: list[tuple[int, tuple]] = []
         closed = closed_months(store, scheme.id)
@@ -188,7 +188,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
             writer.write(chunk, closed)
         if report.rejected and not skip_invalid:
             raise CaseImportRejected(report)
-        counts.save(conn, scheme.id)
+        counts.save(scheme.id)
         end_import(conn, import_id, report.imported)
         conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?",
                      [report.updated, report.profile, import_id])
@@ -219,7 +219,7 @@ class CaseWriter:
     """Writes checked cases: new ones inserted, known ones (same scheme and id) updated where the
     file changes them, each change old → new in the audit; the monthly counts follow."""
 
-    def __init__(self, store: Store, scheme_id: str, import_id: int, counts: MonthlyCounts, report: CaseImport,
+    def __init__(self, store: Store, scheme_id: str, import_id: int, counts: CountChanges, report: CaseImport,
                  path: Path):
         self.store, self.scheme_id, self.import_id, self.counts, self.report, self.path = (
             store, scheme_id, import_id, counts, report, path)
@@ -242,12 +242,12 @@ class CaseWriter:
 
     def write(self, chunk: list[tuple[int, tuple]], closed: dict[str, str]) -> None:
         old = self.known([case[0] for _, case in chunk])
-        inserts, updates, audits = [], [], []
+        inserts, updates, audits, changes = [], [], [], []
         for number, case in chunk:
             before = old.get(case[0])
             if before is None:
                 inserts.append((self.scheme_id, *case, self.import_id))
-                self._count(case, 1)
+                changes.append(_counted(case, 1))
                 continue
             if before == case:
                 self.report.unchanged += 1
@@ -255,8 +255,7 @@ class CaseWriter:
             if period := closed.get(before[3][:7]):
                 self.report.rejected.append(RowError(self.path, number, t("case_counted_closed", case=case[0], period=period)))
                 continue
-            self._count(before, -1)
-            self._count(case, 1)
+            changes += [_counted(before, -1), _counted(case, 1)]
             updates.append((*case[1:], self.import_id, self.scheme_id, case[0]))
             changed = [i for i, (a, b) in enumerate(zip(before, case)) if a != b]
             audits.append(self.store.audit_row(
@@ -266,14 +265,18 @@ class CaseWriter:
                 reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
+        self.counts.add(changes)
         for audit in audits:  # each a link of the chain (``kaohe verify`` walks it)
             chain.append(self.conn, audit)
         self.report.imported += len(inserts)
         self.report.updated += len(updates)
 
-    def _count(self, case: tuple, sign: int) -> None:
-        (_, unit, _, reported, deadline, closed_at, ext, failed, _, satisfied, status, untimed) = case
-        self.counts.add(unit, reported, deadline, closed_at, ext, failed, satisfied, status, bool(untimed), sign)
+
+
+def _counted(case: tuple, sign: int) -> tuple:
+    """A case (``CASE_FIELDS``) as ``CountChanges`` takes it: its sign, then ``case_classes.ROW``."""
+    (_, unit, _, reported, deadline, closed_at, ext, failed, _, satisfied, status, untimed) = case
+    return sign, unit, reported, deadline, closed_at, ext, failed, satisfied, status, untimed
 
 
 def summary_lines(report: CaseImport) -> list[str]:

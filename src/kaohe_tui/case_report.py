@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaohe_tui.case_classes import DEADLINE_STATS
 from kaohe_tui.scheme import Scheme
 
 
@@ -35,8 +36,6 @@ def scheme_months(scheme: Scheme) -> set[str] | None:
 
 
 def untimed_note(scheme: Scheme) -> str:
-    from kaohe_tui.case_counts import DEADLINE_STATS
-
     uses = [f.indicator for f in scheme.case_feeds
             if {*f.clauses.values(), f.value} & set(DEADLINE_STATS)]
     where = f"（{'、'.join(dict.fromkeys(uses))}）" if uses else ""

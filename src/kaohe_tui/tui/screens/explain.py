@@ -112,7 +112,7 @@ class ExplainScreen(Screen):
         return clause.text if clause else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        from kaohe_tui.cases import LABELS, counted_in
+        from kaohe_tui.case_classes import LABELS
         from kaohe_tui.tui.screens.cases import CasesScreen
 
         rid = event.node.data
@@ -123,15 +123,14 @@ class ExplainScreen(Screen):
         if kind == "case":  # one case, named by its id
             self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, case_id=what))
         else:  # a count: the cases it counted (a rate: those it was taken over), or every case
-            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, counted_in(what),
-                                             LABELS.get(what, what)))
+            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, what, LABELS.get(what, what)))
 
     def action_expand_all(self) -> None:
         self.query_one("#explain-tree", Tree).root.expand_all()
 
 
 def _cases_label(rid: str) -> str:
-    from kaohe_tui.cases import LABELS
+    from kaohe_tui.case_classes import LABELS
 
     kind, _, what = rid.partition(":")
     if kind == "case":
