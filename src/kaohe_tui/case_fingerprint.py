@@ -11,8 +11,8 @@ The aggregate is a C extension loaded into sqlean.py's SQLite, and Python's own 
 file open in this process: two SQLite libraries must never open one file in one process (their
 POSIX locks clash), so the scan runs in a helper process (this file run as a script: it imports
 neither kaohe nor Python's ``sqlite3``), started first and read last, while the caller does its
-own work. Without a C compiler, SQLite's
-headers or sqlean.py, ``start`` returns None and callers take the slower path they had before.
+own work. Without a C compiler, SQLite's headers or sqlean.py, ``start`` returns None and
+callers take the slower path they had before.
 """
 
 from __future__ import annotations
@@ -128,6 +128,17 @@ def collect(scan: Scan | None) -> list | None:
                     fp = _add(had[5], fp)
                 merged[i][(unit, month)] = [unit, month, n, ext, failed_checks, fp]
     return None if failed else [sorted(m.values()) for m in merged]
+
+
+def cancel(scan: Scan | None) -> None:
+    """Stop helpers whose answer is no longer wanted (the caller failed before reading it): a
+    helper left running would hold a read snapshot of the file, and block on a full pipe."""
+    for proc in scan.procs if scan else []:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
 
 
 def _add(x: str, y: str) -> str:

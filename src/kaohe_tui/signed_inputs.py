@@ -77,6 +77,12 @@ def finish(pending: Pending, scheme_id: str, period: Period | str) -> list[list]
     return pending.rows.get((scheme_id, str(period)))
 
 
+def cancel(pending: Pending) -> None:
+    """The helpers stopped, unread (the close or verify failed first)."""
+    case_fingerprint.cancel(pending.scan)
+    pending.scan = None
+
+
 def cases_pin(columns: list[str], rows: list[list], period: Period) -> dict:
     """The part of a closed period's unit-months that lies in ``period`` (a quarter of a year)."""
     months = {str(m) for m in period.months()}

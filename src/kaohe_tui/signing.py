@@ -28,13 +28,16 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     conn = store.db.conn
     columns = signed_inputs.columns(store)
     cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # helper processes scan while we score
-    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+    try:
+        scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+        inners = signed_periods(scheme, period)
+        for inner in inners:
+            scorer.score(inner)
+        case_rows = signed_inputs.finish(cases, scheme.id, period)
+    finally:
+        signed_inputs.cancel(cases)  # only when scoring failed: finish has read them
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
-    inners = signed_periods(scheme, period)
-    for inner in inners:
-        scorer.score(inner)
-    case_rows = signed_inputs.finish(cases, scheme.id, period)
     context = context_digest(scorer.scheme, scorer.standings)
     signed: dict[str, str] = {}
     for inner in inners:

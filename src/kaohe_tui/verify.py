@@ -47,15 +47,18 @@ def verify(store: Store, scheme_id: str | None = None, period: str | None = None
     pinned = [(s["scheme"], Period.parse(s["closed_period"]), inputs["cases"]["columns"])
               for s in snapshots if s["period"] == s["closed_period"]
               for inputs in [_inputs(s)] if inputs and "cases" in inputs]
-    cases = signed_inputs.start(store, pinned)  # the cases are scanned in a helper process meanwhile
-    _triggers(conn, report)
-    broken, rows, hashes = chain.walk(conn)
-    report.problems += broken
-    report.checked.append(t("verify_chain", rows=rows))
-    _unsigned_closures(conn, scheme_id, wanted, snapshots, report)
-    scorers: dict[tuple, object] = {}
-    for snap in snapshots:
-        _snapshot(store, snap, hashes, scorers, cases, full, report)
+    cases = signed_inputs.start(store, pinned)  # the cases are scanned in helper processes meanwhile
+    try:
+        _triggers(conn, report)
+        broken, rows, hashes = chain.walk(conn)
+        report.problems += broken
+        report.checked.append(t("verify_chain", rows=rows))
+        _unsigned_closures(conn, scheme_id, wanted, snapshots, report)
+        scorers: dict[tuple, object] = {}
+        for snap in snapshots:
+            _snapshot(store, snap, hashes, scorers, cases, full, report)
+    finally:
+        signed_inputs.cancel(cases)  # unread only when something failed
     return report
 
 
