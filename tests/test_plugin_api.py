@@ -119,7 +119,7 @@ def test_one_broken_implementation_is_reported_and_the_others_still_answer(tmp_p
 
     assert "roster_missing" in types()  # district_categories' answer survives the broken plugin
     assert [(f.plugin, f.where) for f in plugins.failures] == [("breaks", "kaohe_consequence_types")]
-    assert "RuntimeError: 坏了" in plugins.failures[0].error
+    assert "出错：RuntimeError：坏了（" in plugins.failures[0].error
 
 
 def test_plugins_import_nothing_of_kaohe_but_the_api():
@@ -192,6 +192,15 @@ def test_load_plugins_env_chooses_exactly_which_plugins_load(monkeypatch):
     assert [(f.plugin, f.error) for f in plugins.failures] == [
         ("没有这个插件",
          "KAOHE_LOAD_PLUGINS 列出了插件 没有这个插件，但没有找到它（插件目录与已安装的插件中都没有）")]
+
+
+def test_a_chosen_plugin_that_fails_to_import_is_reported_once_with_its_error(monkeypatch):
+    # it was found: a second line saying it was not would send the user looking for it
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "tui_fixture,boom")
+    plugins.load_plugins([ROOT / "tests" / "fixtures" / "tui_plugin" / "broken"])
+    assert [(f.plugin, f.error) for f in plugins.failures] == [
+        ("boom", "出错：RuntimeError：this plugin is broken on purpose（boom.py:1）"),
+        ("tui_fixture", "KAOHE_LOAD_PLUGINS 列出了插件 tui_fixture，但没有找到它（插件目录与已安装的插件中都没有）")]
 
 
 def test_a_user_plugin_named_like_a_built_in_is_reported(tmp_path, monkeypatch):

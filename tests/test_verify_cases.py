@@ -183,3 +183,25 @@ def test_a_years_cases_with_repeats_are_read_in_one_pass_and_give_the_same_entri
     monkeypatch.setattr(cases, "_repeats_plan", lambda *args: "INDEXED BY cases_repeats")
     assert cases.per_case_entries(store, scheme, year, units) == scanned
     assert [(e.id, e.unit, e.count) for e in scanned] == [("case:C2", "乙街道", 1)]
+
+
+# -- the recount (case_classes): a void case is no difference, a closing time edited is one ---------
+HEADER_ZH = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度,案件状态\n"
+
+
+def test_verify_recounts_cases_as_the_figures_count_them(k, tmp_path):
+    k.run("schemes")
+    csv = tmp_path / "cases.csv"
+    csv.write_text(
+        HEADER_ZH + "C1,甲街道,巡查,2018-01-03 09:00:00,2018-01-10 17:00:00,2018-01-05 10:00:00,0,0,满意,结案\n"
+        "C2,甲街道,巡查,2018-01-04 09:00:00,2018-01-10 17:00:00,,0,0,,作废\n",  # void: counted nowhere
+        encoding="utf-8",
+    )
+    k.run("import", "fixture-cases", str(csv))
+    k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发")
+    assert k.run("verify", "fixture-cases").returncode == 0
+    with sqlite3.connect(k.db) as conn:  # past kaohe: C1 closed after its deadline instead (same count of cases)
+        conn.execute("DROP TRIGGER cases_closed_update")
+        conn.execute("UPDATE cases SET closed_at = '2018-01-12 10:00:00' WHERE case_id = 'C1'")
+    out = k.run("verify", "fixture-cases", ok=False).stdout
+    assert "fixture-cases 2018Q1：2018-01 上报的案件与其计数不再相符" in out

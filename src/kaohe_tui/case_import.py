@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import ALL_COLUMNS, CountChanges, begin_import, end_import, satisfaction_class
+from kaohe_tui.case_counts import (ALL_COLUMNS, CASE_FIELDS, CountChanges, begin_import, end_import, satisfaction_class,
+                                   update_audit)
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
@@ -24,15 +25,13 @@ from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
-CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
-               "satisfaction", "satisfied", "status", "untimed")
 MAX_COUNT_DIGITS = 6  # a count of extensions or failed checks longer than this is a broken cell
 MAX_ID = 200  # characters of a case id
 
 
 def _count(raw: str, column: str) -> int:
     if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
-        raise KaoheError(f"{column}: {raw!r} is too large")
+        raise KaoheError(t("case_count_large", column=column, raw=raw))
     return parse_count(raw, column)
 
 
@@ -41,7 +40,7 @@ def _status_text(raw: str) -> str:
 
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: list[str],
-              resolve: Callable[[str], str], path: Path, rejected: list[str],
+              resolve: Callable[[str], str], path: Path, rejected: list[RowError],
               closed: dict[str, str] | None = None, months: set[str] | None = None) -> Iterator[tuple]:
     """Checked case tuples (``CASE_FIELDS``) with their row numbers; bad rows go to ``rejected``;
     ``closed``: the months no case may arrive in → the closed period that freezes each;
@@ -201,7 +200,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     return report
 
 
-def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:
+def write_rejects(path: Path, header: list[str], rejected: list[RowError], numbered: dict[int, list[str]]) -> Path:
     """The refused rows beside the file: row number, the row as read, the reason (RowError's fields)."""
     from kaohe_tui.io.tabular import write_csv
 
@@ -257,12 +256,9 @@ class CaseWriter:
                 continue
             changes += [_counted(before, -1), _counted(case, 1)]
             updates.append((*case[1:], self.import_id, self.scheme_id, case[0]))
-            changed = [i for i, (a, b) in enumerate(zip(before, case)) if a != b]
-            audits.append(self.store.audit_row(
-                "update-case", scheme=self.scheme_id, unit=case[1],
-                old={"case_id": case[0], **{CASE_FIELDS[i]: before[i] for i in changed}},
-                new={"case_id": case[0], **{CASE_FIELDS[i]: case[i] for i in changed}, "import": self.import_id},
-                reason=f"import {self.path.name}"))
+            old_fields, new_fields = update_audit(before, case, self.import_id)
+            audits.append(self.store.audit_row("update-case", scheme=self.scheme_id, unit=case[1], old=old_fields,
+                                               new=new_fields, reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
         self.counts.add(changes)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaohe_tui.case_classes import DEADLINE_STATS
+from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 
 
@@ -17,7 +18,7 @@ from kaohe_tui.scheme import Scheme
 class CaseImport:
     path: Path
     imported: int = 0  # new cases
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
     updated: int = 0  # cases of earlier imports changed by this file (a later export)
     unchanged: int = 0  # cases of earlier imports this file repeats as they were
     ignored: list[str] = field(default_factory=list)  # the file's columns no field uses

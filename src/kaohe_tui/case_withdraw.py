@@ -42,8 +42,7 @@ def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -
                               "AND substr(reported_at, 1, 7) IN (SELECT value FROM json_each(?)) ORDER BY case_id LIMIT 1",
                               [scheme.id, import_id, json.dumps(sorted(closed))]).fetchone()
         if frozen:
-            raise KaoheError(f"import {import_id}: case {frozen[0]} is counted in {closed[frozen[1]]}, which is closed; "
-                             "an administrator must reopen it first")
+            raise KaoheError(t("case_withdraw_closed", id=import_id, case=frozen[0], period=closed[frozen[1]]))
         # its cases taken out of the monthly counts (the SQL of ``case_classes``), then deleted
         apply_changes(conn, scheme.id, f"SELECT -1 AS sign, {', '.join(ROW)} FROM cases WHERE scheme = ? AND import_id = ?",
                       [scheme.id, import_id])

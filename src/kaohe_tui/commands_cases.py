@@ -41,7 +41,9 @@ def cmd_cases(args) -> int:
         return 0
     from kaohe_tui.report import table
 
-    shown, counted, per_unit = [], Counter(), Counter()
+    shown: list[dict] = []
+    counted: Counter[str] = Counter()
+    per_unit: Counter[tuple[str, str]] = Counter()
     for row in rows:
         counted[row["status"]] += 1
         per_unit[(row["unit"], row["status"])] += 1

@@ -69,7 +69,7 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
 
         _memo(memo, ("authorize", action, unit.name, path),
               lambda: authorize_record(store, scheme, action, unit.name, unit.category, unit.assessed_by, path))
-    rule = rules.get(node.rule_type)
+    rule = rules.require(node.rule_type)
     clause_id = None
     if draft.clause:
         clause = node.clause(draft.clause)
@@ -172,7 +172,7 @@ def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:
     closed.refuse_if_closed(db.conn, row["scheme"], row["period"], row["date"])  # again, under the write lock
     row = {**row, "source": source, "created_by": store.user, "created_at": now()}
-    record_id = db["records"].insert(row).last_pk
+    record_id = db.table("records").insert(row).last_pk
     store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
                 new={k: v for k, v in row.items() if v is not None and k not in ("scheme",)}, reason=row["reason"])
     return record_id
@@ -195,18 +195,18 @@ def insert_many(store: Store, db, rows: list[dict], source: str) -> tuple[int, i
 def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -> None:
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError("reason: withdrawing a record needs a reason")
+        raise RecordError(t("withdraw_needs_reason"))
     with store.transaction() as db:
         row = next(db.query("SELECT * FROM records WHERE id = ? AND scheme = ?", [record_id, scheme.id]), None)
         if row is None:
-            raise RecordError(f"record #{record_id} is not in {scheme.id}")
+            raise RecordError(t("record_not_in_scheme", id=record_id, scheme=scheme.id))
         if row["withdrawn_at"]:
-            raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
+            raise RecordError(t("record_already_withdrawn", id=record_id, at=row["withdrawn_at"]))
         closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
         from kaohe_tui.rights import authorize_in_write  # the sections of the record's year and indicator
 
         authorize_in_write(store, db, scheme, "withdraw", row["unit"], row["indicator"], row["period"])
-        db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
+        db.table("records").update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
@@ -216,14 +216,14 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
     period; administrators only. Returns what the audit line records."""
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
+        raise RecordError(t("close_needs_reason" if status == "closed" else "reopen_needs_reason"))
     authorize(store, "close" if status == "closed" else "reopen", scheme.id)
     with store.transaction() as db:
         old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]), None)
         old_status = old["status"] if old else "open"
         if old_status == status:
-            raise RecordError(f"period: {period} is already {status}")
-        db["periods"].insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
+            raise RecordError(t("period_already_closed" if status == "closed" else "period_already_open", period=period))
+        db.table("periods").insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
                               "changed_at": now(), "reason": reason}, replace=True)
         new = {"period": str(period), "status": status}
         if status == "closed":

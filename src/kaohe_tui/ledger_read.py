@@ -102,7 +102,7 @@ def read(store: Store, scheme: "Scheme", period: Period, one_figure: Callable[[s
     return entries, older
 
 
-def _id(entry: Entry) -> int:
+def _id(entry: Entry) -> int | str:  # a ledger record's id (an int)
     return entry.id
 
 

@@ -22,15 +22,15 @@ NAME = "kaohe_core"
 
 
 def m001_core_tables(db: Database) -> None:
-    db["schemes"].create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
-    db["units"].create(
+    db.table("schemes").create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
+    db.table("units").create(
         {"id": int, "scheme": str, "name": str, "key": str, "category": str, "assessed_by": str,
          "aliases": str, "attrs": str, "sample": int},
         pk="id", not_null={"scheme", "name", "key"},
         foreign_keys=[("scheme", "schemes", "id")],
     )
-    db["units"].create_index(["scheme", "key"], unique=True)
-    db["records"].create(
+    db.table("units").create_index(["scheme", "key"], unique=True)
+    db.table("records").create(
         {"id": int, "scheme": str, "period": str, "unit": str, "indicator": str, "clause": str,
          "count": int, "amount": float, "value": float, "date": str, "reason": str, "attrs": str,
          "source": str, "created_by": str, "created_at": str,
@@ -38,19 +38,19 @@ def m001_core_tables(db: Database) -> None:
         pk="id", not_null={"scheme", "period", "unit", "indicator", "reason"},
         foreign_keys=[("scheme", "schemes", "id")],
     )
-    db["records"].create_index(["scheme", "period"])
-    db["records"].create_index(["scheme", "unit"])
-    db["periods"].create(
+    db.table("records").create_index(["scheme", "period"])
+    db.table("records").create_index(["scheme", "unit"])
+    db.table("periods").create(
         {"scheme": str, "period": str, "status": str, "changed_by": str, "changed_at": str, "reason": str},
         pk=("scheme", "period"),
     )
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "user": str, "action": str, "scheme": str, "unit": str,
          "record_id": int, "old": str, "new": str, "reason": str},
         pk="id",
     )
-    db["audit"].create_index(["unit"])
-    db["audit"].create_index(["at"])
+    db.table("audit").create_index(["unit"])
+    db.table("audit").create_index(["at"])
     # The audit log is append-only, enforced by the database itself.
     db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
                "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
@@ -122,11 +122,11 @@ def m008_unit_standing(db) -> None:
 
 
 def m009_target_items(db: Database) -> None:
-    db["target_items"].create(
+    db.table("target_items").create(
         {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
          "task": str, "content": str, "points": float, "source": str},
         pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
-    db["target_items"].create_index(["scheme", "year", "unit"])
+    db.table("target_items").create_index(["scheme", "year", "unit"])
 
 
 ORDER: tuple[Callable[[Database], None], ...] = (

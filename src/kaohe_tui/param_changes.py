@@ -114,12 +114,12 @@ def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason
         version = (row["version"] if row else 0) + 1
         stamp = now()
         if row is None:
-            db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "document", "based_on": None,
+            db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "document", "based_on": None,
                                        "version": version, "created_by": store.user, "created_at": stamp,
                                        "reason": reason})
         else:
             db.execute("UPDATE scheme_years SET version = ? WHERE scheme = ? AND year = ?", [version, base.id, year])
-        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": version, "key": c.key,
+        db.table("scheme_params").insert_all([{"scheme": base.id, "year": year, "version": version, "key": c.key,
                                          "value": json.dumps(c.new, ensure_ascii=False), "changed_by": store.user,
                                          "changed_at": stamp, "reason": reason} for c in changes])
         store.audit("scheme-set", scheme=base.id, old={"year": year, **{c.key: c.old for c in changes}},

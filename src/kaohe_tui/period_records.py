@@ -5,7 +5,7 @@ that what reads records never imports what writes them."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kaohe_tui import closed
 from kaohe_tui.periods import Period
@@ -55,7 +55,17 @@ def enclosing(period: Period) -> list[str]:
     return [str(p) for p in period.enclosing()]
 
 
-def inside(entry: Entry, period: Period, keys: set[str], outer: set[str]) -> bool:
+class Dated(Protocol):
+    """A record's period and date (an ``Entry``, or ``ledger_read.Older``'s cut records)."""
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def date(self) -> str | None: ...
+
+
+def inside(entry: Dated, period: Period, keys: set[str], outer: set[str]) -> bool:
     if entry.period in keys:
         return True
     return entry.period in outer and entry.date is not None and \

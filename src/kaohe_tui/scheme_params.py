@@ -84,11 +84,11 @@ def _numeric(value: Any) -> bool:
 def parameters(scheme: Scheme, units: list[Unit] | None = None) -> list[Param]:
     """Every parameter of ``scheme`` an office may change, in document order."""
     out = [Param("total", scheme.total, scheme.title, "total", "总分")]
-    for cat in scheme.categories:
+    for category in scheme.categories:
         for fld in ("value", "total"):
-            if getattr(cat, fld) is not None:
-                key = f"[{cat.name}].{fld}"
-                out.append(Param(key, getattr(cat, fld), cat.text, "category", label_of(key, "category")))
+            if getattr(category, fld) is not None:
+                key = f"[{category.name}].{fld}"
+                out.append(Param(key, getattr(category, fld), category.text, "category", label_of(key, "category")))
     for cat, tree in scheme.trees():
         prefix = f"[{cat.name}]" if cat else ""
         for path, node in walk(tree):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-
 from kaohe_tui import catalog
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -21,9 +20,7 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, now
-from kaohe_tui.units import load_year_units  # noqa: F401 — callers import it from here
-from kaohe_tui.year_scheme import (  # noqa: F401 — callers import them from here
-    YearScheme, document_years, m009_scheme_years, m012_year_units_standing)
+from kaohe_tui.year_scheme import YearScheme, document_years  # noqa: F401 — callers import them from here
 
 
 # -- which years a scheme has ----------------------------------------------------------------
@@ -176,12 +173,12 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         sample = _sample_units(store, source_scheme)
         params = overrides_at(store, base.id, source, current_version(store, base.id, source))
         stamp = now()
-        db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
+        db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
                                    "created_by": store.user, "created_at": stamp, "reason": reason})
         retired = _retired_units(store, source_scheme)  # a unit retired last year stays retired
-        db["year_units"].insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
+        db.table("year_units").insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
                                       **retired.get(norm(u.name), {})} for u in units])
-        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
+        db.table("scheme_params").insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
                                          "value": json.dumps(value, ensure_ascii=False), "changed_by": store.user,
                                          "changed_at": stamp, "reason": t("carried_from", year=source)}
                                         for key, value in params.items()])

@@ -98,9 +98,9 @@ class Scorer:
                                           flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
                                           unranked=unranked))
             rank_group([r for r in results if r.category == category])
-        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+        for name, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
             for result in results:
-                if result.unit == unit:
+                if result.unit == name:
                     result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank is None, r.rank or 0, r.unit))
@@ -146,14 +146,14 @@ class Scorer:
         children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, period, by_unit_path, peer_units)
                     for c in node.children if c.applies_to(period.kind)]
         child_outcomes = {c.name: Outcome(c.points, c.max, c.lines, c.flags) for c in children}
-        rule = rules.get(node.rule_type)
+        rule = rules.require(node.rule_type)
         ctx = Context(
             indicator=node, path=path, unit=unit, period=period,
             records=by_unit_path.get((unit.name, path), []),
             peers=_Peers(by_unit_path, path, peer_units),
             peer_units=peer_units, children=child_outcomes,
-            score_period=lambda p, of, _u=unit.name: self._points_in(p, _u, of),
-            period_gaps=lambda p, of, _u=unit.name: self._gaps_in(p, _u, of),
+            score_period=lambda p, of: self._points_in(p, unit.name, of),
+            period_gaps=lambda p, of: self._gaps_in(p, unit.name, of),
         )
         outcome = rule.score(ctx)
         cut = self._older.get(str(period), {}).get((unit.name, path))

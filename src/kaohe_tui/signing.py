@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kaohe_tui import chain, signed_inputs
 from kaohe_tui.periods import Period
@@ -46,10 +46,10 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
             inputs |= {"cases": signed_inputs.cases_pin(columns, case_rows, inner), "context": context}
         payload = canonical({"units": units, **results_data(scorer.score(inner), scorer.entries(inner)),
                              "inputs_digest": digest(inputs)})
-        row = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
+        row: dict[str, Any] = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
                "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
                "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
                "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
-        store.db[TABLE].insert(row)
+        store.db.table(TABLE).insert(row)
         signed[str(inner)] = row["results_digest"]
     return {"snapshots": signed, "audit_head": [head_id, head_hash]}

@@ -9,6 +9,10 @@ units import and no change of a plugin's table can move a signed figure. ``reope
 administrator, with a reason) voids the snapshot; the next ``close`` signs a new one.
 
 ``kaohe verify`` (``verify.py``) checks the snapshots against the database.
+
+Here: the snapshot table, the digests and reading a snapshot back — below the store, which checks
+a migration against them, and below scoring, which reads them. The signing itself (scoring at the
+close) is ``signing``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.period_records import period_filter
 from kaohe_tui.periods import Period
+from kaohe_tui.messages import t
 from kaohe_tui.results import IndicatorResult, UnitResult
 from kaohe_tui.rules.base import Entry, Gap, Line
 from kaohe_tui.stamps import now
@@ -146,7 +151,7 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
 
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
     results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
-    entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
+    entries = [Entry._make([*e[:11], tuple(e[11])]) for e in data["entries"]]
     return results, entries
 
 
@@ -195,7 +200,7 @@ def load(blob: bytes) -> dict:
     try:
         return json.loads(zlib.decompress(blob))
     except (zlib.error, ValueError, TypeError) as exc:
-        raise KaoheError(f"a sign-off snapshot is unreadable ({exc}); run kaohe verify") from None
+        raise KaoheError(t("snapshot_unreadable", error=exc)) from None
 
 
 def check_migration(store: Store) -> None:
@@ -209,5 +214,5 @@ def check_migration(store: Store) -> None:
         now_ = inputs_of(conn, snap["scheme"], Period.parse(snap["period"]), [])
         for key in ("records", "case_months"):
             if now_[key] != signed[key]:
-                raise KaoheError(f"{store.path}: the migration would change the {key.replace('_', ' ')} of "
-                                 f"{snap['scheme']} {snap['period']}, which is closed; nothing was migrated")
+                raise KaoheError(t("migration_moves_signed", path=store.path, scheme=snap["scheme"],
+                                   period=snap["period"], what=t(f"migration_{key}")))

@@ -10,6 +10,7 @@ units it names for that year, all or nothing.
 from __future__ import annotations
 
 import math
+from typing import Any
 from collections import defaultdict
 from pathlib import Path
 
@@ -66,13 +67,15 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
             raise KaoheError(t("targets_missing_column", path=path, columns="/".join(COLUMNS[needed][1:3])))
     index = UnitIndex(load_units(store, scheme))
     year = year_of(scheme)
-    out, problems = [], []
+    out: list[dict[str, Any]] = []
+    problems: list[RowError] = []
     for number, row in rows:
         def cell(fld: str) -> str:
-            return (row.get(cols[fld]) or "").strip() if cols[fld] else ""
+            column = cols[fld]
+            return (row.get(column) or "").strip() if column else ""
 
         try:
-            unit = index.resolve(cell("unit"), cols["unit"])
+            unit = index.resolve(cell("unit"), cols["unit"] or "unit")  # checked above: the column is there
             targets = target_indicators(scheme, unit.category)
             if not targets:
                 raise KaoheError(t("targets_no_item_indicator", column=cols["unit"], unit=unit.name))
@@ -133,7 +136,7 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
         for unit, indicator in lists:
             db.execute("DELETE FROM target_items WHERE scheme = ? AND year = ? AND unit = ? AND indicator = ?",
                        [scheme.id, year, unit, indicator])
-        db["target_items"].insert_all([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+        db.table("target_items").insert_all([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
         store.audit("import-targets", scheme=scheme.id, new={"file": str(path), "year": year, "items": len(rows),
                                                             "lists": [f"{u} {i}" for u, i in lists]},
                     reason=f"import {Path(path).name}")
@@ -150,7 +153,7 @@ def carry_forward(db: Database, scheme_id: str, source: int, year: int) -> int:
 
 def seed_items(db: Database, scheme: Scheme, unit: str, indicator: str, year: int, listed: list, source: str) -> int:
     """Load a list given by a plugin (e.g. seed 003's 19 tasks for 城管局)."""
-    db["target_items"].insert_all([{"scheme": scheme.id, "year": year, "unit": unit, "indicator": indicator,
+    db.table("target_items").insert_all([{"scheme": scheme.id, "year": year, "unit": unit, "indicator": indicator,
                                     "number": i.number, "theme": i.theme, "task": i.task, "content": i.content,
                                     "points": i.points, "source": source} for i in listed])
     return len(listed)

@@ -29,9 +29,9 @@ def register_scheme(store: Store, scheme: Scheme) -> None:
     with store.transaction() as db:
         if db["schemes"].count_where("id = ?", [scheme.id]):
             return  # another process registered it while we waited for the lock
-        db["schemes"].insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
+        db.table("schemes").insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
                               "source": scheme.source, "registered_at": now()}, replace=True)
-        db["units"].insert_all([unit_row(scheme, u) for u in units])
+        db.table("units").insert_all([unit_row(scheme, u) for u in units])
         # each plugin's seed in a savepoint: one that fails is reported and leaves nothing behind
         plugins.call("kaohe_seed", guard=store.transaction, db=db, scheme=scheme)
         store.audit("register-scheme", scheme=scheme.id, new={"units": len(units)}, reason="first use")
@@ -45,7 +45,7 @@ def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
 
 def load_units(store: Store, scheme: Scheme) -> list[Unit]:
     """The scheme's units as the database holds them (an office may have imported its own)."""
-    if getattr(scheme, "office", False):  # an office year keeps its own list (year_units)
+    if isinstance(scheme, YearScheme) and scheme.office:  # an office year keeps its own list (year_units)
         return load_year_units(store, scheme)
     rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
     return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
@@ -106,7 +106,7 @@ def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
         row = next(db.query(f"SELECT id, retired_at FROM {table} WHERE {where} AND name = ?", [*args, unit.name]))
         if row["retired_at"]:
             raise KaoheError(t("unit_already_retired", unit=unit.name, at=row["retired_at"][:10]))
-        db[table].update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
+        db.table(table).update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
         store.audit("retire-unit", scheme=scheme.id, unit=unit.name, old={"status": "active"},
                     new={"status": "retired", **({"year": args[1]} if table == "year_units" else {})}, reason=reason)
     return unit

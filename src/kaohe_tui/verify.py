@@ -71,7 +71,7 @@ def _inputs(snap: dict) -> dict | None:
 
 
 def _triggers(conn, report: Report) -> None:
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    present: dict[str, str] = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     for name in [*GUARDS, *closed.TRIGGERS]:
         if name not in present:
             report.problems.append(t("verify_trigger_dropped", name=name))
@@ -170,11 +170,11 @@ def _pin(raw: bytes) -> tuple[str | None, dict | None]:
 def _cases(store: Store, snap: dict, pinned: dict | None, cases: signed_inputs.Pending, where: str, period: Period,
            report: Report) -> bool:
     """Compare the period's cases with the signed unit-months (named once, on the closed period's
-    own snapshot) and check they still add up to the monthly counts scoring reads. True when
-    the cases are known to be as signed."""
+    own snapshot) and, when some differ, recount them against the monthly counts scoring reads.
+    True when the cases are known to be as signed."""
     whole = snap["period"] == snap["closed_period"]
     rows = signed_inputs.finish(cases, snap["scheme"], snap["closed_period"]) if pinned else None
-    if rows is None:  # signed before the pins, or no helper here: the counts only, by SQL
+    if pinned is None or rows is None:  # signed before the pins, or no helper here: the counts only, by SQL
         if whole:
             _cases_match_counts(store.db.conn, where, snap["scheme"], period, report.problems)
         return False
@@ -183,8 +183,8 @@ def _cases(store: Store, snap: dict, pinned: dict | None, cases: signed_inputs.P
     if whole:
         for unit, month in changed:
             report.problems.append(t("verify_case_unit_month", where=where, unit=unit, month=month))
-        counted = {(r[0], r[1]): tuple(r[2:5]) for r in now["months"]}
-        _cases_match_counts(store.db.conn, where, snap["scheme"], period, report.problems, counted)
+        if changed:  # unchanged cases and counts (their digest, above) agree as they did when signed
+            _cases_match_counts(store.db.conn, where, snap["scheme"], period, report.problems)
         if now["months"] and not changed:
             report.checked.append(t("verify_cases_as_signed", where=where, n=sum(r[2] for r in now["months"])))
     return not changed
@@ -203,20 +203,19 @@ def _same_context(store: Store, snap: dict, signed: dict) -> bool:
     return signoff.context_digest(scheme, standings(store, scheme)) == signed["context"]
 
 
-def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str],
-                        cases: dict[tuple, tuple] | None = None) -> None:
-    """Scores read each month's case counts, kept by the imports; the cases themselves must still
-    add up to them (a case deleted, added or edited with sqlite3 would not). One pass, unless
-    ``cases`` (unit, month) → (count, extensions, failed checks) were counted already."""
+def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
+    """Scores read each month's case counts, kept by the imports; the cases themselves, counted
+    again with the same SQL (``case_classes``), must still add up to them (a case deleted, added
+    or edited with sqlite3 would not). One pass."""
+    from kaohe_tui.case_classes import ROW, STORED, month_sums
+
     end = period.end.isoformat() + " 99"
-    if cases is None:
-        cases = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
-            "SELECT unit, substr(reported_at, 1, 7), count(*), sum(extensions), sum(failed_checks) FROM cases "
-            "WHERE scheme = ? AND reported_at >= ? AND reported_at <= ? GROUP BY 1, 2",
-            [scheme_id, period.start.isoformat(), end])}
-    counts = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
-        "SELECT unit, month, due, extensions, failed_checks FROM case_month_stats "
-        "WHERE scheme = ? AND month >= ? AND month <= ?", [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
+    recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
+    cases = {(u, m): tuple(n) for u, m, *n in conn.execute(recount, [scheme_id, period.start.isoformat(), end])
+             if any(n)}  # a unit-month of void cases only has no counts
+    counts = {(u, m): tuple(n or 0 for n in rest) for u, m, *rest in conn.execute(
+        f"SELECT unit, month, {', '.join(STORED)} FROM case_month_stats WHERE scheme = ? AND month >= ? AND month <= ?",
+        [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
     wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
     for month in wrong:
         problems.append(t("verify_cases", where=where, month=month))

@@ -16,24 +16,24 @@ from kaohe_tui.scheme import Scheme
 
 
 def m009_scheme_years(db: Database) -> None:
-    db["scheme_years"].create(
+    db.table("scheme_years").create(
         {"scheme": str, "year": int, "kind": str, "based_on": int, "version": int,
          "created_by": str, "created_at": str, "reason": str},
         pk=("scheme", "year"), not_null={"scheme", "year", "kind", "version"})
-    db["scheme_params"].create(
+    db.table("scheme_params").create(
         {"id": int, "scheme": str, "year": int, "version": int, "key": str, "value": str,
          "changed_by": str, "changed_at": str, "reason": str},
         pk="id", not_null={"scheme", "year", "version", "key", "value"})
-    db["scheme_params"].create_index(["scheme", "year", "version"])
-    db["year_units"].create(
+    db.table("scheme_params").create_index(["scheme", "year", "version"])
+    db.table("year_units").create(
         {"id": int, "scheme": str, "year": int, "name": str, "key": str, "category": str, "assessed_by": str,
          "aliases": str, "attrs": str, "sample": int},
         pk="id", not_null={"scheme", "year", "name", "key"})
-    db["year_units"].create_index(["scheme", "year", "key"], unique=True)
-    db["signed_versions"].create(
+    db.table("year_units").create_index(["scheme", "year", "key"], unique=True)
+    db.table("signed_versions").create(
         {"id": int, "scheme": str, "period": str, "year": int, "version": int, "signed_at": str},
         pk="id", not_null={"scheme", "period", "year", "version"})
-    db["signed_versions"].create_index(["scheme", "period"])
+    db.table("signed_versions").create_index(["scheme", "period"])
     for statement in (
         # a parameter once set is history: later changes add rows, none is rewritten
         "CREATE TRIGGER scheme_params_no_update BEFORE UPDATE ON scheme_params BEGIN "

@@ -23,7 +23,7 @@ from kaohe_tui.scheme_years import for_period, office_rows
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
 
-COLUMNS = {  # field → accepted headers
+COLUMNS: dict[str, tuple[str, ...]] = {  # field → accepted headers
     "unit": ("unit", "单位"),
     "indicator": ("indicator", "指标"),
     "clause": ("clause", "条款"),
@@ -76,10 +76,11 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         if values.get("status") in WITHDRAWN:
             continue
         try:
-            if not values.get("period") and not period:
+            row_period = values.get("period") or period
+            if not row_period:
                 raise KaoheError(t("no_period_column"))
             draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
-                          period=values.get("period") or period, clause=values.get("clause") or None,
+                          period=row_period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
                           date=values.get("date") or None, attrs=parse_attrs(values.get("attrs", "")))
             checked = check_record(store, scheme, draft, index, memo)
