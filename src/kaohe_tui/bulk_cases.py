@@ -278,17 +278,9 @@ def run(job: dict) -> None:
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
-        conn.execute("SAVEPOINT fresh")
-        try:
-            imported = conn.execute(sql.insert(job["scheme"], import_id)).rowcount
-        except Exception as exc:
-            if "UNIQUE constraint failed: cases." not in str(exc):
-                raise
-            # a case already there: a later export (updates by id, ``bulk_reimport``), or an id twice
-            conn.execute("ROLLBACK TO fresh")
-            into = bulk_reimport.create_incoming(conn)
-            imported = conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
-        conn.execute("RELEASE fresh")
+        if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
+            into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+        imported = conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
         counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
