@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -106,14 +107,23 @@ def street(tmp_path_factory):
     return catalog.get("street-linkage")
 
 
+@pytest.fixture(scope="module")
+def street_db(street, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("template") / "k.db"
+    new_store(db).close()
+    return db
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), chunk=st.sampled_from([1, 3, 4096]))
-def test_hostile_cells_are_written_as_the_csv_writer_writes_them(street, tmp_path_factory, monkeypatch, data, chunk):
+def test_hostile_cells_are_written_as_the_csv_writer_writes_them(street, street_db, tmp_path_factory, monkeypatch,
+                                                                 data, chunk):
     monkeypatch.setattr(ledger_csv, "CHUNK_IDS", chunk)  # small chunks: both the chunk and the line checks
     texts = _clause_texts(street)
     clauses = [*texts, (next(iter(texts))[0], None), ("不在方案中的指标", "x")]
     rows = data.draw(records(clauses))
     db = tmp_path_factory.mktemp("csv") / "k.db"
+    shutil.copy(street_db, db)  # a migrated, registered database: a fresh one per example, made once
     store = new_store(db)
     try:
         _insert(db, street.id, rows)

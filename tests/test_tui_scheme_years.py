@@ -12,7 +12,8 @@ from kaohe_tui.tui.app import KaoheApp
 BD = "bureau-departments"
 
 
-async def test_the_scheme_list_shows_the_offices_years_at_80_columns(tmp_path, capsys):
+async def test_the_scheme_list_shows_the_offices_years_at_80_columns(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the CLI's table whole on one line (a worker's console may be narrower)
     db = tmp_path / "k.db"
     assert cli.main(["--db", str(db), "scheme", "new-year", BD, "2019"]) == 0
     assert cli.main(["--db", str(db), "scheme", "new-year", BD, "2020"]) == 0

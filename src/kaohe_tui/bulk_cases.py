@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui import chain, crashpoint
+from kaohe_tui import bulk_reimport, chain, crashpoint
 from kaohe_tui.case_classes import LIVE, month_sums
 from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
@@ -56,13 +56,15 @@ def available() -> bool:
 
 
 # -- parent side --------------------------------------------------------------------------------
-def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None] | None = None) -> int | None:
+def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None] | None = None,
+                told: dict | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``job`` (see ``case_import.bulk_path``): the scheme, the file's columns (field → index)
     and width, the profile's answers and statuses, ``units`` (normalised name or alias → the
     unit's name), ``audit`` (the audit row but its ``new``, which the helper writes with the count
     and the import's id), ``months`` (those of the scheme's periods, None: any). The months no case
-    may arrive in the helper reads itself, inside its write transaction."""
+    may arrive in the helper reads itself, inside its write transaction. ``told``: given the
+    helper's last word (``updated``, ``unchanged``: a later export's cases known before)."""
     if not available() or "'" in str(path):
         return None
     job = {**job, "db": str(db), "path": str(Path(path).resolve()), "file": str(path)}
@@ -83,6 +85,8 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
                 proc.stdin.write("commit\n")
                 proc.stdin.flush()
             elif "done" in message:
+                if told is not None:
+                    told.update(message)
                 return int(message["done"])
             else:
                 return None  # refused
@@ -208,11 +212,11 @@ FROM (SELECT *, {marked} AS forced_mark,
              CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at
       FROM ({raw}) LIMIT -1)"""
 
-    def insert(self, scheme: str, import_id: int) -> str:
+    def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
         """Every row as it is stored (a row the careful path would refuse may be written here: the
         month counts below find it, and the whole import is rolled back)."""
         return f"""
-INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
 SELECT {_literal(scheme)}, case_id, unit, source, reported, deadline, closed_at, ext, failed,
        CASE WHEN sat > 0 THEN answer END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END, status,
@@ -273,7 +277,10 @@ def run(job: dict) -> None:
         conn.execute(sql.create(job["path"]))
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
-        imported = conn.execute(sql.insert(job["scheme"], import_id)).rowcount
+        into = "cases"
+        if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
+            into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+        imported = conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
         counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
@@ -289,23 +296,29 @@ def run(job: dict) -> None:
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")
-            if unit != raw:  # an alias or another spelling: stored under the unit's name
+            if unit != raw and into != "cases":
+                bulk_reimport.rename_unit(conn, raw, unit)
+            elif unit != raw:  # an alias or another spelling: stored under the unit's name
                 conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND import_id = ? AND unit = ?",
                              [unit, job["scheme"], import_id, raw])
             if live:  # a unit-month of void cases only is no platform data (as the careful path)
                 counts.append((unit, month, *figures))
-        add_counts(conn, job["scheme"], counts)
+        updated = unchanged = 0
+        if into == "cases":
+            add_counts(conn, job["scheme"], counts)
+        else:
+            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit)
         end_import(conn, import_id, imported)
-        conn.execute("UPDATE case_imports SET updated = 0, profile = ? WHERE id = ?", [job["profile"], import_id])
-        new = {"file": job["file"], "cases": imported, "updated": 0, "import": import_id, "profile": job["profile"],
-               "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
+        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?", [updated, job["profile"], import_id])
+        new = {"file": job["file"], "cases": imported, "updated": updated, "import": import_id,
+               "profile": job["profile"], "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
         chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})
-        crashpoint.pause_before_commit(imported)
+        crashpoint.pause_before_commit(imported + updated)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")
         conn.execute("COMMIT")
-        _say(done=imported)
+        _say(done=imported, updated=updated, unchanged=unchanged)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -36,6 +36,9 @@ NOT_VISITED = ("未回访", "联系不上", "无法联系", "未联系上", "拒
 VOID = ("作废", "已作废", "无效", "无效案件")  # platform stages of a void case: counted nowhere
 FORCE_CLOSED = ("强制结案", "强结")
 
+# a case as both import paths store it (the columns of ``cases`` but the scheme and the import)
+CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
+               "satisfaction", "satisfied", "status", "untimed")
 STAT_COLUMNS = STORED  # the columns of case_month_stats (what each counts: ``case_classes``)
 
 
@@ -89,6 +92,14 @@ class CountChanges:
     def save(self, scheme_id: str) -> None:
         apply_changes(self.conn, scheme_id, "SELECT * FROM temp.case_changes")
         self.conn.execute("DELETE FROM temp.case_changes")
+
+
+def update_audit(before: tuple, after: tuple, import_id: int) -> tuple[dict, dict]:
+    """The audit's old and new of a case a later export changes (``CASE_FIELDS`` tuples): the
+    fields that changed, each side named by the case's id."""
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    return ({"case_id": after[0], **{CASE_FIELDS[i]: before[i] for i in changed}},
+            {"case_id": after[0], **{CASE_FIELDS[i]: after[i] for i in changed}, "import": import_id})
 
 
 def begin_import(conn, scheme: str, file: str, at: str, user: str) -> int:

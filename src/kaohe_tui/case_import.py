@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import ALL_COLUMNS, CountChanges, begin_import, end_import, satisfaction_class
+from kaohe_tui.case_counts import (ALL_COLUMNS, CASE_FIELDS, CountChanges, begin_import, end_import, satisfaction_class,
+                                   update_audit)
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
@@ -24,8 +25,6 @@ from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
-CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
-               "satisfaction", "satisfied", "status", "untimed")
 MAX_COUNT_DIGITS = 6  # a count of extensions or failed checks longer than this is a broken cell
 MAX_ID = 200  # characters of a case id
 
@@ -257,12 +256,9 @@ class CaseWriter:
                 continue
             changes += [_counted(before, -1), _counted(case, 1)]
             updates.append((*case[1:], self.import_id, self.scheme_id, case[0]))
-            changed = [i for i, (a, b) in enumerate(zip(before, case)) if a != b]
-            audits.append(self.store.audit_row(
-                "update-case", scheme=self.scheme_id, unit=case[1],
-                old={"case_id": case[0], **{CASE_FIELDS[i]: before[i] for i in changed}},
-                new={"case_id": case[0], **{CASE_FIELDS[i]: case[i] for i in changed}, "import": self.import_id},
-                reason=f"import {self.path.name}"))
+            old_fields, new_fields = update_audit(before, case, self.import_id)
+            audits.append(self.store.audit_row("update-case", scheme=self.scheme_id, unit=case[1], old=old_fields,
+                                               new=new_fields, reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
         self.counts.add(changes)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-
 from kaohe_tui import catalog
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -21,9 +20,7 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, now
-from kaohe_tui.units import load_year_units  # noqa: F401 — callers import it from here
-from kaohe_tui.year_scheme import (  # noqa: F401 — callers import them from here
-    YearScheme, document_years, m009_scheme_years, m012_year_units_standing)
+from kaohe_tui.year_scheme import YearScheme, document_years  # noqa: F401 — callers import them from here
 
 
 # -- which years a scheme has ----------------------------------------------------------------

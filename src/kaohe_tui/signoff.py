@@ -9,6 +9,10 @@ units import and no change of a plugin's table can move a signed figure. ``reope
 administrator, with a reason) voids the snapshot; the next ``close`` signs a new one.
 
 ``kaohe verify`` (``verify.py``) checks the snapshots against the database.
+
+Here: the snapshot table, the digests and reading a snapshot back — below the store, which checks
+a migration against them, and below scoring, which reads them. The signing itself (scoring at the
+close) is ``signing``.
 """
 
 from __future__ import annotations
@@ -103,6 +107,15 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
         months[row[2]].append(list(row))
     return {"records": records, "case_months": {m: digest(rows)[:16] for m, rows in months.items() if rows},
             "units": digest(units)[:16]}
+
+
+def context_digest(scheme: "Scheme", standings: dict) -> str | None:
+    """What scoring reads besides records, cases and the units a snapshot keeps: the scheme
+    version and the units' standings (``signed_inputs``)."""
+    try:
+        return digest([scheme.model_dump(mode="json"), standings])[:16]
+    except (TypeError, ValueError):
+        return None
 
 
 # -- results as data -----------------------------------------------------------------------------
