@@ -35,19 +35,30 @@ SELECT unit, count(*) AS n FROM cases
 WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until
   AND {LIVE} AND {OPEN_LATE}
 GROUP BY unit
-"""  # ``closed_at IS NULL`` written out: the partial index cases_open serves it
+"""  # ``closed_at IS NULL`` written out: the partial index cases_open_late (``case_indexes``) covers it
+
+UNTIMED_SQL = """
+SELECT unit, sum(untimed) FROM case_month_stats
+WHERE scheme = :scheme AND month >= :first AND month <= :last
+GROUP BY unit HAVING sum(untimed) > 0
+"""  # the monthly counts' ``untimed`` (live cases from files without a deadline column): no case is read
+
 
 def _bounds(period: Period) -> tuple[str, str]:
     return period.start.isoformat(), (period.end + dt.timedelta(days=1)).isoformat()
 
 
+def _args(scheme: Scheme, period: Period) -> dict[str, str]:
+    since, until = _bounds(period)
+    months = period.months()
+    return {"scheme": scheme.id, "first": f"{months[0].year}-{months[0].index:02d}",
+            "last": f"{months[-1].year}-{months[-1].index:02d}", "since": since, "until": until}
+
+
 def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[str, float]]:
     """Every unit's case counts for the period: the monthly counts summed, plus the cases still
     open past their deadline at the end of the period (red lights)."""
-    since, until = _bounds(period)
-    months = period.months()
-    args = {"scheme": scheme.id, "first": f"{months[0].year}-{months[0].index:02d}",
-            "last": f"{months[-1].year}-{months[-1].index:02d}", "since": since, "until": until}
+    args = _args(scheme, period)
     out: dict[str, dict[str, float]] = {}
     for row in store.db.execute(STATS_SQL, args).fetchall():
         out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:])}
@@ -125,13 +136,11 @@ def untimed_flags(store: Store, scheme: Scheme, period: Period, units: dict[str,
     no closure-rate or red-light figure from the cases (they cannot say on time or late), and
     its result says so instead of showing a rate made of the other cases."""
     feeds = [f for f in scheme.case_feeds if needs_deadline(f)]
-    if not feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? AND untimed = 1 LIMIT 1",
-                                     [scheme.id]).fetchone() is None:
+    if not feeds:
         return {}
     out: dict[str, list[str]] = {}
-    for unit, figures in unit_stats(store, scheme, period).items():
-        n = int(figures.get("untimed") or 0)
-        if not n or unit not in units:
+    for unit, n in store.db.execute(UNTIMED_SQL, _args(scheme, period)).fetchall():
+        if unit not in units:
             continue
         for feed in feeds:
             if feed.category and feed.category != units[unit]:

@@ -12,6 +12,7 @@ from typing import Callable
 
 from sqlite_utils import Database, Migrations
 
+from kaohe_tui.case_indexes import m015_sf_open_late_index
 from kaohe_tui.case_schema import m007_case_status
 from kaohe_tui.ledger_read import m014_records_groups
 from kaohe_tui.roles import m003_roles
@@ -143,6 +144,7 @@ ORDER: tuple[Callable[[Database], None], ...] = (
     m009_target_items,
     m012_year_units_standing,
     m014_records_groups,
+    m015_sf_open_late_index,
 )
 
 
