@@ -44,17 +44,31 @@ class Scorer:
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
         key = str(period)
+        self._load_signed(period)
+        if key not in self._cache:
+            results = self._score_uncached(period)
+            self._cache[key] = results
+            self._add_consequences(period, results)
+        return self._cache[key]
+
+    def score_quarters(self, year: int) -> dict[str, list[UnitResult]]:
+        """A year's four quarters (a trend): the records read once for those not signed, not
+        once per quarter (a quarter asked for alone reads only its own)."""
+        quarters = Period(year, "year", 0).quarters()
+        for quarter in quarters:
+            self._load_signed(quarter)
+        if year not in self._years and any(str(q) not in self._cache for q in quarters):
+            self._years[year] = self._read(Period(year, "year", 0))
+        return {str(q): self.score(q) for q in quarters}
+
+    def _load_signed(self, period: Period) -> None:
+        key = str(period)
         if key not in self._cache and not self.live:
             from kaohe_tui.signoff import signed_results
 
             signed = signed_results(self.store, self.scheme.id, period)
             if signed is not None:
                 self._cache[key], self._entries[key] = signed
-        if key not in self._cache:
-            results = self._score_uncached(period)
-            self._cache[key] = results
-            self._add_consequences(period, results)
-        return self._cache[key]
 
     def explain(self, period: Period, unit_name: str) -> UnitResult:
         for result in self.score(period):

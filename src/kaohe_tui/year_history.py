@@ -66,8 +66,8 @@ def trend_quarters(scorer: "Scorer", period: Period) -> dict[str, dict[str, "Uni
         for unit in scorer.units:
             for name in (unit.name, *unit.aliases):
                 names.setdefault(norm(name), unit.name)
-        for quarter in Period(period.year - 1, "year", 0).quarters():
-            out[str(quarter)] = {names[norm(r.unit)]: r for r in prev.score(quarter) if norm(r.unit) in names}
-    for quarter in Period(period.year, "year", 0).quarters():
-        out[str(quarter)] = {r.unit: r for r in scorer.score(quarter)}
+        for quarter, results in prev.score_quarters(period.year - 1).items():
+            out[quarter] = {names[norm(r.unit)]: r for r in results if norm(r.unit) in names}
+    for quarter, results in scorer.score_quarters(period.year).items():
+        out[quarter] = {r.unit: r for r in results}
     return out
