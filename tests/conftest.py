@@ -79,7 +79,6 @@ class _ProcessState:
 
 
 _BUILTIN_RULES = dict(rules._registry)  # before any plugin registered its own rule types
-_PLUGIN_DIRS = plugins.plugin_dirs  # the real one: tests may monkeypatch it
 
 
 def _decoded(raw: bytes) -> str:
@@ -111,7 +110,6 @@ def run_in_process(argv: list[str], env: dict[str, str] | None = None,
         return conn
 
     sqlite3.connect = tracked_connect  # type: ignore[assignment]
-    patched_dirs, plugins.plugin_dirs = plugins.plugin_dirs, _PLUGIN_DIRS  # a test's monkeypatch is not the process's
     try:
         _ProcessState.fresh()
         try:
@@ -131,7 +129,6 @@ def run_in_process(argv: list[str], env: dict[str, str] | None = None,
         result = _decoded(out.getvalue()), _decoded(err.getvalue())
     finally:
         sqlite3.connect = connect  # type: ignore[assignment]
-        plugins.plugin_dirs = patched_dirs
         for conn in opened:  # the process would end here, and every connection with it
             conn.close()
         sys.stdin, sys.stdout, sys.stderr = saved_streams
@@ -231,12 +228,19 @@ def write_csv(path: Path, text: str) -> Path:
     return path
 
 
+def load_only(monkeypatch, *names: str) -> None:
+    """Load exactly the plugins ``names``, chosen as a user would (``KAOHE_LOAD_PLUGINS``); a
+    ``kaohe`` call through ``Kaohe`` inherits the choice (in-process or a process of its own). A
+    name listed but in no folder loaded is reported as a failure, as it would be to a user."""
+    monkeypatch.setenv(plugins.LOAD_ENV, ",".join(names))
+
+
 @pytest.fixture
-def only_test_plugins(monkeypatch):
-    """In-process (Pilot tests), load only the test plugin folders: the built-in scheme plugins
-    change while they are written, and these tests are about the screens. A ``kaohe`` call
-    through ``Kaohe`` is a process of its own and still loads the built-ins."""
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+def only_test_plugins(request, monkeypatch):
+    """Load only the test module's ``TEST_PLUGINS`` (default: the TUI fixture's plugin), none of
+    the built-in scheme plugins: those change while they are written, and these tests are about
+    the screens."""
+    load_only(monkeypatch, *getattr(request.module, "TEST_PLUGINS", ("tui_fixture",)))
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,7 @@ BAD = ("单位,指标,条款,次数,期间,事由\n"
 
 
 @pytest.fixture
-def fixture_store(db_path, monkeypatch) -> Store:
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
+def fixture_store(db_path, only_test_plugins) -> Store:
     plugins.load_plugins([str(FIXTURE)])
     store = Store(db_path)
     ensure_registered(store)

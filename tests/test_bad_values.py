@@ -118,7 +118,7 @@ def test_nan_or_infinite_parameter_refused_when_the_scheme_loads(tmp_path, capsy
     assert "方案“fixture”未加载" in captured.err
     assert kaohe(tmp_path / "k.db", "--plugins-dir", folder, "plugins") == 0
     reported = capsys.readouterr().out
-    assert "fixture.toml" in reported and "not a finite number" in reported
+    assert "fixture.toml：" in reported and "：不是有限的数（nan、inf 不能作参数）" in reported
 
 
 def test_disk_full_is_named_not_a_rollback_error(db_path, tmp_path, capsys):

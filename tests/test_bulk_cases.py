@@ -154,11 +154,11 @@ def test_rows_the_bulk_path_refuses_are_named_by_the_careful_path(scheme, tmp_pa
     assert table(store, "SELECT count(*) FROM cases") == [(0,)]
 
 
-def test_a_second_import_of_the_same_cases_goes_the_careful_way_and_does_not_double(scheme, tmp_path):
+def test_a_second_import_of_the_same_cases_goes_the_bulk_way_and_does_not_double(scheme, tmp_path):
     store = new_store(tmp_path / "k.db", scheme)
     assert bulk_path(store, scheme, write(tmp_path, TRICKY[:2]), None) == 2
-    assert bulk_path(store, scheme, write(tmp_path, TRICKY[1:3], "again.csv"), None) is None
-    report = import_cases(store, scheme, tmp_path / "again.csv")
+    write(tmp_path, TRICKY[1:3], "again.csv")  # updates by id: bulk_reimport (tests/test_bulk_reimport.py)
+    report = import_cases(store, scheme, tmp_path / "again.csv", row_by_row=lambda: pytest.fail("went row by row"))
     assert (report.imported, report.unchanged, report.updated) == (1, 1, 0)  # C3 new, C2 as it was
     assert table(store, "SELECT count(*) FROM cases") == [(3,)]
 

@@ -486,11 +486,11 @@ def test_self_score_checks(year):
 
     bd = plugin()
     store, scheme = open_store(year.kaohe.db)
-    with pytest.raises(KaoheError, match="outside 基础管理/环境卫生's range 0–2"):
+    with pytest.raises(KaoheError, match="自评分：2.5 超出「基础管理/环境卫生」的范围 0–2"):
         bd.set_self_score(store, scheme, "2018", "党办", "环境卫生", 2.5, reason="x")
-    with pytest.raises(KaoheError, match="needs the unit's reason"):
+    with pytest.raises(KaoheError, match="原因：自评1.5分（满分2）须写明原因"):
         bd.set_self_score(store, scheme, "2018", "党办", "环境卫生", 1.5)
-    with pytest.raises(KaoheError, match="not a row of the score sheet"):
+    with pytest.raises(KaoheError, match="指标：“信息报送”不是评分表（附件3）的一行："):
         bd.set_self_score(store, scheme, "2018", "党办", "信息报送", 7)
     # an alias works, and a replaced self-score is audited with its old value
     bd.set_self_score(store, scheme, "2018", "党办", "环境卫生", 1.5, reason="一次检查不到位")
@@ -514,7 +514,7 @@ def test_bonus_application_approval_flow(kaohe):
         bd.approve_bonus(store, scheme, first, 3, opinion="again")
     with pytest.raises(KaoheError, match="申报#[0-9]+已不同意.*不能再审批"):
         bd.approve_bonus(store, scheme, second, 1, opinion="改为同意")
-    with pytest.raises(KaoheError, match="certificate: required"):
+    with pytest.raises(KaoheError, match="certificate：必填"):
         bd.apply_bonus(store, scheme, "2018", "建管中心", "无证书项目", "")
     states = {a["id"]: (a["state"], a["points"], a["record_id"]) for a in bd.list_applications(store, scheme)}
     assert states == {first: ("approved", 3, record_id), second: ("rejected", None, None)}
@@ -544,7 +544,7 @@ def test_failed_approval_writes_nothing(kaohe):
     bd = plugin()
     store, scheme = open_store(kaohe.db)
     app = bd.apply_bonus(store, scheme, "2018", "市政处", "项目", "证书")
-    with pytest.raises(KaoheError, match="must be above 0"):
+    with pytest.raises(KaoheError, match="分值：同意的附加分须大于0"):
         bd.approve_bonus(store, scheme, app, 0, opinion="同意")
     store.db.execute("INSERT INTO periods (scheme, period, status) VALUES (?, '2018', 'closed')", [ID])
     with pytest.raises(KaoheError, match="已签发关闭"):

@@ -219,6 +219,43 @@ def test_bulk_and_careful_paths_agree_on_every_layout(scheme, tmp_path_factory, 
     agree(scheme, tmp_path_factory, lines, "\n", profile, overrides)
 
 
+AUDIT = "SELECT action, unit, old, new, reason FROM audit WHERE action = 'update-case' ORDER BY id"
+
+
+@settings(max_examples=int(os.environ.get("KAOHE_PROPERTY_EXAMPLES", 60)), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(first=rows(), later=rows(), units=st.sampled_from(["甲街道", "乙街道"]))
+def test_a_later_export_is_taken_alike_by_both_paths(scheme, tmp_path_factory, first, later, units):
+    """A later export of cases already there (updates by id: another unit or month, now closed,
+    an answer given …; new cases beside them) stores the same cases, counts and ``update-case``
+    audit rows on the bulk path as on the careful one, or both refuse it."""
+    folder = tmp_path_factory.mktemp("later")
+    earlier = folder / "earlier.csv"
+    earlier.write_text("\n".join(",".join(cell(c) for c in row) for row in [HEADER, *first]) + "\n", encoding="utf-8")
+    path = folder / "later.csv"
+    moved = [[row[0], units, *row[2:]] for row in later]  # the later export may move cases to one unit
+    path.write_text("\n".join(",".join(cell(c) for c in row) for row in [HEADER, *moved]) + "\n", encoding="utf-8")
+    bulk, careful = new_store(folder / "bulk.db", scheme), new_store(folder / "careful.db", scheme)
+    for store in (bulk, careful):
+        try:
+            careful_import(store, scheme, earlier)
+        except (CaseImportRejected, KaoheError):
+            pass
+    taken: list[bool] = []
+
+    def bulk_first():
+        taken.append(bulk_path(bulk, scheme, path, None) is not None)
+        if not taken[0]:
+            careful_import(bulk, scheme, path)
+
+    first_outcome = outcome(bulk, bulk_first)
+    second = outcome(careful, lambda: careful_import(careful, scheme, path))
+    event(f"bulk path took the later export: {taken[0]}")
+    assert first_outcome == second
+    with sqlite3.connect(bulk.path) as one, sqlite3.connect(careful.path) as other:
+        assert one.execute(AUDIT).fetchall() == other.execute(AUDIT).fetchall()
+
+
 def agree(scheme, tmp_path_factory, lines, ending, profile=None, overrides=None):
     folder = tmp_path_factory.mktemp("paths")
     if profile:  # the office's own, beside the database

@@ -213,7 +213,7 @@ def test_broken_plugins_reported_others_work(db_path):
     # half-way is reported
     first = k.run("schemes", "--json")
     assert "fixture" in {s["id"] for s in json.loads(first.stdout)}
-    assert "seed_raises: kaohe_seed: RuntimeError: seed failed half-way" in first.stderr
+    assert "seed_raises（kaohe_seed）：出错：RuntimeError：seed failed half-way（" in first.stderr
     proc = k.run("schemes")
     assert "插件加载失败：explodes" in proc.stderr
     # the failing seed's half-written row was rolled back with it
@@ -257,8 +257,9 @@ def test_database_file_is_private_and_wal(k):
 
 
 def test_period_forms(k):
-    assert "period: '2018Q5'" in k.run("score", "fixture", "--period", "2018Q5", ok=False).stderr
-    assert "period: '18-03'" in k.run("score", "fixture", "--period", "18-03", ok=False).stderr
+    assert k.run("score", "fixture", "--period", "2018Q5", ok=False).stderr == (
+        "kaohe: 期间：“2018Q5”：请写年份（2018）、季度（2018Q1）或月份（2018-03）\n")
+    assert "期间：“18-03”：请写年份" in k.run("score", "fixture", "--period", "18-03", ok=False).stderr
     assert k.json("score", "fixture", "--period", "2018-03")[0]["total"] == 12
 
 

@@ -9,7 +9,7 @@ from conftest import run_in_process
 
 # ASCII words a help text may still hold besides options, metavars and the commands it lists:
 # the program, a plugin's scheme id, file formats and the tools they name
-NAMES = {"bureau", "departments", "xlsx", "setgid", "textual", "serve", "rules", "roster",
+NAMES = {"bureau", "departments", "xlsx", "json", "excel", "setgid", "textual", "serve", "rules", "roster",
          "communities", "district", "categories"}
 
 

@@ -256,7 +256,7 @@ def test_volunteer_activity_and_summary_deadline(kaohe):
     assert "报送日期" in proc.stderr
     proc = kaohe.run("record", SCHEME, "--period", "2017-04", "--unit", "政协办", "--indicator", "城管志愿活动",
                      "--clause", "summary", "--reason", "总结", "--attr", "报送日期=2017-04-03", ok=False)
-    assert "quarter" in proc.stderr
+    assert "期间：季度小结记在它所小结的季度上（如 2017Q1），不是 2017-04" in proc.stderr
     assert ledger_size(kaohe) == before
 
     q1 = kaohe.score(SCHEME, "2017Q1")
@@ -330,7 +330,7 @@ def test_roster_missing_by_5_april_is_flagged(kaohe, db_path):
         roster.set_form(store, scheme, unit, 2017, received, stamped=stamped, fax="67898680")
     with pytest.raises(Exception, match="QQ"):
         roster.set_person(store, scheme, "民政局", "联络员", QQ="abc")
-    with pytest.raises(Exception, match="role"):
+    with pytest.raises(Exception, match="角色：“主任”应为以下之一："):
         roster.set_person(store, scheme, "民政局", "主任", 姓名="王五")
     listed = {r["unit"]: r for r in roster.list_roster(store, scheme, 2017)}
     assert len(listed) == 70  # every 二类 and 三类 unit

@@ -1,7 +1,7 @@
 """No import cycles between the faces and the core they call: the import graph of src/kaohe_tui
 is read from the source (imports inside functions count too; ``if TYPE_CHECKING:`` blocks do not)
-and its strongly connected components must not join the named modules. The core's own remaining
-cycle (store ⇄ its migrations' modules, scheme ⇄ rules ⇄ plugins) is the plugin-api work's."""
+and its strongly connected components must not join the named modules; the faces are not imported
+by the core. That src/ has no cycle at all is ``test_plugin_api.test_no_import_cycles`` (grimp)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def scheme():
 def the_job(store, scheme, path, monkeypatch) -> dict:
     """The job ``case_bulk`` hands the helper for this file (the helper itself not started)."""
     jobs: list[dict] = []
-    monkeypatch.setattr(bulk_cases, "bulk_import", lambda db, p, job, progress=None: jobs.append(job))
+    monkeypatch.setattr(bulk_cases, "bulk_import", lambda db, p, job, *rest: jobs.append(job))
     bulk_path(store, scheme, path, None)
     return {**jobs[0], "path": str(path)} if jobs else {}
 

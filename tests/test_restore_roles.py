@@ -35,7 +35,7 @@ def test_only_an_administrator_restores_and_the_restore_is_audited(office):
 
     refused = run_as(office, "restore", str(backup), user=ASSESSOR)
     assert refused.returncode == 2, refused.stderr
-    assert refused.stderr.strip().startswith(f"kaohe: {ASSESSOR} (assessor") and "may not restore" in refused.stderr
+    assert refused.stderr.strip().startswith(f"kaohe: {ASSESSOR}（assessor") and "无权恢复数据库" in refused.stderr
     assert count(office, "records") == 2 and count(office, "audit") == audit_before
     assert run_as(office, "restore", str(backup), user=NOBODY).returncode == 2  # no role at all
     assert count(office, "records") == 2
@@ -69,4 +69,4 @@ def test_older_database_is_administered_by_its_file_owner(office):
     roles = json.loads(run_as(office, "roles", "--json", user=NOBODY).stdout)
     assert [(r["login"], r["role"]) for r in roles] == [(UNIT, "administrator")]
     refused = run_as(office, "grant", NOBODY, "--role", "administrator", user=NOBODY)
-    assert refused.returncode == 2 and "has no role" in refused.stderr
+    assert refused.returncode == 2 and "没有角色；请管理员授予" in refused.stderr

@@ -26,18 +26,18 @@ def test_roles_refused_outside_their_rights(office):
     assert record_as(office, "侨办(侨联)", user=ASSESSOR).returncode == 0
     refused = record_as(office, "党委办", user=ASSESSOR)
     assert refused.returncode == 2
-    assert refused.stderr.strip() == (f"kaohe: {ASSESSOR} (assessor scheme fixture section 公用事业科) may not record "
-                                      "for 党委办 (assessed by 人教科)")
+    assert refused.stderr.strip() == (f"kaohe: {ASSESSOR}（assessor，方案 fixture，科室 公用事业科）无权录入记录："
+                                      "党委办（扎口科室：人教科）")
     # a login without a role may change nothing
     nobody = record_as(office, "侨办(侨联)", user=NOBODY)
-    assert nobody.returncode == 2 and f"{NOBODY} has no role" in nobody.stderr
+    assert nobody.returncode == 2 and f"{NOBODY} 在 {office} 中没有角色；请管理员授予" in nobody.stderr
     # a unit may enter its own self-scores only, not ledger records
-    assert "may not record for 党委办" in record_as(office, "党委办", user=UNIT).stderr
+    assert "无权录入记录：党委办" in record_as(office, "党委办", user=UNIT).stderr
     # only an administrator closes periods or grants roles
     assert (
-        "may not close" in run_as(office, "close", "fixture", "--period", "2018", "--reason", "x", user=ASSESSOR).stderr
+        "无权签发关闭" in run_as(office, "close", "fixture", "--period", "2018", "--reason", "x", user=ASSESSOR).stderr
     )
-    assert "may not grant" in run_as(office, "grant", NOBODY, "--role", "administrator", user=ASSESSOR).stderr
+    assert "无权授予角色" in run_as(office, "grant", NOBODY, "--role", "administrator", user=ASSESSOR).stderr
     assert count_rows(office) == 1
 
 
@@ -89,10 +89,10 @@ def test_unit_enters_only_its_own_self_scores(office):
     other = self_score("人教科", UNIT)
     assert (
         other.returncode == 2
-        and f"{UNIT} (unit scheme bureau-departments unit 党委办) may not self-score for 人教科" in other.stderr
+        and f"{UNIT}（unit，方案 bureau-departments，单位 党委办）无权录入自评分：人教科" in other.stderr
     )
     # an assessing section records deductions; it does not write the unit's self-score
-    assert "may not self-score for 市政处" in self_score("市政处", ASSESSOR).stderr
+    assert "无权录入自评分：市政处" in self_score("市政处", ASSESSOR).stderr
     assert record_as(office, "党委办", user=UNIT).returncode == 2
 
 
@@ -120,10 +120,10 @@ def test_case_and_unit_imports_need_more_than_a_section(office):
     refused = run_as(office, "import", "fixture-cases", str(cases), user=ASSESSOR)
     assert refused.returncode == 2
     assert (
-        refused.stderr.strip() == f"kaohe: {ASSESSOR} (assessor scheme fixture-cases section 公用事业科) may not import"
+        refused.stderr.strip() == f"kaohe: {ASSESSOR}（assessor，方案 fixture-cases，科室 公用事业科）无权导入"
     )
     refused_units = run_as(office, "import", "fixture-cases", str(units), "--kind", "units", user=UNIT)
-    assert refused_units.returncode == 2 and "may not import-units" in refused_units.stderr
+    assert refused_units.returncode == 2 and "无权导入单位" in refused_units.stderr
     with sqlite3.connect(office) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM units WHERE name = '丁街道'").fetchone()[0] == 0

@@ -16,7 +16,7 @@ def people(db):
 def test_roster_import_detected_and_all_or_nothing(kaohe, tmp_path):
     good = tmp_path / "roster.csv"
     good.write_text(ROSTER, encoding="gbk")
-    assert "roster: 3 person row(s), 2 form(s) imported" in kaohe.run("import", "district-categories", str(good)).stdout
+    assert "名单：已导入3人，报送表2份" in kaohe.run("import", "district-categories", str(good)).stdout
     # the unit as attachment 1 writes it (half-width brackets), whichever form the file used
     assert people(kaohe.db) == [
         ("侨办(侨联)", "联络员", "王五"),
@@ -26,7 +26,7 @@ def test_roster_import_detected_and_all_or_nothing(kaohe, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("单位,角色,姓名,手机\n民政局,联络员,赵六,abc\n不存在局,联络员,钱七,13800000000\n", encoding="utf-8")
     proc = kaohe.run("import", "district-categories", str(bad), "--kind", "roster", ok=False)
-    assert "第2行：手机: 'abc' is not a telephone number" in proc.stderr
+    assert "第2行：手机：“abc”不是电话号码" in proc.stderr
     assert "第3行：单位：“不存在局”不是本方案的单位" in proc.stderr
     assert people(kaohe.db)[2] == ("民政局", "联络员", "李四")  # unchanged: 赵六 was not kept
     rota = kaohe.run("import", "district-categories", str(bad), "--kind", "rota", ok=False)

@@ -115,7 +115,7 @@ class TestNoticeLadder:
         from kaohe_tui.rules import check_indicator_params
 
         bad = indicator(**{**self.IND, "params": {"ladder": [[2, 1], [1, 0.5]]}})
-        assert "increase" in check_indicator_params(bad)
+        assert check_indicator_params(bad) == "params.ladder：通报次数须逐级增加"
 
 
 class TestRatioToExpected:

@@ -22,33 +22,46 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = "ten"\n', "field indicators[0].points"),
-        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npionts = 3\n', "field indicators[0].pionts: Extra inputs"),
-        ('id = "x"\n', "field title: Field required"),
+        (
+            'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = "ten"\n',
+            "s.toml：indicators[0].points：应为数字",
+        ),
+        (
+            'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npionts = 3\n',
+            "s.toml：indicators[0].pionts：不认识的键（拼错了？）",
+        ),
+        ('id = "x"\n', "s.toml：title：缺少必填项"),
         (
             'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "nope"\n',
-            "rule 'nope' is not a known rule type",
+            "s.toml：指标 a：rule：“nope”不是已知的计分规则",
         ),
         (
             'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nrule = "rank_bands"\n',
-            "params.bands: Field required",
+            "s.toml：指标 a：params.bands：缺少必填项",
         ),
-        ('id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nclauses = []\n', "needs at least one clause"),
-        ('id = "x"\ntitle = [\n', "not valid TOML"),
-        ('id = "x"\ntitle = "t"\n[[units]]\nname = "a"\ncategory = "第九类"\n', "unknown category"),
+        (
+            'id = "x"\ntitle = "t"\n[[indicators]]\nname = "a"\npoints = 1\nclauses = []\n',
+            "s.toml：指标 a：须至少有一个条款（clauses）",
+        ),
+        ('id = "x"\ntitle = [\n', "s.toml：不是有效的 TOML 写法（检查引号、方括号和等号是否成对、写全；"
+                                 "文件在结尾处不完整）"),
+        (
+            'id = "x"\ntitle = "t"\n[[units]]\nname = "a"\ncategory = "第九类"\n',
+            "s.toml：units[0]（a）：category：“第九类”不是本方案的类别",
+        ),
     ],
 )
 def test_bad_scheme_named_file_and_field(tmp_path, text, expected):
     path = write(tmp_path, text)
     with pytest.raises(SchemeError) as err:
         load_scheme(path)
-    assert str(path) in str(err.value) and expected in str(err.value)
+    assert str(err.value) == f"{tmp_path}/{expected}"
 
 
 def test_not_utf8(tmp_path):
     path = tmp_path / "gbk.toml"
     path.write_bytes('title = "测试"'.encode("gbk"))
-    with pytest.raises(SchemeError, match="not UTF-8"):
+    with pytest.raises(SchemeError, match="gbk.toml：不是 UTF-8 文本（第10字节）；请另存为 UTF-8"):
         load_scheme(path)
 
 

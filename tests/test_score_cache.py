@@ -7,18 +7,12 @@ each) + 环境卫生 2; 党委办 with nothing recorded scores 12."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-
-import pytest
 
 from kaohe_tui import catalog, plugins
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_plugin"
-
-
-@pytest.fixture
-def only_test_plugins(monkeypatch):
-    monkeypatch.setattr(plugins, "plugin_dirs", lambda extra=(): [Path(d) for d in extra])
 
 
 def open_store(db_path):
@@ -94,17 +88,17 @@ async def test_results_screen_switches_back_from_the_cache_and_shows_a_write(db_
         await open_scheme(pilot)
         await pilot.press("3")
         await settle(pilot)
-        await pilot.press("right_square_bracket")  # 2018 → 2018Q1
+        await pilot.press("right_square_bracket")  # 2018 → 2018Q1: scored with the year (its trend)
         await settle(pilot)
-        await pilot.press("right_square_bracket")  # → 2018Q2
+        await pilot.press("right_square_bracket")  # → 2018Q2: the same
         await settle(pilot)
         await pilot.press("left_square_bracket")  # back to 2018Q1: from the cache
         await settle(pilot)
-        assert calls == ["2018", "2018Q1", "2018Q2"]
+        assert calls == ["2018"]
         absent(store, 3)  # another login records while the screen is open
         await pilot.press("right_square_bracket")  # 2018Q2 again: rescored, 12 − 3 = 9
         await settle(pilot)
-        assert calls[-1] == "2018Q2" and len(calls) == 4
+        assert calls == ["2018", "2018Q2"]
         table = app.screen.query_one("#results")
         totals = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}
         assert totals["党委办"] == "9"
@@ -139,3 +133,81 @@ def test_many_superseded_figures_are_explained_and_the_newest_counts(db_path):
     whole = find_result(Scorer(store, scheme, whole=True).explain(q1, "城管局").indicators, path)
     assert whole.points == 5
     assert len([line for line in whole.lines if "已被记录" in line.text]) == 24
+
+
+async def test_kept_results_screen_counts_another_process_write_when_opened_again(db_path, monkeypatch,
+                                                                                   only_test_plugins):
+    """The results screen is kept while the app runs (opening it again draws no table anew), but
+    a record another process wrote while it was not in view is counted when it is opened again,
+    and again when the same view is asked for while it is open (as after an import)."""
+    import subprocess
+    import sys
+
+    from test_tui import make_app, open_scheme, rows_of, settle
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    open_store(db_path).close()
+
+    def another_process_records(count: int) -> None:
+        subprocess.run([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "--plugins-dir", str(FIXTURE),
+                        "record", "tui-fixture", "--period", "2018Q2", "--unit", "党委办", "--indicator", "工作纪律",
+                        "--clause", "absent", "--count", str(count), "--date", "2018-05-06", "--reason", "旷工"],
+                       check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
+
+    def total(app) -> str:
+        return {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"]
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        app.state(app.screen.scheme).period = "2018Q2"
+        await pilot.press("3")
+        await settle(pilot)
+        kept = app.screen
+        assert total(app) == "12" and calls == ["2018Q2"]  # nothing recorded: 12
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")  # nothing written meanwhile: the same screen, not scored again
+        await settle(pilot)
+        assert app.screen is kept and calls == ["2018Q2"] and total(app) == "12"
+        await pilot.press("1")
+        await settle(pilot)
+        another_process_records(3)  # 12 − 3 × 1 = 9
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen is kept and calls == ["2018Q2", "2018Q2"] and total(app) == "9"
+        another_process_records(2)  # while the results are open; asked for again: 12 − 5 = 7
+        app.show_view(kept.scheme, "results")
+        await settle(pilot)
+        assert calls == ["2018Q2"] * 3 and total(app) == "7"
+
+
+async def test_a_quarter_scored_with_its_year_shows_its_own_figures(db_path, monkeypatch, only_test_plugins):
+    """The year's trend scores each of its quarters: switching to one shows it without scoring
+    again, with the quarter's own figures (党委办 absent 3 times in 2018Q2: 12 − 3 × 1 = 9; in
+    2018Q1 nothing recorded: 12)."""
+    from test_tui import make_app, open_scheme, rows_of, settle
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    store = open_store(db_path)
+    absent(store, 3)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        shown = {}
+        for _ in range(2):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            table = app.screen.query_one("#results")
+            shown[app.screen.scored.period] = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}["党委办"]
+        assert calls == ["2018"] and shown == {"2018Q1": "12", "2018Q2": "9"}

@@ -35,22 +35,22 @@ def test_assessing_rights_follow_both_attachments(office):
     assert done.returncode == 0, done.stderr  # before: refused, 办公室 assessed no unit
     refused = record(office, "市政处", "信息管理", "oa", ASSESSOR)
     assert refused.returncode == 2  # before: accepted
-    assert refused.stderr.strip() == (f"kaohe: {ASSESSOR} (assessor scheme {BD} section 公用事业科) may not record "
-                                      "基础管理/信息管理 for 市政处 (考核责任科室：办公室)")
+    assert refused.stderr.strip() == (f"kaohe: {ASSESSOR}（assessor，方案 {BD}，科室 公用事业科）无权录入记录："
+                                      "市政处 基础管理/信息管理（考核责任科室：办公室）")
     # 6、工作纪律 → 人教科、党委办: not 办公室
-    assert "(考核责任科室：人教科、党委办)" in record(office, "市政处", "工作纪律", "absent", OFFICE_SECTION).stderr
+    assert "（考核责任科室：人教科、党委办）" in record(office, "市政处", "工作纪律", "absent", OFFICE_SECTION).stderr
     # 7、普法综治 → 政策法规科, which 附件2 also writes 法规科 (10、工作效率)
     assert record(office, "房管处", "普法综治", "no-activity-ledger", NOBODY).returncode == 0
     # 重点指标扣分: 附件2 names nobody → the unit's 扎口科室 (附件1: 市政处 → 公用事业科)
     assert record(office, "市政处", "重点指标扣分", "key-indicator", ASSESSOR, amount=1).returncode == 0
-    assert "(assessed by 公用事业科)" in record(office, "市政处", "重点指标扣分", "key-indicator", OFFICE_SECTION,
+    assert "（扎口科室：公用事业科）" in record(office, "市政处", "重点指标扣分", "key-indicator", OFFICE_SECTION,
                                                 amount=1).stderr
     with sqlite3.connect(office) as conn:
         rows = conn.execute("SELECT id, unit, indicator FROM records ORDER BY id").fetchall()
     assert [r[1:] for r in rows] == [("市政处", "基础管理/信息管理"), ("房管处", "基础管理/普法综治"),
                                      ("市政处", "重点指标扣分")]
     # withdrawing follows the same rights: 公用事业科 may not withdraw 办公室's 信息管理 record, 办公室 may
-    assert "may not withdraw" in run(office, "withdraw", BD, str(rows[0][0]), "--reason", "x", user=ASSESSOR).stderr
+    assert "无权撤回记录" in run(office, "withdraw", BD, str(rows[0][0]), "--reason", "x", user=ASSESSOR).stderr
     assert run(office, "withdraw", BD, str(rows[0][0]), "--reason", "录错", user=OFFICE_SECTION).returncode == 0
 
 
@@ -66,11 +66,11 @@ def test_bonus_applications_follow_roles(office):
     # 附件6: the unit applies (申报单位（印章）) — for itself only (before: anyone, for any unit)
     assert apply("党委办", UNIT).returncode == 0
     refused = apply("人教科", UNIT)
-    assert refused.returncode == 2 and "may not bonus-apply for 人教科" in refused.stderr
+    assert refused.returncode == 2 and "无权申报附加分：人教科" in refused.stderr
     # 局分管领导意见、最终赋分: an administrator's decision, not an assessing section's
     refused = run(office, "bonus", "approve", "1", "--points", "2", "--opinion", "同意", user=ASSESSOR)
-    assert refused.returncode == 2 and "may not bonus-approve" in refused.stderr
-    assert "may not bonus-approve" in run(office, "bonus", "reject", "1", "--opinion", "否", user=UNIT).stderr
+    assert refused.returncode == 2 and "无权审批附加分" in refused.stderr
+    assert "无权审批附加分" in run(office, "bonus", "reject", "1", "--opinion", "否", user=UNIT).stderr
     with sqlite3.connect(office) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
         assert conn.execute("SELECT state FROM bureau_bonus_applications").fetchall() == [("pending",)]

@@ -172,7 +172,7 @@ def test_a_roster_form_for_a_closed_year_is_refused_and_its_flag_stays(kaohe, tm
     roster.write_text("单位,角色,姓名,手机,报送日期,盖章\n民政局,分管领导,张三,13800000000,2017-04-03,是\n"
                       "民政局,联络员,李四,13900000000,2017-04-03,是\n", encoding="utf-8")
     proc = kaohe.run("import", "district-categories", str(roster), "--kind", "roster", ok=False)
-    assert "year 2017: the roster form counts in 2017, which is closed" in proc.stderr
+    assert "2017年：名单报送表计入 2017，该期间已签发关闭，须由管理员先重新开启" in proc.stderr
     with sqlite3.connect(kaohe.db) as conn:
         assert conn.execute("SELECT count(*) FROM district_categories_roster").fetchone()[0] == 0
     assert any("民政局" == u for u in flagged)
@@ -242,7 +242,8 @@ def kaohe_migrations():
      "('fixture', '2018-03', '党委办', '基础管理/工作纪律', 'late', 4, 'backfill')\")", "记录落在已签发关闭的期间内"),
     # one that first drops the trigger: the signed inputs no longer match, nothing is migrated
     ("db.execute('DROP TRIGGER records_no_edit'); db.execute('DROP TRIGGER records_closed_update'); "
-     "db.execute(\"UPDATE records SET count = 9 WHERE id = 1\")", "would change the records of fixture 2018-03"),
+     "db.execute(\"UPDATE records SET count = 9 WHERE id = 1\")",
+     "升级会改动已签发关闭的 fixture 2018-03 的记录；未作任何改动"),
 ])
 def test_a_migration_cannot_change_a_closed_periods_inputs(march_closed, tmp_path, body, refused):
     k = march_closed
@@ -284,7 +285,7 @@ def test_reopen_voids_the_snapshot_and_a_new_close_signs_again(march_closed):
     k = march_closed
     refused = Kaohe(k.db, [FIXTURES / "core_plugin"]).run("reopen", "fixture", "--period", "2018-03", "--reason", "",
                                                           ok=False)
-    assert "needs a reason" in refused.stderr
+    assert refused.stderr == "kaohe: 事由：重新开启期间须写明事由\n"
     k.run("reopen", "fixture", "--period", "2018-03", "--reason", "复核更正")
     late(k, "2018-03", 2)  # 党委办 12 − 4 × 0.5 = 10
     assert k.score("fixture", "2018-03")["党委办"]["total"] == 10
@@ -429,12 +430,12 @@ def test_demo_data_is_an_administrators_act(tmp_path):
     assert run(office, "grant", ASSESSOR, "--role", "assessor", "--scheme", "bureau-departments").returncode == 0
     for user in (NOBODY, ASSESSOR):
         loaded = run(office, "demo", "bureau-departments", user=user)
-        assert loaded.returncode == 2 and ("has no role" in loaded.stderr or "may not demo" in loaded.stderr)
+        assert loaded.returncode == 2 and ("没有角色" in loaded.stderr or "无权载入或撤回演示台账" in loaded.stderr)
     assert count_rows(office) == 0
     assert run(office, "demo", "bureau-departments").returncode == 0  # the administrator (who created the file)
     for user in (NOBODY, ASSESSOR):
         removed = run(office, "demo", "bureau-departments", "--remove", user=user)
-        assert removed.returncode == 2 and ("has no role" in removed.stderr or "may not demo" in removed.stderr)
+        assert removed.returncode == 2 and ("没有角色" in removed.stderr or "无权载入或撤回演示台账" in removed.stderr)
     with sqlite3.connect(office) as conn:
         assert conn.execute("SELECT count(*) FROM records WHERE withdrawn_at IS NOT NULL").fetchone()[0] == 0
     assert run(office, "demo", "bureau-departments", "--remove").returncode == 0

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from rich.cells import cell_len
 
-from conftest import BROKEN, TUI_PLUGIN, Kaohe, db_rows, make_app, offered, open_scheme, rows_of, settle
+from conftest import BROKEN, TUI_PLUGIN, Kaohe, db_rows, load_only, make_app, offered, open_scheme, rows_of, settle
 from conftest import tui_record as record
 
 FIXTURE = TUI_PLUGIN
@@ -76,14 +76,15 @@ async def test_schemes_screen_lists_schemes_and_loads_demo(db_path):
         assert db_rows(db_path, "SELECT count(*) FROM records WHERE scheme = 'tui-second'") == [(0,)]
 
 
-async def test_failed_plugin_is_listed_and_the_rest_works(db_path):
+async def test_failed_plugin_is_listed_and_the_rest_works(db_path, monkeypatch):
+    load_only(monkeypatch, "tui_fixture", "boom")
     app = make_app(db_path, dirs=(FIXTURE, BROKEN))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         failures = app.screen.query_one("#failures")
         assert failures.display
         text = str(failures.render())
-        assert "boom" in text and "RuntimeError: this plugin is broken on purpose" in text
+        assert "boom" in text and "出错：RuntimeError：this plugin is broken on purpose（boom.py:1）" in text
         assert app.screen.query_one("#schemes").row_count == 2
 
 

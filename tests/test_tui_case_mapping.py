@@ -18,6 +18,7 @@ FILE = ("流水号,负责街道,发现时间,要求完成时间,完成时间,群
 
 
 pytestmark = pytest.mark.usefixtures("only_test_plugins")
+TEST_PLUGINS = ("fixture_scheme",)  # tests/fixtures/core_plugin
 
 
 async def test_unknown_case_headers_are_mapped_and_saved_as_a_profile(db_path, tmp_path):

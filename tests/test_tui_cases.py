@@ -13,6 +13,7 @@ CORE = Path(__file__).parent / "fixtures" / "core_plugin"
 
 
 pytestmark = pytest.mark.usefixtures("only_test_plugins")
+TEST_PLUGINS = ("fixture_scheme",)  # tests/fixtures/core_plugin
 
 
 

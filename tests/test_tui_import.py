@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TUI_PLUGIN as FIXTURE
-from conftest import Kaohe, db_rows, make_app, offered, open_scheme, rows_of, run_import, settle
+from conftest import Kaohe, db_rows, load_only, make_app, offered, open_scheme, rows_of, run_import, settle
 
 pytestmark = pytest.mark.usefixtures("only_test_plugins")
 
@@ -171,7 +171,8 @@ def kaohe_import_formats():
 '''
 
 
-async def test_units_and_plugin_kinds_palette_and_help(db_path, tmp_path):
+async def test_units_and_plugin_kinds_palette_and_help(db_path, tmp_path, monkeypatch):
+    load_only(monkeypatch, "tui_fixture", "roster_fixture")
     extra = tmp_path / "plugins"
     extra.mkdir()
     (extra / "roster_fixture.py").write_text(PLUGIN, encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BROKEN, SIZE, expect, steps, tokens
+from conftest import BROKEN, SIZE, expect, load_only, steps, tokens, visible
 from conftest import TUI_PLUGIN as FIXTURE
 from conftest import tui_record as record
 from kaohe_tui import plugins
@@ -56,11 +56,12 @@ def test_schemes_screen(snap_compare, db_path):
 def failure_shown(lines: list[str]) -> None:
     # the broken plugin is named with its error and where it was raised; the good scheme still listed
     text = "\n".join(lines)
-    assert "boom" in text and "RuntimeError" in text and "(boom.py:1)" in text
+    assert "boom" in text and "出错：RuntimeError" in text and "（boom.py:1）" in text
     assert tokens(lines, "界面测试方案")[-1] == "tui-fixture"
 
 
-def test_schemes_screen_with_failed_plugin(snap_compare, db_path):
+def test_schemes_screen_with_failed_plugin(snap_compare, db_path, monkeypatch):
+    load_only(monkeypatch, "tui_fixture", "boom")
     assert snap_compare(app(db_path, FIXTURE, BROKEN), terminal_size=SIZE, run_before=steps(expect(failure_shown)))
 
 
@@ -140,9 +141,37 @@ def test_explain_screen(snap_compare, ledger):
                         run_before=steps("enter", "3", to_party_office, "enter", expect(explain_shown)))
 
 
+async def explained(pilot, *before) -> tuple[object, list[str]]:
+    """The explanation of 党委办's 基础管理 as drawn, after the explanations ``before`` (unit,
+    column) were opened and closed."""
+    await steps("enter", "3")(pilot)
+    for unit, column in before:
+        table = pilot.app.screen.query_one("#results")
+        units = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=units.index(unit), column=table.get_column_index(column))
+        await steps("enter", "down", "down", "escape")(pilot)
+    await steps(to_party_office, "enter")(pilot)
+    tree = pilot.app.screen.query_one("#explain-tree")
+    return pilot.app.screen, [*visible(pilot), f"cursor {tree.cursor_line}, scrolled {tree.scroll_offset.y}"]
+
+
+async def test_kept_explain_screen_draws_what_a_new_one_draws(ledger):
+    """Issue 18: the explanation screen is made once and filled again for the next number; it
+    must then show exactly what a new one shows (head, flags, trend, tree, cursor at the top)."""
+    async with app(ledger).run_test(size=SIZE) as pilot:
+        _, fresh = await explained(pilot)
+    explain_shown(fresh)
+    async with app(ledger).run_test(size=SIZE) as pilot:
+        first = pilot.app.screen  # replaced below
+        kept, again = await explained(pilot, ("财审科", "total"), ("侨办（侨联）", "ind:基础管理"))
+        assert kept is not first and pilot.app.get_screen("explain") is kept
+    assert again == fresh
+
+
 def export_shown(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert "tui-fixture-2018.xlsx" in text and "相对路径写到：/tmp" in text
+    assert "内容" in text and "结果（排名与得分）" in text  # what to export: results, ledger, audit log
 
 
 def test_export_dialog(snap_compare, ledger, monkeypatch):

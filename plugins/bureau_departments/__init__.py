@@ -64,21 +64,27 @@ def kaohe_unit_sheets(store, scheme, period, results):
 
 @hookimpl
 def kaohe_screens(scheme):
-    """计分表 (``j``, 附件3) and 信息报送 (``x``, 附件4). Textual is imported only when a screen
+    """计分表 (``j``, 附件3), 信息报送 (``x``, 附件4) and 附加分申报 (``b``, 附件6). Textual is imported only when a screen
     opens, so the CLI never loads it."""
     from kaohe_tui.api import SchemeScreen
 
     def sheet(app, store, scheme):
-        from .screens import open_sheet
+        from .sheet_screen import open_sheet
 
         return open_sheet(app, store, scheme)
 
     def info(app, store, scheme):
-        from .screens import open_info_grid
+        from .info_grid import open_info_grid
 
         return open_info_grid(app, store, scheme)
 
-    return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info)]
+    def bonus(app, store, scheme):
+        from .bonus_screen import open_bonus
+
+        return open_bonus(app, store, scheme)
+
+    return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info),
+            SchemeScreen("附加分申报", "b", bonus)]
 
 
 @hookimpl

@@ -13,6 +13,8 @@ from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+# each state as `kaohe bonus list` and the 附加分申报 screen show it
+STATE_NAMES = {PENDING: "待审批", APPROVED: "已同意", REJECTED: "未同意"}
 BONUS_CLAUSE = "final-points"  # 特别附加分's clause 最终赋分
 SOURCE = "bonus-application"
 
@@ -20,7 +22,7 @@ SOURCE = "bonus-application"
 def _required(text: str, field: str) -> str:
     text = clean_text(text, field)
     if not text:
-        raise RecordError(f"{field}: required")
+        raise RecordError(t("field_required", field=field))
     return text
 
 
@@ -44,7 +46,7 @@ def get_application(store: Store, scheme: Scheme, app_id: int) -> dict:
     row = next(store.db.query(f"SELECT * FROM {BONUS_APPLICATIONS} WHERE id = ? AND scheme = ?",
                               [int(app_id), scheme.id]), None)
     if row is None:
-        raise RecordError(f"application #{app_id} is not in {scheme.id}")
+        raise RecordError(t("bonus_not_in_scheme", id=app_id, scheme=scheme.id))
     return row
 
 
@@ -62,7 +64,7 @@ def approve_bonus(store: Store, scheme: Scheme, app_id: int, points, opinion: st
     opinion = _required(opinion, "opinion")
     final = parse_points(points, "points")
     if final <= 0:
-        raise RecordError(f"points: an approved bonus must be above 0 (got {fmt(final)}); reject it instead")
+        raise RecordError(t("bonus_not_positive", points=fmt(final)))
     with store.transaction() as db:
         app = _pending(store, scheme, app_id)
         authorize(store, "bonus-approve", scheme.id, app["unit"])  # 局分管领导: administrators only
@@ -98,7 +100,7 @@ def list_applications(store: Store, scheme: Scheme, period: str | None = None, s
         args.append(str(Period.parse(period)))
     if state:
         if state not in (PENDING, APPROVED, REJECTED):
-            raise RecordError(f"state: {state!r} is not {PENDING}, {APPROVED} or {REJECTED}")
+            raise RecordError(t("bonus_bad_state", state=state, states="、".join((PENDING, APPROVED, REJECTED))))
         sql += " AND state = ?"
         args.append(state)
     return list(store.db.query(sql + " ORDER BY id", args))

@@ -79,7 +79,7 @@ def _reject(args) -> int:
 
 
 def _list(args) -> int:
-    from .bonus import list_applications
+    from .bonus import STATE_NAMES, list_applications
 
     store, scheme = _open(args)
     rows = list_applications(store, scheme, args.period, args.state)
@@ -88,12 +88,9 @@ def _list(args) -> int:
         return 0
     for r in rows:
         points = "" if r["points"] is None else f" 最终赋分{fmt(r['points'])}"
-        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATES[r['state']]}{points}"
+        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATE_NAMES[r['state']]}{points}"
               + (f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""))
     return 0
-
-
-STATES = {"pending": "待审批", "approved": "已同意", "rejected": "未同意"}
 
 
 def _oa(args) -> int:

@@ -8,6 +8,7 @@ breaches by someone without the client are deducted twice (附件2 信息管理,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from kaohe_tui.api import t
 
 ON_TIME = "on-time"
 LATE = "late"
@@ -38,10 +39,10 @@ def classify_signing(kind: str, hours: float, *, clock_hours: float | None = Non
     the limits, or unsigned but still within them, is on time.
     """
     if kind not in (MEETING, OTHER):
-        raise ValueError(f"kind: {kind!r} is not {MEETING!r} (会议类通知) or {OTHER!r} (其他类文件)")
+        raise ValueError(t("oa_bad_kind", kind=kind, meeting=MEETING, other=OTHER))
     clock = hours if clock_hours is None else clock_hours
     if hours < 0 or clock < 0:
-        raise ValueError("hours: cannot be negative")
+        raise ValueError(t("oa_negative_hours"))
     if clock > limits.unsigned_hours:
         return NOT_INSTALLED
     limit = limits.meeting_hours if kind == MEETING else limits.other_hours

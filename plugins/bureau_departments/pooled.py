@@ -10,6 +10,7 @@ parts' deductions, down to zero (扣完为止).
 from __future__ import annotations
 
 from kaohe_tui.api import Context, Entry, Indicator, Line, Outcome, Params, RuleType, fmt, pts
+from kaohe_tui.api import t
 
 
 class PooledParams(Params):
@@ -23,12 +24,12 @@ class PooledDeductions(RuleType):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "pooled deductions need the indicator's points"
+            return t("rule_needs_points")
         if not indicator.children:
-            return "pooled deductions need children"
+            return t("rule_pooled_children")
         odd = [c.name for c in indicator.children if c.points != indicator.points]
         if odd:
-            return f"each part deducts from the whole {fmt(indicator.points)} points: {'、'.join(odd)} must declare them"
+            return t("rule_pooled_parts", points=fmt(indicator.points), parts="、".join(odd))
         return None
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:

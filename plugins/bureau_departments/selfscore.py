@@ -11,6 +11,7 @@ from kaohe_tui.api import (PATH_SEP, Period, RecordError, Scheme, Store, UnitInd
                            clean_text, fmt, load_units, norm, now, parse_number, refuse_if_closed)
 
 from .tables import SELF_SCORES
+from kaohe_tui.api import t
 
 TARGETS = "年度目标任务"
 BASIC = "基础管理"
@@ -48,13 +49,13 @@ def find_sheet_indicator(scheme: Scheme, text: str) -> SheetIndicator:
         if key in {norm(row.path), norm(row.path.split(PATH_SEP)[-1]), norm(row.content or row.path)}:
             return row
     names = "、".join(r.path.split(PATH_SEP)[-1] for r in sheet_indicators(scheme))
-    raise RecordError(f"indicator: {text!r} is not a row of the score sheet (附件3): {names}")
+    raise RecordError(t("selfscore_not_a_row", text=text, names=names))
 
 
 def parse_points(raw, field: str) -> float:
     value = parse_number(raw, field)
     if value is None:
-        raise RecordError(f"{field}: {raw!r} is not a number")
+        raise RecordError(t("selfscore_not_a_number", field=field, raw=raw))
     return value
 
 
@@ -75,11 +76,11 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
     value = parse_points(points, "points")
     if value < row_def.low or (row_def.high is not None and value > row_def.high):
         top = fmt(row_def.high) if row_def.high is not None else "∞"
-        raise RecordError(f"points: {fmt(value)} is outside {row_def.path}'s range {fmt(row_def.low)}–{top}")
+        raise RecordError(t("selfscore_outside", value=fmt(value), path=row_def.path, low=fmt(row_def.low), high=top))
     reason = clean_text(reason, "reason")
     full = row_def.standard if row_def.standard is not None else 0.0
     if value != full and not reason:
-        raise RecordError(f"reason: a self-score of {fmt(value)} (not {fmt(full)}) needs the unit's reason")
+        raise RecordError(t("selfscore_needs_reason", value=fmt(value), full=fmt(full)))
     key = (scheme.id, str(p), name, row_def.path)
     with store.transaction() as db:
         refuse_if_closed(db.conn, scheme.id, p)  # again, under the write lock

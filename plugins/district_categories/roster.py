@@ -17,6 +17,7 @@ from sqlite_utils import Migrations
 
 from kaohe_tui.api import (Consequence, KaoheError, Period, Scheme, Store, UnitIndex, authorize, clean_text,
                            closed_months, load_units, norm, now, parse_date)
+from kaohe_tui.api import t
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Scorer, UnitResult
@@ -47,7 +48,7 @@ def _unit(store: Store, scheme: Scheme, text: str) -> str:
     unit = UnitIndex(load_units(store, scheme)).resolve(text)
     category = scheme.category(unit.category)
     if category is None or category.name not in CATEGORIES:
-        raise KaoheError(f"unit {unit.name}: only 二类 and 三类 units send the roster (this one is {unit.category})")
+        raise KaoheError(t("roster_category", unit=unit.name, category=unit.category))
     return unit.name
 
 
@@ -55,7 +56,7 @@ def _role(text: str) -> str:
     for role in ROLES:
         if norm(text) == norm(role):
             return role
-    raise KaoheError(f"role {text!r}: one of {'、'.join(ROLES)}")
+    raise KaoheError(t("roster_role", text=text, roles="、".join(ROLES)))
 
 
 def _fields(given: dict[str, Any]) -> dict[str, str]:
@@ -65,13 +66,13 @@ def _fields(given: dict[str, Any]) -> dict[str, str]:
     for key, value in given.items():
         column = by_key.get(norm(key).lower())
         if column is None:
-            raise KaoheError(f"{key}: not a field of the roster form ({'、'.join(FIELDS)})")
+            raise KaoheError(t("roster_unknown_field", key=key, fields="、".join(FIELDS)))
         label = next(k for k, v in FIELDS.items() if v == column)
         text = clean_text(str(value or ""), label, limit=100)
         if text and column in ("mobile", "office_phone") and not _PHONE.fullmatch(text):
-            raise KaoheError(f"{label}: {text!r} is not a telephone number")
+            raise KaoheError(t("roster_not_phone", label=label, text=text))
         if text and column == "qq" and not _DIGITS.fullmatch(norm(text)):
-            raise KaoheError(f"QQ: {text!r} is not a QQ number (digits only)")
+            raise KaoheError(t("roster_not_qq", text=text))
         out[column] = text
     return out
 
@@ -88,7 +89,7 @@ def set_person(store: Store, scheme: Scheme, unit: str, role: str, reason: str =
         row = {**(old or {}), "scheme": scheme.id, "unit": unit_name, "role": role, **values,
                "updated_by": store.user, "updated_at": now()}
         if not row.get("name"):
-            raise KaoheError(f"姓名: the {role} needs a name")
+            raise KaoheError(t("roster_needs_name", role=role))
         db[PEOPLE].upsert(row, pk=("scheme", "unit", "role"))
         store.audit("roster", scheme=scheme.id, unit=unit_name, old=old and {k: old[k] for k in FIELDS.values()},
                     new={"role": role, **{k: row.get(k) for k in FIELDS.values()}}, reason=reason or f"名单：{role}")
@@ -103,7 +104,7 @@ def set_form(store: Store, scheme: Scheme, unit: str, year: int, received_on: st
     day = parse_date(str(received_on), "received_on")
     fax = clean_text(fax, "传真", limit=40)
     if fax and not _PHONE.fullmatch(fax):
-        raise KaoheError(f"传真: {fax!r} is not a fax number")
+        raise KaoheError(t("roster_not_fax", text=fax))
     key = (scheme.id, unit_name, int(year))
     with store.transaction() as db:
         _refuse_closed_year(db.conn, scheme.id, int(year))
@@ -123,8 +124,7 @@ def _refuse_closed_year(conn, scheme_id: str, year: int) -> None:
     due = f"{year}-{due_date(year).month:02d}"
     for month, period in sorted(closed_months(conn, scheme_id).items()):
         if month.startswith(f"{year}-") and month >= due:
-            raise KaoheError(f"year {year}: the roster form counts in {period}, which is closed; "
-                             "an administrator must reopen it first")
+            raise KaoheError(t("roster_year_closed", year=year, period=period))
 
 
 def list_roster(store: Store, scheme: Scheme, year: int, unit: str | None = None) -> list[dict]:

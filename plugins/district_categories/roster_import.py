@@ -9,6 +9,7 @@ from pathlib import Path
 from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, read_rows
 
 from .roster import FIELDS, set_form, set_person
+from kaohe_tui.api import t
 
 UNIT, ROLE, RECEIVED, STAMPED = "单位", "角色", "报送日期", "盖章"
 
@@ -22,7 +23,7 @@ def import_roster(store, scheme, path: Path) -> str:
     header, rows = read_rows(Path(path))
     missing = [c for c in (UNIT, ROLE, "姓名") if c not in header]
     if missing:
-        raise KaoheError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise KaoheError(t("roster_missing_columns", path=path, columns="、".join(missing)))
     errors: list[RowError] = []
     people = forms = 0
     with store.transaction():
@@ -39,8 +40,8 @@ def import_roster(store, scheme, path: Path) -> str:
             except (KaoheError, ValueError) as exc:
                 errors.append(RowError(path, number, exc))
         if errors:
-            raise RowsRejected(errors, f"{path}: {len(errors)} invalid row(s); no roster row imported", shown=50)
-    return f"roster: {people} person row(s), {forms} form(s) imported"
+            raise RowsRejected(errors, t("roster_rejected", path=path, n=len(errors)), shown=50)
+    return t("roster_imported", people=people, forms=forms)
 
 
 IMPORTER = Importer(kind="roster", title="分管领导及联络员名单（附件2）", run=import_roster, detect=looks_like_roster,

@@ -13,6 +13,7 @@ from collections import Counter
 
 from kaohe_tui.api import (Context, Entry, Indicator, KaoheError, Line, Outcome, Params, Period, RuleType, norm,
                            parse_date, pts)
+from kaohe_tui.api import t
 
 
 class Requirement(RuleType):
@@ -80,9 +81,9 @@ class QuarterlyActivity(RuleType):
         ids = {c.id for c in indicator.clauses}
         missing = [c for c in (p.activity_clause, p.summary_clause) if c not in ids]
         if missing:
-            return f"params: clause(s) {', '.join(missing)} not declared"
+            return t("rule_clauses_undeclared", ids="、".join(missing))
         if not 1 <= p.summary_due_day <= 28:
-            return "params.summary_due_day: a day of the month, 1–28"
+            return t("rule_due_day")
         return None
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
@@ -90,18 +91,18 @@ class QuarterlyActivity(RuleType):
         period = Period.parse(entry.period)
         if entry.clause == p.summary_clause:
             if period.kind != "quarter":
-                return f"period: a summary is recorded against the quarter it summarises (e.g. {period.year}Q1), not {period}"
+                return t("summary_quarter", year=period.year, period=period)
             raw = entry.attrs.get(p.date_attr)
             if not raw:
-                return f"attr: a summary needs its submission date, --attr {p.date_attr}=YYYY-MM-DD"
+                return t("summary_needs_date", attr=p.date_attr)
             try:
                 day = parse_date(str(raw), p.date_attr)
             except KaoheError as exc:
-                return f"attr {exc}"
+                return f"属性 {exc}"
             if day < period.start:
-                return f"attr {p.date_attr}: {day} is before {period} began; a summary follows its quarter"
+                return t("summary_before_quarter", attr=p.date_attr, day=day, period=period)
         elif entry.clause == p.activity_clause and not entry.date and period.kind == "year":
-            return "date: an activity needs its date (--date), or a quarter or month period"
+            return t("activity_needs_date")
         return None
 
     def score(self, ctx: Context) -> Outcome:

@@ -251,12 +251,12 @@ class RosterForm(FormModal[str | None]):
                         raise KaoheError(f"{role} · {exc}") from None
                 new_form = {"received_on": received, "stamped": stamped, "fax": fax}
                 if old_form and not received:
-                    raise KaoheError("收到日期: 已登记的报送表，日期不能清空")
+                    raise KaoheError("收到日期：已登记的报送表，日期不能清空")
                 if received:
                     if old_form != new_form:
                         roster.set_form(self.store, self.scheme, unit, self.year, received, stamped=stamped, fax=fax)
                 elif fax:  # a fax number belongs to a form that came in
-                    raise KaoheError("收到日期: 填写报送表收到的日期（YYYY-MM-DD）")
+                    raise KaoheError("收到日期：填写报送表收到的日期（YYYY-MM-DD）")
         except Exception as exc:  # the plugin's message names the field
             error.update(f"✗ {describe(exc)}")
             return

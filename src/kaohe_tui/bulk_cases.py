@@ -33,8 +33,9 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kaohe_tui import chain, crashpoint
-from kaohe_tui.case_counts import MonthlyCounts, begin_import, end_import
+from kaohe_tui import bulk_reimport, chain, crashpoint
+from kaohe_tui.case_classes import LIVE, STORED, amount
+from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.deferred_indexes import deferred_indexes
 from kaohe_tui.names import norm
@@ -59,13 +60,15 @@ def available() -> bool:
 
 
 # -- parent side --------------------------------------------------------------------------------
-def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None] | None = None) -> int | None:
+def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None] | None = None,
+                told: dict | None = None) -> int | None:
     """Cases imported, or None when the helper refused the file (nothing of it is kept) or could
     not run. ``job`` (see ``case_import.bulk_path``): the scheme, the file's columns (field → index)
     and width, the profile's answers and statuses, ``units`` (normalised name or alias → the
     unit's name), ``audit`` (the audit row but its ``new``, which the helper writes with the count
     and the import's id), ``months`` (those of the scheme's periods, None: any). The months no case
-    may arrive in the helper reads itself, inside its write transaction."""
+    may arrive in the helper reads itself, inside its write transaction. ``told``: given the
+    helper's last word (``updated``, ``unchanged``: a later export's cases known before)."""
     if not available() or "'" in str(path):
         return None
     job = {**job, "db": str(db), "path": str(Path(path).resolve()), "file": str(path)}
@@ -86,6 +89,8 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
                 proc.stdin.write("commit\n")
                 proc.stdin.flush()
             elif "done" in message:
+                if told is not None:
+                    told.update(message)
                 return int(message["done"])
             else:
                 return None  # refused
@@ -235,17 +240,18 @@ FROM ({self.rows(checks)})"""
 
     def tallied(self) -> list[str]:
         """What each stored row adds to its (unit as written, month): the rows the careful path
-        must read, the cases counted (a void case counts nowhere), then ``STAT_COLUMNS`` in order."""
-        return ["ok IS NOT 1", f"({LIVE}) IS 1", *(f"CASE WHEN {LIVE} THEN {amount} ELSE 0 END" for amount in AMOUNTS)]
+        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in order (each its SQL there)."""
+        return ["ok IS NOT 1", f"({LIVE}) IS 1", *(amount(name) for name in STORED)]
 
-    def insert(self, scheme: str, import_id: int, tally: bool) -> str:
+    def insert(self, scheme: str, import_id: int, tally: bool, into: str = "cases") -> str:
         """Every row as it is stored (a row the careful path would refuse may be written here: its
         ``ok`` is tallied, and the whole import is rolled back). ``tally``: the month counts are
-        added up as the rows go by (``kaohe_tally``, native/kaohetime.c), in this one pass."""
+        added up as the rows go by (``kaohe_tally``, native/kaohetime.c), in this one pass. ``into``:
+        the table (a later export goes to ``bulk_reimport``'s first)."""
         key = "unit, substr(reported_at, 1, 7)"
         counted = f"kaohe_tally({key}, {', '.join(self.tallied())}) AND " if tally else ""
         return f"""
-INSERT INTO cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
 SELECT {_literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
        satisfaction, satisfied, status, untimed, {int(import_id)}
@@ -258,14 +264,6 @@ WHERE {counted}(rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
         sums = ", ".join(f"sum({value})" for value in self.tallied())
         return f"SELECT unit, substr(reported_at, 1, 7), {sums} FROM ({self.stored()}) GROUP BY 1, 2"
 
-
-# What a live case adds to each of ``case_counts.STAT_COLUMNS``, in order: one SQL expression over
-# a stored row each (the definitions of case_counts' module docstring).
-LIVE = "status IS NOT 'void'"
-AMOUNTS = ("untimed = 0", "(untimed = 0 AND closed_at <= deadline AND extensions = 0) IS 1",
-           "(untimed = 0 AND closed_at <= deadline AND extensions > 0) IS 1", "(untimed = 0 AND closed_at > deadline) IS 1",
-           "closed_at IS NOT NULL", "extensions", "max(extensions - 1, 0)", "failed_checks", "failed_checks > 0",
-           "closed_at IS NOT NULL AND failed_checks = 0", "satisfied IS 1", "satisfied IS NOT NULL", "untimed = 1")
 
 
 def _connect(sqlean, target: str):
@@ -310,8 +308,21 @@ def run(job: dict) -> None:
         conn.execute(sql.create(job["path"]))
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
-        with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
-            imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
+        into = "cases"
+        conn.execute("SAVEPOINT fresh")
+        try:
+            with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
+                imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
+        except Exception as exc:
+            if "UNIQUE constraint failed: cases." not in str(exc):
+                raise
+            # a case already there: a later export (updates by id, ``bulk_reimport``), or an id twice
+            conn.execute("ROLLBACK TO fresh")
+            if tally:
+                conn.execute("SELECT kaohe_tallied()")  # what the first try tallied, dropped
+            into = bulk_reimport.create_incoming(conn)
+            imported = conn.execute(sql.insert(job["scheme"], import_id, tally, into)).rowcount
+        conn.execute("RELEASE fresh")
         if tally:
             counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
         else:
@@ -320,7 +331,7 @@ def run(job: dict) -> None:
             raise counted[0]
         if any(row[2] for row in counted[0]):
             raise ValueError("a row the careful path must read (and perhaps refuse)")
-        counts = MonthlyCounts()
+        counts = []
         frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
         for raw, month, _, live, *figures in counted[0]:
             if month in frozen:
@@ -330,23 +341,29 @@ def run(job: dict) -> None:
             unit = job["units"].get(norm(raw))
             if unit is None:
                 raise LookupError(f"unknown unit {raw!r}")
-            if unit != raw:  # an alias or another spelling: stored under the unit's name
+            if unit != raw and into != "cases":
+                bulk_reimport.rename_unit(conn, raw, unit)
+            elif unit != raw:  # an alias or another spelling: stored under the unit's name
                 conn.execute("UPDATE cases SET unit = ? WHERE scheme = ? AND import_id = ? AND unit = ?",
                              [unit, job["scheme"], import_id, raw])
             if live:  # a unit-month of void cases only is no platform data (as the careful path)
-                counts.merge(unit, month, figures)
-        counts.save(conn, job["scheme"])
+                counts.append((unit, month, *figures))
+        updated = unchanged = 0
+        if into == "cases":
+            add_counts(conn, job["scheme"], counts)
+        else:
+            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit)
         end_import(conn, import_id, imported)
-        conn.execute("UPDATE case_imports SET updated = 0, profile = ? WHERE id = ?", [job["profile"], import_id])
-        new = {"file": job["file"], "cases": imported, "updated": 0, "import": import_id, "profile": job["profile"],
-               "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
+        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?", [updated, job["profile"], import_id])
+        new = {"file": job["file"], "cases": imported, "updated": updated, "import": import_id,
+               "profile": job["profile"], "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
         chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})
-        crashpoint.pause_before_commit(imported)
+        crashpoint.pause_before_commit(imported + updated)
         _say(ready=imported)
         if sys.stdin.readline().strip() != "commit":
             raise ConnectionAbortedError("the parent went away")
         conn.execute("COMMIT")
-        _say(done=imported)
+        _say(done=imported, updated=updated, unchanged=unchanged)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -4,7 +4,8 @@ Every CSV in UTF-8 does, whatever its layout: the columns are mapped as the care
 them (``--map``, then the profile, then the built-in names), and the profile's answers,
 statuses and choice of times travel with the job. The helper takes the file whole or refuses it;
 refused, the careful path reads it and names every bad row (or takes what SQL could not: a time
-form only Python reads, a GBK file, a later export of known cases).
+form only Python reads, a GBK file). A later export of known cases goes this way too: the helper
+updates them by id (``bulk_reimport``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from kaohe_tui.errors import KaoheError
 
 if TYPE_CHECKING:
-    from kaohe_tui.case_import import CaseImport
+    from kaohe_tui.case_report import CaseImport
     from kaohe_tui.scheme import Scheme
     from kaohe_tui.store import Store
 
@@ -45,7 +46,7 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     """Hand a UTF-8 CSV to the bulk helper: the cases imported, or None when it cannot or will
     not take it (``report`` is told the profile, the columns left unused and what to note)."""
     from kaohe_tui import bulk_cases
-    from kaohe_tui.case_import import scheme_months, untimed_note
+    from kaohe_tui.case_report import scheme_months, untimed_note
     from kaohe_tui.case_profiles import choose_profile, map_header
     from kaohe_tui.units import UnitIndex, load_units
 
@@ -73,9 +74,11 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
            "units": {key: unit.name for key, unit in UnitIndex(load_units(store, scheme)).by_key.items()},
            "audit": store.audit_row("import-cases", scheme=scheme.id, reason=f"import {Path(path).name}"),
            "months": sorted(months) if months is not None else None}
-    imported = bulk_cases.bulk_import(store.path, path, job, progress)
+    told: dict = {}
+    imported = bulk_cases.bulk_import(store.path, path, job, progress, told)
     if imported is not None and report is not None:
         report.ignored, report.profile = mapping.ignored, chosen.name
+        report.updated, report.unchanged = told.get("updated", 0), told.get("unchanged", 0)
         if job["untimed"]:
             report.notes.append(untimed_note(scheme))
     return imported

@@ -1,9 +1,12 @@
-"""What is counted of each month's cases, per unit (the definitions in ``cases``' docstring).
+"""The monthly counts of cases kept per unit (what each counts: ``case_classes``), the columns a
+case file may have, and the answers and statuses platforms write.
 
 Kept apart from ``cases`` so that the bulk-import helper process can use it without the store.
 """
 
 from __future__ import annotations
+
+from kaohe_tui.case_classes import ROW, STORED, month_sums
 
 COLUMNS = {  # accepted header names: kaohe's own, then those platforms' exports use (the first found wins)
     "case_id": ("case_id", "案件编号", "案卷号", "任务号", "案件号", "工单编号", "工单号", "留言编号", "案卷编号"),
@@ -33,67 +36,70 @@ NOT_VISITED = ("未回访", "联系不上", "无法联系", "未联系上", "拒
 VOID = ("作废", "已作废", "无效", "无效案件")  # platform stages of a void case: counted nowhere
 FORCE_CLOSED = ("强制结案", "强结")
 
-STAT_COLUMNS = ("due", "on_time", "extended", "overdue", "closed", "extensions", "extensions_after_first",
-                "failed_checks", "rework", "first_time", "satisfied", "visited", "untimed")
-# the figures a case without a deadline cannot be counted in (its file had no deadline column)
-DEADLINE_STATS = ("due", "on_time", "extended", "overdue", "red_light", "closure_rate")
+# a case as both import paths store it (the columns of ``cases`` but the scheme and the import)
+CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
+               "satisfaction", "satisfied", "status", "untimed")
+STAT_COLUMNS = STORED  # the columns of case_month_stats (what each counts: ``case_classes``)
 
 
-class MonthlyCounts:
-    """The monthly counts of the cases read so far (the same definitions as the module docstring)."""
+def apply_changes(conn, scheme_id: str, source: str, params=(), sign: str = "sign") -> None:
+    """Add to ``case_month_stats`` the counts of the rows ``source`` selects (case rows with a
+    ``sign`` column: +1 a case put in, −1 one taken out), inside the caller's transaction."""
+    _delta_table(conn)
+    conn.execute(f"INSERT INTO temp.month_delta {month_sums(source, sign)}", params)
+    _merge(conn, scheme_id)
 
-    def __init__(self) -> None:
-        self.by_key: dict[tuple[str, str], list[int]] = {}
 
-    def add(self, unit: str, reported: str, deadline: str | None, closed: str | None, ext: int, failed: int,
-            satisfied: int | None, status: str | None = None, untimed: bool = False, sign: int = 1) -> None:
-        """One case (``sign`` −1: take it out again, when a later export changes it). ``satisfied``:
-        1/0, None when not visited; a void case counts nowhere; an ``untimed`` one (its file had no
-        deadline column) counts in ``untimed`` instead of the figures a deadline decides."""
-        if status == "void":
-            return
-        counts = self.by_key.get((unit, reported[:7]))
-        if counts is None:
-            counts = self.by_key[(unit, reported[:7])] = [0] * len(STAT_COLUMNS)
-        if untimed:
-            counts[12] += sign
-        else:
-            counts[0] += sign
-        if closed is not None:
-            counts[4] += sign
-            if deadline is not None and not untimed:
-                if closed <= deadline:
-                    counts[1 if ext == 0 else 2] += sign
-                else:
-                    counts[3] += sign
-            if failed == 0:
-                counts[9] += sign
-        counts[5] += sign * ext
-        counts[6] += sign * (ext - 1 if ext > 1 else 0)
-        counts[7] += sign * failed
-        counts[8] += sign * (failed > 0)
-        if satisfied is not None:
-            counts[11] += sign
-            counts[10] += sign * satisfied
+def add_counts(conn, scheme_id: str, rows) -> None:
+    """Add counts already made (``(unit, month, *STAT_COLUMNS)``: the bulk helper's, from the file)."""
+    _delta_table(conn)
+    conn.executemany(f"INSERT INTO temp.month_delta VALUES ({', '.join('?' * (len(STAT_COLUMNS) + 2))})", rows)
+    _merge(conn, scheme_id)
 
-    def merge(self, unit: str, month: str, figures: list[int]) -> None:
-        counts = self.by_key.setdefault((unit, month), [0] * len(STAT_COLUMNS))
-        for i, n in enumerate(figures):
-            counts[i] += n or 0
 
-    def save(self, conn, scheme_id: str) -> None:
-        columns = ", ".join(STAT_COLUMNS)
-        updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAT_COLUMNS)
-        conn.executemany(
-            f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) VALUES (?, ?, ?, {', '.join('?' * len(STAT_COLUMNS))}) "
-            f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}",
-            [(scheme_id, unit, month, *counts) for (unit, month), counts in self.by_key.items()])
-        if any(n < 0 for counts in self.by_key.values() for n in counts):
-            # cases taken out (an update moved them, an import was withdrawn): a unit-month left
-            # with no case is no platform data, not a month of zeros
-            empty = " AND ".join(f"coalesce({c}, 0) = 0" for c in STAT_COLUMNS)
-            conn.executemany(f"DELETE FROM case_month_stats WHERE scheme = ? AND unit = ? AND month = ? AND {empty}",
-                             [(scheme_id, unit, month) for unit, month in self.by_key])
+def _delta_table(conn) -> None:
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS month_delta (unit TEXT, month TEXT, {', '.join(STAT_COLUMNS)})")
+    conn.execute("DELETE FROM temp.month_delta")
+
+
+def _merge(conn, scheme_id: str) -> None:
+    columns = ", ".join(STAT_COLUMNS)
+    updates = ", ".join(f"{c} = coalesce({c}, 0) + excluded.{c}" for c in STAT_COLUMNS)
+    conn.execute(f"INSERT INTO case_month_stats (scheme, unit, month, {columns}) "
+                 f"SELECT ?, unit, month, {columns} FROM temp.month_delta WHERE true "
+                 f"ON CONFLICT (scheme, unit, month) DO UPDATE SET {updates}", [scheme_id])
+    # a unit-month left with no case counted (cases taken out, or void ones only) is no platform
+    # data, not a month of zeros
+    empty = " AND ".join(f"coalesce({c}, 0) = 0" for c in STAT_COLUMNS)
+    conn.execute(f"DELETE FROM case_month_stats WHERE scheme = ? AND {empty} "
+                 "AND (unit, month) IN (SELECT unit, month FROM temp.month_delta)", [scheme_id])
+    conn.execute("DELETE FROM temp.month_delta")
+
+
+class CountChanges:
+    """The cases an import puts in (+1) and takes out (−1: the earlier state of a case a later
+    export changes), gathered in a temporary table; ``save`` adds their counts."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS case_changes (sign INTEGER, {', '.join(ROW)})")
+        conn.execute("DELETE FROM temp.case_changes")
+
+    def add(self, rows: list[tuple]) -> None:
+        """``rows``: ``(sign, *ROW)``."""
+        self.conn.executemany(f"INSERT INTO temp.case_changes VALUES ({', '.join('?' * (len(ROW) + 1))})", rows)
+
+    def save(self, scheme_id: str) -> None:
+        apply_changes(self.conn, scheme_id, "SELECT * FROM temp.case_changes")
+        self.conn.execute("DELETE FROM temp.case_changes")
+
+
+def update_audit(before: tuple, after: tuple, import_id: int) -> tuple[dict, dict]:
+    """The audit's old and new of a case a later export changes (``CASE_FIELDS`` tuples): the
+    fields that changed, each side named by the case's id."""
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    return ({"case_id": after[0], **{CASE_FIELDS[i]: before[i] for i in changed}},
+            {"case_id": after[0], **{CASE_FIELDS[i]: after[i] for i in changed}, "import": import_id})
 
 
 def begin_import(conn, scheme: str, file: str, at: str, user: str) -> int:

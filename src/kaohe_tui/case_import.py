@@ -3,19 +3,20 @@
 A clean UTF-8 CSV goes to the bulk helper (``bulk_cases``: SQLite reads the file itself, ~2.5×
 the sqlite3 shell's ``.import``); whatever it will not take is read here, row by row, on the
 careful path, which accepts the other forms platforms and spreadsheets write and names each row
-it rejects. The counts kept per month are those of ``case_counts``.
+it rejects. What the counts kept per month count: ``case_classes``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import ALL_COLUMNS, MonthlyCounts, begin_import, end_import, satisfaction_class
+from kaohe_tui.case_counts import (ALL_COLUMNS, CASE_FIELDS, CountChanges, begin_import, end_import, satisfaction_class,
+                                   update_audit)
 from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
+from kaohe_tui.case_report import CaseImport, scheme_months, untimed_note  # noqa: F401 — callers import them from here
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -24,28 +25,13 @@ from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
-@dataclass
-class CaseImport:
-    path: Path
-    imported: int = 0  # new cases
-    rejected: list[str] = field(default_factory=list)
-    updated: int = 0  # cases of earlier imports changed by this file (a later export)
-    unchanged: int = 0  # cases of earlier imports this file repeats as they were
-    ignored: list[str] = field(default_factory=list)  # the file's columns no field uses
-    profile: str = "default"
-    notes: list[str] = field(default_factory=list)  # what the user must know (no deadline column …)
-    rejects_file: Path | None = None  # --skip-invalid: the refused rows, beside the file
-
-
-CASE_FIELDS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions", "failed_checks",
-               "satisfaction", "satisfied", "status", "untimed")
 MAX_COUNT_DIGITS = 6  # a count of extensions or failed checks longer than this is a broken cell
 MAX_ID = 200  # characters of a case id
 
 
 def _count(raw: str, column: str) -> int:
     if len(raw) > MAX_COUNT_DIGITS:  # the bulk path's limit too: both paths take the same cells
-        raise KaoheError(f"{column}: {raw!r} is too large")
+        raise KaoheError(t("case_count_large", column=column, raw=raw))
     return parse_count(raw, column)
 
 
@@ -54,7 +40,7 @@ def _status_text(raw: str) -> str:
 
 
 def case_rows(rows: Iterator[tuple[int, list[str]]], mapping: Mapping, header: list[str],
-              resolve: Callable[[str], str], path: Path, rejected: list[str],
+              resolve: Callable[[str], str], path: Path, rejected: list[RowError],
               closed: dict[str, str] | None = None, months: set[str] | None = None) -> Iterator[tuple]:
     """Checked case tuples (``CASE_FIELDS``) with their row numbers; bad rows go to ``rejected``;
     ``closed``: the months no case may arrive in → the closed period that freezes each;
@@ -146,15 +132,6 @@ def import_cases(store: Store, scheme: Scheme, path: Path, progress: Callable[[i
                           skip_invalid=skip_invalid)
 
 
-def scheme_months(scheme: Scheme) -> set[str] | None:
-    """The months (``YYYY-MM``) of the scheme's periods: a case outside them would score nowhere."""
-    from kaohe_tui.periods import Period
-
-    if not scheme.periods:
-        return None
-    return {str(month) for text in scheme.periods for month in Period.parse(text).months()}
-
-
 def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[[int], None] | None = None,
                    batch: int = 50_000, *, profile: str | None = None, overrides: dict[str, str] | None = None,
                    skip_invalid: bool = False) -> CaseImport:
@@ -180,7 +157,6 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     report = CaseImport(path, ignored=mapping.ignored, profile=mapping.profile.name)
     if "deadline" not in mapping.columns:
         report.notes.append(untimed_note(scheme))
-    counts = MonthlyCounts()
     numbered: dict[int, list[str]] = {}
 
     def remember(rows):  # --skip-invalid writes the refused rows out as they were
@@ -192,6 +168,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
         conn = db.conn
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the index grows
         import_id = begin_import(conn, scheme.id, str(path), now(), store.user)
+        counts = CountChanges(conn)
         writer = CaseWriter(store, scheme.id, import_id, counts, report, path)
         chunk: list[tuple[int, tuple]] = []
         closed = closed_months(store, scheme.id)
@@ -210,7 +187,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
             writer.write(chunk, closed)
         if report.rejected and not skip_invalid:
             raise CaseImportRejected(report)
-        counts.save(conn, scheme.id)
+        counts.save(scheme.id)
         end_import(conn, import_id, report.imported)
         conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?",
                      [report.updated, report.profile, import_id])
@@ -223,17 +200,7 @@ def careful_import(store: Store, scheme: Scheme, path: Path, progress: Callable[
     return report
 
 
-def untimed_note(scheme: Scheme) -> str:
-    from kaohe_tui.case_counts import DEADLINE_STATS
-
-    uses = [f.indicator for f in scheme.case_feeds
-            if {*f.clauses.values(), f.value} & set(DEADLINE_STATS)]
-    where = f"（{'、'.join(dict.fromkeys(uses))}）" if uses else ""
-    return (f"文件没有处置时限列：其案件不能计算按期结案率与红灯{where}，这些指标不由它们计分，评分时标明；"
-            "若有时限列，用 --map '列名=deadline' 指定")
-
-
-def write_rejects(path: Path, header: list[str], rejected: list[str], numbered: dict[int, list[str]]) -> Path:
+def write_rejects(path: Path, header: list[str], rejected: list[RowError], numbered: dict[int, list[str]]) -> Path:
     """The refused rows beside the file: row number, the row as read, the reason (RowError's fields)."""
     from kaohe_tui.io.tabular import write_csv
 
@@ -251,7 +218,7 @@ class CaseWriter:
     """Writes checked cases: new ones inserted, known ones (same scheme and id) updated where the
     file changes them, each change old → new in the audit; the monthly counts follow."""
 
-    def __init__(self, store: Store, scheme_id: str, import_id: int, counts: MonthlyCounts, report: CaseImport,
+    def __init__(self, store: Store, scheme_id: str, import_id: int, counts: CountChanges, report: CaseImport,
                  path: Path):
         self.store, self.scheme_id, self.import_id, self.counts, self.report, self.path = (
             store, scheme_id, import_id, counts, report, path)
@@ -274,12 +241,12 @@ class CaseWriter:
 
     def write(self, chunk: list[tuple[int, tuple]], closed: dict[str, str]) -> None:
         old = self.known([case[0] for _, case in chunk])
-        inserts, updates, audits = [], [], []
+        inserts, updates, audits, changes = [], [], [], []
         for number, case in chunk:
             before = old.get(case[0])
             if before is None:
                 inserts.append((self.scheme_id, *case, self.import_id))
-                self._count(case, 1)
+                changes.append(_counted(case, 1))
                 continue
             if before == case:
                 self.report.unchanged += 1
@@ -287,25 +254,25 @@ class CaseWriter:
             if period := closed.get(before[3][:7]):
                 self.report.rejected.append(RowError(self.path, number, t("case_counted_closed", case=case[0], period=period)))
                 continue
-            self._count(before, -1)
-            self._count(case, 1)
+            changes += [_counted(before, -1), _counted(case, 1)]
             updates.append((*case[1:], self.import_id, self.scheme_id, case[0]))
-            changed = [i for i, (a, b) in enumerate(zip(before, case)) if a != b]
-            audits.append(self.store.audit_row(
-                "update-case", scheme=self.scheme_id, unit=case[1],
-                old={"case_id": case[0], **{CASE_FIELDS[i]: before[i] for i in changed}},
-                new={"case_id": case[0], **{CASE_FIELDS[i]: case[i] for i in changed}, "import": self.import_id},
-                reason=f"import {self.path.name}"))
+            old_fields, new_fields = update_audit(before, case, self.import_id)
+            audits.append(self.store.audit_row("update-case", scheme=self.scheme_id, unit=case[1], old=old_fields,
+                                               new=new_fields, reason=f"import {self.path.name}"))
         self.conn.executemany(self.insert_sql, inserts)
         self.conn.executemany(self.update_sql, updates)
+        self.counts.add(changes)
         for audit in audits:  # each a link of the chain (``kaohe verify`` walks it)
             chain.append(self.conn, audit)
         self.report.imported += len(inserts)
         self.report.updated += len(updates)
 
-    def _count(self, case: tuple, sign: int) -> None:
-        (_, unit, _, reported, deadline, closed_at, ext, failed, _, satisfied, status, untimed) = case
-        self.counts.add(unit, reported, deadline, closed_at, ext, failed, satisfied, status, bool(untimed), sign)
+
+
+def _counted(case: tuple, sign: int) -> tuple:
+    """A case (``CASE_FIELDS``) as ``CountChanges`` takes it: its sign, then ``case_classes.ROW``."""
+    (_, unit, _, reported, deadline, closed_at, ext, failed, _, satisfied, status, untimed) = case
+    return sign, unit, reported, deadline, closed_at, ext, failed, satisfied, status, untimed
 
 
 def summary_lines(report: CaseImport) -> list[str]:

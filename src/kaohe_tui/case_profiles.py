@@ -21,6 +21,7 @@ from pathlib import Path
 from kaohe_tui.case_counts import (ALL_COLUMNS, FORCE_CLOSED, NOT_VISITED, REQUIRED, SATISFIED, UNSATISFIED,
                                    VOID)
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.file_problems import toml_problem
 from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 
@@ -63,19 +64,24 @@ class Profile:
     def load(cls, path: Path) -> "Profile":
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise KaoheError(f"{path}: not a readable profile ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise KaoheError(toml_problem(path, exc)) from None
+        except UnicodeDecodeError:
+            raise KaoheError(t("profile_unreadable", path=path, error="不是 UTF-8 文本")) from None
+        except OSError as exc:
+            raise KaoheError(t("profile_unreadable", path=path, error=exc.strerror or exc)) from None
         known = {"name", "title", "columns", "ignore", "period", "closing", "status", "satisfaction", "time_forms"}
         if unknown := set(data) - known:
-            raise KaoheError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+            raise KaoheError(t("profile_unknown_keys", path=path, keys="、".join(sorted(unknown)), known="、".join(sorted(known))))
         columns = data.get("columns", {})
         for header, fld in columns.items():
             if fld not in ALL_COLUMNS and fld != IGNORE:
-                raise KaoheError(f"{path}: columns.{header} = {fld!r}: one of {', '.join([*ALL_COLUMNS, IGNORE])}")
+                raise KaoheError(t("profile_bad_column", path=path, header=header, field=fld,
+                                          known="、".join([*ALL_COLUMNS, IGNORE])))
         if data.get("period", "filed") not in ("filed", "reported"):
-            raise KaoheError(f"{path}: period: filed or reported")
+            raise KaoheError(t("profile_bad_choice", path=path, setting="period", value=data["period"], choices="filed（立案）或 reported（上报）"))
         if data.get("closing", "closed") not in ("closed", "disposed"):
-            raise KaoheError(f"{path}: closing: closed or disposed")
+            raise KaoheError(t("profile_bad_choice", path=path, setting="closing", value=data["closing"], choices="closed（结案）或 disposed（处置）"))
         status, sat = data.get("status", {}), data.get("satisfaction", {})
         return cls(name=data.get("name") or Path(path).stem, title=data.get("title", ""), columns=dict(columns),
                    ignore=list(data.get("ignore", [])), period=data.get("period", "filed"),
@@ -168,9 +174,9 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
     is an error naming every header accepted for it."""
     overrides = overrides or {}
     by_key: dict[str, int] = {}
-    for i, h in enumerate(header):
+    for index, h in enumerate(header):
         if h:
-            by_key.setdefault(_key(h), i)
+            by_key.setdefault(_key(h), index)
     columns: dict[str, int] = {}
     taken: set[int] = set()
     ignored_on_purpose: set[int] = set()
@@ -191,10 +197,10 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
     for h in profile.ignore:
         if (i := by_key.get(_key(h))) is not None and i not in taken:
             ignored_on_purpose.add(i)
-    for fld, names in ALL_COLUMNS.items():
+    for fld, accepted in ALL_COLUMNS.items():
         if fld in columns:
             continue
-        for name in names:
+        for name in accepted:
             i = by_key.get(_key(name))
             if i is not None and i not in taken and i not in ignored_on_purpose:
                 columns[fld] = i

@@ -29,7 +29,7 @@ def parse_time(raw: str, column: str, *, required: bool = False, end_of_day: boo
                forms: tuple[str, ...] = ()) -> str | None:
     if not raw:
         if required:
-            raise KaoheError(f"{column}: empty")
+            raise KaoheError(t("case_time_empty", column=column))
         return None
     if len(raw) == 19 and raw[10] == " " and raw[13] == ":" == raw[16] and raw[4] == raw[7] == "-":
         try:  # kaohe's own form, the common case: C checks the calendar

@@ -5,14 +5,14 @@ removing rows), or when a later import changed cases it brought (withdraw that o
 
 from __future__ import annotations
 
-from kaohe_tui.case_counts import MonthlyCounts
+import json
+
+from kaohe_tui.case_classes import ROW
+from kaohe_tui.case_counts import apply_changes
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
-
-FIELDS = "unit, reported_at, deadline, closed_at, extensions, failed_checks, satisfied, status, untimed"
-
 
 def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -> int:
     """The number of cases withdrawn."""
@@ -38,18 +38,15 @@ def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -
         if later:
             raise KaoheError(t("withdraw_import_later", id=import_id, file=file, n=later))
         closed = closed_months(store, scheme.id)
-        counts = MonthlyCounts()
-        n = 0
-        for case in conn.execute(f"SELECT case_id, {FIELDS} FROM cases WHERE scheme = ? AND import_id = ?",
-                                 [scheme.id, import_id]):
-            case_id, unit, reported, deadline, closed_at, ext, failed, satisfied, status, untimed = case
-            if period := closed.get(reported[:7]):
-                raise KaoheError(f"import {import_id}: case {case_id} is counted in {period}, which is closed; "
-                                 "an administrator must reopen it first")
-            counts.add(unit, reported, deadline, closed_at, ext, failed, satisfied, status, bool(untimed), -1)
-            n += 1
-        conn.execute("DELETE FROM cases WHERE scheme = ? AND import_id = ?", [scheme.id, import_id])
-        counts.save(conn, scheme.id)
+        frozen = conn.execute("SELECT case_id, substr(reported_at, 1, 7) FROM cases WHERE scheme = ? AND import_id = ? "
+                              "AND substr(reported_at, 1, 7) IN (SELECT value FROM json_each(?)) ORDER BY case_id LIMIT 1",
+                              [scheme.id, import_id, json.dumps(sorted(closed))]).fetchone()
+        if frozen:
+            raise KaoheError(t("case_withdraw_closed", id=import_id, case=frozen[0], period=closed[frozen[1]]))
+        # its cases taken out of the monthly counts (the SQL of ``case_classes``), then deleted
+        apply_changes(conn, scheme.id, f"SELECT -1 AS sign, {', '.join(ROW)} FROM cases WHERE scheme = ? AND import_id = ?",
+                      [scheme.id, import_id])
+        n = conn.execute("DELETE FROM cases WHERE scheme = ? AND import_id = ?", [scheme.id, import_id]).rowcount
         conn.execute("UPDATE case_imports SET withdrawn_at = ? WHERE id = ?", [now(), import_id])
         store.audit("withdraw-case-import", scheme=scheme.id, old={"import": import_id, "file": file, "cases": n},
                     reason=reason)

@@ -6,24 +6,17 @@ row by row into Python for scoring: one ``GROUP BY`` per period gives every unit
 scheme's ``case_feeds`` turn those counts into derived records (``cases:…``) that the ordinary
 rule types score — closure rates, red-light deductions, extension and failed-check clauses.
 
-Definitions (the reading a careful office would take; each is one SQL expression below):
-- a case belongs to the period in which it was reported (立案);
-- due (应结案数): every case of the period; on_time (按时结案): closed by its deadline with no
-  extension; extended (延期结案): closed by its (extended) deadline after one or more extensions;
-  overdue (超时结案): closed after its deadline; red_light (超时/红灯): closed late, or still open
-  past its deadline at the end of the period;
-- extensions_after_first: extensions beyond the first (以后每申请延期一次); failed_checks: every
-  failed check; ``case:extensions`` / ``case:failed_checks``: one record per case carrying its
-  count, for clauses whose cost depends on the repeats within one case (``steps``); rework (返工): cases with at least one failed check; first_time (一次完成): closed
-  cases with no failed check; satisfaction_rate: satisfied ÷ visited × 100.
+What each figure counts is defined once, as SQL over a case row, in ``case_classes``: the monthly
+counts, the red lights and the lists of the cases behind a figure are all made from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterator
+from typing import Iterator
 
-from kaohe_tui.case_counts import DEADLINE_STATS, STAT_COLUMNS
+from kaohe_tui.case_classes import DEADLINE_STATS, LABELS, LIVE, OPEN_LATE, RATES, amount, status_sql, where
+from kaohe_tui.case_counts import STAT_COLUMNS
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry
@@ -37,19 +30,12 @@ WHERE scheme = :scheme AND month >= :first AND month <= :last
 GROUP BY unit
 """
 
-OPEN_LATE_SQL = """
+OPEN_LATE_SQL = f"""
 SELECT unit, count(*) AS n FROM cases
-WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until AND deadline < :until
-  AND status IS NOT 'void'
+WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until
+  AND {LIVE} AND {OPEN_LATE}
 GROUP BY unit
-"""
-
-LABELS = {"due": "应结案", "on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案",
-          "red_light": "超时（红灯）", "closed": "已结案", "extensions": "延期", "extensions_after_first": "首次以后的延期",
-          "failed_checks": "核查未通过", "rework": "返工", "first_time": "一次完成", "satisfied": "满意",
-          "visited": "回访", "satisfaction_rate": "回访满意率", "first_time_rate": "一次完成率",
-          "closure_rate": "结案率", "void": "作废（不计）", "untimed": "无处置时限（文件无时限列）"}
-
+"""  # ``closed_at IS NULL`` written out: the partial index cases_open serves it
 
 def _bounds(period: Period) -> tuple[str, str]:
     return period.start.isoformat(), (period.end + dt.timedelta(days=1)).isoformat()
@@ -67,10 +53,10 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
         out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:])}
     open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
     for unit, stats in out.items():
-        stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)
-        stats["satisfaction_rate"] = stats["satisfied"] / stats["visited"] * 100 if stats["visited"] else 0.0
-        stats["first_time_rate"] = stats["first_time"] / stats["closed"] * 100 if stats["closed"] else 0.0
-        stats["closure_rate"] = stats["closed"] / stats["due"] * 100 if stats["due"] else 0.0
+        stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)  # red_light's two parts
+        for rate in RATES:
+            base = stats[rate.denominator]
+            stats[rate.name] = stats[rate.numerator] / base * 100 if base else 0.0
     return out
 
 
@@ -80,7 +66,7 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
         return []
     stats = unit_stats(store, scheme, period)
     if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
-        zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", "satisfaction_rate", "first_time_rate", "closure_rate")}
+        zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", *(r.name for r in RATES))}
         stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}
     entries = []
     for feed in scheme.case_feeds:
@@ -126,7 +112,7 @@ def feed_path(scheme: Scheme, category: str | None, indicator: str) -> str | Non
 _FEED_PATHS: dict[tuple, tuple[Scheme, str | None]] = {}
 
 
-RATE_BASE = {"satisfaction_rate": "visited", "first_time_rate": "closed", "closure_rate": "due"}  # rate → its denominator
+RATE_BASE = {r.name: r.denominator for r in RATES}  # rate → its denominator
 
 
 def needs_deadline(feed) -> bool:
@@ -171,7 +157,7 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
             rows = store.db.execute(
                 f"SELECT case_id, unit, {column} FROM cases INDEXED BY cases_repeats WHERE scheme = ? "
                 f"AND reported_at >= ? AND reported_at < ? AND (extensions > 0 OR failed_checks > 0) AND {column} > 0 "
-                f"AND status IS NOT 'void' "
+                f"AND {LIVE} "
                 f"ORDER BY case_id", [scheme.id, since, until])
             for case_id, unit, n in rows:
                 category = units.get(unit)
@@ -187,71 +173,37 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
 
 
 # -- the cases behind a count ----------------------------------------------------------------------
-STATUS_LABELS = {"on_time": "按时结案", "extended": "延期结案", "overdue": "超时结案（红灯）",
-                 "open_late": "超时未结（红灯）", "open": "未结案", "closed": "已结案（无处置时限）",
-                 "void": "作废（不计）"}
-
-CLOSED = {"on_time", "extended", "overdue", "closed"}
-
-
-def counted_in(stat: str) -> Callable[[dict], bool] | None:
-    """Which listed cases the derived count ``cases:<stat>`` counted (the definitions of the
-    module docstring, applied to one case); None: every case of the period (``due``)."""
-    tests: dict[str, Callable[[dict], bool]] = {
-        "on_time": lambda c: c["status"] == "on_time",
-        "extended": lambda c: c["status"] == "extended",
-        "overdue": lambda c: c["status"] == "overdue",
-        "red_light": lambda c: c["status"] in ("overdue", "open_late"),
-        "closed": lambda c: c["status"] in CLOSED,
-        "closure_rate": lambda c: c["status"] in CLOSED,
-        "extensions": lambda c: c["extensions"] > 0,
-        "extensions_after_first": lambda c: c["extensions"] > 1,
-        "failed_checks": lambda c: c["failed_checks"] > 0,
-        "rework": lambda c: c["failed_checks"] > 0,
-        "first_time": lambda c: c["status"] in CLOSED and c["failed_checks"] == 0,
-        "first_time_rate": lambda c: c["status"] in CLOSED,
-        "visited": lambda c: c["satisfied"] is not None,
-        "satisfaction_rate": lambda c: c["satisfied"] is not None,
-        "satisfied": lambda c: c["satisfied"] == 1,
-        "due": lambda c: not c["untimed"],
-        "untimed": lambda c: bool(c["untimed"]),
-        "void": lambda c: c["status"] == "void",
-    }
-    test = tests.get(stat)
-    if test is None or stat == "void":
-        return test
-    return lambda c: c["status"] != "void" and test(c)  # a void case is counted in nothing
-
-
-LIST_SQL = """
+LIST_SQL = f"""
 SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, satisfaction,
-       satisfied, untimed, import_id, coalesce(status, '') AS platform_status,
-       CASE WHEN status = 'void' THEN 'void'
-            WHEN closed_at IS NULL THEN CASE WHEN deadline < :until THEN 'open_late' ELSE 'open' END
-            WHEN deadline IS NULL THEN 'closed'
-            WHEN closed_at <= deadline THEN CASE WHEN extensions = 0 THEN 'on_time' ELSE 'extended' END
-            ELSE 'overdue' END AS status,
-       (SELECT file FROM case_imports WHERE id = import_id) AS import_file
-FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {unit} {imported}
+       satisfied, untimed, import_id, coalesce(status, '') AS platform_status, {status_sql()} AS status,
+       (SELECT file FROM case_imports WHERE id = import_id) AS import_file {{counted}}
+FROM cases WHERE scheme = :scheme AND reported_at >= :since AND reported_at < :until {{unit}} {{imported}} {{where}}
 ORDER BY unit, reported_at, case_id
 """
 
 
 def list_cases(store: Store, scheme: Scheme, period: Period, unit: str | None = None,
-               status: str | None = None) -> list[dict]:
+               status: str | None = None, counted: str | None = None) -> list[dict]:
     """The cases a period's counts were made of, each with the class it was counted in (the same
     definitions as the counts: an auditor can recount any figure from this list)."""
-    return list(iter_cases(store, scheme, period, unit, status))
+    return list(iter_cases(store, scheme, period, unit, status, counted=counted))
 
 
 def iter_cases(store: Store, scheme: Scheme, period: Period | None, unit: str | None = None,
-               status: str | None = None, import_id: int | None = None) -> Iterator[dict]:
+               status: str | None = None, import_id: int | None = None, counted: str | None = None) -> Iterator[dict]:
     """``list_cases`` a row at a time (a city's year is 10^6 of them); ``period`` None: every
-    period (with ``import_id``: the cases one import last wrote)."""
+    period (with ``import_id``: the cases one import last wrote); ``counted``: only the cases
+    that figure counted (``case_classes.where``), each with what it adds to it (``counted``)."""
     since, until = _bounds(period) if period else ("0000", "9999")
+    test = where(counted) if counted else None
+    if counted and test is None:
+        raise ValueError(counted)  # the faces offer case_classes.FIGURES
     sql = LIST_SQL.format(unit="AND unit = :unit" if unit else "",
-                          imported="AND import_id = :import_id" if import_id is not None else "")
+                          imported="AND import_id = :import_id" if import_id is not None else "",
+                          where=f"AND {test}" if test else "",
+                          counted=f", {amount(counted)} AS counted" if counted else "")
     for row in store.db.query(sql, {"scheme": scheme.id, "since": since, "until": until, "unit": unit,
                                     "import_id": import_id}):
         if status is None or row["status"] == status:
             yield row
+

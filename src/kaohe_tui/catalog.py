@@ -30,7 +30,8 @@ def schemes() -> dict[str, Scheme]:
                 scheme.plugin = scheme.plugin or plugin_name
                 if scheme.id in found:
                     plugins.failures.append(plugins.Failure(plugin_name, "kaohe_schemes",
-                                                            f"scheme id {scheme.id!r} already provided by {found[scheme.id].plugin}"))
+                                                            t("scheme_id_taken", id=scheme.id,
+                                                              first=found[scheme.id].plugin)))
                     continue
                 found[scheme.id] = scheme
                 if not isinstance(item, Scheme):

@@ -167,6 +167,9 @@ def build_parser() -> KaoheParser:
     from kaohe_tui import plugins
 
     plugins.call("kaohe_cli", add_command=cmd)
+    from kaohe_tui.cli_help import fill_help
+
+    fill_help(parser)  # the options declared without help (--json, --period, … and plugins' own)
     return parser
 
 

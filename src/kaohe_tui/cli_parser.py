@@ -84,6 +84,6 @@ class KaoheParser(argparse.ArgumentParser):
             if isinstance(action, argparse._HelpAction):
                 action.help = "显示本帮助并退出"
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(2, f"kaohe: {t('cli_arg_error', prog=self.prog, error=chinese_error(message))}\n")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Sequence
 
 from kaohe_tui import plugins
 from kaohe_tui.messages import t
@@ -62,7 +63,7 @@ def print_failures() -> None:
         print(f"kaohe: {t('cli_plugin_failed', failure=failure)}", file=sys.stderr)
 
 
-def print_rejected(rejected: list[str]) -> None:
+def print_rejected(rejected: Sequence[str]) -> None:
     for message in rejected[:50]:
         print(message, file=sys.stderr)
     if len(rejected) > 50:

@@ -32,7 +32,7 @@ def cmd_schemes(args) -> int:
 
     _print(table(["id", "名称", "期间", "年度", "单位数", "插件"],
                  [[r.id, r.display_title, "、".join(r.periods),
-                   "、".join(f"{y['year']}" + ("（办公室）" if y["kind"] == "office" else "") for y in r.years),
+                   r.years_text(),
                    r.units, r.plugin] for r in rows]))
     return 0
 

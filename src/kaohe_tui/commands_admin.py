@@ -75,7 +75,7 @@ def cmd_plugins(args) -> int:
 
     _print(table(["插件", "来源", "钩子"], [[p["name"], p["origin"], ", ".join(p["hooks"])] for p in info], title="已加载插件"))
     if failed:
-        _print(table(["插件", "位置", "错误"], [[f["plugin"], f["where"], f["error"]] for f in failed], title="加载失败"))
+        _print(table(["插件", "位置", "错误"], [[f.plugin, f.place, f.error] for f in plugins.failures], title="加载失败"))
     return 0
 
 

@@ -18,13 +18,12 @@ TABLE_LIMIT = 2000  # rows a table prints; beyond, a count per unit and class (a
 
 
 def cmd_cases(args) -> int:
-    from kaohe_tui.cases import LABELS, STATUS_LABELS, counted_in, iter_cases
+    from kaohe_tui.case_classes import FIGURES, LABELS, STATUS_LABELS
+    from kaohe_tui.cases import iter_cases
     from kaohe_tui.units import UnitIndex, load_units
 
-    keep = counted_in(args.counted) if args.counted else None
-    if args.counted and keep is None:
-        known = [k for k in LABELS if counted_in(k)]
-        raise KaoheError(t("option_one_of", option="--counted", value=args.counted, known="、".join(known)))
+    if args.counted and args.counted not in FIGURES:
+        raise KaoheError(t("option_one_of", option="--counted", value=args.counted, known="、".join(FIGURES)))
     store = open_store(args)
     scheme = scheme_for(store, args)
     if args.imports:
@@ -33,9 +32,7 @@ def cmd_cases(args) -> int:
         raise KaoheError(t("cases_need_period"))
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     period = Period.parse(args.period) if args.period else None
-    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id)
-    if keep:
-        rows = filter(keep, rows)
+    rows = iter_cases(store, scheme, period, unit, args.status, args.import_id, counted=args.counted)
     if args.json:  # streamed: a city's year does not have to fit in memory twice
         sys.stdout.write("[")
         for i, row in enumerate(rows):
@@ -44,7 +41,9 @@ def cmd_cases(args) -> int:
         return 0
     from kaohe_tui.report import table
 
-    shown, counted, per_unit = [], Counter(), Counter()
+    shown: list[dict] = []
+    counted: Counter[str] = Counter()
+    per_unit: Counter[tuple[str, str]] = Counter()
     for row in rows:
         counted[row["status"]] += 1
         per_unit[(row["unit"], row["status"])] += 1

@@ -35,7 +35,7 @@ def _last_units(scorer: "Scorer", quarter: Period, category: str | None, skip_al
         if len(ranked) < 2 or (skip_all_tied and len({r.rank for r in ranked}) == 1):
             memo[key] = frozenset()
         else:
-            worst = max(r.rank for r in ranked)
+            worst = max(r.rank or 0 for r in ranked)  # ranked: every rank is set
             memo[key] = frozenset(r.unit for r in ranked if r.rank == worst)
     return memo[key]
 

@@ -68,7 +68,7 @@ def remove_demo(store: Store, scheme: Scheme) -> int:
             refuse_if_closed(db.conn, scheme.id, row["period"], row["date"], frozen)
         ids = [r["id"] for r in rows]
         for record_id in ids:
-            db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user,
+            db.table("records").update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user,
                                              "withdrawn_reason": "移除演示数据"})
         store.audit("withdraw-demo", scheme=scheme.id, new={"records": len(ids)}, reason="移除演示数据")
     return len(ids)

@@ -1,25 +1,28 @@
-"""The ledger (台账): recording, withdrawing and reading records. One check for every door —
-the CLI, an import and the TUI all go through ``check_record``."""
+"""The ledger (台账): recording and withdrawing records, closing and reopening periods. One check
+for every door — the CLI, an import and the TUI all go through ``check_record``. Reading records
+by period is ``period_records`` (below the store; re-exported here)."""
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from kaohe_tui import closed, rules, signoff
+from kaohe_tui import closed, rules, signing, signoff
 from kaohe_tui.errors import KaoheError, RecordError
 from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
-from kaohe_tui.messages import field as msg_field, t
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
 from kaohe_tui.scheme import Indicator, Scheme, resolve_indicator
 from kaohe_tui.store import Store, now
 from kaohe_tui.units import UnitIndex, load_units
-
-MAX_REASON = 2000
+# re-exported: the faces and plugins read the ledger through this module
+from kaohe_tui.period_records import (  # noqa: F401
+    ENTRY_SQL, closed_months, enclosing, entries_for, entry_from_row, inside, is_closed, list_records, period_filter,
+    period_status)
+from kaohe_tui.text_fields import MAX_REASON, clean_text  # noqa: F401
 
 
 def takes_records(node: Indicator) -> bool:
@@ -44,15 +47,6 @@ class Draft:
     attrs: dict | None = None
 
 
-def clean_text(text: str, field: str, limit: int = MAX_REASON) -> str:
-    text = (text or "").strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in text):
-        raise RecordError(t("control_chars", field=msg_field(field)))
-    if len(text) > limit:
-        raise RecordError(t("too_long", field=msg_field(field), length=len(text), limit=limit))
-    return text
-
-
 def period_is_declared(scheme: Scheme, period: Period) -> bool:
     if not scheme.periods:
         return True
@@ -75,7 +69,7 @@ def check_record(store: Store, scheme: Scheme, draft: Draft, index: UnitIndex | 
 
         _memo(memo, ("authorize", action, unit.name, path),
               lambda: authorize_record(store, scheme, action, unit.name, unit.category, unit.assessed_by, path))
-    rule = rules.get(node.rule_type)
+    rule = rules.require(node.rule_type)
     clause_id = None
     if draft.clause:
         clause = node.clause(draft.clause)
@@ -178,7 +172,7 @@ def add_record(store: Store, scheme: Scheme, draft: Draft, source: str = "cli", 
 def insert_checked(store: Store, db, row: dict, source: str) -> int:
     closed.refuse_if_closed(db.conn, row["scheme"], row["period"], row["date"])  # again, under the write lock
     row = {**row, "source": source, "created_by": store.user, "created_at": now()}
-    record_id = db["records"].insert(row).last_pk
+    record_id = db.table("records").insert(row).last_pk
     store.audit("record", scheme=row["scheme"], unit=row["unit"], record_id=record_id,
                 new={k: v for k, v in row.items() if v is not None and k not in ("scheme",)}, reason=row["reason"])
     return record_id
@@ -201,18 +195,18 @@ def insert_many(store: Store, db, rows: list[dict], source: str) -> tuple[int, i
 def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -> None:
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError("reason: withdrawing a record needs a reason")
+        raise RecordError(t("withdraw_needs_reason"))
     with store.transaction() as db:
         row = next(db.query("SELECT * FROM records WHERE id = ? AND scheme = ?", [record_id, scheme.id]), None)
         if row is None:
-            raise RecordError(f"record #{record_id} is not in {scheme.id}")
+            raise RecordError(t("record_not_in_scheme", id=record_id, scheme=scheme.id))
         if row["withdrawn_at"]:
-            raise RecordError(f"record #{record_id} was already withdrawn on {row['withdrawn_at']}")
+            raise RecordError(t("record_already_withdrawn", id=record_id, at=row["withdrawn_at"]))
         closed.refuse_if_closed(db.conn, scheme.id, row["period"], row["date"])
         from kaohe_tui.rights import authorize_in_write  # the sections of the record's year and indicator
 
         authorize_in_write(store, db, scheme, "withdraw", row["unit"], row["indicator"], row["period"])
-        db["records"].update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
+        db.table("records").update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
@@ -222,95 +216,23 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
     period; administrators only. Returns what the audit line records."""
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError(f"reason: {'closing' if status == 'closed' else 'reopening'} a period needs a reason")
+        raise RecordError(t("close_needs_reason" if status == "closed" else "reopen_needs_reason"))
     authorize(store, "close" if status == "closed" else "reopen", scheme.id)
     with store.transaction() as db:
         old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]), None)
         old_status = old["status"] if old else "open"
         if old_status == status:
-            raise RecordError(f"period: {period} is already {status}")
-        db["periods"].insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
+            raise RecordError(t("period_already_closed" if status == "closed" else "period_already_open", period=period))
+        db.table("periods").insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
                               "changed_at": now(), "reason": reason}, replace=True)
         new = {"period": str(period), "status": status}
         if status == "closed":
-            new |= signoff.sign(store, scheme, period)  # the signed results, kept as signed
+            new |= signing.sign(store, scheme, period)  # the signed results, kept as signed
         else:
             signoff.void(store, scheme.id, period, reason)
         store.audit("close-period" if status == "closed" else "reopen-period", scheme=scheme.id,
                     old={"period": str(period), "status": old_status}, new=new, reason=reason)
     return new
-
-
-def period_status(store: Store, scheme_id: str, period: Period) -> dict | None:
-    """The sign-off that freezes ``period`` (its own, its quarter's or its year's), or None."""
-    keys = {str(period), *map(str, period.enclosing())}
-    marks = ",".join("?" * len(keys))
-    return next(store.db.query(f"SELECT * FROM periods WHERE scheme = ? AND status = 'closed' AND period IN ({marks})",
-                               [scheme_id, *keys]), None)
-
-
-def closed_months(store: Store, scheme_id: str) -> dict[str, str]:
-    """Each month (``YYYY-MM``) a closed period freezes → that period (``closed.closed_months``)."""
-    return closed.closed_months(store.db.conn, scheme_id)
-
-
-def is_closed(store: Store, scheme_id: str, period: Period) -> bool:
-    return period_status(store, scheme_id, period) is not None
-
-
-ENTRY_SQL = ("SELECT id, unit, indicator, clause, count, amount, value, period, date, reason, attrs FROM records "
-             "WHERE scheme = ? AND withdrawn_at IS NULL AND ({where})")
-
-
-def period_filter(period: Period) -> tuple[str, list]:
-    """SQL for the records inside ``period``: those recorded for it or a period inside it, and
-    those recorded for an enclosing period (the year) whose date falls inside it — a deduction
-    dated 2018-03-28 in a yearly ledger belongs to 2018Q1 and 2018-03 too."""
-    keys = [str(p) for p in period.sub_periods()]
-    where = f"period IN ({','.join('?' * len(keys))})"
-    outer = enclosing(period)
-    if not outer:
-        return where, keys
-    where += f" OR (period IN ({','.join('?' * len(outer))}) AND date >= ? AND date <= ?)"
-    return where, keys + outer + [period.start.isoformat(), period.end.isoformat()]
-
-
-def enclosing(period: Period) -> list[str]:
-    """The periods that contain ``period`` (a quarter's year; a month's quarter and year)."""
-    return [str(p) for p in period.enclosing()]
-
-
-def inside(entry: Entry, period: Period, keys: set[str], outer: set[str]) -> bool:
-    if entry.period in keys:
-        return True
-    return entry.period in outer and entry.date is not None and \
-        period.start.isoformat() <= entry.date <= period.end.isoformat()
-
-
-def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[Entry]:
-    """Active records inside ``period`` (see ``period_filter``)."""
-    where, args = period_filter(period)
-    sql = ENTRY_SQL.format(where=where) + (" AND unit = ?" if unit else "") + " ORDER BY id"
-    if period.kind == "year" and not unit:
-        # nearly every record of the scheme: a straight scan beats the (scheme, period) index
-        sql = sql.replace("FROM records WHERE", "FROM records NOT INDEXED WHERE").replace(" ORDER BY id", "")
-    loads = json.loads
-    make = Entry._make
-    return [make((i, u, ind, c, n, a, v, p, d, r, loads(x) if x else {}, ()))
-            for i, u, ind, c, n, a, v, p, d, r, x in store.db.execute(sql, [scheme.id, *args] + ([unit] if unit else []))]
-
-
-def entry_from_row(r: dict) -> Entry:
-    return Entry(id=r["id"], unit=r["unit"], indicator=r["indicator"], clause=r["clause"], count=r["count"],
-                 amount=r["amount"], value=r["value"], period=r["period"], date=r["date"], reason=r["reason"],
-                 attrs=json.loads(r["attrs"]) if r["attrs"] else {})
-
-
-def list_records(store: Store, scheme: Scheme, period: Period, unit: str | None = None) -> list[dict]:
-    """Every record in the period, withdrawn ones included (and marked)."""
-    where, args = period_filter(period)
-    sql = f"SELECT * FROM records WHERE scheme = ? AND ({where})" + (" AND unit = ?" if unit else "") + " ORDER BY id"
-    return list(store.db.query(sql, [scheme.id, *args] + ([unit] if unit else [])))
 
 
 def indicator_of(scheme: Scheme, category: str | None, path: str) -> Indicator:

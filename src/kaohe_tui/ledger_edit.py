@@ -18,6 +18,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units
+from kaohe_tui.messages import t
 
 PAGE = 200
 
@@ -29,7 +30,7 @@ def edit_record(store: Store, scheme: Scheme, record_id: int, draft: Draft, reas
     row = check_record(store, scheme, draft)  # the same check as `kaohe record`
     reason = clean_text(reason, "reason")
     if not reason:
-        raise RecordError("reason: a correction needs a reason (更正原因)")
+        raise RecordError(t("correction_needs_reason"))
     with store.transaction() as db:
         withdraw_record(store, scheme, record_id, reason)  # nested: a savepoint of this action
         from kaohe_tui.rights import authorize_in_write

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlite_utils import Database
 
-from kaohe_tui.ledger import ENTRY_SQL, entries_for, period_filter
+from kaohe_tui.period_records import ENTRY_SQL, entries_for, period_filter
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Entry, Line
-from kaohe_tui.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # below the store (its migration m014 is listed there): types only
     from kaohe_tui.scheme import Scheme
+    from kaohe_tui.store import Store
 
 KEEP = 20  # superseded figures explained one by one, per group; older ones are counted in one line
 INDEX = "records_groups"
@@ -102,7 +102,7 @@ def read(store: Store, scheme: "Scheme", period: Period, one_figure: Callable[[s
     return entries, older
 
 
-def _id(entry: Entry) -> int:
+def _id(entry: Entry) -> int | str:  # a ledger record's id (an int)
     return entry.id
 
 

@@ -15,24 +15,22 @@ from sqlite_utils import Database, Migrations
 from kaohe_tui.case_schema import m007_case_status
 from kaohe_tui.ledger_read import m014_records_groups
 from kaohe_tui.roles import m003_roles
-from kaohe_tui.scheme_years import m009_scheme_years, m012_year_units_standing
 from kaohe_tui.signoff import m005_closed_triggers, m005a_audit_chain, m005b_signoffs
-from kaohe_tui.target_lists import m009_target_items
-from kaohe_tui.units import m008_unit_standing
+from kaohe_tui.year_scheme import m009_scheme_years, m012_year_units_standing
 
 NAME = "kaohe_core"
 
 
 def m001_core_tables(db: Database) -> None:
-    db["schemes"].create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
-    db["units"].create(
+    db.table("schemes").create({"id": str, "title": str, "plugin": str, "source": str, "registered_at": str}, pk="id")
+    db.table("units").create(
         {"id": int, "scheme": str, "name": str, "key": str, "category": str, "assessed_by": str,
          "aliases": str, "attrs": str, "sample": int},
         pk="id", not_null={"scheme", "name", "key"},
         foreign_keys=[("scheme", "schemes", "id")],
     )
-    db["units"].create_index(["scheme", "key"], unique=True)
-    db["records"].create(
+    db.table("units").create_index(["scheme", "key"], unique=True)
+    db.table("records").create(
         {"id": int, "scheme": str, "period": str, "unit": str, "indicator": str, "clause": str,
          "count": int, "amount": float, "value": float, "date": str, "reason": str, "attrs": str,
          "source": str, "created_by": str, "created_at": str,
@@ -40,19 +38,19 @@ def m001_core_tables(db: Database) -> None:
         pk="id", not_null={"scheme", "period", "unit", "indicator", "reason"},
         foreign_keys=[("scheme", "schemes", "id")],
     )
-    db["records"].create_index(["scheme", "period"])
-    db["records"].create_index(["scheme", "unit"])
-    db["periods"].create(
+    db.table("records").create_index(["scheme", "period"])
+    db.table("records").create_index(["scheme", "unit"])
+    db.table("periods").create(
         {"scheme": str, "period": str, "status": str, "changed_by": str, "changed_at": str, "reason": str},
         pk=("scheme", "period"),
     )
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "user": str, "action": str, "scheme": str, "unit": str,
          "record_id": int, "old": str, "new": str, "reason": str},
         pk="id",
     )
-    db["audit"].create_index(["unit"])
-    db["audit"].create_index(["at"])
+    db.table("audit").create_index(["unit"])
+    db.table("audit").create_index(["at"])
     # The audit log is append-only, enforced by the database itself.
     db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
                "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
@@ -112,6 +110,23 @@ def m004_case_imports(db: Database) -> None:
     """.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+def m008_unit_standing(db) -> None:
+    """A unit can leave the rankings and keep its records (``kaohe units --retire``); ``sample``
+    marks units invented for a demo one by one (it marked every unit of a scheme that had any,
+    the 12 real departments of city-coordination too: the sample ones are named 示例…)."""
+    for column in ("retired_at", "retired_by", "retired_reason"):
+        db.execute(f"ALTER TABLE units ADD COLUMN {column} TEXT")
+    db.execute("UPDATE units SET sample = 0 WHERE sample = 1 AND name NOT LIKE '示例%'")
+
+
+def m009_target_items(db: Database) -> None:
+    db.table("target_items").create(
+        {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
+         "task": str, "content": str, "points": float, "source": str},
+        pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
+    db.table("target_items").create_index(["scheme", "year", "unit"])
 
 
 ORDER: tuple[Callable[[Database], None], ...] = (

@@ -10,7 +10,7 @@ near, floats stay exact below it, and SQLite's integers end at 2^63.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, overload
 
 from kaohe_tui.errors import RecordError
 from kaohe_tui.messages import field as field_name, t
@@ -19,6 +19,14 @@ FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋ｅＥ", "012
 PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 WHOLE = re.compile(r"\+?\d+", re.ASCII)
 LIMIT = 10 ** 15
+
+
+@overload
+def parse_number(raw: Any, field: str, *, whole: Literal[True]) -> int | None: ...
+
+
+@overload
+def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None: ...
 
 
 def parse_number(raw: Any, field: str, *, whole: bool = False) -> float | int | None:

@@ -86,8 +86,8 @@ def init_office(folder: Path | str, group: str) -> Path:
     except FileExistsError:
         st = db.lstat()
         if st.st_gid != gid or (st.st_mode & 0o660) != 0o660:
-            raise KaoheError(f"{db} exists as {_login(st.st_uid)}:{_group(st.st_gid)} {stat.filemode(st.st_mode)}; "
-                             f"its owner runs `chgrp {group} {db} && chmod 660 {db}`") from None
+            raise KaoheError(t("office_db_mode", db=db, owner=_login(st.st_uid), group_now=_group(st.st_gid),
+                               mode=stat.filemode(st.st_mode), group=group)) from None
         return db
     try:
         os.fchown(fd, -1, gid)

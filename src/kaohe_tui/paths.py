@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-import platformdirs
-
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -21,4 +19,6 @@ def default_db_path() -> Path:
     env = os.environ.get("KAOHE_DB")
     if env:
         return Path(env).expanduser()
+    import platformdirs  # (and tempfile, random…) only when no --db or KAOHE_DB names the file
+
     return Path(platformdirs.user_data_dir("kaohe", appauthor=False)) / "kaohe.db"

@@ -30,7 +30,7 @@ class Period:
             if m:
                 index = int(m.group(2)) if kind != "year" else 0
                 return cls(int(m.group(1)), kind, index)
-        raise KaoheError(f"period: {text!r}: write a year (2018), a quarter (2018Q1) or a month (2018-03)")
+        raise KaoheError(t("period_format", text=text))
 
     @classmethod
     def quarter_of(cls, year: int, month: int) -> "Period":

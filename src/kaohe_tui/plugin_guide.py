@@ -34,6 +34,7 @@ def _fields_in_source(cls: type) -> dict[str, tuple[str, str]]:
         source = textwrap.dedent(inspect.getsource(klass))
         lines = source.splitlines()
         body = ast.parse(source).body[0]
+        assert isinstance(body, ast.ClassDef)  # the source of a class
         for node in body.body:
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 line = lines[node.lineno - 1]
@@ -120,7 +121,7 @@ def render(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    path = Path((argv or sys.argv[1:] or [GUIDE])[0])
+    path = Path((argv or sys.argv[1:] or [str(GUIDE)])[0])
     path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"rewrote the generated sections of {path}")
     return 0

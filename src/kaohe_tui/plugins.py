@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
 import importlib.util
 import inspect
 import os
@@ -28,6 +27,7 @@ from typing import Any, Callable, ContextManager, Iterable
 import pluggy
 
 from kaohe_tui import hookspecs
+from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.paths import bundled
 
@@ -51,7 +51,12 @@ class Failure:
     error: str  # one line
 
     def __str__(self) -> str:
-        return f"{self.plugin}: {self.where}: {self.error}"
+        return f"{self.plugin}（{self.place}）：{self.error}"
+
+    @property
+    def place(self) -> str:
+        """``where`` as a user reads it (the JSON keeps "import" or the hook's name)."""
+        return t("plugin_where_import") if self.where == "import" else self.where
 
 
 failures: list[Failure] = []
@@ -93,7 +98,9 @@ def load_plugins(extra_dirs: Iterable[str | Path] = ()) -> None:
         _load_folder(folder)
     if not getattr(sys, "_called_from_test", False) and not os.environ.get("KAOHE_NO_ENTRY_POINTS"):
         _load_entry_points()
-    for name in sorted((chosen() or set()) - {n for n, _ in pm.list_name_plugin()}):
+    # found: registered, or reported already with the error that kept it from loading
+    found = {n for n, _ in pm.list_name_plugin()} | {f.plugin for f in failures}
+    for name in sorted((chosen() or set()) - found):
         report(Failure(name, "import", t("plugin_not_found", env=LOAD_ENV, name=name)))
 
 
@@ -101,11 +108,11 @@ def _load_folder(folder: Path) -> None:
     _state["dirs"].append(folder)
     if not folder.is_dir():
         if folder != bundled("plugins"):
-            failures.append(Failure(str(folder), "import", "plugin folder not found"))
+            failures.append(Failure(str(folder), "import", t("plugin_folder_missing")))
         return
     problem = untrusted(folder)
     if problem:
-        failures.append(Failure(str(folder), "import", f"refused: {problem}"))
+        failures.append(Failure(str(folder), "import", t("plugin_refused", problem=problem)))
         print(f"kaohe: {t('plugin_folder_refused', folder=folder, problem=problem)}", file=sys.stderr)
         return
     allowed = chosen()
@@ -115,7 +122,7 @@ def _load_folder(folder: Path) -> None:
             continue
         problem = untrusted(path)
         if problem:
-            failures.append(Failure(name, "import", f"refused: {problem}"))
+            failures.append(Failure(name, "import", t("plugin_refused", problem=problem)))
             continue
         _load_path(path, name)
 
@@ -153,6 +160,8 @@ def _load_path(path: Path, name: str) -> None:
         location = path if path.suffix == ".py" else path / "__init__.py"
         spec = importlib.util.spec_from_file_location(module_name, location,
                                                       submodule_search_locations=None if path.suffix == ".py" else [str(path)])
+        if spec is None or spec.loader is None:
+            raise ImportError(t("plugin_not_a_module", location=location))
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -172,6 +181,8 @@ def _taken(name: str, where: str) -> bool:
 
 
 def _load_entry_points() -> None:
+    import importlib.metadata  # 30 ms: only when entry points are looked for
+
     allowed = chosen()
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if (allowed is not None and ep.name not in allowed) or _taken(ep.name, f"entry point {ep.value}"):
@@ -223,9 +234,17 @@ def _isolated(function: Callable, plugin: str, hook: str) -> Callable:
 
 
 def _one_line(exc: BaseException) -> str:
+    """Why a plugin failed, in one Chinese line for the office (``kaohe plugins``, the TUI's
+    scheme list); the Python names stay in it for whoever maintains the plugin."""
     where = traceback.extract_tb(exc.__traceback__)
-    at = f" ({Path(where[-1].filename).name}:{where[-1].lineno})" if where else ""
-    return f"{type(exc).__name__}: {exc}".splitlines()[0] + at
+    at = t("plugin_at", file=Path(where[-1].filename).name, line=where[-1].lineno) if where else ""
+    if isinstance(exc, KaoheError):  # already one line for a user (a scheme file naming its key)
+        return str(exc).splitlines()[0]
+    if isinstance(exc, ModuleNotFoundError):
+        return t("plugin_no_module", module=exc.name, at=at)
+    if isinstance(exc, SyntaxError):
+        return t("plugin_syntax", file=Path(exc.filename or "?").name, line=exc.lineno, at="")
+    return t("plugin_exception", kind=type(exc).__name__, error=str(exc).splitlines()[0] if str(exc) else "", at=at)
 
 
 def hook_caller(hook: str, scheme: Any = None) -> pluggy.HookCaller:

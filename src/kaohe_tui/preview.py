@@ -23,7 +23,7 @@ from kaohe_tui.store import Store, now
 class Standing:
     points: float | None  # the record's indicator (None: not scored in this period)
     total: float
-    rank: int
+    rank: int | None  # None: the unit takes no part in the ranking
     flags: list[str] = field(default_factory=list)
 
 
@@ -64,8 +64,8 @@ def preview_record(store: Store, scheme: Scheme, draft: Draft, *, replacing: int
     try:
         with store.transaction() as db:
             if replacing is not None:
-                db["records"].update(replacing, {"withdrawn_at": now(), "withdrawn_reason": "preview"})
-            db["records"].insert({**row, "source": "preview", "created_by": store.user, "created_at": now()})
+                db.table("records").update(replacing, {"withdrawn_at": now(), "withdrawn_reason": "preview"})
+            db.table("records").insert({**row, "source": "preview", "created_by": store.user, "created_at": now()})
             after = _standing(Scorer(store, scheme).explain(target, row["unit"]), row["indicator"])
             raise _Rollback
     except _Rollback:

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import io
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.tree import Tree
+from typing import TYPE_CHECKING
 
 from kaohe_tui import rules
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Indicator, Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, IndicatorResult, UnitResult, provisional
 
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.tree import Tree
+
+
+def escape(text: str) -> str:
+    # rich is imported only when a table or tree is drawn: ``kaohe score --json`` and the ledger
+    # export (clause_line) never load it
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 def render(renderable, width: int = 120) -> str:
+    from rich.console import Console
+
     buf = io.StringIO()
     Console(file=buf, width=width, no_color=True, highlight=False, emoji=False, soft_wrap=False).print(renderable)
     return buf.getvalue().rstrip("\n")
 
 
 def table(columns: list[str], rows: list[list], title: str | None = None) -> Table:
+    from rich.table import Table
+
     t = Table(title=escape(title) if title else None, show_lines=False, header_style="bold", expand=False)
     for c in columns:
         t.add_column(escape(c), overflow="fold")
@@ -122,6 +134,8 @@ def _add_nodes(parent: Tree, nodes: list[Indicator]) -> None:
 
 
 def rules_tree(scheme: Scheme) -> Tree:
+    from rich.tree import Tree
+
     root = Tree(escape(f"{scheme.title}（{scheme.id}）满分{fmt(scheme.total)}  来源：{scheme.source}"))
     for category, nodes in scheme.trees():
         if category is None:
@@ -164,10 +178,12 @@ def rules_json(scheme: Scheme) -> dict:
             "trees": trees, "notes": scheme.notes}
 
 
-def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> Tree:
+def explain_tree(result: UnitResult, records: dict[int | str, dict], period: str) -> Tree:
     head = f"{result.unit}  {period}  总分{fmt(result.total)}（{result.marks_label}）{result.rank_label}"
     if result.category:
         head += f"  类别：{result.category}"
+    from rich.tree import Tree
+
     root = Tree(escape(head))
     for ind in result.indicators:
         _explain_node(root, ind, records)
@@ -176,7 +192,7 @@ def explain_tree(result: UnitResult, records: dict[int, dict], period: str) -> T
     return root
 
 
-def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int, dict]) -> None:
+def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int | str, dict]) -> None:
     label = f"{node.name}  {fmt(node.points)}/{fmt(node.max)}"
     branch = _add(parent, label)
     for line in node.lines:

@@ -32,11 +32,11 @@ UNIT_ACTIONS = ("self-score", "bonus-apply")  # what a unit does for itself (附
 
 
 def m003_roles(db: Database) -> None:
-    db["roles"].create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
+    db.table("roles").create({"id": int, "login": str, "role": str, "scheme": str, "section": str, "unit": str,
                         "granted_by": str, "granted_at": str}, pk="id", not_null={"login", "role"})
     # the owner of the file administers it: its creator for a new database; for an older one,
     # upgraded here, not whichever member of the office group happens to open it first
-    db["roles"].insert({"login": file_owner(db), "role": "administrator", "granted_by": "(file owner)",
+    db.table("roles").insert({"login": file_owner(db), "role": "administrator", "granted_by": "(file owner)",
                         "granted_at": now()})
 
 
@@ -90,8 +90,7 @@ def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str
     ``assessed_by`` (附件1's 扎口科室) does."""
     mine = grants(store, store.user)
     if not mine:
-        raise Refused(f"{store.user} has no role in {store.path}; an administrator can grant one "
-                      f"(kaohe grant {store.user} --role assessor --scheme … --section …)")
+        raise Refused(t("no_role", user=store.user, path=store.path))
     if any(g.role == "administrator" for g in mine):
         return
     for g in mine:
@@ -107,11 +106,27 @@ def authorize(store: Store, action: str, scheme_id: str | None = None, unit: str
                 return
         if g.role == "unit" and action in UNIT_ACTIONS and unit and g.unit and norm(unit) == norm(g.unit):
             return
-    held = "; ".join(g.describe() for g in mine)
-    target = (f" {indicator}" if indicator and responsible else "") + (f" for {unit}" if unit else "")
-    who = (f" (考核责任科室：{'、'.join(responsible)})" if responsible
-           else f" (assessed by {assessed_by})" if assessed_by else "")
-    raise Refused(f"{store.user} ({held}) may not {action}{target}{who}")
+    held = "；".join(_held(g) for g in mine)
+    target = " ".join(x for x in (unit, indicator if responsible else None) if x)
+    who = (t("refused_responsible", sections="、".join(responsible)) if responsible
+           else t("refused_assessed_by", section=assessed_by) if assessed_by else "")
+    raise Refused(t("refused_action", user=store.user, held=held, action=ACTION_NAMES.get(action, action),
+                    target=f"：{target}" if target else "", who=who))
+
+
+# what each guarded action is called in a refusal (the role ids stay: they are what --role takes)
+ACTION_NAMES = {"record": "录入记录", "withdraw": "撤回记录", "import": "导入", "close": "签发关闭",
+                "reopen": "重新开启", "grant": "授予角色", "revoke": "撤销角色", "demo": "载入或撤回演示台账",
+                "import-targets": "导入目标责任书", "import-units": "导入单位", "scheme-new-year": "开始新的一年",
+                "scheme-set": "调整参数", "self-score": "录入自评分", "bonus-apply": "申报附加分",
+                "bonus-approve": "审批附加分", "restore": "恢复数据库"}
+
+
+def _held(grant: "Grant") -> str:
+    parts = [grant.role]
+    parts += [f"{label} {value}" for label, value in (("方案", grant.scheme), ("科室", grant.section),
+                                                       ("单位", grant.unit)) if value]
+    return "，".join(parts)
 
 
 def same_section(section: str, names: tuple[str, ...], aliases: dict[str, list[str]]) -> bool:
@@ -135,7 +150,7 @@ def grant(store: Store, login: str, role: str, scheme: str | None = None, sectio
         raise KaoheError(t("role_unit_needed"))
     authorize(store, "grant")
     with store.transaction() as db:
-        db["roles"].insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
+        db.table("roles").insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
                             "granted_by": store.user, "granted_at": now()})
         store.audit("grant", scheme=scheme, unit=unit, new=Grant(login, role, scheme, section, unit).__dict__, reason=reason)
 

@@ -171,7 +171,7 @@ class Scheme(_Model):
         names = {norm(c.name) for c in self.categories}
         for i, unit in enumerate(self.units):
             if unit.category and norm(unit.category) not in names:
-                raise ValueError(f"units[{i}] {unit.name}: unknown category {unit.category!r}")
+                raise ValueError(t("scheme_unknown_category", i=i, category=unit.category, unit=unit.name))
         return self
 
     # -- the tree ---------------------------------------------------------------------------
@@ -276,12 +276,12 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
             rows = list(csv.DictReader(fh))
             header = rows[0].keys() if rows else []
     except FileNotFoundError:
-        raise SchemeError(f"{path}: unit list not found") from None
+        raise SchemeError(t("unit_list_missing", path=path)) from None
     needed = [source.name, *source.attrs.values()] + ([source.category_column] if source.category_column else [])
     needed += [c for c in (source.assessed_by, source.alias_of) if c]
     missing = [c for c in needed if c not in header]
     if missing:
-        raise SchemeError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise SchemeError(t("unit_list_columns", path=path, columns="、".join(missing)))
     units: list[Unit] = []
     anomalies: list[Anomaly] = []
     seen_names: dict[str, int] = {}
@@ -323,7 +323,7 @@ def describe_units(units: list[Unit], source: UnitSource, data_dir: Path) -> tup
     no unit is an anomaly, reported and skipped."""
     read, anomalies = read_unit_source(source, data_dir)
     with (data_dir / source.file).open(encoding="utf-8-sig", newline="") as fh:
-        row_of = {}  # the row's own name (or alias) → its data row number, for the anomaly
+        row_of: dict[str, int] = {}  # the row's own name (or alias) → its data row number, for the anomaly
         for i, row in enumerate(csv.DictReader(fh), start=1):
             row_of.setdefault(norm(row.get(source.name) or ""), i)
     out = list(units)

@@ -64,7 +64,7 @@ def cmd_new_year(args) -> int:
 
 def cmd_set(args) -> int:
     from kaohe_tui.rules.base import fmt
-    from kaohe_tui.scheme_params import set_params
+    from kaohe_tui.param_changes import set_params
 
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):
@@ -84,7 +84,7 @@ def _show(value, fmt) -> str:
 
 
 def cmd_params(args) -> int:
-    from kaohe_tui.scheme_params import year_parameters
+    from kaohe_tui.param_changes import year_parameters
     from kaohe_tui.report import table
     from kaohe_tui.rules.base import fmt
 

@@ -7,13 +7,15 @@ the other's caller. Errors name the file and the field.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from kaohe_tui import scheme_cache
 from kaohe_tui.errors import SchemeError
+from kaohe_tui.file_problems import pydantic_problem, toml_problem
+from kaohe_tui.messages import t
 from kaohe_tui.rules import check_indicator_params
 from kaohe_tui.scheme import Scheme, walk
 
@@ -28,13 +30,13 @@ def _field_path(loc: tuple) -> str:
 def load_scheme(path: Path, plugin: str | None = None) -> Scheme:
     """Read and validate one scheme file; errors name the file and the field."""
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = scheme_cache.parse(Path(path).read_bytes())  # parsed once per content (scheme_cache)
     except FileNotFoundError:
-        raise SchemeError(f"{path}: no such scheme file") from None
+        raise SchemeError(t("scheme_file_missing", path=path)) from None
     except UnicodeDecodeError as exc:
-        raise SchemeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"{path}: not valid TOML: {exc}") from None
+        raise SchemeError(t("scheme_not_utf8", path=path, byte=exc.start + 1)) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError (tomllib is imported only when a file is parsed)
+        raise SchemeError(toml_problem(path, exc)) from None  # type: ignore[arg-type]  # it is one
     return scheme_from_dict(raw, str(path), plugin)
 
 
@@ -54,19 +56,21 @@ def non_finite(value: Any, where: tuple = ()) -> tuple | None:
 def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Scheme:
     bad = non_finite(raw)
     if bad is not None:
-        raise SchemeError(f"{origin}: field {_field_path(bad)}: not a finite number")
+        raise SchemeError(t("scheme_not_finite", path=origin, setting=_field_path(bad)))
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = _field_path(first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise SchemeError(f"{origin}: field {where}: {first['msg']}{more}") from None
+        where = _field_path(first["loc"])
+        more = t("scheme_key_more", n=exc.error_count() - 1) if exc.error_count() > 1 else ""
+        if not where:  # a check of the whole file (ours): its text names the key itself
+            raise SchemeError(t("file_error", file=origin, reason=pydantic_problem(first) + more)) from None
+        raise SchemeError(t("scheme_key", path=origin, setting=where, problem=pydantic_problem(first), more=more)) from None
     for _, tree in scheme.trees():
         for path, node in walk(tree):
             problem = check_indicator_params(node)
             if problem:
-                raise SchemeError(f"{origin}: indicator {path}: {problem}")
+                raise SchemeError(t("scheme_indicator", path=origin, indicator=path, problem=problem))
     if plugin:
         scheme.plugin = plugin
     return scheme

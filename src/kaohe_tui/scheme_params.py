@@ -9,6 +9,8 @@ A parameter is addressed by a key:
   ``路径.clauses.ID.FIELD``                    per, min, max, steps, factor, points or weight of a clause
   ``unit[单位].ATTR``                          a unit's attribute in an office year (附件4 quota …)
 ``kaohe scheme params SCHEME --year Y`` lists every key with its value and the document's text.
+Here: what the keys are, and a year's scheme built from the document's and the year's changes;
+listing, checking and setting them for a year is ``param_changes``.
 Only numbers that the document gives can be changed: a change never alters what a rule means.
 """
 
@@ -25,7 +27,8 @@ from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
 from kaohe_tui.scheme_files import scheme_from_dict
-from kaohe_tui.store import Store, now
+from kaohe_tui.store import Store
+from kaohe_tui.year_scheme import YearScheme
 
 CLAUSE_FIELDS = ("per", "min", "max", "steps", "factor", "points", "weight")
 _KEY = re.compile(r"^(?:\[(?P<cat>[^\]]+)\])?(?P<path>[^.]*?)\.(?P<field>points|params\..+|clauses\.[^.]+\.(?:"
@@ -81,11 +84,11 @@ def _numeric(value: Any) -> bool:
 def parameters(scheme: Scheme, units: list[Unit] | None = None) -> list[Param]:
     """Every parameter of ``scheme`` an office may change, in document order."""
     out = [Param("total", scheme.total, scheme.title, "total", "总分")]
-    for cat in scheme.categories:
+    for category in scheme.categories:
         for fld in ("value", "total"):
-            if getattr(cat, fld) is not None:
-                key = f"[{cat.name}].{fld}"
-                out.append(Param(key, getattr(cat, fld), cat.text, "category", label_of(key, "category")))
+            if getattr(category, fld) is not None:
+                key = f"[{category.name}].{fld}"
+                out.append(Param(key, getattr(category, fld), category.text, "category", label_of(key, "category")))
     for cat, tree in scheme.trees():
         prefix = f"[{cat.name}]" if cat else ""
         for path, node in walk(tree):
@@ -114,26 +117,6 @@ def _flat(params: dict, prefix: str = ""):
             yield from _flat(value, key + ".")
         elif _numeric(value):
             yield key, value
-
-
-def year_parameters(store: Store, scheme_id: str, year: int | None) -> tuple[Scheme, list[dict]]:
-    """A year's parameters beside the document's (the latest year when none is named): key,
-    value, document value, changed, text, kind — for ``kaohe scheme params`` and the TUI."""
-    from kaohe_tui import catalog
-    from kaohe_tui.scheme_years import for_year, latest, units_of_year
-
-    base = catalog.get(scheme_id)
-    scheme = for_year(store, base, year) if year else latest(store, base)
-    office = getattr(scheme, "office", False)
-    document = {p.key: p.value for p in parameters(base)}
-    changes = getattr(scheme, "changes", {})
-    rows = []
-    for p in parameters(scheme, units_of_year(store, scheme) if office else []):
-        original = document.get(p.key, p.value)
-        changed = p.value != original or (p.kind == "unit" and p.key in changes)
-        rows.append({"key": p.key, "value": p.value, "document": original, "changed": changed, "text": p.text,
-                     "kind": p.kind, "label": p.label})
-    return scheme, rows
 
 
 # -- applying changes ------------------------------------------------------------------------
@@ -223,8 +206,6 @@ def unit_overrides(scheme: Scheme, units: list[Unit]) -> list[Unit]:
 
 def build(store: Store, base: Scheme, year: int, version: int, office: bool) -> Scheme:
     """The scheme for ``year`` at parameter ``version``: the built-in with the overrides applied."""
-    from kaohe_tui.scheme_years import YearScheme
-
     changes = overrides_at(store, base.id, year, version)
     scheme = _with(base, changes, f"{base.id} {year}")
     fields = {name: getattr(scheme, name) for name in Scheme.model_fields}
@@ -290,92 +271,3 @@ def split_pairs(pairs: list[str]) -> list[tuple[str, str]]:
             raise KaoheError(t("param_pair", pair=pair))
         out.append((key.strip(), value))
     return out
-
-
-def _in_one_category(known: dict[str, Param], key: str) -> Param | None:
-    """A key written without its ``[类别]``: the one category tree that has it."""
-    found = [p for k, p in known.items() if k.startswith("[") and k.endswith("]" + norm(key))]
-    if len(found) > 1:
-        raise KaoheError(t("param_two_categories", param=key, keys="、".join(p.key for p in found)))
-    return found[0] if found else None
-
-
-@dataclass
-class Change:
-    key: str
-    old: Any
-    new: Any
-
-
-def check_changes(store: Store, scheme: Scheme, pairs: list[tuple[str, str]]) -> tuple[list[Change], Scheme, list]:
-    """The changes as typed, checked against the year's scheme: known keys, values of the same
-    shape, and no new lint error (declared totals against their parts). Returns the changes,
-    the changed scheme and the lint findings that remain (warnings, undefined points)."""
-    from kaohe_tui import catalog
-    from kaohe_tui.lint import lint_scheme
-    from kaohe_tui.scheme_years import YearScheme, units_of_year
-
-    office = isinstance(scheme, YearScheme) and scheme.office
-    units = units_of_year(store, scheme) if office else []
-    known = {norm(p.key): p for p in parameters(scheme, units)}
-    changes: list[Change] = []
-    for key, text in pairs:
-        param = known.get(norm(key)) or _in_one_category(known, key)
-        if param is None:
-            if _UNIT_KEY.match(key) and not office:
-                raise KaoheError(t("param_document_units", param=key))
-            raise KaoheError(t("param_not_of_scheme", param=key, scheme=scheme.id))
-        if any(c.key == param.key for c in changes):
-            raise KaoheError(t("param_twice", param=key))
-        changes.append(Change(param.key, param.value, parse_value(param.key, text, param.value)))
-    # the year's changes so far and the new ones, applied to the document's scheme
-    raw_changes = {**getattr(scheme, "changes", {}), **{c.key: c.new for c in changes}}
-    changed = _with(catalog.get(scheme.id), raw_changes, f"{scheme.id}: scheme set")
-    before = {str(f) for f in lint_scheme(scheme) if f.level == "error"}  # errors the document has already
-    after = lint_scheme(changed)
-    new_errors = [f for f in after if f.level == "error" and str(f) not in before]
-    if new_errors:
-        more = t("param_lint_more", n=len(new_errors) - 1) if len(new_errors) > 1 else ""
-        raise KaoheError(t("param_lint", error=new_errors[0], more=more))
-    return changes, changed, after
-
-
-def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason: str) -> list[Change]:
-    """Change parameters of one year, all or nothing: linted, audited old → new with the reason,
-    kept as a new version (a period already signed keeps its own)."""
-    from kaohe_tui import catalog
-    from kaohe_tui.ledger import clean_text
-    from kaohe_tui.roles import authorize
-    from kaohe_tui.scheme_years import document_years, for_year, no_such_year, office_rows
-
-    base = catalog.get(scheme_id)
-    reason = clean_text(reason, "reason")
-    if not reason:
-        raise KaoheError(t("param_needs_reason"))
-    parsed = split_pairs(pairs)
-    if not parsed:
-        raise KaoheError(t("param_none_given"))
-    authorize(store, "scheme-set", base.id)
-    with store.transaction() as db:
-        row = office_rows(store, base.id).get(year)
-        if row is None and year not in document_years(base):
-            raise no_such_year(store, base, year)
-        scheme = for_year(store, base, year)
-        changes, _, _ = check_changes(store, scheme, parsed)
-        changes = [c for c in changes if c.old != c.new]
-        if not changes:
-            raise KaoheError(t("param_nothing_to_change"))
-        version = (row["version"] if row else 0) + 1
-        stamp = now()
-        if row is None:
-            db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "document", "based_on": None,
-                                       "version": version, "created_by": store.user, "created_at": stamp,
-                                       "reason": reason})
-        else:
-            db.execute("UPDATE scheme_years SET version = ? WHERE scheme = ? AND year = ?", [version, base.id, year])
-        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": version, "key": c.key,
-                                         "value": json.dumps(c.new, ensure_ascii=False), "changed_by": store.user,
-                                         "changed_at": stamp, "reason": reason} for c in changes])
-        store.audit("scheme-set", scheme=base.id, old={"year": year, **{c.key: c.old for c in changes}},
-                    new={"year": year, "version": version, **{c.key: c.new for c in changes}}, reason=reason)
-    return changes

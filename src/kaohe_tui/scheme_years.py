@@ -12,10 +12,6 @@ with that version for ever after.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from pydantic import Field
-from sqlite_utils import Database
 
 from kaohe_tui import catalog
 from kaohe_tui.errors import KaoheError
@@ -24,67 +20,10 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, now
-
-
-def m009_scheme_years(db: Database) -> None:
-    db["scheme_years"].create(
-        {"scheme": str, "year": int, "kind": str, "based_on": int, "version": int,
-         "created_by": str, "created_at": str, "reason": str},
-        pk=("scheme", "year"), not_null={"scheme", "year", "kind", "version"})
-    db["scheme_params"].create(
-        {"id": int, "scheme": str, "year": int, "version": int, "key": str, "value": str,
-         "changed_by": str, "changed_at": str, "reason": str},
-        pk="id", not_null={"scheme", "year", "version", "key", "value"})
-    db["scheme_params"].create_index(["scheme", "year", "version"])
-    db["year_units"].create(
-        {"id": int, "scheme": str, "year": int, "name": str, "key": str, "category": str, "assessed_by": str,
-         "aliases": str, "attrs": str, "sample": int},
-        pk="id", not_null={"scheme", "year", "name", "key"})
-    db["year_units"].create_index(["scheme", "year", "key"], unique=True)
-    db["signed_versions"].create(
-        {"id": int, "scheme": str, "period": str, "year": int, "version": int, "signed_at": str},
-        pk="id", not_null={"scheme", "period", "year", "version"})
-    db["signed_versions"].create_index(["scheme", "period"])
-    for statement in (
-        # a parameter once set is history: later changes add rows, none is rewritten
-        "CREATE TRIGGER scheme_params_no_update BEFORE UPDATE ON scheme_params BEGIN "
-        "SELECT RAISE(ABORT, 'parameter history is append-only'); END",
-        "CREATE TRIGGER scheme_params_no_delete BEFORE DELETE ON scheme_params BEGIN "
-        "SELECT RAISE(ABORT, 'parameter history is append-only'); END",
-        # whichever code closes a period, the version then in force is recorded with it
-        *(f"CREATE TRIGGER periods_signed_version_{when} AFTER {event} ON periods "
-          "WHEN NEW.status = 'closed' BEGIN "
-          "INSERT INTO signed_versions (scheme, period, year, version, signed_at) VALUES (NEW.scheme, NEW.period, "
-          "CAST(substr(NEW.period, 1, 4) AS INTEGER), coalesce((SELECT version FROM scheme_years "
-          "WHERE scheme = NEW.scheme AND year = CAST(substr(NEW.period, 1, 4) AS INTEGER)), 0), "
-          "coalesce(NEW.changed_at, datetime('now'))); END"
-          for when, event in (("insert", "INSERT"), ("update", "UPDATE OF status"))),
-    ):
-        db.execute(statement)
-
-
-def m012_year_units_standing(db: Database) -> None:
-    """An office year's units retire in that year (``kaohe units --year Y --retire``), as the
-    document's do in ``units`` (m008): a signed year's list never changes with a later one."""
-    for column in ("retired_at", "retired_by", "retired_reason"):
-        db.execute(f"ALTER TABLE year_units ADD COLUMN {column} TEXT")
-
-
-class YearScheme(Scheme):
-    """A scheme as it stands for one year (and one parameter version). Same id as the built-in:
-    records, periods and results stay addressed by the contract's scheme id."""
-
-    year: int = Field(0, exclude=True)
-    version: int = Field(0, exclude=True)
-    office: bool = Field(False, exclude=True)  # an office year: units from ``year_units``
-    changes: dict[str, Any] = Field({}, exclude=True)  # key → value where it differs from the document
+from kaohe_tui.year_scheme import YearScheme, document_years  # noqa: F401 — callers import them from here
 
 
 # -- which years a scheme has ----------------------------------------------------------------
-def document_years(scheme: Scheme) -> list[int]:
-    return sorted({Period.parse(p).year for p in scheme.periods})
-
-
 def office_rows(store: Store, scheme_id: str) -> dict[int, dict]:
     return {r["year"]: r for r in store.db.query("SELECT * FROM scheme_years WHERE scheme = ? ORDER BY year", [scheme_id])}
 
@@ -112,7 +51,7 @@ def current_version(store: Store, scheme_id: str, year: int) -> int:
 def signed_version(store: Store, scheme_id: str, period: Period) -> int | None:
     """The parameter version a closed period (or the closed period enclosing it) was signed
     under; None while it is open. The sign-off snapshot can call this to record it."""
-    from kaohe_tui.ledger import period_status
+    from kaohe_tui.period_records import period_status
 
     closing = period_status(store, scheme_id, period)
     if closing is None:
@@ -154,22 +93,6 @@ def for_period(store: Store, scheme: Scheme | str, period: Period | str | None) 
     return for_year(store, base, period.year, row["version"] if version is None else version, row)
 
 
-def for_ledger_file(store: Store, scheme: Scheme, path) -> Scheme:
-    """A ledger file whose rows all lie in one office year is checked against that year's
-    scheme (read twice only when the scheme has office years)."""
-    if not any(r["kind"] == "office" for r in office_rows(store, scheme.id).values()):
-        return scheme
-    from kaohe_tui.io.ledger_import import map_header
-    from kaohe_tui.io.tabular import read_rows
-
-    header, rows = read_rows(path)
-    column = map_header(header, path).get("period")
-    years = {str(row.get(column) or "").strip()[:4] for _, row in rows} if column else set()
-    if len(years) == 1 and (year := years.pop()).isdigit():
-        return for_period(store, scheme, Period(int(year), "year", 0))
-    return scheme
-
-
 def for_year(store: Store, base: Scheme, year: int, version: int | None = None, row: dict | None = None) -> Scheme:
     from kaohe_tui.scheme_params import build
 
@@ -201,16 +124,6 @@ def year_unit_row(scheme_id: str, year: int, unit: Unit, sample: bool) -> dict:
             "attrs": json.dumps(unit.attrs, ensure_ascii=False), "sample": int(sample)}
 
 
-def load_year_units(store: Store, scheme: YearScheme) -> list[Unit]:
-    """An office year's units, with the year's unit-attribute changes (quotas …) applied."""
-    rows = store.db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ? ORDER BY id", [scheme.id, scheme.year])
-    units = [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
-                  aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]
-    from kaohe_tui.scheme_params import unit_overrides
-
-    return unit_overrides(scheme, units)
-
-
 def unit_row_of(db, scheme: Scheme, name: str, period: str | None = None) -> dict:
     """The stored row of a unit as the scheme (or, given ``period``, that period's year) has it:
     an office year's units are in ``year_units``, the document's in ``units``."""
@@ -237,7 +150,7 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
     earlier year: its parameters (as version 0), its units with aliases and assessing sections,
     and its target lists. Returns what was carried."""
     from kaohe_tui import target_lists
-    from kaohe_tui.ledger import clean_text
+    from kaohe_tui.text_fields import clean_text
     from kaohe_tui.roles import authorize
     from kaohe_tui.scheme_params import overrides_at
 
@@ -260,12 +173,12 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         sample = _sample_units(store, source_scheme)
         params = overrides_at(store, base.id, source, current_version(store, base.id, source))
         stamp = now()
-        db["scheme_years"].insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
+        db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
                                    "created_by": store.user, "created_at": stamp, "reason": reason})
         retired = _retired_units(store, source_scheme)  # a unit retired last year stays retired
-        db["year_units"].insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
+        db.table("year_units").insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
                                       **retired.get(norm(u.name), {})} for u in units])
-        db["scheme_params"].insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
+        db.table("scheme_params").insert_all([{"scheme": base.id, "year": year, "version": 0, "key": key,
                                          "value": json.dumps(value, ensure_ascii=False), "changed_by": store.user,
                                          "changed_at": stamp, "reason": t("carried_from", year=source)}
                                         for key, value in params.items()])

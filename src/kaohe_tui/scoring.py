@@ -5,97 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from kaohe_tui import cases, consequences, ledger_read, plugins, rules
-from kaohe_tui.ledger import enclosing, inside
 from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
+from kaohe_tui.period_records import enclosing, inside
 from kaohe_tui.periods import Period
 from kaohe_tui.ranking import competition_ranks
-from kaohe_tui.rules.base import MISSING, Context, Entry, Gap, Line, Outcome, fmt, pts
+from kaohe_tui.results import IndicatorResult, UnitResult, find_result  # noqa: F401 — callers import them from here
+from kaohe_tui.rules.base import MISSING, Context, Entry, Line, Outcome, pts
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units, standings
-
-
-@dataclass
-class IndicatorResult:
-    name: str
-    path: str
-    points: float | None
-    max: float | None
-    rule: str
-    lines: list[Line] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    children: list["IndicatorResult"] = field(default_factory=list)
-    bonus: bool = False
-    missing: list[Gap] = field(default_factory=list)  # this node's own inputs nobody entered
-
-    def as_dict(self) -> dict:
-        return {"name": self.name, "path": self.path, "points": self.points, "max": self.max, "rule": self.rule,
-                "lines": [line.as_dict() for line in self.lines], "flags": self.flags,
-                "missing": [g.as_dict() for g in self.missing],
-                "children": [c.as_dict() for c in self.children]}
-
-
-def find_result(nodes: list[IndicatorResult], path: str) -> IndicatorResult | None:
-    """The node at ``path`` in a result tree (depth first), or None."""
-    for node in nodes:
-        if node.path == path:
-            return node
-        found = find_result(node.children, path)
-        if found:
-            return found
-    return None
-
-
-@dataclass
-class UnitResult:
-    unit: str
-    category: str | None
-    total: float
-    full_marks: float
-    indicators: list[IndicatorResult]
-    rank: int | None = 0  # None: takes no part in the ranking (retired, or a sample beside real units)
-    flags: list[str] = field(default_factory=list)
-    unranked: str | None = None  # why it takes no part
-
-    @property
-    def defined_marks(self) -> float:
-        """Full marks less the points the document declares but never defines (street-linkage's
-        cut-off section): what the total can actually reach."""
-        def undefined(nodes: list[IndicatorResult]) -> float:
-            return sum((n.max or 0) if n.rule == "undefined" else undefined(n.children) for n in nodes)
-        return pts(self.full_marks - undefined(self.indicators))
-
-    @property
-    def marks_label(self) -> str:
-        defined = self.defined_marks
-        return f"满分{fmt(self.full_marks)}" + (f"，其中已定义{fmt(defined)}分" if defined != self.full_marks else "")
-
-    @property
-    def rank_label(self) -> str:
-        return "不排名" if self.rank is None else f"第{self.rank}名"
-
-    @property
-    def provisional(self) -> bool:
-        """An input is missing: the figure can still move and must not go out as final."""
-        return any(f.startswith(MISSING) for f in self.flags)
-
-    @property
-    def missing(self) -> list[str]:
-        return [f for f in self.flags if f.startswith(MISSING)]
-
-    def points_by_indicator(self) -> dict[str, float | None]:
-        return {r.name: r.points for r in self.indicators}
-
-    def as_json(self) -> dict:
-        """The ``kaohe score --json`` contract: every top-level indicator's points as a number (one
-        the document leaves undefined counts 0, as in the total, and its flag says so)."""
-        points = {name: (0.0 if v is None else v) for name, v in self.points_by_indicator().items()}
-        return {"unit": self.unit, "category": self.category, "total": self.total, "rank": self.rank,
-                "indicators": points, "flags": self.flags}
 
 
 class Scorer:
@@ -177,9 +98,9 @@ class Scorer:
                                           flags=list(dict.fromkeys(flags + ([unranked] if unranked else []))),
                                           unranked=unranked))
             rank_group([r for r in results if r.category == category])
-        for unit, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
+        for name, flags in cases.untimed_flags(self.store, self.scheme, period, categories).items():
             for result in results:
-                if result.unit == unit:
+                if result.unit == name:
                     result.flags += flags
         order = {c.name: i for i, c in enumerate(self.scheme.categories)}
         results.sort(key=lambda r: (order.get(r.category or "", len(order)), r.rank is None, r.rank or 0, r.unit))
@@ -225,14 +146,14 @@ class Scorer:
         children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, period, by_unit_path, peer_units)
                     for c in node.children if c.applies_to(period.kind)]
         child_outcomes = {c.name: Outcome(c.points, c.max, c.lines, c.flags) for c in children}
-        rule = rules.get(node.rule_type)
+        rule = rules.require(node.rule_type)
         ctx = Context(
             indicator=node, path=path, unit=unit, period=period,
             records=by_unit_path.get((unit.name, path), []),
             peers=_Peers(by_unit_path, path, peer_units),
             peer_units=peer_units, children=child_outcomes,
-            score_period=lambda p, of, _u=unit.name: self._points_in(p, _u, of),
-            period_gaps=lambda p, of, _u=unit.name: self._gaps_in(p, _u, of),
+            score_period=lambda p, of: self._points_in(p, unit.name, of),
+            period_gaps=lambda p, of: self._gaps_in(p, unit.name, of),
         )
         outcome = rule.score(ctx)
         cut = self._older.get(str(period), {}).get((unit.name, path))

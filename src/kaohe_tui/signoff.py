@@ -9,6 +9,10 @@ units import and no change of a plugin's table can move a signed figure. ``reope
 administrator, with a reason) voids the snapshot; the next ``close`` signs a new one.
 
 ``kaohe verify`` (``verify.py``) checks the snapshots against the database.
+
+Here: the snapshot table, the digests and reading a snapshot back — below the store, which checks
+a migration against them, and below scoring, which reads them. The signing itself (scoring at the
+close) is ``signing``.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from sqlite_utils import Database
 
 from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.period_records import period_filter
 from kaohe_tui.periods import Period
-from kaohe_tui.rules.base import Entry, Line
-from kaohe_tui.store import Store, now
+from kaohe_tui.messages import t
+from kaohe_tui.results import IndicatorResult, UnitResult
+from kaohe_tui.rules.base import Entry, Gap, Line
+from kaohe_tui.stamps import now
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # below the store (which checks a migration against the snapshots): types only
     from kaohe_tui.scheme import Scheme
-    from kaohe_tui.scoring import IndicatorResult, UnitResult
+    from kaohe_tui.store import Store
 
 TABLE = "signoffs"
 AUDIT_NO_UPDATE = ("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
@@ -90,8 +97,6 @@ RECORD_FIELDS = "id, period, unit, indicator, clause, count, amount, value, date
 def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
     """What a period's results come from: each record's digest (withdrawn ones too: a record
     brought back would move a figure), each month's case counts, the units."""
-    from kaohe_tui.ledger import period_filter
-
     where, args = period_filter(period)
     records = {str(row[0]): digest(list(row))[:16] for row in conn.execute(
         f"SELECT {RECORD_FIELDS} FROM records WHERE scheme = ? AND ({where}) ORDER BY id", [scheme_id, *args])}
@@ -107,7 +112,7 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
 # -- results as data -----------------------------------------------------------------------------
 # Every field of the result dataclasses is kept (a field added later is kept too, as long as it
 # is plain data); lines, gaps and child nodes by their own fields.
-def _node_data(node: "IndicatorResult") -> dict:
+def _node_data(node: IndicatorResult) -> dict:
     data = {f.name: getattr(node, f.name) for f in fields(node)}
     data["lines"] = [[ln.delta, ln.text, ln.clause, list(ln.records)] for ln in node.lines]
     data["children"] = [_node_data(c) for c in node.children]
@@ -116,10 +121,7 @@ def _node_data(node: "IndicatorResult") -> dict:
     return data
 
 
-def _node(data: dict) -> "IndicatorResult":
-    from kaohe_tui.rules.base import Gap
-    from kaohe_tui.scoring import IndicatorResult
-
+def _node(data: dict) -> IndicatorResult:
     data = {**data, "lines": [Line(d, t, c, tuple(r)) for d, t, c, r in data["lines"]],
             "children": [_node(c) for c in data["children"]]}
     if "missing" in data:
@@ -139,38 +141,12 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
 
 
 def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
-    from kaohe_tui.scoring import UnitResult
-
     results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
-    entries = [Entry(*e[:11], tuple(e[11])) for e in data["entries"]]
+    entries = [Entry._make([*e[:11], tuple(e[11])]) for e in data["entries"]]
     return results, entries
 
 
 # -- signing ------------------------------------------------------------------------------------
-def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
-    """Snapshot ``period`` and every period inside it; call inside the close's transaction.
-    Returns what the close's audit line records: each snapshot's digest and the chain head."""
-    from kaohe_tui.scheme_years import for_period
-    from kaohe_tui.scoring import Scorer
-
-    conn = store.db.conn
-    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
-    units = [u.model_dump() for u in scorer.units]
-    head_id, head_hash = chain.head(conn)
-    signed: dict[str, str] = {}
-    for inner in signed_periods(scheme, period):
-        results = scorer.score(inner)
-        payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
-        inputs = inputs_of(conn, scheme.id, inner, units)
-        row = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
-               "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
-               "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
-               "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
-        store.db[TABLE].insert(row)
-        signed[str(inner)] = row["results_digest"]
-    return {"snapshots": signed, "audit_head": [head_id, head_hash]}
-
-
 def signed_periods(scheme: "Scheme", period: Period) -> list[Period]:
     """``period`` and the periods inside it that the scheme ranks by (its cadence): a quarterly
     scheme's year is signed with its quarters, a yearly one's alone."""
@@ -215,7 +191,7 @@ def load(blob: bytes) -> dict:
     try:
         return json.loads(zlib.decompress(blob))
     except (zlib.error, ValueError, TypeError) as exc:
-        raise KaoheError(f"a sign-off snapshot is unreadable ({exc}); run kaohe verify") from None
+        raise KaoheError(t("snapshot_unreadable", error=exc)) from None
 
 
 def check_migration(store: Store) -> None:
@@ -229,5 +205,5 @@ def check_migration(store: Store) -> None:
         now_ = inputs_of(conn, snap["scheme"], Period.parse(snap["period"]), [])
         for key in ("records", "case_months"):
             if now_[key] != signed[key]:
-                raise KaoheError(f"{store.path}: the migration would change the {key.replace('_', ' ')} of "
-                                 f"{snap['scheme']} {snap['period']}, which is closed; nothing was migrated")
+                raise KaoheError(t("migration_moves_signed", path=store.path, scheme=snap["scheme"],
+                                   period=snap["period"], what=t(f"migration_{key}")))

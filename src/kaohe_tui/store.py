@@ -3,6 +3,9 @@
 WAL mode, foreign keys on and a busy timeout, so that a CLI and a TUI (or two SSH users) can
 write to the same file. Every write goes through ``Store.transaction()`` (``BEGIN IMMEDIATE``):
 a user action is all there or not there at all.
+
+The store is the bottom of the stack: it imports the schema (``migrations``) and the check it runs
+after migrating (``signoff.check_migration``), never a module that writes through it.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from kaohe_tui import chain, closed, crashpoint, plugins
+from kaohe_tui import chain, closed, crashpoint, migrations, plugins
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.paths import default_db_path
+from kaohe_tui.signoff import check_migration
 from kaohe_tui.stamps import now, os_login  # noqa: F401 — re-exported: callers import them from the store
 
 BUSY_TIMEOUT_MS = 30_000
@@ -96,9 +100,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def migration_sets(self) -> list[Migrations]:
-        from kaohe_tui.migrations import core  # the one ordered list of the core's migrations
-
-        sets = [core()]
+        sets = [migrations.core()]  # the one ordered list of the core's migrations
         for provided in plugins.call("kaohe_migrations"):
             sets += provided if isinstance(provided, (list, tuple)) else [provided]
         return sets
@@ -120,9 +122,7 @@ class Store:
                 try:
                     migration_set.apply(self.db)
                 except Exception as exc:
-                    raise KaoheError(f"{self.path}: migration {migration_set.name} failed: {exc}") from None
-            from kaohe_tui.signoff import check_migration
-
+                    raise KaoheError(t("migration_failed", path=self.path, name=migration_set.name, error=exc)) from None
             check_migration(self)  # nor may a migration move what a closed period was signed from
 
     # -- transactions -----------------------------------------------------------------------

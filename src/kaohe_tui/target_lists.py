@@ -10,6 +10,7 @@ units it names for that year, all or nothing.
 from __future__ import annotations
 
 import math
+from typing import Any
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
 from kaohe_tui.store import Store
+from kaohe_tui.year_scheme import document_years
 
 COLUMNS = {
     "unit": ("unit", "单位", "单位名称", "被考核单位", "部门"),
@@ -34,14 +36,6 @@ COLUMNS = {
 }
 
 
-def m009_target_items(db: Database) -> None:
-    db["target_items"].create(
-        {"id": int, "scheme": str, "year": int, "unit": str, "indicator": str, "number": int, "theme": str,
-         "task": str, "content": str, "points": float, "source": str},
-        pk="id", not_null={"scheme", "year", "unit", "indicator", "number", "task", "points"})
-    db["target_items"].create_index(["scheme", "year", "unit"])
-
-
 def target_indicators(scheme: Scheme, category: str | None) -> list[tuple[str, Indicator]]:
     return [(path, node) for path, node in walk(scheme.tree(category)) if node.rule_type == "target_items"]
 
@@ -50,8 +44,6 @@ def year_of(scheme: Scheme) -> int:
     year = getattr(scheme, "year", 0)
     if year:
         return year
-    from kaohe_tui.scheme_years import document_years
-
     years = document_years(scheme)
     if not years:
         raise KaoheError(t("targets_need_year", scheme=scheme.id))
@@ -66,23 +58,24 @@ def items(store: Store, scheme_id: str, year: int, unit: str | None = None) -> l
 def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     """The file's rows, checked: every problem names the file, the row and the field."""
     from kaohe_tui.io.tabular import header_names, read_rows
-    from kaohe_tui.scheme_years import units_of_year
-    from kaohe_tui.units import UnitIndex
+    from kaohe_tui.units import UnitIndex, load_units
 
     header, rows = read_rows(path)
     cols = header_names(header, COLUMNS)
     for needed in ("unit", "number", "task", "points"):
         if cols[needed] is None:
             raise KaoheError(t("targets_missing_column", path=path, columns="/".join(COLUMNS[needed][1:3])))
-    index = UnitIndex(units_of_year(store, scheme))
+    index = UnitIndex(load_units(store, scheme))
     year = year_of(scheme)
-    out, problems = [], []
+    out: list[dict[str, Any]] = []
+    problems: list[RowError] = []
     for number, row in rows:
         def cell(fld: str) -> str:
-            return (row.get(cols[fld]) or "").strip() if cols[fld] else ""
+            column = cols[fld]
+            return (row.get(column) or "").strip() if column else ""
 
         try:
-            unit = index.resolve(cell("unit"), cols["unit"])
+            unit = index.resolve(cell("unit"), cols["unit"] or "unit")  # checked above: the column is there
             targets = target_indicators(scheme, unit.category)
             if not targets:
                 raise KaoheError(t("targets_no_item_indicator", column=cols["unit"], unit=unit.name))
@@ -143,7 +136,7 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
         for unit, indicator in lists:
             db.execute("DELETE FROM target_items WHERE scheme = ? AND year = ? AND unit = ? AND indicator = ?",
                        [scheme.id, year, unit, indicator])
-        db["target_items"].insert_all([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+        db.table("target_items").insert_all([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
         store.audit("import-targets", scheme=scheme.id, new={"file": str(path), "year": year, "items": len(rows),
                                                             "lists": [f"{u} {i}" for u, i in lists]},
                     reason=f"import {Path(path).name}")
@@ -160,7 +153,7 @@ def carry_forward(db: Database, scheme_id: str, source: int, year: int) -> int:
 
 def seed_items(db: Database, scheme: Scheme, unit: str, indicator: str, year: int, listed: list, source: str) -> int:
     """Load a list given by a plugin (e.g. seed 003's 19 tasks for 城管局)."""
-    db["target_items"].insert_all([{"scheme": scheme.id, "year": year, "unit": unit, "indicator": indicator,
+    db.table("target_items").insert_all([{"scheme": scheme.id, "year": year, "unit": unit, "indicator": indicator,
                                     "number": i.number, "theme": i.theme, "task": i.task, "content": i.content,
                                     "points": i.points, "source": source} for i in listed])
     return len(listed)

@@ -13,15 +13,7 @@ from kaohe_tui.messages import field as msg_field, t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, now
-
-
-def m008_unit_standing(db) -> None:
-    """A unit can leave the rankings and keep its records (``kaohe units --retire``); ``sample``
-    marks units invented for a demo one by one (it marked every unit of a scheme that had any,
-    the 12 real departments of city-coordination too: the sample ones are named 示例…)."""
-    for column in ("retired_at", "retired_by", "retired_reason"):
-        db.execute(f"ALTER TABLE units ADD COLUMN {column} TEXT")
-    db.execute("UPDATE units SET sample = 0 WHERE sample = 1 AND name NOT LIKE '示例%'")
+from kaohe_tui.year_scheme import YearScheme
 
 
 def ensure_registered(store: Store) -> None:
@@ -37,9 +29,9 @@ def register_scheme(store: Store, scheme: Scheme) -> None:
     with store.transaction() as db:
         if db["schemes"].count_where("id = ?", [scheme.id]):
             return  # another process registered it while we waited for the lock
-        db["schemes"].insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
+        db.table("schemes").insert({"id": scheme.id, "title": scheme.title, "plugin": scheme.plugin,
                               "source": scheme.source, "registered_at": now()}, replace=True)
-        db["units"].insert_all([unit_row(scheme, u) for u in units])
+        db.table("units").insert_all([unit_row(scheme, u) for u in units])
         # each plugin's seed in a savepoint: one that fails is reported and leaves nothing behind
         plugins.call("kaohe_seed", guard=store.transaction, db=db, scheme=scheme)
         store.audit("register-scheme", scheme=scheme.id, new={"units": len(units)}, reason="first use")
@@ -53,14 +45,22 @@ def unit_row(scheme: Scheme, unit: Unit) -> dict[str, Any]:
 
 def load_units(store: Store, scheme: Scheme) -> list[Unit]:
     """The scheme's units as the database holds them (an office may have imported its own)."""
-    if getattr(scheme, "office", False):  # an office year keeps its own list (scheme_years)
-        from kaohe_tui.scheme_years import load_year_units
-
+    if isinstance(scheme, YearScheme) and scheme.office:  # an office year keeps its own list (year_units)
         return load_year_units(store, scheme)
     rows = store.db.query("SELECT * FROM units WHERE scheme = ? ORDER BY id", [scheme.id])
     return [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
                  aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}"),
                  sample=bool(r["sample"])) for r in rows]
+
+
+def load_year_units(store: Store, scheme: YearScheme) -> list[Unit]:
+    """An office year's units, with the year's unit-attribute changes (quotas …) applied."""
+    rows = store.db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ? ORDER BY id", [scheme.id, scheme.year])
+    units = [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
+                  aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]
+    from kaohe_tui.scheme_params import unit_overrides
+
+    return unit_overrides(scheme, units)
 
 
 SAMPLE_NOTE = "示例单位，本类别已有正式单位，不参加排名"
@@ -95,7 +95,7 @@ def standings(store: Store, scheme: Scheme) -> dict[str, str | None]:
 def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
     """The unit leaves rankings and consequences from now on; its records stay (audited). In an
     office year only that year's list (and the years carried from it) — a signed year stays."""
-    from kaohe_tui.ledger import clean_text
+    from kaohe_tui.text_fields import clean_text
     from kaohe_tui.roles import authorize
 
     reason = clean_text(reason, "reason") or "退出排名"
@@ -106,7 +106,7 @@ def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
         row = next(db.query(f"SELECT id, retired_at FROM {table} WHERE {where} AND name = ?", [*args, unit.name]))
         if row["retired_at"]:
             raise KaoheError(t("unit_already_retired", unit=unit.name, at=row["retired_at"][:10]))
-        db[table].update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
+        db.table(table).update(row["id"], {"retired_at": now(), "retired_by": store.user, "retired_reason": reason})
         store.audit("retire-unit", scheme=scheme.id, unit=unit.name, old={"status": "active"},
                     new={"status": "retired", **({"year": args[1]} if table == "year_units" else {})}, reason=reason)
     return unit

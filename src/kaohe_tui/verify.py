@@ -52,7 +52,7 @@ def verify(store: Store, scheme_id: str | None = None, period: str | None = None
 
 
 def _triggers(conn, report: Report) -> None:
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    present: dict[str, str] = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     for name in [*GUARDS, *closed.TRIGGERS]:
         if name not in present:
             report.problems.append(t("verify_trigger_dropped", name=name))
@@ -119,16 +119,18 @@ def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, r
 
 
 def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
-    """Scores read each month's case counts, kept by the imports; the cases themselves must still
-    add up to them (a case deleted, added or edited with sqlite3 would not). One pass."""
+    """Scores read each month's case counts, kept by the imports; the cases themselves, counted
+    again with the same SQL (``case_classes``), must still add up to them (a case deleted, added
+    or edited with sqlite3 would not). One pass."""
+    from kaohe_tui.case_classes import ROW, STORED, month_sums
+
     end = period.end.isoformat() + " 99"
-    cases = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
-        "SELECT unit, substr(reported_at, 1, 7), count(*), sum(extensions), sum(failed_checks) FROM cases "
-        "WHERE scheme = ? AND reported_at >= ? AND reported_at <= ? GROUP BY 1, 2",
-        [scheme_id, period.start.isoformat(), end])}
-    counts = {(u, m): (n, e, f) for u, m, n, e, f in conn.execute(
-        "SELECT unit, month, due, extensions, failed_checks FROM case_month_stats "
-        "WHERE scheme = ? AND month >= ? AND month <= ?", [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
+    recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
+    cases = {(u, m): tuple(n) for u, m, *n in conn.execute(recount, [scheme_id, period.start.isoformat(), end])
+             if any(n)}  # a unit-month of void cases only has no counts
+    counts = {(u, m): tuple(n or 0 for n in rest) for u, m, *rest in conn.execute(
+        f"SELECT unit, month, {', '.join(STORED)} FROM case_month_stats WHERE scheme = ? AND month >= ? AND month <= ?",
+        [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
     wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
     for month in wrong:
         problems.append(t("verify_cases", where=where, month=month))

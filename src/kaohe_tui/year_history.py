@@ -52,7 +52,7 @@ def earlier_last_places(scorer: "Scorer", period: Period, result: "UnitResult",
         if len(peers) < 2 or (skip_all_tied and len({r.rank for r in peers}) == 1):
             out.append((str(quarter), False))
             continue
-        out.append((str(quarter), theirs.rank == max(r.rank for r in peers)))
+        out.append((str(quarter), theirs.rank == max(r.rank or 0 for r in peers)))  # peers: every rank is set
     return out
 
 
@@ -62,7 +62,7 @@ def trend_quarters(scorer: "Scorer", period: Period) -> dict[str, dict[str, "Uni
     out: dict[str, dict[str, UnitResult]] = {}
     prev = previous_scorer(scorer, period.year)
     if prev is not None:
-        names = {}
+        names: dict[str, str] = {}
         for unit in scorer.units:
             for name in (unit.name, *unit.aliases):
                 names.setdefault(norm(name), unit.name)

@@ -70,7 +70,7 @@ def import_year_units(store: Store, scheme: Scheme, path: Path, units: list[Unit
         report.replaced = len(samples)
         for key in gone | samples | (named & set(existing)):
             db.execute("DELETE FROM year_units WHERE scheme = ? AND year = ? AND key = ?", [scheme.id, year, key])
-        db["year_units"].insert_all(rows)
+        db.table("year_units").insert_all(rows)
         store.audit("import-units", scheme=scheme.id,
                     new={"file": str(path), "year": year, "added": report.added, "updated": report.updated,
                          "renamed": report.renamed, "samples_replaced": report.replaced},

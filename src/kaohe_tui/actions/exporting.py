@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.messages import t
+from kaohe_tui.messages import EXPORT_WHAT, t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
@@ -29,6 +29,15 @@ def export_formats() -> dict:
     from kaohe_tui.io.exporters import exporters
 
     return exporters()
+
+
+def export_kinds(scheme: Scheme) -> dict[str, str]:
+    """What can be exported for ``scheme`` (``kaohe export --what``), each with the name a user
+    reads: results, ledger, audit log, then the plugin's own lists (district-categories: 附件1, 附件2)."""
+    from kaohe_tui.io.ledger_export import plugin_tables
+
+    return {"results": t("export_what_results"), "ledger": EXPORT_WHAT["ledger"], "audit": EXPORT_WHAT["audit"],
+            **{kind: table.title for kind, table in plugin_tables(scheme).items()}}
 
 
 def export(store: Store, scheme: Scheme | str, period: Period | str, fmt: str, path: Path, what: str = "results",

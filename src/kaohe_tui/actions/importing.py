@@ -84,7 +84,7 @@ def _ledger(store, scheme, path, period, skip_invalid, supersede, progress) -> I
     from kaohe_tui.io.ledger_import import import_ledger
 
     if not period:  # rows of one office year are checked against that year's scheme
-        from kaohe_tui.scheme_years import for_ledger_file
+        from kaohe_tui.io.ledger_import import for_ledger_file
 
         scheme = for_ledger_file(store, scheme, path)
     report = import_ledger(store, scheme, path, period=period or None, skip_invalid=skip_invalid, progress=progress,

@@ -33,6 +33,18 @@ class SchemeSummary:
     sample: bool
     years: list[dict] = field(default_factory=list)  # scheme_years.years_of: {"year", "kind", …}
 
+    def years_text(self) -> str:
+        """The years as ``kaohe schemes`` and the TUI's scheme list show them: 2018、2019（办公室）;
+        consecutive years of one kind as a run (2018、2019–2021（办公室）), so the list fits 80 columns."""
+        runs: list[list] = []  # [first, last, kind]
+        for y in self.years:
+            if runs and runs[-1][2] == y["kind"] and runs[-1][1] + 1 == y["year"]:
+                runs[-1][1] = y["year"]
+            else:
+                runs.append([y["year"], y["year"], y["kind"]])
+        return "、".join((f"{first}" if first == last else f"{first}–{last}")
+                        + (t("office_year_mark") if kind == "office" else "") for first, last, kind in runs)
+
     def as_json(self) -> dict:
         """``kaohe schemes --json``'s object (a contract: DESIGN.md)."""
         return {"id": self.id, "title": self.title, "periods": self.periods, "plugin": self.plugin,

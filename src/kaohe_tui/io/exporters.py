@@ -13,6 +13,7 @@ from kaohe_tui.io.tabular import safe_cell, write_csv
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
+from kaohe_tui.messages import t
 
 
 @dataclass
@@ -110,10 +111,7 @@ def write_json(scheme: Scheme, period: str, results: list[UnitResult], path: Pat
 def csv_writer(encoding: str) -> Callable:
     def write(scheme: Scheme, period: str, results: list[UnitResult], path: Path) -> None:
         header, rows = results_grid(scheme, results)
-        try:
-            write_csv(Path(path), header, rows, encoding=encoding)
-        except UnicodeEncodeError as exc:
-            raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in {encoding}; use UTF-8") from None
+        write_csv(Path(path), header, rows, encoding=encoding)  # a character GBK lacks: export_results says so
     return write
 
 
@@ -200,7 +198,7 @@ def exporters() -> dict[str, Exporter]:
 
 
 def period_label(store, scheme: Scheme, period) -> str:
-    from kaohe_tui.ledger import period_status
+    from kaohe_tui.period_records import period_status
 
     status = period_status(store, scheme.id, period)
     if status is None:
@@ -217,7 +215,7 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
 
     known = exporters()
     if fmt not in known:
-        raise KaoheError(f"format {fmt!r}: one of {', '.join(known)}")
+        raise KaoheError(t("export_format", fmt=fmt, known="、".join(known)))
     path = Path(path)
     protect = protected_paths(store.path)
     check_target(path, force=force, protect=protect)  # before scoring: a refusal costs nothing
@@ -225,13 +223,17 @@ def export_results(store, scheme: Scheme, period, fmt: str, path: Path, results:
     label = period_label(store, scheme, period)
     if provisional(results):  # every sheet's title says it, the plugins' unit sheets too
         label += f"（{PROVISIONAL_MARK}）"
-    with writing(path, force=force, protect=protect) as slot:
-        known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
-        if fmt == "xlsx":
-            from kaohe_tui import plugins
+    try:
+        with writing(path, force=force, protect=protect) as slot:
+            known[fmt].write_results(scheme, label, results, slot.path)  # the slot keeps the suffix openpyxl wants
+            if fmt == "xlsx":
+                from kaohe_tui import plugins
 
-            sheets = [s for found in plugins.call("kaohe_unit_sheets", store=store, scheme=scheme, period=label,
-                                                  results=results) for s in found]
-            if sheets:
-                add_unit_sheets(slot.path, sheets)
+                sheets = [s for found in plugins.call("kaohe_unit_sheets", store=store, scheme=scheme, period=label,
+                                                      results=results) for s in found]
+                if sheets:
+                    add_unit_sheets(slot.path, sheets)
+    except UnicodeEncodeError as exc:  # named by the file asked for (the slot is a temporary name)
+        raise KaoheError(t("export_not_encodable", path=path, text=exc.object[exc.start:exc.end],
+                           encoding=exc.encoding.upper(), instead="csv")) from None
     return path

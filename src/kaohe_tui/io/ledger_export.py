@@ -5,6 +5,7 @@ memory whole."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 import sqlite3
@@ -18,6 +19,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.report import clause_line
 from kaohe_tui.scheme import Scheme, walk
 from kaohe_tui.store import Store
+from kaohe_tui.messages import t
 
 LEDGER_HEADER = ["记录号", "期间", "日期", "单位", "指标", "条款", "条款内容及计分", "次数", "分值", "数值", "事由",
                  "附加", "状态", "撤回事由", "录入人", "录入时间", "来源"]
@@ -76,9 +78,10 @@ def _guarded(column: str) -> str:
             f"THEN char(39) || {column} ELSE {column} END")
 
 
-def ledger_cursor(store: Store, scheme: Scheme, period: Period) -> sqlite3.Cursor:
-    """The ledger's rows with the cells ``ledger_rows`` makes, made by SQLite itself: the csv
-    writer takes them straight from the cursor, never a row at a time in Python (10^6 rows)."""
+def ledger_cursor(store: Store, scheme: Scheme, period: Period, ids: list[int] | None = None) -> sqlite3.Cursor:
+    """The ledger's rows with the cells ``ledger_rows`` makes, made by SQLite itself (only the
+    records ``ids``, when given): what the csv writer writes is the CSV export's definition
+    (``ledger_csv`` writes the same bytes faster)."""
     conn = store.db.conn
     conn.create_function("kaohe_attrs", 1, lambda text: format_attrs(json.loads(text)), deterministic=True)
     # the clause texts as a keyed temporary table: looked up per row inside SQLite
@@ -97,8 +100,35 @@ def ledger_cursor(store: Store, scheme: Scheme, period: Period) -> sqlite3.Curso
     # a straight scan in id order: no sort, and a period's export is most of the table anyway
     sql = (f"SELECT r.id, {', '.join(columns)} FROM records r NOT INDEXED LEFT JOIN temp.kaohe_clause_texts t "
            "ON t.ind = r.indicator AND t.clause = r.clause "
-           f"WHERE r.scheme = ? AND r.period IN ({','.join('?' * len(keys))}) ORDER BY r.id")
-    return conn.execute(sql, [scheme.id, *keys])
+           f"WHERE r.scheme = ? AND r.period IN ({','.join('?' * len(keys))})"
+           + (" AND r.id IN (SELECT value FROM json_each(?))" if ids is not None else "") + " ORDER BY r.id")
+    return conn.execute(sql, [scheme.id, *keys] + ([json.dumps(ids)] if ids is not None else []))
+
+
+def write_ledger_csv(store: Store, scheme: Scheme, period: Period, path: Path, fmt: str,
+                     progress: Callable[[int], None] | None = None) -> int:
+    """The ledger as CSV (``csv``: UTF-8 with a BOM, ``csv-gbk``), SQLite writing the lines."""
+    from kaohe_tui.io import ledger_csv
+
+    encoding = "utf-8" if fmt == "csv" else "gbk"
+    ledger_csv.prepare(store.db.conn, _clause_texts(scheme))
+
+    def exact(ids: list[int]) -> list[bytes]:
+        buf = io.StringIO()
+        writer, lines = csv.writer(buf), []
+        for row in ledger_cursor(store, scheme, period, ids):
+            writer.writerow(row)
+            lines.append(buf.getvalue().encode("utf-8"))
+            buf.seek(0)
+            buf.truncate()
+        return lines
+
+    with open(path, "wb") as fh:
+        head = io.StringIO()
+        csv.writer(head).writerow(LEDGER_HEADER)
+        fh.write(("\ufeff" if fmt == "csv" else "").encode("utf-8") + head.getvalue().encode(encoding))
+        return ledger_csv.write(store.db.conn, fh, scheme.id, [str(p) for p in period.sub_periods()], encoding,
+                                exact, progress)
 
 
 def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:
@@ -110,18 +140,7 @@ def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:
 def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, title: str,
                progress: Callable[[int], None] | None = None) -> int:
     n = 0
-    if fmt in ("csv", "csv-gbk") and isinstance(rows, sqlite3.Cursor):  # cells already made by SQLite
-        with open(path, "w", encoding="utf-8" if fmt == "csv" else "gbk", newline="", errors="strict") as fh:
-            if fmt == "csv":
-                fh.write("\ufeff")  # the BOM utf-8-sig writes, without its per-write check
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            while batch := rows.fetchmany(50_000):
-                writer.writerows(batch)
-                n += len(batch)
-                if progress:
-                    progress(n)
-    elif fmt in ("csv", "csv-gbk"):
+    if fmt in ("csv", "csv-gbk"):
         encoding = "utf-8-sig" if fmt == "csv" else "gbk"
         with open(path, "w", encoding=encoding, newline="", errors="strict") as fh:
             writer = csv.writer(fh)
@@ -149,7 +168,7 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
             sheet.append([safe_cell(v) for v in row])
         book.save(path)
     else:
-        raise KaoheError(f"format {fmt!r}: one of csv, csv-gbk, json, xlsx")
+        raise KaoheError(t("export_format", fmt=fmt, known="csv、csv-gbk、json、xlsx"))
     return n
 
 
@@ -162,12 +181,12 @@ def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: s
     path = Path(path)
     extra = plugin_tables(scheme)
     if kind not in ("ledger", "audit", *extra):
-        raise KaoheError(f"--what {kind}: {scheme.id} exports {', '.join(kinds(scheme))}")
+        raise KaoheError(t("export_what", kind=kind, scheme=scheme.id, known="、".join(kinds(scheme))))
     protect = protected_paths(store.path)
     check_target(path, force=force, protect=protect)
     if kind == "ledger":
-        rows = ledger_cursor(store, scheme, period) if fmt in ("csv", "csv-gbk") else ledger_rows(store, scheme, period)
         header, title = LEDGER_HEADER, f"台账{period}"
+        rows = ledger_rows(store, scheme, period)
     elif kind == "audit":
         header, rows, title = AUDIT_HEADER, audit_rows(store, scheme), "审计日志"
     else:
@@ -175,7 +194,11 @@ def export_table(kind: str, store: Store, scheme: Scheme, period: Period, fmt: s
         header, rows, title = table.header, table.rows(store, scheme, period), table.title
     try:
         with writing(path, force=force, protect=protect) as slot:
-            n = write_rows(fmt, header, rows, slot.path, title, progress)
+            if kind == "ledger" and fmt in ("csv", "csv-gbk"):
+                n = write_ledger_csv(store, scheme, period, slot.path, fmt, progress)
+            else:
+                n = write_rows(fmt, header, rows, slot.path, title, progress)
     except UnicodeEncodeError as exc:
-        raise KaoheError(f"{path}: {exc.object[exc.start:exc.end]!r} cannot be written in GBK; use csv (UTF-8)") from None
+        raise KaoheError(t("export_not_encodable", path=path, text=exc.object[exc.start:exc.end], encoding="GBK",
+                                   instead="csv")) from None
     return n

@@ -16,12 +16,14 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import FORMULA_START, find_columns, read_rows, write_csv
 from kaohe_tui.ledger import Draft, check_record, insert_many
 from kaohe_tui.messages import FIELDS, t
+from kaohe_tui.periods import Period
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
+from kaohe_tui.scheme_years import for_period, office_rows
 from kaohe_tui.store import Store
 from kaohe_tui.units import UnitIndex, load_units
 
-COLUMNS = {  # field → accepted headers
+COLUMNS: dict[str, tuple[str, ...]] = {  # field → accepted headers
     "unit": ("unit", "单位"),
     "indicator": ("indicator", "指标"),
     "clause": ("clause", "条款"),
@@ -74,10 +76,11 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
         if values.get("status") in WITHDRAWN:
             continue
         try:
-            if not values.get("period") and not period:
+            row_period = values.get("period") or period
+            if not row_period:
                 raise KaoheError(t("no_period_column"))
             draft = Draft(unit=values["unit"], indicator=values["indicator"], reason=values["reason"],
-                          period=values.get("period") or period, clause=values.get("clause") or None,
+                          period=row_period, clause=values.get("clause") or None,
                           count=values.get("count"), amount=values.get("amount"), value=values.get("value"),
                           date=values.get("date") or None, attrs=parse_attrs(values.get("attrs", "")))
             checked = check_record(store, scheme, draft, index, memo)
@@ -115,6 +118,21 @@ def import_ledger(store: Store, scheme: Scheme, path: Path, period: str | None =
                       [[n, *[r.get(h, "") for h in header], why] for n, r, why in bad_rows])
         report.rejects_file = slot.final
     return report
+
+
+def for_ledger_file(store: Store, scheme: Scheme, path) -> Scheme:
+    """A ledger file whose rows all lie in one office year is checked against that year's
+    scheme (read twice only when the scheme has office years)."""
+    if not any(r["kind"] == "office" for r in office_rows(store, scheme.id).values()):
+        return scheme
+    from kaohe_tui.io.tabular import read_rows
+
+    header, rows = read_rows(path)
+    column = map_header(header, path).get("period")
+    years = {str(row.get(column) or "").strip()[:4] for _, row in rows} if column else set()
+    if len(years) == 1 and (year := years.pop()).isdigit():
+        return for_period(store, scheme, Period(int(year), "year", 0))
+    return scheme
 
 
 def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int], path: Path) -> None:

@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.io.tabular import header_names, read_rows
-from kaohe_tui.ledger import clean_text
+from kaohe_tui.text_fields import clean_text
 from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.names import norm, strip_format
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
 from kaohe_tui.units import unit_row
+
+if TYPE_CHECKING:
+    from kaohe_tui.year_units import YearUnitsImport
 
 COLUMNS = {
     "name": ("unit", "name", "单位", "单位名称", "被考核单位"),
@@ -33,7 +37,7 @@ class UnitsImport:
     rejected: list[RowError] = field(default_factory=list)
 
 
-def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport:
+def import_units(store: Store, scheme: Scheme, path: Path) -> UnitsImport | YearUnitsImport:
     from kaohe_tui.roles import authorize
 
     authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call
@@ -57,7 +61,7 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
         raise KaoheError(t("file_missing_columns", path=path, missing="unit/单位", header="、".join(header)))
     attr_columns = [h for h in header if h and h not in mapping.values()]
     units: list[Unit] = []
-    rejected: list[str] = []
+    rejected: list[RowError] = []
     seen: dict[str, int] = {}
     for number, row in rows:
         try:
@@ -74,7 +78,8 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
                                    known=known))
             aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
                 if mapping["aliases"] else []
-            units.append(Unit(name=name, category=(scheme.category(category).name if category and scheme.categories else category) or None,
+            declared = scheme.category(category) if category and scheme.categories else None  # checked above
+            units.append(Unit(name=name, category=(declared.name if declared else category) or None,
                               aliases=aliases,
                               assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
                               attrs={c: row.get(c, "").strip() for c in attr_columns}))
@@ -99,10 +104,10 @@ def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: 
                 for fld in ("aliases", "assessed_by"):  # a file without the column leaves them as they were
                     if mapping[fld] is None:
                         row[fld] = old[fld]
-                db["units"].update(old["id"], row)
+                db.table("units").update(old["id"], row)
                 report.updated += 1
             else:
-                db["units"].insert(row)
+                db.table("units").insert(row)
                 report.added += 1
         store.audit("import-units", scheme=scheme.id, new={"file": str(path), "added": report.added, "updated": report.updated},
                     reason=f"import {Path(path).name}")

@@ -9,11 +9,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from kaohe_tui import plugins
+from kaohe_tui.errors import SchemeError
+from kaohe_tui.messages import t
 from kaohe_tui.rules.base import RuleType
 from kaohe_tui.rules.composite import AssessedValue, Bonus, QuarterMean, Sum, TargetItems, Undefined, WeightedComposite
 from kaohe_tui.rules.deductions import NoticeLadder, PerOccurrence, RangeDeduction
 from kaohe_tui.rules.quota import MonthlyQuota
 from kaohe_tui.rules.statistics import RankBands, RatioToExpected, RelativeToAverage, WeightedClosureRate
+from kaohe_tui.file_problems import pydantic_problem
 
 BUILTIN_RULE_TYPES: tuple[type[RuleType], ...] = (
     PerOccurrence, RangeDeduction, NoticeLadder,
@@ -48,6 +51,15 @@ def get(name: str) -> RuleType | None:
     return _registry.get(name) or _plugin_types().get(name)
 
 
+def require(name: str) -> RuleType:
+    """The rule type of an indicator of a loaded scheme. Loading refused an unknown one, so only a
+    plugin gone since (``KAOHE_LOAD_PLUGINS`` narrowed) gets here: one line, not a traceback."""
+    rule = get(name)
+    if rule is None:
+        raise SchemeError(t("unknown_rule_type", name=name))
+    return rule
+
+
 def all_types() -> dict[str, RuleType]:
     """Every rule type by name: the built-in ones, then the plugins'."""
     return {**_plugin_types(), **_registry}
@@ -57,11 +69,11 @@ def check_indicator_params(indicator) -> str | None:
     """The problem with an indicator's rule and parameters, or None (used when loading schemes)."""
     rule = get(indicator.rule_type)
     if rule is None:
-        return f"rule {indicator.rule_type!r} is not a known rule type"
+        return t("rule_unknown", rule=indicator.rule_type)
     try:
         rule.params(indicator)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        return f"params.{loc}: {first['msg']}"
+        return t("rule_params", setting=loc, problem=pydantic_problem(first))
     return rule.check(indicator)

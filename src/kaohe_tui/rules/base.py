@@ -9,7 +9,7 @@ step so that 10 − 3 × 0.1 is 9.7, as the office's own arithmetic says.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Mapping, NamedTuple
+from typing import Any, Callable, ClassVar, Generic, Mapping, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,7 +40,8 @@ class Entry(NamedTuple):
     unit: str
     indicator: str  # the indicator's path
     clause: str | None = None
-    count: int | None = None
+    # the ledger's column; it hides the tuple's count() method, which no one calls on an Entry
+    count: int | None = None  # type: ignore[assignment]
     amount: float | None = None
     value: float | None = None
     period: str = ""
@@ -140,12 +141,17 @@ class Params(BaseModel):
     missing_reason: str | None = None  # why: the document's words, or the office's reading
 
 
-class RuleType:
-    """Subclass, set ``name``/``title``/``Params`` and implement ``score``."""
+P = TypeVar("P", bound=Params)
+_BaseParams = Params  # the name ``Params`` inside RuleType is the rule's own class
+
+
+class RuleType(Generic[P]):
+    """Subclass, set ``name``/``title``/``Params`` and implement ``score``. Subclass
+    ``RuleType[TheParams]`` (with ``Params = TheParams``) and ``params()`` is typed as them."""
 
     name: ClassVar[str]
     title: ClassVar[str]  # one line, Chinese, for `kaohe rules` and the TUI
-    Params: ClassVar[type[Params]] = Params
+    Params: ClassVar[type[_BaseParams]] = _BaseParams
     uses: ClassVar[str] = "count"  # which record field carries the figure: count|amount|value
     needs_clause: ClassVar[bool] = False  # records must name one of the indicator's clauses
     composite: ClassVar[bool] = False  # computed from the indicator's children: takes no records
@@ -153,8 +159,8 @@ class RuleType:
     # only when the user says so (``--supersede``); the newest counts and both are explained.
     one_figure: ClassVar[bool] = False
 
-    def params(self, indicator: Indicator) -> Params:
-        return self.Params.model_validate(indicator.params)
+    def params(self, indicator: Indicator) -> P:
+        return cast(P, self.Params.model_validate(indicator.params))  # P is the class set as ``Params``
 
     def check(self, indicator: Indicator) -> str | None:
         """A problem with the indicator's declaration, or None."""

@@ -18,7 +18,7 @@ class SumParams(Params):
     cap: bool = True  # never above the node's own points (bonus children excepted)
 
 
-class Sum(RuleType):
+class Sum(RuleType[SumParams]):
     """A parent scores the sum of its children (基础管理 70 = 16 indicators)."""
 
     name = "sum"
@@ -30,11 +30,11 @@ class Sum(RuleType):
         return None if indicator.children else "a sum needs children"
 
     def score(self, ctx: Context) -> Outcome:
-        defined = {n: o for n, o in ctx.children.items() if o.points is not None}
+        defined = {n: o.points for n, o in ctx.children.items() if o.points is not None}
         missing = [n for n, o in ctx.children.items() if o.points is None]
         bonus_names = {c.name for c in ctx.indicator.children if c.bonus}
-        capped_part = sum(o.points for n, o in defined.items() if n not in bonus_names)
-        bonus_part = sum(o.points for n, o in defined.items() if n in bonus_names)
+        capped_part: float = sum(points for n, points in defined.items() if n not in bonus_names)
+        bonus_part = sum(points for n, points in defined.items() if n in bonus_names)
         lines: list[Line] = []  # the children explain themselves; a sum adds only its cap
         flags = [f for o in ctx.children.values() for f in o.flags]
         full = ctx.indicator.points
@@ -52,7 +52,7 @@ class WeightedParams(Params):
     weights: dict[str, float]  # child name → weight (5 : 3 : 2)
 
 
-class WeightedComposite(RuleType):
+class WeightedComposite(RuleType[WeightedParams]):
     """points = max × Σ wᵢ·(childᵢ ÷ child maxᵢ) ÷ Σ wᵢ: children scored on their own scale."""
 
     name = "weighted"
@@ -62,14 +62,14 @@ class WeightedComposite(RuleType):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a weighted composite needs the indicator's points"
+            return t("rule_needs_points")
         weights = self.params(indicator).weights
         names = {c.name for c in indicator.children}
         unknown = [w for w in weights if w not in names]
         if unknown:
-            return f"params.weights: {', '.join(unknown)} is not a child"
+            return t("rule_weights_unknown", names="、".join(unknown))
         if sum(weights.values()) <= 0:
-            return "params.weights: the weights add up to zero"
+            return t("rule_weights_zero")
         return None
 
     def score(self, ctx: Context) -> Outcome:
@@ -95,7 +95,7 @@ class QuarterMeanParams(Params):
     weight: float = 1.0  # 年度考核总得分 = 季度平均×50% + …
 
 
-class QuarterMean(RuleType):
+class QuarterMean(RuleType[QuarterMeanParams]):
     """Year from quarters: weight × the mean of the quarters' scores (季度考核平均得分×50%)."""
 
     name = "quarter_mean"
@@ -129,7 +129,7 @@ class ValueParams(Params):
     prefer: Literal["office", "cases"] = "office"
 
 
-class AssessedValue(RuleType):
+class AssessedValue(RuleType[ValueParams]):
     """A score entered directly by the assessor (社会评价, 年度综合考评); newest entry counts."""
 
     name = "value"
@@ -159,6 +159,7 @@ class AssessedValue(RuleType):
         entry = (office or computed) if p.prefer == "office" else (computed or office)
         if entry is None:
             return missing_outcome(ctx, "评分")
+        assert entry.value is not None  # chosen among the records with a value
         raw = float(entry.value)
         points = raw / p.scale * ctx.max if p.scale else raw
         points = clamp(points, 0, ctx.max)
@@ -181,7 +182,7 @@ class TargetParams(Params):
     unassessed: Literal["zero", "full", "none"] = "zero"
 
 
-class TargetItems(RuleType):
+class TargetItems(RuleType[TargetParams]):
     """Target items scored one by one (逐项赋分): an item not completed loses its points, unless
     it is recorded under a clause marked as special circumstances (``points = 0``). A unit with
     no record at all was not assessed: missing, unless ``require_assessment = false``."""
@@ -235,7 +236,7 @@ class BonusParams(Params):
     cap: float | None = None  # most points a unit may gain here, if the document limits it
 
 
-class Bonus(RuleType):
+class Bonus(RuleType[BonusParams]):
     """Points added (加分/特别附加分), approved amounts only; may take the total above full marks."""
 
     name = "bonus"

@@ -65,7 +65,7 @@ def range_problem(clause: Clause, entry: Entry) -> str | None:
     return None
 
 
-class PerOccurrence(RuleType):
+class PerOccurrence(RuleType[PerOccurrenceParams]):
     name = "per_occurrence"
     title = "按次扣分，扣完为止（含不得分、累进、加倍、酌情扣分条款）"
     Params = PerOccurrenceParams
@@ -73,9 +73,9 @@ class PerOccurrence(RuleType):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a deduction rule needs the indicator's points (分值)"
+            return t("rule_needs_points")
         if not indicator.clauses:
-            return "a deduction rule needs at least one clause"
+            return t("rule_needs_clause")
         return None
 
     def validate(self, indicator: Indicator, entry: Entry) -> str | None:
@@ -122,6 +122,7 @@ class PerOccurrence(RuleType):
                 lines.append(Line(-amount, f"{clause.text}（{how}）{entry.reason}".rstrip(), clause.id, (entry.id,)))
         if zeroed_by:
             first = ctx.clause_of(zeroed_by[0])
+            assert first is not None  # zeroed_by holds records of a zeroing clause
             refs = tuple(e.id for e in zeroed_by)
             lines = [Line(-full, f"不得分：{first.text}", first.id, refs)] + [
                 Line(0.0, f"（已不得分，不再扣）{line.text}", line.clause, line.records) for line in lines
@@ -147,7 +148,7 @@ class RangeDeduction(PerOccurrence):
             return problem
         scored = [c for c in indicator.clauses if not c.tracks]
         if not any(c.min is not None and c.max is not None for c in scored):
-            return "a range deduction needs a clause with min and max"
+            return t("rule_range_clause")
         return None
 
 
@@ -156,7 +157,7 @@ class LadderParams(Params):
     ladder: list[tuple[int, float | str]]
 
 
-class NoticeLadder(RuleType):
+class NoticeLadder(RuleType[LadderParams]):
     """Notices are counted; the count maps to a deduction (被通报1次扣0.5分，2次全部扣除)."""
 
     name = "notice_ladder"
@@ -166,14 +167,14 @@ class NoticeLadder(RuleType):
 
     def check(self, indicator: Indicator) -> str | None:
         if indicator.points is None:
-            return "a notice ladder needs the indicator's points"
+            return t("rule_needs_points")
         ladder = self.params(indicator).ladder
         counts = [n for n, _ in ladder]
         if counts != sorted(counts) or len(set(counts)) != len(counts):
-            return "params.ladder: notice counts must increase"
+            return t("rule_ladder_increasing")
         for _, amount in ladder:
             if isinstance(amount, str) and amount != "all":
-                return "params.ladder: a step deducts a number of points or \"all\""
+                return t("rule_ladder_step")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
@@ -181,12 +182,12 @@ class NoticeLadder(RuleType):
 
     def score(self, ctx: Context) -> Outcome:
         ladder = self.params(ctx.indicator).ladder
-        notices = [e for e in ctx.records if (c := ctx.clause_of(e)) is not None and not c.tracks]
-        count = sum(e.times for e in notices)
+        notices = [(e, c) for e in ctx.records if (c := ctx.clause_of(e)) is not None and not c.tracks]
+        count = sum(e.times for e, _ in notices)
         lines = [
-            Line(0.0, f"通报：{ctx.clause_of(e).text}" + (f"（{e.times}次）" if e.times != 1 else "") + f" {e.reason}".rstrip(),
+            Line(0.0, f"通报：{c.text}" + (f"（{e.times}次）" if e.times != 1 else "") + f" {e.reason}".rstrip(),
                  e.clause, (e.id,))
-            for e in notices
+            for e, c in notices
         ]
         # records kept for the record (a recurrence before it makes a notice) are shown, never hidden
         lines += [Line(0.0, f"登记：{c.text}（{e.date or e.period}）{e.reason}".rstrip(), e.clause, (e.id,))
@@ -200,7 +201,7 @@ class NoticeLadder(RuleType):
         threshold, amount = step
         deduct = ctx.max if amount == "all" else min(float(amount), ctx.max)
         words = "全部扣除" if amount == "all" else f"扣{fmt(deduct)}分"
-        refs = tuple(e.id for e in notices)
+        refs = tuple(e.id for e, _ in notices)
         lines.append(Line(-deduct, f"被通报{count}次（≥{threshold}次）：{words}", None, refs))
         flags = [f"被通报{count}次"] + (["年度分值全部扣除"] if pts(ctx.max - deduct) == 0 else [])
         return Outcome(pts(ctx.max - deduct), ctx.max, lines, flags)

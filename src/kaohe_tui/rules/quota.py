@@ -12,6 +12,7 @@ from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, missing_outcome, pts
 from kaohe_tui.rules.statistics import figure_of, month_of, month_runs
 from kaohe_tui.scheme import Clause, Indicator, Unit
+from kaohe_tui.messages import t
 
 
 class QuotaParams(Params):
@@ -69,13 +70,15 @@ class QuotaTally:
     @property
     def short_months(self) -> list[int]:
         """Entered months below a monthly standard."""
-        if not self.standard or self.standard[0] != "month":
+        standard = self.standard
+        if not standard or standard[0] != "month":
             return []
-        return [m for m, got in self.months.items() if got < self.standard[1]]
+        return [m for m, got in self.months.items() if got < standard[1]]
 
     @property
     def short_year_so_far(self) -> bool:
-        return bool(self.standard) and self.standard[0] == "year" and self.counted + self.extra < self.standard[1]
+        standard = self.standard
+        return standard is not None and standard[0] == "year" and self.counted + self.extra < standard[1]
 
     @property
     def short_year(self) -> bool:
@@ -83,7 +86,7 @@ class QuotaTally:
         return self.short_year_so_far and (not self.missing or bool(self.unplaced_refs))
 
 
-class MonthlyQuota(RuleType):
+class MonthlyQuota(RuleType[QuotaParams]):
     """Items counted per month against the unit's standard; clauses with ``weight`` add extra
     items to the year's total (在线访谈等被区/市/省政府门户网站录用：年度总量+2/+5/+8)."""
 
@@ -95,7 +98,7 @@ class MonthlyQuota(RuleType):
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
         if p.standard_attr is None and p.standard is None:
-            return "params: give standard_attr, standard, or both"
+            return t("rule_quota_standard")
         return None if indicator.points is not None else "a quota rule needs the indicator's points"
 
     whole_items = True  # items are counted: 2.5 items means nothing

@@ -7,13 +7,14 @@ period, the newer record supersedes the older one, and the explanation says whic
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from kaohe_tui.periods import month_runs  # noqa: F401 — written here before; the rules' callers import it from here
 from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
                                   missing_outcome, pts, superseded_lines)
 from kaohe_tui.scheme import Clause, Indicator
+from kaohe_tui.messages import t
 
 
 def figure_of(entry: Entry) -> float:
@@ -52,7 +53,7 @@ class RatioParams(ZeroParams):
     unit_attr: str | None = None  # the unit attribute holding its share (e.g. 实有工作站)
 
 
-class RatioToExpected(RuleType):
+class RatioToExpected(RuleType[RatioParams]):
     """score = max × actual ÷ expected, never above max (采集数 9 × 实际 ÷ 应采集)."""
 
     name = "ratio_to_expected"
@@ -64,7 +65,7 @@ class RatioToExpected(RuleType):
     def check(self, indicator: Indicator) -> str | None:
         p = self.params(indicator)
         if p.expected is None and None in (p.district_total, p.district_units, p.unit_attr):
-            return "params: give expected, or district_total, district_units and unit_attr"
+            return t("rule_statistics_expected")
         return None
 
     def fields_for(self, indicator: Indicator, clause: Clause | None) -> tuple[str, ...]:
@@ -77,6 +78,8 @@ class RatioToExpected(RuleType):
             return figure_of(override), f"应完成数{fmt(figure_of(override))}（记录{override.ref}）"
         if p.expected is not None:
             return p.expected, f"应完成数{fmt(p.expected)}"
+        # check() refused a declaration without expected that lacks any of the three
+        assert p.unit_attr is not None and p.district_total is not None
         share = float(ctx.unit.attrs.get(p.unit_attr) or 0)
         if not p.district_units:
             return 0.0, "全区单位数为0"
@@ -108,7 +111,7 @@ class AverageParams(ZeroParams):
     percent: bool = True  # the figure is a rate in per cent (确认率, 办结率): 0–100
 
 
-class RelativeToAverage(RuleType):
+class RelativeToAverage(RuleType[AverageParams]):
     """score = max × rate ÷ average rate, never above max (以全区平均确认率为基数)."""
 
     name = "relative_to_average"
@@ -152,7 +155,7 @@ class BandParams(Params):
     zero_reported: bool = False
 
 
-class RankBands(RuleType):
+class RankBands(RuleType[BandParams]):
     """Units ranked by a figure; the rank's band gives the points (第1-5名得0.8分 …)."""
 
     name = "rank_bands"
@@ -168,7 +171,7 @@ class RankBands(RuleType):
         p = self.params(ctx.indicator)
         own = latest(ctx.records)
 
-        def reported(e: Entry | None) -> bool:
+        def reported(e: Entry | None) -> TypeGuard[Entry]:
             return e is not None and (figure_of(e) > 0 or (p.zero_reported and figure_of(e) == 0))
 
         if own is None:
@@ -206,7 +209,7 @@ class ClosureParams(ZeroParams):
     per_point_below: float | None = None  # points lost per percentage point below full_at; else proportional
 
 
-class WeightedClosureRate(RuleType):
+class WeightedClosureRate(RuleType[ClosureParams]):
     """结案率 = (按时×1 + 延期×0.6 + 超时×0.3) ÷ 应结案数, then scored against ``full_at``."""
 
     name = "closure_rate"

@@ -101,11 +101,44 @@ class KaoheApp(App):
         from kaohe_tui.tui.screens.units import UnitsScreen
 
         views = {"units": UnitsScreen, "ledger": LedgerScreen, "results": ResultsScreen, "audit": AuditScreen}
-        screen = views[view](scheme, **kwargs)
+        if view == "results" and not kwargs:
+            screen = self.kept_results(scheme)
+            if screen is self.screen:  # asked again (after an import): score again if anything changed
+                screen.check_fresh()
+                return
+        else:
+            screen = views[view](scheme, **kwargs)
         if isinstance(self.screen, SchemeView):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def kept_results(self, scheme: Scheme) -> Screen:
+        """The scheme's results screen, made once and kept (installed) while the app runs: going
+        back to it shows its table as drawn, and it scores again only if something was written
+        since (``ResultsScreen.on_screen_resume``). One per scheme object (a reloaded scheme
+        gets a new one; an old one no longer shown is dropped)."""
+        from kaohe_tui.tui.screens.results import ResultsScreen
+
+        prefix = f"results:{scheme.id}:"
+        name = f"{prefix}{id(scheme)}"
+        for old in [n for n in self._installed_screens if n.startswith(prefix) and n != name]:
+            if not any(self._installed_screens[old] in stack for stack in self._screen_stacks.values()):
+                self.uninstall_screen(old)  # (one still on the stack goes when the next is made)
+        if not self.is_screen_installed(name):
+            self.install_screen(ResultsScreen(scheme), name)
+        return self.get_screen(name)
+
+    def kept_screen(self, name: str, kind: type, *args: Any) -> Screen:
+        """One screen of ``kind`` made once and kept (installed), shown again with new content
+        (``show(*args)``): its widgets are not mounted anew each time (the explanation)."""
+        if self.is_screen_installed(name):
+            screen = self.get_screen(name)
+            screen.show(*args)
+            return screen
+        screen = kind(*args)
+        self.install_screen(screen, name)
+        return screen
 
     # -- app-wide actions --------------------------------------------------------------------------
     def action_command_palette(self) -> None:

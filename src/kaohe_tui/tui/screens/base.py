@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
+from kaohe_tui.tui.widgets.footer import KFooter
 
 from kaohe_tui.scheme import Scheme
 from kaohe_tui import plugins
@@ -65,7 +65,7 @@ class SchemeView(Screen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.scheme.title, self.VIEW, [(s.key, s.title) for s in self.plugin_screens], id="nav")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - each view has its own
         yield from ()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Callable
 
 from rich.markup import escape
 from textual import work
@@ -14,7 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from kaohe_tui.cases import STATUS_LABELS, list_cases
+from kaohe_tui.case_classes import FIGURES, STATUS_LABELS
+from kaohe_tui.cases import list_cases
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 
@@ -26,13 +26,15 @@ class CasesScreen(Screen):
         Binding("s", "next_status", "按归类筛选", id="cases-status"),
     ]
 
-    def __init__(self, scheme: Scheme, period: Period, unit: str, keep: Callable[[dict], bool] | None = None,
+    def __init__(self, scheme: Scheme, period: Period, unit: str, counted: str | None = None,
                  what: str = "", case_id: str | None = None):
         super().__init__()
         self.scheme, self.period, self.unit = scheme, period, unit
-        self.keep, self.what = keep, what  # the cases a count counted (None: every case), and its name
+        # the figure whose cases are shown (case_classes.FIGURES; None: every case), and its name
+        self.counted, self.what = (counted if counted in FIGURES else None), what
+        self.keep: set[str] | None = None  # the ids of the cases shown (None: every case)
         if case_id is not None:
-            self.keep, self.what = (lambda c: c["case_id"] == case_id), f"案件{case_id}"
+            self.keep, self.what = {case_id}, f"案件{case_id}"
         self.status: str | None = None  # a class chosen with s
         self.cases: list[dict] = []
 
@@ -52,13 +54,17 @@ class CasesScreen(Screen):
     async def load(self) -> None:
         try:  # a year of a city's cases is a full scan: off the UI thread
             self.cases = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period, self.unit)
+            if self.counted:  # the figure's own SQL chooses them (the TUI then cycles through all)
+                chosen = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period,
+                                                 self.unit, None, self.counted)
+                self.keep = {c["case_id"] for c in chosen}
         except Exception as exc:
             self.app.show_error(exc, "案件读取失败")
             return
         self.show()
 
     def shown(self) -> list[dict]:
-        return [c for c in self.cases if (self.keep is None or self.keep(c))
+        return [c for c in self.cases if (self.keep is None or c["case_id"] in self.keep)
                 and (self.status is None or c["status"] == self.status)]
 
     def show(self) -> None:

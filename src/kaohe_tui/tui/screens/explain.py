@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static, Tree
+from textual.widgets import Sparkline, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from kaohe_tui.ledger_edit import records_by_id
@@ -17,6 +17,7 @@ from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme, resolve_indicator
 from kaohe_tui.scoring import IndicatorResult, UnitResult
 from kaohe_tui.tui.common import FLAG, figure
+from kaohe_tui.tui.widgets.footer import KFooter
 
 
 SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
@@ -39,22 +40,53 @@ class ExplainScreen(Screen):
         self.trend = trend
 
     def compose(self) -> ComposeResult:
+        yield Static(self.head(), id="explain-head")
+        yield Static(self.flags(), id="explain-flags")
+        with Horizontal(id="explain-trend"):
+            yield Static(self.trend_text(), id="trend-text")
+            yield Sparkline(self.trend_data(), id="trend-spark")
+        yield Tree("", id="explain-tree")
+        yield KFooter(compact=True)
+
+    def head(self) -> str:
         r = self.result
         focus = f" · {self.indicator}" if self.indicator else ""
-        head = (f" [b]解释[/b] · {escape(r.unit)} · {self.period}{escape(focus)} · 总分 [b]{fmt(r.total)}[/b]"
+        return (f" [b]解释[/b] · {escape(r.unit)} · {self.period}{escape(focus)} · 总分 [b]{fmt(r.total)}[/b]"
                 f"（{r.marks_label}）{r.rank_label}" + (f" · 类别 {escape(r.category)}" if r.category else ""))
-        yield Static(head, id="explain-head")
-        if r.flags:
-            yield Static(" " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in r.flags), id="explain-flags")
-        with Horizontal(id="explain-trend"):
-            labels = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —" for q, x in self.trend)
-            yield Static(f" 季度：{labels}", id="trend-text")
-            yield Sparkline([x.total if x else 0 for _, x in self.trend], id="trend-spark")
-        yield Tree("", id="explain-tree")
-        yield Footer(compact=True)
+
+    def flags(self) -> str:
+        return " " + "；".join(f"[b reverse]{FLAG}{escape(f)}[/]" for f in self.result.flags)
+
+    def trend_text(self) -> str:
+        labels = "  ".join(f"{q[-2:]} {fmt(x.total)} 第{x.rank}" if x else f"{q[-2:]} —" for q, x in self.trend)
+        return f" 季度：{labels}"
+
+    def trend_data(self) -> list[float]:
+        return [x.total if x else 0 for _, x in self.trend]
+
+    def show(self, scheme: Scheme, period: str, result: UnitResult, indicator: str | None,
+             trend: list[tuple[str, UnitResult | None]]) -> None:
+        """Explain another number on this (kept) screen: its widgets stay, their content is
+        replaced (issue 18: mounting a screen's widgets is most of the time it takes to open)."""
+        self.scheme, self.period, self.result, self.indicator, self.trend = scheme, period, result, indicator, trend
+        if self.is_mounted:
+            self.query_one("#explain-head", Static).update(self.head())
+            self.query_one("#trend-text", Static).update(self.trend_text())
+            self.query_one("#trend-spark", Sparkline).data = self.trend_data()
+            self.fill()
 
     def on_mount(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        flags = self.query_one("#explain-flags", Static)
+        flags.display = bool(self.result.flags)  # a line only when the unit has consequences
+        flags.update(self.flags())
         tree = self.query_one("#explain-tree", Tree)
+        again = self.__dict__.get("_filled", False)
+        if again:  # shown before: from an empty tree
+            tree.clear()
+        self._filled = True
         nodes = self.result.indicators
         if self.indicator:
             nodes = [n for n in nodes if n.name == self.indicator] or nodes
@@ -65,6 +97,9 @@ class ExplainScreen(Screen):
         for node in nodes:
             self.add_node(tree.root, node)
         tree.root.expand_all()
+        if again:  # the cursor and the view at the top, as on a new screen
+            tree.cursor_line = 0
+            tree.scroll_home(animate=False)
         tree.focus()
 
     def add_node(self, parent: TreeNode, node: IndicatorResult) -> None:
@@ -112,7 +147,7 @@ class ExplainScreen(Screen):
         return clause.text if clause else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        from kaohe_tui.cases import LABELS, counted_in
+        from kaohe_tui.case_classes import LABELS
         from kaohe_tui.tui.screens.cases import CasesScreen
 
         rid = event.node.data
@@ -123,15 +158,14 @@ class ExplainScreen(Screen):
         if kind == "case":  # one case, named by its id
             self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, case_id=what))
         else:  # a count: the cases it counted (a rate: those it was taken over), or every case
-            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, counted_in(what),
-                                             LABELS.get(what, what)))
+            self.app.push_screen(CasesScreen(self.scheme, period, self.result.unit, what, LABELS.get(what, what)))
 
     def action_expand_all(self) -> None:
         self.query_one("#explain-tree", Tree).root.expand_all()
 
 
 def _cases_label(rid: str) -> str:
-    from kaohe_tui.cases import LABELS
+    from kaohe_tui.case_classes import LABELS
 
     kind, _, what = rid.partition(":")
     if kind == "case":

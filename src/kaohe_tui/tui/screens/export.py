@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
-from kaohe_tui.actions.exporting import export, export_formats
+from kaohe_tui.actions.exporting import export, export_formats, export_kinds
 from kaohe_tui.messages import t
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.common import scheme_periods
@@ -40,16 +40,24 @@ class ExportDialog(ModalScreen[Path | None]):
         self.period = period
         self.folder = folder
         self.formats = export_formats()
+        self.kinds = export_kinds(scheme)  # what `kaohe export --what` offers: results, ledger, 附件1 …
+        self.what = "results"
 
-    def default_path(self, fmt_name: str) -> str:
-        name = f"{self.scheme.id}-{self.period}{self.formats[fmt_name].suffix}"
+    def default_path(self, fmt_name: str, what: str | None = None) -> str:
+        what = what or self.what
+        middle = "" if what == "results" else f"-{what}"
+        name = f"{self.scheme.id}{middle}-{self.period}{self.formats[fmt_name].suffix}"
         return str(self.folder / name) if self.folder else name
 
     def compose(self) -> ComposeResult:
         first = "xlsx" if "xlsx" in self.formats else next(iter(self.formats))
         periods = scheme_periods(self.scheme, self.app.store)
         with Vertical(classes="dialog export-dialog"):
-            yield Static(f"[b]导出结果[/b] · {escape(self.scheme.title)}", classes="dialog-title")
+            yield Static(f"[b]导出[/b] · {escape(self.scheme.title)}", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("内容", classes="field-label")
+                yield Select([(label, kind) for kind, label in self.kinds.items()], value="results",
+                             allow_blank=False, compact=True, id="export-what")
             with Horizontal(classes="field"):
                 yield Label("期间", classes="field-label")
                 yield Select([(p, p) for p in periods], value=self.period if self.period in periods else periods[0],
@@ -77,6 +85,11 @@ class ExportDialog(ModalScreen[Path | None]):
         if event.select.id == "export-period":
             old = self.default_path(self.fmt_name())
             self.period = str(event.value)
+            if path.value == old or not path.value.strip():
+                path.value = self.default_path(self.fmt_name())
+        elif event.select.id == "export-what":
+            old = self.default_path(self.fmt_name())
+            self.what = str(event.value)
             if path.value == old or not path.value.strip():
                 path.value = self.default_path(self.fmt_name())
         elif event.select.id == "export-format":
@@ -128,12 +141,14 @@ class ExportDialog(ModalScreen[Path | None]):
         try:
             # the dialog has already asked before an existing file is replaced
             done = await asyncio.to_thread(self.app.in_worker_store, export, self.scheme, self.period,
-                                           self.fmt_name(), path.expanduser().resolve(), force=True)
+                                           self.fmt_name(), path.expanduser().resolve(), what=self.what, force=True)
         except Exception as exc:
             busy.display = False
             for button in self.query(Button):
                 button.disabled = False
             self.app.show_error(exc, "导出失败")
             return
-        self.app.notify(t("export_done", count=done.rows, path=done.path), title="导出完成", timeout=8)
+        said = (t("export_done", count=done.rows, path=done.path) if done.what == "results"
+                else t("export_rows_done", what=self.kinds[done.what], rows=done.rows, path=done.path))
+        self.app.notify(said, title="导出完成", timeout=8)
         self.dismiss(done.path)

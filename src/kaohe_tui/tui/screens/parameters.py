@@ -98,7 +98,7 @@ class ParametersScreen(YearScreen):
 
     # -- reading -----------------------------------------------------------------------------------
     def reload(self) -> None:
-        from kaohe_tui.scheme_params import year_parameters
+        from kaohe_tui.param_changes import year_parameters
 
         scheme, self.rows = year_parameters(self.store, self.scheme.id, self.year or None)
         version = getattr(scheme, "version", 0)
@@ -151,7 +151,7 @@ class ParametersScreen(YearScreen):
     # -- editing -------------------------------------------------------------------------------------
     def lint(self) -> bool:
         """Lint the typed value against the year's scheme (nothing is written)."""
-        from kaohe_tui.scheme_params import check_changes
+        from kaohe_tui.param_changes import check_changes
         from kaohe_tui.scheme_years import for_year
 
         row = self.current()
@@ -180,7 +180,7 @@ class ParametersScreen(YearScreen):
             self.action_save()
 
     def action_save(self) -> None:
-        from kaohe_tui.scheme_params import set_params
+        from kaohe_tui.param_changes import set_params
 
         row = self.current()
         if row is None or not self.lint():

@@ -4,7 +4,7 @@ quarters and the consequence flags (⚑, highlighted). ``enter`` on a cell expla
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.markup import escape
 from rich.text import Text
@@ -22,7 +22,7 @@ from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
-from kaohe_tui.tui.widgets.tables import KTable
+from kaohe_tui.tui.widgets.tables import KTable, Rows
 from kaohe_tui.tui.widgets.trend import bars, rank_bars
 
 
@@ -34,18 +34,32 @@ class Scored:
     results: list[UnitResult]
     quarters: list[str]
     by_quarter: dict[str, dict[str, UnitResult]]  # quarter → unit → result
+    # the table's cells, built once per trend mode: kept with the result in the score cache, so
+    # they go when it goes (the next write)
+    tables: dict[str, Rows] = field(default_factory=dict)
 
 
-def score_with_trend(store: Store, scheme: Scheme, period: str) -> Scored:
-    """Runs in a worker thread: the core's scorer, for the period and its year's quarters."""
+def score_with_trend(store: Store, scheme: Scheme, period: str) -> dict[str, Scored]:
+    """Runs in a worker thread: the core's scorer, for the period and its year's quarters. The
+    trend scores each quarter of the year anyway: a quarter scored under the same version of the
+    scheme as the period comes back too, ready for the next switch of period (period → result)."""
     from kaohe_tui.scheme_years import for_period
     from kaohe_tui.year_history import trend_quarters
 
     target = Period.parse(period)
-    scorer = Scorer(store, for_period(store, scheme, target))  # an office year's own version
-    results = scorer.score(target)
+    version = for_period(store, scheme, target)  # an office year's own version, a signed period's
+    scorer = Scorer(store, version)
     by_quarter = trend_quarters(scorer, target)  # the previous year's quarters too, when started
-    return Scored(period, results, list(by_quarter), by_quarter)
+    quarters = list(by_quarter)
+    if target.kind == "quarter":  # scored for the trend already, by this very scorer
+        results = list(by_quarter[str(target)].values())
+    else:
+        results = scorer.score(target)
+    out = {period: Scored(period, results, quarters, by_quarter)}
+    for quarter in target.quarters() if target.kind == "year" else ():
+        if for_period(store, scheme, quarter) is version:  # else signed under another version: its own
+            out[str(quarter)] = Scored(str(quarter), list(by_quarter[str(quarter)].values()), quarters, by_quarter)
+    return out
 
 
 def short_category(scheme: Scheme, name: str | None) -> str:
@@ -71,6 +85,7 @@ class ResultsScreen(SchemeView):
         super().__init__(scheme)
         self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
+        self.shown: tuple | None = None  # the database's write state the figures shown were scored at
         self.columns: list = []
 
     def compose_body(self) -> ComposeResult:
@@ -86,63 +101,93 @@ class ResultsScreen(SchemeView):
         self.query_one("#results", KTable).focus()
         self.load()
 
+    def on_screen_resume(self) -> None:
+        """Back on this (kept) screen: its figures stand only if nothing was written since."""
+        if self.scored is not None and self.shown != self.app.scores.version():
+            self.check_fresh()
+
+    def check_fresh(self) -> None:
+        """Score again if anything was written since the figures shown were scored (the table is
+        covered at once: no figure that may have moved stays in view)."""
+        if self.shown == self.app.scores.version():
+            return
+        periods = scheme_periods(self.scheme, self.app.store)  # an office year may have been added
+        if periods != self.periods:
+            self.periods = periods
+            if self.state.period not in periods:
+                self.state.period = periods[0]
+            select = self.query_one("#results-period", Select)
+            with select.prevent(Select.Changed):
+                select.set_options([(p, p) for p in periods])
+                select.value = self.state.period
+        self.load()
+
     @work(exclusive=True, group="score")
     async def load(self) -> None:
         table = self.query_one("#results", KTable)
-        table.loading = True
-        self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
         cache, key = self.app.scores, (self.scheme.id, id(self.scheme), self.state.period)
         version = cache.version()  # before scoring: a write meanwhile makes this result stale at once
-        try:
-            scored = cache.lookup(key, version) or await asyncio.to_thread(
-                self.app.in_worker_store, score_with_trend, self.scheme, self.state.period)
-            cache.keep(key, version, scored)
-        except Exception as exc:
-            table.loading = False
-            self.app.show_error(exc, "计分失败")
-            return
-        self.scored = scored
+        scored = cache.lookup(key, version)  # kept since the last write: shown at once
+        if scored is None:
+            table.loading = True
+            self.query_one("#results-detail", Static).update("")
+            self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
+            try:
+                every = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme,
+                                                self.state.period)
+            except Exception as exc:
+                table.loading = False
+                self.app.show_error(exc, "计分失败")
+                return
+            for period, one in every.items():  # the year's quarters come with the year
+                cache.keep((self.scheme.id, id(self.scheme), period), version, one)
+            scored = every[self.state.period]
+        self.scored, self.shown = scored, version
         self.fill()
-        table.loading = False
-        table.focus()  # a loading widget gives its focus away: back to the table
+        if table.loading:
+            table.loading = False
+            table.focus()  # a loading widget gives its focus away: back to the table
 
     def fill(self) -> None:
         scored = self.scored
         table = self.query_one("#results", KTable)
         keep = table.cursor_coordinate
-        table.clear(columns=True)
         self.columns = score_columns(self.scheme, scored.results)
-        categories = any(r.category for r in scored.results)
-        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
-        table.add_column("单位", key="unit")
-        table.add_column("总分", key="total")
-        table.add_column("排名", key="rank")
-        if categories:
-            table.add_column("类别", key="category")
-        for column in self.columns:
-            table.add_column(column.title, key=f"ind:{column.name}")
-        table.add_column("标记", key="flags")
-        table.add_column("趋势" + ("名" if self.state.trend == "rank" else "分"), key="trend")
-        trends = self.trends()
-        flagged = 0
-        for r in scored.results:
-            names = {i.name for i in r.indicators}
-            style = "bold red" if r.flags else ""
-            flagged += bool(r.flags)
-            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
-                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
-            if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
-                row.append(short_category(self.scheme, r.category))
-            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
-            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
-                    trends.get(r.unit, "")]
-            table.add_row(*row, key=r.unit)
+        if self.state.trend not in scored.tables:
+            scored.tables[self.state.trend] = self.rows()
+        table.show_rows(scored.tables[self.state.trend])
         table.cursor_coordinate = keep
+        flagged = sum(bool(r.flags) for r in scored.results)
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
         self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
         self.query_one("#results-status", Static).update(
             f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
             + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
+
+    def rows(self) -> Rows:
+        """The table's columns and cells for the scored period (built once per trend mode)."""
+        scored = self.scored
+        categories = any(r.category for r in scored.results)
+        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
+        columns = [("单位", "unit"), ("总分", "total"), ("排名", "rank")]
+        if categories:
+            columns.append(("类别", "category"))
+        columns += [(column.title, f"ind:{column.name}") for column in self.columns]
+        columns += [("标记", "flags"), ("趋势" + ("名" if self.state.trend == "rank" else "分"), "trend")]
+        trends = self.trends()
+        rows = []
+        for r in scored.results:
+            names = {i.name for i in r.indicators}
+            style = "bold red" if r.flags else ""
+            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
+                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
+            if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
+                row.append(Text(short_category(self.scheme, r.category)))
+            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
+            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
+                    Text(trends.get(r.unit, ""))]
+            rows.append((row, r.unit))
+        return Rows.measure(columns, rows)
 
     def trends(self) -> dict[str, str]:
         by_quarter = self.scored.by_quarter
@@ -222,4 +267,5 @@ class ResultsScreen(SchemeView):
         indicator = column[4:] if column.startswith("ind:") else None
         result = next(r for r in self.scored.results if r.unit == unit)
         trend = [(q, self.scored.by_quarter[q].get(unit)) for q in self.scored.quarters]
-        self.app.push_screen(ExplainScreen(self.scheme, self.scored.period, result, indicator, trend))
+        self.app.push_screen(self.app.kept_screen("explain", ExplainScreen, self.scheme, self.scored.period, result,
+                                                  indicator, trend))

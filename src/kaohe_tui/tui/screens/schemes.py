@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kaohe_tui import catalog, demo, plugins
-from kaohe_tui.actions.listing import display_title, scheme_summaries
+from kaohe_tui.actions.listing import scheme_summaries
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.widgets.tables import KTable
 
@@ -48,16 +48,15 @@ class SchemesScreen(Screen):
         self.query_one("#schemes", KTable).loading = True
         self.load()
 
-    def add_columns(self, table: KTable) -> None:
+    def add_columns(self, table: KTable, rows: list) -> None:
         # a long title is cut (…) so the counts and the id (what the CLI takes) stay on an 80-column
         # screen; the plugin's name is in the line under the table, for the highlighted scheme
-        schemes = list(catalog.schemes().values())
-        longest = max([cell_len(display_title(s)) for s in schemes] + [4])
-        ids = max([cell_len(s.id) for s in schemes] + [2])
-        periods = max([cell_len("、".join(s.periods)) for s in schemes] + [4])
-        others = ids + periods + 4 + 4 + 2 * 5 + 2  # cell padding and the scrollbar
+        longest = max([cell_len(r.display_title) for r in rows] + [4])
+        ids = max([cell_len(r.id) for r in rows] + [2])
+        years = max([cell_len(r.years_text()) for r in rows] + [4])
+        others = ids + years + 4 + 4 + 2 * 5 + 2  # cell padding and the scrollbar
         table.add_column("方案", key="title", width=max(16, min(longest, self.app.size.width - others)))
-        table.add_column("期间", key="periods")
+        table.add_column("年度", key="periods")  # every year the office has, as `kaohe schemes` shows
         table.add_column("单位", key="units")
         table.add_column("记录", key="records")
         table.add_column("id", key="id")
@@ -81,10 +80,11 @@ class SchemesScreen(Screen):
         store = self.app.store
         keep = table.cursor_row
         table.clear(columns=True)
-        self.add_columns(table)
-        for row in scheme_summaries(store, years=False):  # the counts `kaohe schemes` shows
+        rows = scheme_summaries(store)  # the counts and years `kaohe schemes` shows
+        self.add_columns(table, rows)
+        for row in rows:
             self.records[row.id] = row.records
-            table.add_row(row.display_title, "、".join(row.periods), row.units, row.records, row.id, key=row.id)
+            table.add_row(row.display_title, row.years_text(), row.units, row.records, row.id, key=row.id)
         table.loading = False
         if table.row_count:
             table.move_cursor(row=max(0, min(keep, table.row_count - 1)))
@@ -100,7 +100,7 @@ class SchemesScreen(Screen):
             box.display = False
             return
         lines = ["[b]⚠ 插件加载失败（已跳过，其余照常）：[/b]"]
-        lines += [f"  ✗ {escape(f.plugin)}（{escape(f.where)}）：{escape(f.error)}" for f in plugins.failures]
+        lines += [f"  ✗ {escape(f.plugin)}（{escape(f.place)}）：{escape(f.error)}" for f in plugins.failures]
         box.update("\n".join(lines))
         box.display = True
 

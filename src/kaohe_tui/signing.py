@@ -1,0 +1,43 @@
+"""Signing a period at its close: score it (and the periods inside it the scheme ranks by) one
+last time inside the close's write transaction, and keep each result whole as a snapshot
+(``signoff``, which reads them back). Above scoring, which reads the snapshots; the scorer is
+imported when a close runs, not with the ledger."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from kaohe_tui import chain
+from kaohe_tui.periods import Period
+from kaohe_tui.signoff import TABLE, canonical, digest, inputs_of, results_data, signed_periods
+from kaohe_tui.stamps import now
+
+if TYPE_CHECKING:
+    from kaohe_tui.scheme import Scheme
+    from kaohe_tui.store import Store
+
+
+def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
+    """Snapshot ``period`` and every period inside it; call inside the close's transaction.
+    Returns what the close's audit line records: each snapshot's digest and the chain head."""
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.scoring import Scorer
+
+    conn = store.db.conn
+    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+    units = [u.model_dump() for u in scorer.units]
+    head_id, head_hash = chain.head(conn)
+    signed: dict[str, str] = {}
+    for inner in signed_periods(scheme, period):
+        results = scorer.score(inner)
+        payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
+        inputs = inputs_of(conn, scheme.id, inner, units)
+        row: dict[str, Any] = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
+               "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
+               "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
+               "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
+        store.db.table(TABLE).insert(row)
+        signed[str(inner)] = row["results_digest"]
+    return {"snapshots": signed, "audit_head": [head_id, head_hash]}
