@@ -151,7 +151,7 @@ def test_scheme_files_round_trip_or_refuse(raw):
         try:
             scheme = load_scheme(path)
         except KaoheError as exc:
-            assert str(exc).startswith(f"{path}: ")
+            assert str(exc).startswith(f"{path}：")
             return
         again = Path(folder) / "again.toml"  # accepted: saving and loading it again changes nothing
         save_scheme(scheme, again)
@@ -167,7 +167,7 @@ def test_scheme_loader_on_arbitrary_bytes(data):
         try:
             scheme = load_scheme(path)
         except KaoheError as exc:  # refused: one line naming the file
-            assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+            assert str(exc).startswith(f"{path}：") and "\n" not in str(exc)
             return
     # accepted: then the bytes were UTF-8 TOML, and the scheme is the one they declare
     assert scheme.id == tomllib.loads(data.decode("utf-8"))["id"]

@@ -309,20 +309,13 @@ def run(job: dict) -> None:
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
-        conn.execute("SAVEPOINT fresh")
-        try:
+        if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
+            into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+        if into == "cases":
             with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
                 imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
-        except Exception as exc:
-            if "UNIQUE constraint failed: cases." not in str(exc):
-                raise
-            # a case already there: a later export (updates by id, ``bulk_reimport``), or an id twice
-            conn.execute("ROLLBACK TO fresh")
-            if tally:
-                conn.execute("SELECT kaohe_tallied()")  # what the first try tallied, dropped
-            into = bulk_reimport.create_incoming(conn)
+        else:
             imported = conn.execute(sql.insert(job["scheme"], import_id, tally, into)).rowcount
-        conn.execute("RELEASE fresh")
         if tally:
             counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
         else:

@@ -18,7 +18,17 @@ from kaohe_tui.case_classes import ROW
 from kaohe_tui.case_counts import CASE_FIELDS, apply_changes, update_audit
 
 INCOMING = "temp.incoming"
+PROBE = 1000  # rows of the file looked up before the insert
 _TYPES = {"extensions": "INTEGER", "failed_checks": "INTEGER", "satisfied": "INTEGER", "untimed": "INTEGER"}
+
+
+def known(conn, source: str, id_cell: str, scheme: str) -> bool:
+    """Whether the file's first rows (``source``: its virtual table) name cases already stored: a
+    later export, read into ``create_incoming``'s table. (A file of new cases with a known one
+    further down is refused at that row by the key, and read on the careful path.)"""
+    return bool(conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM (SELECT trim({id_cell}) AS case_id FROM {source} LIMIT {PROBE}) f "
+        "JOIN main.cases c ON c.scheme = ? AND c.case_id = f.case_id)", [scheme]).fetchone()[0])
 
 
 def create_incoming(conn) -> str:

@@ -149,13 +149,15 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
     以后每申请延期一次: the first extension of each case is free), naming the case."""
     since, until = _bounds(period)
     entries = []
+    plan = None
     for feed in scheme.case_feeds:
         for clause, stat in feed.clauses.items():
             column = stat.removeprefix("case:")
             if not stat.startswith("case:") or column not in PER_CASE_COLUMNS:
                 continue
+            plan = plan or _repeats_plan(store, scheme.id, since, until)
             rows = store.db.execute(
-                f"SELECT case_id, unit, {column} FROM cases INDEXED BY cases_repeats WHERE scheme = ? "
+                f"SELECT case_id, unit, {column} FROM cases {plan} WHERE scheme = ? "
                 f"AND reported_at >= ? AND reported_at < ? AND (extensions > 0 OR failed_checks > 0) AND {column} > 0 "
                 f"AND {LIVE} "
                 f"ORDER BY case_id", [scheme.id, since, until])
@@ -170,6 +172,19 @@ def per_case_entries(store: Store, scheme: Scheme, period: Period, units: dict[s
                                      period=str(period), reason=f"案件{case_id}：{PER_CASE_COLUMNS[column]}{n}次",
                                      derived_from=(case_id,)))
     return entries
+
+
+def _repeats_plan(store: Store, scheme_id: str, since: str, until: str) -> str:
+    """How to read a period's cases with repeats: through their partial index while the scheme
+    has such cases outside the period (other years, other quarters: a lookup per case beats
+    reading them all); when every one lies inside (a year's close or verify, one year on file),
+    one pass over the table in case-id order, a third of the index's cost at 10^6 cases."""
+    outside = store.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM cases INDEXED BY cases_repeats WHERE scheme = :s AND reported_at < :since "
+        "AND (extensions > 0 OR failed_checks > 0)) OR EXISTS (SELECT 1 FROM cases INDEXED BY cases_repeats "
+        "WHERE scheme = :s AND reported_at >= :until AND (extensions > 0 OR failed_checks > 0))",
+        {"s": scheme_id, "since": since, "until": until}).fetchone()[0]
+    return "INDEXED BY cases_repeats" if outside else "NOT INDEXED"
 
 
 # -- the cases behind a count ----------------------------------------------------------------------

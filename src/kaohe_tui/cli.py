@@ -135,6 +135,7 @@ def build_parser() -> KaoheParser:
                       "有改动则以非零退出并指明改动")
     p.add_argument("scheme", metavar="SCHEME", help="方案编号（kaohe schemes 可查）", nargs="?")
     p.add_argument("--period")
+    p.add_argument("--full", action="store_true", help="输入均与签发时一致也重新计分（较慢）")
     p = cmd("roles", "谁担任哪个角色")
     p.add_argument("--json", action="store_true")
     p = cmd("grant", "授予系统登录名一个角色（仅管理员）")

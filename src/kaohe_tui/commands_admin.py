@@ -18,7 +18,7 @@ def cmd_verify(args) -> int:
     store = open_store(args)
     if args.scheme:
         catalog.get(args.scheme)
-    report = verify(store, args.scheme, args.period)
+    report = verify(store, args.scheme, args.period, full=args.full)
     for line in report.checked:
         print(t("cli_verify_ok", line=line))
     for line in report.problems:

@@ -175,6 +175,10 @@ MESSAGES = {
     "verify_case_months": "{where}：{month} 的案件计数在签发后有改动",
     "verify_units": "{where}：快照所存的单位与其摘要不符",
     "verify_as_signed": "{where}：与签发时一致（{n}条记录）",
+    "verify_inputs_changed": "{where}：签发快照所存的输入已被改动（摘要不符）",
+    "verify_case_unit_month": "{where}：{unit} {month} 上报的案件在签发后被改动、增加或删除",
+    "verify_cases_as_signed": "{where}：{n}件案件与签发时一致",
+    "verify_not_rescored": "{where}：记录、案件、方案版本均与签发时一致，无须重新计分（kaohe verify --full 仍会重新计分）",
     "verify_cases": "{where}：{month} 上报的案件与其计数不再相符（案件在 kaohe 之外被改动、增加或删除）",
     "verify_records": "{where}：记录 {listed} 在签发后{what}",
     "verify_records_more": " …（共{n}条）",
@@ -405,7 +409,7 @@ MESSAGES = {
     "plugin_syntax": "语法错误：{file} 第{line}行{at}",
     "plugin_exception": "出错：{kind}：{error}{at}",
     "plugin_at": "（{file}:{line}）",
-    "plugin_not_a_module": "{location}：不是 Python 模块",
+    "plugin_not_module": "{location}：不是 Python 模块",
     "scheme_id_taken": "方案编号 {id} 已由插件 {first} 提供，未加载这一个",
 }
 

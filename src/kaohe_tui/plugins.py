@@ -161,7 +161,7 @@ def _load_path(path: Path, name: str) -> None:
         spec = importlib.util.spec_from_file_location(module_name, location,
                                                       submodule_search_locations=None if path.suffix == ".py" else [str(path)])
         if spec is None or spec.loader is None:
-            raise ImportError(t("plugin_not_a_module", location=location))
+            raise ImportError(t("plugin_not_module", location=location))
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)

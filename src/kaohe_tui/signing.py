@@ -9,9 +9,9 @@ import json
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from kaohe_tui import chain
+from kaohe_tui import chain, signed_inputs
 from kaohe_tui.periods import Period
-from kaohe_tui.signoff import TABLE, canonical, digest, inputs_of, results_data, signed_periods
+from kaohe_tui.signoff import TABLE, canonical, context_digest, digest, inputs_of, results_data, signed_periods
 from kaohe_tui.stamps import now
 
 if TYPE_CHECKING:
@@ -26,14 +26,26 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     from kaohe_tui.scoring import Scorer
 
     conn = store.db.conn
-    scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+    columns = signed_inputs.columns(store)
+    cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # helper processes scan while we score
+    try:
+        scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+        inners = signed_periods(scheme, period)
+        for inner in inners:
+            scorer.score(inner)
+        case_rows = signed_inputs.finish(cases, scheme.id, period)
+    finally:
+        signed_inputs.cancel(cases)  # only when scoring failed: finish has read them
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
+    context = context_digest(scorer.scheme, scorer.standings)
     signed: dict[str, str] = {}
-    for inner in signed_periods(scheme, period):
-        results = scorer.score(inner)
-        payload = canonical({"units": units, **results_data(results, scorer.entries(inner))})
+    for inner in inners:
         inputs = inputs_of(conn, scheme.id, inner, units)
+        if case_rows is not None:  # pinned: verify need not score again (signed_inputs)
+            inputs |= {"cases": signed_inputs.cases_pin(columns, case_rows, inner), "context": context}
+        payload = canonical({"units": units, **results_data(scorer.score(inner), scorer.entries(inner)),
+                             "inputs_digest": digest(inputs)})
         row: dict[str, Any] = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
                "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
                "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),

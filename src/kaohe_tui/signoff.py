@@ -109,6 +109,15 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
             "units": digest(units)[:16]}
 
 
+def context_digest(scheme: "Scheme", standings: dict) -> str | None:
+    """What scoring reads besides records, cases and the units a snapshot keeps: the scheme
+    version and the units' standings (``signed_inputs``)."""
+    try:
+        return digest([scheme.model_dump(mode="json"), standings])[:16]
+    except (TypeError, ValueError):
+        return None
+
+
 # -- results as data -----------------------------------------------------------------------------
 # Every field of the result dataclasses is kept (a field added later is kept too, as long as it
 # is plain data); lines, gaps and child nodes by their own fields.

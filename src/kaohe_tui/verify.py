@@ -6,9 +6,12 @@ Checks, each naming what changed:
 - the audit log's hash chain (``chain``) is unbroken;
 - every standing sign-off snapshot (``signoff``) is intact, matches its close's audit line and
   the chain head it kept, its period is still marked closed, its inputs (each record, each
-  month's case counts) are as signed, and scoring them again gives the signed figures.
+  month's case counts, each unit-month's cases) are as signed, and scoring them again gives the
+  signed figures — scored again only when an input differs, the snapshot predates the pins that
+  make that unnecessary (``signed_inputs``), or with ``full``.
 
-Linear in the size of the file: one pass over the audit log, one over each closed period's records.
+Linear in the size of the file: one pass over the audit log, one over each closed period's records
+and cases (the cases in a helper process, while this one walks the chain).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from kaohe_tui import chain, closed, signoff
+from kaohe_tui import chain, closed, signed_inputs, signoff
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
@@ -34,21 +37,37 @@ class Report:
     checked: list[str] = field(default_factory=list)
 
 
-def verify(store: Store, scheme_id: str | None = None, period: str | None = None) -> Report:
+def verify(store: Store, scheme_id: str | None = None, period: str | None = None, full: bool = False) -> Report:
+    """``full``: score every snapshot again even when its inputs are all as signed."""
     conn = store.db.conn
     report = Report()
-    _triggers(conn, report)
-    broken, rows, hashes = chain.walk(conn)
-    report.problems += broken
-    report.checked.append(t("verify_chain", rows=rows))
     wanted = str(Period.parse(period)) if period else None
     snapshots = [s for s in signoff.active(conn, scheme_id)
                  if wanted is None or wanted in (s["period"], s["closed_period"])]
-    _unsigned_closures(conn, scheme_id, wanted, snapshots, report)
-    scorers: dict[tuple, object] = {}
-    for snap in snapshots:
-        _snapshot(store, snap, hashes, scorers, report)
+    pinned = [(s["scheme"], Period.parse(s["closed_period"]), inputs["cases"]["columns"])
+              for s in snapshots if s["period"] == s["closed_period"]
+              for inputs in [_inputs(s)] if inputs and "cases" in inputs]
+    cases = signed_inputs.start(store, pinned)  # the cases are scanned in helper processes meanwhile
+    try:
+        _triggers(conn, report)
+        broken, rows, hashes = chain.walk(conn)
+        report.problems += broken
+        report.checked.append(t("verify_chain", rows=rows))
+        _unsigned_closures(conn, scheme_id, wanted, snapshots, report)
+        scorers: dict[tuple, object] = {}
+        for snap in snapshots:
+            _snapshot(store, snap, hashes, scorers, cases, full, report)
+    finally:
+        signed_inputs.cancel(cases)  # unread only when something failed
     return report
+
+
+def _inputs(snap: dict) -> dict | None:
+    try:
+        inputs = json.loads(snap["inputs"])
+    except (TypeError, ValueError):
+        return None
+    return inputs if isinstance(inputs, dict) else None
 
 
 def _triggers(conn, report: Report) -> None:
@@ -82,18 +101,26 @@ def _unsigned_closures(conn, scheme_id, wanted, snapshots, report: Report) -> No
                                      status=status.get((scheme, period), t("verify_status_gone"))))
 
 
-def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, report: Report) -> None:
+def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, cases: signed_inputs.Pending,
+              full: bool, report: Report) -> None:
     where = f"{snap['scheme']} {snap['period']}"
     problems = report.problems
     before = len(problems)
     try:
-        blob_ok = signoff.digest(_raw(snap["results"])) == snap["results_digest"]
+        raw = _raw(snap["results"])
+        blob_ok = signoff.digest(raw) == snap["results_digest"]
     except KaoheError:
         blob_ok = False
     if not blob_ok:
         problems.append(t("verify_snapshot_changed", where=where))
         return
-    payload = signoff.load(snap["results"])
+    pin, payload = _pin(raw)
+    signed_inputs_ = _inputs(snap)
+    # the inputs a snapshot kept are pinned by its digest, and (since the pins) by the signed payload
+    if signed_inputs_ is None or signoff.digest(signed_inputs_) != snap["inputs_digest"] \
+            or (pin or snap["inputs_digest"]) != snap["inputs_digest"]:
+        problems.append(t("verify_inputs_changed", where=where))
+        return
     if snap["audit_id"] and hashes.get(snap["audit_id"]) != snap["audit_head"]:
         problems.append(t("verify_audit_changed", where=where, id=snap["audit_id"]))
     line = store.db.execute("SELECT id, new FROM audit WHERE id > ? AND action = 'close-period' AND scheme = ? "
@@ -103,19 +130,77 @@ def _snapshot(store: Store, snap: dict, hashes: dict[int, str], scorers: dict, r
         problems.append(t("verify_close_line", where=where,
                           line=f" #{line[0]}" if line else t("verify_close_line_missing")))
     period = Period.parse(snap["period"])
-    signed_inputs = json.loads(snap["inputs"])
-    now_inputs = signoff.inputs_of(store.db.conn, snap["scheme"], period, payload["units"])
-    _records(where, signed_inputs["records"], now_inputs["records"], problems)
-    for month in sorted(set(signed_inputs["case_months"]) | set(now_inputs["case_months"])):
-        if signed_inputs["case_months"].get(month) != now_inputs["case_months"].get(month):
+    now_inputs = signoff.inputs_of(store.db.conn, snap["scheme"], period, payload["units"] if payload else [])
+    _records(where, signed_inputs_["records"], now_inputs["records"], problems)
+    for month in sorted(set(signed_inputs_["case_months"]) | set(now_inputs["case_months"])):
+        if signed_inputs_["case_months"].get(month) != now_inputs["case_months"].get(month):
             problems.append(t("verify_case_months", where=where, month=month))
-    if snap["period"] == snap["closed_period"]:  # once per sign-off: the whole period's cases
-        _cases_match_counts(store.db.conn, where, snap["scheme"], period, problems)
-    if signed_inputs["units"] != now_inputs["units"]:
-        problems.append(t("verify_units", where=where))
-    _recompute(store, snap, payload, period, scorers, problems)
+    cases_as_signed = _cases(store, snap, signed_inputs_.get("cases"), cases, where, period, report)
+    if full or not cases_as_signed or len(problems) > before or not _same_context(store, snap, signed_inputs_):
+        payload = payload or json.loads(raw)
+        if signed_inputs_["units"] != signoff.digest(payload["units"])[:16]:
+            problems.append(t("verify_units", where=where))
+        _recompute(store, snap, payload, period, scorers, problems)
+    else:  # every input as signed: scoring them again can only give the signed figures
+        report.checked.append(t("verify_not_rescored", where=where))
     if len(problems) == before:
-        report.checked.append(t("verify_as_signed", where=where, n=len(signed_inputs["records"])))
+        report.checked.append(t("verify_as_signed", where=where, n=len(signed_inputs_["records"])))
+
+
+def _pin(raw: bytes) -> tuple[str | None, dict | None]:
+    """The digest of the inputs a signed payload carries, without parsing all of it (a year of 10^6
+    cases explains itself in 30 MB): canonical JSON sorts its keys, so it opens with "entries"
+    and then "inputs_digest". A payload signed before the pins has none: it is parsed whole
+    (returned second), as scoring it again needs it."""
+    text = raw.decode("utf-8")
+    decoder = json.JSONDecoder()
+    opening, key = '{"entries":', ',"inputs_digest":'
+    if text.startswith(opening):
+        try:
+            end = decoder.raw_decode(text, len(opening))[1]
+            if text.startswith(key, end):
+                pin = decoder.raw_decode(text, end + len(key))[0]
+                if isinstance(pin, str):
+                    return pin, None
+        except ValueError:
+            pass
+    return None, json.loads(text)
+
+
+def _cases(store: Store, snap: dict, pinned: dict | None, cases: signed_inputs.Pending, where: str, period: Period,
+           report: Report) -> bool:
+    """Compare the period's cases with the signed unit-months (named once, on the closed period's
+    own snapshot) and, when some differ, recount them against the monthly counts scoring reads.
+    True when the cases are known to be as signed."""
+    whole = snap["period"] == snap["closed_period"]
+    rows = signed_inputs.finish(cases, snap["scheme"], snap["closed_period"]) if pinned else None
+    if pinned is None or rows is None:  # signed before the pins, or no helper here: the counts only, by SQL
+        if whole:
+            _cases_match_counts(store.db.conn, where, snap["scheme"], period, report.problems)
+        return False
+    now = signed_inputs.cases_pin(pinned["columns"], rows, period)
+    changed = signed_inputs.changed_unit_months(pinned["months"], now["months"])
+    if whole:
+        for unit, month in changed:
+            report.problems.append(t("verify_case_unit_month", where=where, unit=unit, month=month))
+        if changed:  # unchanged cases and counts (their digest, above) agree as they did when signed
+            _cases_match_counts(store.db.conn, where, snap["scheme"], period, report.problems)
+        if now["months"] and not changed:
+            report.checked.append(t("verify_cases_as_signed", where=where, n=sum(r[2] for r in now["months"])))
+    return not changed
+
+
+def _same_context(store: Store, snap: dict, signed: dict) -> bool:
+    from kaohe_tui.scheme_years import for_period
+    from kaohe_tui.units import standings
+
+    if not signed.get("context"):
+        return False
+    try:
+        scheme = for_period(store, snap["scheme"], Period.parse(snap["closed_period"]))
+    except KaoheError:
+        return False  # scoring again says the scheme is not loaded
+    return signoff.context_digest(scheme, standings(store, scheme)) == signed["context"]
 
 
 def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:

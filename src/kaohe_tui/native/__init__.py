@@ -19,16 +19,17 @@ from pathlib import Path
 SOURCE = Path(__file__).with_name("kaohetime.c")
 
 
-def library() -> Path | None:
-    """The compiled extension (built now if needed), or None when it cannot be built here."""
+def library(source: Path = SOURCE) -> Path | None:
+    """The compiled extension (built now if needed), or None when it cannot be built here.
+    ``source``: a C file of this folder (``kaoherows.c``: verify's fingerprint)."""
     try:
-        text = SOURCE.read_bytes()
+        text = source.read_bytes()
     except OSError:
         return None
     from platformdirs import user_cache_dir
 
     folder = Path(os.environ.get("KAOHE_NATIVE_CACHE") or user_cache_dir("kaohe")) / hashlib.sha256(text).hexdigest()[:16]
-    target = folder / "kaohetime.so"  # the file name gives SQLite the entry point: sqlite3_kaohetime_init
+    target = folder / f"{source.stem}.so"  # the file name gives SQLite the entry point: sqlite3_kaohetime_init
     if target.exists():
         return target
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
@@ -37,8 +38,8 @@ def library() -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
-            built = Path(tmp) / "kaohetime.so"
-            subprocess.run([compiler, "-O2", "-fPIC", "-shared", "-o", str(built), str(SOURCE)],
+            built = Path(tmp) / target.name
+            subprocess.run([compiler, "-O2", "-fPIC", "-shared", "-o", str(built), str(source)],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
             os.replace(built, target)  # whole or not at all: another process may be building it too
     except (OSError, subprocess.SubprocessError):
@@ -46,9 +47,9 @@ def library() -> Path | None:
     return target
 
 
-def load(conn) -> bool:
-    """Give a sqlean connection ``kaohe_time``; False when the extension is not available."""
-    path = library()
+def load(conn, source: Path = SOURCE) -> bool:
+    """Give a sqlean connection ``kaohe_time`` (or ``source``'s functions); False when the extension is not available."""
+    path = library(source)
     if path is None:
         return False
     try:
