@@ -30,8 +30,8 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui import bulk_reimport, chain, crashpoint
 from kaohe_tui.case_classes import LIVE, STORED, amount

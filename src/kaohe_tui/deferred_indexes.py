@@ -9,8 +9,8 @@ a rollback (or a killed process) leaves them as they were.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager
