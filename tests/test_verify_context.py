@@ -134,8 +134,9 @@ def test_close_refuses_cases_that_no_longer_add_up_to_their_counts(k, tmp_path):
     k.run("import", "fixture-cases", str(csv))
     shell(k.db, "DELETE FROM cases WHERE case_id = 'C2'")  # past kaohe, before the close: February's count stays 1
     proc = k.run("close", "fixture-cases", "--period", "2018Q1", "--reason", "签发", ok=False)
-    assert proc.stderr.strip() == ("kaohe: fixture-cases 2018Q1：2018-02 上报的案件与其计数不相符（案件在 kaohe 之外被改动、"
-                                   "增加或删除），不能签发：请核对并重新导入该月案件"), proc.stderr
+    refused = ("kaohe: fixture-cases 2018Q1：2018-02 上报的案件与其计数不相符"
+               "（案件在 kaohe 之外被改动、增加或删除），不能签发：请核对并重新导入该月案件")
+    assert proc.stderr.strip() == refused, proc.stderr
     with sqlite3.connect(k.db) as conn:
         assert conn.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM periods WHERE status = 'closed'").fetchone()[0] == 0
