@@ -98,10 +98,10 @@ def test_line_ends_read_as_the_text_reader_reads_them(cache, tmp_path):
 def test_bad_files_are_still_named(cache, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b'id = "x"\ntitle = "\xff"\n')
-    with pytest.raises(SchemeError, match="不是 UTF-8 文本"):
+    with pytest.raises(SchemeError, match="bad.toml：不是 UTF-8 文本（第19字节）"):
         load_scheme(bad)
     bad.write_text('id = "x\n', encoding="utf-8")
-    with pytest.raises(SchemeError, match="不是有效的 TOML 写法"):
+    with pytest.raises(SchemeError, match="bad.toml：第1行第8列：不是有效的 TOML 写法"):
         load_scheme(bad)
     assert _entries(cache) == []
 

@@ -184,6 +184,12 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
         app.show_view(kept.scheme, "results")
         await settle(pilot)
         assert calls == ["2018Q2"] * 3 and total(app) == "7"
+        another_process_records(1)  # left while it scores again: back on it, the table has the keys
+        await pilot.press("1", "3", "1")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert total(app) == "6" and app.focused is app.screen.query_one("#results")
 
 
 async def test_a_quarter_scored_with_its_year_shows_its_own_figures(db_path, monkeypatch, only_test_plugins):

@@ -22,7 +22,7 @@ PLUGINS = Path(__file__).parents[1] / "plugins"
 # and Python's own protocol for a missing module attribute
 INTERNAL = {
     ("bulk_cases.py", "ValueError"), ("bulk_cases.py", "PermissionError"), ("bulk_cases.py", "LookupError"),
-    ("bulk_cases.py", "ConnectionAbortedError"), ("api.py", "AttributeError"),
+    ("bulk_cases.py", "ConnectionAbortedError"), ("bulk_reimport.py", "PermissionError"), ("api.py", "AttributeError"),
     ("month_grid.py", "LookupError"),  # bureau-departments: a scheme without 信息报送 has no month grid
     ("__init__.py", "ValueError"),  # targets: seed 003's points that do not split (the shipped file does)
 }

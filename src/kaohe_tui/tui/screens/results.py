@@ -103,6 +103,9 @@ class ResultsScreen(SchemeView):
 
     def on_screen_resume(self) -> None:
         """Back on this (kept) screen: its figures stand only if nothing was written since."""
+        table = self.query_one("#results", KTable)
+        if not table.loading:  # a scoring that ended while away gave its focus to the period box
+            table.focus()
         if self.scored is not None and self.shown != self.app.scores.version():
             self.check_fresh()
 
