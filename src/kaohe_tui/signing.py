@@ -28,12 +28,12 @@ def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
     from kaohe_tui.scoring import Scorer
 
     conn = store.db.conn
-    wrong = case_recount.mismatched_months(conn, scheme.id, period)  # never sign figures its cases no longer give
-    if wrong:
-        raise KaoheError(t("close_cases_mismatch", scheme=scheme.id, period=period, months="、".join(wrong)))
     columns = signed_inputs.columns(store)
     cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # helper processes scan while we score
     try:
+        wrong = case_recount.mismatched_months(conn, scheme.id, period)  # never sign figures its cases do not give
+        if wrong:
+            raise KaoheError(t("close_cases_mismatch", scheme=scheme.id, period=period, months="、".join(wrong)))
         scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
         inners = signed_periods(scheme, period)
         for inner in inners:
