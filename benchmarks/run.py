@@ -259,7 +259,7 @@ def main() -> None:
           f" (bulk case import: sqlean.py's SQLite {_sqlean_version()})")
     widths = [max(len(r[i]) for r in bench.rows + [HEADER]) for i in range(5)]
     for row in [HEADER, tuple("-" * w for w in widths), *bench.rows]:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + " |")
     if not args.keep and not args.work:
         shutil.rmtree(work, ignore_errors=True)
 

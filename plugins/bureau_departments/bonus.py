@@ -6,8 +6,22 @@ every other record. UI-free: the TUI and the CLI call these.
 
 from __future__ import annotations
 
-from kaohe_tui.api import (Draft, Period, RecordError, Scheme, Store, UnitIndex, add_record, authorize, clean_text, fmt,
-                           load_units, now, refuse_if_closed, t)
+from kaohe_tui.api import (
+    Draft,
+    Period,
+    RecordError,
+    Scheme,
+    Store,
+    UnitIndex,
+    add_record,
+    authorize,
+    clean_text,
+    fmt,
+    load_units,
+    now,
+    refuse_if_closed,
+    t,
+)
 
 from .selfscore import BONUS, check_period, parse_points
 from .tables import BONUS_APPLICATIONS

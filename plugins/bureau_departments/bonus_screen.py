@@ -31,7 +31,7 @@ class BonusScreen(Screen):
         Binding("q", "app.pop_screen", "返回", show=False, id="bonus-back-q"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme):
         super().__init__()
         self.store, self.scheme = store, scheme
         self.rows: list[dict] = []
@@ -77,5 +77,5 @@ class BonusScreen(Screen):
             f"{decided}" + (f"；意见：{escape(row['leader_opinion'])}" if row["leader_opinion"] else ""))
 
 
-def open_bonus(app, store: "Store", scheme: Scheme) -> BonusScreen:
+def open_bonus(app, store: Store, scheme: Scheme) -> BonusScreen:
     return BonusScreen(store, scheme)

@@ -36,7 +36,7 @@ class InfoGridScreen(Screen):
         Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="info-next-year"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme, period: str):
+    def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store, self.scheme = store, scheme
         self.years = sorted({Period.parse(p).year for p in scheme_periods(scheme)})
@@ -139,5 +139,5 @@ class InfoGridScreen(Screen):
             self.load()
 
 
-def open_info_grid(app, store: "Store", scheme: Scheme) -> InfoGridScreen:
+def open_info_grid(app, store: Store, scheme: Scheme) -> InfoGridScreen:
     return InfoGridScreen(store, scheme, app.state(scheme).period)

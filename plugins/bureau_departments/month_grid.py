@@ -41,7 +41,7 @@ def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
     raise LookupError(f"{scheme.id}: no monthly_quota indicator")
 
 
-def month_grid(store: "Store", scheme: Scheme, year: int) -> tuple[str, Indicator, list[UnitMonths]]:
+def month_grid(store: Store, scheme: Scheme, year: int) -> tuple[str, Indicator, list[UnitMonths]]:
     """Every unit's items per month of ``year`` from the records the scorer used, tallied by the
     ``monthly_quota`` rule itself, and the points the scorer gave."""
     path, node = quota_indicator(scheme)

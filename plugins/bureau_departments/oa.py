@@ -8,6 +8,7 @@ breaches by someone without the client are deducted twice (附件2 信息管理,
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from kaohe_tui.api import t
 
 ON_TIME = "on-time"

@@ -9,8 +9,7 @@ parts' deductions, down to zero (扣完为止).
 
 from __future__ import annotations
 
-from kaohe_tui.api import Context, Entry, Indicator, Line, Outcome, Params, RuleType, fmt, pts
-from kaohe_tui.api import t
+from kaohe_tui.api import Context, Entry, Indicator, Line, Outcome, Params, RuleType, fmt, pts, t
 
 
 class PooledParams(Params):

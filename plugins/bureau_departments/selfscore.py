@@ -7,11 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaohe_tui.api import (PATH_SEP, Period, RecordError, Scheme, Store, UnitIndex, authorize, checked_period,
-                           clean_text, fmt, load_units, norm, now, parse_number, refuse_if_closed)
+from kaohe_tui.api import (
+    PATH_SEP,
+    Period,
+    RecordError,
+    Scheme,
+    Store,
+    UnitIndex,
+    authorize,
+    checked_period,
+    clean_text,
+    fmt,
+    load_units,
+    norm,
+    now,
+    parse_number,
+    refuse_if_closed,
+    t,
+)
 
 from .tables import SELF_SCORES
-from kaohe_tui.api import t
 
 TARGETS = "年度目标任务"
 BASIC = "基础管理"

@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kaohe_tui.api import (IndicatorResult, Period, Scheme, Scorer, Store, UnitIndex, UnitResult, find_result, fmt,
-                           load_units, pts)
+from kaohe_tui.api import (
+    IndicatorResult,
+    Period,
+    Scheme,
+    Scorer,
+    Store,
+    UnitIndex,
+    UnitResult,
+    find_result,
+    fmt,
+    load_units,
+    pts,
+)
 
 from .selfscore import BONUS, list_self_scores, sheet_indicators
 
@@ -56,7 +67,7 @@ class ScoreSheet:
                 "gap_threshold": self.gap_threshold, "columns": COLUMNS,
                 "rows": [dict(zip(["category", "content", "standard", "self_score", "self_reason", "assessed",
                                    "assessed_reason"], [r.category, r.content, r.standard, r.self_score,
-                                                        r.self_reason, r.assessed, r.assessed_reason])) | {"gap": r.gap}
+                                                        r.self_reason, r.assessed, r.assessed_reason], strict=False)) | {"gap": r.gap}
                          for r in self.rows]}
 
 

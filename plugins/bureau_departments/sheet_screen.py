@@ -45,7 +45,7 @@ class SheetScreen(Screen):
         Binding("right_square_bracket", "period(1)", "下期", key_display="]", group=PERIOD, id="sheet-next-period"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme, period: str, unit: str | None = None):
+    def __init__(self, store: Store, scheme: Scheme, period: str, unit: str | None = None):
         super().__init__()
         self.store, self.scheme = store, scheme
         self.units = [u.name for u in load_units(store, scheme)]
@@ -209,7 +209,7 @@ class SelfScoreForm(FormModal[dict | None]):
         Binding("escape", "cancel", "取消", id="self-score-cancel"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme, period: str, unit: str, indicator: SheetIndicator,
+    def __init__(self, store: Store, scheme: Scheme, period: str, unit: str, indicator: SheetIndicator,
                  row: SheetRow):
         super().__init__()
         self.store, self.scheme, self.period, self.unit = store, scheme, period, unit
@@ -255,6 +255,6 @@ class SelfScoreForm(FormModal[dict | None]):
         self.dismiss(saved)
 
 
-def open_sheet(app, store: "Store", scheme: Scheme) -> SheetScreen:
+def open_sheet(app, store: Store, scheme: Scheme) -> SheetScreen:
     state = app.state(scheme)
     return SheetScreen(store, scheme, state.period, getattr(state, "unit", None))  # the unit the user is on

@@ -21,8 +21,9 @@ only when their denominator is not zero (the office decides a quarter without ca
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kaohe_tui.api import ALL_COLUMNS, NOT_VISITED, SATISFIED, Period  # noqa: E402  (the core's answers and names)
 
@@ -58,7 +59,7 @@ class Case:
     satisfaction: str | None = None  # 满意 / 基本满意 / 不满意; None: no valid follow-up
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Case":
+    def from_row(cls, row: Mapping[str, Any]) -> Case:
         def get(field: str):
             for name in FIELDS[field]:
                 if name in row and row[name] not in (None, ""):

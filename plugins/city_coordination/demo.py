@@ -75,9 +75,10 @@ def _towns() -> list[dict]:
 
 
 def _targets_module():
-    from kaohe_tui.api import bundled
     import importlib.util
     import sys
+
+    from kaohe_tui.api import bundled
 
     name = "kaohe_plugin_targets"
     if name in sys.modules:

@@ -5,7 +5,8 @@ deadline and both people's five fields (the same rows as the 名单 screen)."""
 
 from __future__ import annotations
 
-from kaohe_tui.api import ListTable as Table, load_units
+from kaohe_tui.api import ListTable as Table
+from kaohe_tui.api import load_units
 
 from . import roster
 

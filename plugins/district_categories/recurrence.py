@@ -9,8 +9,9 @@ the records it came from.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from kaohe_tui.api import Entry, norm
 

@@ -15,9 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Migrations
 
-from kaohe_tui.api import (Consequence, KaoheError, Period, Scheme, Store, UnitIndex, authorize, clean_text,
-                           closed_months, load_units, norm, now, parse_date)
-from kaohe_tui.api import t
+from kaohe_tui.api import (
+    Consequence,
+    KaoheError,
+    Period,
+    Scheme,
+    Store,
+    UnitIndex,
+    authorize,
+    clean_text,
+    closed_months,
+    load_units,
+    norm,
+    now,
+    parse_date,
+    t,
+)
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Scorer, UnitResult
@@ -169,7 +182,7 @@ def problems(entry: dict, due: dt.date, roles: tuple[str, ...] = ROLES) -> list[
     return found
 
 
-def roster_missing(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+def roster_missing(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
     """Consequence type: once ``params.due`` (MM-DD, inclusive) has passed within the period
     scored, a unit without a complete, stamped roster received by then is flagged."""
     due = due_date(period.year, str(rule.params.get("due", "04-05")))

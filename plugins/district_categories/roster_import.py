@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, read_rows
+from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, read_rows, t
 
 from .roster import FIELDS, set_form, set_person
-from kaohe_tui.api import t
 
 UNIT, ROLE, RECEIVED, STAMPED = "单位", "角色", "报送日期", "盖章"
 

@@ -11,9 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from kaohe_tui.api import (Context, Entry, Indicator, KaoheError, Line, Outcome, Params, Period, RuleType, norm,
-                           parse_date, pts)
-from kaohe_tui.api import t
+from kaohe_tui.api import (
+    Context,
+    Entry,
+    Indicator,
+    KaoheError,
+    Line,
+    Outcome,
+    Params,
+    Period,
+    RuleType,
+    norm,
+    parse_date,
+    pts,
+    t,
+)
 
 
 class Requirement(RuleType):

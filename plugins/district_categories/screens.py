@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FilterInput, FormModal, KTable, KaoheError, Period, Scheme, describe, load_units, norm
+from kaohe_tui.api import FilterInput, FormModal, KaoheError, KTable, Period, Scheme, describe, load_units, norm
 
 from . import roster
 
@@ -55,7 +55,7 @@ class RosterScreen(Screen):
         Binding("slash", "filter", "筛选", key_display="/", id="roster-filter"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme, period: str):
+    def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store = store
         self.scheme = scheme
@@ -190,7 +190,7 @@ class RosterForm(FormModal[str | None]):
         Binding("escape", "cancel", "取消", id="roster-cancel"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme, year: int, row: dict, due: str):
+    def __init__(self, store: Store, scheme: Scheme, year: int, row: dict, due: str):
         super().__init__()
         self.store, self.scheme, self.year, self.row, self.due = store, scheme, year, row, due
 
@@ -263,7 +263,7 @@ class RosterForm(FormModal[str | None]):
         self.dismiss(unit)
 
 
-def open_roster(app, store: "Store", scheme: Scheme) -> RosterScreen:
+def open_roster(app, store: Store, scheme: Scheme) -> RosterScreen:
     """The ``SchemeScreen`` factory: the year is the one the scheme's views are showing."""
     return RosterScreen(store, scheme, app.state(scheme).period)
 

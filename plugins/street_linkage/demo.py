@@ -25,7 +25,7 @@ def _row(unit, indicator, reason, clause=None, *, count=None, amount=None, value
 
 def _statistics() -> list[dict]:
     rows = []
-    for unit, adopted, collected, confirmed, closed in zip(UNITS, ADOPTED, COLLECTED, CONFIRMED, CLOSED):
+    for unit, adopted, collected, confirmed, closed in zip(UNITS, ADOPTED, COLLECTED, CONFIRMED, CLOSED, strict=False):
         rows += [
             _row(unit, "信息上报", f"全年报送动态、简报，综合录用{adopted}条", value=adopted),
             _row(unit, "采集数统计", f"系统统计：全年实际采集信息{collected}条", "actual", value=collected),

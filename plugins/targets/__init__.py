@@ -68,7 +68,7 @@ def work_points(total: float = DEFAULT_TOTAL, step: float = DEFAULT_STEP, path: 
     """The 19 tasks of seed 003 in document order, with default points (see the module doc)."""
     rows = read_tasks(path)
     points = spread(total, len(rows), step)
-    return [TargetItem(int(r["序号"]), r["主题"], r["任务"], r["内容"], p) for r, p in zip(rows, points)]
+    return [TargetItem(int(r["序号"]), r["主题"], r["任务"], r["内容"], p) for r, p in zip(rows, points, strict=False)]
 
 
 def by_theme(items: list[TargetItem]) -> dict[str, list[TargetItem]]:

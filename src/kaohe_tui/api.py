@@ -10,43 +10,53 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# -- the hook contract -------------------------------------------------------------------------
-from kaohe_tui.hookspecs import hookimpl
-# -- errors, names, text ---------------------------------------------------------------------------
-from kaohe_tui.errors import KaoheError, RecordError, SchemeError
-from kaohe_tui.messages import t
-from kaohe_tui.names import norm
-from kaohe_tui.paths import bundled
-# -- periods --------------------------------------------------------------------------------------
-from kaohe_tui.periods import Period, month_runs, parse_date
+from kaohe_tui.case_counts import ALL_COLUMNS, NOT_VISITED, SATISFIED
+
 # -- schemes and units ---------------------------------------------------------------------------
 from kaohe_tui.catalog import declared_units
 from kaohe_tui.catalog import get as get_scheme
-from kaohe_tui.scheme import PATH_SEP, Clause, Consequence, Indicator, Scheme, Unit, walk
-from kaohe_tui.units import UnitIndex, ensure_registered, load_units
+from kaohe_tui.closed import closed_months, refuse_if_closed
+from kaohe_tui.consequences import ConsequenceType
+
+# -- errors, names, text ---------------------------------------------------------------------------
+from kaohe_tui.errors import KaoheError, RecordError, SchemeError
+
+# -- the hook contract -------------------------------------------------------------------------
+from kaohe_tui.hookspecs import hookimpl
+
+# -- files in, files out --------------------------------------------------------------------------
+from kaohe_tui.io.exporters import Exporter, UnitSheet
+from kaohe_tui.io.formats import Importer
+from kaohe_tui.io.tabular import read_rows
+from kaohe_tui.ledger import Draft, add_record, checked_period, clean_text, parse_number
+from kaohe_tui.messages import t
+from kaohe_tui.names import norm
+from kaohe_tui.paths import bundled
+
+# -- periods --------------------------------------------------------------------------------------
+from kaohe_tui.periods import Period, month_runs, parse_date
+from kaohe_tui.roles import authorize
+from kaohe_tui.row_errors import RowError, RowsRejected
+
 # -- rule types ---------------------------------------------------------------------------------
 from kaohe_tui.rules import all_types as rule_types
 from kaohe_tui.rules import get as rule_type
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, latest, missing_outcome, pts
 from kaohe_tui.rules.quota import QuotaTally, parse_standard
 from kaohe_tui.rules.statistics import figure_of, month_of
-from kaohe_tui.consequences import ConsequenceType
-# -- the database: read, and write through the core's checks ----------------------------------------
-from kaohe_tui.store import Store, now
-from kaohe_tui.ledger import Draft, add_record, checked_period, clean_text, parse_number
-from kaohe_tui.closed import closed_months, refuse_if_closed
-from kaohe_tui.roles import authorize
-from kaohe_tui.target_lists import import_targets, items as target_items, seed_items
-from kaohe_tui.case_counts import ALL_COLUMNS, NOT_VISITED, SATISFIED
+from kaohe_tui.scheme import PATH_SEP, Clause, Consequence, Indicator, Scheme, Unit, walk
+
 # -- scores ---------------------------------------------------------------------------------------
 from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult, find_result
-# -- files in, files out --------------------------------------------------------------------------
-from kaohe_tui.io.exporters import Exporter, UnitSheet
-from kaohe_tui.io.formats import Importer
-from kaohe_tui.io.tabular import read_rows
-from kaohe_tui.row_errors import RowError, RowsRejected
+
+# -- the database: read, and write through the core's checks ----------------------------------------
+from kaohe_tui.store import Store, now
+from kaohe_tui.target_lists import import_targets, seed_items
+from kaohe_tui.target_lists import items as target_items
+
 # -- screens (the contract is Textual-free; the widgets below load Textual on first use) ------------
 from kaohe_tui.tui.extension import SchemeScreen
+from kaohe_tui.units import UnitIndex, ensure_registered, load_units
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.common import FLAG, scheme_periods

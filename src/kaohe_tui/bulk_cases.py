@@ -2,9 +2,11 @@
 
 Why: Python's csv module and sqlite3's parameter binding cost ~3 µs a row, which made a city's year
 of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite
-with a CSV virtual table written in C: one ``INSERT … SELECT`` stores every row while a
-second thread reads the same file to count the months and check every field, both outside the GIL
-(the two take about as long, so on two cores the checks cost nothing).
+with a CSV virtual table written in C: one ``INSERT … SELECT`` stores every row, and as the rows go
+by, ``kaohe_tally`` (native/kaohetime.c) adds up the month counts and the rows that fail a check,
+so the file is read and its times normalised once (before: a second thread read it again and
+grouped it, costing more than the insert). The table's indexes are built after the insert when the
+import outnumbers the cases already stored (``deferred_indexes``).
 
 Why a helper process: two SQLite libraries must never open one database file in one process (POSIX
 locks belong to the process, so one library closing the file drops the other's locks), and the rest
@@ -28,13 +30,14 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui import bulk_reimport, chain, crashpoint
-from kaohe_tui.case_classes import LIVE, month_sums
+from kaohe_tui.case_classes import LIVE, STORED, amount
 from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
+from kaohe_tui.deferred_indexes import deferred_indexes
 from kaohe_tui.names import norm
 
 SOURCE = "temp.case_file"
@@ -48,6 +51,7 @@ ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != 
 EXTRA = 8  # cells read beyond the header's: one not empty sends the file the careful way (which refuses it)
 MAX_ID = 200  # as case_import.MAX_ID
 MAX_COUNT_DIGITS = 6  # as case_import.MAX_COUNT_DIGITS
+ROW_BYTES = 200  # about the bytes of a case row in a file (to guess the rows coming: deferred_indexes)
 PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
 
 
@@ -112,8 +116,11 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _list(values) -> str:
-    return ", ".join(_literal(v) for v in values)
+def _among(expr: str, values) -> str:
+    """``expr IN (values)`` for a text never NULL, as a CASE: SQLite looks a constant IN list up
+    in a temporary b-tree, several times the cost of a few comparisons."""
+    whens = " ".join(f"WHEN {_literal(v)} THEN 1" for v in values)
+    return f"(CASE {expr} {whens} ELSE 0 END)" if whens else "0"
 
 
 class CaseFileSQL:
@@ -155,15 +162,20 @@ class CaseFileSQL:
         return f"(coalesce({c}, '') NOT GLOB '*[^0-9]*' AND length(coalesce({c}, '')) <= {MAX_COUNT_DIGITS})"
 
     def count(self, field: str) -> str:
+        """The cell as a count (empty: 0); NULL when it is not one."""
+        if self.native and self.cell(field) != "NULL":  # the same test in C (kaohe_count)
+            return f"kaohe_count({self.cell(field)}, {MAX_COUNT_DIGITS})"
         return f"CASE WHEN {self.valid_count(field)} THEN CAST(coalesce({self.cell(field)}, '') AS INTEGER) END"
 
     def satisfaction_class(self) -> str:
         """2 satisfied, 1 visited and not satisfied, 0 not visited or blank, -1 an unknown answer."""
         if "satisfaction" not in self.col:
             return "0"
-        c, job = f"trim({self.col['satisfaction']})", self.job
-        return (f"CASE WHEN {c} IN ({_list(job['satisfied'])}) THEN 2 WHEN {c} IN ({_list(job['unsatisfied'])}) THEN 1 "
-                f"WHEN coalesce({c}, '') = '' OR {c} IN ({_list(job['not_visited'])}) THEN 0 ELSE -1 END")
+        job = self.job  # the first list an answer is in decides, as in case_counts.satisfaction_class
+        whens = [*(f"WHEN {_literal(v)} THEN 2" for v in job["satisfied"]),
+                 *(f"WHEN {_literal(v)} THEN 1" for v in job["unsatisfied"]),
+                 *(f"WHEN {_literal(v)} THEN 0" for v in ["", *job["not_visited"]])]
+        return f"CASE coalesce(trim({self.col['satisfaction']}), '') {' '.join(whens)} ELSE -1 END"
 
     def stage(self) -> str:
         """The platform's stage as ``case_import._status_text`` reads it (网格中心 writes [作废])."""
@@ -172,7 +184,10 @@ class CaseFileSQL:
         return f"trim(trim(trim(coalesce({self.col['status']}, '')), '[]【】'))"
 
     def rows(self, checks: bool = True) -> str:
-        """``checks`` False: the stored values only (the insert; the month counts check every row)."""
+        """``checks`` False: the stored values only, every row ``ok``. Three layers of sub-queries,
+        each run once per row (``LIMIT -1``: not flattened): the first reads each cell of the file
+        once (every read of a ``vsv`` column copies and validates the text again), the second
+        gives the stored values, the third the checks and the values made from them."""
         job = self.job
         period, closing = job["period_field"], job["closing_field"]
         first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
@@ -182,59 +197,73 @@ class CaseFileSQL:
         else:
             odd = f"({' || '.join(f'coalesce({c}, {chr(39) * 2})' for c in cells)}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
         extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
-        id_ = f"trim({self.col['case_id']})"
+        read = ", ".join(sorted(set(self.col.values()), key=lambda c: int(c[1:])))
 
         def given(field):
             return f"coalesce({self.cell(field)}, '') > ''"
 
+        answer = f"nullif(trim({self.cell('satisfaction')}), '')"
+        cells_read = f"""
+SELECT rowid AS rid, {read}{f", {extra} AS extra" if checks else ""}
+FROM {SOURCE} WHERE {self.keep} LIMIT -1"""
         raw = f"""
-SELECT rowid AS rid, {id_} AS case_id, trim({self.col['unit']}) AS unit, nullif(trim({self.cell('source')}), '') AS source,
+SELECT rid, trim({self.col['case_id']}) AS case_id, trim({self.col['unit']}) AS unit,
+       nullif(trim({self.cell('source')}), '') AS source,
        {self.time(period)} AS reported, {given(period)} AS reported_given,
        {self.time(first) if first else 'NULL'} AS first, {given(first) if first else '0'} AS first_given,
        {self.time('deadline', True)} AS deadline, {given('deadline')} AS deadline_given,
        {self.time(closing)} AS closed, {given(closing)} AS closed_given,
        {self.time('force_closed_at')} AS forced, {given('force_closed_at')} AS forced_given,
        {self.stage()} AS stage, {self.count('extensions')} AS ext, {self.count('failed_checks')} AS failed,
-       {self.satisfaction_class()} AS sat, nullif(trim({self.cell('satisfaction')}), '') AS answer,
-       {f"NOT {odd} AND instr({id_}, ' ') = 0 AND length({id_}) <= {MAX_ID} AND {extra}" if checks else 1} AS tidy
-FROM {SOURCE} WHERE {self.keep} LIMIT -1"""
-        void, forced = _list(job["void"]), _list(job["force_closed"])
-        marked = f"(forced IS NOT NULL OR (stage IN ({forced}) AND stage NOT IN ({void})))"
-        ok = ("tidy AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
+       {self.satisfaction_class()} AS sat, {answer} AS answer{f", {odd} AS odd, extra" if checks else ""}
+FROM ({cells_read}) LIMIT -1"""
+        void, forced = _among("stage", job["void"]), _among("stage", job["force_closed"])
+        marked = f"(forced IS NOT NULL OR ({forced} AND NOT {void}))"
+        ok = (f"NOT odd AND extra AND instr(case_id, ' ') = 0 AND length(case_id) <= {MAX_ID}"
+              " AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
               " AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)"
               " AND (NOT first_given OR (first IS NOT NULL AND reported >= first))"
               " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0")
         return f"""
-SELECT *, CASE WHEN stage IN ({void}) THEN 'void' WHEN forced_mark THEN 'force_closed' END AS status,
-       stage IN ({void}) AS void,
-       {ok if checks else 1} AS ok
-FROM (SELECT *, {marked} AS forced_mark,
-             CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at
+SELECT *, {ok if checks else 1} AS ok
+FROM (SELECT *, CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at,
+             CASE WHEN {void} THEN 'void' WHEN {marked} THEN 'force_closed' END AS status
       FROM ({raw}) LIMIT -1)"""
 
-    def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
-        """Every row as it is stored (a row the careful path would refuse may be written here: the
-        month counts below find it, and the whole import is rolled back)."""
+    def stored(self, checks: bool = True) -> str:
+        """Every row as it will be stored (the columns of ``cases``), with its ``rid`` and ``ok``."""
+        return f"""
+SELECT rid, case_id, unit, source, reported AS reported_at, deadline, closed_at, coalesce(ext, 0) AS extensions,
+       coalesce(failed, 0) AS failed_checks, CASE WHEN sat > 0 THEN answer END AS satisfaction,
+       CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END AS satisfied, status, {int(bool(self.job['untimed']))} AS untimed, ok
+FROM ({self.rows(checks)})"""
+
+    def tallied(self) -> list[str]:
+        """What each stored row adds to its (unit as written, month): the rows the careful path
+        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in order (each its SQL there)."""
+        return ["ok IS NOT 1", f"({LIVE}) IS 1", *(amount(name) for name in STORED)]
+
+    def insert(self, scheme: str, import_id: int, tally: bool, into: str = "cases") -> str:
+        """Every row as it is stored (a row the careful path would refuse may be written here: its
+        ``ok`` is tallied, and the whole import is rolled back). ``tally``: the month counts are
+        added up as the rows go by (``kaohe_tally``, native/kaohetime.c), in this one pass. ``into``:
+        the table (a later export goes to ``bulk_reimport``'s first)."""
+        key = "unit, substr(reported_at, 1, 7)"
+        counted = f"kaohe_tally({key}, {', '.join(self.tallied())}) AND " if tally else ""
         return f"""
 INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
-SELECT {_literal(scheme)}, case_id, unit, source, reported, deadline, closed_at, ext, failed,
-       CASE WHEN sat > 0 THEN answer END, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END, status,
-       {int(bool(self.job['untimed']))}, {int(import_id)}
-FROM ({self.rows(checks=False)})
-WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
+SELECT {_literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+       satisfaction, satisfied, status, untimed, {int(import_id)}
+FROM ({self.stored(checks=tally)})
+WHERE {counted}(rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
 """
 
     def month_counts(self) -> str:
-        """Per (unit as written, month): the counts of ``case_classes.STORED``, in order (each its
-        SQL there, over the rows as they will be stored), then the cases counted (a void case
-        counts nowhere) and the rows the careful path must read."""
-        rows = f"""
-SELECT unit, reported AS reported_at, deadline, closed_at, coalesce(ext, 0) AS extensions,
-       coalesce(failed, 0) AS failed_checks, CASE sat WHEN 2 THEN 1 WHEN 1 THEN 0 END AS satisfied, status,
-       {int(bool(self.job['untimed']))} AS untimed, ok
-FROM ({self.rows()}) LIMIT -1"""  # LIMIT: not flattened, so the sort carries a few small values
-        return month_sums(rows, extra=(f"sum({LIVE})", "sum(ok IS NOT 1)"))
+        """Without the native tally: the same sums per (unit as written, month) by GROUP BY."""
+        sums = ", ".join(f"sum({value})" for value in self.tallied())
+        return f"SELECT unit, substr(reported_at, 1, 7), {sums} FROM ({self.stored()}) GROUP BY 1, 2"
+
 
 
 def _connect(sqlean, target: str):
@@ -256,9 +285,10 @@ def run(job: dict) -> None:
         return conn
 
     conn = connect(job["db"])
-    sql = CaseFileSQL(job, job.get("native", True))
+    tally = job.get("native", True)
+    sql = CaseFileSQL(job, tally)
 
-    def count_months() -> None:  # in parallel with the insert, on its own in-memory database
+    def count_months() -> None:  # without the native tally: in parallel, on its own in-memory database
         try:
             mem = connect(":memory:")
             mem.execute(sql.create(job["path"]))
@@ -270,7 +300,8 @@ def run(job: dict) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.create_function("kaohe_progress", 1, lambda row: _say(progress=row) or 1)
     counter = threading.Thread(target=count_months)
-    counter.start()
+    if not tally:
+        counter.start()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
@@ -280,15 +311,22 @@ def run(job: dict) -> None:
         into = "cases"
         if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
-        imported = conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
-        counter.join()
+        if into == "cases":
+            with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
+                imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
+        else:
+            imported = conn.execute(sql.insert(job["scheme"], import_id, tally, into)).rowcount
+        if tally:
+            counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
+        else:
+            counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
-        if any(row[-1] for row in counted[0]):
+        if any(row[2] for row in counted[0]):
             raise ValueError("a row the careful path must read (and perhaps refuse)")
         counts = []
         frozen = closed_months(conn, job["scheme"])  # read under the write lock: a close cannot slip in
-        for raw, month, *figures, live, _ in counted[0]:
+        for raw, month, _, live, *figures in counted[0]:
             if month in frozen:
                 raise PermissionError(f"cases reported in {month}, closed with {frozen[month]}")
             if job.get("months") is not None and month not in job["months"]:
@@ -324,7 +362,8 @@ def run(job: dict) -> None:
             conn.execute("ROLLBACK")
         raise
     finally:
-        counter.join()
+        if counter.is_alive():
+            counter.join()
         conn.close()
 
 

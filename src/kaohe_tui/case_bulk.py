@@ -10,8 +10,9 @@ updates them by id (``bulk_reimport``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from kaohe_tui.errors import KaoheError
 
@@ -46,8 +47,8 @@ def bulk_path(store: Store, scheme: Scheme, path: Path, progress: Callable[[int]
     """Hand a UTF-8 CSV to the bulk helper: the cases imported, or None when it cannot or will
     not take it (``report`` is told the profile, the columns left unused and what to note)."""
     from kaohe_tui import bulk_cases
-    from kaohe_tui.case_report import scheme_months, untimed_note
     from kaohe_tui.case_profiles import choose_profile, map_header
+    from kaohe_tui.case_report import scheme_months, untimed_note
     from kaohe_tui.units import UnitIndex, load_units
 
     if not bulk_cases.available() or store.db.conn.in_transaction or not store.path.exists():

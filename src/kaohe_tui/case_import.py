@@ -8,14 +8,29 @@ it rejects. What the counts kept per month count: ``case_classes``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
-from kaohe_tui.case_counts import (ALL_COLUMNS, CASE_FIELDS, CountChanges, begin_import, end_import, satisfaction_class,
-                                   update_audit)
-from kaohe_tui.case_profiles import DEFAULT, FIELD_LABELS, Mapping, all_profiles, choose_profile, known_header, map_header
 from kaohe_tui import chain
 from kaohe_tui.case_bulk import bulk_path  # noqa: F401  (the bulk path: case_bulk)
+from kaohe_tui.case_counts import (
+    ALL_COLUMNS,
+    CASE_FIELDS,
+    CountChanges,
+    begin_import,
+    end_import,
+    satisfaction_class,
+    update_audit,
+)
+from kaohe_tui.case_profiles import (
+    DEFAULT,
+    FIELD_LABELS,
+    Mapping,
+    all_profiles,
+    choose_profile,
+    known_header,
+    map_header,
+)
 from kaohe_tui.case_report import CaseImport, scheme_months, untimed_note  # noqa: F401 — callers import them from here
 from kaohe_tui.case_times import parse_time
 from kaohe_tui.errors import KaoheError

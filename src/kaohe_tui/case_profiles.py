@@ -18,8 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaohe_tui.case_counts import (ALL_COLUMNS, FORCE_CLOSED, NOT_VISITED, REQUIRED, SATISFIED, UNSATISFIED,
-                                   VOID)
+from kaohe_tui.case_counts import ALL_COLUMNS, FORCE_CLOSED, NOT_VISITED, REQUIRED, SATISFIED, UNSATISFIED, VOID
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.file_problems import toml_problem
 from kaohe_tui.messages import t
@@ -61,7 +60,7 @@ class Profile:
     source: str = ""  # the file it was read from
 
     @classmethod
-    def load(cls, path: Path) -> "Profile":
+    def load(cls, path: Path) -> Profile:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:

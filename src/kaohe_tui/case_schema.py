@@ -8,7 +8,6 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 
-
 def m007_case_status(db: Database) -> None:
     for statement in """
     ALTER TABLE cases ADD COLUMN status TEXT;

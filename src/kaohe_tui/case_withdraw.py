@@ -14,6 +14,7 @@ from kaohe_tui.messages import t
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store, now
 
+
 def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -> int:
     """The number of cases withdrawn."""
     from kaohe_tui.ledger import closed_months

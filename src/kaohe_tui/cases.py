@@ -13,7 +13,7 @@ counts, the red lights and the lists of the cases behind a figure are all made f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
 from kaohe_tui.case_classes import DEADLINE_STATS, LABELS, LIVE, OPEN_LATE, RATES, amount, status_sql, where
 from kaohe_tui.case_counts import STAT_COLUMNS
@@ -50,7 +50,7 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
             "last": f"{months[-1].year}-{months[-1].index:02d}", "since": since, "until": until}
     out: dict[str, dict[str, float]] = {}
     for row in store.db.execute(STATS_SQL, args).fetchall():
-        out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:])}
+        out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:], strict=False)}
     open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
     for unit, stats in out.items():
         stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)  # red_light's two parts

@@ -131,7 +131,7 @@ TRIGGERS = {
 }
 
 
-def install_triggers(db: "Database") -> None:
+def install_triggers(db: Database) -> None:
     for name, sql in TRIGGERS.items():
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute(sql)

@@ -9,11 +9,24 @@ import sys
 from pathlib import Path
 
 from kaohe_tui import catalog
-from kaohe_tui.cli_support import (json_out, open_store, print_failures as _print_failures,  # noqa: F401
-                                   print_rejected as _print_rejected, print_table as _print, progress, scheme_for)
-from kaohe_tui.commands_admin import (cmd_backup, cmd_demo, cmd_grant, cmd_history, cmd_init_office,  # noqa: F401
-                                      cmd_lint, cmd_plugins, cmd_restore, cmd_revoke, cmd_roles, cmd_serve,
-                                      cmd_verify)
+from kaohe_tui.cli_support import json_out, open_store, progress, scheme_for  # noqa: F401
+from kaohe_tui.cli_support import print_failures as _print_failures
+from kaohe_tui.cli_support import print_rejected as _print_rejected
+from kaohe_tui.cli_support import print_table as _print
+from kaohe_tui.commands_admin import (  # noqa: F401
+    cmd_backup,
+    cmd_demo,
+    cmd_grant,
+    cmd_history,
+    cmd_init_office,
+    cmd_lint,
+    cmd_plugins,
+    cmd_restore,
+    cmd_revoke,
+    cmd_roles,
+    cmd_serve,
+    cmd_verify,
+)
 from kaohe_tui.commands_cases import cmd_cases, cmd_withdraw_import  # noqa: F401
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import EXPORT_WHAT, t
@@ -71,7 +84,6 @@ def _cell(value) -> str:
 
 def cmd_rules(args) -> int:
     from kaohe_tui.report import rules_json, rules_tree
-
     from kaohe_tui.scheme_cli import changes_text
     from kaohe_tui.scheme_years import for_year
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaohe_tui import catalog, plugins
-from kaohe_tui.cli_support import json_out, open_store, print_failures as _print_failures, print_table as _print
+from kaohe_tui.cli_support import json_out, open_store
+from kaohe_tui.cli_support import print_failures as _print_failures
+from kaohe_tui.cli_support import print_table as _print
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.store import Store

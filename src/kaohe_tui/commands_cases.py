@@ -8,11 +8,11 @@ import sys
 from collections import Counter
 
 from kaohe_tui import catalog
-from kaohe_tui.cli_support import json_out, open_store, print_table as _print, scheme_for
+from kaohe_tui.cli_support import json_out, open_store, scheme_for
+from kaohe_tui.cli_support import print_table as _print
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
-
 
 TABLE_LIMIT = 2000  # rows a table prints; beyond, a count per unit and class (a terminal is not a file)
 

@@ -6,7 +6,8 @@ through ``kaohe_consequence_types``) and the ``flag`` text to raise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kaohe_tui import plugins
 from kaohe_tui.periods import Period
@@ -19,14 +20,14 @@ if TYPE_CHECKING:
 ConsequenceType = Callable[[Consequence, "Scorer", Period, "UnitResult"], "str | None"]
 
 
-def last_places(scorer: "Scorer", period: Period, result: "UnitResult", skip_all_tied: bool = False) -> list[bool]:
+def last_places(scorer: Scorer, period: Period, result: UnitResult, skip_all_tied: bool = False) -> list[bool]:
     """For each quarter of the year up to ``period``: was the unit last in its category?
     With ``skip_all_tied`` a quarter in which every unit shares one rank (nothing entered yet)
     has no last place."""
     return [result.unit in _last_units(scorer, quarter, result.category, skip_all_tied) for quarter in period.quarters()]
 
 
-def _last_units(scorer: "Scorer", quarter: Period, category: str | None, skip_all_tied: bool) -> frozenset[str]:
+def _last_units(scorer: Scorer, quarter: Period, category: str | None, skip_all_tied: bool) -> frozenset[str]:
     """The units last in their category in ``quarter`` (worked out once per scorer, not per unit)."""
     memo = scorer.__dict__.setdefault("_last_units", {})
     key = (str(quarter), category, skip_all_tied)
@@ -40,7 +41,7 @@ def _last_units(scorer: "Scorer", quarter: Period, category: str | None, skip_al
     return memo[key]
 
 
-def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+def last_place(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
     """params: times (how many last places), consecutive (in a row, or cumulative),
     skip_all_tied (a quarter where every unit ties has no last place), across_years (the
     previous year's quarters count too; default: for a run in a row, not for a count)."""
@@ -68,11 +69,11 @@ def last_place(rule: Consequence, scorer: "Scorer", period: Period, result: "Uni
         hit = count >= times
     if not hit:
         return None
-    quarters = [q for q, last in zip(labels, history) if last]
+    quarters = [q for q, last in zip(labels, history, strict=False) if last]
     return f"{rule.flag}（末位：{'、'.join(quarters)}）"
 
 
-def total_below(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+def total_below(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
     """params: threshold — the total is below it."""
     return rule.flag if result.total < float(rule.params.get("threshold", 0)) else None
 
@@ -87,7 +88,7 @@ def types() -> dict[str, ConsequenceType]:
     return found
 
 
-def evaluate(rule: Consequence, scorer: "Scorer", period: Period, result: "UnitResult") -> str | None:
+def evaluate(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
     fn = types().get(rule.type)
     if fn is None:
         return f"未知的后果类型 {rule.type}"

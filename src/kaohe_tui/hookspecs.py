@@ -12,8 +12,9 @@ scheme. A plugin never needs to check ``scheme.id`` itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 import pluggy
 

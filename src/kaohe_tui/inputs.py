@@ -71,7 +71,7 @@ def check_import_figures(db, scheme: Scheme, rows: list[dict], numbers: list[int
     kinds: dict[tuple, bool] = {}
     seen: dict[tuple, tuple[dict, str, int | str]] = {}  # input → its latest figure, where, what it is
     replaced: dict[int, list] = {}
-    for offset, (number, row) in enumerate(zip(numbers, rows)):
+    for offset, (number, row) in enumerate(zip(numbers, rows, strict=False)):
         kind = (row["unit"], row["indicator"])
         if kind not in kinds:
             kinds[kind] = one_figure(db, scheme, *kind)

@@ -10,19 +10,29 @@ from typing import Any
 
 from kaohe_tui import closed, rules, signing, signoff
 from kaohe_tui.errors import KaoheError, RecordError
-from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
 from kaohe_tui.messages import t
+from kaohe_tui.numbers import parse_number  # noqa: F401 — plugins import it from here
+
+# re-exported: the faces and plugins read the ledger through this module
+from kaohe_tui.period_records import (  # noqa: F401
+    ENTRY_SQL,
+    closed_months,
+    enclosing,
+    entries_for,
+    entry_from_row,
+    inside,
+    is_closed,
+    list_records,
+    period_filter,
+    period_status,
+)
 from kaohe_tui.periods import Period, parse_date
 from kaohe_tui.roles import authorize
 from kaohe_tui.rules.base import Entry
 from kaohe_tui.scheme import Indicator, Scheme, resolve_indicator
 from kaohe_tui.store import Store, now
-from kaohe_tui.units import UnitIndex, load_units
-# re-exported: the faces and plugins read the ledger through this module
-from kaohe_tui.period_records import (  # noqa: F401
-    ENTRY_SQL, closed_months, enclosing, entries_for, entry_from_row, inside, is_closed, list_records, period_filter,
-    period_status)
 from kaohe_tui.text_fields import MAX_REASON, clean_text  # noqa: F401
+from kaohe_tui.units import UnitIndex, load_units
 
 
 def takes_records(node: Indicator) -> bool:

@@ -8,17 +8,17 @@ without reading them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kaohe_tui.errors import RecordError
 from kaohe_tui.ledger import Draft, check_record, clean_text, insert_checked, withdraw_record
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units
-from kaohe_tui.messages import t
 
 PAGE = 200
 

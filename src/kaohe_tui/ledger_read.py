@@ -13,8 +13,9 @@ them all in its snapshot).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -63,7 +64,7 @@ class Older:
                          "（逐条见台账）")
 
 
-def read(store: Store, scheme: "Scheme", period: Period, one_figure: Callable[[str, str], bool],
+def read(store: Store, scheme: Scheme, period: Period, one_figure: Callable[[str, str], bool],
          whole: bool = False) -> tuple[list[Entry], list[Older]]:
     """The active records inside ``period`` (as ``ledger.entries_for``), one-figure groups cut to
     their newest ``KEEP + 1`` (``one_figure(unit, path)``), and what was cut."""

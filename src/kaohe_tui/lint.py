@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 from kaohe_tui import catalog
-from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.messages import CADENCES, LINT_LEVELS, t
+from kaohe_tui.rules.base import fmt, pts
 from kaohe_tui.scheme import Indicator, Scheme, walk
 
 

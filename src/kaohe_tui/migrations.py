@@ -8,7 +8,7 @@ scheme years …) is written in that concern's module and listed here. A new one
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlite_utils import Database, Migrations
 

@@ -13,7 +13,8 @@ import re
 from typing import Any, Literal, overload
 
 from kaohe_tui.errors import RecordError
-from kaohe_tui.messages import field as field_name, t
+from kaohe_tui.messages import field as field_name
+from kaohe_tui.messages import t
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋ｅＥ", "0123456789.-+eE")
 PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)

@@ -90,9 +90,9 @@ def set_params(store: Store, scheme_id: str, year: int, pairs: list[str], reason
     """Change parameters of one year, all or nothing: linted, audited old → new with the reason,
     kept as a new version (a period already signed keeps its own)."""
     from kaohe_tui import catalog
-    from kaohe_tui.text_fields import clean_text
     from kaohe_tui.roles import authorize
     from kaohe_tui.scheme_years import document_years, for_year, no_such_year, office_rows
+    from kaohe_tui.text_fields import clean_text
 
     base = catalog.get(scheme_id)
     reason = clean_text(reason, "reason")

@@ -23,7 +23,7 @@ class Period:
     index: int  # quarter 1-4, month 1-12, 0 for a year
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         text = (text or "").strip()
         for pattern, kind in _FORMS:
             m = pattern.match(text)
@@ -33,23 +33,23 @@ class Period:
         raise KaoheError(t("period_format", text=text))
 
     @classmethod
-    def quarter_of(cls, year: int, month: int) -> "Period":
+    def quarter_of(cls, year: int, month: int) -> Period:
         """The quarter month ``month`` (1–12) of ``year`` falls in."""
         return cls(year, "quarter", (month + 2) // 3)
 
     @classmethod
-    def of_date(cls, day: dt.date, kind: str = "month") -> "Period":
+    def of_date(cls, day: dt.date, kind: str = "month") -> Period:
         """The month, quarter or year ``day`` falls in."""
         if kind == "year":
             return cls(day.year, "year", 0)
         return cls.quarter_of(day.year, day.month) if kind == "quarter" else cls(day.year, "month", day.month)
 
     @property
-    def quarter(self) -> "Period | None":
+    def quarter(self) -> Period | None:
         """The quarter this period lies in (itself for a quarter; None for a year)."""
         return None if self.kind == "year" else Period.quarter_of(self.year, self.first_month)
 
-    def enclosing(self) -> list["Period"]:
+    def enclosing(self) -> list[Period]:
         """The periods that contain this one, outermost first (a quarter's year; a month's year and quarter)."""
         if self.kind == "year":
             return []
@@ -82,7 +82,7 @@ class Period:
             return dt.date(self.year, 12, 31)
         return dt.date(self.year, self.last_month + 1, 1) - dt.timedelta(days=1)
 
-    def contains(self, other: "Period") -> bool:
+    def contains(self, other: Period) -> bool:
         """Whether ``other`` lies inside this period (a period contains itself)."""
         return (
             other.year == self.year
@@ -93,15 +93,15 @@ class Period:
     def contains_date(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
-    def quarters(self) -> list["Period"]:
+    def quarters(self) -> list[Period]:
         """The quarters of this period's year up to and including this period's end."""
         last = Period.quarter_of(self.year, self.last_month).index
         return [Period(self.year, "quarter", q) for q in range(1, last + 1)]
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         return [Period(self.year, "month", m) for m in range(self.first_month, self.last_month + 1)]
 
-    def sub_periods(self) -> list["Period"]:
+    def sub_periods(self) -> list[Period]:
         """Every period inside this one, itself included (the keys a ledger query matches)."""
         inner = [self]
         if self.kind == "year":

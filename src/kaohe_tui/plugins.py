@@ -19,10 +19,12 @@ import inspect
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterable
+from typing import Any
 
 import pluggy
 
@@ -209,7 +211,7 @@ def register(plugin: object, name: str) -> None:
 class _Call:
     """What one ``call`` collects beside pluggy's results: which plugin gave each one."""
 
-    guard: Callable[[], ContextManager] | None
+    guard: Callable[[], AbstractContextManager] | None
     by_plugin: list[tuple[str, Any]] = field(default_factory=list)
 
 
@@ -258,7 +260,7 @@ def hook_caller(hook: str, scheme: Any = None) -> pluggy.HookCaller:
     return pm.subset_hook_caller(hook, others)
 
 
-def call(hook: str, guard: Callable[[], ContextManager] | None = None, **kwargs: Any) -> list[Any]:
+def call(hook: str, guard: Callable[[], AbstractContextManager] | None = None, **kwargs: Any) -> list[Any]:
     """Call ``hook`` (scheme hooks: only for ``kwargs['scheme']``'s plugin and general plugins);
     an implementation that raises is reported and skipped. ``guard`` (e.g.
     ``store.transaction``) wraps each implementation, so that a plugin that fails half-way leaves

@@ -3,7 +3,8 @@ way kaohe ranks, for totals (scoring) and for a rule's figure (rank bands)."""
 
 from __future__ import annotations
 
-from typing import Hashable, Mapping, TypeVar
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 

@@ -17,7 +17,7 @@ class IndicatorResult:
     rule: str
     lines: list[Line] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    children: list["IndicatorResult"] = field(default_factory=list)
+    children: list[IndicatorResult] = field(default_factory=list)
     bonus: bool = False
     missing: list[Gap] = field(default_factory=list)  # this node's own inputs nobody entered
 

@@ -122,7 +122,7 @@ ACTION_NAMES = {"record": "录入记录", "withdraw": "撤回记录", "import": 
                 "bonus-approve": "审批附加分", "restore": "恢复数据库"}
 
 
-def _held(grant: "Grant") -> str:
+def _held(grant: Grant) -> str:
     parts = [grant.role]
     parts += [f"{label} {value}" for label, value in (("方案", grant.scheme), ("科室", grant.section),
                                                        ("单位", grant.unit)) if value]

@@ -17,7 +17,7 @@ class RowError(str):
     column: str | None
     reason: str
 
-    def __new__(cls, file: str | Path, row: int | None, reason: object, column: str | None = None) -> "RowError":
+    def __new__(cls, file: str | Path, row: int | None, reason: object, column: str | None = None) -> RowError:
         key = "file_error" if row is None else "row_error_column" if column else "row_error"
         text = t(key, file=file, row=row, column=column, reason=reason)
         obj = super().__new__(cls, text)

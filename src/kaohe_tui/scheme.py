@@ -8,15 +8,16 @@ parameters; code exists only for rule types. Scheme files are TOML; loading a ba
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from kaohe_tui.errors import KaoheError, SchemeError
-from kaohe_tui.names import norm
 from kaohe_tui.messages import t
+from kaohe_tui.names import norm
 
 PATH_SEP = "/"
 
@@ -56,7 +57,7 @@ class Indicator(_Model):
     rule: str | None = None  # rule type; default "sum" for a parent, "per_occurrence" for a leaf
     params: dict[str, Any] = {}
     clauses: list[Clause] = []
-    children: list["Indicator"] = []
+    children: list[Indicator] = []
     text: str = ""  # 考核内容 / 测评要求, as written
     method: str = ""  # 计分办法 / 测评方式, as written
     responsible: list[str] = []  # 考核责任科室 / 责任部门
@@ -167,7 +168,7 @@ class Scheme(_Model):
     section_aliases: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
-    def _known_categories(self) -> "Scheme":
+    def _known_categories(self) -> Scheme:
         names = {norm(c.name) for c in self.categories}
         for i, unit in enumerate(self.units):
             if unit.category and norm(unit.category) not in names:

@@ -63,8 +63,8 @@ def cmd_new_year(args) -> int:
 
 
 def cmd_set(args) -> int:
-    from kaohe_tui.rules.base import fmt
     from kaohe_tui.param_changes import set_params
+    from kaohe_tui.rules.base import fmt
 
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):

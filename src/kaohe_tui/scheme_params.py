@@ -147,7 +147,7 @@ def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: st
 
 
 def _find(raw_nodes: list[dict], nodes: list[Indicator], parts: list[str]) -> dict | None:
-    for raw, node in zip(raw_nodes, nodes):
+    for raw, node in zip(raw_nodes, nodes, strict=False):
         if norm(node.name) == parts[0]:
             return raw if len(parts) == 1 else _find(raw.get("children", []), node.children, parts[1:])
     return None

@@ -150,9 +150,9 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
     earlier year: its parameters (as version 0), its units with aliases and assessing sections,
     and its target lists. Returns what was carried."""
     from kaohe_tui import target_lists
-    from kaohe_tui.text_fields import clean_text
     from kaohe_tui.roles import authorize
     from kaohe_tui.scheme_params import overrides_at
+    from kaohe_tui.text_fields import clean_text
 
     base = catalog.get(scheme_id)
     if not 1900 <= year <= 2999:

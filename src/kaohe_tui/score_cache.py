@@ -12,7 +12,8 @@ made while a scoring runs tags that result with the older state, so it is never 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from kaohe_tui.store import Store
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-import signal
 import shlex
+import signal
 import sys
 from pathlib import Path
 

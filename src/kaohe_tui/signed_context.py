@@ -36,7 +36,7 @@ CORE = frozenset({
 })
 
 
-def context(store: "Store", scheme: "Scheme", standings: dict) -> str | None:
+def context(store: Store, scheme: Scheme, standings: dict) -> str | None:
     """The digest pinned as ``context`` at a close and compared by verify."""
     base = context_digest(scheme, standings)
     return None if base is None else digest([base, code(), tables(store.db.conn)])[:16]

@@ -74,7 +74,7 @@ def finish(pending: Pending, scheme_id: str, period: Period | str) -> list[list]
         if answers is None:
             pending.failed = True
         else:
-            pending.rows.update(zip(pending.asked, answers))
+            pending.rows.update(zip(pending.asked, answers, strict=False))
     return pending.rows.get((scheme_id, str(period)))
 
 

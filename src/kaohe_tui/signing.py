@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kaohe_tui.store import Store
 
 
-def sign(store: Store, scheme: "Scheme", period: Period) -> dict:
+def sign(store: Store, scheme: Scheme, period: Period) -> dict:
     """Snapshot ``period`` and every period inside it; call inside the close's transaction.
     Returns what the close's audit line records: each snapshot's digest and the chain head."""
     from kaohe_tui.scheme_years import for_period

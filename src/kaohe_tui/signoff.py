@@ -27,9 +27,9 @@ from sqlite_utils import Database
 
 from kaohe_tui import chain, closed
 from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.period_records import period_filter
 from kaohe_tui.periods import Period
-from kaohe_tui.messages import t
 from kaohe_tui.results import IndicatorResult, UnitResult
 from kaohe_tui.rules.base import Entry, Gap, Line
 from kaohe_tui.stamps import now
@@ -109,7 +109,7 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
             "units": digest(units)[:16]}
 
 
-def context_digest(scheme: "Scheme", standings: dict) -> str | None:
+def context_digest(scheme: Scheme, standings: dict) -> str | None:
     """The scheme version and the units' standings: the first part of the ``context`` a snapshot
     pins (``signed_context`` adds the plugin tables and the code; snapshots signed by the first
     fast verify pinned this alone)."""
@@ -139,8 +139,8 @@ def _node(data: dict) -> IndicatorResult:
     return IndicatorResult(**data)
 
 
-def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
-    def unit_data(r: "UnitResult") -> dict:
+def results_data(results: list[UnitResult], entries: list[Entry]) -> dict:
+    def unit_data(r: UnitResult) -> dict:
         return {f.name: getattr(r, f.name) for f in fields(r)} | {"indicators": [_node_data(n) for n in r.indicators]}
 
     return {"results": [unit_data(r) for r in results],
@@ -150,14 +150,14 @@ def results_data(results: list["UnitResult"], entries: list[Entry]) -> dict:
                         if not str(e.id).startswith("case:")]}
 
 
-def results_from(data: dict) -> tuple[list["UnitResult"], list[Entry]]:
+def results_from(data: dict) -> tuple[list[UnitResult], list[Entry]]:
     results = [UnitResult(**{**r, "indicators": [_node(n) for n in r["indicators"]]}) for r in data["results"]]
     entries = [Entry._make([*e[:11], tuple(e[11])]) for e in data["entries"]]
     return results, entries
 
 
 # -- signing ------------------------------------------------------------------------------------
-def signed_periods(scheme: "Scheme", period: Period) -> list[Period]:
+def signed_periods(scheme: Scheme, period: Period) -> list[Period]:
     """``period`` and the periods inside it that the scheme ranks by (its cadence): a quarterly
     scheme's year is signed with its quarters, a yearly one's alone."""
     kinds = ("year", "quarter", "month")
@@ -183,10 +183,10 @@ def active(conn, scheme_id: str | None = None, period: str | None = None) -> lis
         args.append(period)
     cursor = conn.execute(sql + " ORDER BY id", args)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    return [dict(zip(names, row, strict=False)) for row in cursor]
 
 
-def signed_results(store: Store, scheme_id: str, period: Period) -> tuple[list["UnitResult"], list[Entry]] | None:
+def signed_results(store: Store, scheme_id: str, period: Period) -> tuple[list[UnitResult], list[Entry]] | None:
     """The signed results of ``period`` (None when it has no standing snapshot)."""
     if not store.db[TABLE].exists():
         return None

@@ -11,13 +11,14 @@ after migrating (``signoff.check_migration``), never a module that writes throug
 from __future__ import annotations
 
 import datetime as dt
-import json
 import grp
+import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlite_utils import Database, Migrations
 

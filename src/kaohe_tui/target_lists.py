@@ -10,9 +10,9 @@ units it names for that year, all or nothing.
 from __future__ import annotations
 
 import math
-from typing import Any
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -70,7 +70,7 @@ def read_items(store: Store, scheme: Scheme, path: Path) -> list[dict]:
     out: list[dict[str, Any]] = []
     problems: list[RowError] = []
     for number, row in rows:
-        def cell(fld: str) -> str:
+        def cell(fld: str, row: dict = row) -> str:  # this row's cell (bound now, not at the loop's end)
             column = cols[fld]
             return (row.get(column) or "").strip() if column else ""
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import unicodedata
 
 from kaohe_tui.errors import RecordError
-from kaohe_tui.messages import field as msg_field, t
+from kaohe_tui.messages import field as msg_field
+from kaohe_tui.messages import t
 
 MAX_REASON = 2000
 

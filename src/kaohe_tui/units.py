@@ -9,7 +9,8 @@ from typing import Any
 
 from kaohe_tui import catalog, plugins
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.messages import field as msg_field, t
+from kaohe_tui.messages import field as msg_field
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store, now
@@ -95,8 +96,8 @@ def standings(store: Store, scheme: Scheme) -> dict[str, str | None]:
 def retire_unit(store: Store, scheme: Scheme, name: str, reason: str) -> Unit:
     """The unit leaves rankings and consequences from now on; its records stay (audited). In an
     office year only that year's list (and the years carried from it) — a signed year stays."""
-    from kaohe_tui.text_fields import clean_text
     from kaohe_tui.roles import authorize
+    from kaohe_tui.text_fields import clean_text
 
     reason = clean_text(reason, "reason") or "退出排名"
     authorize(store, "import-units", scheme.id)  # who is assessed at all: an administrator's call

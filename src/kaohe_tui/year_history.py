@@ -13,10 +13,10 @@ from kaohe_tui.periods import Period
 if TYPE_CHECKING:
     from kaohe_tui.scoring import Scorer, UnitResult
 
-_previous: "WeakKeyDictionary[Scorer, Scorer | None]" = WeakKeyDictionary()
+_previous: WeakKeyDictionary[Scorer, Scorer | None] = WeakKeyDictionary()
 
 
-def previous_scorer(scorer: "Scorer", year: int) -> "Scorer | None":
+def previous_scorer(scorer: Scorer, year: int) -> Scorer | None:
     """One scorer of the previous year per scorer (its quarters are scored once for all units)."""
     if scorer not in _previous:
         from kaohe_tui.scheme_years import for_period, has_year
@@ -30,7 +30,7 @@ def previous_scorer(scorer: "Scorer", year: int) -> "Scorer | None":
     return _previous[scorer]
 
 
-def earlier_last_places(scorer: "Scorer", period: Period, result: "UnitResult",
+def earlier_last_places(scorer: Scorer, period: Period, result: UnitResult,
                         skip_all_tied: bool) -> list[tuple[str, bool]]:
     """(quarter, was last) for each quarter of the previous year, for the unit of ``result``."""
     prev = previous_scorer(scorer, period.year)
@@ -56,7 +56,7 @@ def earlier_last_places(scorer: "Scorer", period: Period, result: "UnitResult",
     return out
 
 
-def trend_quarters(scorer: "Scorer", period: Period) -> dict[str, dict[str, "UnitResult"]]:
+def trend_quarters(scorer: Scorer, period: Period) -> dict[str, dict[str, UnitResult]]:
     """Quarter → this year's unit name → result, for a trend: the previous year's quarters (when
     the scheme has that year; a renamed unit found by its aliases), then this year's."""
     out: dict[str, dict[str, UnitResult]] = {}

@@ -4,9 +4,9 @@ whole or not at all; an existing file is replaced only with ``force``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import EXPORT_WHAT, t

@@ -5,9 +5,9 @@ lists). All or nothing unless ``skip_invalid``; refused rows come back as ``RowE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui.actions.notes import Note
 from kaohe_tui.row_errors import RowError, RowsRejected

@@ -4,16 +4,16 @@ A4 printing), CSV (UTF-8 with BOM so Excel/WPS read Chinese, or GBK), JSON."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.tabular import safe_cell, write_csv
+from kaohe_tui.messages import t
 from kaohe_tui.names import display_width
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.scoring import PROVISIONAL_MARK, UnitResult, provisional
-from kaohe_tui.messages import t
 
 
 @dataclass

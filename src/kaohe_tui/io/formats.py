@@ -3,8 +3,8 @@ cases, units; plugins add their own (e.g. a roster) through ``kaohe_import_forma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t

@@ -27,7 +27,7 @@ import io
 import json
 import re
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 from kaohe_tui.io.ledger_import import format_attrs
 from kaohe_tui.io.tabular import safe_cell
@@ -138,5 +138,5 @@ def _line_by_line(rows: list[tuple[int, bytes, int]], exact: Callable[[list[int]
     """A chunk with something to quote or guard: its plain lines as SQLite made them, the others
     from the exact path."""
     odd = [rid for rid, line, extra in rows if specials(line) != SEPARATORS + extra]
-    fixed = dict(zip(odd, exact(odd)))
+    fixed = dict(zip(odd, exact(odd), strict=False))
     return b"".join(fixed.get(rid, line) for rid, line, _ in rows)

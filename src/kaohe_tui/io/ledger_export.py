@@ -7,19 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.io.ledger_import import format_attrs
 from kaohe_tui.io.tabular import FORMULA_START, safe_cell
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.report import clause_line
 from kaohe_tui.scheme import Scheme, walk
 from kaohe_tui.store import Store
-from kaohe_tui.messages import t
 
 LEDGER_HEADER = ["记录号", "期间", "日期", "单位", "指标", "条款", "条款内容及计分", "次数", "分值", "数值", "事由",
                  "附加", "状态", "撤回事由", "录入人", "录入时间", "来源"]
@@ -153,7 +153,7 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("[\n")
             for n, row in enumerate(rows, start=1):
-                fh.write(("," if n > 1 else "") + json.dumps(dict(zip(header, row)), ensure_ascii=False) + "\n")
+                fh.write(("," if n > 1 else "") + json.dumps(dict(zip(header, row, strict=False)), ensure_ascii=False) + "\n")
             fh.write("]\n")
     elif fmt == "xlsx":
         import openpyxl
@@ -164,7 +164,7 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
         sheet = book.create_sheet(title[:31])
         a4(sheet)
         sheet.append(header)
-        for n, row in enumerate(rows, start=1):
+        for row in rows:
             sheet.append([safe_cell(v) for v in row])
         book.save(path)
     else:

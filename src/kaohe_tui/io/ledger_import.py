@@ -7,9 +7,9 @@ written, with their reasons, to a file beside the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from kaohe_tui.closed import closed_months, refuse_if_closed
 from kaohe_tui.errors import KaoheError
@@ -141,7 +141,7 @@ def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int
     frozen = closed_months(conn, scheme_id)
     if not frozen:
         return
-    for number, row in zip(numbers, rows):
+    for number, row in zip(numbers, rows, strict=False):
         try:
             refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
         except KaoheError as exc:

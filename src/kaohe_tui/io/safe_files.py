@@ -17,9 +17,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t

@@ -7,8 +7,8 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
@@ -50,7 +50,7 @@ def open_csv(path: Path):
 def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """Header and numbered rows (row 2 is the first data row) of a CSV or xlsx file."""
     header, rows = read_table(path)
-    return header, ((number, dict(zip(header, values))) for number, values in rows)
+    return header, ((number, dict(zip(header, values, strict=False))) for number, values in rows)
 
 
 HEADER_SCAN = 30  # rows searched for the header below a sheet's title rows
@@ -157,8 +157,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     sheet, written = book.worksheets[0], formulas.worksheets[0]
     try:
         for number, (row, source) in enumerate(zip(sheet.iter_rows(values_only=True),
-                                                   written.iter_rows(values_only=True)), start=1):
-            for j, (value, raw) in enumerate(zip(row, source)):
+                                                   written.iter_rows(values_only=True), strict=False), start=1):
+            for j, (value, raw) in enumerate(zip(row, source, strict=False)):
                 if value is None and isinstance(raw, str) and raw.startswith("="):
                     raise KaoheError(t("row_error_column", file=path, row=number, column=_column_letter(j),
                                        reason=t("formula_no_value", formula=raw)))

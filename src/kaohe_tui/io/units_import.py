@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kaohe_tui.errors import KaoheError
-from kaohe_tui.messages import t
 from kaohe_tui.io.tabular import header_names, read_rows
-from kaohe_tui.text_fields import clean_text
-from kaohe_tui.row_errors import RowError, RowsRejected
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm, strip_format
+from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.store import Store
+from kaohe_tui.text_fields import clean_text
 from kaohe_tui.units import unit_row
 
 if TYPE_CHECKING:

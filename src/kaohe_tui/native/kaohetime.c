@@ -160,6 +160,21 @@ static void kaohe_time(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text(ctx, out, 19, SQLITE_TRANSIENT);
 }
 
+/* kaohe_count(text, most_digits): a count of extensions or failed checks as the careful path reads
+ * it: empty (or NULL) is 0, digits only and at most most_digits of them its value; anything else
+ * (a space, a sign, a decimal point) NULL, and the file goes the careful way. */
+static void kaohe_count(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  const unsigned char *s = sqlite3_value_text(argv[0]);
+  int n = s ? sqlite3_value_bytes(argv[0]) : 0, most = argc > 1 ? sqlite3_value_int(argv[1]) : 6;
+  sqlite3_int64 v = 0;
+  if (n > most || n > 18) return;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return;
+    v = v * 10 + (s[i] - '0');
+  }
+  sqlite3_result_int64(ctx, v);
+}
+
 /* kaohe_odd(a, b, …): 1 when any text holds whitespace other than the ASCII space (a tab, a line
  * break, U+3000 from Chinese input methods, U+00A0 …: what Python's str.isspace() calls space),
  * which only the careful path strips; 0 otherwise. A GLOB over the same set costs ten times as much. */
@@ -193,6 +208,152 @@ static void kaohe_odd(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_int(ctx, 0);
 }
 
+
+/* kaohe_tally(unit, month, v1, …, vN): adds the row's values to the sums of its (unit, month)
+ * group and returns 1; kaohe_tallied() gives every group as JSON [[unit, month, sum1, …], …] and
+ * starts afresh. It is SQL's GROUP BY unit, month with sum(v1) … sum(vN) (the test suite holds it
+ * to that), done by a hash table during the one pass the bulk import makes over the file:
+ * what each value counts is the SQL expression the caller passes, never decided here. */
+typedef struct {
+  char *key; /* per key: a byte 0 (NULL) or 1 (text), 4 bytes of length, the text */
+  int klen;
+  sqlite3_int64 *sums;
+} Group;
+
+typedef struct {
+  Group *slots;
+  int cap, used, width; /* width: values a row, fixed by the first row */
+} Tally;
+
+static unsigned long long fnv(const char *s, int n) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (int i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+static void tally_clear(Tally *t) {
+  for (int i = 0; i < t->cap; i++) sqlite3_free(t->slots[i].key), sqlite3_free(t->slots[i].sums);
+  sqlite3_free(t->slots);
+  t->slots = 0, t->cap = t->used = t->width = 0;
+}
+
+static void tally_free(void *p) {
+  tally_clear((Tally *)p);
+  sqlite3_free(p);
+}
+
+static Group *tally_slot(Group *slots, int cap, const char *key, int klen) {
+  unsigned long long i = fnv(key, klen) & (unsigned long long)(cap - 1);
+  while (slots[i].key && (slots[i].klen != klen || memcmp(slots[i].key, key, klen) != 0)) i = (i + 1) & (cap - 1);
+  return &slots[i];
+}
+
+static int tally_grow(Tally *t) {
+  int cap = t->cap ? t->cap * 2 : 1024;
+  Group *slots = sqlite3_malloc64(sizeof(Group) * (sqlite3_uint64)cap);
+  if (!slots) return 0;
+  memset(slots, 0, sizeof(Group) * (size_t)cap);
+  for (int i = 0; i < t->cap; i++)
+    if (t->slots[i].key) *tally_slot(slots, cap, t->slots[i].key, t->slots[i].klen) = t->slots[i];
+  sqlite3_free(t->slots);
+  t->slots = slots, t->cap = cap;
+  return 1;
+}
+
+static int put_key(char *out, sqlite3_value *v) {
+  const unsigned char *s = sqlite3_value_text(v);
+  if (!s) {
+    out[0] = 0;
+    return 1;
+  }
+  int n = sqlite3_value_bytes(v);
+  out[0] = 1;
+  memcpy(out + 1, &n, 4);
+  memcpy(out + 5, s, (size_t)n);
+  return 5 + n;
+}
+
+static void kaohe_tally(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Tally *t = sqlite3_user_data(ctx);
+  if (argc < 2) return sqlite3_result_error(ctx, "kaohe_tally: unit, month, values", -1);
+  if (t->width == 0) t->width = argc - 2;
+  if (argc - 2 != t->width) return sqlite3_result_error(ctx, "kaohe_tally: a row of another width", -1);
+  int n0 = sqlite3_value_bytes(argv[0]), n1 = sqlite3_value_bytes(argv[1]);
+  char small_key[256], *key = small_key;
+  if (10 + n0 + n1 > (int)sizeof small_key && !(key = sqlite3_malloc(10 + n0 + n1)))
+    return sqlite3_result_error_nomem(ctx);
+  int klen = put_key(key, argv[0]);
+  klen += put_key(key + klen, argv[1]);
+  if ((t->used + 1) * 2 > t->cap && !tally_grow(t)) goto nomem;
+  Group *g = tally_slot(t->slots, t->cap, key, klen);
+  if (!g->key) {
+    g->key = sqlite3_malloc(klen);
+    g->sums = sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)t->width);
+    if (!g->key || !g->sums) {
+      sqlite3_free(g->key), sqlite3_free(g->sums);
+      g->key = 0, g->sums = 0;
+      goto nomem;
+    }
+    memcpy(g->key, key, (size_t)klen);
+    memset(g->sums, 0, sizeof(sqlite3_int64) * (size_t)t->width);
+    g->klen = klen;
+    t->used++;
+  }
+  for (int i = 0; i < t->width; i++) g->sums[i] += sqlite3_value_int64(argv[i + 2]); /* NULL adds 0, as sum() */
+  if (key != small_key) sqlite3_free(key);
+  sqlite3_result_int(ctx, 1);
+  return;
+nomem:
+  if (key != small_key) sqlite3_free(key);
+  sqlite3_result_error_nomem(ctx);
+}
+
+static void json_key(sqlite3_str *out, const char **p) {
+  const unsigned char *s = (const unsigned char *)*p;
+  if (s[0] == 0) {
+    sqlite3_str_appendall(out, "null");
+    *p += 1;
+    return;
+  }
+  int n;
+  memcpy(&n, s + 1, 4);
+  s += 5;
+  sqlite3_str_appendchar(out, 1, '"');
+  for (int i = 0; i < n; i++) {
+    if (s[i] == '"' || s[i] == '\\') sqlite3_str_appendchar(out, 1, '\\'), sqlite3_str_appendchar(out, 1, (char)s[i]);
+    else if (s[i] < 0x20) sqlite3_str_appendf(out, "\\u%04x", s[i]);
+    else sqlite3_str_appendchar(out, 1, (char)s[i]);
+  }
+  sqlite3_str_appendchar(out, 1, '"');
+  *p += 5 + n;
+}
+
+static void kaohe_tallied(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc, (void)argv;
+  Tally *t = sqlite3_user_data(ctx);
+  sqlite3_str *out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  sqlite3_str_appendchar(out, 1, '[');
+  int first = 1;
+  for (int i = 0; i < t->cap; i++) {
+    Group *g = &t->slots[i];
+    if (!g->key) continue;
+    const char *p = g->key;
+    sqlite3_str_appendall(out, first ? "[" : ",[");
+    first = 0;
+    json_key(out, &p);
+    sqlite3_str_appendchar(out, 1, ',');
+    json_key(out, &p);
+    for (int j = 0; j < t->width; j++) sqlite3_str_appendf(out, ",%lld", g->sums[j]);
+    sqlite3_str_appendchar(out, 1, ']');
+  }
+  sqlite3_str_appendchar(out, 1, ']');
+  tally_clear(t);
+  int n = sqlite3_str_length(out);
+  char *text = sqlite3_str_finish(out);
+  if (!text) return sqlite3_result_error_nomem(ctx);
+  sqlite3_result_text(ctx, text, n, sqlite3_free);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -201,5 +362,14 @@ int sqlite3_kaohetime_init(sqlite3 *db, char **err, const sqlite3_api_routines *
   (void)err;
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   int rc = sqlite3_create_function(db, "kaohe_time", -1, flags, 0, kaohe_time, 0, 0);
-  return rc != SQLITE_OK ? rc : sqlite3_create_function(db, "kaohe_odd", -1, flags, 0, kaohe_odd, 0, 0);
+  if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "kaohe_odd", -1, flags, 0, kaohe_odd, 0, 0);
+  if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "kaohe_count", -1, flags, 0, kaohe_count, 0, 0);
+  if (rc != SQLITE_OK) return rc;
+  Tally *t = sqlite3_malloc(sizeof(Tally)); /* one a connection, freed with it */
+  if (!t) return SQLITE_NOMEM;
+  memset(t, 0, sizeof *t);
+  /* not deterministic: each call adds to the tally */
+  rc = sqlite3_create_function_v2(db, "kaohe_tally", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, t, kaohe_tally, 0, 0, tally_free);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function(db, "kaohe_tallied", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, t, kaohe_tallied, 0, 0);
 }

@@ -10,13 +10,13 @@ from pydantic import ValidationError
 
 from kaohe_tui import plugins
 from kaohe_tui.errors import SchemeError
+from kaohe_tui.file_problems import pydantic_problem
 from kaohe_tui.messages import t
 from kaohe_tui.rules.base import RuleType
 from kaohe_tui.rules.composite import AssessedValue, Bonus, QuarterMean, Sum, TargetItems, Undefined, WeightedComposite
 from kaohe_tui.rules.deductions import NoticeLadder, PerOccurrence, RangeDeduction
 from kaohe_tui.rules.quota import MonthlyQuota
 from kaohe_tui.rules.statistics import RankBands, RatioToExpected, RelativeToAverage, WeightedClosureRate
-from kaohe_tui.file_problems import pydantic_problem
 
 BUILTIN_RULE_TYPES: tuple[type[RuleType], ...] = (
     PerOccurrence, RangeDeduction, NoticeLadder,

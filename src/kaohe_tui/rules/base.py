@@ -8,8 +8,9 @@ step so that 10 − 3 × 0.1 is 9.7, as the office's own arithmetic says.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Generic, Mapping, NamedTuple, TypeVar, cast
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 

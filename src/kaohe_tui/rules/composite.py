@@ -9,8 +9,20 @@ from dataclasses import replace
 from typing import Literal
 
 from kaohe_tui.messages import t
-from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
-                                  missing_outcome, pts, superseded_lines)
+from kaohe_tui.rules.base import (
+    Context,
+    Entry,
+    Line,
+    Outcome,
+    Params,
+    RuleType,
+    clamp,
+    fmt,
+    latest,
+    missing_outcome,
+    pts,
+    superseded_lines,
+)
 from kaohe_tui.scheme import Clause, Indicator
 
 

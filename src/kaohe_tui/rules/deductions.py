@@ -11,7 +11,6 @@ from kaohe_tui.messages import t
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, pts
 from kaohe_tui.scheme import Clause, Indicator
 
-
 YES = {"1", "是", "true", "yes", "y", "对"}
 NO = {"0", "否", "false", "no", "n", "不", ""}
 

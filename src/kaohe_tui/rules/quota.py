@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kaohe_tui.messages import t
 from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, missing_outcome, pts
 from kaohe_tui.rules.statistics import figure_of, month_of, month_runs
 from kaohe_tui.scheme import Clause, Indicator, Unit
-from kaohe_tui.messages import t
 
 
 class QuotaParams(Params):

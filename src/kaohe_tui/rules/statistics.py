@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from typing import Literal, TypeGuard
 
+from kaohe_tui.messages import t
 from kaohe_tui.periods import month_runs  # noqa: F401 — written here before; the rules' callers import it from here
 from kaohe_tui.ranking import competition_ranks
-from kaohe_tui.rules.base import (Context, Entry, Line, Outcome, Params, RuleType, clamp, fmt, latest,
-                                  missing_outcome, pts, superseded_lines)
+from kaohe_tui.rules.base import (
+    Context,
+    Entry,
+    Line,
+    Outcome,
+    Params,
+    RuleType,
+    clamp,
+    fmt,
+    latest,
+    missing_outcome,
+    pts,
+    superseded_lines,
+)
 from kaohe_tui.scheme import Clause, Indicator
-from kaohe_tui.messages import t
 
 
 def figure_of(entry: Entry) -> float:

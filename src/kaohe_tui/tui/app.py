@@ -4,20 +4,21 @@ Everything a screen shows comes from a core call; the App itself only wires thin
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 
 from kaohe_tui import catalog, plugins
+from kaohe_tui.messages import TEXTUAL, t
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.store import Store
-from kaohe_tui.tui.commands import ScreenActions
-from kaohe_tui.messages import TEXTUAL, t
-from kaohe_tui.tui.common import SchemeState, scheme_periods
 from kaohe_tui.tui import cjk_compositor
 from kaohe_tui.tui.app_keys import APP_BINDINGS
+from kaohe_tui.tui.commands import ScreenActions
+from kaohe_tui.tui.common import SchemeState, scheme_periods
 from kaohe_tui.tui.textual_zh import translate_textual
 
 translate_textual()  # Textual's own key names, in Chinese, before any screen class is made

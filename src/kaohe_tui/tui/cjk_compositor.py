@@ -25,7 +25,7 @@ def _render_chops(self: Compositor, crop, is_rendered_line):
         render_region = region.intersection(clip)
         render_x = render_region.x
         first_cut, last_cut = render_region.column_span
-        for y, strip in zip(render_region.line_range, strips):
+        for y, strip in zip(render_region.line_range, strips, strict=False):
             if not is_rendered_line(y):
                 continue
             line = chops[y]
@@ -37,7 +37,7 @@ def _render_chops(self: Compositor, crop, is_rendered_line):
             splits = [i for i in range(1, len(free)) if not (free[i] and free[i - 1])]
             stops = [*splits, len(free)]
             pieces = strip.divide([line_cuts[i] - render_x for i in stops])
-            for start, stop, piece in zip([0, *splits], stops, pieces):
+            for start, stop, piece in zip([0, *splits], stops, pieces, strict=False):
                 if not free[start]:
                     continue
                 line[line_cuts[start]] = piece

@@ -5,8 +5,8 @@ things one searches for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Callable, Iterator
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider

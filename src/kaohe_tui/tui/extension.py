@@ -15,8 +15,9 @@ The factory receives the running ``App``, the open ``Store`` and the ``Scheme``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,10 +34,10 @@ class SchemeScreen:
     # ``tui.screens.base.reserved_keys``) is refused and reported; a view's own keys (a e w s t u
     # [ ]) win on that view; ``p`` lists every plugin screen whatever its key.
     key: str
-    factory: Callable[["App", "Store", "Scheme"], "Screen"]
+    factory: Callable[[App, Store, Scheme], Screen]
 
 
-def screens_for(scheme: "Scheme") -> list[tuple[str, SchemeScreen]]:
+def screens_for(scheme: Scheme) -> list[tuple[str, SchemeScreen]]:
     """Every plugin's screens for ``scheme`` with the plugin that gives each (a plugin whose hook
     raises is reported and skipped)."""
     from kaohe_tui import plugins

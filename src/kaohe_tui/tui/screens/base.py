@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from kaohe_tui.tui.widgets.footer import KFooter
 
-from kaohe_tui.scheme import Scheme
 from kaohe_tui import plugins
 from kaohe_tui.messages import t
+from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.extension import SchemeScreen, screens_for
+from kaohe_tui.tui.widgets.footer import KFooter
 from kaohe_tui.tui.widgets.nav import NavBar
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class SchemeView(Screen):
         Binding("q", "back", "返回方案列表", show=False, id="q-back-to-schemes"),  # as in lazygit, k9s, VisiData
     ]
 
-    app: "KaoheApp"
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme):
         super().__init__()

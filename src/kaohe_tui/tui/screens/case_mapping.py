@@ -51,7 +51,7 @@ class CaseMapping(ModalScreen[dict | None]):
             yield Static(f"[b]案件文件的列[/b] · {escape(self.path.name)}", classes="dialog-title")
             yield Static(self.message.removeprefix(f"{self.path}: "), classes="field-note", markup=False)
             with VerticalScroll(id="mapping-columns"):
-                for i, (header, sample) in enumerate(zip(self.header, self.samples)):
+                for i, (header, sample) in enumerate(zip(self.header, self.samples, strict=False)):
                     if not header:
                         continue
                     with Horizontal(classes="mapping-row"):

@@ -3,7 +3,7 @@ form). The safe answer is the default: enter and esc both say no unless "yes" ha
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding

@@ -19,7 +19,6 @@ from kaohe_tui.scoring import IndicatorResult, UnitResult
 from kaohe_tui.tui.common import FLAG, figure
 from kaohe_tui.tui.widgets.footer import KFooter
 
-
 SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
 
 

@@ -32,7 +32,7 @@ class ExportDialog(ModalScreen[Path | None]):
         Binding("ctrl+s", "export", "导出", priority=True, id="export-run"),
     ]
 
-    app: "KaoheApp"
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme, period: str, folder: Path | None = None):
         super().__init__()

@@ -97,7 +97,7 @@ class ImportDialog(ModalScreen[str | None]):
         Binding("ctrl+s", "run", "导入", priority=True, id="import-run"),
     ]
 
-    app: "KaoheApp"
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme):
         super().__init__()

@@ -41,7 +41,7 @@ class YearScreen(Screen):
         Binding("right_square_bracket", "year(1)", "下一年", key_display="]", id="year-next"),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme):
         super().__init__()
         from kaohe_tui.scheme_years import years_of
 
@@ -72,7 +72,7 @@ class ParametersScreen(YearScreen):
         Binding("ctrl+s", "save", "保存", id="params-save", priority=True),
     ]
 
-    def __init__(self, store: "Store", scheme: Scheme):
+    def __init__(self, store: Store, scheme: Scheme):
         super().__init__(store, scheme)
         self.rows: list[dict] = []
         self._lint_timer = None

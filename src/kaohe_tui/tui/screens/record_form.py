@@ -26,8 +26,8 @@ from kaohe_tui.scheme import Clause, Indicator, Scheme
 from kaohe_tui.tui.common import FIGURES, FLAG, record_periods, shown
 from kaohe_tui.tui.screens.confirm import ask_then
 from kaohe_tui.tui.screens.error import describe
-from kaohe_tui.units import load_units
 from kaohe_tui.tui.screens.form import FormModal
+from kaohe_tui.units import load_units
 
 if TYPE_CHECKING:
     from kaohe_tui.tui.app import KaoheApp
@@ -45,7 +45,7 @@ class RecordForm(FormModal[int | None]):
         Binding("escape", "cancel", "取消", id="form-cancel"),
     ]
 
-    app: "KaoheApp"
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme, period: str, unit: str | None = None, record: dict | None = None):
         super().__init__()

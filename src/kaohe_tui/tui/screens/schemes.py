@@ -30,7 +30,7 @@ class SchemesScreen(Screen):
         Binding("q", "app.quit", "退出", show=False, id="q-quit"),
     ]
 
-    app: "KaoheApp"
+    app: KaoheApp
 
     def __init__(self):
         super().__init__()

@@ -9,7 +9,7 @@ few milliseconds.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.binding import Binding
 from textual.message import Message
@@ -28,7 +28,7 @@ class PagedTable(KTable):
     ]
 
     class PageChanged(Message):
-        def __init__(self, table: "PagedTable") -> None:
+        def __init__(self, table: PagedTable) -> None:
             super().__init__()
             self.table = table
 

@@ -50,14 +50,14 @@ class Rows:
     rows: list[tuple[list[Text], str]]
 
     @classmethod
-    def measure(cls, columns: list[tuple[str, str]], rows: list[tuple[list, str]]) -> "Rows":
+    def measure(cls, columns: list[tuple[str, str]], rows: list[tuple[list, str]]) -> Rows:
         """Each column as wide as its widest cell or label (as DataTable would make it)."""
         texts = [([c if isinstance(c, Text) else Text(c) for c in cells], key) for cells, key in rows]
         labels = [Text(label) for label, _ in columns]
         widths = [cell_len(label.plain) for label in labels]
         for cells, _ in texts:
-            widths = [max(w, cell_len(c.plain)) for w, c in zip(widths, cells)]
-        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths)], texts)
+            widths = [max(w, cell_len(c.plain)) for w, c in zip(widths, cells, strict=False)]
+        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)], texts)
 
 
 class KTable(DataTable):
