@@ -48,6 +48,9 @@ MESSAGES = {
     "reopen_needs_reason": "事由：重新开启期间须写明事由",
     "period_already_closed": "期间：{period} 已经签发关闭",
     "period_already_open": "期间：{period} 本来就是开启的",
+    # -- closing: the cases must still add up to their counts (verify-sound) ------------------------
+    "close_cases_mismatch": "{scheme} {period}：{months} 上报的案件与其计数不相符（案件在 kaohe 之外被改动、增加或删除），"
+                            "不能签发：请核对并重新导入该月案件",
     "correction_needs_reason": "更正原因：更正记录须写明原因",
     "period_format": "期间：“{text}”：请写年份（2018）、季度（2018Q1）或月份（2018-03）",
     "refused_action": "{user}（{held}）无权{action}{target}{who}",

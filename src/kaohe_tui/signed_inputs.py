@@ -3,8 +3,9 @@ so that ``kaohe verify`` of a year of 10^6 cases need not score it again:
 
 - ``cases``: every unit-month's case count, extensions, failed checks and a fingerprint of all
   the columns of its cases (``case_fingerprint``, one scan in a helper process);
-- ``context``: a digest of the scheme version the period was scored under and of the units'
-  standings (retired, sample), the rest of what scoring reads.
+- ``context``: a digest of the rest of what scoring reads (``signed_context``): the scheme
+  version the period was scored under, the units' standings (retired, sample), every plugin
+  table, kaohe's version and each loaded plugin's files.
 
 The snapshot's signed payload carries the digest of all its inputs (``inputs_digest``), so the
 digest written on the signed paper pins them too. When the records, case counts, cases and

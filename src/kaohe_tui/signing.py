@@ -9,9 +9,11 @@ import json
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from kaohe_tui import chain, signed_inputs
+from kaohe_tui import case_recount, chain, signed_context, signed_inputs
+from kaohe_tui.errors import KaoheError
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
-from kaohe_tui.signoff import TABLE, canonical, context_digest, digest, inputs_of, results_data, signed_periods
+from kaohe_tui.signoff import TABLE, canonical, digest, inputs_of, results_data, signed_periods
 from kaohe_tui.stamps import now
 
 if TYPE_CHECKING:
@@ -29,6 +31,9 @@ def sign(store: Store, scheme: Scheme, period: Period) -> dict:
     columns = signed_inputs.columns(store)
     cases = signed_inputs.start(store, [(scheme.id, period, columns)])  # helper processes scan while we score
     try:
+        wrong = case_recount.mismatched_months(conn, scheme.id, period)  # never sign figures its cases do not give
+        if wrong:
+            raise KaoheError(t("close_cases_mismatch", scheme=scheme.id, period=period, months="、".join(wrong)))
         scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
         inners = signed_periods(scheme, period)
         for inner in inners:
@@ -38,7 +43,7 @@ def sign(store: Store, scheme: Scheme, period: Period) -> dict:
         signed_inputs.cancel(cases)  # only when scoring failed: finish has read them
     units = [u.model_dump() for u in scorer.units]
     head_id, head_hash = chain.head(conn)
-    context = context_digest(scorer.scheme, scorer.standings)
+    context = signed_context.context(store, scorer.scheme, scorer.standings)
     signed: dict[str, str] = {}
     for inner in inners:
         inputs = inputs_of(conn, scheme.id, inner, units)

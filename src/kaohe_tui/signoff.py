@@ -110,8 +110,9 @@ def inputs_of(conn, scheme_id: str, period: Period, units: list[dict]) -> dict:
 
 
 def context_digest(scheme: Scheme, standings: dict) -> str | None:
-    """What scoring reads besides records, cases and the units a snapshot keeps: the scheme
-    version and the units' standings (``signed_inputs``)."""
+    """The scheme version and the units' standings: the first part of the ``context`` a snapshot
+    pins (``signed_context`` adds the plugin tables and the code; snapshots signed by the first
+    fast verify pinned this alone)."""
     try:
         return digest([scheme.model_dump(mode="json"), standings])[:16]
     except (TypeError, ValueError):

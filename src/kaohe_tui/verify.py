@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from kaohe_tui import chain, closed, signed_inputs, signoff
+from kaohe_tui import case_recount, chain, closed, signed_context, signed_inputs, signoff
 from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
@@ -200,24 +200,11 @@ def _same_context(store: Store, snap: dict, signed: dict) -> bool:
         scheme = for_period(store, snap["scheme"], Period.parse(snap["closed_period"]))
     except KaoheError:
         return False  # scoring again says the scheme is not loaded
-    return signoff.context_digest(scheme, standings(store, scheme)) == signed["context"]
+    return signed_context.context(store, scheme, standings(store, scheme)) == signed["context"]
 
 
 def _cases_match_counts(conn, where: str, scheme_id: str, period: Period, problems: list[str]) -> None:
-    """Scores read each month's case counts, kept by the imports; the cases themselves, counted
-    again with the same SQL (``case_classes``), must still add up to them (a case deleted, added
-    or edited with sqlite3 would not). One pass."""
-    from kaohe_tui.case_classes import ROW, STORED, month_sums
-
-    end = period.end.isoformat() + " 99"
-    recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
-    cases = {(u, m): tuple(n) for u, m, *n in conn.execute(recount, [scheme_id, period.start.isoformat(), end])
-             if any(n)}  # a unit-month of void cases only has no counts
-    counts = {(u, m): tuple(n or 0 for n in rest) for u, m, *rest in conn.execute(
-        f"SELECT unit, month, {', '.join(STORED)} FROM case_month_stats WHERE scheme = ? AND month >= ? AND month <= ?",
-        [scheme_id, str(period.months()[0]), str(period.months()[-1])])}
-    wrong = sorted({m for key in set(cases) | set(counts) if cases.get(key) != counts.get(key) for m in [key[1]]})
-    for month in wrong:
+    for month in case_recount.mismatched_months(conn, scheme_id, period):
         problems.append(t("verify_cases", where=where, month=month))
 
 
