@@ -63,7 +63,7 @@ def test_an_untouched_year_is_verified_without_scoring_again(q1_closed, monkeypa
     never_scored(monkeypatch)
     out = q1_closed.run("verify", "fixture-cases").stdout
     assert "通过：fixture-cases 2018Q1：3件案件与签发时一致" in out
-    assert "通过：fixture-cases 2018Q1：记录、案件、方案版本均与签发时一致，无须重新计分" in out
+    assert "通过：fixture-cases 2018Q1：记录、案件、方案版本、插件数据与程序版本均与签发时一致，无须重新计分" in out
     assert "通过：fixture-cases 2018Q1：与签发时一致（0条记录）" in out
 
 

@@ -181,7 +181,7 @@ MESSAGES = {
     "verify_inputs_changed": "{where}：签发快照所存的输入已被改动（摘要不符）",
     "verify_case_unit_month": "{where}：{unit} {month} 上报的案件在签发后被改动、增加或删除",
     "verify_cases_as_signed": "{where}：{n}件案件与签发时一致",
-    "verify_not_rescored": "{where}：记录、案件、方案版本均与签发时一致，无须重新计分（kaohe verify --full 仍会重新计分）",
+    "verify_not_rescored": "{where}：记录、案件、方案版本、插件数据与程序版本均与签发时一致，无须重新计分（kaohe verify --full 仍会重新计分）",
     "verify_cases": "{where}：{month} 上报的案件与其计数不再相符（案件在 kaohe 之外被改动、增加或删除）",
     "verify_records": "{where}：记录 {listed} 在签发后{what}",
     "verify_records_more": " …（共{n}条）",
