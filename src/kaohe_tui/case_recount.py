@@ -5,13 +5,12 @@ month's case counts, kept by the imports; the cases themselves, counted again wi
 
 from __future__ import annotations
 
+from kaohe_tui.case_classes import ROW, STORED, month_sums
 from kaohe_tui.periods import Period
 
 
 def mismatched_months(conn, scheme_id: str, period: Period) -> list[str]:
     """The months of ``period`` whose cases and stored counts disagree, in order."""
-    from kaohe_tui.case_classes import ROW, STORED, month_sums
-
     end = period.end.isoformat() + " 99"
     recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
     cases = {(u, m): tuple(n) for u, m, *n in conn.execute(recount, [scheme_id, period.start.isoformat(), end])

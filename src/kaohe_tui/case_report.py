@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaohe_tui.case_classes import DEADLINE_STATS
+from kaohe_tui.periods import Period
 from kaohe_tui.row_errors import RowError
 from kaohe_tui.scheme import Scheme
 
@@ -29,8 +30,6 @@ class CaseImport:
 
 def scheme_months(scheme: Scheme) -> set[str] | None:
     """The months (``YYYY-MM``) of the scheme's periods: a case outside them would score nowhere."""
-    from kaohe_tui.periods import Period
-
     if not scheme.periods:
         return None
     return {str(month) for text in scheme.periods for month in Period.parse(text).months()}
