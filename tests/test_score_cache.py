@@ -168,22 +168,23 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
         await pilot.press("3")
         await settle(pilot)
         kept = app.screen
-        assert total(app) == "12" and calls == ["2018Q2"]  # nothing recorded: 12
+        # opening the scheme scored its year in the background (the warm-up), 2018Q2 with it
+        assert total(app) == "12" and calls == ["2018"]  # nothing recorded: 12
         await pilot.press("1")
         await settle(pilot)
         await pilot.press("3")  # nothing written meanwhile: the same screen, not scored again
         await settle(pilot)
-        assert app.screen is kept and calls == ["2018Q2"] and total(app) == "12"
+        assert app.screen is kept and calls == ["2018"] and total(app) == "12"
         await pilot.press("1")
         await settle(pilot)
         another_process_records(3)  # 12 − 3 × 1 = 9
         await pilot.press("3")
         await settle(pilot)
-        assert app.screen is kept and calls == ["2018Q2", "2018Q2"] and total(app) == "9"
+        assert app.screen is kept and calls == ["2018", "2018Q2"] and total(app) == "9"
         another_process_records(2)  # while the results are open; asked for again: 12 − 5 = 7
         app.show_view(kept.scheme, "results")
         await settle(pilot)
-        assert calls == ["2018Q2"] * 3 and total(app) == "7"
+        assert calls == ["2018"] + ["2018Q2"] * 2 and total(app) == "7"
         another_process_records(1)  # left while it scores again: back on it, the table has the keys
         await pilot.press("1", "3", "1")
         await settle(pilot)
@@ -217,3 +218,49 @@ async def test_a_quarter_scored_with_its_year_shows_its_own_figures(db_path, mon
             table = app.screen.query_one("#results")
             shown[app.screen.scored.period] = {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}["党委办"]
         assert calls == ["2018"] and shown == {"2018Q1": "12", "2018Q2": "9"}
+
+
+async def test_results_start_scoring_when_the_scheme_opens_and_a_later_write_is_counted(db_path, monkeypatch,
+                                                                                       only_test_plugins):
+    """Opening a scheme's view starts scoring its current period in the background (issue 18: the
+    key for the results then finds them ready); the results screen uses that scoring, or the one
+    under way, when nothing was written since it began, and scores again when something was.
+    党委办 in 2018Q2: 12 − 3 × 1 = 9 after 3 absences, 12 − 5 × 1 = 7 after one more and another."""
+    import subprocess
+    import sys
+
+    from test_tui import make_app, open_scheme, rows_of, settle
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    open_store(db_path).close()
+
+    def another_process_records(count: int) -> None:
+        subprocess.run([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "--plugins-dir", str(FIXTURE),
+                        "record", "tui-fixture", "--period", "2018Q2", "--unit", "党委办", "--indicator", "工作纪律",
+                        "--clause", "absent", "--count", str(count), "--date", "2018-05-06", "--reason", "旷工"],
+                       check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        assert calls == ["2018"] and app.screen.VIEW == "units"  # scored, though no results were asked for
+        app.state(app.screen.scheme).period = "2018Q2"
+        another_process_records(3)
+        await pilot.press("2", "3")  # the ledger view starts a scoring; the results use it (done or under way)
+        await settle(pilot)
+        assert calls == ["2018", "2018Q2"]
+        assert {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"] == "9"
+        await pilot.press("2")  # scored since the last write: nothing starts
+        await settle(pilot)
+        assert calls == ["2018", "2018Q2"]
+        another_process_records(1)
+        await pilot.press("1")  # starts 2018Q2 (12 − 4 = 8) …
+        another_process_records(1)  # … and another login writes after it began: its figures are stale
+        await pilot.press("3")
+        await settle(pilot)
+        assert calls == ["2018", "2018Q2", "2018Q2", "2018Q2"]  # scored again, not served
+        assert {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"] == "7"

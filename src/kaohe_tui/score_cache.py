@@ -26,6 +26,9 @@ class ScoreCache:
         self._lock = threading.Lock()
         self._version: Version | None = None
         self._kept: dict[Hashable, Any] = {}
+        # scorings under way (the event loop's tasks): key → (version, task); a caller at the same
+        # version awaits the one running instead of starting another (the TUI's warm-up)
+        self.running: dict[Hashable, tuple[Version, Any]] = {}
 
     def version(self) -> Version:
         conn = self.store.db.conn

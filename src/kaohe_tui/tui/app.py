@@ -98,9 +98,11 @@ class KaoheApp(App):
         from kaohe_tui.tui.screens.audit import AuditScreen
         from kaohe_tui.tui.screens.base import SchemeView
         from kaohe_tui.tui.screens.ledger import LedgerScreen
-        from kaohe_tui.tui.screens.results import ResultsScreen
+        from kaohe_tui.tui.screens.results import ResultsScreen, warm
         from kaohe_tui.tui.screens.units import UnitsScreen
 
+        if view != "results":  # its results start scoring now: ready by the time they are asked for
+            warm(self, scheme)
         views = {"units": UnitsScreen, "ledger": LedgerScreen, "results": ResultsScreen, "audit": AuditScreen}
         if view == "results" and not kwargs:
             screen = self.kept_results(scheme)

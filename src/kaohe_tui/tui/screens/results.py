@@ -4,7 +4,9 @@ quarters and the consequence flags (⚑, highlighted). ``enter`` on a cell expla
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -18,6 +20,7 @@ from textual.widgets import Select, Static
 from kaohe_tui.columns import score_columns
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
+from kaohe_tui.score_cache import Version
 from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods, shown
@@ -60,6 +63,48 @@ def score_with_trend(store: Store, scheme: Scheme, period: str) -> dict[str, Sco
         if for_period(store, scheme, quarter) is version:  # else signed under another version: its own
             out[str(quarter)] = Scored(str(quarter), list(by_quarter[str(quarter)].values()), quarters, by_quarter)
     return out
+
+
+def scoring(app: Any, scheme: Scheme, period: str, reuse: bool = True) -> tuple[Version, asyncio.Task]:
+    """The scoring of ``period`` as of the database now, in a thread: the one already under way
+    at this same state (``reuse``; the warm-up started when the scheme opened, or a year's, which
+    brings its quarters) or a new one. It keeps its results in the app's cache (``score_cache``),
+    tagged with the state it started at: a write meanwhile makes them stale, never served."""
+    cache = app.scores
+    version = cache.version()
+    key = (scheme.id, id(scheme), period)
+    found = cache.running.get(key)
+    if reuse and found and found[0] == version and not (found[1].done() and found[1].exception()):
+        return found
+    task = asyncio.ensure_future(_score(app, cache, scheme, period, version))
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "not retrieved"
+    target = Period.parse(period)
+    for p in [target, *(target.quarters() if target.kind == "year" else ())]:
+        cache.running[(scheme.id, id(scheme), str(p))] = (version, task)
+    return version, task
+
+
+async def _score(app: Any, cache: Any, scheme: Scheme, period: str, version: Version) -> dict[str, Scored]:
+    every = await asyncio.to_thread(app.in_worker_store, score_with_trend, scheme, period)
+    for one in every.values():  # the year's quarters come with the year
+        cache.keep((scheme.id, id(scheme), one.period), version, one)
+    return every
+
+
+def warm(app: Any, scheme: Scheme) -> None:
+    """A scheme's view opens: its results for the current period start scoring in the background,
+    so that the key for the results finds them ready (issue 18: a first scoring of a big year
+    takes about a second). Nothing is shown; a failure shows when the results are opened."""
+    cache, period = app.scores, app.state(scheme).period
+    if cache.lookup((scheme.id, id(scheme), period), cache.version()) is not None:
+        return
+    _, task = scoring(app, scheme, period)
+
+    async def wait() -> None:  # a worker of the app: it ends with the app, and tests can wait for it
+        with contextlib.suppress(Exception):
+            await asyncio.shield(task)
+
+    app.run_worker(wait(), group=f"warm:{scheme.id}", exclusive=True, exit_on_error=False)
 
 
 def short_category(scheme: Scheme, name: str | None) -> str:
@@ -136,14 +181,15 @@ class ResultsScreen(SchemeView):
             self.query_one("#results-detail", Static).update("")
             self.query_one("#results-status", Static).update(f"正在计分：{self.state.period} …")
             try:
-                every = await asyncio.to_thread(self.app.in_worker_store, score_with_trend, self.scheme,
-                                                self.state.period)
+                version, task = scoring(self.app, self.scheme, self.state.period)
+                every = await asyncio.shield(task)  # a later key cancels this worker, not the scoring
+                if self.state.period not in every:  # a year's quarter signed under another version
+                    version, task = scoring(self.app, self.scheme, self.state.period, reuse=False)
+                    every = await asyncio.shield(task)
             except Exception as exc:
                 table.loading = False
                 self.app.show_error(exc, "计分失败")
                 return
-            for period, one in every.items():  # the year's quarters come with the year
-                cache.keep((self.scheme.id, id(self.scheme), period), version, one)
             scored = every[self.state.period]
         self.scored, self.shown = scored, version
         self.fill()
