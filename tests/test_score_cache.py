@@ -7,7 +7,10 @@ each) + 环境卫生 2; 党委办 with nothing recorded scores 12."""
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from kaohe_tui import catalog, plugins
@@ -30,6 +33,14 @@ def absent(store, n: int, day: str = "2018-05-06") -> int:
 
     return add_record(store, catalog.get("tui-fixture"), Draft(period="2018Q2", unit="党委办", indicator="工作纪律",
                                                                clause="absent", count=n, date=day, reason=f"旷工{n}次"))
+
+
+def records_elsewhere(db_path, count: int) -> None:
+    """Another process (another login) records ``count`` absences of 党委办 in 2018Q2."""
+    subprocess.run([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "--plugins-dir", str(FIXTURE),
+                    "record", "tui-fixture", "--period", "2018Q2", "--unit", "党委办", "--indicator", "工作纪律",
+                    "--clause", "absent", "--count", str(count), "--date", "2018-05-06", "--reason", "旷工"],
+                   check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
 
 
 def test_a_write_after_a_cached_score_changes_the_next_result(db_path, only_test_plugins):
@@ -140,9 +151,6 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
     """The results screen is kept while the app runs (opening it again draws no table anew), but
     a record another process wrote while it was not in view is counted when it is opened again,
     and again when the same view is asked for while it is open (as after an import)."""
-    import subprocess
-    import sys
-
     from test_tui import make_app, open_scheme, rows_of, settle
 
     from kaohe_tui.tui.screens import results
@@ -152,11 +160,7 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
     monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
     open_store(db_path).close()
 
-    def another_process_records(count: int) -> None:
-        subprocess.run([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "--plugins-dir", str(FIXTURE),
-                        "record", "tui-fixture", "--period", "2018Q2", "--unit", "党委办", "--indicator", "工作纪律",
-                        "--clause", "absent", "--count", str(count), "--date", "2018-05-06", "--reason", "旷工"],
-                       check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
+    another_process_records = functools.partial(records_elsewhere, db_path)
 
     def total(app) -> str:
         return {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"]
@@ -226,9 +230,6 @@ async def test_results_start_scoring_when_the_scheme_opens_and_a_later_write_is_
     key for the results then finds them ready); the results screen uses that scoring, or the one
     under way, when nothing was written since it began, and scores again when something was.
     党委办 in 2018Q2: 12 − 3 × 1 = 9 after 3 absences, 12 − 5 × 1 = 7 after one more and another."""
-    import subprocess
-    import sys
-
     from test_tui import make_app, open_scheme, rows_of, settle
 
     from kaohe_tui.tui.screens import results
@@ -238,11 +239,7 @@ async def test_results_start_scoring_when_the_scheme_opens_and_a_later_write_is_
     monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
     open_store(db_path).close()
 
-    def another_process_records(count: int) -> None:
-        subprocess.run([sys.executable, "-m", "kaohe_tui", "--db", str(db_path), "--plugins-dir", str(FIXTURE),
-                        "record", "tui-fixture", "--period", "2018Q2", "--unit", "党委办", "--indicator", "工作纪律",
-                        "--clause", "absent", "--count", str(count), "--date", "2018-05-06", "--reason", "旷工"],
-                       check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
+    another_process_records = functools.partial(records_elsewhere, db_path)
 
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
