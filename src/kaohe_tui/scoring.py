@@ -3,6 +3,7 @@ totals, ranks (within the unit's category; ties share a rank) and consequence fl
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -180,14 +181,14 @@ class Scorer:
             if result.unit == unit:
                 if names is None:
                     return result.total
-                wanted = {norm(n) for n in names}
-                return pts(sum(r.points or 0 for r in result.indicators if norm(r.name) in wanted))
+                wanted = {_norm(n) for n in names}
+                return pts(sum(r.points or 0 for r in result.indicators if _norm(r.name) in wanted))
         return None
 
     def _gaps_in(self, period: Period, unit: str, names: list[str] | None) -> list[str]:
-        wanted = None if names is None else {norm(n) for n in names}
+        wanted = None if names is None else {_norm(n) for n in names}
         return [f for r in self.score(period) if r.unit == unit for i in r.indicators
-                if wanted is None or norm(i.name) in wanted for f in i.flags if f.startswith(MISSING)]
+                if wanted is None or _norm(i.name) in wanted for f in i.flags if f.startswith(MISSING)]
 
     def _add_consequences(self, period: Period, results: list[UnitResult]) -> None:
         by_category = {c: self.scheme.consequences_for(c) for c in {r.category for r in results}}
@@ -224,6 +225,11 @@ class _Peers(Mapping):
 
     def __len__(self) -> int:
         return len(self._units)
+
+
+# A year asks each unit's quarters for the same few indicator names again and again: each is
+# normalised once (``norm`` is a pure function of the text).
+_norm = functools.lru_cache(maxsize=4096)(norm)
 
 
 def one_figure_paths(scheme: Scheme, category: str | None) -> frozenset[str]:

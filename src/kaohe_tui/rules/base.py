@@ -217,13 +217,14 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
     figure stays visible in the explanation."""
     if used is None:
         return []
-    older = [e for e in entries if e.id != used.id and e.clause == used.clause and e.period == used.period
-             and not e.derived_from and _id_key(e.id) < _id_key(used.id)]
+    uid, clause, period, newer = used.id, used.clause, used.period, _id_key(used.id)  # once, not per entry
+    by = f"已被记录{used.ref}替代"
     out = []
-    for e in older:
-        figure = next((x for x in (e.value, e.count, e.amount) if x is not None), None)
-        out.append(Line(0.0, f"记录{e.ref}的数值{fmt(figure)}已被记录{used.ref}替代（{e.reason}）".replace("（）", ""),
-                        e.clause, (e.id,)))
+    for e in entries:
+        if e.id == uid or e.clause != clause or e.period != period or e.derived_from or not _id_key(e.id) < newer:
+            continue
+        figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
+        out.append(Line(0.0, f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", ""), e.clause, (e.id,)))
     return out
 
 

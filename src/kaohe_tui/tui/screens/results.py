@@ -15,7 +15,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Select, Static
+from textual.events import Mount
+from textual.widget import Widget
+from textual.widgets import LoadingIndicator, Select, Static
 
 from kaohe_tui.columns import score_columns
 from kaohe_tui.periods import Period
@@ -116,6 +118,17 @@ def short_category(scheme: Scheme, name: str | None) -> str:
     return min([category.name, *category.aliases], key=cell_len)
 
 
+class Scoring(LoadingIndicator):
+    """What covers the table while it scores: still, in words. The animated indicator is drawn
+    16 times a second, and each drawing takes the interpreter from the scoring thread (#18)."""
+
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # LoadingIndicator's own: it starts the animation
+
+    def render(self) -> Text:
+        return Text("正在计分……")
+
+
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
@@ -145,6 +158,9 @@ class ResultsScreen(SchemeView):
     def on_mount(self) -> None:
         self.query_one("#results", KTable).focus()
         self.load()
+
+    def get_loading_widget(self) -> Widget:
+        return Scoring()
 
     def on_screen_resume(self) -> None:
         """Back on this (kept) screen: its figures stand only if nothing was written since."""
