@@ -261,3 +261,39 @@ async def test_results_start_scoring_when_the_scheme_opens_and_a_later_write_is_
         await settle(pilot)
         assert calls == ["2018", "2018Q2", "2018Q2", "2018Q2"]  # scored again, not served
         assert {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"] == "7"
+
+
+async def test_a_period_switched_back_to_is_drawn_as_it_was_with_the_cursor_where_it_is(db_path, only_test_plugins):
+    """Each period's drawn lines are kept with its figures (``ResultsTable``): back on a period,
+    the lines are the ones drawn the first time, styles included, and the cursor's cell is drawn
+    where the cursor is now, not where it was when the lines were kept. 党委办 in 2018Q2: 12 − 3 = 9."""
+    from test_tui import make_app, open_scheme, settle
+    from textual.geometry import Region
+
+    absent(open_store(db_path), 3)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        app.state(app.screen.scheme).period = "2018Q2"
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#results")
+
+        def drawn() -> list[list]:
+            return [list(strip) for strip in table.render_lines(Region(0, 0, *table.size))]
+
+        at_first = drawn()
+        table.move_cursor(row=1, column=1)
+        await settle(pilot)
+        moved = drawn()
+        assert moved != at_first and any("9" in seg.text for line in at_first for seg in line)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.screen.scored.period == "2018Q3" and drawn() != moved
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.screen.scored.period == "2018Q2" and table.drawn  # from the lines kept
+        assert drawn() == moved
+        table.move_cursor(row=0, column=0)
+        await settle(pilot)
+        assert drawn() == at_first

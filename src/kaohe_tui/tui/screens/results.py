@@ -10,12 +10,14 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.markup import escape
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Mount
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Select, Static
 
@@ -129,6 +131,37 @@ class Scoring(LoadingIndicator):
         return Text("正在计分……")
 
 
+class ResultsTable(KTable):
+    """The results table: each line drawn for one period's content is kept with that content
+    (its ``Rows``, which go with the scores at the next write), so switching back to a period
+    draws none of its lines again (#18). A line is kept under everything DataTable's own cache
+    key holds but its count of changes (every ``show_rows`` is one), and the styles in force."""
+
+    drawn: dict | None = None
+
+    def show_rows(self, content: Rows) -> None:
+        super().show_rows(content)
+        self.drawn = content.__dict__.setdefault("drawn_lines", {})
+
+    def clear(self, columns: bool = False) -> ResultsTable:
+        self.drawn = None  # (show_rows sets it again once the new content is in)
+        super().clear(columns)
+        return self
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        styles = self.__dict__.get("_drawn_styles", {}).get(self._pseudo_class_state)
+        if self.drawn is None or styles is None:  # not styled yet: nothing to key it on
+            return super()._render_line(y, x1, x2, base_style)
+        key = (y, x1, x2, self.size.width, self.cursor_coordinate, self.hover_coordinate, base_style,
+               self.cursor_type, self._show_hover_cursor, self._pseudo_class_state, styles)
+        strip = self.drawn.get(key)
+        if strip is None:
+            if len(self.drawn) > 4000:  # a cursor walked over many cells: start again
+                self.drawn.clear()
+            strip = self.drawn[key] = super()._render_line(y, x1, x2, base_style)
+        return strip
+
+
 class ResultsScreen(SchemeView):
     VIEW = "results"
     BINDINGS = [
@@ -151,7 +184,7 @@ class ResultsScreen(SchemeView):
             yield Select([(p, p) for p in self.periods], value=self.state.period, allow_blank=False,
                          compact=True, id="results-period")
             yield Static("", id="trend-label", classes="toolbar-note")
-        yield KTable(id="results", cursor_type="cell", fixed_columns=2)  # unit and 总分 stay in view
+        yield ResultsTable(id="results", cursor_type="cell", fixed_columns=2)  # unit and 总分 stay in view
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
