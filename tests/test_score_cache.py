@@ -43,6 +43,16 @@ def records_elsewhere(db_path, count: int) -> None:
                    check=True, capture_output=True, env={**os.environ, "KAOHE_NO_ENTRY_POINTS": "1"})
 
 
+async def open_results(pilot, period: str) -> None:
+    """From the schemes screen into the first scheme's results of ``period``."""
+    from test_tui import open_scheme, settle
+
+    await open_scheme(pilot)
+    pilot.app.state(pilot.app.screen.scheme).period = period
+    await pilot.press("3")
+    await settle(pilot)
+
+
 def test_a_write_after_a_cached_score_changes_the_next_result(db_path, only_test_plugins):
     from kaohe_tui.ledger import withdraw_record
     from kaohe_tui.score_cache import ScoreCache
@@ -151,7 +161,7 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
     """The results screen is kept while the app runs (opening it again draws no table anew), but
     a record another process wrote while it was not in view is counted when it is opened again,
     and again when the same view is asked for while it is open (as after an import)."""
-    from test_tui import make_app, open_scheme, rows_of, settle
+    from test_tui import make_app, rows_of, settle
 
     from kaohe_tui.tui.screens import results
 
@@ -167,10 +177,7 @@ async def test_kept_results_screen_counts_another_process_write_when_opened_agai
 
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scheme(pilot)
-        app.state(app.screen.scheme).period = "2018Q2"
-        await pilot.press("3")
-        await settle(pilot)
+        await open_results(pilot, "2018Q2")
         kept = app.screen
         # opening the scheme scored its year in the background (the warm-up), 2018Q2 with it
         assert total(app) == "12" and calls == ["2018"]  # nothing recorded: 12
@@ -267,16 +274,13 @@ async def test_a_period_switched_back_to_is_drawn_as_it_was_with_the_cursor_wher
     """Each period's drawn lines are kept with its figures (``ResultsTable``): back on a period,
     the lines are the ones drawn the first time, styles included, and the cursor's cell is drawn
     where the cursor is now, not where it was when the lines were kept. 党委办 in 2018Q2: 12 − 3 = 9."""
-    from test_tui import make_app, open_scheme, settle
+    from test_tui import make_app, settle
     from textual.geometry import Region
 
     absent(open_store(db_path), 3)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scheme(pilot)
-        app.state(app.screen.scheme).period = "2018Q2"
-        await pilot.press("3")
-        await settle(pilot)
+        await open_results(pilot, "2018Q2")
         table = app.screen.query_one("#results")
 
         def drawn() -> list[list]:
