@@ -61,7 +61,8 @@ class Clock:
             profiler.stop()
             self.profile.mkdir(parents=True, exist_ok=True)
             name = "".join(c if c.isalnum() else "-" for c in label)
-            (self.profile / f"{len(self.out):02d}-{name}.txt").write_text(profiler.output_text(show_all=True, unicode=False))
+            report = profiler.output_text(show_all=True, unicode=False)
+            (self.profile / f"{len(self.out):02d}-{name}.txt").write_text(report)
 
 
 async def measure(db: Path, scheme_id: str, profile: Path | None = None) -> list[tuple[str, float, float]]:
@@ -70,7 +71,8 @@ async def measure(db: Path, scheme_id: str, profile: Path | None = None) -> list
     app = KaoheApp(db_path=db)
     clock = Clock(profile)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: bool(app.screen.query("#schemes")) and app.screen.query_one("#schemes").row_count > 0)
+        await until(pilot, lambda: bool(app.screen.query("#schemes"))
+                    and app.screen.query_one("#schemes").row_count > 0)
         await pilot.pause(0.5)
         schemes = app.screen.query_one("#schemes")
         schemes.move_cursor(row=schemes.get_row_index(scheme_id))
@@ -185,7 +187,8 @@ def main() -> None:
         for label, seconds, cpu in asyncio.run(measure(args.db, args.scheme, args.profile)):
             best[label] = min((seconds, cpu), best.get(label, (seconds, cpu)))
         loads.append(os.getloadavg()[0])
-    print(f"load average (1 min) {min(loads):.1f}–{max(loads):.1f}; best of {args.runs} (wall clock; CPU of this process)")
+    print(f"load average (1 min) {min(loads):.1f}–{max(loads):.1f}; best of {args.runs} "
+          "(wall clock; CPU of this process)")
     for label, (seconds, cpu) in best.items():
         print(f"{label}: {seconds * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)")
 

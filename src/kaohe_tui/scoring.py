@@ -37,7 +37,8 @@ class Scorer:
         self.standings = standings(store, scheme)
         self._cache: dict[str, list[UnitResult]] = {}
         self._entries: dict[str, list[Entry]] = {}
-        self._years: dict[int, tuple[list[Entry], list[Older]]] = {}  # a year's records, read once for it and its quarters
+        # a year's records, read once for it and its quarters
+        self._years: dict[int, tuple[list[Entry], list[Older]]] = {}
         self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
         self._one_figure: dict[str, frozenset[str]] | None = None
         self._categories: dict[str | None, str | None] = {}

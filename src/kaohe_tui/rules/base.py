@@ -225,7 +225,8 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
         if e.id == uid or e.clause != clause or e.period != period or e.derived_from or not _id_key(e.id) < newer:
             continue
         figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
-        out.append(Line(0.0, f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", ""), e.clause, (e.id,)))
+        text = f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
+        out.append(Line(0.0, text, e.clause, (e.id,)))
     return out
 
 

@@ -116,7 +116,8 @@ class ExplainScreen(Screen):
             text = f"{delta}  {escape(line.text)}"
             clause = self.clause_text(node, line.clause)
             if line.clause:
-                text += f"  〔条款 {escape(line.clause)}" + (f"：{escape(clause)}" if clause and clause not in line.text else "") + "〕"
+                said = f"：{escape(clause)}" if clause and clause not in line.text else ""
+                text += f"  〔条款 {escape(line.clause)}{said}〕"
             if not line.records:
                 branch.add_leaf(text)
                 continue

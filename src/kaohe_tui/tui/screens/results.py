@@ -257,9 +257,11 @@ class ResultsScreen(SchemeView):
         table.cursor_coordinate = keep
         flagged = sum(bool(r.flags) for r in scored.results)
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
-        self.query_one("#trend-label", Static).update(f"趋势：{'→'.join(q[-2:] for q in scored.quarters)} 的{mode}（t 切换）")
+        quarters = "→".join(q[-2:] for q in scored.quarters)
+        self.query_one("#trend-label", Static).update(f"趋势：{quarters} 的{mode}（t 切换）")
         self.query_one("#results-status", Static).update(
-            f"{scored.period} · {len(scored.results)}个单位" + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
+            f"{scored.period} · {len(scored.results)}个单位"
+            + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
             + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
     def rows(self) -> Rows:
@@ -277,7 +279,8 @@ class ResultsScreen(SchemeView):
         for r in scored.results:
             names = {i.name for i in r.indicators}
             style = "bold red" if r.flags else ""
-            row = [Text((FLAG if r.flags else "") + r.unit, style=style), Text(shown(r.total), style="bold", justify="right"),
+            row = [Text((FLAG if r.flags else "") + r.unit, style=style),
+                   Text(shown(r.total), style="bold", justify="right"),
                    Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
                 row.append(Text(short_category(self.scheme, r.category)))
@@ -298,12 +301,14 @@ class ResultsScreen(SchemeView):
                     mine = by_quarter[quarter].get(unit)
                     ranks.append(mine.rank if mine else None)
                     if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values() if r.category == mine.category and r.rank is not None])
+                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values()
+                                               if r.category == mine.category and r.rank is not None])
                 out[unit] = rank_bars(ranks, worst)
             return out
         totals = [r.total for q in by_quarter.values() for r in q.values()]
         low, high = (min(totals), max(totals)) if totals else (0, 0)
-        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters], low, high)
+        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters],
+                        low, high)
                 for u in units}
 
     def on_data_table_cell_highlighted(self, event) -> None:
