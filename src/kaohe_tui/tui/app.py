@@ -68,8 +68,7 @@ class KaoheApp(App[None]):
     @property
     def opened_store(self) -> Store:
         """The database, for every screen after the scheme list (which opens it first)."""
-        if self.store is None:
-            raise RuntimeError("the database is not open yet (ensure_store)")
+        assert self.store is not None  # a bug if not: only the scheme list runs before ensure_store
         return self.store
 
     def _open_store(self) -> Store:

@@ -22,7 +22,7 @@ Render = Callable[[dict], list]
 
 
 def _no_source(row: dict) -> list:
-    raise RuntimeError("PagedTable.show before set_source")
+    raise NotImplementedError  # a bug: set_source gives the table its renderer before show
 
 
 class PagedTable(KTable):
