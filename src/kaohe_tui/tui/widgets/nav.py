@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.markup import escape
 from textual.widgets import Static
 
@@ -12,7 +14,7 @@ class NavBar(Static):
     """One line: ``1 单位  2 台账  3 结果  4 日志 │ k 检查表 │ esc 方案列表 │ 方案名``; the current view is
     shown reversed and marked with ▸ (readable without colour)."""
 
-    def __init__(self, title: str, current: str, extra: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, title: str, current: str, extra: Iterable[tuple[str, str]] = (), **kwargs):
         super().__init__(**kwargs)
         self.title_text = title
         self.current = current
