@@ -78,7 +78,7 @@ def scoring(app: Any, scheme: Scheme, period: str, reuse: bool = True) -> tuple[
     version = cache.version()
     key = (scheme.id, id(scheme), period)
     found = cache.running.get(key)
-    if reuse and found and found[0] == version and not (found[1].done() and found[1].exception()):
+    if reuse and found and found[0] == version:
         return found
     task = asyncio.ensure_future(_score(app, cache, scheme, period, version))
     task.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "not retrieved"
@@ -89,7 +89,12 @@ def scoring(app: Any, scheme: Scheme, period: str, reuse: bool = True) -> tuple[
 
 
 async def _score(app: Any, cache: Any, scheme: Scheme, period: str, version: Version) -> dict[str, Scored]:
-    every = await asyncio.to_thread(app.in_worker_store, score_with_trend, scheme, period)
+    try:
+        every = await asyncio.to_thread(app.in_worker_store, score_with_trend, scheme, period)
+    finally:  # done: no longer under way (its results, if any, are in the cache below)
+        mine = asyncio.current_task()
+        for key in [k for k, (_, task) in cache.running.items() if task is mine]:
+            del cache.running[key]
     for one in every.values():  # the year's quarters come with the year
         cache.keep((scheme.id, id(scheme), one.period), version, one)
     return every
