@@ -284,7 +284,13 @@ async def test_a_period_switched_back_to_is_drawn_as_it_was_with_the_cursor_wher
         table = app.screen.query_one("#results")
 
         def drawn() -> list[list]:
-            return [list(strip) for strip in table.render_lines(Region(0, 0, *table.size))]
+            """The lines as drawn (from the lines kept where they are), checked against DataTable's own."""
+            lines = [list(strip) for strip in table.render_lines(Region(0, 0, *table.size))]
+            kept, table.drawn = table.drawn, None
+            table._line_cache.clear()
+            assert [list(strip) for strip in table.render_lines(Region(0, 0, *table.size))] == lines
+            table.drawn = kept
+            return lines
 
         at_first = drawn()
         table.move_cursor(row=1, column=1)
@@ -301,3 +307,6 @@ async def test_a_period_switched_back_to_is_drawn_as_it_was_with_the_cursor_wher
         table.move_cursor(row=0, column=0)
         await settle(pilot)
         assert drawn() == at_first
+        app.theme = "textual-light"  # other colours: drawn anew, not taken from the lines kept
+        await settle(pilot)
+        assert drawn() != at_first

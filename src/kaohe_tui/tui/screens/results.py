@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Mount
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Select, Static
@@ -140,9 +141,10 @@ class ResultsTable(KTable):
     """The results table: each line drawn for one period's content is kept with that content
     (its ``Rows``, which go with the scores at the next write), so switching back to a period
     draws none of its lines again (#18). A line is kept under everything DataTable's own cache
-    key holds but its count of changes (every ``show_rows`` is one), and the styles in force."""
+    key holds but its count of changes (every ``show_rows`` is one), and the styles it is drawn with."""
 
     drawn: dict | None = None
+    styles_now: tuple | None = None
 
     def show_rows(self, content: Rows) -> None:
         super().show_rows(content)
@@ -153,9 +155,19 @@ class ResultsTable(KTable):
         super().clear(columns)
         return self
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the styles the lines are drawn with now (those DataTable draws with, from its cache)
+        null = Style.null()
+        self.styles_now = (self.rich_style, *(self.get_component_rich_style(name, default=null)
+                                               for name in sorted(self.COMPONENT_CLASSES)))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self.styles_now = None
+
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        styles = self.__dict__.get("_drawn_styles", {}).get(self._pseudo_class_state)
-        if self.drawn is None or styles is None:  # not styled yet: nothing to key it on
+        styles = self.styles_now
+        if self.drawn is None or styles is None:  # drawn outside render_lines: nothing to key it on
             return super()._render_line(y, x1, x2, base_style)
         key = (y, x1, x2, self.size.width, self.cursor_coordinate, self.hover_coordinate, base_style,
                self.cursor_type, self._show_hover_cursor, self._pseudo_class_state, styles)
