@@ -105,10 +105,13 @@ def warm(app: Any, scheme: Scheme) -> None:
     """A scheme's view opens: its results for the current period start scoring in the background,
     so that the key for the results finds them ready (issue 18: a first scoring of a big year
     takes about a second). Nothing is shown; a failure shows when the results are opened."""
-    cache, period = app.scores, app.state(scheme).period
-    if cache.lookup((scheme.id, id(scheme), period), cache.version()) is not None:
+    try:  # optional work: whatever stops it must not stop the view opening
+        cache, period = app.scores, app.state(scheme).period
+        if cache.lookup((scheme.id, id(scheme), period), cache.version()) is not None:
+            return
+        _, task = scoring(app, scheme, period)
+    except Exception:
         return
-    _, task = scoring(app, scheme, period)
 
     async def wait() -> None:  # a worker of the app: it ends with the app, and tests can wait for it
         with contextlib.suppress(Exception):
