@@ -64,8 +64,8 @@ def kaohe_unit_sheets(store, scheme, period, results):
 
 @hookimpl
 def kaohe_screens(scheme):
-    """计分表 (``j``, 附件3), 信息报送 (``x``, 附件4) and 附加分申报 (``b``, 附件6). Textual is imported only when a screen
-    opens, so the CLI never loads it."""
+    """计分表 (``j``, 附件3), 信息报送 (``x``, 附件4), 附加分申报 (``b``, 附件6) and OA签收 (``o``,
+    附件5). Textual is imported only when a screen opens, so the CLI never loads it."""
     from kaohe_tui.api import SchemeScreen
 
     def sheet(app, store, scheme):
@@ -83,8 +83,13 @@ def kaohe_screens(scheme):
 
         return open_bonus(app, store, scheme)
 
+    def oa(app, store, scheme):
+        from .oa_screen import open_oa
+
+        return open_oa(app, store, scheme)
+
     return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info),
-            SchemeScreen("附加分申报", "b", bonus)]
+            SchemeScreen("附加分申报", "b", bonus), SchemeScreen("OA签收", "o", oa)]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from kaohe_tui.api import Draft, KaoheError, add_record, fmt, get_scheme, open_store, t
+from kaohe_tui.api import fmt, get_scheme, open_store, t
 
 SCHEME_ID = "bureau-departments"
 
@@ -94,18 +94,10 @@ def _list(args) -> int:
 
 
 def _oa(args) -> int:
-    from .oa import NOT_INSTALLED, classify_signing, oa_record
+    from .oa import record_signing, signing_message
 
     store, scheme = _open(args)
-    try:
-        status = classify_signing(args.kind, args.hours, clock_hours=args.clock_hours)
-    except ValueError as exc:
-        raise KaoheError(str(exc)) from None
-    row = oa_record(args.unit, args.kind, args.hours, period=args.period, reason=args.reason,
-                    clock_hours=args.clock_hours, date=args.date)
-    if row is None:
-        print(t("oa_on_time"))
-        return 0
-    record_id = add_record(store, scheme, Draft(**row))
-    print(t("oa_not_installed" if status == NOT_INSTALLED else "oa_late", record=record_id))
+    status, record_id = record_signing(store, scheme, args.unit, args.kind, args.hours, period=args.period,
+                                       reason=args.reason, clock_hours=args.clock_hours, date=args.date)
+    print(signing_message(status, record_id))
     return 0
