@@ -108,11 +108,11 @@ def kaohe_cli(add_command):
 
 
 def _self_score_command(args) -> int:
-    from kaohe_tui.api import get_scheme, open_store
+    from kaohe_tui.api import fmt, get_scheme, open_store, t
 
     from .selfscore import set_self_score
 
     store = open_store(args.db)
     row = set_self_score(store, get_scheme(SCHEME_ID), args.period, args.unit, args.indicator, args.points, args.reason)
-    print(f"self-score {row['unit']} {row['indicator']}: {row['points']:g}")
+    print(t("selfscore_saved", unit=row["unit"], indicator=row["indicator"], points=fmt(row["points"])))
     return 0

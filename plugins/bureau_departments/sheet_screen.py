@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FLAG, FormModal, Scheme, describe, fmt, load_units, scheme_periods
+from kaohe_tui.api import FLAG, FormModal, Scheme, describe, fmt, load_units, scheme_periods, t
 
 from .screens import PERIOD, _num
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
@@ -197,7 +197,8 @@ class SheetScreen(Screen):
     def after_self_score(self, saved: dict | None) -> None:
         if saved:
             self.load()
-            self.app.notify(f"已保存自评分：{saved['unit']} {saved['indicator']} {fmt(saved['points'])}")
+            self.app.notify(t("selfscore_saved", unit=saved["unit"], indicator=saved["indicator"],
+                              points=fmt(saved["points"])))
 
 
 class SelfScoreForm(FormModal[dict | None]):

@@ -205,6 +205,7 @@ MESSAGES = {
     "oa_on_time": "按时签收：不扣分，未登记",
     "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
     "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
+    "selfscore_saved": "已保存自评分：{unit} {indicator} {points}",
     # -- refusals of bonus, OA, self-score and the roster form (plugins; leftovers, #17) ---------------
     "field_required": "{field}：必填",
     "bonus_not_in_scheme": "申报#{id} 不在 {scheme} 中",
