@@ -38,9 +38,11 @@ def add_commands(add_command) -> None:
     p = add_command("oa-signing", "bureau-departments：附件5 一次 OA 签收 → 由此产生的信息管理记录")
     p.add_argument("--period", required=True)
     p.add_argument("--unit", required=True)
-    p.add_argument("--kind", required=True, choices=["meeting", "other"], help="meeting＝会议类通知（3小时）／other＝其他类文件（8小时）")
+    p.add_argument("--kind", required=True, choices=["meeting", "other"],
+                   help="meeting＝会议类通知（3小时）／other＝其他类文件（8小时）")
     p.add_argument("--hours", required=True, type=float, help="从发出到签收（至今）的工作小时数")
-    p.add_argument("--clock-hours", type=float, help="同一时段的自然小时数（48小时规则：未装客户端）；默认同 --hours")
+    p.add_argument("--clock-hours", type=float,
+                   help="同一时段的自然小时数（48小时规则：未装客户端）；默认同 --hours")
     p.add_argument("--date")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_oa)
@@ -88,8 +90,9 @@ def _list(args) -> int:
         return 0
     for r in rows:
         points = "" if r["points"] is None else f" 最终赋分{fmt(r['points'])}"
-        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATE_NAMES[r['state']]}{points}"
-              + (f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""))
+        opinion = f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""
+        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）"
+              f"{STATE_NAMES[r['state']]}{points}{opinion}")
     return 0
 
 
