@@ -158,8 +158,8 @@ def _load_path(path: Path, name: str) -> None:
     module_name = f"kaohe_plugin_{name}"
     try:
         location = path if path.suffix == ".py" else path / "__init__.py"
-        spec = importlib.util.spec_from_file_location(module_name, location,
-                                                      submodule_search_locations=None if path.suffix == ".py" else [str(path)])
+        spec = importlib.util.spec_from_file_location(
+            module_name, location, submodule_search_locations=None if path.suffix == ".py" else [str(path)])
         if spec is None or spec.loader is None:
             raise ImportError(t("plugin_not_module", location=location))
         module = importlib.util.module_from_spec(spec)

@@ -149,7 +149,8 @@ class KaoheApp(App):
             self.push_screen(KaohePalette(id="--command-palette"))
 
     def action_help_quit(self) -> None:
-        self.notify(TEXTUAL["Press [b]{key}[/b] to quit the app"].format(key="ctrl+q"), title=TEXTUAL["Do you want to quit?"])
+        self.notify(TEXTUAL["Press [b]{key}[/b] to quit the app"].format(key="ctrl+q"),
+                    title=TEXTUAL["Do you want to quit?"])
 
     def unsaved_form(self):
         """The open form with something typed in it, if any (ctrl+q must not lose it unasked)."""

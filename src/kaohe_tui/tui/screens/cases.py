@@ -45,7 +45,8 @@ class CasesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cases-table", DataTable)
-        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源", "导入自"):
+        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源",
+                      "导入自"):
             table.add_column(title)
         table.focus()
         self.load()
@@ -53,7 +54,8 @@ class CasesScreen(Screen):
     @work(exclusive=True, group="cases")
     async def load(self) -> None:
         try:  # a year of a city's cases is a full scan: off the UI thread
-            self.cases = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period, self.unit)
+            self.cases = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period,
+                                                 self.unit)
             if self.counted:  # the figure's own SQL chooses them (the TUI then cycles through all)
                 chosen = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period,
                                                  self.unit, None, self.counted)

@@ -182,7 +182,8 @@ class RecordForm(FormModal[int | None]):
 
     def kind_changed(self) -> None:
         kind = _value(self.query_one("#f-kind", Select)) or "count"
-        self.query_one("#f-figure", Input).placeholder = "次数留空＝1次" if kind == "count" else f"{FIGURES[kind]}（必填）"
+        self.query_one("#f-figure", Input).placeholder = ("次数留空＝1次" if kind == "count"
+                                                          else f"{FIGURES[kind]}（必填）")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "f-kind":
@@ -213,7 +214,8 @@ class RecordForm(FormModal[int | None]):
         kind = _value(self.query_one("#f-kind", Select)) or "count"
         figure = self.query_one("#f-figure", Input).value.strip() or None
         clause = self.clause()
-        attrs = {clause.double_when: 1} if clause and clause.double_when and self.query_one("#f-attr", Checkbox).value else None
+        attrs = ({clause.double_when: 1}
+                 if clause and clause.double_when and self.query_one("#f-attr", Checkbox).value else None)
         return Draft(unit=_value(self.query_one("#f-unit", Select)),
                      indicator=_value(self.query_one("#f-indicator", Select)),
                      period=_value(self.query_one("#f-period", Select)),
@@ -254,7 +256,8 @@ class RecordForm(FormModal[int | None]):
         error.update("" if not self.record or self.correction_reason().strip() else f"✗ {t('needs_correction_reason')}")
         before, after = result.before, result.after
         name = result.indicator.split("/")[-1]
-        text = (f"预览（{result.period} · {escape(result.unit)}）：{escape(name)} {shown(before.points)}→[b]{shown(after.points)}[/b] · "
+        text = (f"预览（{result.period} · {escape(result.unit)}）："
+                f"{escape(name)} {shown(before.points)}→[b]{shown(after.points)}[/b] · "
                 f"总分 {shown(before.total)}→[b]{shown(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
         new_flags = [f for f in after.flags if f not in before.flags]
         if new_flags:

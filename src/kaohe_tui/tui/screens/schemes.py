@@ -119,7 +119,8 @@ class SchemesScreen(Screen):
         plugin = f"插件 {escape(scheme.plugin)}" if scheme and scheme.plugin else ""
         if scheme and not self.records.get(scheme.id):
             if self.demo_counts.get(scheme.id):
-                hint.update(f"台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）· {plugin}")
+                hint.update(f"台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）"
+                            f"· {plugin}")
             else:
                 hint.update(f"台账为空（本方案没有演示台账）· {plugin}")
         else:

@@ -45,7 +45,8 @@ class StatusScreen(Screen):
     @work(exclusive=True, group="status")
     async def load(self) -> None:
         try:
-            self.result = await asyncio.to_thread(self.app.in_worker_store, status, self.scheme, Period.parse(self.period))
+            self.result = await asyncio.to_thread(self.app.in_worker_store, status, self.scheme,
+                                                  Period.parse(self.period))
         except Exception as exc:
             self.app.show_error(exc, "检查失败")
             return

@@ -57,7 +57,8 @@ class Rows:
         widths = [cell_len(label.plain) for label in labels]
         for cells, _ in texts:
             widths = [max(w, cell_len(c.plain)) for w, c in zip(widths, cells, strict=False)]
-        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)], texts)
+        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)],
+                   texts)
 
 
 class KTable(DataTable):
@@ -113,7 +114,8 @@ class KTable(DataTable):
         # DataTable measures every cell of each new row for its column's width; a column whose
         # width is given never uses it. Only rows with a label or an automatic height still count.
         if not any(column.auto_width for column in self.columns.values()):
-            new_rows = [key for key in new_rows if (row := self.rows.get(key)) and (row.auto_height or row.label is not None)]
+            new_rows = [key for key in new_rows
+                        if (row := self.rows.get(key)) and (row.auto_height or row.label is not None)]
         super()._update_dimensions(new_rows)
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
