@@ -45,7 +45,8 @@ class NavBar(Static):
         extras = [(f"[bold]{escape(k)}[/] {escape(t)}", cell_len(f"{k} {t}")) for k, t in self.extra]
         back = ("[bold]esc[/] 方案列表", cell_len("esc 方案列表"))
         tail = f"{SEP}{back[0]}{SEP}{escape(self.title_text)}"
-        one = head[1] + sum(c for _, c in extras) + cell_len(GAP) * max(len(extras) - 1, 0) + 2 * cell_len(SEP) + back[1]
+        gaps = cell_len(GAP) * max(len(extras) - 1, 0) + 2 * cell_len(SEP)
+        one = head[1] + sum(c for _, c in extras) + gaps + back[1]  # the title may be cut, nothing else
         if not extras or one <= width:
             plugins = (SEP + GAP.join(m for m, _ in extras)) if extras else ""
             lines = [head[0] + plugins + tail]
