@@ -3,12 +3,12 @@
 The rules are data in ``schemes/bureau-departments.toml``; the units come from
 ``data/bureau-departments/``. This package adds what the TOML cannot say: the ``pooled_deductions``
 rule type (信息宣传), the 附件3 score sheet with self-scores, the 附件6 bonus applications, the
-附件5 OA helper and a demo year.
+附件5 OA signing (command and screen) and a demo year.
 
 UI-free functions for the TUI and exporters:
 ``set_self_score`` / ``list_self_scores`` / ``score_sheet`` (附件3),
 ``apply_bonus`` / ``approve_bonus`` / ``reject_bonus`` / ``list_applications`` (附件6),
-``classify_signing`` / ``oa_record`` (附件5).
+``classify_signing`` / ``oa_record`` / ``record_signing`` / ``oa_breaches`` (附件5).
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from kaohe_tui.api import bundled, hookimpl
 
 from .bonus import apply_bonus, approve_bonus, list_applications, reject_bonus
 from .demo import demo_records
-from .oa import classify_signing, oa_record
+from .oa import classify_signing, oa_record, record_signing
+from .oa_list import oa_breaches
 from .pooled import PooledDeductions
 from .selfscore import list_self_scores, set_self_score
 from .sheet import score_sheet
 from .tables import SCHEME_ID, migrations
 
 __all__ = ["apply_bonus", "approve_bonus", "reject_bonus", "list_applications", "set_self_score",
-           "list_self_scores", "score_sheet", "classify_signing", "oa_record"]
+           "list_self_scores", "score_sheet", "classify_signing", "oa_record", "record_signing", "oa_breaches"]
 
 
 
