@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import work
@@ -18,6 +19,9 @@ from kaohe_tui.cases import list_cases
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
 
 class CasesScreen(Screen):
     BINDINGS = [
@@ -25,6 +29,8 @@ class CasesScreen(Screen):
         Binding("q", "app.pop_screen", "返回", show=False, id="cases-q-back"),
         Binding("s", "next_status", "按归类筛选", id="cases-status"),
     ]
+
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme, period: Period, unit: str, counted: str | None = None,
                  what: str = "", case_id: str | None = None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len
 from rich.markup import escape
 from textual import events
@@ -18,7 +20,7 @@ class NavBar(Static):
     screens and esc do not fit the terminal's width, the plugins' screens go on the next line(s),
     cut between whole keys: at 80 columns every key stays visible (only the title may be cut)."""
 
-    def __init__(self, title: str, current: str, extra: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, title: str, current: str, extra: Iterable[tuple[str, str]] = (), **kwargs):
         super().__init__(**kwargs)
         self.title_text = title
         self.current = current

@@ -123,10 +123,12 @@ class KTable(DataTable):
         """DataTable's, with a one-line text cell drawn by ``cell_lines`` (same segments, a
         fraction of the time: issue 18). Cached under DataTable's own key, as DataTable does."""
         header = row_index == -1
-        if column_index == -1 or not (header or self.rows[self._row_locations.get_key(row_index)].height == 1):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
-        key = (row_key, self._column_locations.get_key(column_index), base_style, cursor, hover,
+        column_key = self._column_locations.get_key(column_index)
+        if (column_index == -1 or row_key is None or column_key is None
+                or not (header or self.rows[row_key].height == 1)):  # (no key: left to DataTable's own)
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_key, column_key, base_style, cursor, hover,
                self._show_hover_cursor, self._update_count, self._pseudo_class_state)
         lines = self._cell_render_cache.get(key)
         if lines is not None:
