@@ -209,6 +209,7 @@ MESSAGES = {
     "oa_on_time": "按时签收：不扣分，未登记",
     "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
     "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
+    "selfscore_saved": "已保存自评分：{unit} {indicator} {points}",
     # -- refusals of bonus, OA, self-score and the roster form (plugins; leftovers, #17) ---------------
     "field_required": "{field}：必填",
     "bonus_not_in_scheme": "申报#{id} 不在 {scheme} 中",
@@ -419,6 +420,23 @@ MESSAGES = {
     "plugin_exception": "出错：{kind}：{error}{at}",
     "plugin_at": "（{file}:{line}）",
     "plugin_not_module": "{location}：不是 Python 模块",
+    # -- Python's own exception kinds, glossed (plugin_errors.py; leftovers) ---------------------------
+    "plugin_no_name": "模块 {module} 中没有 {name}{at}",
+    "plugin_import_error": "导入失败（{error}）{at}",
+    "plugin_module_named": "模块 {module}",
+    "plugin_object_of": "{kind} 对象",
+    "plugin_no_attribute": "{owner} 没有属性 {name}{at}",
+    "plugin_undefined_name": "未定义的名字 {name}{at}",
+    "plugin_no_key": "找不到键 {name}{at}",
+    "plugin_no_file": "找不到文件 {file}{at}",
+    "plugin_no_permission": "没有权限读写 {file}{at}",
+    "plugin_zero_division": "除以零{at}",
+    "plugin_recursion": "递归过深{at}",
+    "plugin_exit": "插件在加载时调用了 sys.exit({code})，已跳过（SystemExit）{at}",
+    "plugin_interrupt": "插件在加载时自行中断，已跳过（KeyboardInterrupt）{at}",
+    "plugin_type_error": "类型不对（{error}）{at}",
+    "plugin_value_error": "取值不对（{error}）{at}",
+    "plugin_index_error": "下标超出范围（{error}）{at}",
     "scheme_id_taken": "方案编号 {id} 已由插件 {first} 提供，未加载这一个",
 }
 
