@@ -310,3 +310,35 @@ async def test_a_period_switched_back_to_is_drawn_as_it_was_with_the_cursor_wher
         app.theme = "textual-light"  # other colours: drawn anew, not taken from the lines kept
         await settle(pilot)
         assert drawn() != at_first
+
+
+async def test_back_on_a_view_after_a_write_its_results_start_scoring(db_path, monkeypatch, only_test_plugins):
+    """A record written while a dialog covered the ledger (here: by another process) is scored in
+    the background once the ledger is back in view; the results then show it without scoring
+    again. 党委办 in 2018Q2: 12 − 2 × 1 = 10."""
+    from test_tui import make_app, open_scheme, rows_of, settle
+    from textual.screen import ModalScreen
+
+    from kaohe_tui.tui.screens import results
+
+    calls = []
+    real = results.score_with_trend
+    monkeypatch.setattr(results, "score_with_trend", lambda *a: calls.append(a[-1]) or real(*a))
+    open_store(db_path).close()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        app.state(app.screen.scheme).period = "2018Q2"
+        await pilot.press("2")
+        await settle(pilot)
+        assert calls == ["2018"] and app.screen.VIEW == "ledger"  # 2018Q2 came with the year
+        app.push_screen(ModalScreen())
+        await settle(pilot)
+        records_elsewhere(db_path, 2)
+        app.pop_screen()
+        await settle(pilot)
+        assert calls == ["2018", "2018Q2"]  # scored in the background, nothing asked for yet
+        await pilot.press("3")
+        await settle(pilot)
+        assert calls == ["2018", "2018Q2"]
+        assert {r[0].lstrip("⚑"): r[1] for r in rows_of(app.screen.query_one("#results"))}["党委办"] == "10"

@@ -117,7 +117,8 @@ def warm(app: Any, scheme: Scheme) -> None:
         with contextlib.suppress(Exception):
             await asyncio.shield(task)
 
-    app.run_worker(wait(), group=f"warm:{scheme.id}", exclusive=True, exit_on_error=False)
+    # the function, not a coroutine: a worker replaced before it starts leaves nothing unawaited
+    app.run_worker(wait, group=f"warm:{scheme.id}", exclusive=True, exit_on_error=False)
 
 
 def short_category(scheme: Scheme, name: str | None) -> str:
