@@ -401,6 +401,8 @@ MESSAGES = {
     "quit_with_form": "表单有未保存的内容，放弃它并退出吗？",
     "no_export_target": "先选择一个方案，再按 ctrl+e 导出它的结果",
     "upstream_error": "界面出了点小问题（已忽略，数据未受影响）：{error}",
+    # -- the results table while it scores (tui/screens/results.py, #18) ------------------------------
+    "scoring_cover": "正在计分……",
     # -- plugins (plugins.py, tui/screens/base.py) ----------------------------------------------------
     "trust_unreadable": "无法读取 {item}（{error}）",
     "trust_owner": "{item} 属于 uid {uid}，既不是本登录名也不是 root",

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Select, Static
 
 from kaohe_tui.columns import score_columns
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.score_cache import Version
@@ -138,7 +139,7 @@ class Scoring(LoadingIndicator):
         event.prevent_default()  # LoadingIndicator's own: it starts the animation
 
     def render(self) -> Text:
-        return Text("正在计分……")
+        return Text(t("scoring_cover"))
 
 
 class ResultsTable(KTable):
