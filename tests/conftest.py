@@ -662,3 +662,24 @@ def _c_compiler_builds_kaohe_time() -> bool:
 # (kaohe_tui/native); without one those files go the careful path, so tests of that are skipped.
 needs_native_time = pytest.mark.skipif(not _c_compiler_builds_kaohe_time(),
                                        reason="no C compiler: the bulk path takes kaohe's own time form only")
+
+
+# ---------------------------------------------------------------------------------------------
+# Order: the long tests first (property tests, and those marked ``long``), so that pytest-xdist's
+# workers end together instead of one of them running a 20-second test alone at the end.
+
+LONG = {  # 5 s of CPU or more each (2026-12, before the suite was sped up): real processes, many screens
+    "test_concurrent_writers_lose_nothing", "test_in_process_equals_a_real_process",
+    "test_roles_refused_outside_their_rights", "test_assessing_rights_follow_both_attachments",
+    "test_kept_results_screen_counts_another_process_write_when_opened_again",
+    "test_ctrl_e_writes_the_same_workbook_as_the_cli", "test_ctrl_e_exports_the_community_list_and_the_roster",
+}
+
+
+def _long(item: pytest.Item) -> bool:
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) or item.get_closest_marker("long")
+                or getattr(item, "originalname", item.name) in LONG)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not _long(item))  # stable: the rest keep their order
