@@ -409,7 +409,7 @@ def load_core_scheme(scheme_id: str):
 def new_store(path: Path, scheme=None):
     """A database file with every loaded scheme and its units registered (``scheme``: unused,
     kept so call sites read as "a store for this scheme"). The first one for a set of loaded
-    plugins is migrated and registered; later ones are copies of it (a property test makes two a
+    plugins is migrated and registered; later ones are copies of it (a property test makes two an
     example: migrating and seeding cost ~65 ms each, a copy well under 1 ms)."""
     from kaohe_tui.store import Store
     from kaohe_tui.units import ensure_registered
