@@ -110,11 +110,11 @@ class KaoheApp(App[None]):
         from kaohe_tui.tui.screens.audit import AuditScreen
         from kaohe_tui.tui.screens.base import SchemeView
         from kaohe_tui.tui.screens.ledger import LedgerScreen
-        from kaohe_tui.tui.screens.results import ResultsScreen, warm
+        from kaohe_tui.tui.screens.results import ResultsScreen
         from kaohe_tui.tui.screens.units import UnitsScreen
 
         if view != "results":  # its results start scoring now: ready by the time they are asked for
-            warm(self, scheme)
+            self.warm_results(scheme)
         views = {"units": UnitsScreen, "ledger": LedgerScreen, "results": ResultsScreen, "audit": AuditScreen}
         screen: SchemeView
         if view == "results" and not kwargs:
@@ -128,6 +128,14 @@ class KaoheApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def warm_results(self, scheme: Scheme) -> None:
+        """The scheme's results for its current period start scoring in the background
+        (``results.warm``; the views call it here: a view's module importing the results' would
+        make an import cycle)."""
+        from kaohe_tui.tui.screens.results import warm
+
+        warm(self, scheme)
 
     def kept_results(self, scheme: Scheme) -> ResultsScreen:
         """The scheme's results screen, made once and kept (installed) while the app runs: going

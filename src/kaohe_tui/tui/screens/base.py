@@ -75,9 +75,7 @@ class SchemeView(Screen):
     def on_screen_resume(self) -> None:
         """Back on a view (after a form, an import, a dialog): whatever was written meanwhile is
         scored in the background before the results are asked for (#18; nothing if nothing was)."""
-        from kaohe_tui.tui.screens.results import warm
-
-        warm(self.app, self.scheme)
+        self.app.warm_results(self.scheme)
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - each view has its own
         yield from ()
