@@ -39,8 +39,8 @@ from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.deferred_indexes import deferred_indexes
 from kaohe_tui.names import norm
+from kaohe_tui.native_cases import PROGRESS_EVERY, SOURCE, NativeCaseFile
 
-SOURCE = "temp.case_file"
 # The careful path strips every cell of all whitespace (and a case id or an answer of all of it);
 # SQLite's trim() removes spaces only (with a set of characters it allocates on every call: 2 s a
 # million rows). So the text cells are trimmed of spaces, and a file with any other whitespace in
@@ -52,7 +52,6 @@ EXTRA = 8  # cells read beyond the header's: one not empty sends the file the ca
 MAX_ID = 200  # as case_import.MAX_ID
 MAX_COUNT_DIGITS = 6  # as case_import.MAX_COUNT_DIGITS
 ROW_BYTES = 200  # about the bytes of a case row in a file (to guess the rows coming: deferred_indexes)
-PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
 
 
 def available() -> bool:
@@ -130,9 +129,8 @@ class CaseFileSQL:
     stored values and an ``ok`` flag that holds where the careful path would take the row.
     Wholly blank lines are skipped, as the careful path skips them."""
 
-    def __init__(self, job: dict, native: bool):
+    def __init__(self, job: dict):
         self.width = int(job["width"])
-        self.native = native
         self.col = {field: f"c{int(index)}" for field, index in job["columns"].items()}
         self.job = job
         blank = " AND ".join(f"trim(coalesce(c{i}, '')) = ''" for i in range(self.width))
@@ -151,8 +149,6 @@ class CaseFileSQL:
         c = self.cell(field)
         if c == "NULL":
             return "NULL"
-        if self.native:  # every numeric form (kaohe_time, native/kaohetime.c)
-            return f"CASE WHEN {c} > '' THEN kaohe_time({c}, {int(end_of_day)}) END"
         # exactly YYYY-MM-DD HH:MM:SS: datetime() gives back only such text unchanged (it rolls
         # 02-31 over into March); hour 24 it keeps, so that is refused by hand
         return f"CASE WHEN datetime({c}) IS {c} AND substr({c}, 12, 2) != '24' THEN {c} END"
@@ -163,8 +159,6 @@ class CaseFileSQL:
 
     def count(self, field: str) -> str:
         """The cell as a count (empty: 0); NULL when it is not one."""
-        if self.native and self.cell(field) != "NULL":  # the same test in C (kaohe_count)
-            return f"kaohe_count({self.cell(field)}, {MAX_COUNT_DIGITS})"
         return f"CASE WHEN {self.valid_count(field)} THEN CAST(coalesce({self.cell(field)}, '') AS INTEGER) END"
 
     def satisfaction_class(self) -> str:
@@ -192,10 +186,8 @@ class CaseFileSQL:
         period, closing = job["period_field"], job["closing_field"]
         first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
         cells = [self.cell(f) for f in ("case_id", "source", "satisfaction", "status") if f in self.col]
-        if self.native:
-            odd = f"kaohe_odd({', '.join(cells)})"
-        else:
-            odd = f"({' || '.join(f'coalesce({c}, {chr(39) * 2})' for c in cells)}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
+        joined = " || ".join(f"coalesce({c}, '')" for c in cells)
+        odd = f"({joined}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
         extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
         read = ", ".join(sorted(set(self.col.values()), key=lambda c: int(c[1:])))
 
@@ -243,27 +235,24 @@ FROM ({self.rows(checks)})"""
         must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in order (each its SQL there)."""
         return ["ok IS NOT 1", f"({LIVE}) IS 1", *(amount(name) for name in STORED)]
 
-    def insert(self, scheme: str, import_id: int, tally: bool, into: str = "cases") -> str:
-        """Every row as it is stored (a row the careful path would refuse may be written here: its
-        ``ok`` is tallied, and the whole import is rolled back). ``tally``: the month counts are
-        added up as the rows go by (``kaohe_tally``, native/kaohetime.c), in this one pass. ``into``:
-        the table (a later export goes to ``bulk_reimport``'s first)."""
-        key = "unit, substr(reported_at, 1, 7)"
-        counted = f"kaohe_tally({key}, {', '.join(self.tallied())}) AND " if tally else ""
+    def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
+        """Every row as it is stored (a row the careful path would refuse may be written here:
+        ``month_counts``, read beside it, counts it, and the whole import is rolled back).
+        ``into``: the table (a later export goes to ``bulk_reimport``'s first)."""
         return f"""
 INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
 SELECT {_literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
        satisfaction, satisfied, status, untimed, {int(import_id)}
-FROM ({self.stored(checks=tally)})
-WHERE {counted}(rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
+FROM ({self.stored(checks=False)})
+WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 """
 
     def month_counts(self) -> str:
-        """Without the native tally: the same sums per (unit as written, month) by GROUP BY."""
+        """The sums per (unit as written, month) by GROUP BY: the rows the careful path must read,
+        the cases counted, ``case_classes.STORED``."""
         sums = ", ".join(f"sum({value})" for value in self.tallied())
         return f"SELECT unit, substr(reported_at, 1, 7), {sums} FROM ({self.stored()}) GROUP BY 1, 2"
-
 
 
 def _connect(sqlean, target: str):
@@ -277,20 +266,16 @@ def run(job: dict) -> None:
 
     sqlean.extensions.enable("vsv")
     counted: list = []
+    conn = _connect(sqlean, job["db"])
+    reader: NativeCaseFile | None = NativeCaseFile(job) if native.load(conn) else None
+    sql = CaseFileSQL(job)
+    create = reader.create(job["path"]) if reader else sql.create(job["path"])
+    if create is None:
+        raise ValueError("a file name or an answer holding a separator the C reader splits on")
 
-    def connect(target: str):
-        conn = _connect(sqlean, target)
-        if not native.load(conn):
-            job["native"] = False
-        return conn
-
-    conn = connect(job["db"])
-    tally = job.get("native", True)
-    sql = CaseFileSQL(job, tally)
-
-    def count_months() -> None:  # without the native tally: in parallel, on its own in-memory database
+    def count_months() -> None:  # without the C reader: in parallel, on its own in-memory database
         try:
-            mem = connect(":memory:")
+            mem = _connect(sqlean, ":memory:")
             mem.execute(sql.create(job["path"]))
             counted.append(mem.execute(sql.month_counts()).fetchall())
             mem.close()
@@ -300,23 +285,29 @@ def run(job: dict) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.create_function("kaohe_progress", 1, lambda row: _say(progress=row) or 1)
     counter = threading.Thread(target=count_months)
-    if not tally:
+    if reader is None:
         counter.start()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
-        conn.execute(sql.create(job["path"]))
+        conn.execute(create)
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
-        if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
+        if bulk_reimport.known(conn, SOURCE, "case_id" if reader else f"trim({sql.cell('case_id')})", job["scheme"]):
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+
+        def insert() -> int:
+            if reader:
+                return conn.execute(reader.insert(job["scheme"], import_id, into)).rowcount
+            return conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
+
         if into == "cases":
             with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
-                imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
+                imported = insert()
         else:
-            imported = conn.execute(sql.insert(job["scheme"], import_id, tally, into)).rowcount
-        if tally:
+            imported = insert()
+        if reader:
             counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
         else:
             counter.join()

@@ -1,0 +1,90 @@
+"""The bulk import's SQL over ``kaohe_cases``, the C reader of a case file (native/kaohetime.c).
+
+Why: SQL turning each CSV cell into its stored value (trim, time forms, the answer's class, the
+stage's status, the checks) cost ~35k instructions a row, four times reading the row. The C
+reader hands SQLite each row already as ``cases`` stores it, or ends the statement at the first
+row the careful path might read otherwise (the helper then refuses the file and the careful path
+names the row). What is left in SQL per row is the month tally: ``case_classes``' expressions,
+the one definition of what each figure counts.
+
+Without a C compiler ``bulk_cases.CaseFileSQL`` reads the file with sqlean's ``vsv`` instead.
+"""
+
+from __future__ import annotations
+
+from kaohe_tui.case_classes import LIVE, STORED, amount
+
+SOURCE = "temp.case_file"
+PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
+# the job's fields: the key the C reads → the job's field (period and closing: chosen per profile)
+FIELDS = {"id": "case_id", "unit": "unit", "source": "source", "deadline": "deadline",
+          "forced": "force_closed_at", "status": "status", "ext": "extensions", "failed": "failed_checks",
+          "sat": "satisfaction"}
+LISTS = ("void", "force_closed", "satisfied", "unsatisfied", "not_visited")
+STORED_COLUMNS = ("case_id", "unit", "source", "reported_at", "deadline", "closed_at", "extensions",
+                  "failed_checks", "satisfaction", "satisfied", "status", "untimed")
+RS, US = "\x1e", "\x1f"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class NativeCaseFile:
+    """``job``: as ``case_bulk.bulk_path`` writes it (the file's columns, width, the profile's
+    answers and statuses, which times are the period and the closing)."""
+
+    def __init__(self, job: dict):
+        self.job = job
+
+    def spec(self, path: str) -> str | None:
+        """The job as the C reads it (``key=value`` items, lists inside by US); None when a value
+        holds a separator (no such file name or answer is met: the careful path takes it)."""
+        job, columns = self.job, self.job["columns"]
+        period, closing = job["period_field"], job["closing_field"]
+        items = {"path": path, "width": str(int(job["width"])), "untimed": str(int(bool(job["untimed"])))}
+        for key, field in {**FIELDS, "period": period, "closing": closing}.items():
+            if field in columns:
+                items[key] = str(int(columns[field]))
+        if period == "filed_at" and "reported_at" in columns:
+            items["first"] = str(int(columns["reported_at"]))  # 上报 no later than 立案, as case_rows checks
+        for name in LISTS:
+            items[name] = US.join(job[name])
+        if any(RS in v or US in v for v in [path, *(x for name in LISTS for x in job[name])]):
+            return None
+        return RS.join(f"{k}={v}" for k, v in items.items())
+
+    def create(self, path: str) -> str | None:
+        spec = self.spec(path)
+        return None if spec is None else f"CREATE VIRTUAL TABLE {SOURCE} USING kaohe_cases({_literal(spec)})"
+
+    @staticmethod
+    def tallied(live: str = LIVE) -> list[str]:
+        """What each row adds to its (unit as written, month): nothing for the careful path to
+        read (the reader stops at such a row), the cases counted (a void case counts nowhere),
+        then ``case_classes.STORED`` in order (each its SQL there). ``live``: the SQL that says
+        a case counts, or its known value (``1``, ``0``) where the caller has tested it."""
+        return ["0", f"({live}) IS 1", *(amount(name).replace(LIVE, live) for name in STORED)]
+
+    def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
+        """Every row of the file into ``into``, the month tally (``kaohe_tally``) added up as the
+        rows go by. Whether a case counts (``case_classes.LIVE``) is tested
+        once a row, and each figure's expression is given its value (a void case adds 0 to each:
+        ``amount``), which halves the SQL run per row."""
+        columns = ", ".join(STORED_COLUMNS)
+
+        def tally(live: str) -> str:
+            return f"kaohe_tally(unit, month, {', '.join(self.tallied(f'({live})'))})"
+
+        return f"""
+INSERT INTO {into} (scheme, {columns}, import_id)
+SELECT {_literal(scheme)}, {columns}, {int(import_id)}
+FROM {SOURCE}
+WHERE CASE WHEN {LIVE} THEN {tally('1')} ELSE {tally('0')} END
+  AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
+"""
+
+    def month_counts(self) -> str:
+        """The same sums by SQL's GROUP BY (the tests hold the tally to it)."""
+        sums = ", ".join(f"sum({value})" for value in self.tallied())
+        return f"SELECT unit, month, {sums} FROM {SOURCE} GROUP BY 1, 2"
