@@ -16,9 +16,9 @@ from test_case_paths_property import HEADER, case_files, cell, rows
 
 from conftest import load_core_scheme, new_store
 from kaohe_tui import bulk_cases, native
-from kaohe_tui.native_cases import NativeCaseFile
 from kaohe_tui.case_import import bulk_path
 from kaohe_tui.deferred_indexes import deferred_indexes
+from kaohe_tui.native_cases import NativeCaseFile
 
 sqlean = pytest.importorskip("sqlean")
 EXAMPLES = int(os.environ.get("KAOHE_PROPERTY_EXAMPLES", 60))

@@ -1,21 +1,22 @@
-"""Bulk import of a clean case file, with SQLite itself reading the CSV (sqlean.py's ``vsv``).
+"""Bulk import of a clean case file, with SQLite itself reading the CSV.
 
 Why: Python's csv module and sqlite3's parameter binding cost ~3 µs a row, which made a city's year
-of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite
-with a CSV virtual table written in C: one ``INSERT … SELECT`` stores every row, and as the rows go
-by, ``kaohe_tally`` (native/kaohetime.c) adds up the month counts and the rows that fail a check,
-so the file is read and its times normalised once (before: a second thread read it again and
-grouped it, costing more than the insert). The table's indexes are built after the insert when the
-import outnumbers the cases already stored (``deferred_indexes``).
+of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite,
+which loads kaohe's C extension: its reader ``kaohe_cases`` (``native_cases``) hands SQLite each row
+of the file as ``cases`` stores it, one ``INSERT … SELECT`` stores every row, and as the rows go by
+``kaohe_tally`` adds up the month counts, so the file is read once. Without a C compiler, sqlean's
+``vsv`` reads the file and ``CaseFileSQL`` below turns its cells into values (kaohe's own time form
+only), while a second thread counts the months. The table's indexes are built after the insert
+when the import outnumbers the cases already stored (``deferred_indexes``).
 
 Why a helper process: two SQLite libraries must never open one database file in one process (POSIX
 locks belong to the process, so one library closing the file drops the other's locks), and the rest
 of kaohe uses Python's own sqlite3.
 
-The helper only ever says yes or no. Anything it refuses (a timestamp not written
-``YYYY-MM-DD HH:MM:SS``, a bad count, a duplicate case id, an unknown unit, a case in a closed
-period, a file that is not UTF-8) rolls everything back, and the parent reads the file again on the careful path, which names
-every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
+The helper only ever says yes or no. Anything it refuses (a time in a form the reader does not
+take, a bad count, a duplicate case id, an unknown unit, a case in a closed period, a file that is
+not UTF-8) rolls everything back, and the parent reads the file again on the careful path, which
+names every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
 nothing behind.
 
 Protocol, one JSON object a line. Parent → helper: the job. Helper → parent: ``{"progress": rows}``
@@ -39,7 +40,7 @@ from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.deferred_indexes import deferred_indexes
 from kaohe_tui.names import norm
-from kaohe_tui.native_cases import PROGRESS_EVERY, SOURCE, NativeCaseFile
+from kaohe_tui.native_cases import PROGRESS_EVERY, SOURCE, NativeCaseFile, literal
 
 # The careful path strips every cell of all whitespace (and a case id or an answer of all of it);
 # SQLite's trim() removes spaces only (with a set of characters it allocates on every call: 2 s a
@@ -76,17 +77,19 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
     except OSError:
         return None
+    stdin, stdout = proc.stdin, proc.stdout
+    assert stdin is not None and stdout is not None  # both PIPE
     try:
-        proc.stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
-        proc.stdin.flush()
-        for line in proc.stdout:
+        stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
+        stdin.flush()
+        for line in stdout:
             message = json.loads(line)
             if "progress" in message:
                 if progress:
                     progress(message["progress"])
             elif "ready" in message:
-                proc.stdin.write("commit\n")
-                proc.stdin.flush()
+                stdin.write("commit\n")
+                stdin.flush()
             elif "done" in message:
                 if told is not None:
                     told.update(message)
@@ -97,7 +100,7 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
     except (OSError, ValueError):
         return None
     finally:
-        for pipe in (proc.stdin, proc.stdout):
+        for pipe in (stdin, stdout):
             try:
                 pipe.close()
             except OSError:
@@ -111,14 +114,15 @@ def _say(**message) -> None:
     sys.stdout.flush()
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _progress(row: int) -> int:
+    _say(progress=row)
+    return 1  # a true WHERE term: the row is kept
 
 
 def _among(expr: str, values) -> str:
     """``expr IN (values)`` for a text never NULL, as a CASE: SQLite looks a constant IN list up
     in a temporary b-tree, several times the cost of a few comparisons."""
-    whens = " ".join(f"WHEN {_literal(v)} THEN 1" for v in values)
+    whens = " ".join(f"WHEN {literal(v)} THEN 1" for v in values)
     return f"(CASE {expr} {whens} ELSE 0 END)" if whens else "0"
 
 
@@ -138,7 +142,7 @@ class CaseFileSQL:
 
     def create(self, path: str) -> str:
         names = ", ".join(f"c{i}" for i in range(self.width + EXTRA))
-        return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={_literal(path)}, header=yes, "
+        return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={literal(path)}, header=yes, "
                 f"columns={self.width + EXTRA}, validatetext=yes, schema='CREATE TABLE x({names})')")
 
     def cell(self, field: str) -> str:
@@ -166,9 +170,9 @@ class CaseFileSQL:
         if "satisfaction" not in self.col:
             return "0"
         job = self.job  # the first list an answer is in decides, as in case_counts.satisfaction_class
-        whens = [*(f"WHEN {_literal(v)} THEN 2" for v in job["satisfied"]),
-                 *(f"WHEN {_literal(v)} THEN 1" for v in job["unsatisfied"]),
-                 *(f"WHEN {_literal(v)} THEN 0" for v in ["", *job["not_visited"]])]
+        whens = [*(f"WHEN {literal(v)} THEN 2" for v in job["satisfied"]),
+                 *(f"WHEN {literal(v)} THEN 1" for v in job["unsatisfied"]),
+                 *(f"WHEN {literal(v)} THEN 0" for v in ["", *job["not_visited"]])]
         return f"CASE coalesce(trim({self.col['satisfaction']}), '') {' '.join(whens)} ELSE -1 END"
 
     def stage(self) -> str:
@@ -187,7 +191,7 @@ class CaseFileSQL:
         first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
         cells = [self.cell(f) for f in ("case_id", "source", "satisfaction", "status") if f in self.col]
         joined = " || ".join(f"coalesce({c}, '')" for c in cells)
-        odd = f"({joined}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
+        odd = f"({joined}) GLOB {literal('*[' + ODD_SPACES + ']*')}"
         extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
         read = ", ".join(sorted(set(self.col.values()), key=lambda c: int(c[1:])))
 
@@ -215,7 +219,8 @@ FROM ({cells_read}) LIMIT -1"""
               " AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
               " AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)"
               " AND (NOT first_given OR (first IS NOT NULL AND reported >= first))"
-              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0")
+              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL"
+              " AND sat >= 0")
         return f"""
 SELECT *, {ok if checks else 1} AS ok
 FROM (SELECT *, CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at,
@@ -232,7 +237,8 @@ FROM ({self.rows(checks)})"""
 
     def tallied(self) -> list[str]:
         """What each stored row adds to its (unit as written, month): the rows the careful path
-        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in order (each its SQL there)."""
+        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in
+        order (each its SQL there)."""
         return ["ok IS NOT 1", f"({LIVE}) IS 1", *(amount(name) for name in STORED)]
 
     def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
@@ -242,7 +248,7 @@ FROM ({self.rows(checks)})"""
         return f"""
 INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
-SELECT {_literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+SELECT {literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
        satisfaction, satisfied, status, untimed, {int(import_id)}
 FROM ({self.stored(checks=False)})
 WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
@@ -256,7 +262,8 @@ WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 
 
 def _connect(sqlean, target: str):
-    return sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)  # a busy file: wait up to 30 s
+    # a busy file: wait up to 30 s
+    return sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)
 
 
 def run(job: dict) -> None:
@@ -283,7 +290,7 @@ def run(job: dict) -> None:
             counted.append(exc)
 
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.create_function("kaohe_progress", 1, lambda row: _say(progress=row) or 1)
+    conn.create_function("kaohe_progress", 1, _progress)
     counter = threading.Thread(target=count_months)
     if reader is None:
         counter.start()
@@ -338,7 +345,8 @@ def run(job: dict) -> None:
         else:
             imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit)
         end_import(conn, import_id, imported)
-        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?", [updated, job["profile"], import_id])
+        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?",
+                     [updated, job["profile"], import_id])
         new = {"file": job["file"], "cases": imported, "updated": updated, "import": import_id,
                "profile": job["profile"], "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
         chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})

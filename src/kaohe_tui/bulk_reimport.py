@@ -35,7 +35,8 @@ def create_incoming(conn) -> str:
     """The temporary table the file's rows are read into (the columns of ``cases``; the rowid
     keeps the file's order); returns its name for ``INSERT INTO``."""
     conn.execute("DROP TABLE IF EXISTS temp.incoming")
-    columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "case_id" else "") for c in CASE_FIELDS)
+    columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "case_id" else "")
+                        for c in CASE_FIELDS)
     conn.execute(f"CREATE TEMP TABLE incoming (scheme TEXT, {columns}, import_id INTEGER)")
     return INCOMING
 
@@ -49,7 +50,8 @@ def merge(conn, scheme: str, import_id: int, frozen: dict[str, str], audit: dict
     closed months (read under the write lock); ``audit``: the import's audit row, whose login,
     time and reason the ``update-case`` rows share."""
     old = ", ".join(f"c.{f} AS o_{f}" for f in CASE_FIELDS[1:])
-    differs = f"({', '.join(f'i.{f}' for f in CASE_FIELDS[1:])}) IS NOT ({', '.join(f'c.{f}' for f in CASE_FIELDS[1:])})"
+    mine, stored = (", ".join(f"{side}.{f}" for f in CASE_FIELDS[1:]) for side in ("i", "c"))
+    differs = f"({mine}) IS NOT ({stored})"
     conn.execute("DROP TABLE IF EXISTS temp.diff")
     conn.execute(f"""CREATE TEMP TABLE diff AS
 SELECT i.rowid AS rid, i.case_id, c.case_id IS NULL AS new, {old}
@@ -65,13 +67,15 @@ WHERE c.case_id IS NULL OR {differs}""", [scheme])
 SELECT -1 AS sign, {', '.join(f'o_{f} AS {f}' for f in ROW)} FROM temp.diff WHERE NOT new
 UNION ALL SELECT 1, {', '.join(f'i.{f}' for f in ROW)} FROM temp.diff d JOIN {INCOMING} i ON i.case_id = d.case_id""")
     rows = []
-    for values in conn.execute(f"""SELECT {', '.join(f'o_{f}' for f in CASE_FIELDS[1:])}, {', '.join(f'i.{f}' for f in CASE_FIELDS)}
+    olds, news = ", ".join(f"o_{f}" for f in CASE_FIELDS[1:]), ", ".join(f"i.{f}" for f in CASE_FIELDS)
+    for values in conn.execute(f"""SELECT {olds}, {news}
 FROM temp.diff d JOIN {INCOMING} i ON i.case_id = d.case_id WHERE NOT d.new ORDER BY d.rid"""):
         after = tuple(values[len(CASE_FIELDS) - 1:])
         before = (after[0], *values[:len(CASE_FIELDS) - 1])
         old_fields, new_fields = update_audit(before, after, import_id)
         rows.append({**audit, "action": "update-case", "unit": after[1], "record_id": None,
-                     "old": json.dumps(old_fields, ensure_ascii=False), "new": json.dumps(new_fields, ensure_ascii=False)})
+                     "old": json.dumps(old_fields, ensure_ascii=False),
+                     "new": json.dumps(new_fields, ensure_ascii=False)})
     chain.append_many(conn, rows)  # each change a link, in the file's order, as the careful path writes them
     columns = ", ".join(CASE_FIELDS)
     updates = ", ".join(f"{f} = excluded.{f}" for f in CASE_FIELDS[1:])

@@ -26,7 +26,8 @@ STORED_COLUMNS = ("case_id", "unit", "source", "reported_at", "deadline", "close
 RS, US = "\x1e", "\x1f"
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -56,7 +57,7 @@ class NativeCaseFile:
 
     def create(self, path: str) -> str | None:
         spec = self.spec(path)
-        return None if spec is None else f"CREATE VIRTUAL TABLE {SOURCE} USING kaohe_cases({_literal(spec)})"
+        return None if spec is None else f"CREATE VIRTUAL TABLE {SOURCE} USING kaohe_cases({literal(spec)})"
 
     @staticmethod
     def tallied(live: str = LIVE) -> list[str]:
@@ -68,17 +69,19 @@ class NativeCaseFile:
 
     def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
         """Every row of the file into ``into``, the month tally (``kaohe_tally``) added up as the
-        rows go by. Whether a case counts (``case_classes.LIVE``) is tested
-        once a row, and each figure's expression is given its value (a void case adds 0 to each:
-        ``amount``), which halves the SQL run per row."""
+        rows go by. Whether a case counts (``case_classes.LIVE``) is tested once a row, and each
+        figure's expression is given its value (a void case adds 0 to each: ``amount``), which
+        halves the SQL run per row. A later export (``into`` not ``cases``) is tallied by unit and
+        month only (the units and months are checked; ``bulk_reimport.merge`` counts what changed)."""
         columns = ", ".join(STORED_COLUMNS)
 
         def tally(live: str) -> str:
-            return f"kaohe_tally(unit, month, {', '.join(self.tallied(f'({live})'))})"
+            values = self.tallied(f"({live})") if into == "cases" else self.tallied(f"({live})")[:2]
+            return f"kaohe_tally(unit, month, {', '.join(values)})"
 
         return f"""
 INSERT INTO {into} (scheme, {columns}, import_id)
-SELECT {_literal(scheme)}, {columns}, {int(import_id)}
+SELECT {literal(scheme)}, {columns}, {int(import_id)}
 FROM {SOURCE}
 WHERE CASE WHEN {LIVE} THEN {tally('1')} ELSE {tally('0')} END
   AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
