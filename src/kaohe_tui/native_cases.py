@@ -51,7 +51,9 @@ class NativeCaseFile:
             items["first"] = str(int(columns["reported_at"]))  # 上报 no later than 立案, as case_rows checks
         for name in LISTS:
             items[name] = US.join(job[name])
-        if any(RS in v or US in v for v in [path, *(x for name in LISTS for x in job[name])]):
+        units = [text for pair in job["units"].items() for text in pair]  # normalised name or alias, unit
+        items["units"] = US.join(units)
+        if any(RS in v or US in v for v in [path, *units, *(x for name in LISTS for x in job[name])]):
             return None
         return RS.join(f"{k}={v}" for k, v in items.items())
 

@@ -387,6 +387,9 @@ typedef struct {
   char *path;
   int col[NF], width, untimed;
   List lists[NL];
+  List units;     /* key, name, key, name ...: a unit's normalised name or alias -> its name */
+  int *unit_slot; /* open addressing over the keys: index of the key in units, or -1 */
+  int unit_cap;
 } CaseTab;
 
 typedef struct {
@@ -445,8 +448,38 @@ static int cases_free(CaseTab *t) {
   if (!t) return SQLITE_OK;
   sqlite3_free(t->path);
   for (int i = 0; i < NL; i++) list_free(&t->lists[i]);
+  list_free(&t->units);
+  sqlite3_free(t->unit_slot);
   sqlite3_free(t);
   return SQLITE_OK;
+}
+
+static unsigned long long fnv(const char *s, int n);
+
+static int units_index(CaseTab *t) {
+  int cap = 64;
+  while (cap < t->units.n * 2) cap *= 2;
+  if (!(t->unit_slot = sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)cap))) return 0;
+  t->unit_cap = cap;
+  for (int i = 0; i < cap; i++) t->unit_slot[i] = -1;
+  for (int i = 0; i + 1 < t->units.n; i += 2) {
+    int h = (int)(fnv(t->units.items[i], t->units.lens[i]) & (unsigned long long)(cap - 1));
+    while (t->unit_slot[h] >= 0) h = (h + 1) & (cap - 1);
+    t->unit_slot[h] = i;
+  }
+  return 1;
+}
+
+/* the unit named (its trimmed cell) by a key of the job's, else the text itself: another
+ * spelling is left to the helper, which matches it by its normalised name (names.norm) */
+static void unit_named(CaseTab *t, const char **s, int *n) {
+  int h = (int)(fnv(*s, *n) & (unsigned long long)(t->unit_cap - 1));
+  for (int i; (i = t->unit_slot[h]) >= 0; h = (h + 1) & (t->unit_cap - 1)) {
+    if (t->units.lens[i] == *n && memcmp(t->units.items[i], *s, (size_t)*n) == 0) {
+      *s = t->units.items[i + 1], *n = t->units.lens[i + 1];
+      return;
+    }
+  }
 }
 
 /* the job: one SQL string literal, its quotes doubled */
@@ -492,6 +525,7 @@ static int cases_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
       if (KEY(field_keys[f])) t->col[f] = atoi(v);
     for (int l = 0; l < NL; l++)
       if (KEY(list_keys[l]) && !list_parse(&t->lists[l], v, vlen)) rc = SQLITE_NOMEM;
+    if (KEY("units") && !list_parse(&t->units, v, vlen)) rc = SQLITE_NOMEM;
 #undef KEY
   }
   sqlite3_free(job);
@@ -499,6 +533,7 @@ static int cases_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
     *err = sqlite3_mprintf("kaohe_cases: the job lacks the path, the width or a required column");
     rc = SQLITE_ERROR;
   }
+  if (rc == SQLITE_OK && !units_index(t)) rc = SQLITE_NOMEM;
   if (rc == SQLITE_OK)
     rc = sqlite3_declare_vtab(db, "CREATE TABLE x(case_id, unit, source, reported_at, deadline, closed_at, extensions, "
                                   "failed_checks, satisfaction, satisfied, status, untimed, month HIDDEN)");
@@ -750,6 +785,7 @@ static int case_row(CaseCursor *c) {
   for (int i = 0; i < c->id_len; i++) chars += ((unsigned char)c->id[i] & 0xc0) != 0x80;
   if (chars > 200) return refuse(c, "a case id too long");
   c->unit = cell_of(c, F_UNIT, &c->unit_len, 1);
+  unit_named(t, &c->unit, &c->unit_len);
   c->source = cell_of(c, F_SOURCE, &c->source_len, 1);
   char first[20], forced[20];
   if (!time_of(c, F_PERIOD, 0, c->reported) || !c->reported[0]) return refuse(c, "the case's time");
