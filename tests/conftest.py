@@ -3,6 +3,7 @@ default, a real subprocess on request), OS test accounts, and small database pro
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
 import grp
@@ -598,3 +599,22 @@ def _c_compiler_builds_kaohe_time() -> bool:
 # (kaohe_tui/native); without one those files go the careful path, so tests of that are skipped.
 needs_native_time = pytest.mark.skipif(not _c_compiler_builds_kaohe_time(),
                                        reason="no C compiler: the bulk path takes kaohe's own time form only")
+
+
+def cli_commands() -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every command path the ``kaohe`` parser has with the built-in plugins loaded ("record",
+    "scheme set", "bonus apply" …), each with its parser, in the parser's order."""
+    from kaohe_tui.cli import build_parser
+
+    plugins.load_plugins()
+    found: list[tuple[str, argparse.ArgumentParser]] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append((f"{path} {name}".strip(), sub))
+                    walk(sub, f"{path} {name}")
+
+    walk(build_parser(), "")
+    return found

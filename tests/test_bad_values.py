@@ -4,6 +4,7 @@ a full disk or a backup of another page size is named for what it is."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -116,8 +117,9 @@ def test_nan_or_infinite_parameter_refused_when_the_scheme_loads(tmp_path, capsy
     captured = capsys.readouterr()
     assert code == 2 and "NaN" not in captured.out and "Infinity" not in captured.out
     assert "方案“fixture”未加载" in captured.err
-    assert kaohe(tmp_path / "k.db", "--plugins-dir", folder, "plugins") == 0
-    reported = capsys.readouterr().out
+    # --json: the table's cells wrap at the terminal's width, the failure's words do not
+    assert kaohe(tmp_path / "k.db", "--plugins-dir", folder, "plugins", "--json") == 0
+    reported = " ".join(f["error"] for f in json.loads(capsys.readouterr().out)["failed"])
     assert "fixture.toml：" in reported and "：不是有限的数（nan、inf 不能作参数）" in reported
 
 

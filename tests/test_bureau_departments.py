@@ -589,3 +589,10 @@ def test_describing_sources_add_aliases_and_attrs_and_report_strays(tmp_path):
         ("standards.csv", 2, "部门名称"),
     ]
     assert "宣传科 → 宣传部：不是本方案的单位；跳过此行" == found[0].message
+
+
+def test_self_score_command_answers_in_chinese(kaohe):
+    # the unit's name as entered (党办) comes back as the unit's own name, the points as entered
+    done = kaohe.run("self-score", "--period", "2018", "--unit", "党办", "--indicator", "环境卫生", "--points", "1.5",
+                     "--reason", "一次检查不到位")
+    assert done.stdout == "已保存自评分：党委办 基础管理/环境卫生 1.5\n"

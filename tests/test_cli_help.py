@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import run_in_process
+from conftest import cli_commands, run_in_process
 
 # ASCII words a help text may still hold besides options, metavars and the commands it lists:
 # the program, a plugin's scheme id, file formats and the tools they name
@@ -65,6 +65,15 @@ def test_subcommand_help_is_chinese():
         proc = run_in_process(argv)
         assert proc.returncode == 0
         assert english_words(proc.stdout) == set(), (argv, proc.stdout)
+
+
+def test_every_command_help_is_chinese():
+    """Each command the parser has, the plugins' included (wide lines: a choice explained as
+    ``unit＝被考核单位`` must not be cut between the two)."""
+    for path, _ in cli_commands():
+        proc = run_in_process([*path.split(), "--help"], env={"COLUMNS": "200"})
+        assert proc.returncode == 0, path
+        assert english_words(proc.stdout) == set(), (path, proc.stdout)
 
 
 def test_argparse_errors_are_one_chinese_line():

@@ -140,3 +140,20 @@ def test_close_refuses_cases_that_no_longer_add_up_to_their_counts(k, tmp_path):
     with sqlite3.connect(k.db) as conn:
         assert conn.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM periods WHERE status = 'closed'").fetchone()[0] == 0
+
+
+def test_an_edit_of_kaohes_own_scoring_code_in_place_changes_the_pinned_code(tmp_path):
+    """On a shared server kaohe may be installed editable: a rule edited in place, with the version
+    unchanged, must make verify score again. The TUI's files draw, they move no figure."""
+    import kaohe_tui
+    from kaohe_tui import signed_context
+
+    root = tmp_path / "kaohe_tui"
+    shutil.copytree(Path(kaohe_tui.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    before = signed_context.core_files(root)
+    with (root / "tui" / "app.py").open("a", encoding="utf-8") as fh:
+        fh.write("# a new colour\n")
+    assert signed_context.core_files(root) == before
+    with (root / "rules" / "deductions.py").open("a", encoding="utf-8") as fh:
+        fh.write("# 扣分加倍\n")
+    assert signed_context.core_files(root) != before

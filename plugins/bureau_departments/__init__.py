@@ -3,12 +3,12 @@
 The rules are data in ``schemes/bureau-departments.toml``; the units come from
 ``data/bureau-departments/``. This package adds what the TOML cannot say: the ``pooled_deductions``
 rule type (信息宣传), the 附件3 score sheet with self-scores, the 附件6 bonus applications, the
-附件5 OA helper and a demo year.
+附件5 OA signing (command and screen) and a demo year.
 
 UI-free functions for the TUI and exporters:
 ``set_self_score`` / ``list_self_scores`` / ``score_sheet`` (附件3),
 ``apply_bonus`` / ``approve_bonus`` / ``reject_bonus`` / ``list_applications`` (附件6),
-``classify_signing`` / ``oa_record`` (附件5).
+``classify_signing`` / ``oa_record`` / ``record_signing`` / ``oa_breaches`` (附件5).
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from kaohe_tui.api import bundled, hookimpl
 
 from .bonus import apply_bonus, approve_bonus, list_applications, reject_bonus
 from .demo import demo_records
-from .oa import classify_signing, oa_record
+from .oa import classify_signing, oa_record, record_signing
+from .oa_list import oa_breaches
 from .pooled import PooledDeductions
 from .selfscore import list_self_scores, set_self_score
 from .sheet import score_sheet
 from .tables import SCHEME_ID, migrations
 
 __all__ = ["apply_bonus", "approve_bonus", "reject_bonus", "list_applications", "set_self_score",
-           "list_self_scores", "score_sheet", "classify_signing", "oa_record"]
+           "list_self_scores", "score_sheet", "classify_signing", "oa_record", "record_signing", "oa_breaches"]
 
 
 
@@ -64,8 +65,8 @@ def kaohe_unit_sheets(store, scheme, period, results):
 
 @hookimpl
 def kaohe_screens(scheme):
-    """计分表 (``j``, 附件3), 信息报送 (``x``, 附件4) and 附加分申报 (``b``, 附件6). Textual is imported only when a screen
-    opens, so the CLI never loads it."""
+    """计分表 (``j``, 附件3), 信息报送 (``x``, 附件4), 附加分申报 (``b``, 附件6) and OA签收 (``o``,
+    附件5). Textual is imported only when a screen opens, so the CLI never loads it."""
     from kaohe_tui.api import SchemeScreen
 
     def sheet(app, store, scheme):
@@ -83,8 +84,13 @@ def kaohe_screens(scheme):
 
         return open_bonus(app, store, scheme)
 
+    def oa(app, store, scheme):
+        from .oa_screen import open_oa
+
+        return open_oa(app, store, scheme)
+
     return [SchemeScreen("计分表", "j", sheet), SchemeScreen("信息报送", "x", info),
-            SchemeScreen("附加分申报", "b", bonus)]
+            SchemeScreen("附加分申报", "b", bonus), SchemeScreen("OA签收", "o", oa)]
 
 
 @hookimpl
@@ -103,11 +109,11 @@ def kaohe_cli(add_command):
 
 
 def _self_score_command(args) -> int:
-    from kaohe_tui.api import get_scheme, open_store
+    from kaohe_tui.api import fmt, get_scheme, open_store, t
 
     from .selfscore import set_self_score
 
     store = open_store(args.db)
     row = set_self_score(store, get_scheme(SCHEME_ID), args.period, args.unit, args.indicator, args.points, args.reason)
-    print(f"self-score {row['unit']} {row['indicator']}: {row['points']:g}")
+    print(t("selfscore_saved", unit=row["unit"], indicator=row["indicator"], points=fmt(row["points"])))
     return 0

@@ -86,7 +86,8 @@ def approve_bonus(store: Store, scheme: Scheme, app_id: int, points, opinion: st
                       reason=f"附件6申报#{app['id']}：{app['project']}（证书：{app['certificate']}）；局分管领导意见：{opinion}")
         record_id = add_record(store, scheme, draft, source=SOURCE)
         db[BONUS_APPLICATIONS].update(app["id"], {"state": APPROVED, "points": final, "leader_opinion": opinion,
-                                                  "record_id": record_id, "decided_by": store.user, "decided_at": now()})
+                                                  "record_id": record_id, "decided_by": store.user,
+                                                  "decided_at": now()})
         store.audit("bonus-approve", scheme=scheme.id, unit=app["unit"], record_id=record_id,
                     old={"application": app["id"], "state": PENDING},
                     new={"application": app["id"], "state": APPROVED, "points": final}, reason=opinion)

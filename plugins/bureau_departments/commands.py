@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from kaohe_tui.api import Draft, KaoheError, add_record, fmt, get_scheme, open_store, t
+from kaohe_tui.api import fmt, get_scheme, open_store, t
 
 SCHEME_ID = "bureau-departments"
 
@@ -38,9 +38,11 @@ def add_commands(add_command) -> None:
     p = add_command("oa-signing", "bureau-departments：附件5 一次 OA 签收 → 由此产生的信息管理记录")
     p.add_argument("--period", required=True)
     p.add_argument("--unit", required=True)
-    p.add_argument("--kind", required=True, choices=["meeting", "other"], help="meeting＝会议类通知（3小时）／other＝其他类文件（8小时）")
+    p.add_argument("--kind", required=True, choices=["meeting", "other"],
+                   help="meeting＝会议类通知（3小时）／other＝其他类文件（8小时）")
     p.add_argument("--hours", required=True, type=float, help="从发出到签收（至今）的工作小时数")
-    p.add_argument("--clock-hours", type=float, help="同一时段的自然小时数（48小时规则：未装客户端）；默认同 --hours")
+    p.add_argument("--clock-hours", type=float,
+                   help="同一时段的自然小时数（48小时规则：未装客户端）；默认同 --hours")
     p.add_argument("--date")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_oa)
@@ -88,24 +90,17 @@ def _list(args) -> int:
         return 0
     for r in rows:
         points = "" if r["points"] is None else f" 最终赋分{fmt(r['points'])}"
-        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）{STATE_NAMES[r['state']]}{points}"
-              + (f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""))
+        opinion = f" 意见：{r['leader_opinion']}" if r["leader_opinion"] else ""
+        print(f"#{r['id']} {r['period']} {r['unit']} {r['project']}（{r['certificate']}）"
+              f"{STATE_NAMES[r['state']]}{points}{opinion}")
     return 0
 
 
 def _oa(args) -> int:
-    from .oa import NOT_INSTALLED, classify_signing, oa_record
+    from .oa import record_signing, signing_message
 
     store, scheme = _open(args)
-    try:
-        status = classify_signing(args.kind, args.hours, clock_hours=args.clock_hours)
-    except ValueError as exc:
-        raise KaoheError(str(exc)) from None
-    row = oa_record(args.unit, args.kind, args.hours, period=args.period, reason=args.reason,
-                    clock_hours=args.clock_hours, date=args.date)
-    if row is None:
-        print(t("oa_on_time"))
-        return 0
-    record_id = add_record(store, scheme, Draft(**row))
-    print(t("oa_not_installed" if status == NOT_INSTALLED else "oa_late", record=record_id))
+    status, record_id = record_signing(store, scheme, args.unit, args.kind, args.hours, period=args.period,
+                                       reason=args.reason, clock_hours=args.clock_hours, date=args.date)
+    print(signing_message(status, record_id))
     return 0

@@ -37,14 +37,20 @@ DEDUCTIONS = [  # (unit, indicator, clause, figures, date, reason)
     ("墙散中心", "环境卫生", "untidy", {"count": 5}, "2018-11-20", "五次卫生检查不到位（扣完为止）"),
     ("公用事业科", "舆情处置", "overdue-reply", {"count": 1}, "2018-08-03", "市长信箱件超期回复"),
     ("党委办", "工作效率", "task-late", {"count": 1}, "2018-03-28", "季度总结未按时报送"),
-    ("招投标管理科（造价处）", "依法行政", "no-legality-review", {"count": 1}, "2018-09-14", "规范性文件未经合法性审查"),
-    ("城建监察大队（政策法规科）", "普法综治", "late-activity-report", {"count": 1}, "2018-06-08", "法制宣传活动资料逾期上报"),
+    ("招投标管理科（造价处）", "依法行政", "no-legality-review", {"count": 1}, "2018-09-14",
+     "规范性文件未经合法性审查"),
+    ("城建监察大队（政策法规科）", "普法综治", "late-activity-report", {"count": 1}, "2018-06-08",
+     "法制宣传活动资料逾期上报"),
     ("防震管理科", "宣传计划", "publicity-plan", {"count": 1}, "2018-05-30", "防灾减灾日宣传计划未按时完成"),
-    ("人教科", "政务信息", "gov-info", {"amount": 0.5}, "2018-12-20", "区委办约稿未在约稿时间内报送（按政务信息报送规定扣0.5分）"),
-    ("城镇建设科", "年度目标任务", "not-completed", {"amount": 3}, "2018-12-25", "老旧小区改造项目未按期完工（3分）"),
-    ("房产管理科", "年度目标任务", "special", {"amount": 2}, "2018-12-25", "征收项目因上级政策调整暂停（特殊情况，2分不扣）"),
+    ("人教科", "政务信息", "gov-info", {"amount": 0.5}, "2018-12-20",
+     "区委办约稿未在约稿时间内报送（按政务信息报送规定扣0.5分）"),
+    ("城镇建设科", "年度目标任务", "not-completed", {"amount": 3}, "2018-12-25",
+     "老旧小区改造项目未按期完工（3分）"),
+    ("房产管理科", "年度目标任务", "special", {"amount": 2}, "2018-12-25",
+     "征收项目因上级政策调整暂停（特殊情况，2分不扣）"),
     ("市政处", "重点指标扣分", "key-indicator", {"amount": 1}, "2018-12-28", "城市道路完好率重点指标未达标"),
-    ("建管中心", "特别附加分", "final-points", {"amount": 2}, "2018-12-28", "附件6申报：获省优质工程奖，局分管领导同意赋2分"),
+    ("建管中心", "特别附加分", "final-points", {"amount": 2}, "2018-12-28",
+     "附件6申报：获省优质工程奖，局分管领导同意赋2分"),
 ]
 
 
@@ -57,11 +63,13 @@ def demo_records(scheme: Scheme) -> list[dict]:
             short = SHORT_MONTHS.get(unit.name, {})
             for month in range(1, 13):  # a month with nothing adopted is entered as 0 (missing is not 0)
                 got = short.get(month, int(standard[1]))
-                rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
+                rows.append(_info(unit.name, "adopted", month, value=got,
+                                  reason=f"{month}月被区政府门户网站录用{got}条"))
         elif unit.name in ANNUAL_ITEMS:
             for month in range(1, 13):
                 got = ANNUAL_ITEMS[unit.name].get(month, 0)
-                rows.append(_info(unit.name, "adopted", month, value=got, reason=f"{month}月被区政府门户网站录用{got}条"))
+                rows.append(_info(unit.name, "adopted", month, value=got,
+                                  reason=f"{month}月被区政府门户网站录用{got}条"))
     for unit, clause, month, what in FEATURES:
         rows.append(_info(unit, clause, month, count=1, reason=what))
     for unit, indicator, clause, figures, date, reason in DEDUCTIONS:
@@ -71,4 +79,5 @@ def demo_records(scheme: Scheme) -> list[dict]:
 
 
 def _info(unit: str, clause: str, month: int, reason: str, **figure) -> dict:
-    return {"unit": unit, "indicator": INFO, "clause": clause, "period": f"{YEAR}-{month:02d}", "reason": reason, **figure}
+    return {"unit": unit, "indicator": INFO, "clause": clause, "period": f"{YEAR}-{month:02d}", "reason": reason,
+            **figure}

@@ -64,8 +64,8 @@ class InfoGridScreen(Screen):
             return
         per_month = node.params.get("per_month", 1)
         self.query_one("#title-bar", Static).update(
-            f" [b]信息报送[/b]（附件4）· {self.year}年 · 区政府门户网站录用条数 · {SHORT}＝当月未达标（扣{fmt(per_month)}分）"
-            f" │ [b]esc[/b] 返回")
+            f" [b]信息报送[/b]（附件4）· {self.year}年 · 区政府门户网站录用条数 · "
+            f"{SHORT}＝当月未达标（扣{fmt(per_month)}分） │ [b]esc[/b] 返回")
         self.fill()
 
     def fill(self) -> None:

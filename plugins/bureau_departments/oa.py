@@ -8,8 +8,12 @@ breaches by someone without the client are deducted twice (附件2 信息管理,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kaohe_tui.api import t
+from kaohe_tui.api import Draft, KaoheError, add_record, t
+
+if TYPE_CHECKING:
+    from kaohe_tui.api import Scheme, Store
 
 ON_TIME = "on-time"
 LATE = "late"
@@ -19,6 +23,7 @@ MEETING = "meeting"  # 会议类通知
 OTHER = "other"  # 其他类文件
 
 DOUBLE_ATTR = "未安装客户端"  # the clause's double_when key in the scheme
+INDICATOR, CLAUSE = "基础管理/信息管理", "oa"  # 附件2 信息管理: 流程不及时回复…有一例扣0.5分
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,9 @@ def classify_signing(kind: str, hours: float, *, clock_hours: float | None = Non
     return LATE if hours > limit else ON_TIME
 
 
-def oa_record(unit: str, kind: str, hours: float, *, period: str, reason: str, clock_hours: float | None = None,
-              date: str | None = None, limits: OaLimits = OaLimits()) -> dict | None:
+def oa_record(unit: str, kind: str, hours: float, *, period: str, reason: str,
+              clock_hours: float | None = None, date: str | None = None,
+              limits: OaLimits = OaLimits()) -> dict | None:
     """The ledger row (``kaohe record`` fields) a breach leads to, or None when signed on time.
 
     Whether a late signing "影响工作" enough to be deducted is the assessor's call: this only
@@ -59,8 +65,31 @@ def oa_record(unit: str, kind: str, hours: float, *, period: str, reason: str, c
     status = classify_signing(kind, hours, clock_hours=clock_hours, limits=limits)
     if status == ON_TIME:
         return None
-    row = {"unit": unit, "indicator": "基础管理/信息管理", "clause": "oa", "count": 1, "period": period,
+    row = {"unit": unit, "indicator": INDICATOR, "clause": CLAUSE, "count": 1, "period": period,
            "date": date, "reason": reason}
     if status == NOT_INSTALLED:
         row["attrs"] = {DOUBLE_ATTR: "1"}
     return row
+
+
+def record_signing(store: Store, scheme: Scheme, unit: str, kind: str, hours: float, *, period: str,
+                   reason: str, clock_hours: float | None = None, date: str | None = None,
+                   source: str = "cli") -> tuple[str, int | None]:
+    """One signing event: its status and the record it led to (None when on time, nothing
+    written). The one call behind ``kaohe oa-signing`` and the OA screen's form; ``add_record``
+    checks unit, period and rights inside its transaction."""
+    try:
+        status = classify_signing(kind, hours, clock_hours=clock_hours)
+    except ValueError as exc:
+        raise KaoheError(str(exc)) from None
+    row = oa_record(unit, kind, hours, period=period, reason=reason, clock_hours=clock_hours, date=date)
+    if row is None:
+        return status, None
+    return status, add_record(store, scheme, Draft(**row), source=source)
+
+
+def signing_message(status: str, record: int | None) -> str:
+    """What a user reads after a signing is entered (both faces)."""
+    if record is None:
+        return t("oa_on_time")
+    return t("oa_not_installed" if status == NOT_INSTALLED else "oa_late", record=record)

@@ -48,6 +48,7 @@ class PooledDeductions(RuleType):
         points = full - deducted
         if points < floor:
             parts = " + ".join(f"{n}{fmt(v)}" for n, v in lost.items() if v)
-            lines.append(Line(pts(floor - points), f"扣完为止：{parts} = 应扣{fmt(deducted)}分，本项最多扣{fmt(full - floor)}分"))
+            lines.append(Line(pts(floor - points),
+                              f"扣完为止：{parts} = 应扣{fmt(deducted)}分，本项最多扣{fmt(full - floor)}分"))
             points = floor
         return Outcome(pts(points), full, lines, flags)

@@ -49,7 +49,8 @@ class SheetIndicator:
 def sheet_indicators(scheme: Scheme) -> list[SheetIndicator]:
     """The rows of 附件3 that carry scores, in the sheet's order, read from the scheme."""
     by_name = {n.name: n for n in scheme.indicators}
-    rows = [SheetIndicator("目标任务", "年度目标任务完成情况", TARGETS, by_name[TARGETS].points, 0, by_name[TARGETS].points)]
+    targets = by_name[TARGETS].points
+    rows = [SheetIndicator("目标任务", "年度目标任务完成情况", TARGETS, targets, 0, targets)]
     for child in by_name[BASIC].children:
         rows.append(SheetIndicator(BASIC, child.name, f"{BASIC}{PATH_SEP}{child.name}", child.points, 0, child.points))
     floor = float(by_name[KEY_DEDUCTION].params.get("floor", -100))

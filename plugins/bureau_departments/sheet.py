@@ -65,10 +65,9 @@ class ScoreSheet:
     def as_dict(self) -> dict:
         return {"unit": self.unit, "assessed_by": self.assessed_by, "period": self.period, "rank": self.rank,
                 "gap_threshold": self.gap_threshold, "columns": COLUMNS,
-                "rows": [dict(zip(["category", "content", "standard", "self_score", "self_reason", "assessed",
-                                   "assessed_reason"], [r.category, r.content, r.standard, r.self_score,
-                                                        r.self_reason, r.assessed, r.assessed_reason], strict=False)) | {"gap": r.gap}
-                         for r in self.rows]}
+                "rows": [{"category": r.category, "content": r.content, "standard": r.standard,
+                          "self_score": r.self_score, "self_reason": r.self_reason, "assessed": r.assessed,
+                          "assessed_reason": r.assessed_reason, "gap": r.gap} for r in self.rows]}
 
 
 def reason_of(node: IndicatorResult) -> str:
@@ -109,10 +108,12 @@ def score_sheet(store: Store, scheme: Scheme, period: str, unit: str, *, gap_thr
         # an empty 自评分 for 重点指标扣分 or 特别附加分 claims nothing: 0 in the sums
         scored[row.path] = (self_score if self_score is not None or row.standard is not None else 0.0, assessed)
         if row.path == BONUS:
-            sheet.rows.append(_closing(SUBTOTAL, scheme.total, [v for p, v in scored.items() if p != BONUS], gap_threshold))
+            parts = [v for p, v in scored.items() if p != BONUS]
+            sheet.rows.append(_closing(SUBTOTAL, scheme.total, parts, gap_threshold))
         label = row.category if row.content else row.path  # the closing rows have no 考核内容
         sheet.rows.append(SheetRow(label, row.content, row.standard, self_score, mine["reason"] if mine else "",
-                                   assessed, reason_of(node) if node else "", _gap(self_score, assessed, gap_threshold)))
+                                   assessed, reason_of(node) if node else "",
+                                   _gap(self_score, assessed, gap_threshold)))
     sheet.rows.append(_closing(TOTAL, None, list(scored.values()), gap_threshold))
     return sheet
 

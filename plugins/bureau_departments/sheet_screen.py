@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FLAG, FormModal, Scheme, describe, fmt, load_units, scheme_periods
+from kaohe_tui.api import FLAG, FormModal, Scheme, describe, fmt, load_units, scheme_periods, t
 
 from .screens import PERIOD, _num
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
@@ -58,7 +58,8 @@ class SheetScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar")
         with Horizontal(classes="sheet-toolbar"):
-            yield Select([(u, u) for u in self.units], value=self.unit, allow_blank=False, compact=True, id="sheet-unit")
+            yield Select([(u, u) for u in self.units], value=self.unit, allow_blank=False, compact=True,
+                         id="sheet-unit")
             yield Select([(p, p) for p in self.periods], value=self.period, allow_blank=False, compact=True,
                          id="sheet-period")
         yield DataTable(id="sheet", cursor_type="row", zebra_stripes=True)
@@ -114,11 +115,12 @@ class SheetScreen(Screen):
             table.add_row(*[cells[str(c.key.value)] for c in table.ordered_columns], key=str(i))
         table.cursor_coordinate = keep
         self.query_one("#title-bar", Static).update(
-            f" [b]计分表[/b]（附件3）· 被考核科室 [b]{escape(sheet.unit)}[/b] · 考核扎口科室 {escape(sheet.assessed_by or '—')}"
-            f" · {sheet.period} · 第{sheet.rank}名 │ [b]esc[/b] 返回")
+            f" [b]计分表[/b]（附件3）· 被考核科室 [b]{escape(sheet.unit)}[/b] · "
+            f"考核扎口科室 {escape(sheet.assessed_by or '—')} · {sheet.period} · 第{sheet.rank}名 │ [b]esc[/b] 返回")
         gaps = len(sheet.gaps)
         self.query_one("#sheet-status", Static).update(
-            (f"{FLAG}{gaps}行自评与考评相差≥{fmt(sheet.gap_threshold)}分" if gaps else f"自评与考评相差均<{fmt(sheet.gap_threshold)}分")
+            (f"{FLAG}{gaps}行自评与考评相差≥{fmt(sheet.gap_threshold)}分" if gaps
+             else f"自评与考评相差均<{fmt(sheet.gap_threshold)}分")
             + (" · 原因见上行（加宽终端可见原因列）" if self.narrow else "") + " · 回车填自评分")
         self.show_detail()
 
@@ -132,7 +134,9 @@ class SheetScreen(Screen):
     def indicator_of(self, row: SheetRow) -> SheetIndicator | None:
         """The scored row of the sheet behind a table row (None for 现场考核分小计 and 合计分)."""
         for ind in sheet_indicators(self.scheme):
-            if (row.content and ind.content == row.content) or (not row.content and not ind.content and ind.path == row.category):
+            same_content = bool(row.content) and ind.content == row.content
+            same_closing = not row.content and not ind.content and ind.path == row.category
+            if same_content or same_closing:
                 return ind
         return None
 
@@ -145,8 +149,10 @@ class SheetScreen(Screen):
         row, _ = chosen
         name = row.content or row.category
         text = f"[b]{escape(name)}[/b]" + (f" 标准{fmt(row.standard)}" if row.standard is not None else "")
-        text += f" · 自评 [b]{_num(row.self_score) or '—'}[/b]" + (f"（{escape(row.self_reason)}）" if row.self_reason else "")
-        text += f" · 考评 [b]{_num(row.assessed) or '—'}[/b]" + (f"（{escape(row.assessed_reason)}）" if row.assessed_reason else "")
+        text += f" · 自评 [b]{_num(row.self_score) or '—'}[/b]"
+        text += f"（{escape(row.self_reason)}）" if row.self_reason else ""
+        text += f" · 考评 [b]{_num(row.assessed) or '—'}[/b]"
+        text += f"（{escape(row.assessed_reason)}）" if row.assessed_reason else ""
         if row.self_score is not None and row.assessed is not None and row.self_score != row.assessed:
             diff = row.self_score - row.assessed
             gap = f"相差{'+' if diff > 0 else ''}{fmt(diff)}"
@@ -197,7 +203,8 @@ class SheetScreen(Screen):
     def after_self_score(self, saved: dict | None) -> None:
         if saved:
             self.load()
-            self.app.notify(f"已保存自评分：{saved['unit']} {saved['indicator']} {fmt(saved['points'])}")
+            self.app.notify(t("selfscore_saved", unit=saved["unit"], indicator=saved["indicator"],
+                              points=fmt(saved["points"])))
 
 
 class SelfScoreForm(FormModal[dict | None]):

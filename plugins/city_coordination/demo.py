@@ -45,7 +45,8 @@ def _cases(unit: str, i: int, q: int, per_case: bool) -> list[dict]:
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：按时结案{on_time}件", "on_time", count=on_time),
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：延期结案{extended}件", "extended", count=extended),
         _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：超时结案{overdue}件", "overdue", count=overdue),
-        _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：应结案{due}件（未结{still_open}件）", "due", count=due),
+        _row(unit, "按期结案率", period, f"数字城管平台{q}季度统计：应结案{due}件（未结{still_open}件）", "due",
+             count=due),
         _row(unit, "回访满意率", period, f"数字城管平台{q}季度统计：回访满意率{satisfaction}%", value=satisfaction),
         _row(unit, "一次完成率", period, f"数字城管平台{q}季度统计：一次完成率{first_time}%", value=first_time),
     ]
@@ -96,7 +97,8 @@ def _departments() -> list[dict]:
     for q in range(1, 5):
         for i, unit in enumerate(DEPARTMENTS):
             rows += _cases(unit, i, q, per_case=False)
-    rows.append(_row("城管局", "数字城管绩效/工作主动性加分", f"{YEAR}Q3", "主动承揽老旧小区违章搭建协调整治", amount=1))
+    rows.append(_row("城管局", "数字城管绩效/工作主动性加分", f"{YEAR}Q3", "主动承揽老旧小区违章搭建协调整治",
+                     amount=1))
     # 目标责任书: the demo list is seed 003's 19 tasks (武进区城管局2015年工作要点), default points
     targets = _targets_module()
     items = {item.number: item for item in targets.work_points()}
@@ -106,8 +108,8 @@ def _departments() -> list[dict]:
     rows.append(targets.not_completed(items[10], "住建局", "目标责任书", year, "示范社区创建未通过验收"))
     special = targets.not_completed(items[7], "环保局", "目标责任书", year, "监控平台联网因上级系统升级推迟")
     rows.append(special | {"clause": "special"})
-    rows.append(_row("交通运输局", "交办任务", year, "城管委交办：公交站台周边乱停车整治未按期完成", "not-done", amount=5,
-                     attrs={"item": "公交站台周边乱停车整治"}))
+    rows.append(_row("交通运输局", "交办任务", year, "城管委交办：公交站台周边乱停车整治未按期完成", "not-done",
+                     amount=5, attrs={"item": "公交站台周边乱停车整治"}))
     rows.append(_row("水利局", "交办任务", year, "城管委交办：河道沿岸垃圾清理验收不合格", "not-done", amount=4,
                      attrs={"item": "河道沿岸垃圾清理"}))
     return rows

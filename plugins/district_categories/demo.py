@@ -35,8 +35,10 @@ def records() -> list[dict]:
         _notice("新奥燃气公司", "recurrence-observed", "2017-06-13", "井盖整改后第二次复现", 问题=problem),
         _notice("新奥燃气公司", "recurrence-observed", "2017-06-27", "井盖整改后第三次复现", 问题=problem),
         _notice("联通公司", "recurrence-observed", "2017-07-20", "通信线缆凌乱整改后复现", 问题="人民路通信线缆凌乱"),
-        _notice("联通公司", "recurrence-observed", "2017-07-28", "通信线缆凌乱整改后再次复现", 问题="人民路通信线缆凌乱"),
-        _notice("联通公司", "recurrence-observed", "2017-08-03", "通信线缆凌乱整改后复现（次月）", 问题="人民路通信线缆凌乱"),
+        _notice("联通公司", "recurrence-observed", "2017-07-28", "通信线缆凌乱整改后再次复现",
+                问题="人民路通信线缆凌乱"),
+        _notice("联通公司", "recurrence-observed", "2017-08-03", "通信线缆凌乱整改后复现（次月）",
+                问题="人民路通信线缆凌乱"),
     ]
     # 三类 (2): monthly reports, some months short of 10.
     rows += _monthly("区委办", {m: 10 + m % 4 for m in range(1, 13)})
@@ -58,8 +60,8 @@ def records() -> list[dict]:
     ]
     # 三类 (3): public evaluation.
     rows += [
-        {"unit": "区委办", "indicator": "参与公众考评", "clause": "participated", "period": "2017-09", "date": "2017-09-15",
-         "reason": "参加9月城市管理公众考评"},
+        {"unit": "区委办", "indicator": "参与公众考评", "clause": "participated", "period": "2017-09",
+         "date": "2017-09-15", "reason": "参加9月城市管理公众考评"},
         {"unit": "人大办", "indicator": "参与公众考评", "clause": "absent", "period": "2017-09", "date": "2017-09-15",
          "reason": "9月城市管理公众考评未派员参加"},
     ]

@@ -147,7 +147,8 @@ def list_roster(store: Store, scheme: Scheme, year: int, unit: str | None = None
     people: dict[str, dict] = {}
     for r in store.db.query(f"SELECT * FROM {PEOPLE} WHERE {where}", args):
         people.setdefault(r["unit"], {})[r["role"]] = {label: r[col] or "" for label, col in FIELDS.items()}
-    forms = {r["unit"]: r for r in store.db.query(f"SELECT * FROM {FORMS} WHERE {where} AND year = ?", [*args, int(year)])}
+    forms = {r["unit"]: r
+             for r in store.db.query(f"SELECT * FROM {FORMS} WHERE {where} AND year = ?", [*args, int(year)])}
     out = []
     for u in load_units(store, scheme):
         category = scheme.category(u.category)
@@ -155,7 +156,8 @@ def list_roster(store: Store, scheme: Scheme, year: int, unit: str | None = None
             continue
         form = forms.get(u.name)
         out.append({"unit": u.name, "category": category.name,
-                    "form": form and {"received_on": form["received_on"], "stamped": bool(form["stamped"]), "fax": form["fax"] or ""},
+                    "form": form and {"received_on": form["received_on"], "stamped": bool(form["stamped"]),
+                                      "fax": form["fax"] or ""},
                     "people": people.get(u.name, {})})
     return out
 

@@ -124,7 +124,8 @@ class QuarterlyActivity(RuleType):
         summaries = [e for e in ctx.records if e.clause == p.summary_clause]
         quarters = [q for q in ctx.period.quarters() if ctx.period.contains(q)]
         if not quarters:  # a month: list what happened, judge at the quarter
-            lines = [Line(0.0, f"志愿活动 {e.date or e.period} {e.reason}".rstrip(), e.clause, (e.id,)) for e in activities]
+            lines = [Line(0.0, f"志愿活动 {e.date or e.period} {e.reason}".rstrip(), e.clause, (e.id,))
+                     for e in activities]
             return Outcome(pts(ctx.max), ctx.max, lines + [Line(0.0, "按季度考核：见所在季度")])
         lines: list[Line] = []
         no_activity, no_summary, late = [], [], []
@@ -135,7 +136,8 @@ class QuarterlyActivity(RuleType):
             counted = [e for e in mine if e not in elsewhere]
             n = sum(e.times for e in counted)
             ok = n >= p.per_quarter
-            lines.append(Line(0.0, f"{q} 在挂钩社区{home}开展志愿活动{n}次（要求至少{p.per_quarter}次）" + ("" if ok else "：未达要求"),
+            lines.append(Line(0.0, f"{q} 在挂钩社区{home}开展志愿活动{n}次（要求至少{p.per_quarter}次）"
+                              + ("" if ok else "：未达要求"),
                               p.activity_clause, tuple(e.id for e in counted)))
             if elsewhere:
                 places = "、".join(str(e.attrs[p.record_community_attr]) for e in elsewhere)

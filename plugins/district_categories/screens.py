@@ -197,7 +197,8 @@ class RosterForm(FormModal[str | None]):
     def compose(self) -> ComposeResult:
         row, form = self.row, self.row["form"] or {}
         with Vertical(classes="dialog form-dialog"):
-            yield Static(f"[b]名单[/b] · {escape(row['unit'])}（{row['category']}）· {self.year}年", classes="dialog-title")
+            yield Static(f"[b]名单[/b] · {escape(row['unit'])}（{row['category']}）· {self.year}年",
+                         classes="dialog-title")
             # one column per person, so Tab goes down one person's fields before the next's
             with Horizontal(id="rf-people"):
                 with Vertical(classes="rf-labels"):
@@ -209,7 +210,8 @@ class RosterForm(FormModal[str | None]):
                         yield Static(f"[b]{role}[/b]", classes="roster-head")
                         for i, label in enumerate(roster.FIELDS):
                             value = row["people"].get(role, {}).get(label, "")
-                            hint = "必填" if label == "姓名" else ("数字" if label in ("手机", "办公电话", "QQ") else "")
+                            hint = ("必填" if label == "姓名"
+                                    else ("数字" if label in ("手机", "办公电话", "QQ") else ""))
                             yield Input(value, placeholder=hint, compact=True, id=f"rf-{j}-{i}")
             with Horizontal(classes="rf-row"):  # not .field: its inputs and selects take the whole width
                 yield Label("收到日期", classes="field-label")

@@ -113,7 +113,8 @@ def _looks_like_targets(header: list[str]) -> bool:
 
 @hookimpl
 def kaohe_import_formats():
-    return [Importer(kind="targets", title="目标责任书项目（序号、任务、分值）", run=_import, detect=_looks_like_targets)]
+    return [Importer(kind="targets", title="目标责任书项目（序号、任务、分值）", run=_import,
+                     detect=_looks_like_targets)]
 
 
 def _targets_screen(app, store, scheme):

@@ -28,7 +28,8 @@ class TargetsScreen(YearScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#targets", KTable)
-        for title, key in (("单位", "unit"), ("指标", "indicator"), ("序号", "number"), ("任务", "task"), ("分值", "points")):
+        for title, key in (("单位", "unit"), ("指标", "indicator"), ("序号", "number"), ("任务", "task"),
+                           ("分值", "points")):
             table.add_column(title, key=key)
         self.reload()
         table.focus()

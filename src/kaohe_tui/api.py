@@ -42,6 +42,7 @@ from kaohe_tui.row_errors import RowError, RowsRejected
 from kaohe_tui.rules import all_types as rule_types
 from kaohe_tui.rules import get as rule_type
 from kaohe_tui.rules.base import Context, Entry, Line, Outcome, Params, RuleType, fmt, latest, missing_outcome, pts
+from kaohe_tui.rules.deductions import attr_true
 from kaohe_tui.rules.quota import QuotaTally, parse_standard
 from kaohe_tui.rules.statistics import figure_of, month_of
 from kaohe_tui.scheme import PATH_SEP, Clause, Consequence, Indicator, Scheme, Unit, walk
@@ -106,6 +107,7 @@ __all__ = [
     "UnitIndex", "ensure_registered", "load_units",
     "rule_types", "Context", "Entry", "Line", "Outcome", "Params", "RuleType", "fmt", "latest", "missing_outcome",
     "pts",
+    "attr_true",
     "figure_of", "month_of", "month_runs", "parse_standard", "QuotaTally", "rule_type", "ConsequenceType",
     "Store", "now", "open_store", "Draft", "add_record", "checked_period", "clean_text", "parse_number",
     "closed_months", "refuse_if_closed", "authorize", "import_targets", "target_items", "seed_items",

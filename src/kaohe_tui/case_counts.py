@@ -10,7 +10,8 @@ from kaohe_tui.case_classes import ROW, STORED, month_sums
 
 COLUMNS = {  # accepted header names: kaohe's own, then those platforms' exports use (the first found wins)
     "case_id": ("case_id", "案件编号", "案卷号", "任务号", "案件号", "工单编号", "工单号", "留言编号", "案卷编号"),
-    "unit": ("unit", "责任单位", "单位", "处置单位", "主责单位", "处置部门", "承办单位", "责任部门", "街道", "所属街道"),
+    "unit": ("unit", "责任单位", "单位", "处置单位", "主责单位", "处置部门", "承办单位", "责任部门", "街道",
+             "所属街道"),
     "source": ("source", "来源", "案件来源", "问题来源"),
     "reported_at": ("reported_at", "上报时间", "推送时间", "派单时间", "受理时间", "留言时间"),
     "deadline": ("deadline", "处置时限", "处置期限", "应结案时间", "处置截止时间", "截止时间", "办理时限", "办结时限"),

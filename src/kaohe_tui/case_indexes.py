@@ -14,6 +14,7 @@ OPEN_LATE_INDEX = "cases_open_late"
 
 
 def m015_sf_open_late_index(db: Database) -> None:
-    db.execute(f"CREATE INDEX IF NOT EXISTS {OPEN_LATE_INDEX} ON cases (scheme, reported_at, deadline, unit, status, closed_at) "
+    db.execute(f"CREATE INDEX IF NOT EXISTS {OPEN_LATE_INDEX} "
+               "ON cases (scheme, reported_at, deadline, unit, status, closed_at) "
                "WHERE closed_at IS NULL")
     db.execute("DROP INDEX IF EXISTS cases_open")

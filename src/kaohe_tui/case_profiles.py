@@ -71,22 +71,26 @@ class Profile:
             raise KaoheError(t("profile_unreadable", path=path, error=exc.strerror or exc)) from None
         known = {"name", "title", "columns", "ignore", "period", "closing", "status", "satisfaction", "time_forms"}
         if unknown := set(data) - known:
-            raise KaoheError(t("profile_unknown_keys", path=path, keys="、".join(sorted(unknown)), known="、".join(sorted(known))))
+            raise KaoheError(t("profile_unknown_keys", path=path, keys="、".join(sorted(unknown)),
+                               known="、".join(sorted(known))))
         columns = data.get("columns", {})
         for header, fld in columns.items():
             if fld not in ALL_COLUMNS and fld != IGNORE:
                 raise KaoheError(t("profile_bad_column", path=path, header=header, field=fld,
                                           known="、".join([*ALL_COLUMNS, IGNORE])))
         if data.get("period", "filed") not in ("filed", "reported"):
-            raise KaoheError(t("profile_bad_choice", path=path, setting="period", value=data["period"], choices="filed（立案）或 reported（上报）"))
+            raise KaoheError(t("profile_bad_choice", path=path, setting="period", value=data["period"],
+                               choices="filed（立案）或 reported（上报）"))
         if data.get("closing", "closed") not in ("closed", "disposed"):
-            raise KaoheError(t("profile_bad_choice", path=path, setting="closing", value=data["closing"], choices="closed（结案）或 disposed（处置）"))
+            raise KaoheError(t("profile_bad_choice", path=path, setting="closing", value=data["closing"],
+                               choices="closed（结案）或 disposed（处置）"))
         status, sat = data.get("status", {}), data.get("satisfaction", {})
         return cls(name=data.get("name") or Path(path).stem, title=data.get("title", ""), columns=dict(columns),
                    ignore=list(data.get("ignore", [])), period=data.get("period", "filed"),
                    closing=data.get("closing", "closed"),
                    void=tuple(status.get("void", VOID)), force_closed=tuple(status.get("force_closed", FORCE_CLOSED)),
-                   satisfied=tuple(sat.get("satisfied", SATISFIED)), unsatisfied=tuple(sat.get("unsatisfied", UNSATISFIED)),
+                   satisfied=tuple(sat.get("satisfied", SATISFIED)),
+                   unsatisfied=tuple(sat.get("unsatisfied", UNSATISFIED)),
                    not_visited=tuple(sat.get("not_visited", NOT_VISITED)), time_forms=tuple(data.get("time_forms", ())),
                    source=str(path))
 
@@ -211,7 +215,8 @@ def map_header(header: list[str], path: Path, profile: Profile = DEFAULT,
         for f in missing:
             names = [*ALL_COLUMNS[f], *(ALL_COLUMNS["filed_at"][1:] if f == "reported_at" else ())]
             parts.append(f"{FIELD_LABELS[f]}（可用列名：{'、'.join(names)}）")
-        raise MissingColumns(f"{path}: 案件文件缺少列：{'；'.join(parts)}。文件的列：{'、'.join(h for h in header if h)}。"
+        raise MissingColumns(f"{path}: 案件文件缺少列：{'；'.join(parts)}。"
+                             f"文件的列：{'、'.join(h for h in header if h)}。"
                          f"用 --map '列名=字段' 指定，或用 --profile 选择导入配置", header)
     ignored = [h for i, h in enumerate(header) if h and i not in taken]
     return Mapping(columns, ignored, profile)

@@ -12,7 +12,8 @@ from kaohe_tui.periods import Period
 def mismatched_months(conn, scheme_id: str, period: Period) -> list[str]:
     """The months of ``period`` whose cases and stored counts disagree, in order."""
     end = period.end.isoformat() + " 99"
-    recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
+    recount = month_sums(f"SELECT {', '.join(ROW)} FROM cases "
+                         "WHERE scheme = ? AND reported_at >= ? AND reported_at <= ?")
     cases = {(u, m): tuple(n) for u, m, *n in conn.execute(recount, [scheme_id, period.start.isoformat(), end])
              if any(n)}  # a unit-month of void cases only has no counts
     counts = {(u, m): tuple(n or 0 for n in rest) for u, m, *rest in conn.execute(

@@ -40,12 +40,14 @@ def withdraw_import(store: Store, scheme: Scheme, import_id: int, reason: str) -
             raise KaoheError(t("withdraw_import_later", id=import_id, file=file, n=later))
         closed = closed_months(store, scheme.id)
         frozen = conn.execute("SELECT case_id, substr(reported_at, 1, 7) FROM cases WHERE scheme = ? AND import_id = ? "
-                              "AND substr(reported_at, 1, 7) IN (SELECT value FROM json_each(?)) ORDER BY case_id LIMIT 1",
+                              "AND substr(reported_at, 1, 7) IN (SELECT value FROM json_each(?)) "
+                              "ORDER BY case_id LIMIT 1",
                               [scheme.id, import_id, json.dumps(sorted(closed))]).fetchone()
         if frozen:
             raise KaoheError(t("case_withdraw_closed", id=import_id, case=frozen[0], period=closed[frozen[1]]))
         # its cases taken out of the monthly counts (the SQL of ``case_classes``), then deleted
-        apply_changes(conn, scheme.id, f"SELECT -1 AS sign, {', '.join(ROW)} FROM cases WHERE scheme = ? AND import_id = ?",
+        apply_changes(conn, scheme.id,
+                      f"SELECT -1 AS sign, {', '.join(ROW)} FROM cases WHERE scheme = ? AND import_id = ?",
                       [scheme.id, import_id])
         n = conn.execute("DELETE FROM cases WHERE scheme = ? AND import_id = ?", [scheme.id, import_id]).rowcount
         conn.execute("UPDATE case_imports SET withdrawn_at = ? WHERE id = ?", [now(), import_id])

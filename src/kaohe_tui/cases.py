@@ -73,7 +73,8 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
 
 def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
     """The records a scheme's case feeds make of the period's cases (``units``: name → category)."""
-    if not scheme.case_feeds or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None:
+    if (not scheme.case_feeds
+            or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None):
         return []
     stats = unit_stats(store, scheme, period)
     if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
@@ -100,8 +101,9 @@ def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[st
                                          derived_from=("cases",)))
             if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
                 # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
-                entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path, value=round(figures.get(feed.value, 0.0), 6),
-                                     period=str(period), reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
+                entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path,
+                                     value=round(figures.get(feed.value, 0.0), 6), period=str(period),
+                                     reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)
     return entries

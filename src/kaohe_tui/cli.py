@@ -21,7 +21,8 @@ def build_parser() -> KaoheParser:
     common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认：KAOHE_DB 或用户数据目录）")
     common.add_argument("--plugins-dir", action="append", default=argparse.SUPPRESS, metavar="DIR",
                         help="加载 DIR 中的每个 *.py 插件（可重复）")
-    parser = KaoheParser(prog="kaohe", parents=[common], description="考核：台账、计分、排名、扣分说明。不带命令则打开界面。")
+    parser = KaoheParser(prog="kaohe", parents=[common],
+                         description="考核：台账、计分、排名、扣分说明。不带命令则打开界面。")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令")
 
     def cmd(name: str, help: str) -> argparse.ArgumentParser:
@@ -65,7 +66,8 @@ def build_parser() -> KaoheParser:
     p.add_argument("--period")
     p.add_argument("--skip-invalid", action="store_true", help="导入合格的行；被拒的行另存在文件旁")
     p.add_argument("--kind", default="auto",
-                   help="ledger（台账）、cases（案件）、units（单位）或插件的类别（如 roster）；auto（默认）＝按表头判断")
+                   help="ledger（台账）、cases（案件）、units（单位）或插件的类别（如 roster）；"
+                        "auto（默认）＝按表头判断")
     p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
                    help="案件文件：列 HEADER 存放字段 FIELD（如 case_id、reported_at、filed_at、closed_at；"
                         "ignore＝不用该列）")

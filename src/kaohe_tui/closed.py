@@ -113,20 +113,25 @@ TRIGGERS = {
         + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT)
         + f" BEGIN {_raise('记录不能改动，只能撤回后重新录入')}; END",
     "case_stats_closed_insert":
-        f"CREATE TRIGGER case_stats_closed_insert BEFORE INSERT ON case_month_stats WHEN {_month_hits('NEW', 'NEW.month')} "
+        "CREATE TRIGGER case_stats_closed_insert BEFORE INSERT ON case_month_stats "
+        f"WHEN {_month_hits('NEW', 'NEW.month')} "
         f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "case_stats_closed_update":
-        f"CREATE TRIGGER case_stats_closed_update BEFORE UPDATE ON case_month_stats WHEN {_month_hits('OLD', 'OLD.month')} "
+        "CREATE TRIGGER case_stats_closed_update BEFORE UPDATE ON case_month_stats "
+        f"WHEN {_month_hits('OLD', 'OLD.month')} "
         f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "case_stats_closed_delete":
-        f"CREATE TRIGGER case_stats_closed_delete BEFORE DELETE ON case_month_stats WHEN {_month_hits('OLD', 'OLD.month')} "
+        "CREATE TRIGGER case_stats_closed_delete BEFORE DELETE ON case_month_stats "
+        f"WHEN {_month_hits('OLD', 'OLD.month')} "
         f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "cases_closed_update":
         f"CREATE TRIGGER cases_closed_update BEFORE UPDATE ON cases WHEN "
-        f"{_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} OR {_month_hits('NEW', 'substr(NEW.reported_at, 1, 7)')} "
+        f"{_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} "
+        f"OR {_month_hits('NEW', 'substr(NEW.reported_at, 1, 7)')} "
         f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
     "cases_closed_delete":
-        f"CREATE TRIGGER cases_closed_delete BEFORE DELETE ON cases WHEN {_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} "
+        "CREATE TRIGGER cases_closed_delete BEFORE DELETE ON cases "
+        f"WHEN {_month_hits('OLD', 'substr(OLD.reported_at, 1, 7)')} "
         f"BEGIN {_raise('案件的上报月份已签发关闭，须由管理员先重新开启')}; END",
 }
 

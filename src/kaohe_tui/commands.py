@@ -196,7 +196,8 @@ def cmd_ledger(args) -> int:
     unit = UnitIndex(load_units(store, scheme)).resolve(args.unit).name if args.unit else None
     rows = list_records(store, scheme, Period.parse(args.period), unit)
     if args.json:
-        json_out([{**r, "attrs": json.loads(r["attrs"]) if r["attrs"] else {}, "withdrawn": bool(r["withdrawn_at"])} for r in rows])
+        json_out([{**r, "attrs": json.loads(r["attrs"]) if r["attrs"] else {}, "withdrawn": bool(r["withdrawn_at"])}
+                  for r in rows])
         return 0
     from kaohe_tui.report import table
     from kaohe_tui.rules.base import fmt
@@ -205,8 +206,8 @@ def cmd_ledger(args) -> int:
         return next((f"{k}={fmt(r[k])}" for k in ("count", "amount", "value") if r[k] is not None), "")
 
     _print(table(["#", "期间", "日期", "单位", "指标", "条款", "数", "事由", "状态"],
-                 [[r["id"], r["period"], r["date"] or "", r["unit"], r["indicator"], r["clause"] or "", figure(r), r["reason"],
-                   f"已撤回（{r['withdrawn_reason']}）" if r["withdrawn_at"] else ""] for r in rows],
+                 [[r["id"], r["period"], r["date"] or "", r["unit"], r["indicator"], r["clause"] or "", figure(r),
+                   r["reason"], f"已撤回（{r['withdrawn_reason']}）" if r["withdrawn_at"] else ""] for r in rows],
                  title=f"{scheme.title} · {args.period}：{len(rows)}条记录"))
     return 0
 

@@ -40,7 +40,8 @@ def cmd_roles(args) -> int:
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["登录名", "角色", "方案", "科室", "单位"], [[r["login"], r["role"], r["scheme"], r["section"], r["unit"]] for r in rows]))
+    _print(table(["登录名", "角色", "方案", "科室", "单位"],
+                 [[r["login"], r["role"], r["scheme"], r["section"], r["unit"]] for r in rows]))
     return 0
 
 
@@ -75,9 +76,11 @@ def cmd_plugins(args) -> int:
         return 0
     from kaohe_tui.report import table
 
-    _print(table(["插件", "来源", "钩子"], [[p["name"], p["origin"], ", ".join(p["hooks"])] for p in info], title="已加载插件"))
+    _print(table(["插件", "来源", "钩子"], [[p["name"], p["origin"], ", ".join(p["hooks"])] for p in info],
+                 title="已加载插件"))
     if failed:
-        _print(table(["插件", "位置", "错误"], [[f.plugin, f.place, f.error] for f in plugins.failures], title="加载失败"))
+        _print(table(["插件", "位置", "错误"], [[f.plugin, f.place, f.error] for f in plugins.failures],
+                     title="加载失败"))
     return 0
 
 
@@ -124,7 +127,8 @@ def cmd_history(args) -> int:
     from kaohe_tui.report import table
 
     _print(table(["#", "时间", "用户", "操作", "方案", "单位", "记录", "事由"],
-                 [[r["id"], r["at"], r["user"], r["action"], r["scheme"] or "", r["unit"] or "", r["record_id"] or "", r["reason"]] for r in rows]))
+                 [[r["id"], r["at"], r["user"], r["action"], r["scheme"] or "", r["unit"] or "", r["record_id"] or "",
+                   r["reason"]] for r in rows]))
     return 0
 
 

@@ -56,8 +56,8 @@ def cmd_cases(args) -> int:
     title = f"{scheme.title} · {where}{' · ' + unit if unit else ''}{what}：{total}件（{summary or '无'}）"
     if total > TABLE_LIMIT:
         units = sorted({u for u, _ in per_unit})
-        _print(table(["单位", *STATUS_LABELS.values()], [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units],
-                     title=title))
+        _print(table(["单位", *STATUS_LABELS.values()],
+                     [[u, *(per_unit[(u, k)] or "" for k in STATUS_LABELS)] for u in units], title=title))
         print(f"{total}件，表格只列{TABLE_LIMIT}件以内：用 --unit、--status 缩小范围，或 --json 取全部")
         return 0
     _print(table(["案件编号", "单位", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "归类"],
@@ -76,8 +76,9 @@ def _case_imports(store, scheme, args) -> int:
         json_out(rows)
         return 0
     _print(table(["#", "文件", "时间", "登录", "新案件", "更新", "导入配置", "撤回"],
-                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"], r["profile"] or "",
-                   r["withdrawn_at"] or ""] for r in rows], title=f"{scheme.title}：案件导入{len(rows)}次"))
+                 [[r["id"], r["file"] or "", r["at"], r["user"] or "", r["cases"] or 0, r["updated"],
+                   r["profile"] or "", r["withdrawn_at"] or ""] for r in rows],
+                 title=f"{scheme.title}：案件导入{len(rows)}次"))
     return 0
 
 

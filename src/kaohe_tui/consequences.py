@@ -24,7 +24,8 @@ def last_places(scorer: Scorer, period: Period, result: UnitResult, skip_all_tie
     """For each quarter of the year up to ``period``: was the unit last in its category?
     With ``skip_all_tied`` a quarter in which every unit shares one rank (nothing entered yet)
     has no last place."""
-    return [result.unit in _last_units(scorer, quarter, result.category, skip_all_tied) for quarter in period.quarters()]
+    return [result.unit in _last_units(scorer, quarter, result.category, skip_all_tied)
+            for quarter in period.quarters()]
 
 
 def _last_units(scorer: Scorer, quarter: Period, category: str | None, skip_all_tied: bool) -> frozenset[str]:

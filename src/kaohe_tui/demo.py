@@ -30,7 +30,8 @@ def demo_drafts(scheme: Scheme) -> list[Draft]:
 
 
 def has_demo(store: Store, scheme: Scheme) -> bool:
-    return store.db["records"].count_where("scheme = ? AND source = ? AND withdrawn_at IS NULL", [scheme.id, SOURCE]) > 0
+    return store.db["records"].count_where("scheme = ? AND source = ? AND withdrawn_at IS NULL",
+                                           [scheme.id, SOURCE]) > 0
 
 
 def load_demo(store: Store, scheme: Scheme) -> int:
@@ -61,7 +62,8 @@ def remove_demo(store: Store, scheme: Scheme) -> int:
 
     authorize(store, "demo", scheme.id)
     with store.transaction() as db:
-        rows = list(db.query("SELECT id, period, date FROM records WHERE scheme = ? AND source = ? AND withdrawn_at IS NULL",
+        rows = list(db.query("SELECT id, period, date FROM records "
+                             "WHERE scheme = ? AND source = ? AND withdrawn_at IS NULL",
                              [scheme.id, SOURCE]))
         frozen = closed_months(db.conn, scheme.id)
         for row in rows:

@@ -216,7 +216,8 @@ def withdraw_record(store: Store, scheme: Scheme, record_id: int, reason: str) -
         from kaohe_tui.rights import authorize_in_write  # the sections of the record's year and indicator
 
         authorize_in_write(store, db, scheme, "withdraw", row["unit"], row["indicator"], row["period"])
-        db.table("records").update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user, "withdrawn_reason": reason})
+        db.table("records").update(record_id, {"withdrawn_at": now(), "withdrawn_by": store.user,
+                                               "withdrawn_reason": reason})
         store.audit("withdraw", scheme=scheme.id, unit=row["unit"], record_id=record_id,
                     old={"status": "active"}, new={"status": "withdrawn"}, reason=reason)
 
@@ -229,12 +230,14 @@ def set_period_status(store: Store, scheme: Scheme, period: Period, status: str,
         raise RecordError(t("close_needs_reason" if status == "closed" else "reopen_needs_reason"))
     authorize(store, "close" if status == "closed" else "reopen", scheme.id)
     with store.transaction() as db:
-        old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]), None)
+        old = next(db.query("SELECT status FROM periods WHERE scheme = ? AND period = ?", [scheme.id, str(period)]),
+                   None)
         old_status = old["status"] if old else "open"
         if old_status == status:
-            raise RecordError(t("period_already_closed" if status == "closed" else "period_already_open", period=period))
-        db.table("periods").insert({"scheme": scheme.id, "period": str(period), "status": status, "changed_by": store.user,
-                              "changed_at": now(), "reason": reason}, replace=True)
+            raise RecordError(t("period_already_closed" if status == "closed" else "period_already_open",
+                                period=period))
+        db.table("periods").insert({"scheme": scheme.id, "period": str(period), "status": status,
+                                    "changed_by": store.user, "changed_at": now(), "reason": reason}, replace=True)
         new = {"period": str(period), "status": status}
         if status == "closed":
             new |= signing.sign(store, scheme, period)  # the signed results, kept as signed

@@ -37,7 +37,8 @@ def m014_records_groups(db: Database) -> None:
                "withdrawn_at, id)")
 
 
-GROUP_SQL = (f"SELECT unit, indicator, clause, period, date, max(id), min(id), count(*) FROM records INDEXED BY {INDEX} "
+GROUP_SQL = ("SELECT unit, indicator, clause, period, date, max(id), min(id), count(*) "
+             f"FROM records INDEXED BY {INDEX} "
              "WHERE scheme = ? AND withdrawn_at IS NULL AND ({where}) GROUP BY unit, indicator, clause, period, date")
 BY_ID_SQL = ("SELECT id, unit, indicator, clause, count, amount, value, period, date, reason, attrs FROM records "
              "WHERE id IN (SELECT value FROM json_each(?))")

@@ -42,22 +42,27 @@ def lint_scheme(scheme: Scheme) -> list[Finding]:
             declared = sum(n.points or 0 for n in scored)
             if pts(declared) != pts(full):
                 label = "" if kind == "any" else t("lint_per_cadence", kind=CADENCES.get(kind, kind))
-                findings.append(Finding("error", where, t("lint_top_level", label=label, declared=fmt(declared), full=fmt(full))))
+                findings.append(Finding("error", where,
+                                        t("lint_top_level", label=label, declared=fmt(declared), full=fmt(full))))
         for path, node in walk(tree):
             if node.rule_type == "sum" and node.points is not None:
                 parts = sum(c.points or 0 for c in node.children if not c.bonus)
                 if pts(parts) != pts(node.points):
-                    findings.append(Finding("error", f"{where} {path}", t("lint_children", parts=fmt(parts), declared=fmt(node.points))))
+                    findings.append(Finding("error", f"{where} {path}",
+                                            t("lint_children", parts=fmt(parts), declared=fmt(node.points))))
             if node.rule_type == "undefined":
                 findings.append(Finding("undefined", f"{where} {path}", t("lint_undefined", points=fmt(node.points))))
             if node.rule_type == "weighted" and node.points is None:
                 findings.append(Finding("error", f"{where} {path}", t("lint_weighted")))
-        undefined = sum((n.points or 0) - defined_points(n) for n in tree if not n.bonus and n.cadence in ("any", max(kinds)))
+        undefined = sum((n.points or 0) - defined_points(n)
+                        for n in tree if not n.bonus and n.cadence in ("any", max(kinds)))
         if pts(undefined):
             findings.append(Finding("undefined", where,
-                                    t("lint_scheme_undefined", full=fmt(full), defined=fmt(full - undefined), undefined=fmt(undefined))))
+                                    t("lint_scheme_undefined", full=fmt(full), defined=fmt(full - undefined),
+                                      undefined=fmt(undefined))))
     _units, anomalies = catalog.declared_units(scheme)
-    findings += [Finding("warning", a.file, t("lint_anomaly", row=a.row, field=a.field, message=a.message)) for a in anomalies]
+    findings += [Finding("warning", a.file, t("lint_anomaly", row=a.row, field=a.field, message=a.message))
+                 for a in anomalies]
     findings += text_findings(scheme)
     findings += [Finding("warning", f"{scheme.id} 原文", text) for text in scheme.anomalies]
     return findings

@@ -49,7 +49,8 @@ MESSAGES = {
     "period_already_closed": "期间：{period} 已经签发关闭",
     "period_already_open": "期间：{period} 本来就是开启的",
     # -- closing: the cases must still add up to their counts (verify-sound) ------------------------
-    "close_cases_mismatch": "{scheme} {period}：{months} 上报的案件与其计数不相符（案件在 kaohe 之外被改动、增加或删除），"
+    "close_cases_mismatch": "{scheme} {period}：{months} 上报的案件与其计数不相符"
+                            "（案件在 kaohe 之外被改动、增加或删除），"
                             "不能签发：请核对并重新导入该月案件",
     "correction_needs_reason": "更正原因：更正记录须写明原因",
     "period_format": "期间：“{text}”：请写年份（2018）、季度（2018Q1）或月份（2018-03）",
@@ -84,7 +85,8 @@ MESSAGES = {
     "import_skip_hint_cli": "（加 --skip-invalid 导入其余各行，无效行写入旁边的 .rejected.csv）",
     "import_skip_hint_tui": "（勾选“跳过无效行”可导入其余各行）",
     "import_more_rejected": "…另有{more}行无效",
-    "import_row_by_row": "逐行读取 {file}（快速路径接受 UTF-8 的 CSV 文件、时间以数字写出，如 2018/4/5 9:03、2018-04-05T09:03:07），大文件较慢",
+    "import_row_by_row": "逐行读取 {file}（快速路径接受 UTF-8 的 CSV 文件、时间以数字写出，"
+                         "如 2018/4/5 9:03、2018-04-05T09:03:07），大文件较慢",
     "case_profile": "导入配置：{profile}",
     "case_ignored": "未使用的列：{columns}",
     "plugin_import_done": "{summary}",
@@ -168,7 +170,8 @@ MESSAGES = {
     "verify_triggers": "触发器{n}个",
     "verify_trigger_dropped": "触发器 {name} 已被删除",
     "verify_trigger_changed": "触发器 {name} 已被改动",
-    "verify_no_snapshot": "{scheme} {period}：已关闭但没有签发快照（由旧版 kaohe 关闭，或快照被删除）：请重新开启再关闭以签发",
+    "verify_no_snapshot": "{scheme} {period}：已关闭但没有签发快照（由旧版 kaohe 关闭，或快照被删除）："
+                          "请重新开启再关闭以签发",
     "verify_status": "{scheme} {period}：已签发，但期间表中的状态为 {status}（在 kaohe 之外被改动）",
     "verify_status_gone": "不存在",
     "verify_snapshot_changed": "{where}：签发快照已被改动（摘要不符）",
@@ -181,7 +184,8 @@ MESSAGES = {
     "verify_inputs_changed": "{where}：签发快照所存的输入已被改动（摘要不符）",
     "verify_case_unit_month": "{where}：{unit} {month} 上报的案件在签发后被改动、增加或删除",
     "verify_cases_as_signed": "{where}：{n}件案件与签发时一致",
-    "verify_not_rescored": "{where}：记录、案件、方案版本、插件数据与程序版本均与签发时一致，无须重新计分（kaohe verify --full 仍会重新计分）",
+    "verify_not_rescored": "{where}：记录、案件、方案版本、插件数据与程序版本均与签发时一致，"
+                           "无须重新计分（kaohe verify --full 仍会重新计分）",
     "verify_cases": "{where}：{month} 上报的案件与其计数不再相符（案件在 kaohe 之外被改动、增加或删除）",
     "verify_records": "{where}：记录 {listed} 在签发后{what}",
     "verify_records_more": " …（共{n}条）",
@@ -205,6 +209,7 @@ MESSAGES = {
     "oa_on_time": "按时签收：不扣分，未登记",
     "oa_late": "逾期签收：信息管理“流程不及时回复”一例，已登记（记录#{record}）",
     "oa_not_installed": "48小时内未签收，视为未安装客户端：信息管理一例双倍扣分，已登记（记录#{record}）",
+    "selfscore_saved": "已保存自评分：{unit} {indicator} {points}",
     # -- refusals of bonus, OA, self-score and the roster form (plugins; leftovers, #17) ---------------
     "field_required": "{field}：必填",
     "bonus_not_in_scheme": "申报#{id} 不在 {scheme} 中",
@@ -242,7 +247,8 @@ MESSAGES = {
     "param_changed": "{year}年已调整：{param}：{old} → {new}",
     "param_signed_keep": "已签发关闭的 {periods} 仍按签发时的版本计分",
     "rules_changed": "{year}年调整（第{version}版）：{param}：{old} → {new}  {how}（{by} {at}）",
-    "no_targets": "{scheme} {year}年没有目标责任书{unit}（导入：kaohe import {scheme} 文件 --kind targets --period {year}）",
+    "no_targets": "{scheme} {year}年没有目标责任书{unit}"
+                  "（导入：kaohe import {scheme} 文件 --kind targets --period {year}）",
     "param_not_category_tree": "{param}：“{category}”不是有自己指标的类别",
     "param_in_two_trees": "{param}：{path} 在不止一个类别的指标中，请在前面写明类别，可选：{names}",
     "param_not_a_path": "{param}：“{path}”不是 {scheme} 的指标路径（见 kaohe scheme params）",
@@ -278,7 +284,8 @@ MESSAGES = {
     "targets_sum": "{unit} {indicator}：各项合计{total}分，该指标{declared}分",
     "targets_none": "{path}：没有项目",
     "targets_imported": "目标责任书：{year}年{lists}个单位共{items}项",
-    "rename_recorded": "{path}：{new}：{former} {year}年已有{n}条记录；改名或合并从下一年起生效（kaohe scheme new-year）",
+    "rename_recorded": "{path}：{new}：{former} {year}年已有{n}条记录；"
+                       "改名或合并从下一年起生效（kaohe scheme new-year）",
     # -- kaohe lint: a scheme's declared points against its parts -----------------------------------
     "lint_finding": "{level}：{where}：{message}",
     "lint_top_level": "顶层指标{label}合计{declared}分，方案满分{full}分",
@@ -413,6 +420,23 @@ MESSAGES = {
     "plugin_exception": "出错：{kind}：{error}{at}",
     "plugin_at": "（{file}:{line}）",
     "plugin_not_module": "{location}：不是 Python 模块",
+    # -- Python's own exception kinds, glossed (plugin_errors.py; leftovers) ---------------------------
+    "plugin_no_name": "模块 {module} 中没有 {name}{at}",
+    "plugin_import_error": "导入失败（{error}）{at}",
+    "plugin_module_named": "模块 {module}",
+    "plugin_object_of": "{kind} 对象",
+    "plugin_no_attribute": "{owner} 没有属性 {name}{at}",
+    "plugin_undefined_name": "未定义的名字 {name}{at}",
+    "plugin_no_key": "找不到键 {name}{at}",
+    "plugin_no_file": "找不到文件 {file}{at}",
+    "plugin_no_permission": "没有权限读写 {file}{at}",
+    "plugin_zero_division": "除以零{at}",
+    "plugin_recursion": "递归过深{at}",
+    "plugin_exit": "插件在加载时调用了 sys.exit({code})，已跳过（SystemExit）{at}",
+    "plugin_interrupt": "插件在加载时自行中断，已跳过（KeyboardInterrupt）{at}",
+    "plugin_type_error": "类型不对（{error}）{at}",
+    "plugin_value_error": "取值不对（{error}）{at}",
+    "plugin_index_error": "下标超出范围（{error}）{at}",
     "scheme_id_taken": "方案编号 {id} 已由插件 {first} 提供，未加载这一个",
 }
 
@@ -433,7 +457,8 @@ TEXTUAL = {
     "Next command": "下一条命令", "Previous command": "上一条命令", "Next page": "下一页", "Previous page": "上一页",
     "Scroll Up": "向上滚动", "Scroll Down": "向下滚动", "Scroll Left": "向左滚动", "Scroll Right": "向右滚动",
     "Scroll Home": "滚到顶部", "Scroll End": "滚到底部", "Focus Next": "下一个控件", "Focus Previous": "上一个控件",
-    "Cursor to parent": "到上一级", "Cursor to next sibling": "到下一个同级", "Cursor to previous sibling": "到上一个同级",
+    "Cursor to parent": "到上一级", "Cursor to next sibling": "到下一个同级",
+    "Cursor to previous sibling": "到上一个同级",
     "Cursor to next ancestor": "到上级的下一项", "Expand or collapse all": "全部展开/收起",
     "Copy selected text": "复制所选文字", "Cut selected text": "剪切所选文字", "Paste text from the clipboard": "粘贴",
     "Select all": "全选", "Select line start": "选到行首", "Select line end": "选到行尾",

@@ -82,7 +82,8 @@ def entries_for(store: Store, scheme: Scheme, period: Period, unit: str | None =
     loads = json.loads
     make = Entry._make
     return [make((i, u, ind, c, n, a, v, p, d, r, loads(x) if x else {}, ()))
-            for i, u, ind, c, n, a, v, p, d, r, x in store.db.execute(sql, [scheme.id, *args] + ([unit] if unit else []))]
+            for i, u, ind, c, n, a, v, p, d, r, x
+            in store.db.execute(sql, [scheme.id, *args] + ([unit] if unit else []))]
 
 
 def entry_from_row(r: dict) -> Entry:

@@ -18,7 +18,6 @@ import importlib.util
 import inspect
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from contextvars import ContextVar
@@ -28,8 +27,7 @@ from typing import Any
 
 import pluggy
 
-from kaohe_tui import hookspecs
-from kaohe_tui.errors import KaoheError
+from kaohe_tui import hookspecs, plugin_errors
 from kaohe_tui.messages import t
 from kaohe_tui.paths import bundled
 
@@ -160,8 +158,8 @@ def _load_path(path: Path, name: str) -> None:
     module_name = f"kaohe_plugin_{name}"
     try:
         location = path if path.suffix == ".py" else path / "__init__.py"
-        spec = importlib.util.spec_from_file_location(module_name, location,
-                                                      submodule_search_locations=None if path.suffix == ".py" else [str(path)])
+        spec = importlib.util.spec_from_file_location(
+            module_name, location, submodule_search_locations=None if path.suffix == ".py" else [str(path)])
         if spec is None or spec.loader is None:
             raise ImportError(t("plugin_not_module", location=location))
         module = importlib.util.module_from_spec(spec)
@@ -236,17 +234,8 @@ def _isolated(function: Callable, plugin: str, hook: str) -> Callable:
 
 
 def _one_line(exc: BaseException) -> str:
-    """Why a plugin failed, in one Chinese line for the office (``kaohe plugins``, the TUI's
-    scheme list); the Python names stay in it for whoever maintains the plugin."""
-    where = traceback.extract_tb(exc.__traceback__)
-    at = t("plugin_at", file=Path(where[-1].filename).name, line=where[-1].lineno) if where else ""
-    if isinstance(exc, KaoheError):  # already one line for a user (a scheme file naming its key)
-        return str(exc).splitlines()[0]
-    if isinstance(exc, ModuleNotFoundError):
-        return t("plugin_no_module", module=exc.name, at=at)
-    if isinstance(exc, SyntaxError):
-        return t("plugin_syntax", file=Path(exc.filename or "?").name, line=exc.lineno, at="")
-    return t("plugin_exception", kind=type(exc).__name__, error=str(exc).splitlines()[0] if str(exc) else "", at=at)
+    """Why a plugin failed, in one Chinese line (``plugin_errors``: Python's kinds glossed)."""
+    return plugin_errors.one_line(exc)
 
 
 def hook_caller(hook: str, scheme: Any = None) -> pluggy.HookCaller:

@@ -50,8 +50,9 @@ def results_table(scheme: Scheme, results: list[UnitResult], period: str) -> Tab
     rows = []
     for r in results:
         names = {i.name for i in r.indicators}
-        rows.append(["—" if r.rank is None else r.rank, r.unit + ("（暂定）" if r.provisional else ""), r.category or "",
-                     *[fmt(c.value(r)) if c.name in names else "" for c in shown], fmt(r.total), "；".join(r.flags)])
+        rows.append(["—" if r.rank is None else r.rank, r.unit + ("（暂定）" if r.provisional else ""),
+                     r.category or "", *[fmt(c.value(r)) if c.name in names else "" for c in shown], fmt(r.total),
+                     "；".join(r.flags)])
     mark = f"\n{PROVISIONAL_MARK}" if provisional(results) else ""
     return table(columns, rows, title=f"{scheme.title} · {period}{mark}")
 
@@ -61,7 +62,8 @@ def status_table(scheme: Scheme, result) -> Table:
     from kaohe_tui.status import STATES
 
     shown = [c for c in result.cells if c.state in ("missing", "superseded", "flagged")]
-    counts = "，".join(f"{STATES[k]}{v}" for k, v in sorted(result.counts().items(), key=lambda kv: list(STATES).index(kv[0])))
+    counts = "，".join(f"{STATES[k]}{v}"
+                      for k, v in sorted(result.counts().items(), key=lambda kv: list(STATES).index(kv[0])))
     verdict = "可以签发" if result.complete else "尚有未录入数据：结果为暂定"
     rows = [[c.unit + ("" if c.ranked else "（不排名）"), c.indicator, c.period, STATES[c.state],
              c.months_text, c.records,
@@ -209,6 +211,7 @@ def _explain_node(parent: Tree, node: IndicatorResult, records: dict[int | str, 
             figure = next((f"{k}={fmt(row[k])}" for k in ("count", "amount", "value") if row.get(k) is not None), "")
             label = "派生" if row.get("derived_from") else f"记录#{rid}"
             source = f"（来自 {'、'.join(map(str, row['derived_from']))}）" if row.get("derived_from") else ""
-            _add(leaf, " ".join(p for p in (label, row["period"], row.get("date") or "", figure, row["reason"] + source) if p))
+            _add(leaf, " ".join(p for p in (label, row["period"], row.get("date") or "", figure, row["reason"] + source)
+                                if p))
     for child in node.children:
         _explain_node(branch, child, records)

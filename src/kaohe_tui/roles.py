@@ -152,7 +152,8 @@ def grant(store: Store, login: str, role: str, scheme: str | None = None, sectio
     with store.transaction() as db:
         db.table("roles").insert({"login": login, "role": role, "scheme": scheme, "section": section, "unit": unit,
                             "granted_by": store.user, "granted_at": now()})
-        store.audit("grant", scheme=scheme, unit=unit, new=Grant(login, role, scheme, section, unit).__dict__, reason=reason)
+        store.audit("grant", scheme=scheme, unit=unit, new=Grant(login, role, scheme, section, unit).__dict__,
+                    reason=reason)
 
 
 def revoke(store: Store, login: str, role: str, reason: str = "") -> int:

@@ -296,7 +296,8 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
         problems = name_form_problems(raw_name)
         if problems:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
-                                     message=t("unit_name_form", raw=raw_name, problems="、".join(problems), matched=norm(name))))
+                                     message=t("unit_name_form", raw=raw_name, problems="、".join(problems),
+                                               matched=norm(name))))
         key = norm(name)
         if key in seen_names:
             anomalies.append(Anomaly(file=source.file, row=i, field=source.name,
@@ -307,7 +308,8 @@ def read_unit_source(source: UnitSource, data_dir: Path) -> tuple[list[Unit], li
             value = norm(row.get(column) or "")
             if value and (column, value) in seen_values:
                 anomalies.append(Anomaly(file=source.file, row=i, field=column,
-                                         message=t("unit_value_repeats", value=row[column], row=seen_values[(column, value)])))
+                                         message=t("unit_value_repeats", value=row[column],
+                                                   row=seen_values[(column, value)])))
             seen_values.setdefault((column, value), i)
         category = source.category or (row.get(source.category_column) if source.category_column else None)
         attrs = {attr: (row.get(column) or "").strip() for attr, column in source.attrs.items()}
@@ -338,6 +340,7 @@ def describe_units(units: list[Unit], source: UnitSource, data_dir: Path) -> tup
                                      message=t("unit_row_unknown", what=what)))
             continue
         unit = out[at]
-        aliases = unit.aliases + [a for a in described.aliases if norm(a) not in {norm(unit.name), *map(norm, unit.aliases)}]
+        aliases = unit.aliases + [a for a in described.aliases
+                                  if norm(a) not in {norm(unit.name), *map(norm, unit.aliases)}]
         out[at] = unit.model_copy(update={"aliases": aliases, "attrs": {**unit.attrs, **described.attrs}})
     return out, anomalies

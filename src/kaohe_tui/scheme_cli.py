@@ -68,9 +68,11 @@ def cmd_set(args) -> int:
 
     store = _store(args)
     for change in set_params(store, args.scheme, args.year, args.pairs, args.reason):
-        print(t("param_changed", year=args.year, param=change.key, old=_show(change.old, fmt), new=_show(change.new, fmt)))
+        print(t("param_changed", year=args.year, param=change.key, old=_show(change.old, fmt),
+                new=_show(change.new, fmt)))
     closed = [r["period"] for r in store.db.query(
-        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed' AND substr(period, 1, 4) = ? ORDER BY period",
+        "SELECT period FROM periods WHERE scheme = ? AND status = 'closed' AND substr(period, 1, 4) = ? "
+        "ORDER BY period",
         [args.scheme, str(args.year)])]
     if closed:
         print(t("param_signed_keep", periods="、".join(closed)))
@@ -97,8 +99,8 @@ def cmd_params(args) -> int:
         return 0
     year = getattr(scheme, "year", 0) or "、".join(scheme.periods)
     print_table(table(["参数", "值", "文件原值", "文件原文"],
-                 [[r["key"], _show(r["value"], fmt), "" if not r["changed"] else _show(r["document"], fmt), r["text"][:60]]
-                  for r in rows], title=f"{scheme.title} · {year}：{len(rows)}个参数"))
+                 [[r["key"], _show(r["value"], fmt), "" if not r["changed"] else _show(r["document"], fmt),
+                   r["text"][:60]] for r in rows], title=f"{scheme.title} · {year}：{len(rows)}个参数"))
     return 0
 
 
@@ -122,7 +124,8 @@ def cmd_targets(args) -> int:
     if not rows:
         raise KaoheError(t("no_targets", scheme=scheme.id, year=year, unit=f"（{unit}）" if unit else ""))
     print_table(table(["单位", "指标", "序号", "主题", "任务", "分值", "来源"],
-                 [[r["unit"], r["indicator"], r["number"], r["theme"], r["task"], fmt(r["points"]), r["source"]] for r in rows],
+                 [[r["unit"], r["indicator"], r["number"], r["theme"], r["task"], fmt(r["points"]), r["source"]]
+                  for r in rows],
                  title=f"{scheme.title} · {year}：目标责任书项目{len(rows)}项"))
     return 0
 
@@ -137,7 +140,8 @@ def changes_text(store, scheme) -> list[str]:
 
     document = {p.key: p.value for p in parameters(catalog.get(scheme.id))}
     year = getattr(scheme, "year", None)
-    sql = "SELECT * FROM scheme_params WHERE scheme = ?" + (" AND year = ?" if year else "") + " ORDER BY year, version, id"
+    sql = ("SELECT * FROM scheme_params WHERE scheme = ?" + (" AND year = ?" if year else "")
+           + " ORDER BY year, version, id")
     last: dict[tuple, object] = {}
     lines = []
     for row in store.db.query(sql, [scheme.id, *([year] if year else [])]):

@@ -65,7 +65,8 @@ def scheme_from_dict(raw: dict, origin: str, plugin: str | None = None) -> Schem
         more = t("scheme_key_more", n=exc.error_count() - 1) if exc.error_count() > 1 else ""
         if not where:  # a check of the whole file (ours): its text names the key itself
             raise SchemeError(t("file_error", file=origin, reason=pydantic_problem(first) + more)) from None
-        raise SchemeError(t("scheme_key", path=origin, setting=where, problem=pydantic_problem(first), more=more)) from None
+        raise SchemeError(t("scheme_key", path=origin, setting=where, problem=pydantic_problem(first),
+                            more=more)) from None
     for _, tree in scheme.trees():
         for path, node in walk(tree):
             problem = check_indicator_params(node)

@@ -49,7 +49,8 @@ class Param:
 FIELD_NAMES = {"per": "每次扣分", "min": "最低", "max": "最高", "steps": "分档", "factor": "加倍系数",
                "points": "扣分", "weight": "权重", "value": "年度分值", "total": "满分"}
 PARAM_NAMES = {"district_total": "全区总数", "district_units": "全区单位数", "scale": "录入满分", "weight": "权重",
-               "on_time": "按期结案权重", "extended": "延期结案权重", "overdue": "超期结案权重", "full_at": "满分所需比率",
+               "on_time": "按期结案权重", "extended": "延期结案权重", "overdue": "超期结案权重",
+               "full_at": "满分所需比率",
                "base": "基础分", "missing_points": "未报得分", "floor": "下限", "times": "次数", "standard": "标准",
                "per_month": "每月标准", "annual_shortfall": "年度不足扣分", "per_quarter": "每季度标准",
                "summary_due_day": "总结截止日", "bands": "分档", "ladder": "阶梯"}
@@ -103,10 +104,12 @@ def parameters(scheme: Scheme, units: list[Unit] | None = None) -> list[Param]:
                     value = getattr(clause, fld)
                     if value is not None and _numeric(value) and not (fld == "factor" and not clause.double_when):
                         key = f"{prefix}{path}.clauses.{clause.id}.{fld}"
-                        out.append(Param(key, value, clause.text, "clause", label_of(key, "clause", node.name, clause.text)))
+                        out.append(Param(key, value, clause.text, "clause",
+                                         label_of(key, "clause", node.name, clause.text)))
     for unit in units or []:
         for attr, value in unit.attrs.items():
-            out.append(Param(f"unit[{unit.name}].{attr}", value, f"{unit.name}的{attr}", "unit", f"{unit.name}：{attr}"))
+            out.append(Param(f"unit[{unit.name}].{attr}", value, f"{unit.name}的{attr}", "unit",
+                             f"{unit.name}：{attr}"))
     return out
 
 
@@ -132,7 +135,8 @@ def _tree_of(raw: dict, scheme: Scheme, category: str | None, path: str, key: st
         trees = []
         if scheme.indicators:
             trees.append((raw["indicators"], scheme.indicators))
-        trees += [(raw["categories"][i]["indicators"], c.indicators) for i, c in enumerate(scheme.categories) if c.indicators]
+        trees += [(raw["categories"][i]["indicators"], c.indicators)
+                  for i, c in enumerate(scheme.categories) if c.indicators]
     found = []
     for raw_tree, tree in trees:
         node = _find(raw_tree, tree, [norm(p) for p in path.split(PATH_SEP)])

@@ -25,13 +25,15 @@ from kaohe_tui.year_scheme import YearScheme, document_years  # noqa: F401 — c
 
 # -- which years a scheme has ----------------------------------------------------------------
 def office_rows(store: Store, scheme_id: str) -> dict[int, dict]:
-    return {r["year"]: r for r in store.db.query("SELECT * FROM scheme_years WHERE scheme = ? ORDER BY year", [scheme_id])}
+    return {r["year"]: r
+            for r in store.db.query("SELECT * FROM scheme_years WHERE scheme = ? ORDER BY year", [scheme_id])}
 
 
 def years_of(store: Store, scheme: Scheme) -> list[dict]:
     """Every year the scheme has: the document's (built-in) and the office's own."""
     rows = office_rows(store, scheme.id)
-    document = catalog.get(scheme.id) if isinstance(scheme, YearScheme) else scheme  # an office year's periods are its own
+    # an office year's periods are its own
+    document = catalog.get(scheme.id) if isinstance(scheme, YearScheme) else scheme
     out = [{"year": y, "kind": "document", "version": rows.get(y, {}).get("version", 0), "based_on": None}
            for y in document_years(document)]
     out += [{"year": y, "kind": "office", "version": r["version"], "based_on": r["based_on"]}
@@ -56,7 +58,8 @@ def signed_version(store: Store, scheme_id: str, period: Period) -> int | None:
     closing = period_status(store, scheme_id, period)
     if closing is None:
         return None
-    row = next(store.db.query("SELECT version FROM signed_versions WHERE scheme = ? AND period = ? ORDER BY id DESC LIMIT 1",
+    row = next(store.db.query("SELECT version FROM signed_versions WHERE scheme = ? AND period = ? "
+                              "ORDER BY id DESC LIMIT 1",
                               [scheme_id, closing["period"]]), None)
     return row["version"] if row else 0
 
@@ -128,7 +131,8 @@ def unit_row_of(db, scheme: Scheme, name: str, period: str | None = None) -> dic
     """The stored row of a unit as the scheme (or, given ``period``, that period's year) has it:
     an office year's units are in ``year_units``, the document's in ``units``."""
     if period is not None:
-        row = next(db.query("SELECT kind FROM scheme_years WHERE scheme = ? AND year = ?", [scheme.id, int(period[:4])]), None)
+        row = next(db.query("SELECT kind FROM scheme_years WHERE scheme = ? AND year = ?",
+                            [scheme.id, int(period[:4])]), None)
         year = int(period[:4]) if row and row["kind"] == "office" else None
     else:
         year = scheme.year if getattr(scheme, "office", False) else None  # type: ignore[attr-defined]
@@ -173,8 +177,9 @@ def new_year(store: Store, scheme_id: str, year: int, reason: str = "") -> dict:
         sample = _sample_units(store, source_scheme)
         params = overrides_at(store, base.id, source, current_version(store, base.id, source))
         stamp = now()
-        db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source, "version": 0,
-                                   "created_by": store.user, "created_at": stamp, "reason": reason})
+        db.table("scheme_years").insert({"scheme": base.id, "year": year, "kind": "office", "based_on": source,
+                                         "version": 0, "created_by": store.user, "created_at": stamp,
+                                         "reason": reason})
         retired = _retired_units(store, source_scheme)  # a unit retired last year stays retired
         db.table("year_units").insert_all([{**year_unit_row(base.id, year, u, norm(u.name) in sample),
                                       **retired.get(norm(u.name), {})} for u in units])
@@ -192,7 +197,8 @@ def _retired_units(store: Store, scheme: Scheme) -> dict[str, dict]:
     from kaohe_tui.units import standing_rows
 
     table, where, args = standing_rows(store.db, scheme)
-    return {r["key"]: {"retired_at": r["retired_at"], "retired_by": r["retired_by"], "retired_reason": r["retired_reason"]}
+    return {r["key"]: {"retired_at": r["retired_at"], "retired_by": r["retired_by"],
+                       "retired_reason": r["retired_reason"]}
             for r in store.db.query(f"SELECT key, retired_at, retired_by, retired_reason FROM {table} "
                                     f"WHERE {where} AND retired_at IS NOT NULL", args)}
 

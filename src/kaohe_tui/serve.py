@@ -19,7 +19,8 @@ import signal
 import sys
 from pathlib import Path
 
-GOOGLE_FONTS = '<link\n      rel="stylesheet"\n      href="https://fonts.googleapis.com/css?family=Roboto%20Mono"\n    />'
+GOOGLE_FONTS = ('<link\n      rel="stylesheet"\n'
+                '      href="https://fonts.googleapis.com/css?family=Roboto%20Mono"\n    />')
 LOCAL_FONT = """<style>
       @font-face { font-family: "Roboto Mono"; font-style: normal;
         src: url("{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); }

@@ -2,8 +2,9 @@
 the records, the cases and their monthly counts, which verify checks one by one.
 
 - the scheme version and the units' standings (``signoff.context_digest``);
-- the code that scores: kaohe's version and each loaded plugin's name, version and module files
-  (an upgrade that moves a figure makes verify score again and name it);
+- the code that scores: kaohe's version and its core files (all but the TUI: an edit in place on a
+  shared server moves figures without a new version), and each loaded plugin's name, version and
+  module files (an upgrade that moves a figure makes verify score again and name it);
 - every table of the file that is not one of kaohe's own (``CORE``): the plugins' tables
   (a roster, self-scores, targets …), whatever their plugin reads while scoring. Small tables:
   each row quoted whole by SQLite and hashed in a fixed order.
@@ -14,6 +15,7 @@ again, and then it names just the figures that moved.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 from pathlib import Path
@@ -61,12 +63,22 @@ def tables(conn) -> dict[str, str]:
 
 
 def code() -> dict:
-    """kaohe's version and each loaded plugin's: its ``__version__`` and its module files."""
+    """kaohe's version and core files, and each loaded plugin's ``__version__`` and module files."""
     import kaohe_tui
     from kaohe_tui import plugins
 
-    return {"kaohe": kaohe_tui.__version__,
+    return {"kaohe": [kaohe_tui.__version__, _core_digest(Path(kaohe_tui.__file__).parent)],
             "plugins": {name: _plugin(plugin) for name, plugin in sorted(plugins.pm.list_name_plugin())}}
+
+
+@functools.cache
+def _core_digest(root: Path) -> str:  # once a process: verify asks for every snapshot
+    return core_files(root)
+
+
+def core_files(root: Path) -> str:
+    """One digest of kaohe's Python files but the TUI's (drawing moves no figure)."""
+    return _files_digest(root, [p for p in sorted(root.rglob("*.py")) if p.relative_to(root).parts[0] != "tui"])
 
 
 def _plugin(plugin: object) -> list:
@@ -77,10 +89,14 @@ def _plugin(plugin: object) -> list:
     except (TypeError, OSError):
         return [version, None]
     files = sorted(file.parent.rglob("*.py")) if file.name == "__init__.py" else [file]
+    return [version, _files_digest(file.parent, files)]
+
+
+def _files_digest(root: Path, files: list[Path]) -> str:
     h = hashlib.sha256()
     for path in files:
         try:
-            h.update(str(path.relative_to(file.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:
             h.update(str(path).encode() + b"\0?")
-    return [version, h.hexdigest()[:16]]
+    return h.hexdigest()[:16]

@@ -55,7 +55,8 @@ def start(store: Store, wanted: list[tuple[str, Period, list[str]]]) -> Pending:
         key = (scheme_id, str(period))
         if key in pending.rows or key in pending.asked:
             continue
-        if not has_cases or conn.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme_id]).fetchone() is None:
+        if (not has_cases
+                or conn.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme_id]).fetchone() is None):
             pending.rows[key] = []  # no case at all: nothing to scan
             continue
         pending.asked.append(key)
@@ -94,4 +95,5 @@ def changed_unit_months(signed: list[list], now: list[list]) -> list[tuple[str, 
     """(unit, month) whose cases differ from the signed ones, sorted by month then unit."""
     before = {(r[0], r[1]): r for r in signed}
     after = {(r[0], r[1]): r for r in now}
-    return sorted((k for k in before.keys() | after.keys() if before.get(k) != after.get(k)), key=lambda k: (k[1], k[0]))
+    return sorted((k for k in before.keys() | after.keys() if before.get(k) != after.get(k)),
+                  key=lambda k: (k[1], k[0]))

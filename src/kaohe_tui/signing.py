@@ -34,7 +34,8 @@ def sign(store: Store, scheme: Scheme, period: Period) -> dict:
         wrong = case_recount.mismatched_months(conn, scheme.id, period)  # never sign figures its cases do not give
         if wrong:
             raise KaoheError(t("close_cases_mismatch", scheme=scheme.id, period=period, months="、".join(wrong)))
-        scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)  # the year's version now in force; every superseded figure kept
+        # the year's version now in force; every superseded figure kept
+        scorer = Scorer(store, for_period(store, scheme, period), live=True, whole=True)
         inners = signed_periods(scheme, period)
         for inner in inners:
             scorer.score(inner)
@@ -51,8 +52,8 @@ def sign(store: Store, scheme: Scheme, period: Period) -> dict:
             inputs |= {"cases": signed_inputs.cases_pin(columns, case_rows, inner), "context": context}
         payload = canonical({"units": units, **results_data(scorer.score(inner), scorer.entries(inner)),
                              "inputs_digest": digest(inputs)})
-        row: dict[str, Any] = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period), "signed_at": now(),
-               "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
+        row: dict[str, Any] = {"scheme": scheme.id, "period": str(inner), "closed_period": str(period),
+               "signed_at": now(), "signed_by": store.user, "audit_id": head_id, "audit_head": head_hash,
                "inputs": json.dumps(inputs, ensure_ascii=False), "inputs_digest": digest(inputs),
                "results": zlib.compress(payload, 6), "results_digest": digest(payload)}
         store.db.table(TABLE).insert(row)

@@ -103,5 +103,6 @@ def status(store: Store, scheme: Scheme, period: Period) -> Status:
                 else:
                     state = "entered" if n else "none"
                 months = sorted({m for gap in node.missing for m in gap.months})
-                cells.append(Cell(result.unit, node.path, str(p), state, n, months, node.flags, result.rank is not None))
+                cells.append(Cell(result.unit, node.path, str(p), state, n, months, node.flags,
+                                  result.rank is not None))
     return Status(scheme.id, str(period), cells)

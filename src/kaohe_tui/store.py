@@ -123,7 +123,8 @@ class Store:
                 try:
                     migration_set.apply(self.db)
                 except Exception as exc:
-                    raise KaoheError(t("migration_failed", path=self.path, name=migration_set.name, error=exc)) from None
+                    raise KaoheError(t("migration_failed", path=self.path, name=migration_set.name,
+                                       error=exc)) from None
             check_migration(self)  # nor may a migration move what a closed period was signed from
 
     # -- transactions -----------------------------------------------------------------------

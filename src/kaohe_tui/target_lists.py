@@ -145,7 +145,8 @@ def import_targets(store: Store, scheme: Scheme, path: Path) -> str:
 
 def carry_forward(db: Database, scheme_id: str, source: int, year: int) -> int:
     """A new year starts with last year's lists (the office replaces them by importing)."""
-    cur = db.execute("INSERT INTO target_items (scheme, year, unit, indicator, number, theme, task, content, points, source) "
+    cur = db.execute("INSERT INTO target_items "
+                     "(scheme, year, unit, indicator, number, theme, task, content, points, source) "
                      "SELECT scheme, ?, unit, indicator, number, theme, task, content, points, '沿用' || ? || '年' "
                      "FROM target_items WHERE scheme = ? AND year = ?", [year, source, scheme_id, source])
     return cur.rowcount

@@ -56,7 +56,8 @@ def load_units(store: Store, scheme: Scheme) -> list[Unit]:
 
 def load_year_units(store: Store, scheme: YearScheme) -> list[Unit]:
     """An office year's units, with the year's unit-attribute changes (quotas …) applied."""
-    rows = store.db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ? ORDER BY id", [scheme.id, scheme.year])
+    rows = store.db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ? ORDER BY id",
+                          [scheme.id, scheme.year])
     units = [Unit(name=r["name"], category=r["category"], assessed_by=r["assessed_by"],
                   aliases=json.loads(r["aliases"] or "[]"), attrs=json.loads(r["attrs"] or "{}")) for r in rows]
     from kaohe_tui.scheme_params import unit_overrides

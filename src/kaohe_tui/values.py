@@ -44,8 +44,10 @@ def cadence_problem(node: Indicator, entry: Entry, period: Period) -> str | None
     if node.cadence in ("any", "year") or entry.date:
         return None
     if order.index(period.kind) > order.index(node.cadence):
-        example = f"{period.year}Q1—{period.year}Q4" if node.cadence == "quarter" else f"{period.year}-01—{period.year}-12"
-        return (f"period: {node.name}按{KIND_WORDS[node.cadence]}计分，{period}的记录不计入任何{KIND_WORDS[node.cadence]}；"
+        example = (f"{period.year}Q1—{period.year}Q4" if node.cadence == "quarter"
+                   else f"{period.year}-01—{period.year}-12")
+        return (f"period: {node.name}按{KIND_WORDS[node.cadence]}计分，"
+                f"{period}的记录不计入任何{KIND_WORDS[node.cadence]}；"
                 f"期间写{example}（或给出 --date）")
     return None
 

@@ -71,7 +71,8 @@ def _inputs(snap: dict) -> dict | None:
 
 
 def _triggers(conn, report: Report) -> None:
-    present: dict[str, str] = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    present: dict[str, str] = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     for name in [*GUARDS, *closed.TRIGGERS]:
         if name not in present:
             report.problems.append(t("verify_trigger_dropped", name=name))
@@ -223,7 +224,8 @@ def _records(where: str, signed: dict[str, str], now: dict[str, str], problems: 
     added = [i for i in now if i not in signed]
     for ids, what in ((gone, "verify_deleted"), (changed, "verify_changed"), (added, "verify_added")):
         if ids:
-            listed = ", ".join(f"#{i}" for i in ids[:20]) + (t("verify_records_more", n=len(ids)) if len(ids) > 20 else "")
+            listed = (", ".join(f"#{i}" for i in ids[:20])
+                      + (t("verify_records_more", n=len(ids)) if len(ids) > 20 else ""))
             problems.append(t("verify_records", where=where, listed=listed, what=t(what)))
 
 
@@ -257,7 +259,8 @@ def _recompute(store: Store, snap: dict, payload: dict, period: Period, scorers:
         points = now.points_by_indicator()
         for node in signed["indicators"]:
             if points.get(node["name"]) != node["points"]:
-                problems.append(t("verify_points", where=where, unit=unit, name=node["name"], signed=fmt(node["points"]),
-                                  now=fmt(points.get(node["name"]))))
+                problems.append(t("verify_points", where=where, unit=unit, name=node["name"],
+                                  signed=fmt(node["points"]), now=fmt(points.get(node["name"]))))
         if list(now.flags) != list(signed["flags"]):
-            problems.append(t("verify_flags", where=where, unit=unit, signed=signed["flags"] or "无", now=now.flags or "无"))
+            problems.append(t("verify_flags", where=where, unit=unit, signed=signed["flags"] or "无",
+                              now=now.flags or "无"))

@@ -36,7 +36,8 @@ def import_year_units(store: Store, scheme: Scheme, path: Path, units: list[Unit
     year = scheme.year  # type: ignore[attr-defined]
     report = YearUnitsImport()
     with store.transaction() as db:
-        existing = {r["key"]: r for r in db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ?", [scheme.id, year])}
+        existing = {r["key"]: r
+                    for r in db.query("SELECT * FROM year_units WHERE scheme = ? AND year = ?", [scheme.id, year])}
         named = {norm(u.name) for u in units}
         gone: set[str] = set()
         rows = []
@@ -48,7 +49,8 @@ def import_year_units(store: Store, scheme: Scheme, path: Path, units: list[Unit
                 if former is None or norm(alias) == key or norm(alias) in named:
                     continue
                 _refuse_if_recorded(db, scheme.id, year, former["name"], unit.name, path)
-                aliases += [a for a in json.loads(former["aliases"] or "[]") if norm(a) not in {key, *map(norm, aliases)}]
+                aliases += [a for a in json.loads(former["aliases"] or "[]")
+                            if norm(a) not in {key, *map(norm, aliases)}]
                 gone.add(norm(alias))
                 report.renamed += 1
             old = existing.get(key)

@@ -94,10 +94,12 @@ def write(conn: sqlite3.Connection, fh, scheme_id: str, keys: list[str], encodin
     """Write the records of ``scheme_id`` in periods ``keys`` to the binary file ``fh``, in id
     order; ``exact(ids)`` gives the exact path's encoded lines of those records. Returns the count."""
     where = FROM.format(keys=",".join("?" * len(keys)))
-    chunk_sql = f"SELECT group_concat(line, ''), count(*), sum(extra) FROM (SELECT {LINE} AS line, t.extra AS extra {where} ORDER BY r.id)"
+    chunk_sql = ("SELECT group_concat(line, ''), count(*), sum(extra) "
+                 f"FROM (SELECT {LINE} AS line, t.extra AS extra {where} ORDER BY r.id)")
     negatives_sql = f"SELECT sum({NEGATIVES}) {where}"
     lines_sql = f"SELECT r.id, {LINE}, ifnull(t.extra, 0) + {NEGATIVES} {where} ORDER BY r.id"
-    first, last = conn.execute(f"SELECT min(id), max(id) FROM records WHERE scheme = ? AND period IN ({','.join('?' * len(keys))})",
+    first, last = conn.execute("SELECT min(id), max(id) FROM records "
+                               f"WHERE scheme = ? AND period IN ({','.join('?' * len(keys))})",
                                [scheme_id, *keys]).fetchone()
     if first is None:
         return 0

@@ -134,7 +134,8 @@ def write_ledger_csv(store: Store, scheme: Scheme, period: Period, path: Path, f
 def audit_rows(store: Store, scheme: Scheme | None = None) -> Iterator[list]:
     sql = "SELECT * FROM audit" + (" WHERE scheme = ?" if scheme else "") + " ORDER BY id"
     for r in store.db.query(sql, [scheme.id] if scheme else []):
-        yield [r["id"], r["at"], r["user"], r["action"], r["scheme"], r["unit"], r["record_id"], r["old"], r["new"], r["reason"]]
+        yield [r["id"], r["at"], r["user"], r["action"], r["scheme"], r["unit"], r["record_id"], r["old"], r["new"],
+               r["reason"]]
 
 
 def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, title: str,
@@ -153,7 +154,8 @@ def write_rows(fmt: str, header: list[str], rows: Iterator[list], path: Path, ti
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("[\n")
             for n, row in enumerate(rows, start=1):
-                fh.write(("," if n > 1 else "") + json.dumps(dict(zip(header, row, strict=False)), ensure_ascii=False) + "\n")
+                fh.write(("," if n > 1 else "")
+                         + json.dumps(dict(zip(header, row, strict=False)), ensure_ascii=False) + "\n")
             fh.write("]\n")
     elif fmt == "xlsx":
         import openpyxl

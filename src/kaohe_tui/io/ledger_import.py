@@ -145,7 +145,8 @@ def refuse_closed_rows(conn, scheme_id: str, rows: list[dict], numbers: list[int
         try:
             refuse_if_closed(conn, scheme_id, row["period"], row["date"], frozen)
         except KaoheError as exc:
-            raise KaoheError(t("row_error", file=path, row=number, reason=t("row_closed_meanwhile", error=exc))) from None
+            raise KaoheError(t("row_error", file=path, row=number,
+                               reason=t("row_closed_meanwhile", error=exc))) from None
 
 
 def parse_attrs(text: str) -> dict:

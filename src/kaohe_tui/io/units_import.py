@@ -74,14 +74,15 @@ def read_units(scheme: Scheme, path: Path) -> list[Unit]:
             category = row.get(mapping["category"], "").strip() if mapping["category"] else None
             if category and scheme.categories and scheme.category(category) is None:
                 known = "、".join(c.name for c in scheme.categories)
-                raise KaoheError(t("units_bad_category", column=mapping["category"], category=category, scheme=scheme.id,
-                                   known=known))
-            aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、") if a.strip()] \
-                if mapping["aliases"] else []
+                raise KaoheError(t("units_bad_category", column=mapping["category"], category=category,
+                                   scheme=scheme.id, known=known))
+            aliases = [strip_format(a) for a in row.get(mapping["aliases"], "").replace(",", "、").split("、")
+                       if a.strip()] if mapping["aliases"] else []
             declared = scheme.category(category) if category and scheme.categories else None  # checked above
             units.append(Unit(name=name, category=(declared.name if declared else category) or None,
                               aliases=aliases,
-                              assessed_by=(row.get(mapping["assessed_by"], "").strip() or None) if mapping["assessed_by"] else None,
+                              assessed_by=((row.get(mapping["assessed_by"], "").strip() or None)
+                                           if mapping["assessed_by"] else None),
                               attrs={c: row.get(c, "").strip() for c in attr_columns}))
         except KaoheError as exc:
             rejected.append(RowError(path, number, exc))
@@ -109,6 +110,7 @@ def _write(store: Store, scheme: Scheme, path: Path, units: list[Unit], report: 
             else:
                 db.table("units").insert(row)
                 report.added += 1
-        store.audit("import-units", scheme=scheme.id, new={"file": str(path), "added": report.added, "updated": report.updated},
+        store.audit("import-units", scheme=scheme.id,
+                    new={"file": str(path), "added": report.added, "updated": report.updated},
                     reason=f"import {Path(path).name}")
     return report

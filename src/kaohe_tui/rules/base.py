@@ -204,7 +204,8 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
         lines.append(Line(-min(cost, ctx.max - deducted) if cost else 0.0, f"{what}：{how}，结果为暂定", None, refs))
     elif default is not None:
         points = float(default)
-        lines.append(Line(points - ctx.max, f"{what}：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定",
+        lines.append(Line(points - ctx.max,
+                          f"{what}：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定",
                           None, refs))
     else:
         points = 0.0

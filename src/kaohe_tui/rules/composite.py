@@ -294,6 +294,7 @@ class Undefined(RuleType):
 
     def score(self, ctx: Context) -> Outcome:
         return Outcome(None, ctx.indicator.points,
-                       [Line(0.0, f"文件未定义“{ctx.indicator.name}”的计分办法，本项{fmt(ctx.indicator.points)}分暂不计")],
+                       [Line(0.0, f"文件未定义“{ctx.indicator.name}”的计分办法，"
+                                  f"本项{fmt(ctx.indicator.points)}分暂不计")],
                        [f"{ctx.indicator.name}未定义"])
 

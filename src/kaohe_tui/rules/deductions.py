@@ -60,7 +60,8 @@ def range_problem(clause: Clause, entry: Entry) -> str | None:
     if entry.amount is None:
         return t("amount_needed", clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
     if not (low <= entry.amount <= high):
-        return t("amount_outside", amount=fmt(entry.amount), clause=clause.text, id=clause.id, low=fmt(low), high=fmt(high))
+        return t("amount_outside", amount=fmt(entry.amount), clause=clause.text, id=clause.id, low=fmt(low),
+                 high=fmt(high))
     return None
 
 
@@ -83,7 +84,8 @@ class PerOccurrence(RuleType[PerOccurrenceParams]):
             return None  # the caller reports unknown clauses
         if entry.count is not None and entry.count < 0:
             return t("count_negative")
-        if clause.double_when and clause.double_when in entry.attrs and attr_true(entry.attrs[clause.double_when]) is None:
+        if (clause.double_when and clause.double_when in entry.attrs
+                and attr_true(entry.attrs[clause.double_when]) is None):
             return (f"属性：{clause.double_when}={entry.attrs[clause.double_when]!r} 不是是/否"
                     f"（写 {clause.double_when}=1 表示是，=0 表示否）")
         return range_problem(clause, entry)
@@ -111,7 +113,8 @@ class PerOccurrence(RuleType[PerOccurrenceParams]):
                 continue
             if clause.once:
                 if clause.id in applied_once:
-                    lines.append(Line(0.0, f"{clause.text}（一次性扣分，已扣过）{entry.reason}".rstrip(), clause.id, (entry.id,)))
+                    lines.append(Line(0.0, f"{clause.text}（一次性扣分，已扣过）{entry.reason}".rstrip(), clause.id,
+                                      (entry.id,)))
                     continue
                 applied_once.add(clause.id)
                 entry = entry._replace(count=1)
@@ -130,7 +133,8 @@ class PerOccurrence(RuleType[PerOccurrenceParams]):
             return Outcome(pts(floor), full, lines, flags)
         points = full - deducted
         if points < floor:
-            lines.append(Line(pts(floor - points), f"扣完为止：应扣{fmt(deducted)}分，本项最多扣{fmt(full - floor)}分", None, ()))
+            lines.append(Line(pts(floor - points), f"扣完为止：应扣{fmt(deducted)}分，本项最多扣{fmt(full - floor)}分",
+                              None, ()))
             points = floor
         return Outcome(pts(points), full, lines, flags)
 

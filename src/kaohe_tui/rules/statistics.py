@@ -51,10 +51,12 @@ class ZeroParams(Params):
 
 def _zero_outcome(ctx: Context, on_zero: str, why: str, refs: tuple = ()) -> Outcome:
     if on_zero == "unset":
-        return Outcome(0.0, ctx.max, [Line(-ctx.max, f"{why}：文件未规定如何计分，暂计0分（方案可用 on_zero 写明）", None, refs)],
+        return Outcome(0.0, ctx.max,
+                       [Line(-ctx.max, f"{why}：文件未规定如何计分，暂计0分（方案可用 on_zero 写明）", None, refs)],
                        [f"{ctx.indicator.name}：{why}，文件未规定如何计分"])
     points = ctx.max if on_zero == "full" else 0.0
-    return Outcome(pts(points), ctx.max, [Line(points - ctx.max, f"{why}：按方案规定（on_zero = {on_zero}）记{fmt(points)}分", None, refs)])
+    return Outcome(pts(points), ctx.max,
+                   [Line(points - ctx.max, f"{why}：按方案规定（on_zero = {on_zero}）记{fmt(points)}分", None, refs)])
 
 
 # -- ratio to an expected count ------------------------------------------------------------
@@ -96,7 +98,8 @@ class RatioToExpected(RuleType[RatioParams]):
         if not p.district_units:
             return 0.0, "全区单位数为0"
         exp = p.district_total / p.district_units * share
-        return exp, f"应完成数 = {fmt(p.district_total)} ÷ {fmt(p.district_units)} × {fmt(share)}（{p.unit_attr}）= {fmt(exp)}"
+        return exp, (f"应完成数 = {fmt(p.district_total)} ÷ {fmt(p.district_units)} × {fmt(share)}"
+                     f"（{p.unit_attr}）= {fmt(exp)}")
 
     def score(self, ctx: Context) -> Outcome:
         p = self.params(ctx.indicator)
@@ -155,7 +158,8 @@ class RelativeToAverage(RuleType[AverageParams]):
         rate = figure_of(own)
         points = clamp(ctx.max * rate / avg, 0, ctx.max)
         text = f"本单位{fmt(rate)}，{how}：{fmt(ctx.max)}×{fmt(rate)}÷{fmt(avg)}" + ("，封顶" if rate > avg else "")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, refs), *superseded_lines(ctx.records, own)])
+        return Outcome(pts(points), ctx.max,
+                       [Line(points - ctx.max, text, None, refs), *superseded_lines(ctx.records, own)])
 
 
 # -- rank bands --------------------------------------------------------------------------------
@@ -200,7 +204,8 @@ class RankBands(RuleType[BandParams]):
         band_text = f"第{band[0]}-{band[1]}名得{fmt(band[2])}分" if band else "排名未进入任何分档"
         text = (f"基础分{fmt(p.base)}；{_used(own, '录用数')}，{len(figures)}个单位中排第{rank}名"
                 f"{'（并列）' if tied else ''}，{band_text}")
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, (own.id,)), *superseded_lines(ctx.records, own)])
+        return Outcome(pts(points), ctx.max,
+                       [Line(points - ctx.max, text, None, (own.id,)), *superseded_lines(ctx.records, own)])
 
 
 def month_of(entry: Entry) -> int | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.screen import ModalScreen, Screen
@@ -21,6 +21,11 @@ from kaohe_tui.tui.commands import ScreenActions
 from kaohe_tui.tui.common import SchemeState, scheme_periods
 from kaohe_tui.tui.textual_zh import translate_textual
 
+if TYPE_CHECKING:
+    from kaohe_tui.score_cache import ScoreCache
+    from kaohe_tui.tui.screens.explain import ExplainScreen
+    from kaohe_tui.tui.screens.results import ResultsScreen
+
 translate_textual()  # Textual's own key names, in Chinese, before any screen class is made
 cjk_compositor.apply()  # no Chinese character drawn as two spaces under a drop-down (upstream bug)
 
@@ -30,7 +35,7 @@ HELP_SKIPS = {"focus_next", "focus_previous", "app.focus_next", "app.focus_previ
               "copy_text", "app.copy_text"}
 
 
-class KaoheApp(App):
+class KaoheApp(App[None]):
     CSS_PATH = "kaohe.tcss"
     TITLE = "考核 kaohe"
     COMMANDS = {ScreenActions}  # Textual's system commands are English and not this office's actions
@@ -43,10 +48,11 @@ class KaoheApp(App):
         self.plugins_dirs = [Path(d) for d in plugins_dirs]
         self.export_dir = Path(export_dir) if export_dir else None  # None: the working directory
         self.page_size = page_size  # rows per page of the ledger and the audit log
-        self.store: Store | None = None
+        self.store: Store | None = None  # opened by the first screen (``ensure_store``)
         self.states: dict[str, SchemeState] = {}
+        self._scores: ScoreCache | None = None
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from kaohe_tui.tui.screens.schemes import SchemesScreen
 
         return SchemesScreen()
@@ -59,6 +65,12 @@ class KaoheApp(App):
             self.sub_title = self.store.path.name
         return self.store
 
+    @property
+    def opened_store(self) -> Store:
+        """The database, for every screen after the scheme list (which opens it first)."""
+        assert self.store is not None  # a bug if not: only the scheme list runs before ensure_store
+        return self.store
+
     def _open_store(self) -> Store:
         from kaohe_tui.units import ensure_registered
 
@@ -69,18 +81,18 @@ class KaoheApp(App):
         return store
 
     @property
-    def scores(self):
+    def scores(self) -> ScoreCache:
         """Results kept per scheme and period until the next write (``score_cache``)."""
         from kaohe_tui.score_cache import ScoreCache
 
-        if getattr(self, "_scores", None) is None or self._scores.store is not self.store:
-            self._scores = ScoreCache(self.store)
+        if self._scores is None or self._scores.store is not self.store:
+            self._scores = ScoreCache(self.opened_store)
         return self._scores
 
     def in_worker_store(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn(store, …)`` on a private connection (called inside a worker thread, so a
         long read or a preview's rolled-back transaction never touches the UI's connection)."""
-        store = Store(self.store.path)
+        store = Store(self.opened_store.path)
         try:
             return fn(store, *args, **kwargs)
         finally:
@@ -102,10 +114,11 @@ class KaoheApp(App):
         from kaohe_tui.tui.screens.units import UnitsScreen
 
         views = {"units": UnitsScreen, "ledger": LedgerScreen, "results": ResultsScreen, "audit": AuditScreen}
+        screen: SchemeView
         if view == "results" and not kwargs:
-            screen = self.kept_results(scheme)
-            if screen is self.screen:  # asked again (after an import): score again if anything changed
-                screen.check_fresh()
+            screen = results = self.kept_results(scheme)
+            if results is self.screen:  # asked again (after an import): score again if anything changed
+                results.check_fresh()
                 return
         else:
             screen = views[view](scheme, **kwargs)
@@ -114,7 +127,7 @@ class KaoheApp(App):
         else:
             self.push_screen(screen)
 
-    def kept_results(self, scheme: Scheme) -> Screen:
+    def kept_results(self, scheme: Scheme) -> ResultsScreen:
         """The scheme's results screen, made once and kept (installed) while the app runs: going
         back to it shows its table as drawn, and it scores again only if something was written
         since (``ResultsScreen.on_screen_resume``). One per scheme object (a reloaded scheme
@@ -128,13 +141,13 @@ class KaoheApp(App):
                 self.uninstall_screen(old)  # (one still on the stack goes when the next is made)
         if not self.is_screen_installed(name):
             self.install_screen(ResultsScreen(scheme), name)
-        return self.get_screen(name)
+        return self.get_screen(name, ResultsScreen)
 
-    def kept_screen(self, name: str, kind: type, *args: Any) -> Screen:
+    def kept_screen(self, name: str, kind: type[ExplainScreen], *args: Any) -> ExplainScreen:
         """One screen of ``kind`` made once and kept (installed), shown again with new content
         (``show(*args)``): its widgets are not mounted anew each time (the explanation)."""
         if self.is_screen_installed(name):
-            screen = self.get_screen(name)
+            screen = self.get_screen(name, kind)
             screen.show(*args)
             return screen
         screen = kind(*args)
@@ -149,7 +162,8 @@ class KaoheApp(App):
             self.push_screen(KaohePalette(id="--command-palette"))
 
     def action_help_quit(self) -> None:
-        self.notify(TEXTUAL["Press [b]{key}[/b] to quit the app"].format(key="ctrl+q"), title=TEXTUAL["Do you want to quit?"])
+        self.notify(TEXTUAL["Press [b]{key}[/b] to quit the app"].format(key="ctrl+q"),
+                    title=TEXTUAL["Do you want to quit?"])
 
     def unsaved_form(self):
         """The open form with something typed in it, if any (ctrl+q must not lose it unasked)."""

@@ -3,9 +3,9 @@ views can reserve these keys against plugin screens without importing the app.""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-APP_BINDINGS = [
+APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+q", "quit", "退出", show=False, priority=True, id="quit"),
     Binding("question_mark", "help", "帮助", key_display="?", id="help"),
     Binding("ctrl+e", "export", "导出", id="export"),

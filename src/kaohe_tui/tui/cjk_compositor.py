@@ -48,4 +48,5 @@ def _render_chops(self: Compositor, crop, is_rendered_line):
 
 def apply() -> None:
     if textual.__version__ == PINNED and Compositor._render_chops is not _render_chops:
-        Compositor._render_chops = _render_chops
+        # replacing upstream's method is the point of this module (mypy's method-assign says so)
+        Compositor._render_chops = _render_chops  # type: ignore[method-assign]

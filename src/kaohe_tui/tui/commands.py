@@ -53,8 +53,11 @@ class ScreenActions(Provider):
                 views.append((f"切换到{entry[0]}", entry[1], "视图"))
             else:
                 yield (*entry, here)
-        for entry in getattr(screen, "plugin_screens", []):
-            yield f"插件页：{entry.title}（{entry.key}）", partial(screen.open_plugin_screen, entry), "插件提供的页面"
+        from kaohe_tui.tui.screens.base import SchemeView
+
+        if isinstance(screen, SchemeView):
+            for page in screen.plugin_screens:
+                yield f"插件页：{page.title}（{page.key}）", partial(screen.open_plugin_screen, page), "插件提供的页面"
         yield from views
         yield from everywhere
 

@@ -8,8 +8,11 @@ those, where they happen; everything else still reaches the app's error handling
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.align import Align
 from rich.text import Text
+from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
 from textual.containers import Horizontal, Vertical
@@ -38,6 +41,11 @@ class KaohePalette(CommandPalette):
     def __init__(self, **kwargs):
         kwargs.setdefault("placeholder", TEXTUAL["Search for commands…"])
         super().__init__(**kwargs)
+
+    @staticmethod
+    def is_open(app: App[Any]) -> bool:
+        # upstream's, typed for any app (upstream's App[object] takes no App[None]: App is invariant)
+        return CommandPalette.is_open(app)
 
     def compose(self):
         # upstream's layout, with the guarded list

@@ -22,7 +22,7 @@ def _translated(binding):
     return binding
 
 
-def _classes(cls: type) -> list[type]:
+def _classes(cls: type[DOMNode]) -> list[type[DOMNode]]:
     out = [cls]
     for sub in cls.__subclasses__():
         out += _classes(sub)

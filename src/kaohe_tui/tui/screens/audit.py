@@ -17,7 +17,8 @@ from kaohe_tui.tui.screens.base import SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
 from kaohe_tui.tui.widgets.tables import FilterInput
 
-ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register-scheme": "登记方案", "withdraw-demo": "撤回演示"}
+ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register-scheme": "登记方案",
+           "withdraw-demo": "撤回演示"}
 
 
 class AuditScreen(SchemeView):

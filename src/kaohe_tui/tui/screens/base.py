@@ -16,7 +16,11 @@ from kaohe_tui.tui.widgets.footer import KFooter
 from kaohe_tui.tui.widgets.nav import NavBar
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from kaohe_tui.store import Store
     from kaohe_tui.tui.app import KaoheApp
+    from kaohe_tui.tui.common import SchemeState
 
 NAV = Binding.Group("视图", compact=True)
 PERIOD = Binding.Group("期间", compact=True)
@@ -40,6 +44,7 @@ class SchemeView(Screen):
     ]
 
     app: KaoheApp
+    _reload_timer: Timer | None = None
 
     def __init__(self, scheme: Scheme):
         super().__init__()
@@ -55,12 +60,12 @@ class SchemeView(Screen):
         return {s.key for s in self.plugin_screens}
 
     @property
-    def state(self):
+    def state(self) -> SchemeState:
         return self.app.state(self.scheme)
 
     @property
-    def store(self):
-        return self.app.store
+    def store(self) -> Store:
+        return self.app.opened_store
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.scheme.title, self.VIEW, [(s.key, s.title) for s in self.plugin_screens], id="nav")
@@ -70,12 +75,12 @@ class SchemeView(Screen):
     def compose_body(self) -> ComposeResult:  # pragma: no cover - each view has its own
         yield from ()
 
-    def reload(self) -> None:  # pragma: no cover - each view that filters has its own
+    def reload(self) -> object:  # pragma: no cover - each view that filters has its own (maybe a worker)
         pass
 
     def schedule_reload(self) -> None:
         """Typing in a filter reloads once the user pauses (not on every key over a slow link)."""
-        if getattr(self, "_reload_timer", None):
+        if self._reload_timer:
             self._reload_timer.stop()
         self._reload_timer = self.set_timer(0.15, lambda: self.reload())
 
@@ -147,7 +152,7 @@ def reserved_keys() -> set[str]:
 
     bound = [*App.BINDINGS, *APP_BINDINGS, *Screen.BINDINGS, *SchemeView.BINDINGS]
     keys = {binding.key for binding in Binding.make_bindings(bound)} | {"enter"}
-    return keys | {key_to_character(k) for k in keys if key_to_character(k)}  # "?" as well as question_mark
+    return keys | {c for k in keys if (c := key_to_character(k))}  # "?" as well as question_mark
 
 
 def plugin_screens(scheme: Scheme) -> list[SchemeScreen]:

@@ -67,7 +67,7 @@ class CaseMapping(ModalScreen[dict | None]):
         yield Footer(compact=True)
 
     def mapping(self) -> dict[str, str]:
-        return {self.header[int(s.id.removeprefix("map-"))]: str(s.value) for s in self.query(Select)}
+        return {self.header[int(str(s.id).removeprefix("map-"))]: str(s.value) for s in self.query(Select)}
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_apply() if event.button.id == "apply" else self.action_cancel()

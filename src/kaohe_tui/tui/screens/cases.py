@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import work
@@ -18,6 +19,9 @@ from kaohe_tui.cases import list_cases
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
 
 class CasesScreen(Screen):
     BINDINGS = [
@@ -25,6 +29,8 @@ class CasesScreen(Screen):
         Binding("q", "app.pop_screen", "返回", show=False, id="cases-q-back"),
         Binding("s", "next_status", "按归类筛选", id="cases-status"),
     ]
+
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme, period: Period, unit: str, counted: str | None = None,
                  what: str = "", case_id: str | None = None):
@@ -45,7 +51,8 @@ class CasesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cases-table", DataTable)
-        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源", "导入自"):
+        for title in ("案件编号", "归类", "上报时间", "处置时限", "结案时间", "延期", "核查未通过", "回访", "来源",
+                      "导入自"):
             table.add_column(title)
         table.focus()
         self.load()
@@ -53,7 +60,8 @@ class CasesScreen(Screen):
     @work(exclusive=True, group="cases")
     async def load(self) -> None:
         try:  # a year of a city's cases is a full scan: off the UI thread
-            self.cases = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period, self.unit)
+            self.cases = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period,
+                                                 self.unit)
             if self.counted:  # the figure's own SQL chooses them (the TUI then cycles through all)
                 chosen = await asyncio.to_thread(self.app.in_worker_store, list_cases, self.scheme, self.period,
                                                  self.unit, None, self.counted)

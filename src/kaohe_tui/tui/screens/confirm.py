@@ -39,6 +39,11 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-def ask_then(app: App, question: str, then: Callable[[], None], *, yes: str = "是", no: str = "否") -> None:
+def ask_then(app: App, question: str, then: Callable[[], object], *, yes: str = "是", no: str = "否") -> None:
     """Ask ``question``; run ``then`` only on yes (no, esc and a dismissed dialog do nothing)."""
-    app.push_screen(Confirm(question, yes=yes, no=no), lambda answer: then() if answer else None)
+
+    def answered(answer: bool | None) -> None:
+        if answer:
+            then()
+
+    app.push_screen(Confirm(question, yes=yes, no=no), answered)

@@ -3,6 +3,8 @@ indicators (``Scorer.explain`` → ``IndicatorResult.lines/children``), and its 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,9 @@ from kaohe_tui.scoring import IndicatorResult, UnitResult
 from kaohe_tui.tui.common import FLAG, figure
 from kaohe_tui.tui.widgets.footer import KFooter
 
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
+
 SHOWN = 50  # records listed under one line (a line may stand for 10^5 of them)
 
 
@@ -28,6 +33,8 @@ class ExplainScreen(Screen):
         Binding("q", "app.pop_screen", "返回", show=False, id="explain-q-back"),
         Binding("a", "expand_all", "全部展开", id="explain-expand"),
     ]
+
+    app: KaoheApp
 
     def __init__(self, scheme: Scheme, period: str, result: UnitResult, indicator: str | None,
                  trend: list[tuple[str, UnitResult | None]]):
@@ -90,7 +97,7 @@ class ExplainScreen(Screen):
         if self.indicator:
             nodes = [n for n in nodes if n.name == self.indicator] or nodes
         ids = [rid for n in nodes for rid in _record_ids(n)]  # at most SHOWN per line
-        self.records = records_by_id(self.app.store, ids)
+        self.records = records_by_id(self.app.opened_store, ids)
         tree.root.set_label(escape(f"{self.result.unit} · {self.indicator or '总分'}"))
         tree.show_root = False
         for node in nodes:

@@ -130,7 +130,8 @@ class ExportDialog(ModalScreen[Path | None]):
         if not path.exists():
             self.run_export(path)
             return
-        ask_then(self.app, t("export_exists", path=path.resolve()), lambda: self.run_export(path), yes="覆盖", no="不覆盖")
+        ask_then(self.app, t("export_exists", path=path.resolve()), lambda: self.run_export(path), yes="覆盖",
+                 no="不覆盖")
 
     @work(exclusive=True, group="export")
     async def run_export(self, path: Path) -> None:

@@ -226,6 +226,6 @@ class ImportDialog(ModalScreen[str | None]):
                     self.set_running(True)
                     self.import_file(path, "cases", None, False, overrides)
 
-            self.app.push_screen(CaseMapping(path, str(exc), self.app.store.path.parent / "profiles"), mapped)
+            self.app.push_screen(CaseMapping(path, str(exc), self.app.opened_store.path.parent / "profiles"), mapped)
             return
         self.app.show_error(exc, "导入失败")

@@ -20,6 +20,8 @@ from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.widgets.tables import FilterInput, KTable
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from kaohe_tui.store import Store
 
 OK, BAD = "✓", "✗"  # the lint line reads the same without colour
@@ -75,7 +77,7 @@ class ParametersScreen(YearScreen):
     def __init__(self, store: Store, scheme: Scheme):
         super().__init__(store, scheme)
         self.rows: list[dict] = []
-        self._lint_timer = None
+        self._lint_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="params-head")

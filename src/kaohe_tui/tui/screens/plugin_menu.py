@@ -27,7 +27,7 @@ class PluginMenu(ModalScreen[SchemeScreen | None]):
         yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.screens[int(event.option.id)])
+        self.dismiss(self.screens[event.option_index])  # the options are the screens, in order
 
     def on_key(self, event) -> None:
         for screen in self.screens:

@@ -22,7 +22,7 @@ from kaohe_tui.errors import KaoheError
 from kaohe_tui.messages import t
 from kaohe_tui.preview import preview_record
 from kaohe_tui.rules.base import fmt
-from kaohe_tui.scheme import Clause, Indicator, Scheme
+from kaohe_tui.scheme import Clause, Indicator, Scheme, Unit
 from kaohe_tui.tui.common import FIGURES, FLAG, record_periods, shown
 from kaohe_tui.tui.screens.confirm import ask_then
 from kaohe_tui.tui.screens.error import describe
@@ -30,6 +30,8 @@ from kaohe_tui.tui.screens.form import FormModal
 from kaohe_tui.units import load_units
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from kaohe_tui.tui.app import KaoheApp
 
 NONE = Select.NULL
@@ -46,6 +48,7 @@ class RecordForm(FormModal[int | None]):
     ]
 
     app: KaoheApp
+    _preview_timer: Timer | None = None
 
     def __init__(self, scheme: Scheme, period: str, unit: str | None = None, record: dict | None = None):
         super().__init__()
@@ -53,12 +56,12 @@ class RecordForm(FormModal[int | None]):
         self.view_period = period
         self.record = record  # the record being corrected, or None for a new one
         self.start_unit = record["unit"] if record else unit
-        self.units = []
+        self.units: list[Unit] = []
         self.periods = record_periods(scheme)
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        self.units = load_units(self.app.store, self.scheme)
+        self.units = load_units(self.app.opened_store, self.scheme)
         rec = self.record or {}
         title = f"更正记录 #{rec['id']}" if self.record else "新增记录"
         period = rec.get("period") or self.view_period
@@ -182,7 +185,8 @@ class RecordForm(FormModal[int | None]):
 
     def kind_changed(self) -> None:
         kind = _value(self.query_one("#f-kind", Select)) or "count"
-        self.query_one("#f-figure", Input).placeholder = "次数留空＝1次" if kind == "count" else f"{FIGURES[kind]}（必填）"
+        self.query_one("#f-figure", Input).placeholder = ("次数留空＝1次" if kind == "count"
+                                                          else f"{FIGURES[kind]}（必填）")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "f-kind":
@@ -213,7 +217,8 @@ class RecordForm(FormModal[int | None]):
         kind = _value(self.query_one("#f-kind", Select)) or "count"
         figure = self.query_one("#f-figure", Input).value.strip() or None
         clause = self.clause()
-        attrs = {clause.double_when: 1} if clause and clause.double_when and self.query_one("#f-attr", Checkbox).value else None
+        attrs = ({clause.double_when: 1}
+                 if clause and clause.double_when and self.query_one("#f-attr", Checkbox).value else None)
         return Draft(unit=_value(self.query_one("#f-unit", Select)),
                      indicator=_value(self.query_one("#f-indicator", Select)),
                      period=_value(self.query_one("#f-period", Select)),
@@ -226,7 +231,7 @@ class RecordForm(FormModal[int | None]):
         return self.query_one("#f-why", Input).value if self.record else ""
 
     def schedule_preview(self) -> None:
-        if getattr(self, "_preview_timer", None):
+        if self._preview_timer:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(0.2, self.run_preview)
 
@@ -254,7 +259,8 @@ class RecordForm(FormModal[int | None]):
         error.update("" if not self.record or self.correction_reason().strip() else f"✗ {t('needs_correction_reason')}")
         before, after = result.before, result.after
         name = result.indicator.split("/")[-1]
-        text = (f"预览（{result.period} · {escape(result.unit)}）：{escape(name)} {shown(before.points)}→[b]{shown(after.points)}[/b] · "
+        text = (f"预览（{result.period} · {escape(result.unit)}）："
+                f"{escape(name)} {shown(before.points)}→[b]{shown(after.points)}[/b] · "
                 f"总分 {shown(before.total)}→[b]{shown(after.total)}[/b] · 排名 {before.rank}→[b]{after.rank}[/b]")
         new_flags = [f for f in after.flags if f not in before.flags]
         if new_flags:
@@ -274,10 +280,11 @@ class RecordForm(FormModal[int | None]):
         try:
             draft = self.draft()
             if self.record:
-                record_id = recording.correct(self.app.store, self.scheme, self.record["id"], draft,
+                record_id = recording.correct(self.app.opened_store, self.scheme, self.record["id"], draft,
                                               self.correction_reason())
             else:
-                record_id = recording.record(self.app.store, self.scheme, draft, source="tui", supersede=supersede)
+                record_id = recording.record(self.app.opened_store, self.scheme, draft, source="tui",
+                                             supersede=supersede)
         except SecondFigure as exc:
             error.update("")
             ask_then(self.app, exc.question, lambda: self.save(supersede=True), yes="替换")

@@ -153,6 +153,7 @@ class ResultsScreen(SchemeView):
 
     def fill(self) -> None:
         scored = self.scored
+        assert scored is not None  # (for the type checker) filled only once load has scored
         table = self.query_one("#results", KTable)
         keep = table.cursor_coordinate
         self.columns = score_columns(self.scheme, scored.results)
@@ -170,6 +171,7 @@ class ResultsScreen(SchemeView):
     def rows(self) -> Rows:
         """The table's columns and cells for the scored period (built once per trend mode)."""
         scored = self.scored
+        assert scored is not None  # (for the type checker) built only once load has scored
         categories = any(r.category for r in scored.results)
         # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         columns = [("单位", "unit"), ("总分", "total"), ("排名", "rank")]
@@ -193,6 +195,7 @@ class ResultsScreen(SchemeView):
         return Rows.measure(columns, rows)
 
     def trends(self) -> dict[str, str]:
+        assert self.scored is not None  # (for the type checker) built only once load has scored
         by_quarter = self.scored.by_quarter
         units = [r.unit for r in self.scored.results]
         if self.state.trend == "rank":

@@ -11,6 +11,7 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -77,7 +78,7 @@ class SchemesScreen(Screen):
 
     def refresh_rows(self) -> None:
         table = self.query_one("#schemes", KTable)
-        store = self.app.store
+        store = self.app.opened_store
         keep = table.cursor_row
         table.clear(columns=True)
         rows = scheme_summaries(store)  # the counts and years `kaohe schemes` shows
@@ -109,8 +110,8 @@ class SchemesScreen(Screen):
         table = self.query_one("#schemes", KTable)
         if not table.row_count or table.cursor_row < 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return catalog.schemes().get(key)
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return catalog.schemes().get(key) if key is not None else None
 
     def on_data_table_row_highlighted(self, event) -> None:
         scheme = self.highlighted()
@@ -119,7 +120,8 @@ class SchemesScreen(Screen):
         plugin = f"插件 {escape(scheme.plugin)}" if scheme and scheme.plugin else ""
         if scheme and not self.records.get(scheme.id):
             if self.demo_counts.get(scheme.id):
-                hint.update(f"台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）· {plugin}")
+                hint.update(f"台账为空：按 [b]d[/b] 载入演示台账（{self.demo_counts[scheme.id]}条，事由标注【演示】）"
+                            f"· {plugin}")
             else:
                 hint.update(f"台账为空（本方案没有演示台账）· {plugin}")
         else:

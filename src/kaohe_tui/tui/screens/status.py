@@ -5,6 +5,7 @@ from the results (m) for the period shown there; esc returns."""
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +15,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
-from kaohe_tui.status import STATES, status
+from kaohe_tui.status import STATES, Status, status
+
+if TYPE_CHECKING:
+    from kaohe_tui.tui.app import KaoheApp
 
 
 class StatusScreen(Screen):
@@ -23,11 +27,13 @@ class StatusScreen(Screen):
         Binding("a", "toggle_all", "全部/缺漏", id="status-all"),
     ]
 
+    app: KaoheApp
+
     def __init__(self, scheme: Scheme, period: str):
         super().__init__()
         self.scheme = scheme
         self.period = period
-        self.result = None
+        self.result: Status | None = None
         self.show_all = False
 
     def compose(self) -> ComposeResult:
@@ -45,14 +51,15 @@ class StatusScreen(Screen):
     @work(exclusive=True, group="status")
     async def load(self) -> None:
         try:
-            self.result = await asyncio.to_thread(self.app.in_worker_store, status, self.scheme, Period.parse(self.period))
+            result: Status = await asyncio.to_thread(self.app.in_worker_store, status, self.scheme,
+                                                     Period.parse(self.period))
         except Exception as exc:
             self.app.show_error(exc, "检查失败")
             return
-        self.fill()
+        self.result = result
+        self.fill(result)
 
-    def fill(self) -> None:
-        result = self.result
+    def fill(self, result: Status) -> None:
         table = self.query_one("#status-table", DataTable)
         table.clear()
         wanted = set(STATES) if self.show_all else {"missing", "flagged", "superseded"}
@@ -68,4 +75,4 @@ class StatusScreen(Screen):
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
         if self.result is not None:
-            self.fill()
+            self.fill(self.result)

@@ -32,12 +32,13 @@ class UnitsScreen(SchemeView):
         super().__init__(scheme)
         from kaohe_tui.scheme_years import for_year, years_of
 
-        self.years = [r["year"] for r in years_of(self.app.store, scheme)]
-        if self.state.units_year not in self.years:
-            self.state.units_year = Period.parse(self.state.ledger_period).year
-        self.year = self.state.units_year
+        self.years = [r["year"] for r in years_of(self.app.opened_store, scheme)]
+        year = self.state.units_year
+        if year is None or year not in self.years:
+            year = self.state.units_year = Period.parse(self.state.ledger_period).year
+        self.year = year
         # the scheme as it stands for the year (an office year: its own units and their aliases)
-        self.year_scheme = for_year(self.app.store, scheme, self.year) if self.year in self.years else scheme
+        self.year_scheme = for_year(self.app.opened_store, scheme, self.year) if self.year in self.years else scheme
         self.units: list[Unit] = []
         self.columns: list[tuple[str, str]] = []
         self.sort_key: tuple[str, bool] | None = None  # (column key, reverse)
@@ -121,6 +122,8 @@ class UnitsScreen(SchemeView):
     def action_sort(self) -> None:
         table = self.query_one("#units", KTable)
         column = table.ordered_columns[table.cursor_column].key.value
+        if column is None:  # (every column here is added with a key)
+            return
         reverse = self.sort_key == (column, False)
         self.sort_key = (column, reverse)
         self.fill()

@@ -21,6 +21,10 @@ Fetch = Callable[..., list[dict]]
 Render = Callable[[dict], list]
 
 
+def _no_source(row: dict) -> list:
+    raise NotImplementedError  # a bug: set_source gives the table its renderer before show
+
+
 class PagedTable(KTable):
     BINDINGS = [
         Binding("home", "first_page", "首页", show=False),
@@ -37,7 +41,7 @@ class PagedTable(KTable):
         super().__init__(*args, **kwargs)
         self.page_size = page_size
         self.fetch: Fetch | None = None
-        self.render_row: Render | None = None
+        self.render_row: Render = _no_source
         self.total = 0
         self.first_index = 0  # position of the first row shown in the whole result
         self.rows_shown: list[dict] = []

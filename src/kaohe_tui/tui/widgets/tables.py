@@ -57,7 +57,8 @@ class Rows:
         widths = [cell_len(label.plain) for label in labels]
         for cells, _ in texts:
             widths = [max(w, cell_len(c.plain)) for w, c in zip(widths, cells, strict=False)]
-        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)], texts)
+        return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)],
+                   texts)
 
 
 class KTable(DataTable):
@@ -113,7 +114,8 @@ class KTable(DataTable):
         # DataTable measures every cell of each new row for its column's width; a column whose
         # width is given never uses it. Only rows with a label or an automatic height still count.
         if not any(column.auto_width for column in self.columns.values()):
-            new_rows = [key for key in new_rows if (row := self.rows.get(key)) and (row.auto_height or row.label is not None)]
+            new_rows = [key for key in new_rows
+                        if (row := self.rows.get(key)) and (row.auto_height or row.label is not None)]
         super()._update_dimensions(new_rows)
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
@@ -121,10 +123,12 @@ class KTable(DataTable):
         """DataTable's, with a one-line text cell drawn by ``cell_lines`` (same segments, a
         fraction of the time: issue 18). Cached under DataTable's own key, as DataTable does."""
         header = row_index == -1
-        if column_index == -1 or not (header or self.rows[self._row_locations.get_key(row_index)].height == 1):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
-        key = (row_key, self._column_locations.get_key(column_index), base_style, cursor, hover,
+        column_key = self._column_locations.get_key(column_index)
+        if (column_index == -1 or row_key is None or column_key is None
+                or not (header or self.rows[row_key].height == 1)):  # (no key: left to DataTable's own)
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_key, column_key, base_style, cursor, hover,
                self._show_hover_cursor, self._update_count, self._pseudo_class_state)
         lines = self._cell_render_cache.get(key)
         if lines is not None:
