@@ -65,3 +65,24 @@ def test_what_the_reader_leaves_to_the_careful_path(scheme, tmp_path, row):
     store = new_store(tmp_path / "k.db", scheme)
     assert bulk_path(store, scheme, path, None) is None  # refused whole: nothing stored
     assert store.db.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+
+
+def test_a_later_export_naming_an_unchanged_case_twice_is_refused_and_named(scheme, tmp_path):
+    """A later export keeps only its changed rows: a case id written twice, both rows as stored,
+    is caught by the reader itself (no key of a table sees it) and named by the careful path."""
+    from kaohe_tui.case_import import CaseImportRejected, import_cases
+
+    header = "案件编号,责任单位,来源,上报时间,处置时限,结案时间,延期次数,核查未通过次数,回访满意度\n"
+    rows = ["K1,甲街道,巡查,2018-01-05 09:00:00,2018-01-08 17:00:00,,0,0,",
+            "K2,乙街道,巡查,2018-01-06 09:00:00,2018-01-09 17:00:00,2018-01-07 10:00:00,0,0,满意"]
+    store = new_store(tmp_path / "k.db", scheme)
+    first = tmp_path / "first.csv"
+    first.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    assert bulk_path(store, scheme, first, None) == 2
+    later = tmp_path / "later.csv"
+    later.write_text(header + "\n".join([*rows, rows[1]]) + "\n", encoding="utf-8")
+    assert bulk_path(store, scheme, later, None) is None
+    with pytest.raises(CaseImportRejected) as caught:
+        import_cases(store, scheme, later)
+    assert any("第4行：案件编号：案件 K2 在文件前面已出现" in m for m in caught.value.report.rejected)
+    assert store.db.execute("SELECT count(*) FROM case_imports").fetchone() == (1,)  # the first import only

@@ -276,9 +276,6 @@ def run(job: dict) -> None:
     conn = _connect(sqlean, job["db"])
     reader: NativeCaseFile | None = NativeCaseFile(job) if native.load(conn) else None
     sql = CaseFileSQL(job)
-    create = reader.create(job["path"]) if reader else sql.create(job["path"])
-    if create is None:
-        raise ValueError("a file name or an answer holding a separator the C reader splits on")
 
     def count_months() -> None:  # without the C reader: in parallel, on its own in-memory database
         try:
@@ -297,11 +294,10 @@ def run(job: dict) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
-        conn.execute(create)
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
-        if bulk_reimport.known(conn, SOURCE, "case_id" if reader else f"trim({sql.cell('case_id')})", job["scheme"]):
+        if _later_export(conn, job, reader, sql):
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
 
         def insert() -> int:
@@ -343,7 +339,9 @@ def run(job: dict) -> None:
         if into == "cases":
             add_counts(conn, job["scheme"], counts)
         else:
-            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit)
+            total = sum(row[-1] for row in counted[0]) if reader else None  # rows read (the changed kept)
+            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit,
+                                                               total)
         end_import(conn, import_id, imported)
         conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?",
                      [updated, job["profile"], import_id])
@@ -364,6 +362,22 @@ def run(job: dict) -> None:
         if counter.is_alive():
             counter.join()
         conn.close()
+
+
+def _later_export(conn, job: dict, reader: NativeCaseFile | None, sql: CaseFileSQL) -> bool:
+    """Create the file's reader table, and say whether the file is a later export of cases already
+    stored (its first rows name some: ``bulk_reimport``). The C reader of a later export refuses
+    a case id written twice itself: the table its rows go to holds only those that changed."""
+    create = reader.create(job["path"]) if reader else sql.create(job["path"])
+    if create is None:
+        raise ValueError("a file name or an answer holding a separator the C reader splits on")
+    conn.execute(create)
+    later = bulk_reimport.known(conn, SOURCE, "case_id" if reader else f"trim({sql.cell('case_id')})",
+                                job["scheme"])
+    if later and reader:
+        conn.execute(f"DROP TABLE {SOURCE}")
+        conn.execute(reader.create(job["path"], unique=True) or "")
+    return later
 
 
 def main() -> None:

@@ -45,10 +45,12 @@ def rename_unit(conn, raw: str, unit: str) -> None:
     conn.execute(f"UPDATE {INCOMING} SET unit = ? WHERE unit = ?", [unit, raw])
 
 
-def merge(conn, scheme: str, import_id: int, frozen: dict[str, str], audit: dict) -> tuple[int, int, int]:
+def merge(conn, scheme: str, import_id: int, frozen: dict[str, str], audit: dict,
+          total: int | None = None) -> tuple[int, int, int]:
     """Write the incoming rows' new and changed cases: (new, updated, unchanged). ``frozen``: the
     closed months (read under the write lock); ``audit``: the import's audit row, whose login,
-    time and reason the ``update-case`` rows share."""
+    time and reason the ``update-case`` rows share; ``total``: the file's rows, when the incoming
+    table holds only those that differ from the stored cases (else every row is in it)."""
     old = ", ".join(f"c.{f} AS o_{f}" for f in CASE_FIELDS[1:])
     mine, stored = (", ".join(f"{side}.{f}" for f in CASE_FIELDS[1:]) for side in ("i", "c"))
     differs = f"({mine}) IS NOT ({stored})"
@@ -60,7 +62,8 @@ WHERE c.case_id IS NULL OR {differs}""", [scheme])
     for (month,) in conn.execute("SELECT DISTINCT substr(o_reported_at, 1, 7) FROM temp.diff WHERE NOT new"):
         if month in frozen:  # a case taken out of a signed-off month
             raise PermissionError(f"a case counted in {month}, closed with {frozen[month]}, is changed")
-    total = conn.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
+    if total is None:
+        total = conn.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
     new, updated = conn.execute("SELECT sum(new), sum(NOT new) FROM temp.diff").fetchone()
     new, updated = new or 0, updated or 0
     apply_changes(conn, scheme, f"""

@@ -38,12 +38,14 @@ class NativeCaseFile:
     def __init__(self, job: dict):
         self.job = job
 
-    def spec(self, path: str) -> str | None:
+    def spec(self, path: str, unique: bool = False) -> str | None:
         """The job as the C reads it (``key=value`` items, lists inside by US); None when a value
-        holds a separator (no such file name or answer is met: the careful path takes it)."""
+        holds a separator (no such file name or answer is met: the careful path takes it). ``unique``: the reader
+        refuses a case id written twice (for a later export: the table it goes to is not keyed)."""
         job, columns = self.job, self.job["columns"]
         period, closing = job["period_field"], job["closing_field"]
-        items = {"path": path, "width": str(int(job["width"])), "untimed": str(int(bool(job["untimed"])))}
+        items = {"path": path, "width": str(int(job["width"])), "untimed": str(int(bool(job["untimed"]))),
+                 "unique": str(int(unique))}
         for key, field in {**FIELDS, "period": period, "closing": closing}.items():
             if field in columns:
                 items[key] = str(int(columns[field]))
@@ -57,8 +59,8 @@ class NativeCaseFile:
             return None
         return RS.join(f"{k}={v}" for k, v in items.items())
 
-    def create(self, path: str) -> str | None:
-        spec = self.spec(path)
+    def create(self, path: str, unique: bool = False) -> str | None:
+        spec = self.spec(path, unique)
         return None if spec is None else f"CREATE VIRTUAL TABLE {SOURCE} USING kaohe_cases({literal(spec)})"
 
     @staticmethod
@@ -70,23 +72,35 @@ class NativeCaseFile:
         return ["0", f"({live}) IS 1", *(amount(name).replace(LIVE, live) for name in STORED)]
 
     def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
-        """Every row of the file into ``into``, the month tally (``kaohe_tally``) added up as the
+        """Every row of the file into ``cases``, the month tally (``kaohe_tally``) added up as the
         rows go by. Whether a case counts (``case_classes.LIVE``) is tested once a row, and each
         figure's expression is given its value (a void case adds 0 to each: ``amount``), which
-        halves the SQL run per row. A later export (``into`` not ``cases``) is tallied by unit and
-        month only (the units and months are checked; ``bulk_reimport.merge`` counts what changed)."""
+        halves the SQL run per row.
+
+        A later export (``into``: ``bulk_reimport``'s table) keeps only the rows that are new or
+        differ from the stored case (the rest, most of a later export, are not written at all;
+        ``bulk_reimport.merge`` compares what is kept once more, after the units are named),
+        tallied by unit and month (checked by the helper) with a count of every row read."""
         columns = ", ".join(STORED_COLUMNS)
+        if into == "cases":
+            def tally(live: str) -> str:
+                return f"kaohe_tally(unit, month, {', '.join(self.tallied(f'({live})'))})"
 
-        def tally(live: str) -> str:
-            values = self.tallied(f"({live})") if into == "cases" else self.tallied(f"({live})")[:2]
-            return f"kaohe_tally(unit, month, {', '.join(values)})"
-
-        return f"""
+            return f"""
 INSERT INTO {into} (scheme, {columns}, import_id)
 SELECT {literal(scheme)}, {columns}, {int(import_id)}
 FROM {SOURCE}
 WHERE CASE WHEN {LIVE} THEN {tally('1')} ELSE {tally('0')} END
   AND (rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rowid))
+"""
+        mine, stored = (", ".join(f"{side}.{c}" for c in STORED_COLUMNS[1:]) for side in ("f", "c"))
+        return f"""
+INSERT INTO {into} (scheme, {columns}, import_id)
+SELECT {literal(scheme)}, {', '.join(f'f.{c}' for c in STORED_COLUMNS)}, {int(import_id)}
+FROM {SOURCE} f LEFT JOIN main.cases c ON c.scheme = {literal(scheme)} AND c.case_id = f.case_id
+WHERE kaohe_tally(f.unit, f.month, 0, ({LIVE.replace('status', 'f.status')}) IS 1, 1)
+  AND (f.rowid % {PROGRESS_EVERY} != 0 OR kaohe_progress(f.rowid))
+  AND (c.case_id IS NULL OR ({mine}) IS NOT ({stored}))
 """
 
     def month_counts(self) -> str:

@@ -390,6 +390,7 @@ typedef struct {
   List units;     /* key, name, key, name ...: a unit's normalised name or alias -> its name */
   int *unit_slot; /* open addressing over the keys: index of the key in units, or -1 */
   int unit_cap;
+  int unique;     /* refuse a case id written twice (a later export: no key of the table says so) */
 } CaseTab;
 
 typedef struct {
@@ -407,6 +408,8 @@ typedef struct {
   const char *id, *unit, *source, *answer, *status;
   int id_len, unit_len, source_len, answer_len;
   char reported[20], deadline[20], closed[20];
+  unsigned long long *ids; /* with unique: the 64-bit hashes of the ids read (0: a free slot) */
+  sqlite3_int64 ids_cap, ids_used;
   int has_deadline, has_closed;
   sqlite3_int64 ext, failed;
   int satisfied; /* 1, 0, or -1: NULL */
@@ -521,6 +524,7 @@ static int cases_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
     if (KEY("path")) t->path = sqlite3_mprintf("%.*s", vlen, v);
     else if (KEY("width")) t->width = atoi(v);
     else if (KEY("untimed")) t->untimed = vlen > 0 && v[0] == '1';
+    else if (KEY("unique")) t->unique = vlen > 0 && v[0] == '1';
     for (int f = 0; f < NF; f++)
       if (KEY(field_keys[f])) t->col[f] = atoi(v);
     for (int l = 0; l < NL; l++)
@@ -566,7 +570,7 @@ static int cases_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {
 static int cases_close(sqlite3_vtab_cursor *cur) {
   CaseCursor *c = (CaseCursor *)cur;
   if (c->fh) fclose(c->fh);
-  sqlite3_free(c->buf), sqlite3_free(c->text), sqlite3_free(c->start), sqlite3_free(c->clen);
+  sqlite3_free(c->buf), sqlite3_free(c->text), sqlite3_free(c->start), sqlite3_free(c->clen), sqlite3_free(c->ids);
   sqlite3_free(c);
   return SQLITE_OK;
 }
@@ -768,6 +772,40 @@ static int starts_bracket(const char *s, int n, int at_end) { /* [ ] 【 】: 1 
   return 0;
 }
 
+static unsigned long long mix64(unsigned long long k) { /* every input bit moves every output bit */
+  k ^= k >> 33, k *= 0xff51afd7ed558ccdULL, k ^= k >> 33, k *= 0xc4ceb9fe1a85ec53ULL, k ^= k >> 33;
+  return k;
+}
+
+/* 1: the id was not read before (two ids of one 64-bit hash are taken for one: the file is
+ * then refused and read by the careful path, which tells them apart); 0: out of memory */
+static int id_first_seen(CaseCursor *c, const char *id, int n, int *first) {
+  if ((c->ids_used + 1) * 2 > c->ids_cap) {
+    sqlite3_int64 cap = c->ids_cap ? c->ids_cap * 2 : 1 << 16;
+    unsigned long long *ids = sqlite3_malloc64(sizeof *ids * (sqlite3_uint64)cap);
+    if (!ids) return 0;
+    memset(ids, 0, sizeof *ids * (size_t)cap);
+    for (sqlite3_int64 i = 0; i < c->ids_cap; i++) {
+      if (!c->ids[i]) continue;
+      sqlite3_int64 j = (sqlite3_int64)(c->ids[i] & (unsigned long long)(cap - 1));
+      while (ids[j]) j = (j + 1) & (cap - 1);
+      ids[j] = c->ids[i];
+    }
+    sqlite3_free(c->ids);
+    c->ids = ids, c->ids_cap = cap;
+  }
+  unsigned long long h = mix64(fnv(id, n)) | 1; /* never 0 */
+  sqlite3_int64 j = (sqlite3_int64)(h & (unsigned long long)(c->ids_cap - 1));
+  for (; c->ids[j]; j = (j + 1) & (c->ids_cap - 1))
+    if (c->ids[j] == h) {
+      *first = 0;
+      return 1;
+    }
+  c->ids[j] = h, c->ids_used++;
+  *first = 1;
+  return 1;
+}
+
 static int case_row(CaseCursor *c) {
   CaseTab *t = (CaseTab *)c->base.pVtab;
   int n;
@@ -784,6 +822,9 @@ static int case_row(CaseCursor *c) {
   int chars = 0;
   for (int i = 0; i < c->id_len; i++) chars += ((unsigned char)c->id[i] & 0xc0) != 0x80;
   if (chars > 200) return refuse(c, "a case id too long");
+  int first_seen = 1;
+  if (t->unique && !id_first_seen(c, c->id, c->id_len, &first_seen)) return refuse(c, "out of memory");
+  if (!first_seen) return refuse(c, "a case id written twice");
   c->unit = cell_of(c, F_UNIT, &c->unit_len, 1);
   unit_named(t, &c->unit, &c->unit_len);
   c->source = cell_of(c, F_SOURCE, &c->source_len, 1);
@@ -837,6 +878,7 @@ static int cases_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, 
   if (!c->fh) return refuse(c, "the file cannot be opened");
   if (!c->buf && !(c->buf = sqlite3_malloc(BUF_SIZE))) return SQLITE_NOMEM;
   c->pos = c->len = 0, c->eof = c->done = 0, c->row = 0;
+  if (c->ids) memset(c->ids, 0, sizeof *c->ids * (size_t)c->ids_cap), c->ids_used = 0;
   if (refill(c) && c->len >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0) c->pos = 3; /* a byte order mark */
   if (read_record(c) < 0) return SQLITE_ERROR; /* the header */
   return cases_next(cur);
