@@ -4,8 +4,11 @@ default, a real subprocess on request), OS test accounts, and small database pro
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import fcntl
+import functools
+import gettext
 import grp
 import io
 import json
@@ -33,6 +36,26 @@ sys.dont_write_bytecode = False
 
 from kaohe_tui import catalog, plugins, rules  # noqa: E402 — after the environment above
 from kaohe_tui import cli as cli_module  # noqa: E402
+
+
+def _remembered_find(find=gettext.find):
+    """``gettext.find`` answering from memory. argparse runs each of its words through gettext,
+    which looks for a translation file on disk every time (~130 lookups building kaohe's parser:
+    ~8 ms of each in-process call); the answer depends only on the locale variables (part of the
+    key here) and on files the tests never add."""
+    @functools.cache
+    def remembered(domain, localedir, languages, all, locale):
+        return find(domain, localedir, None if languages is None else list(languages), all)
+
+    def lookup(domain, localedir=None, languages=None, all=False):
+        locale = tuple(os.environ.get(v) for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
+        found = remembered(domain, localedir, None if languages is None else tuple(languages), all, locale)
+        return list(found) if isinstance(found, list) else found
+
+    return lookup
+
+
+gettext.find = _remembered_find()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORE_PLUGIN = FIXTURES / "core_plugin"
@@ -385,13 +408,54 @@ def load_core_scheme(scheme_id: str):
 
 def new_store(path: Path, scheme=None):
     """A database file with every loaded scheme and its units registered (``scheme``: unused,
-    kept so call sites read as "a store for this scheme")."""
+    kept so call sites read as "a store for this scheme"). The first one for a set of loaded
+    plugins is migrated and registered; later ones are copies of it (a property test makes two an
+    example: migrating and seeding cost ~65 ms each, a copy well under 1 ms)."""
     from kaohe_tui.store import Store
     from kaohe_tui.units import ensure_registered
 
+    template = None if Path(path).exists() or os.environ.get("KAOHE_GROUP") else _template(_store_key())
+    if template is not None and template.exists():
+        shutil.copyfile(template, path)
+        os.chmod(path, 0o600)  # as Store makes a new file
     store = Store(path)
-    ensure_registered(store)
+    ensure_registered(store)  # nothing left to do on a copy: the same check as on a fresh file
+    if template is not None and not template.exists():
+        _save_template(store, template)
     return store
+
+
+_TEMPLATES = Path(tempfile.mkdtemp(prefix="kaohe-templates-"))
+atexit.register(shutil.rmtree, _TEMPLATES, ignore_errors=True)
+
+
+def _store_key() -> str:
+    """What a freshly made database depends on: the plugins loaded (by file and version) and the
+    schemes they gave, as loaded now."""
+    import hashlib
+
+    loaded = []
+    for name, plugin in sorted(plugins.pm.list_name_plugin(), key=lambda item: item[0]):
+        source = getattr(plugin, "__file__", None)
+        stat = os.stat(source) if source and os.path.exists(source) else None
+        loaded.append((name, source, stat and (stat.st_mtime_ns, stat.st_size)))
+    schemes = sorted((s.id, str(s.source), s.plugin) for s in catalog.schemes().values())
+    return hashlib.sha256(repr((loaded, schemes)).encode()).hexdigest()[:20]
+
+
+def _template(key: str) -> Path:
+    return _TEMPLATES / f"{key}.db"
+
+
+def _save_template(store, template: Path) -> None:
+    """A copy of ``store``'s file as it is now (fresh: migrated, registered, seeded), whole."""
+    partial = template.with_suffix(".partial")
+    backup = sqlite3.connect(partial)
+    try:
+        store.db.conn.backup(backup)
+    finally:
+        backup.close()
+    os.replace(partial, template)
 
 
 def db_rows(db: Path, sql: str, args=()) -> list[tuple]:
@@ -618,3 +682,24 @@ def cli_commands() -> list[tuple[str, argparse.ArgumentParser]]:
 
     walk(build_parser(), "")
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Order: the long tests first (property tests, and those marked ``long``), so that pytest-xdist's
+# workers end together instead of one of them running a 20-second test alone at the end.
+
+LONG = {  # 5 s of CPU or more each (2026-12, before the suite was sped up): real processes, many screens
+    "test_concurrent_writers_lose_nothing", "test_in_process_equals_a_real_process",
+    "test_roles_refused_outside_their_rights", "test_assessing_rights_follow_both_attachments",
+    "test_kept_results_screen_counts_another_process_write_when_opened_again",
+    "test_ctrl_e_writes_the_same_workbook_as_the_cli", "test_ctrl_e_exports_the_community_list_and_the_roster",
+}
+
+
+def _long(item: pytest.Item) -> bool:
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) or item.get_closest_marker("long")
+                or getattr(item, "originalname", item.name) in LONG)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not _long(item))  # stable: the rest keep their order
