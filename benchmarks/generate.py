@@ -66,9 +66,11 @@ def _fraction(t) -> str:
 
 
 OWN = ["案件编号", "责任单位", "来源", "上报时间", "处置时限", "结案时间", "延期次数", "核查未通过次数", "回访满意度"]
-SZCG = ("上报时间,任务号,大类名称,小类名称,问题来源,问题描述,当前阶段名称,处置部门,捆绑处置截止时间,结案时间,所属片区,问题类型,"
+SZCG = ("上报时间,任务号,大类名称,小类名称,问题来源,问题描述,当前阶段名称,处置部门,捆绑处置截止时间,结案时间,"
+        "所属片区,问题类型,"
         "地址描述,所属街道,所属社区,监督员,处置截止时间,X坐标,Y坐标,延期理由,处置意见,单元网格,延期次数,所属区域").split(",")
-GRID = ("案件号,问题来源,问题类型,大类名称,街道,上报时间,当前阶段,延期类型,案件标识,处置截止时间,处置结束时间,强结限制,案件类型,"
+GRID = ("案件号,问题来源,问题类型,大类名称,街道,上报时间,当前阶段,延期类型,案件标识,处置截止时间,处置结束时间,"
+        "强结限制,案件类型,"
         "结案时间,首次派遣时间,受理开始时间,案件阶段名称,受理时间,立案时间,强制结案时间").split(",")
 
 
@@ -85,10 +87,12 @@ def _own(time, deadline=None, columns=OWN):
 
 def _szcg(c):
     cid, unit, source, reported, due, closed, ext, failed, _ = c
-    stage = "作废" if cid.endswith("7") and ext == 0 and failed == 0 and closed is not None and cid[-2] == "1" else "结案"
+    void = cid.endswith("7") and ext == 0 and failed == 0 and closed is not None and cid[-2] == "1"
+    stage = "作废" if void else "结案"
     t = _form("%Y-%m-%d %H:%M:%S")
-    return [t(reported), cid, "市容环境", "暴露垃圾", source, "路边垃圾未清运", stage, unit, "", t(closed), "一片区", "部件",
-            "某路某号", unit, "某社区", "监督员甲", t(due), "512345.6", "3312345.7", "", "已处置", "440101001", ext, "某区"]
+    return [t(reported), cid, "市容环境", "暴露垃圾", source, "路边垃圾未清运", stage, unit, "", t(closed),
+            "一片区", "部件", "某路某号", unit, "某社区", "监督员甲", t(due), "512345.6", "3312345.7", "",
+            "已处置", "440101001", ext, "某区"]
 
 
 def _grid(c):
@@ -96,9 +100,26 @@ def _grid(c):
     forced = closed is not None and cid.endswith("3") and cid[-2] == "2"
     stage = "[作废]" if cid.endswith("9") and cid[-2] == "1" else "[强制结案]" if forced else "[结案]"
     filed, reported = reported, reported - dt.timedelta(minutes=5)  # 立案 five minutes after 上报
-    return [cid, source, "部件", "市容环境", unit, _digits(reported), stage, "", "", _digits(due), _digits(closed), "", "一般",
+    return [cid, source, "部件", "市容环境", unit, _digits(reported), stage, "", "", _digits(due), _digits(closed),
+            "", "一般",
             "" if forced else _digits(closed), _digits(filed), _digits(reported), stage.strip("[]"), _digits(reported),
             _digits(filed), _digits(closed) if forced else ""]
+
+
+def _hyphen_digits(t) -> str:  # 2018-4-5 9:03:07
+    return f"{t.year}-{t.month}-{t.day} {t.hour}:{t.minute:02d}:{t.second:02d}" if t else ""
+
+
+def _zoned(t) -> str:  # 2018-04-05T09:03:07.123+08:00
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{t.second * 7 % 1000:03d}+08:00" if t else ""
+
+
+DISPATCH = ["工单编号", "工单标题", "工单内容", "推送时间", "办理单位", "问题分类", "问题点位"]
+
+
+def _dispatch(c):  # 12345's export, its unit column under a name of the office's own (--map 办理单位=unit)
+    cid, unit, source, reported, *_ = c
+    return [cid, "路灯不亮", f"{source}：某路某号路灯不亮", _hyphen_digits(reported), unit, "市政设施", "某路某号"]
 
 
 # shape → (what it is, header, row of a case): the forms real exports take (PLATFORM-LAYOUTS.md)
@@ -114,7 +135,12 @@ SHAPES = {
         "案件编号", "责任单位", "上报时间", "结案时间"])),
     "szcg-24": ("数字城管 24 columns (profile szcg-24), 作废 cases", SZCG, _szcg),
     "grid-20": ("网格中心 20 columns (profile grid-20): 立案, [作废], forced closings, 2018/4/5 9:03", GRID, _grid),
+    "iso-zone": ("ISO 8601 with fractions and a zone 2018-04-05T09:03:07.123+08:00", *_own(_zoned)),
+    "12345-map": ("12345 dispatch 7 columns (profile 12345-dispatch, --map 办理单位=unit), 2018-4-5 9:03:07",
+                  DISPATCH, _dispatch),
 }
+# the import's own options a shape needs (``kaohe import`` after the file)
+ARGS = {"12345-map": ["--profile", "12345-dispatch", "--map", "办理单位=unit"]}
 
 
 def write_cases(path: Path, n: int, year: int = 2018, seed: int = 7, shape: str = "own", later: bool = False) -> None:
@@ -140,9 +166,11 @@ def write_ledger(path: Path, n: int, seed: int = 11) -> None:
             q = 1 + i % 4
             unit = UNITS[(i // 4) % len(UNITS)]
             if i % 2:
-                w.writerow([unit, "业务考核", "", "", "", round(50 + rng.random() * 16, 1), f"2018Q{q}", "", f"督查检查第{i}次"])
+                w.writerow([unit, "业务考核", "", "", "", round(50 + rng.random() * 16, 1), f"2018Q{q}", "",
+                            f"督查检查第{i}次"])
             else:
-                w.writerow([unit, "社会评价", "", "", "", round(2 + rng.random() * 2, 2), f"2018Q{q}", "", f"公众监督员评价第{i}次"])
+                w.writerow([unit, "社会评价", "", "", "", round(2 + rng.random() * 2, 2), f"2018Q{q}", "",
+                            f"公众监督员评价第{i}次"])
 
 
 def main() -> None:
@@ -166,7 +194,8 @@ def grow_ledger(db: Path, target: int) -> None:
     import sqlite3
 
     conn = sqlite3.connect(db)
-    cols = "scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, created_at"
+    cols = ("scheme, period, unit, indicator, clause, count, amount, value, date, reason, attrs, source, created_by, "
+            "created_at")
     while (n := conn.execute("SELECT count(*) FROM records").fetchone()[0]) < target:
         conn.execute(f"INSERT INTO records ({cols}) SELECT {cols} FROM records LIMIT ?", (target - n,))
     conn.commit()

@@ -103,7 +103,8 @@ class Bench:
     """What the row functions share: the work folder, the data, the case counts, the databases."""
 
     def __init__(self, work: Path, small: int, big: int, shapes: list[str], runs: int = 3):
-        self.work, self.data, self.small, self.big, self.shapes, self.runs = work, work / "data", small, big, shapes, runs
+        self.work, self.data, self.small, self.big = work, work / "data", small, big
+        self.shapes, self.runs = shapes, runs
         self.dbs: dict[int, Path] = {}
         self.rows: list[tuple[str, str, str, str, str]] = []
 
@@ -128,7 +129,7 @@ def import_shapes(b: Bench) -> None:
         runs = []
         for _ in range(b.runs):
             db = prepare(b.work, b.big, b.data)
-            runs.append(timed_process(kaohe(db, "import", SCHEME, str(path))))
+            runs.append(timed_process(kaohe(db, "import", SCHEME, str(path), *generate.ARGS.get(shape, []))))
         t_import, rss = min(r[0] for r in runs), max(r[1] for r in runs)
         t_sqlite = min(sqlite_import(b.work / "baseline.db", path) for _ in range(b.runs))
         ok = t_import / t_sqlite <= 2 and rss <= 200

@@ -1,7 +1,7 @@
 """The bulk import adds up the month counts in C (``kaohe_tally``) as it reads the file. The C only
 groups and sums: what each figure counts is the SQL the caller passes. So it must give exactly
 what SQL's own ``GROUP BY unit, month`` with ``sum()`` gives — over any rows, and over any case
-file with the bulk path's own expressions (``CaseFileSQL.tallied``)."""
+file with the bulk path's own expressions (``NativeCaseFile.tallied``: ``case_classes.amount``)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from conftest import load_core_scheme, new_store
 from kaohe_tui import bulk_cases, native
 from kaohe_tui.case_import import bulk_path
 from kaohe_tui.deferred_indexes import deferred_indexes
+from kaohe_tui.native_cases import NativeCaseFile
 
 sqlean = pytest.importorskip("sqlean")
 EXAMPLES = int(os.environ.get("KAOHE_PROPERTY_EXAMPLES", 60))
@@ -82,16 +83,19 @@ def compare(scheme, folder, monkeypatch, lines, ending="\n"):
     if not job:
         return
     conn = native_conn()
-    sql = bulk_cases.CaseFileSQL(job, native=True)
-    conn.execute(sql.create(str(path)))
+    reader = NativeCaseFile(job)
+    conn.execute(reader.create(str(path)))
     conn.execute("CREATE TABLE cases (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, "
                  "failed_checks, satisfaction, satisfied, status, untimed, import_id)")
     try:
-        conn.execute(sql.insert("s", 1, tally=True))
+        conn.execute(reader.insert("s", 1))
     except sqlean.DatabaseError:
-        return  # a row the table refuses (the bulk path then refuses the file): nothing to compare
-    by_sql = [list(r) for r in conn.execute(sql.month_counts())]  # the same expressions, grouped by SQL
+        return  # a row the reader refuses (the bulk path then refuses the file): nothing to compare
+    by_sql = [list(r) for r in conn.execute(reader.month_counts())]  # case_classes' own amounts, grouped by SQL
     assert tallied(conn) == sorted(by_sql, key=repr)
+    stored = conn.execute("SELECT case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks, "
+                          "satisfaction, satisfied, status, untimed FROM cases ORDER BY case_id").fetchall()
+    assert stored == conn.execute("SELECT * FROM temp.case_file ORDER BY case_id").fetchall()  # as read
 
 
 @settings(max_examples=EXAMPLES, deadline=None,

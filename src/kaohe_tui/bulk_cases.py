@@ -1,21 +1,22 @@
-"""Bulk import of a clean case file, with SQLite itself reading the CSV (sqlean.py's ``vsv``).
+"""Bulk import of a clean case file, with SQLite itself reading the CSV.
 
 Why: Python's csv module and sqlite3's parameter binding cost ~3 µs a row, which made a city's year
-of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite
-with a CSV virtual table written in C: one ``INSERT … SELECT`` stores every row, and as the rows go
-by, ``kaohe_tally`` (native/kaohetime.c) adds up the month counts and the rows that fail a check,
-so the file is read and its times normalised once (before: a second thread read it again and
-grouped it, costing more than the insert). The table's indexes are built after the insert when the
-import outnumbers the cases already stored (``deferred_indexes``).
+of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite,
+which loads kaohe's C extension: its reader ``kaohe_cases`` (``native_cases``) hands SQLite each row
+of the file as ``cases`` stores it, one ``INSERT … SELECT`` stores every row, and as the rows go by
+``kaohe_tally`` adds up the month counts, so the file is read once. Without a C compiler, sqlean's
+``vsv`` reads the file and ``CaseFileSQL`` below turns its cells into values (kaohe's own time form
+only), while a second thread counts the months. The table's indexes are built after the insert
+when the import outnumbers the cases already stored (``deferred_indexes``).
 
 Why a helper process: two SQLite libraries must never open one database file in one process (POSIX
 locks belong to the process, so one library closing the file drops the other's locks), and the rest
 of kaohe uses Python's own sqlite3.
 
-The helper only ever says yes or no. Anything it refuses (a timestamp not written
-``YYYY-MM-DD HH:MM:SS``, a bad count, a duplicate case id, an unknown unit, a case in a closed
-period, a file that is not UTF-8) rolls everything back, and the parent reads the file again on the careful path, which names
-every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
+The helper only ever says yes or no. Anything it refuses (a time in a form the reader does not
+take, a bad count, a duplicate case id, an unknown unit, a case in a closed period, a file that is
+not UTF-8) rolls everything back, and the parent reads the file again on the careful path, which
+names every bad row. The helper commits only when the parent says so: a parent killed part-way leaves
 nothing behind.
 
 Protocol, one JSON object a line. Parent → helper: the job. Helper → parent: ``{"progress": rows}``
@@ -39,8 +40,8 @@ from kaohe_tui.case_counts import add_counts, begin_import, end_import
 from kaohe_tui.closed import closed_months
 from kaohe_tui.deferred_indexes import deferred_indexes
 from kaohe_tui.names import norm
+from kaohe_tui.native_cases import PROGRESS_EVERY, SOURCE, NativeCaseFile, literal
 
-SOURCE = "temp.case_file"
 # The careful path strips every cell of all whitespace (and a case id or an answer of all of it);
 # SQLite's trim() removes spaces only (with a set of characters it allocates on every call: 2 s a
 # million rows). So the text cells are trimmed of spaces, and a file with any other whitespace in
@@ -51,8 +52,8 @@ ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != 
 EXTRA = 8  # cells read beyond the header's: one not empty sends the file the careful way (which refuses it)
 MAX_ID = 200  # as case_import.MAX_ID
 MAX_COUNT_DIGITS = 6  # as case_import.MAX_COUNT_DIGITS
+INDEX_CACHE_KB = 32768  # the page cache (and so each sort's memory) while the indexes are built
 ROW_BYTES = 200  # about the bytes of a case row in a file (to guess the rows coming: deferred_indexes)
-PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
 
 
 def available() -> bool:
@@ -77,17 +78,19 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
     except OSError:
         return None
+    stdin, stdout = proc.stdin, proc.stdout
+    assert stdin is not None and stdout is not None  # both PIPE
     try:
-        proc.stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
-        proc.stdin.flush()
-        for line in proc.stdout:
+        stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
+        stdin.flush()
+        for line in stdout:
             message = json.loads(line)
             if "progress" in message:
                 if progress:
                     progress(message["progress"])
             elif "ready" in message:
-                proc.stdin.write("commit\n")
-                proc.stdin.flush()
+                stdin.write("commit\n")
+                stdin.flush()
             elif "done" in message:
                 if told is not None:
                     told.update(message)
@@ -98,7 +101,7 @@ def bulk_import(db: Path, path: Path, job: dict, progress: Callable[[int], None]
     except (OSError, ValueError):
         return None
     finally:
-        for pipe in (proc.stdin, proc.stdout):
+        for pipe in (stdin, stdout):
             try:
                 pipe.close()
             except OSError:
@@ -112,14 +115,15 @@ def _say(**message) -> None:
     sys.stdout.flush()
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _progress(row: int) -> int:
+    _say(progress=row)
+    return 1  # a true WHERE term: the row is kept
 
 
 def _among(expr: str, values) -> str:
     """``expr IN (values)`` for a text never NULL, as a CASE: SQLite looks a constant IN list up
     in a temporary b-tree, several times the cost of a few comparisons."""
-    whens = " ".join(f"WHEN {_literal(v)} THEN 1" for v in values)
+    whens = " ".join(f"WHEN {literal(v)} THEN 1" for v in values)
     return f"(CASE {expr} {whens} ELSE 0 END)" if whens else "0"
 
 
@@ -130,9 +134,8 @@ class CaseFileSQL:
     stored values and an ``ok`` flag that holds where the careful path would take the row.
     Wholly blank lines are skipped, as the careful path skips them."""
 
-    def __init__(self, job: dict, native: bool):
+    def __init__(self, job: dict):
         self.width = int(job["width"])
-        self.native = native
         self.col = {field: f"c{int(index)}" for field, index in job["columns"].items()}
         self.job = job
         blank = " AND ".join(f"trim(coalesce(c{i}, '')) = ''" for i in range(self.width))
@@ -140,7 +143,7 @@ class CaseFileSQL:
 
     def create(self, path: str) -> str:
         names = ", ".join(f"c{i}" for i in range(self.width + EXTRA))
-        return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={_literal(path)}, header=yes, "
+        return (f"CREATE VIRTUAL TABLE {SOURCE} USING vsv(filename={literal(path)}, header=yes, "
                 f"columns={self.width + EXTRA}, validatetext=yes, schema='CREATE TABLE x({names})')")
 
     def cell(self, field: str) -> str:
@@ -151,8 +154,6 @@ class CaseFileSQL:
         c = self.cell(field)
         if c == "NULL":
             return "NULL"
-        if self.native:  # every numeric form (kaohe_time, native/kaohetime.c)
-            return f"CASE WHEN {c} > '' THEN kaohe_time({c}, {int(end_of_day)}) END"
         # exactly YYYY-MM-DD HH:MM:SS: datetime() gives back only such text unchanged (it rolls
         # 02-31 over into March); hour 24 it keeps, so that is refused by hand
         return f"CASE WHEN datetime({c}) IS {c} AND substr({c}, 12, 2) != '24' THEN {c} END"
@@ -163,8 +164,6 @@ class CaseFileSQL:
 
     def count(self, field: str) -> str:
         """The cell as a count (empty: 0); NULL when it is not one."""
-        if self.native and self.cell(field) != "NULL":  # the same test in C (kaohe_count)
-            return f"kaohe_count({self.cell(field)}, {MAX_COUNT_DIGITS})"
         return f"CASE WHEN {self.valid_count(field)} THEN CAST(coalesce({self.cell(field)}, '') AS INTEGER) END"
 
     def satisfaction_class(self) -> str:
@@ -172,9 +171,9 @@ class CaseFileSQL:
         if "satisfaction" not in self.col:
             return "0"
         job = self.job  # the first list an answer is in decides, as in case_counts.satisfaction_class
-        whens = [*(f"WHEN {_literal(v)} THEN 2" for v in job["satisfied"]),
-                 *(f"WHEN {_literal(v)} THEN 1" for v in job["unsatisfied"]),
-                 *(f"WHEN {_literal(v)} THEN 0" for v in ["", *job["not_visited"]])]
+        whens = [*(f"WHEN {literal(v)} THEN 2" for v in job["satisfied"]),
+                 *(f"WHEN {literal(v)} THEN 1" for v in job["unsatisfied"]),
+                 *(f"WHEN {literal(v)} THEN 0" for v in ["", *job["not_visited"]])]
         return f"CASE coalesce(trim({self.col['satisfaction']}), '') {' '.join(whens)} ELSE -1 END"
 
     def stage(self) -> str:
@@ -192,10 +191,8 @@ class CaseFileSQL:
         period, closing = job["period_field"], job["closing_field"]
         first = "reported_at" if period == "filed_at" and "reported_at" in self.col else None
         cells = [self.cell(f) for f in ("case_id", "source", "satisfaction", "status") if f in self.col]
-        if self.native:
-            odd = f"kaohe_odd({', '.join(cells)})"
-        else:
-            odd = f"({' || '.join(f'coalesce({c}, {chr(39) * 2})' for c in cells)}) GLOB {_literal('*[' + ODD_SPACES + ']*')}"
+        joined = " || ".join(f"coalesce({c}, '')" for c in cells)
+        odd = f"({joined}) GLOB {literal('*[' + ODD_SPACES + ']*')}"
         extra = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width, self.width + EXTRA))
         read = ", ".join(sorted(set(self.col.values()), key=lambda c: int(c[1:])))
 
@@ -223,7 +220,8 @@ FROM ({cells_read}) LIMIT -1"""
               " AND reported IS NOT NULL AND (deadline IS NOT NULL OR NOT deadline_given)"
               " AND (closed IS NOT NULL OR NOT closed_given) AND (forced IS NOT NULL OR NOT forced_given)"
               " AND (NOT first_given OR (first IS NOT NULL AND reported >= first))"
-              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL AND sat >= 0")
+              " AND (closed_at IS NULL OR closed_at >= reported) AND ext IS NOT NULL AND failed IS NOT NULL"
+              " AND sat >= 0")
         return f"""
 SELECT *, {ok if checks else 1} AS ok
 FROM (SELECT *, CASE WHEN {marked} THEN coalesce(closed, forced) ELSE closed END AS closed_at,
@@ -240,34 +238,33 @@ FROM ({self.rows(checks)})"""
 
     def tallied(self) -> list[str]:
         """What each stored row adds to its (unit as written, month): the rows the careful path
-        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in order (each its SQL there)."""
+        must read, the cases counted (a void case counts nowhere), then ``case_classes.STORED`` in
+        order (each its SQL there)."""
         return ["ok IS NOT 1", f"({LIVE}) IS 1", *(amount(name) for name in STORED)]
 
-    def insert(self, scheme: str, import_id: int, tally: bool, into: str = "cases") -> str:
-        """Every row as it is stored (a row the careful path would refuse may be written here: its
-        ``ok`` is tallied, and the whole import is rolled back). ``tally``: the month counts are
-        added up as the rows go by (``kaohe_tally``, native/kaohetime.c), in this one pass. ``into``:
-        the table (a later export goes to ``bulk_reimport``'s first)."""
-        key = "unit, substr(reported_at, 1, 7)"
-        counted = f"kaohe_tally({key}, {', '.join(self.tallied())}) AND " if tally else ""
+    def insert(self, scheme: str, import_id: int, into: str = "cases") -> str:
+        """Every row as it is stored (a row the careful path would refuse may be written here:
+        ``month_counts``, read beside it, counts it, and the whole import is rolled back).
+        ``into``: the table (a later export goes to ``bulk_reimport``'s first)."""
         return f"""
 INSERT INTO {into} (scheme, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
                    satisfaction, satisfied, status, untimed, import_id)
-SELECT {_literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
+SELECT {literal(scheme)}, case_id, unit, source, reported_at, deadline, closed_at, extensions, failed_checks,
        satisfaction, satisfied, status, untimed, {int(import_id)}
-FROM ({self.stored(checks=tally)})
-WHERE {counted}(rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid))
+FROM ({self.stored(checks=False)})
+WHERE rid % {PROGRESS_EVERY} != 0 OR kaohe_progress(rid)
 """
 
     def month_counts(self) -> str:
-        """Without the native tally: the same sums per (unit as written, month) by GROUP BY."""
+        """The sums per (unit as written, month) by GROUP BY: the rows the careful path must read,
+        the cases counted, ``case_classes.STORED``."""
         sums = ", ".join(f"sum({value})" for value in self.tallied())
         return f"SELECT unit, substr(reported_at, 1, 7), {sums} FROM ({self.stored()}) GROUP BY 1, 2"
 
 
-
 def _connect(sqlean, target: str):
-    return sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)  # a busy file: wait up to 30 s
+    # a busy file: wait up to 30 s
+    return sqlean.connect(target, isolation_level=None, check_same_thread=False, timeout=30)
 
 
 def run(job: dict) -> None:
@@ -277,20 +274,13 @@ def run(job: dict) -> None:
 
     sqlean.extensions.enable("vsv")
     counted: list = []
+    conn = _connect(sqlean, job["db"])
+    reader: NativeCaseFile | None = NativeCaseFile(job) if native.load(conn) else None
+    sql = CaseFileSQL(job)
 
-    def connect(target: str):
-        conn = _connect(sqlean, target)
-        if not native.load(conn):
-            job["native"] = False
-        return conn
-
-    conn = connect(job["db"])
-    tally = job.get("native", True)
-    sql = CaseFileSQL(job, tally)
-
-    def count_months() -> None:  # without the native tally: in parallel, on its own in-memory database
+    def count_months() -> None:  # without the C reader: in parallel, on its own in-memory database
         try:
-            mem = connect(":memory:")
+            mem = _connect(sqlean, ":memory:")
             mem.execute(sql.create(job["path"]))
             counted.append(mem.execute(sql.month_counts()).fetchall())
             mem.close()
@@ -298,25 +288,33 @@ def run(job: dict) -> None:
             counted.append(exc)
 
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.create_function("kaohe_progress", 1, lambda row: _say(progress=row) or 1)
+    conn.create_function("kaohe_progress", 1, _progress)
     counter = threading.Thread(target=count_months)
-    if not tally:
+    if reader is None:
         counter.start()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
-        conn.execute(sql.create(job["path"]))
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
-        if bulk_reimport.known(conn, SOURCE, sql.cell("case_id"), job["scheme"]):
+        if _later_export(conn, job, reader, sql):
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+
+        def insert() -> int:
+            if reader:
+                return conn.execute(reader.insert(job["scheme"], import_id, into)).rowcount
+            return conn.execute(sql.insert(job["scheme"], import_id, into)).rowcount
+
         if into == "cases":
             with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
-                imported = conn.execute(sql.insert(job["scheme"], import_id, tally)).rowcount
+                imported = insert()
+                # each index is built by a sort that holds as much as the page cache in memory:
+                # a file without closing times puts every case in the open cases' index (240 MB)
+                conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KB}")
         else:
-            imported = conn.execute(sql.insert(job["scheme"], import_id, tally, into)).rowcount
-        if tally:
+            imported = insert()
+        if reader:
             counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
         else:
             counter.join()
@@ -345,9 +343,12 @@ def run(job: dict) -> None:
         if into == "cases":
             add_counts(conn, job["scheme"], counts)
         else:
-            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit)
+            total = sum(row[-1] for row in counted[0]) if reader else None  # rows read (the changed kept)
+            imported, updated, unchanged = bulk_reimport.merge(conn, job["scheme"], import_id, frozen, audit,
+                                                               total)
         end_import(conn, import_id, imported)
-        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?", [updated, job["profile"], import_id])
+        conn.execute("UPDATE case_imports SET updated = ?, profile = ? WHERE id = ?",
+                     [updated, job["profile"], import_id])
         new = {"file": job["file"], "cases": imported, "updated": updated, "import": import_id,
                "profile": job["profile"], "ignored": job["ignored"], "rejected": 0}  # as the careful path writes it
         chain.append(conn, {**audit, "new": json.dumps(new, ensure_ascii=False)})
@@ -365,6 +366,22 @@ def run(job: dict) -> None:
         if counter.is_alive():
             counter.join()
         conn.close()
+
+
+def _later_export(conn, job: dict, reader: NativeCaseFile | None, sql: CaseFileSQL) -> bool:
+    """Create the file's reader table, and say whether the file is a later export of cases already
+    stored (its first rows name some: ``bulk_reimport``). The C reader of a later export refuses
+    a case id written twice itself: the table its rows go to holds only those that changed."""
+    create = reader.create(job["path"]) if reader else sql.create(job["path"])
+    if create is None:
+        raise ValueError("a file name or an answer holding a separator the C reader splits on")
+    conn.execute(create)
+    later = bulk_reimport.known(conn, SOURCE, "case_id" if reader else f"trim({sql.cell('case_id')})",
+                                job["scheme"])
+    if later and reader:
+        conn.execute(f"DROP TABLE {SOURCE}")
+        conn.execute(reader.create(job["path"], unique=True) or "")
+    return later
 
 
 def main() -> None:

@@ -35,7 +35,8 @@ def create_incoming(conn) -> str:
     """The temporary table the file's rows are read into (the columns of ``cases``; the rowid
     keeps the file's order); returns its name for ``INSERT INTO``."""
     conn.execute("DROP TABLE IF EXISTS temp.incoming")
-    columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "case_id" else "") for c in CASE_FIELDS)
+    columns = ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "case_id" else "")
+                        for c in CASE_FIELDS)
     conn.execute(f"CREATE TEMP TABLE incoming (scheme TEXT, {columns}, import_id INTEGER)")
     return INCOMING
 
@@ -44,12 +45,15 @@ def rename_unit(conn, raw: str, unit: str) -> None:
     conn.execute(f"UPDATE {INCOMING} SET unit = ? WHERE unit = ?", [unit, raw])
 
 
-def merge(conn, scheme: str, import_id: int, frozen: dict[str, str], audit: dict) -> tuple[int, int, int]:
+def merge(conn, scheme: str, import_id: int, frozen: dict[str, str], audit: dict,
+          total: int | None = None) -> tuple[int, int, int]:
     """Write the incoming rows' new and changed cases: (new, updated, unchanged). ``frozen``: the
     closed months (read under the write lock); ``audit``: the import's audit row, whose login,
-    time and reason the ``update-case`` rows share."""
+    time and reason the ``update-case`` rows share; ``total``: the file's rows, when the incoming
+    table holds only those that differ from the stored cases (else every row is in it)."""
     old = ", ".join(f"c.{f} AS o_{f}" for f in CASE_FIELDS[1:])
-    differs = f"({', '.join(f'i.{f}' for f in CASE_FIELDS[1:])}) IS NOT ({', '.join(f'c.{f}' for f in CASE_FIELDS[1:])})"
+    mine, stored = (", ".join(f"{side}.{f}" for f in CASE_FIELDS[1:]) for side in ("i", "c"))
+    differs = f"({mine}) IS NOT ({stored})"
     conn.execute("DROP TABLE IF EXISTS temp.diff")
     conn.execute(f"""CREATE TEMP TABLE diff AS
 SELECT i.rowid AS rid, i.case_id, c.case_id IS NULL AS new, {old}
@@ -58,20 +62,23 @@ WHERE c.case_id IS NULL OR {differs}""", [scheme])
     for (month,) in conn.execute("SELECT DISTINCT substr(o_reported_at, 1, 7) FROM temp.diff WHERE NOT new"):
         if month in frozen:  # a case taken out of a signed-off month
             raise PermissionError(f"a case counted in {month}, closed with {frozen[month]}, is changed")
-    total = conn.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
+    if total is None:
+        total = conn.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
     new, updated = conn.execute("SELECT sum(new), sum(NOT new) FROM temp.diff").fetchone()
     new, updated = new or 0, updated or 0
     apply_changes(conn, scheme, f"""
 SELECT -1 AS sign, {', '.join(f'o_{f} AS {f}' for f in ROW)} FROM temp.diff WHERE NOT new
 UNION ALL SELECT 1, {', '.join(f'i.{f}' for f in ROW)} FROM temp.diff d JOIN {INCOMING} i ON i.case_id = d.case_id""")
     rows = []
-    for values in conn.execute(f"""SELECT {', '.join(f'o_{f}' for f in CASE_FIELDS[1:])}, {', '.join(f'i.{f}' for f in CASE_FIELDS)}
+    olds, news = ", ".join(f"o_{f}" for f in CASE_FIELDS[1:]), ", ".join(f"i.{f}" for f in CASE_FIELDS)
+    for values in conn.execute(f"""SELECT {olds}, {news}
 FROM temp.diff d JOIN {INCOMING} i ON i.case_id = d.case_id WHERE NOT d.new ORDER BY d.rid"""):
         after = tuple(values[len(CASE_FIELDS) - 1:])
         before = (after[0], *values[:len(CASE_FIELDS) - 1])
         old_fields, new_fields = update_audit(before, after, import_id)
         rows.append({**audit, "action": "update-case", "unit": after[1], "record_id": None,
-                     "old": json.dumps(old_fields, ensure_ascii=False), "new": json.dumps(new_fields, ensure_ascii=False)})
+                     "old": json.dumps(old_fields, ensure_ascii=False),
+                     "new": json.dumps(new_fields, ensure_ascii=False)})
     chain.append_many(conn, rows)  # each change a link, in the file's order, as the careful path writes them
     columns = ", ".join(CASE_FIELDS)
     updates = ", ".join(f"{f} = excluded.{f}" for f in CASE_FIELDS[1:])

@@ -28,7 +28,8 @@ def library(source: Path = SOURCE) -> Path | None:
         return None
     from platformdirs import user_cache_dir
 
-    folder = Path(os.environ.get("KAOHE_NATIVE_CACHE") or user_cache_dir("kaohe")) / hashlib.sha256(text).hexdigest()[:16]
+    cache = Path(os.environ.get("KAOHE_NATIVE_CACHE") or user_cache_dir("kaohe"))
+    folder = cache / hashlib.sha256(text).hexdigest()[:16]
     target = folder / f"{source.stem}.so"  # the file name gives SQLite the entry point: sqlite3_kaohetime_init
     if target.exists():
         return target
@@ -48,7 +49,8 @@ def library(source: Path = SOURCE) -> Path | None:
 
 
 def load(conn, source: Path = SOURCE) -> bool:
-    """Give a sqlean connection ``kaohe_time`` (or ``source``'s functions); False when the extension is not available."""
+    """Give a sqlean connection ``kaohe_time`` and the ``kaohe_cases`` reader (or ``source``'s
+    functions); False when the extension is not available."""
     path = library(source)
     if path is None:
         return False
