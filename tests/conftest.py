@@ -23,6 +23,7 @@ import time
 import traceback
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 # Tests never load installed third-party plugins (entry points).
@@ -36,6 +37,12 @@ sys.dont_write_bytecode = False
 
 from kaohe_tui import catalog, plugins, rules  # noqa: E402 — after the environment above
 from kaohe_tui import cli as cli_module  # noqa: E402
+
+# Hypothesis times each example against 200 ms by default: on a loaded 2-core machine a first
+# example that imports or compiles something misses it, and the test fails for the clock's sake.
+# What the properties check is never time (speed lives in benchmarks/).
+hypothesis.settings.register_profile("kaohe", deadline=None)
+hypothesis.settings.load_profile("kaohe")
 
 
 def _remembered_find(find=gettext.find):
