@@ -75,3 +75,28 @@ async def test_the_oa_screen_shows_breaches_and_enters_a_signing(tmp_path, capsy
     # the same record the CLI would have written: 党委办's 信息管理 as scored
     assert cli.main(["--db", str(db), "explain", BD, "--period", "2018", "--unit", "党委办"]) == 0
     assert "信息管理  4.5/5" in capsys.readouterr().out
+
+
+async def test_an_untouched_signing_form_goes_with_one_escape_and_the_next_leaves_the_screen(tmp_path):
+    """The form fills itself in (unit, period, kind): none of that is the user's, so escape closes
+    it unasked; asking "放弃？" there left the clerk a form that a second escape only kept open."""
+    app = KaoheApp(db_path=tmp_path / "k.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot, BD)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SigningForm"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OaScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ not in ("OaScreen", "SigningForm", "Confirm")
+        # the hours typed and escape in one burst: escape asks before the hours are lost
+        await pilot.press("o", "n")
+        await settle(pilot)
+        await pilot.press("3", "escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Confirm"

@@ -148,6 +148,14 @@ class SigningForm(FormModal[str | None]):
     def on_mount(self) -> None:
         self.query_one("#oa-unit" if not self.unit else "#oa-hours", Input).focus()
 
+    def is_dirty(self) -> bool:
+        """Dirty when a field differs from what the form opened with: the kind Select reports its
+        preset value while it may hold the focus, which the focus rule took for the user's."""
+        opened = {"oa-unit": self.unit, "oa-period": self.period}
+        fields = ("oa-unit", "oa-hours", "oa-clock", "oa-period", "oa-date", "oa-reason")
+        return (self.query_one("#oa-kind", Select).value != MEETING
+                or any(self.query_one(f"#{f}", Input).value != opened.get(f, "") for f in fields))
+
     def value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
