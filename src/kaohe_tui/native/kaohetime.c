@@ -142,21 +142,27 @@ static int parse(const unsigned char *s, int n, int *t) {
   return dated_only ? 2 : 1;
 }
 
-static void kaohe_time(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  const unsigned char *s = sqlite3_value_text(argv[0]);
-  int n = sqlite3_value_bytes(argv[0]);
+/* The stored form YYYY-MM-DD HH:MM:SS of a time parse() takes (a date alone: its start, or its end
+ * with end_of_day) into out[20]; 0 when parse() does not take it. kaohe_time and the reader share it. */
+static int stored_time(const unsigned char *s, int n, int end_of_day, char *out) {
   int t[6];
-  if (s == 0) return;
   int kind = parse(s, n, t);
-  if (kind == 0) return;
-  if (kind == 2 && argc > 1 && sqlite3_value_int(argv[1])) t[3] = 23, t[4] = 59, t[5] = 59;
-  char out[20];
+  if (kind == 0) return 0;
+  if (kind == 2 && end_of_day) t[3] = 23, t[4] = 59, t[5] = 59;
   out[0] = '0' + t[0] / 1000, out[1] = '0' + t[0] / 100 % 10, out[2] = '0' + t[0] / 10 % 10, out[3] = '0' + t[0] % 10;
   out[4] = '-', out[5] = '0' + t[1] / 10, out[6] = '0' + t[1] % 10, out[7] = '-';
   out[8] = '0' + t[2] / 10, out[9] = '0' + t[2] % 10, out[10] = ' ';
   out[11] = '0' + t[3] / 10, out[12] = '0' + t[3] % 10, out[13] = ':';
   out[14] = '0' + t[4] / 10, out[15] = '0' + t[4] % 10, out[16] = ':';
   out[17] = '0' + t[5] / 10, out[18] = '0' + t[5] % 10, out[19] = 0;
+  return 1;
+}
+
+static void kaohe_time(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  const unsigned char *s = sqlite3_value_text(argv[0]);
+  char out[20];
+  if (s == 0) return;
+  if (!stored_time(s, sqlite3_value_bytes(argv[0]), argc > 1 && sqlite3_value_int(argv[1]), out)) return;
   sqlite3_result_text(ctx, out, 19, SQLITE_TRANSIENT);
 }
 
@@ -730,20 +736,11 @@ static const char *cell_of(CaseCursor *c, int f, int *n, int trim) {
 
 /* 1: a time (or an empty cell: *out ""), 0: a cell parse() does not take */
 static int time_of(CaseCursor *c, int f, int end_of_day, char *out) {
-  int n, t[6];
+  int n;
   const char *s = cell_of(c, f, &n, 0);
   out[0] = 0;
   if (n == 0) return 1;
-  int kind = parse((const unsigned char *)s, n, t);
-  if (kind == 0) return 0;
-  if (kind == 2 && end_of_day) t[3] = 23, t[4] = 59, t[5] = 59;
-  out[0] = '0' + t[0] / 1000, out[1] = '0' + t[0] / 100 % 10, out[2] = '0' + t[0] / 10 % 10, out[3] = '0' + t[0] % 10;
-  out[4] = '-', out[5] = '0' + t[1] / 10, out[6] = '0' + t[1] % 10, out[7] = '-';
-  out[8] = '0' + t[2] / 10, out[9] = '0' + t[2] % 10, out[10] = ' ';
-  out[11] = '0' + t[3] / 10, out[12] = '0' + t[3] % 10, out[13] = ':';
-  out[14] = '0' + t[4] / 10, out[15] = '0' + t[4] % 10, out[16] = ':';
-  out[17] = '0' + t[5] / 10, out[18] = '0' + t[5] % 10, out[19] = 0;
-  return 1;
+  return stored_time((const unsigned char *)s, n, end_of_day, out);
 }
 
 /* kaohe_count's rule: empty 0, else at most 6 digits and nothing else */
