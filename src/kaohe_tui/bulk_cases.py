@@ -3,10 +3,11 @@
 Why: Python's csv module and sqlite3's parameter binding cost ~3 µs a row, which made a city's year
 of cases (10^6 rows) 7× slower than the sqlite3 shell's ``.import``. sqlean.py ships its own SQLite,
 which loads kaohe's C extension: its reader ``kaohe_cases`` (``native_cases``) hands SQLite each row
-of the file as ``cases`` stores it, one ``INSERT … SELECT`` stores every row, and as the rows go by
-``kaohe_tally`` adds up the month counts, so the file is read once. Without a C compiler, sqlean's
+of the file as ``cases`` stores it, one ``INSERT … SELECT`` stores every row, while a second thread
+reads the file again on its own connection and ``kaohe_tally`` adds up the month counts (the
+machine's other core: the tally's SQL cost a third of the insert). Without a C compiler, sqlean's
 ``vsv`` reads the file and ``CaseFileSQL`` below turns its cells into values (kaohe's own time form
-only), while a second thread counts the months. The table's indexes are built after the insert
+only), while a second thread counts the months the same way. The table's indexes are built after the insert
 when the import outnumbers the cases already stored (``deferred_indexes``).
 
 Why a helper process: two SQLite libraries must never open one database file in one process (POSIX
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from kaohe_tui import bulk_reimport, chain, crashpoint
@@ -278,17 +280,25 @@ def run(job: dict) -> None:
     reader: NativeCaseFile | None = NativeCaseFile(job) if native.load(conn) else None
     sql = CaseFileSQL(job)
 
-    def count_months() -> None:  # without the C reader: in parallel, on its own in-memory database
+    def count_months() -> None:  # in parallel (on the other core), on its own in-memory database
         try:
             mem = _connect(sqlean, ":memory:")
-            mem.execute(sql.create(job["path"]))
-            counted.append(mem.execute(sql.month_counts()).fetchall())
+            counting.append(mem)
+            if reader:  # the C reader reads the file once more, each row added to the month tally
+                native.load(mem)
+                mem.execute(reader.create(job["path"]) or "")
+                mem.execute(reader.tally()).fetchone()
+                counted.append(json.loads(mem.execute("SELECT kaohe_tallied()").fetchone()[0]))
+            else:
+                mem.execute(sql.create(job["path"]))
+                counted.append(mem.execute(sql.month_counts()).fetchall())
             mem.close()
         except Exception as exc:  # reported by the main thread
             counted.append(exc)
 
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.create_function("kaohe_progress", 1, _progress)
+    counting: list = []  # the counting thread's connection (interrupted when the import fails)
     counter = threading.Thread(target=count_months)
     if reader is None:
         counter.start()
@@ -300,6 +310,8 @@ def run(job: dict) -> None:
         into = "cases"
         if _later_export(conn, job, reader, sql):
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
+        elif reader:
+            counter.start()  # the month tally, beside the insert
 
         def insert() -> int:
             if reader:
@@ -314,7 +326,7 @@ def run(job: dict) -> None:
                 conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KB}")
         else:
             imported = insert()
-        if reader:
+        if reader and into != "cases":  # a later export's tally: made by its insert
             counted.append(json.loads(conn.execute("SELECT kaohe_tallied()").fetchone()[0]))
         else:
             counter.join()
@@ -359,6 +371,9 @@ def run(job: dict) -> None:
         conn.execute("COMMIT")
         _say(done=imported, updated=updated, unchanged=unchanged)
     except BaseException:
+        for mem in counting:
+            with suppress(Exception):  # closed already: it has finished
+                mem.interrupt()  # its count is no longer wanted
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
