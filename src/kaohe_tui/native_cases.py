@@ -12,7 +12,9 @@ Without a C compiler ``bulk_cases.CaseFileSQL`` reads the file with sqlean's ``v
 
 from __future__ import annotations
 
-from kaohe_tui.case_classes import LIVE, STORED, amount
+import re
+
+from kaohe_tui.case_classes import LIVE, ROW, STORED, amount
 
 SOURCE = "temp.case_file"
 PROGRESS_EVERY = 65536  # rows between progress reports (a power of two: a cheap test in SQL)
@@ -101,12 +103,19 @@ WHERE kaohe_tally(f.unit, f.month, 0, ({LIVE.replace('status', 'f.status')}) IS 
         """Reads the file once more, adding every row to the month tally (``kaohe_tally``, read
         after by ``kaohe_tallied()``). Whether a case counts (``case_classes.LIVE``) is tested
         once a row, and each figure's expression is given its value (a void case adds 0 to each:
-        ``amount``), which halves the SQL run per row. Its connection need not be the insert's:
-        the reader's rows are the same on any connection, and stop at the same row."""
-        def tally(live: str) -> str:
-            return f"kaohe_tally(unit, month, {', '.join(self.tallied(f'({live})'))})"
+        ``amount``), which halves the SQL run per row; so is ``untimed`` (one value a file), and
+        the reader's columns are read once a row (a sub-query SQLite does not flatten: ``LIMIT
+        -1``). Its connection need not be the insert's: the reader's rows are the same on any
+        connection, and stop at the same row."""
+        untimed = str(int(bool(self.job["untimed"])))
 
-        return f"SELECT count(*) FROM {SOURCE} WHERE CASE WHEN {LIVE} THEN {tally('1')} ELSE {tally('0')} END"
+        def tally(live: str) -> str:
+            values = (re.sub(r"\buntimed\b", untimed, value) for value in self.tallied(f"({live})"))
+            return f"kaohe_tally(unit, month, {', '.join(values)})"
+
+        read = ", ".join(["month", *(c for c in ROW if c != "untimed")])
+        return (f"SELECT count(*) FROM (SELECT {read} FROM {SOURCE} LIMIT -1) "
+                f"WHERE CASE WHEN {LIVE} THEN {tally('1')} ELSE {tally('0')} END")
 
     def month_counts(self) -> str:
         """The same sums by SQL's GROUP BY (the tests hold the tally to it)."""
