@@ -387,7 +387,7 @@ def _later_export(conn, job: dict, reader: NativeCaseFile | None, sql: CaseFileS
     """Create the file's reader table, and say whether the file is a later export of cases already
     stored (its first rows name some: ``bulk_reimport``). The C reader of a later export refuses
     a case id written twice itself: the table its rows go to holds only those that changed."""
-    create = reader.create(job["path"]) if reader else sql.create(job["path"])
+    create = reader.create(job["path"], threads=True) if reader else sql.create(job["path"])
     if create is None:
         raise ValueError("a file name or an answer holding a separator the C reader splits on")
     conn.execute(create)
@@ -395,7 +395,7 @@ def _later_export(conn, job: dict, reader: NativeCaseFile | None, sql: CaseFileS
                                 job["scheme"])
     if later and reader:
         conn.execute(f"DROP TABLE {SOURCE}")
-        conn.execute(reader.create(job["path"], unique=True) or "")
+        conn.execute(reader.create(job["path"], unique=True, threads=True) or "")
     return later
 
 

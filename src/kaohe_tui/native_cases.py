@@ -40,14 +40,16 @@ class NativeCaseFile:
     def __init__(self, job: dict):
         self.job = job
 
-    def spec(self, path: str, unique: bool = False) -> str | None:
+    def spec(self, path: str, unique: bool = False, threads: bool = False) -> str | None:
         """The job as the C reads it (``key=value`` items, lists inside by US); None when a value
         holds a separator (no such file name or answer is met: the careful path takes it). ``unique``: the reader
-        refuses a case id written twice (for a later export: the table it goes to is not keyed)."""
+        refuses a case id written twice (for a later export: the table it goes to is not keyed).
+        ``threads``: the file is read and checked in a thread of its own, rows ahead of SQLite's
+        insert (the same rows, and the same refusal)."""
         job, columns = self.job, self.job["columns"]
         period, closing = job["period_field"], job["closing_field"]
         items = {"path": path, "width": str(int(job["width"])), "untimed": str(int(bool(job["untimed"]))),
-                 "unique": str(int(unique))}
+                 "unique": str(int(unique)), "threads": str(int(threads))}
         for key, field in {**FIELDS, "period": period, "closing": closing}.items():
             if field in columns:
                 items[key] = str(int(columns[field]))
@@ -61,8 +63,8 @@ class NativeCaseFile:
             return None
         return RS.join(f"{k}={v}" for k, v in items.items())
 
-    def create(self, path: str, unique: bool = False) -> str | None:
-        spec = self.spec(path, unique)
+    def create(self, path: str, unique: bool = False, threads: bool = False) -> str | None:
+        spec = self.spec(path, unique, threads)
         return None if spec is None else f"CREATE VIRTUAL TABLE {SOURCE} USING kaohe_cases({literal(spec)})"
 
     @staticmethod

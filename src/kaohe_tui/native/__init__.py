@@ -40,7 +40,7 @@ def library(source: Path = SOURCE) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             built = Path(tmp) / target.name
-            subprocess.run([compiler, "-O2", "-fPIC", "-shared", "-o", str(built), str(source)],
+            subprocess.run([compiler, "-O2", "-fPIC", "-shared", "-pthread", "-o", str(built), str(source)],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
             os.replace(built, target)  # whole or not at all: another process may be building it too
     except (OSError, subprocess.SubprocessError):

@@ -370,6 +370,7 @@ static void kaohe_tallied(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
  * cell beyond the header, a quote where CSV has none, bytes that are not UTF-8 ...) ends the
  * statement with an error: the bulk import then refuses the file and the careful path names the
  * row. So SQLite is handed finished values: its INSERT runs no per-row expression but the tally. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -382,6 +383,7 @@ enum { C_ID, C_UNIT, C_SOURCE, C_REPORTED, C_DEADLINE, C_CLOSED, C_EXT, C_FAILED
        C_UNTIMED, C_MONTH, NC };
 #define CELL_MOST (16 << 20) /* as the careful path's csv.field_size_limit */
 #define BUF_SIZE (1 << 20)
+#define RING 1024 /* rows the reading thread may be ahead of SQLite (threads=1) */
 
 typedef struct {
   char **items;
@@ -397,6 +399,7 @@ typedef struct {
   int *unit_slot; /* open addressing over the keys: index of the key in units, or -1 */
   int unit_cap;
   int unique;     /* refuse a case id written twice (a later export: no key of the table says so) */
+  int threads;    /* read and check the file in a thread of its own, ahead of SQLite's insert */
 } CaseTab;
 
 typedef struct {
@@ -419,7 +422,39 @@ typedef struct {
   int has_deadline, has_closed;
   sqlite3_int64 ext, failed;
   int satisfied; /* 1, 0, or -1: NULL */
+  const char *why;             /* refused: why, at record why_row (the statement's error: tell) */
+  sqlite3_int64 why_row;
+  struct Ahead *ahead;         /* threads=1: the reading thread and the rows it has read */
 } CaseCursor;
+
+/* One row read ahead (threads=1): the row's values, its texts copied (the reader's own change
+ * with the next record), or the file's end, or the refusal that ends the statement. */
+typedef struct {
+  int kind; /* ROW_READ, ROW_END, ROW_REFUSED */
+  sqlite3_int64 row;
+  const char *why;
+  char *text; /* id, unit, source, answer one after another */
+  size_t cap;
+  int id_len, unit_len, source_len, answer_len;
+  const char *status;
+  char reported[20], deadline[20], closed[20];
+  int has_deadline, has_closed, satisfied;
+  sqlite3_int64 ext, failed;
+} Ahead1;
+enum { ROW_READ = 1, ROW_END, ROW_REFUSED };
+
+/* A second cursor of its own reads and checks the file (read_record, case_row: as without a
+ * thread) and hands each row over through a ring of RING slots; SQLite's thread takes them in
+ * order. The rows and their refusal are those of the thread-less reader, one by one. */
+struct Ahead {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t filled, freed;
+  CaseCursor reader;
+  Ahead1 slots[RING];
+  sqlite3_int64 head, tail; /* rows put in by the reader / taken by SQLite (the last taken in use) */
+  int stop, reader_waits, sqlite_waits;
+};
 
 static void list_free(List *l) {
   for (int i = 0; i < l->n; i++) sqlite3_free(l->items[i]);
@@ -531,6 +566,7 @@ static int cases_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
     else if (KEY("width")) t->width = atoi(v);
     else if (KEY("untimed")) t->untimed = vlen > 0 && v[0] == '1';
     else if (KEY("unique")) t->unique = vlen > 0 && v[0] == '1';
+    else if (KEY("threads")) t->threads = vlen > 0 && v[0] == '1';
     for (int f = 0; f < NF; f++)
       if (KEY(field_keys[f])) t->col[f] = atoi(v);
     for (int l = 0; l < NL; l++)
@@ -573,18 +609,28 @@ static int cases_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {
   return SQLITE_OK;
 }
 
+static void stop_ahead(CaseCursor *c);
+static void free_reading(CaseCursor *c);
+
 static int cases_close(sqlite3_vtab_cursor *cur) {
   CaseCursor *c = (CaseCursor *)cur;
-  if (c->fh) fclose(c->fh);
-  sqlite3_free(c->buf), sqlite3_free(c->text), sqlite3_free(c->start), sqlite3_free(c->clen), sqlite3_free(c->ids);
+  stop_ahead(c);
+  free_reading(c);
   sqlite3_free(c);
   return SQLITE_OK;
 }
 
+/* why the row is refused, kept with its record number (tell gives SQLite the message: a reading
+ * thread must not touch the table) */
 static int refuse(CaseCursor *c, const char *why) {
+  c->why = why, c->why_row = c->row;
+  return SQLITE_ERROR;
+}
+
+static int tell(CaseCursor *c) {
   sqlite3_vtab *v = c->base.pVtab;
   sqlite3_free(v->zErrMsg);
-  v->zErrMsg = sqlite3_mprintf("kaohe_cases: record %lld: %s", (long long)c->row, why);
+  v->zErrMsg = sqlite3_mprintf("kaohe_cases: record %lld: %s", (long long)c->why_row, c->why ? c->why : "refused");
   return SQLITE_ERROR;
 }
 
@@ -677,7 +723,7 @@ static int valid_utf8(const unsigned char *s, int n) {
   return 1;
 }
 
-/* one CSV record into c->text and the cells; 0: the file's end; -1: refused (c->base.pVtab told) */
+/* one CSV record into c->text and the cells; 0: the file's end; -1: refused (refuse: why) */
 static int read_record(CaseCursor *c) {
   c->text_len = 0, c->ncells = 0;
   int ch = next_byte(c);
@@ -851,8 +897,8 @@ static int case_row(CaseCursor *c) {
   return SQLITE_OK;
 }
 
-static int cases_next(sqlite3_vtab_cursor *cur) {
-  CaseCursor *c = (CaseCursor *)cur;
+/* the next row not blank into c's values: SQLITE_OK (c->done at the file's end) or SQLITE_ERROR (refuse: why) */
+static int next_row(CaseCursor *c) {
   for (;;) {
     int got = read_record(c);
     if (got < 0) return SQLITE_ERROR;
@@ -866,18 +912,149 @@ static int cases_next(sqlite3_vtab_cursor *cur) {
   }
 }
 
+static void free_reading(CaseCursor *c) { /* the file and the buffers a cursor reads with */
+  if (c->fh) fclose(c->fh);
+  sqlite3_free(c->buf), sqlite3_free(c->text), sqlite3_free(c->start), sqlite3_free(c->clen), sqlite3_free(c->ids);
+  c->fh = 0, c->buf = 0, c->text = 0, c->start = 0, c->clen = 0, c->ids = 0;
+  c->text_cap = 0, c->cell_cap = 0, c->ids_cap = c->ids_used = 0;
+}
+
+/* -- threads=1: the file read by a thread of its own, a ring of rows ahead of SQLite ------------ */
+static int keep_row(Ahead1 *s, const CaseCursor *r) { /* r's row copied into s: 1, or 0 out of memory */
+  size_t need = (size_t)r->id_len + (size_t)r->unit_len + (size_t)r->source_len + (size_t)r->answer_len;
+  if (need > s->cap) {
+    size_t cap = need < 256 ? 256 : need * 2;
+    char *text = sqlite3_realloc64(s->text, cap);
+    if (!text) return 0;
+    s->text = text, s->cap = cap;
+  }
+  char *p = s->text;
+  if (r->id_len) memcpy(p, r->id, (size_t)r->id_len), p += r->id_len;
+  if (r->unit_len) memcpy(p, r->unit, (size_t)r->unit_len), p += r->unit_len;
+  if (r->source_len) memcpy(p, r->source, (size_t)r->source_len), p += r->source_len;
+  if (r->answer_len) memcpy(p, r->answer, (size_t)r->answer_len);
+  s->id_len = r->id_len, s->unit_len = r->unit_len, s->source_len = r->source_len, s->answer_len = r->answer_len;
+  s->status = r->status, s->has_deadline = r->has_deadline, s->has_closed = r->has_closed;
+  s->satisfied = r->satisfied, s->ext = r->ext, s->failed = r->failed;
+  memcpy(s->reported, r->reported, 20), memcpy(s->deadline, r->deadline, 20), memcpy(s->closed, r->closed, 20);
+  return 1;
+}
+
+static void *read_ahead(void *arg) {
+  struct Ahead *a = arg;
+  CaseCursor *r = &a->reader;
+  for (;;) {
+    pthread_mutex_lock(&a->lock);
+    while (a->head - a->tail >= RING - 1 && !a->stop) { /* the slot SQLite holds is never written */
+      a->reader_waits = 1;
+      pthread_cond_wait(&a->freed, &a->lock);
+    }
+    a->reader_waits = 0;
+    int stop = a->stop;
+    pthread_mutex_unlock(&a->lock);
+    if (stop) return 0;
+    Ahead1 *s = &a->slots[a->head % RING];
+    if (next_row(r) != SQLITE_OK) s->kind = ROW_REFUSED, s->why = r->why, s->row = r->why_row;
+    else if (r->done) s->kind = ROW_END, s->row = r->row;
+    else if (!keep_row(s, r)) s->kind = ROW_REFUSED, s->why = "out of memory", s->row = r->row;
+    else s->kind = ROW_READ, s->row = r->row;
+    pthread_mutex_lock(&a->lock);
+    a->head++;
+    if (a->sqlite_waits && (a->head - a->tail >= 64 || s->kind != ROW_READ)) pthread_cond_signal(&a->filled);
+    pthread_mutex_unlock(&a->lock);
+    if (s->kind != ROW_READ) return 0;
+  }
+}
+
+/* SQLite's thread: the next row the reading thread has read (waiting for it) into c's values */
+static int take_row(CaseCursor *c) {
+  struct Ahead *a = c->ahead;
+  pthread_mutex_lock(&a->lock);
+  while (a->head == a->tail) {
+    a->sqlite_waits = 1;
+    pthread_cond_wait(&a->filled, &a->lock);
+  }
+  a->sqlite_waits = 0;
+  Ahead1 *s = &a->slots[a->tail % RING];
+  a->tail++; /* the slot before it is free again */
+  if (a->reader_waits && a->head - a->tail <= RING / 2) pthread_cond_signal(&a->freed);
+  pthread_mutex_unlock(&a->lock);
+  c->row = s->row;
+  if (s->kind == ROW_END) {
+    c->done = 1;
+    return SQLITE_OK;
+  }
+  if (s->kind == ROW_REFUSED) {
+    c->why = s->why, c->why_row = s->row;
+    return tell(c);
+  }
+  const char *p = s->text;
+  c->id = p, c->id_len = s->id_len, p += s->id_len;
+  c->unit = p, c->unit_len = s->unit_len, p += s->unit_len;
+  c->source = p, c->source_len = s->source_len, p += s->source_len;
+  c->answer = p, c->answer_len = s->answer_len;
+  c->status = s->status, c->has_deadline = s->has_deadline, c->has_closed = s->has_closed;
+  c->satisfied = s->satisfied, c->ext = s->ext, c->failed = s->failed;
+  memcpy(c->reported, s->reported, 20), memcpy(c->deadline, s->deadline, 20), memcpy(c->closed, s->closed, 20);
+  return SQLITE_OK;
+}
+
+static void stop_ahead(CaseCursor *c) {
+  struct Ahead *a = c->ahead;
+  if (!a) return;
+  pthread_mutex_lock(&a->lock);
+  a->stop = 1;
+  pthread_cond_broadcast(&a->freed);
+  pthread_mutex_unlock(&a->lock);
+  pthread_join(a->thread, 0);
+  free_reading(&a->reader);
+  for (int i = 0; i < RING; i++) sqlite3_free(a->slots[i].text);
+  pthread_mutex_destroy(&a->lock), pthread_cond_destroy(&a->filled), pthread_cond_destroy(&a->freed);
+  sqlite3_free(a);
+  c->ahead = 0;
+}
+
+/* the reading state (past the header) handed to a thread of its own; 0: none could be started
+ * (c reads on, in SQLite's thread) */
+static int start_ahead(CaseCursor *c) {
+  struct Ahead *a = sqlite3_malloc(sizeof(struct Ahead));
+  if (!a) return 0;
+  memset(a, 0, sizeof *a);
+  a->reader = *c;
+  a->reader.ahead = 0;
+  pthread_mutex_init(&a->lock, 0), pthread_cond_init(&a->filled, 0), pthread_cond_init(&a->freed, 0);
+  if (pthread_create(&a->thread, 0, read_ahead, a) != 0) {
+    pthread_mutex_destroy(&a->lock), pthread_cond_destroy(&a->filled), pthread_cond_destroy(&a->freed);
+    sqlite3_free(a);
+    return 0;
+  }
+  c->fh = 0, c->buf = 0, c->text = 0, c->start = 0, c->clen = 0, c->ids = 0; /* the thread's now */
+  c->text_cap = 0, c->cell_cap = 0, c->ids_cap = c->ids_used = 0;
+  c->ahead = a;
+  return 1;
+}
+
+static int cases_next(sqlite3_vtab_cursor *cur) {
+  CaseCursor *c = (CaseCursor *)cur;
+  if (c->ahead) return take_row(c);
+  return next_row(c) == SQLITE_OK ? SQLITE_OK : tell(c);
+}
+
 static int cases_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc, sqlite3_value **argv) {
   (void)idx, (void)idx_str, (void)argc, (void)argv;
   CaseCursor *c = (CaseCursor *)cur;
   CaseTab *t = (CaseTab *)cur->pVtab;
+  stop_ahead(c);
   if (c->fh) fclose(c->fh);
   c->fh = fopen(t->path, "rb");
-  if (!c->fh) return refuse(c, "the file cannot be opened");
+  c->row = 0;
+  if (!c->fh) return refuse(c, "the file cannot be opened"), tell(c);
   if (!c->buf && !(c->buf = sqlite3_malloc(BUF_SIZE))) return SQLITE_NOMEM;
-  c->pos = c->len = 0, c->eof = c->done = 0, c->row = 0;
+  c->pos = c->len = 0, c->eof = c->done = 0;
   if (c->ids) memset(c->ids, 0, sizeof *c->ids * (size_t)c->ids_cap), c->ids_used = 0;
   if (refill(c) && c->len >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0) c->pos = 3; /* a byte order mark */
-  if (read_record(c) < 0) return SQLITE_ERROR; /* the header */
+  if (read_record(c) < 0) return tell(c); /* the header */
+  if (t->threads && start_ahead(c)) return take_row(c);
   return cases_next(cur);
 }
 
