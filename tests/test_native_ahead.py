@@ -129,3 +129,18 @@ def test_the_bulk_import_of_a_long_clean_file_stores_every_case(scheme, tmp_path
     assert store.db.execute("SELECT unit, month, due FROM case_month_stats").fetchall() == [
         ("甲街道", "2018-01", 3 * RING)]
 
+
+
+@pytest.mark.parametrize("ids, ascending", [
+    (["N1", "N2", "N3"], True),
+    (["N1", "N3", "N2"], False),
+    (["N1", "N1x", "N2"], True),
+    (["Z9", "案1", "案2"], True),  # as SQLite compares them: UTF-8 bytes, Chinese after ASCII
+    (["案1", "Z9"], False),
+])
+def test_a_file_in_the_order_of_its_ids_is_told_from_one_in_another(scheme, tmp_path, monkeypatch, ids, ascending):
+    path = write(tmp_path, [f"{i},甲街道,巡查,2018-01-03 09:00:00,,,0,0," for i in ids])
+    job = the_job(new_store(tmp_path / "k.db", scheme), scheme, path, monkeypatch)
+    conn = native_conn()
+    conn.execute(NativeCaseFile(job).create(str(path), threads=True) or "")
+    assert bulk_cases._ids_ascending(conn) is ascending

@@ -54,7 +54,8 @@ ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != 
 EXTRA = 8  # cells read beyond the header's: one not empty sends the file the careful way (which refuses it)
 MAX_ID = 200  # as case_import.MAX_ID
 MAX_COUNT_DIGITS = 6  # as case_import.MAX_COUNT_DIGITS
-INDEX_CACHE_KB = 32768  # the page cache (and so each sort's memory) while the indexes are built
+INDEX_CACHE_KB = 32768  # the page cache (and so each sort's memory) while the indexes are built; and
+# while a file in the order of its case ids goes in (``_ids_ascending``)
 ROW_BYTES = 200  # about the bytes of a case row in a file (to guess the rows coming: deferred_indexes)
 
 
@@ -304,7 +305,7 @@ def run(job: dict) -> None:
         counter.start()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows
+        conn.execute("PRAGMA cache_size = -131072")  # 128 MB of pages while the key index grows anywhere
         audit = job["audit"]
         import_id = begin_import(conn, job["scheme"], job["file"], audit["at"], audit["user"])
         into = "cases"
@@ -312,6 +313,8 @@ def run(job: dict) -> None:
             into = bulk_reimport.create_incoming(conn)  # a later export: updates by id
         elif reader:
             counter.start()  # the month tally, beside the insert
+            if _ids_ascending(conn):  # the key's b-tree grows at its right edge only: a small cache will do
+                conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KB}")
 
         def insert() -> int:
             if reader:
@@ -381,6 +384,17 @@ def run(job: dict) -> None:
         if counter.is_alive():
             counter.join()
         conn.close()
+
+
+def _ids_ascending(conn) -> bool:
+    """Whether the file's first rows (``bulk_reimport.PROBE``) come in the order of their case ids
+    (as SQLite compares them: UTF-8 bytes, code points in Python). Then the insert writes each
+    page of the table once and moves on, and the pages it filled may be written out as it goes
+    (on the insert's thread, while the other core reads and counts the file) instead of all at
+    the commit, in half the memory; a file in another order keeps the big cache (the insert
+    returns to pages anywhere in the table: a small cache made it 1.6 times as slow)."""
+    ids = [case_id for (case_id,) in conn.execute(f"SELECT case_id FROM {SOURCE} LIMIT {bulk_reimport.PROBE}")]
+    return all(a < b for a, b in zip(ids, ids[1:], strict=False))
 
 
 def _later_export(conn, job: dict, reader: NativeCaseFile | None, sql: CaseFileSQL) -> bool:
