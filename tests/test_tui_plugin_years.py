@@ -24,12 +24,17 @@ def bureau_2019(db, tmp_path) -> None:
     kaohe(db, "import", BD, units, "--kind", "units", "--period", "2019")
 
 
-async def show_period(pilot, period: str) -> None:
-    """The results' period, as the user picks it in the results view (3; the plugin screens open on it)."""
+async def open_on(pilot, scheme: str, period: str, *keys: str, screen: str) -> None:
+    """Into ``scheme``, the results' period picked in the results view (3), then a plugin screen
+    (it opens on that period) by ``keys``."""
+    await open_scheme(pilot, scheme)
     await pilot.press("3")
     await settle(pilot)
     pilot.app.screen.query_one("#results-period").value = period
     await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == screen
 
 
 async def test_the_oa_screen_shows_an_office_year_and_moves_between_years(tmp_path, capsys):
@@ -43,11 +48,7 @@ async def test_the_oa_screen_shows_an_office_year_and_moves_between_years(tmp_pa
     capsys.readouterr()
     app = KaoheApp(db_path=db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_scheme(pilot, BD)
-        await show_period(pilot, "2019")
-        await pilot.press("o")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "OaScreen"
+        await open_on(pilot, BD, "2019", "o", screen="OaScreen")
         table = app.screen.query_one("#oa")
         screen = "\n".join(visible(pilot))
         assert "OA签收（附件5）2019年" in screen and "逾期每例扣1分" in screen
@@ -102,11 +103,7 @@ async def test_the_score_sheet_of_an_office_year(tmp_path, capsys):
     capsys.readouterr()
     app = KaoheApp(db_path=db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await open_scheme(pilot, BD)
-        await show_period(pilot, "2019")
-        await pilot.press("j")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "SheetScreen"
+        await open_on(pilot, BD, "2019", "j", screen="SheetScreen")
         units = app.screen.query_one("#sheet-unit")
         offered = [str(option[1]) for option in units._options]
         assert "党群工作部" in offered and "党委办" not in offered  # 2019's own list
@@ -133,11 +130,7 @@ async def test_the_roster_screen_lists_an_office_years_units(tmp_path, capsys):
     capsys.readouterr()
     app = KaoheApp(db_path=db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await open_scheme(pilot, DC)
-        await show_period(pilot, "2019")
-        await pilot.press("1", "m")  # (the results view keeps m for its own 缺漏)
-        await settle(pilot)
-        assert type(app.screen).__name__ == "RosterScreen"
+        await open_on(pilot, DC, "2019", "1", "m", screen="RosterScreen")  # (results keep m for 缺漏)
         rows = rows_of(app.screen.query_one("#roster"))
         mine = next(r for r in rows if r[0] == "区数据局")
         assert mine[1:4] == ["三类", "新安社区", ""]
