@@ -135,3 +135,28 @@ async def test_the_roster_screen_lists_an_office_years_units(tmp_path, capsys):
         mine = next(r for r in rows if r[0] == "区数据局")
         assert mine[1:4] == ["三类", "新安社区", ""]
         assert "2019年" in "\n".join(visible(pilot))
+
+
+async def test_the_information_grid_of_an_office_year(tmp_path, capsys):
+    db = tmp_path / "k.db"
+    bureau_2019(db, tmp_path)
+    # 2019: 信息报送 costs 2 a short month (附件4: 有一月未达标扣1分)
+    kaohe(db, "scheme", "set", BD, "--year", "2019", "基础管理/信息宣传/信息报送.params.per_month=2",
+          "--reason", "局务会")
+    # 市政处, 4 a month (附件4): 3 in March of each year
+    for year in (2018, 2019):
+        kaohe(db, "record", BD, "--period", f"{year}-03", "--unit", "市政处", "--indicator", "信息报送",
+              "--clause", "adopted", "--value", "3", "--reason", f"{year}年3月录用")
+    capsys.readouterr()
+    app = KaoheApp(db_path=db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_on(pilot, BD, "2019", "x", screen="InfoGridScreen")
+        table = app.screen.query_one("#info")
+        assert "信息报送（附件4）· 2019年" in "\n".join(visible(pilot)) and "扣2分" in "\n".join(visible(pilot))
+        assert str(table.get_cell("市政处", "m3")) == "✗3"
+        assert str(table.get_cell("市政处", "points")) == "5"  # 7 − 2 (March)
+        assert "党群工作部" in [str(r.value) for r in table.rows]  # 2019's own list
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "信息报送（附件4）· 2018年" in "\n".join(visible(pilot))
+        assert str(table.get_cell("市政处", "points")) == "6"  # the document's: 7 − 1
