@@ -33,6 +33,7 @@ from kaohe_tui.api import (
 
 from .oa import CLAUSE, INDICATOR, MEETING, OTHER, OaLimits, record_signing, signing_message
 from .oa_list import OaBreach, UnitOa, oa_breaches
+from .screens import PERIOD
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Store
@@ -61,8 +62,8 @@ class OaScreen(Screen):
         Binding("escape", "app.pop_screen", "返回", id="oa-back"),
         Binding("q", "app.pop_screen", "返回", show=False, id="oa-back-q"),
         Binding("n", "enter_signing", "登记签收", id="oa-enter"),
-        Binding("left_square_bracket", "year(-1)", "上一年", key_display="[", id="oa-prev-year"),
-        Binding("right_square_bracket", "year(1)", "下一年", key_display="]", id="oa-next-year"),
+        Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="oa-prev-year"),
+        Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="oa-next-year"),
     ]
 
     def __init__(self, store: Store, scheme: Scheme, period: str):
