@@ -7,7 +7,7 @@ row the careful path might read otherwise (the helper then refuses the file and 
 names the row). What is left in SQL per row is the month tally: ``case_classes``' expressions,
 the one definition of what each figure counts.
 
-Without a C compiler ``bulk_cases.CaseFileSQL`` reads the file with sqlean's ``vsv`` instead.
+Without a C compiler ``vsv_cases.CaseFileSQL`` reads the file with sqlean's ``vsv`` instead.
 """
 
 from __future__ import annotations
