@@ -173,8 +173,10 @@ def run(job: dict) -> None:
             with deferred_indexes(conn, "cases", Path(job["path"]).stat().st_size // ROW_BYTES):
                 imported = insert()
                 # each index is built by a sort that holds as much as the page cache in memory:
-                # a file without closing times puts every case in the open cases' index (240 MB)
+                # a file without closing times puts every case in the open cases' index (240 MB);
+                # a sort bigger than that is sorted in parts by a second thread (the other core)
                 conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KB}")
+                conn.execute("PRAGMA threads = 1")
         else:
             imported = insert()
         if reader and into != "cases":  # a later export's tally: made by its insert
