@@ -89,8 +89,10 @@ def types() -> dict[str, ConsequenceType]:
     return found
 
 
-def evaluate(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
-    fn = types().get(rule.type)
+def evaluate(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult,
+             known: dict[str, ConsequenceType] | None = None) -> str | None:
+    """``known``: ``types()`` asked once by a caller that evaluates every unit's rules."""
+    fn = (types() if known is None else known).get(rule.type)
     if fn is None:
         return f"未知的后果类型 {rule.type}"
     return fn(rule, scorer, period, result)

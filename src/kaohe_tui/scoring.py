@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from kaohe_tui import cases, consequences, ledger_read, plugins, rules
 from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
-from kaohe_tui.period_records import enclosing, inside
+from kaohe_tui.period_records import enclosing, inside, split_year
 from kaohe_tui.periods import Period
 from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.results import IndicatorResult, UnitResult, find_result  # noqa: F401 — callers import them from here
@@ -39,9 +39,11 @@ class Scorer:
         self._entries: dict[str, list[Entry]] = {}
         # a year's records, read once for it and its quarters
         self._years: dict[int, tuple[list[Entry], list[Older]]] = {}
+        self._parts: dict[int, tuple[dict[str, list[Entry]], dict[str, list[Older]]]] = {}  # year → period → its part
         self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
         self._one_figure: dict[str, frozenset[str]] | None = None
         self._categories: dict[str | None, str | None] = {}
+        self._units_of: dict[str, tuple[list[UnitResult], dict[str, list[UnitResult]]]] = {}
 
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
@@ -100,13 +102,15 @@ class Scorer:
             groups[categories[unit.name]].append(unit)
 
         results: list[UnitResult] = []
+        older = self._older.get(str(period), {})
         for category, members in groups.items():
-            tree = self.scheme.tree(category)
+            tree = [node for node in self.scheme.tree(category) if node.applies_to(period.kind)]
             full_marks = self.scheme.full_marks(category)
             peer_units = {u.name: u for u in members}
+            shared = _Pass(period, by_unit_path, peer_units, older)
             for unit in members:
-                nodes = [self._score_node(node, node.name, unit, period, by_unit_path, peer_units)
-                         for node in tree if node.applies_to(period.kind)]
+                calls = self._unit_calls(unit.name)
+                nodes = [self._score_node(node, node.name, unit, shared, calls) for node in tree]
                 total = pts(sum(n.points for n in nodes if n.points is not None))
                 flags = [f for n in nodes for f in n.flags]  # a parent already carries its children's
                 unranked = self.standings.get(unit.name)
@@ -129,10 +133,7 @@ class Scorer:
         if period.kind == "year" and period.year not in self._years:
             self._years[period.year] = self._read(period)
         if period.year in self._years:
-            keys, outer = {str(p) for p in period.sub_periods()}, set(enclosing(period))
-            entries, older = self._years[period.year]
-            entries = [e for e in entries if inside(e, period, keys, outer)]
-            older = [o for o in older if inside(o, period, keys, outer)]
+            entries, older = self._in_year(period)
         else:
             entries, older = self._read(period)
         lines: dict[tuple[str, str], list[Line]] = defaultdict(list)
@@ -140,6 +141,21 @@ class Scorer:
             lines[(cut.unit, cut.path)].append(cut.line)
         self._older[str(period)] = lines
         return entries
+
+    def _in_year(self, period: Period) -> tuple[list[Entry], list[Older]]:
+        """``period``'s part of its year's records (a quarter's split off in one pass for all four)."""
+        year = period.year
+        if year not in self._parts:
+            entries, older = self._years[year]
+            self._parts[year] = split_year(year, entries), split_year(year, older)
+        by_entries, by_older = self._parts[year]
+        key = str(period)
+        if key in by_entries:
+            return list(by_entries[key]), list(by_older[key])
+        keys, outer = {str(p) for p in period.sub_periods()}, set(enclosing(period))  # a month
+        entries, older = self._years[year]
+        return ([e for e in entries if inside(e, period, keys, outer)],
+                [o for o in older if inside(o, period, keys, outer)])
 
     def _read(self, period: Period) -> tuple[list[Entry], list[Older]]:
         if self._one_figure is None:
@@ -157,47 +173,64 @@ class Scorer:
             self._categories[unit.category] = category.name if category else unit.category
         return self._categories[unit.category]
 
-    def _score_node(self, node: Indicator, path: str, unit: Unit, period: Period,
-                    by_unit_path: dict, peer_units: dict[str, Unit]) -> IndicatorResult:
-        children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, period, by_unit_path, peer_units)
-                    for c in node.children if c.applies_to(period.kind)]
+    def _unit_calls(self, unit: str) -> tuple:
+        """A unit's ``Context.score_period`` and ``period_gaps`` (made once per unit, not per node)."""
+        return (lambda p, of: self._points_in(p, unit, of)), (lambda p, of: self._gaps_in(p, unit, of))
+
+    def _score_node(self, node: Indicator, path: str, unit: Unit, shared: _Pass, calls: tuple) -> IndicatorResult:
+        kind = shared.period.kind
+        children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, shared, calls)
+                    for c in node.children if c.applies_to(kind)]
         child_outcomes = {c.name: Outcome(c.points, c.max, c.lines, c.flags) for c in children}
         rule = rules.require(node.rule_type)
         ctx = Context(
-            indicator=node, path=path, unit=unit, period=period,
-            records=by_unit_path.get((unit.name, path), []),
-            peers=_Peers(by_unit_path, path, peer_units),
-            peer_units=peer_units, children=child_outcomes,
-            score_period=lambda p, of: self._points_in(p, unit.name, of),
-            period_gaps=lambda p, of: self._gaps_in(p, unit.name, of),
+            indicator=node, path=path, unit=unit, period=shared.period,
+            records=shared.by_unit_path.get((unit.name, path), []),
+            peers=shared.peers(path),
+            peer_units=shared.peer_units, children=child_outcomes,
+            score_period=calls[0], period_gaps=calls[1],
         )
         outcome = rule.score(ctx)
-        cut = self._older.get(str(period), {}).get((unit.name, path))
+        cut = shared.older.get((unit.name, path))
         lines = outcome.lines + cut if cut else outcome.lines
         return IndicatorResult(node.name, path, outcome.points, outcome.max, node.rule_type,
                                lines, outcome.flags, children, node.bonus, outcome.missing)
 
+    def _by_unit(self, period: Period) -> dict[str, list[UnitResult]]:
+        """A period's results by unit name (a year asks each unit's quarters: a lookup, not a scan)."""
+        results = self.score(period)
+        key = str(period)
+        found = self._units_of.get(key)
+        if found is None or found[0] is not results:
+            index: dict[str, list[UnitResult]] = defaultdict(list)
+            for result in results:
+                index[result.unit].append(result)
+            found = self._units_of[key] = (results, index)
+        return found[1]
+
     def _points_in(self, period: Period, unit: str, names: list[str] | None) -> float | None:
-        for result in self.score(period):
-            if result.unit == unit:
-                if names is None:
-                    return result.total
-                wanted = {_norm(n) for n in names}
-                return pts(sum(r.points or 0 for r in result.indicators if _norm(r.name) in wanted))
-        return None
+        mine = self._by_unit(period).get(unit)
+        if not mine:
+            return None
+        result = mine[0]
+        if names is None:
+            return result.total
+        wanted = _wanted(tuple(names))
+        return pts(sum(r.points or 0 for r in result.indicators if _norm(r.name) in wanted))
 
     def _gaps_in(self, period: Period, unit: str, names: list[str] | None) -> list[str]:
-        wanted = None if names is None else {_norm(n) for n in names}
-        return [f for r in self.score(period) if r.unit == unit for i in r.indicators
+        wanted = None if names is None else _wanted(tuple(names))
+        return [f for r in self._by_unit(period).get(unit, ()) for i in r.indicators
                 if wanted is None or _norm(i.name) in wanted for f in i.flags if f.startswith(MISSING)]
 
     def _add_consequences(self, period: Period, results: list[UnitResult]) -> None:
         by_category = {c: self.scheme.consequences_for(c) for c in {r.category for r in results}}
+        known = consequences.types() if any(by_category.values()) else {}  # the plugins asked once, not per unit
         for result in results:
             if result.rank is None:
                 continue  # retired, or a sample beside real units: no last place, no notice
             for rule in by_category[result.category]:
-                flag = consequences.evaluate(rule, self, period, result)
+                flag = consequences.evaluate(rule, self, period, result, known)
                 if flag and flag not in result.flags:
                     result.flags.append(flag)
 
@@ -208,6 +241,22 @@ PROVISIONAL_MARK = "【暂定】尚有未录入数据，结果仍会变动，不
 def provisional(results: list[UnitResult]) -> bool:
     """Any ranked unit's result rests on a missing input: exports and sheets carry the mark."""
     return any(r.provisional for r in results if r.rank is not None)
+
+
+class _Pass:
+    """What every unit of one category shares while a period is scored: the records by unit and
+    path, the peer units, the cut figures' lines, and one ``_Peers`` per path."""
+
+    def __init__(self, period: Period, by_unit_path: dict, peer_units: dict[str, Unit],
+                 older: dict[tuple[str, str], list[Line]]):
+        self.period, self.by_unit_path, self.peer_units, self.older = period, by_unit_path, peer_units, older
+        self._peers: dict[str, _Peers] = {}
+
+    def peers(self, path: str) -> _Peers:
+        found = self._peers.get(path)
+        if found is None:
+            found = self._peers[path] = _Peers(self.by_unit_path, path, self.peer_units)
+        return found
 
 
 class _Peers(Mapping):
@@ -231,6 +280,11 @@ class _Peers(Mapping):
 # A year asks each unit's quarters for the same few indicator names again and again: each is
 # normalised once (``norm`` is a pure function of the text).
 _norm = functools.lru_cache(maxsize=4096)(norm)
+
+
+@functools.lru_cache(maxsize=1024)
+def _wanted(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_norm(n) for n in names)
 
 
 def one_figure_paths(scheme: Scheme, category: str | None) -> frozenset[str]:

@@ -8,6 +8,7 @@ step so that 10 − 3 × 0.1 is 9.7, as the office's own arithmetic says.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
@@ -143,6 +144,9 @@ class Params(BaseModel):
 
 
 P = TypeVar("P", bound=Params)
+# (parameters class, indicator's id) → (the indicator, a copy of its parameters, them validated);
+# the indicator is kept so that its id is not reused while the entry stands
+_PARAMS: dict[tuple[type, int], tuple[Indicator, dict, Params]] = {}
 _BaseParams = Params  # the name ``Params`` inside RuleType is the rule's own class
 
 
@@ -161,7 +165,17 @@ class RuleType(Generic[P]):
     one_figure: ClassVar[bool] = False
 
     def params(self, indicator: Indicator) -> P:
-        return cast(P, self.Params.model_validate(indicator.params))  # P is the class set as ``Params``
+        # Validated once per indicator and parameters (a year scores each indicator for every unit
+        # of every quarter); a copy of the parameters is kept: an edit in place validates again.
+        key = (self.Params, id(indicator))
+        kept = _PARAMS.get(key)
+        if kept is not None and kept[0] is indicator and kept[1] == indicator.params:
+            return cast(P, kept[2])
+        parsed = self.Params.model_validate(indicator.params)
+        if len(_PARAMS) > 4096:  # scheme versions come and go: never more than a few thousand kept
+            _PARAMS.clear()
+        _PARAMS[key] = (indicator, copy.deepcopy(indicator.params), parsed)
+        return cast(P, parsed)  # P is the class set as ``Params``
 
     def check(self, indicator: Indicator) -> str | None:
         """A problem with the indicator's declaration, or None."""
