@@ -62,7 +62,12 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
     out: dict[str, dict[str, float]] = {}
     for row in store.db.execute(STATS_SQL, args).fetchall():
         out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:], strict=False)}
-    open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
+    return finish_stats(out, dict(store.db.execute(OPEN_LATE_SQL, args).fetchall()))
+
+
+def finish_stats(out: dict[str, dict[str, float]], open_late: dict[str, int]) -> dict[str, dict[str, float]]:
+    """Each unit's summed monthly counts (``out``, completed in place) with the figures made of
+    them: red lights (with the cases still open late, ``open_late``) and the rates."""
     for unit, stats in out.items():
         stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)  # red_light's two parts
         for rate in RATES:
@@ -71,12 +76,19 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
     return out
 
 
-def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
-    """The records a scheme's case feeds make of the period's cases (``units``: name → category)."""
-    if (not scheme.case_feeds
-            or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None):
+def has_cases(store: Store, scheme: Scheme) -> bool:
+    """Whether the scheme takes platform cases and has any."""
+    return bool(scheme.case_feeds) and \
+        store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is not None
+
+
+def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None],
+                    stats: dict[str, dict[str, float]] | None = None) -> list[Entry]:
+    """The records a scheme's case feeds make of the period's cases (``units``: name → category;
+    ``stats``: the period's ``unit_stats`` when the caller has them already)."""
+    if not has_cases(store, scheme):
         return []
-    stats = unit_stats(store, scheme, period)
+    stats = unit_stats(store, scheme, period) if stats is None else stats
     if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
         zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", *(r.name for r in RATES))}
         stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}

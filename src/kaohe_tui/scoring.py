@@ -7,7 +7,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Mapping
 
-from kaohe_tui import cases, consequences, ledger_read, plugins, rules
+from kaohe_tui import case_year, cases, consequences, ledger_read, plugins, rules
 from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
 from kaohe_tui.period_records import enclosing, inside, split_year
@@ -39,6 +39,7 @@ class Scorer:
         self._entries: dict[str, list[Entry]] = {}
         # a year's records, read once for it and its quarters
         self._years: dict[int, tuple[list[Entry], list[Older]]] = {}
+        self._case_years: dict[int, dict[str, dict[str, dict[str, float]]] | None] = {}
         self._parts: dict[int, tuple[dict[str, list[Entry]], dict[str, list[Older]]]] = {}  # year → period → its part
         self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
         self._one_figure: dict[str, frozenset[str]] | None = None
@@ -89,7 +90,7 @@ class Scorer:
     def _score_uncached(self, period: Period) -> list[UnitResult]:
         entries = self._records_in(period)
         categories = {u.name: self._category_name(u) for u in self.units}
-        entries += cases.derived_entries(self.store, self.scheme, period, categories)
+        entries += cases.derived_entries(self.store, self.scheme, period, categories, self._case_stats(period))
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
             entries = entries + list(derived)
         self._entries[str(period)] = entries
@@ -156,6 +157,18 @@ class Scorer:
         entries, older = self._years[year]
         return ([e for e in entries if inside(e, period, keys, outer)],
                 [o for o in older if inside(o, period, keys, outer)])
+
+    def _case_stats(self, period: Period) -> dict[str, dict[str, float]] | None:
+        """The period's case counts, when its year is scored whole (a year, a trend): counted for
+        the year and its quarters at once (``case_year``); None: ``cases`` counts them itself."""
+        year = period.year
+        if period.kind == "month" or year not in self._years:
+            return None
+        if year not in self._case_years:
+            self._case_years[year] = (case_year.year_unit_stats(self.store, self.scheme, year)
+                                      if cases.has_cases(self.store, self.scheme) else None)
+        found = self._case_years[year]
+        return None if found is None else found[str(period)]
 
     def _read(self, period: Period) -> tuple[list[Entry], list[Older]]:
         if self._one_figure is None:

@@ -234,14 +234,39 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
         return []
     uid, clause, period, newer = used.id, used.clause, used.period, _id_key(used.id)  # once, not per entry
     by = f"已被记录{used.ref}替代"
-    out = []
-    for e in entries:
-        if e.id == uid or e.clause != clause or e.period != period or e.derived_from or not _id_key(e.id) < newer:
-            continue
+    if isinstance(uid, int):  # a ledger record (the usual case): older means a smaller id
+        return [_Superseded(e, by) for e in entries
+                if e.clause == clause and e.period == period and not e.derived_from and e.id != uid
+                and isinstance(e.id, int) and e.id < uid]
+    return [_Superseded(e, by) for e in entries
+            if e.id != uid and e.clause == clause and e.period == period and not e.derived_from
+            and _id_key(e.id) < newer]
+
+
+class _Superseded(Line):
+    """A superseded figure's line (``superseded_lines``). Its text is written when first read: a
+    big ledger's year makes thousands of them per scoring, and most are never shown."""
+
+    def __init__(self, entry: Entry, by: str):  # noqa: D107 — not the dataclass's: the text comes later
+        self.delta, self.clause, self.records, self._of = 0.0, entry.clause, (entry.id,), (entry, by)
+
+    def __getattr__(self, name: str) -> Any:
+        of = self.__dict__.get("_of")
+        if name != "text" or of is None:
+            raise AttributeError(name)
+        e, by = of
         figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
         text = f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
-        out.append(Line(0.0, text, e.clause, (e.id,)))
-    return out
+        self.text = text
+        return text
+
+    def __eq__(self, other: object) -> bool:  # equal to a plain Line with the same content, as before
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.delta, self.text, self.clause, self.records) == (other.delta, other.text, other.clause,
+                                                                       other.records)
+
+    __hash__ = None  # type: ignore[assignment]  # as Line's (a mutable dataclass)
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:
