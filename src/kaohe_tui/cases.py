@@ -62,12 +62,7 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
     out: dict[str, dict[str, float]] = {}
     for row in store.db.execute(STATS_SQL, args).fetchall():
         out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:], strict=False)}
-    return finish_stats(out, dict(store.db.execute(OPEN_LATE_SQL, args).fetchall()))
-
-
-def finish_stats(out: dict[str, dict[str, float]], open_late: dict[str, int]) -> dict[str, dict[str, float]]:
-    """Each unit's summed monthly counts (``out``, completed in place) with the figures made of
-    them: red lights (with the cases still open late, ``open_late``) and the rates."""
+    open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
     for unit, stats in out.items():
         stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)  # red_light's two parts
         for rate in RATES:
@@ -76,45 +71,40 @@ def finish_stats(out: dict[str, dict[str, float]], open_late: dict[str, int]) ->
     return out
 
 
-def has_cases(store: Store, scheme: Scheme) -> bool:
-    """Whether the scheme takes platform cases and has any."""
-    return bool(scheme.case_feeds) and \
-        store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is not None
-
-
-def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None],
-                    stats: dict[str, dict[str, float]] | None = None) -> list[Entry]:
-    """The records a scheme's case feeds make of the period's cases (``units``: name → category;
-    ``stats``: the period's ``unit_stats`` when the caller has them already)."""
-    if not has_cases(store, scheme):
+def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
+    """The records a scheme's case feeds make of the period's cases (``units``: name → category)."""
+    if (not scheme.case_feeds
+            or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None):
         return []
-    stats = unit_stats(store, scheme, period) if stats is None else stats
+    stats = unit_stats(store, scheme, period)
     if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
         zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", *(r.name for r in RATES))}
         stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}
     entries = []
-    for feed in scheme.case_feeds:
+    key = str(period)
+    for feed in scheme.case_feeds:  # what a feed makes is worked out once, then each unit's figures
+        timed = needs_deadline(feed)
+        counted = [(clause, stat, f"cases:{stat}", LABELS.get(stat, stat))
+                   for clause, stat in feed.clauses.items() if not stat.startswith("case:")]  # per-case: below
+        rate_base = RATE_BASE.get(feed.value, "") if feed.value else ""
         for unit, figures in stats.items():
             category = units.get(unit)
             if unit not in units or (feed.category and feed.category != category):
                 continue
-            if figures.get("untimed") and needs_deadline(feed):
+            if figures.get("untimed") and timed:
                 continue  # not scored from cases without a deadline: ``untimed_flags`` says so
             path = feed_path(scheme, category, feed.indicator)
             if path is None:
                 continue
-            for clause, stat in feed.clauses.items():
-                if stat.startswith("case:"):
-                    continue  # per-case records, below
+            for clause, stat, ref, label in counted:
                 n = int(figures.get(stat, 0))
                 if n or stat == "due":  # 应结案0件 is a figure; other zero counts add nothing
-                    entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
-                                         period=str(period), reason=f"数字城管案件统计：{LABELS.get(stat, stat)}{n}件",
-                                         derived_from=("cases",)))
-            if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
+                    entries.append(Entry(id=ref, unit=unit, indicator=path, clause=clause, count=n, period=key,
+                                         reason=f"数字城管案件统计：{label}{n}件", derived_from=("cases",)))
+            if feed.value and figures.get(rate_base, 1):
                 # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path,
-                                     value=round(figures.get(feed.value, 0.0), 6), period=str(period),
+                                     value=round(figures.get(feed.value, 0.0), 6), period=key,
                                      reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)

@@ -6,15 +6,16 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from kaohe_tui import case_year, cases, consequences, ledger_read, plugins, rules
+from kaohe_tui import cases, consequences, gc_pause, ledger_read, plugins, rules
 from kaohe_tui.ledger_read import Older
 from kaohe_tui.names import norm
 from kaohe_tui.period_records import enclosing, inside, split_year
 from kaohe_tui.periods import Period
 from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.results import IndicatorResult, UnitResult, find_result  # noqa: F401 — callers import them from here
-from kaohe_tui.rules.base import MISSING, Context, Entry, Line, Outcome, pts
+from kaohe_tui.rules.base import MISSING, Context, Entry, Line, Outcome, RuleType, pts
 from kaohe_tui.scheme import PATH_SEP, Indicator, Scheme, Unit, walk
 from kaohe_tui.store import Store
 from kaohe_tui.units import load_units, standings
@@ -39,21 +40,25 @@ class Scorer:
         self._entries: dict[str, list[Entry]] = {}
         # a year's records, read once for it and its quarters
         self._years: dict[int, tuple[list[Entry], list[Older]]] = {}
-        self._case_years: dict[int, dict[str, dict[str, dict[str, float]]] | None] = {}
         self._parts: dict[int, tuple[dict[str, list[Entry]], dict[str, list[Older]]]] = {}  # year → period → its part
         self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
         self._one_figure: dict[str, frozenset[str]] | None = None
         self._categories: dict[str | None, str | None] = {}
+        self._plans: dict[tuple[str | None, str], list[_Node]] = {}
         self._units_of: dict[str, tuple[list[UnitResult], dict[str, list[UnitResult]]]] = {}
 
     # -- public ----------------------------------------------------------------------------
     def score(self, period: Period) -> list[UnitResult]:
         key = str(period)
-        self._load_signed(period)
-        if key not in self._cache:
-            results = self._score_uncached(period)
-            self._cache[key] = results
-            self._add_consequences(period, results)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        with gc_pause.paused():
+            self._load_signed(period)
+            if key not in self._cache:
+                results = self._score_uncached(period)
+                self._cache[key] = results
+                self._add_consequences(period, results)
         return self._cache[key]
 
     def score_quarters(self, year: int) -> dict[str, list[UnitResult]]:
@@ -62,9 +67,10 @@ class Scorer:
         quarters = Period(year, "year", 0).quarters()
         for quarter in quarters:
             self._load_signed(quarter)
-        if year not in self._years and any(str(q) not in self._cache for q in quarters):
-            self._years[year] = self._read(Period(year, "year", 0))
-        return {str(q): self.score(q) for q in quarters}
+        with gc_pause.paused():
+            if year not in self._years and any(str(q) not in self._cache for q in quarters):
+                self._years[year] = self._read(Period(year, "year", 0))
+            return {str(q): self.score(q) for q in quarters}
 
     def _load_signed(self, period: Period) -> None:
         key = str(period)
@@ -90,7 +96,7 @@ class Scorer:
     def _score_uncached(self, period: Period) -> list[UnitResult]:
         entries = self._records_in(period)
         categories = {u.name: self._category_name(u) for u in self.units}
-        entries += cases.derived_entries(self.store, self.scheme, period, categories, self._case_stats(period))
+        entries += cases.derived_entries(self.store, self.scheme, period, categories)
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
             entries = entries + list(derived)
         self._entries[str(period)] = entries
@@ -105,13 +111,13 @@ class Scorer:
         results: list[UnitResult] = []
         older = self._older.get(str(period), {})
         for category, members in groups.items():
-            tree = [node for node in self.scheme.tree(category) if node.applies_to(period.kind)]
+            tree = self._plan(category, period.kind)
             full_marks = self.scheme.full_marks(category)
             peer_units = {u.name: u for u in members}
             shared = _Pass(period, by_unit_path, peer_units, older)
             for unit in members:
                 calls = self._unit_calls(unit.name)
-                nodes = [self._score_node(node, node.name, unit, shared, calls) for node in tree]
+                nodes = [self._score_node(node, unit, shared, calls) for node in tree]
                 total = pts(sum(n.points for n in nodes if n.points is not None))
                 flags = [f for n in nodes for f in n.flags]  # a parent already carries its children's
                 unranked = self.standings.get(unit.name)
@@ -158,18 +164,6 @@ class Scorer:
         return ([e for e in entries if inside(e, period, keys, outer)],
                 [o for o in older if inside(o, period, keys, outer)])
 
-    def _case_stats(self, period: Period) -> dict[str, dict[str, float]] | None:
-        """The period's case counts, when its year is scored whole (a year, a trend): counted for
-        the year and its quarters at once (``case_year``); None: ``cases`` counts them itself."""
-        year = period.year
-        if period.kind == "month" or year not in self._years:
-            return None
-        if year not in self._case_years:
-            self._case_years[year] = (case_year.year_unit_stats(self.store, self.scheme, year)
-                                      if cases.has_cases(self.store, self.scheme) else None)
-        found = self._case_years[year]
-        return None if found is None else found[str(period)]
-
     def _read(self, period: Period) -> tuple[list[Entry], list[Older]]:
         if self._one_figure is None:
             self._one_figure = {}
@@ -190,12 +184,22 @@ class Scorer:
         """A unit's ``Context.score_period`` and ``period_gaps`` (made once per unit, not per node)."""
         return (lambda p, of: self._points_in(p, unit, of)), (lambda p, of: self._gaps_in(p, unit, of))
 
-    def _score_node(self, node: Indicator, path: str, unit: Unit, shared: _Pass, calls: tuple) -> IndicatorResult:
-        kind = shared.period.kind
-        children = [self._score_node(c, f"{path}{PATH_SEP}{c.name}", unit, shared, calls)
-                    for c in node.children if c.applies_to(kind)]
+    def _plan(self, category: str | None, kind: str) -> list[_Node]:
+        """A category's tree as scored for a kind of period: the nodes that apply, with their paths
+        and rule types (worked out once per scorer, not for every unit)."""
+        key = (category, kind)
+        if key not in self._plans:
+            def plan(node: Indicator, path: str) -> _Node:
+                children = tuple(plan(c, f"{path}{PATH_SEP}{c.name}") for c in node.children if c.applies_to(kind))
+                return _Node(node, path, rules.require(node.rule_type), children)  # children first, as scored
+
+            self._plans[key] = [plan(node, node.name) for node in self.scheme.tree(category) if node.applies_to(kind)]
+        return self._plans[key]
+
+    def _score_node(self, plan: _Node, unit: Unit, shared: _Pass, calls: tuple) -> IndicatorResult:
+        node, path = plan.node, plan.path
+        children = [self._score_node(c, unit, shared, calls) for c in plan.children]
         child_outcomes = {c.name: Outcome(c.points, c.max, c.lines, c.flags) for c in children}
-        rule = rules.require(node.rule_type)
         ctx = Context(
             indicator=node, path=path, unit=unit, period=shared.period,
             records=shared.by_unit_path.get((unit.name, path), []),
@@ -203,7 +207,7 @@ class Scorer:
             peer_units=shared.peer_units, children=child_outcomes,
             score_period=calls[0], period_gaps=calls[1],
         )
-        outcome = rule.score(ctx)
+        outcome = plan.rule.score(ctx)
         cut = shared.older.get((unit.name, path))
         lines = outcome.lines + cut if cut else outcome.lines
         return IndicatorResult(node.name, path, outcome.points, outcome.max, node.rule_type,
@@ -254,6 +258,15 @@ PROVISIONAL_MARK = "【暂定】尚有未录入数据，结果仍会变动，不
 def provisional(results: list[UnitResult]) -> bool:
     """Any ranked unit's result rests on a missing input: exports and sheets carry the mark."""
     return any(r.provisional for r in results if r.rank is not None)
+
+
+class _Node(NamedTuple):
+    """An indicator as one kind of period scores it (``Scorer._plan``)."""
+
+    node: Indicator
+    path: str
+    rule: RuleType
+    children: tuple[_Node, ...]
 
 
 class _Pass:

@@ -9,6 +9,7 @@ step so that 10 − 3 × 0.1 is 9.7, as the office's own arithmetic says.
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
@@ -270,9 +271,23 @@ class _Superseded(Line):
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:
-    """The newest record (a statistic entered again supersedes the earlier one)."""
-    chosen = [e for e in entries if clause is None or e.clause == clause]
-    return max(chosen, key=lambda e: (str(e.period), _id_key(e.id)), default=None)
+    """The newest record (a statistic entered again supersedes the earlier one): the latest
+    period, then the newest record (a ledger id; derived records after every ledger record)."""
+    chosen = entries if clause is None else [e for e in entries if e.clause == clause]
+    if len(chosen) < 2:
+        return chosen[0] if chosen else None
+    for e in chosen:
+        if type(e.id) is not int or type(e.period) is not str:
+            return max(chosen, key=_newness)
+    return max(chosen, key=_PERIOD_ID)  # ledger records: (period, id) orders them as ``_newness`` does
+
+
+def _newness(e: Entry) -> tuple:
+    return (str(e.period), _id_key(e.id))
+
+
+_PERIOD_ID = operator.itemgetter(7, 0)  # an Entry's (period, id)
+assert Entry._fields[7] == "period" and Entry._fields[0] == "id"
 
 
 def _id_key(value: Any) -> tuple:
