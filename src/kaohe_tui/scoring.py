@@ -100,13 +100,16 @@ class Scorer:
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
             entries = entries + list(derived)
         self._entries[str(period)] = entries
-        by_unit_path: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-        for entry in entries:
-            by_unit_path[(entry.unit, entry.indicator)].append(entry)
-
         groups: dict[str | None, list[Unit]] = defaultdict(list)
         for unit in self.units:
             groups[categories[unit.name]].append(unit)
+        # grouped for the rules, at the paths they score in this kind of period (a year's quarterly
+        # figures are read for its quarters, and no yearly rule looks at them)
+        scored = {n.path for category in groups for n in _walk_plan(self._plan(category, period.kind))}
+        by_unit_path: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in entries:
+            if entry.indicator in scored:
+                by_unit_path[(entry.unit, entry.indicator)].append(entry)
 
         results: list[UnitResult] = []
         older = self._older.get(str(period), {})
@@ -267,6 +270,12 @@ class _Node(NamedTuple):
     path: str
     rule: RuleType
     children: tuple[_Node, ...]
+
+
+def _walk_plan(nodes: list[_Node] | tuple[_Node, ...]):
+    for node in nodes:
+        yield node
+        yield from _walk_plan(node.children)
 
 
 class _Pass:

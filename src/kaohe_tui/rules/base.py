@@ -205,12 +205,13 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
     """The outcome of an input nobody entered: flagged, and scored as the scheme's stated default
     (``missing_points``) or else 0 — the explanation says which. ``deducted``/``lines``: what the
     entered part already costs (a monthly rule with some months missing)."""
-    gap = Gap(ctx.path, str(ctx.period), months)
+    period = str(ctx.period)
+    gap = Gap(ctx.path, period, months)
     p = ctx.indicator.params
     default, reason = p.get("missing_points"), p.get("missing_reason")
-    what = f"{lead}未录入" + (f"（{gap.flag.split(' ', 1)[1]}）" if months else f"（{ctx.period}）")
     lines = list(lines or [])
     if months:  # a monthly input: entered months are scored, the missing ones cost the default each
+        what = f"{lead}未录入（{gap.flag.split(' ', 1)[1]}）"
         per = float(default) if default is not None else 0.0
         cost = per * len(months)
         points = max(0.0, ctx.max - deducted - cost)
@@ -219,13 +220,19 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
         lines.append(Line(-min(cost, ctx.max - deducted) if cost else 0.0, f"{what}：{how}，结果为暂定", None, refs))
     elif default is not None:
         points = float(default)
-        lines.append(Line(points - ctx.max,
-                          f"{what}：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定",
-                          None, refs))
+        lines.append(LazyLine(points - ctx.max, None, refs, _missing_default_text, lead, period, points, reason))
     else:
         points = 0.0
-        lines.append(Line(-ctx.max, f"{what}：方案未规定缺省值，暂计0分，结果为暂定", None, refs))
+        lines.append(LazyLine(-ctx.max, None, refs, _missing_zero_text, lead, period))
     return Outcome(pts(points), ctx.max, lines, [gap.flag], [gap])
+
+
+def _missing_default_text(lead: str, period: str, points: float, reason: str | None) -> str:
+    return f"{lead}未录入（{period}）：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定"
+
+
+def _missing_zero_text(lead: str, period: str) -> str:
+    return f"{lead}未录入（{period}）：方案未规定缺省值，暂计0分，结果为暂定"
 
 
 def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
@@ -236,38 +243,42 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
     uid, clause, period, newer = used.id, used.clause, used.period, _id_key(used.id)  # once, not per entry
     by = f"已被记录{used.ref}替代"
     if isinstance(uid, int):  # a ledger record (the usual case): older means a smaller id
-        return [_Superseded(e, by) for e in entries
+        return [LazyLine(0.0, e.clause, (e.id,), _superseded_text, e, by) for e in entries
                 if e.clause == clause and e.period == period and not e.derived_from and e.id != uid
                 and isinstance(e.id, int) and e.id < uid]
-    return [_Superseded(e, by) for e in entries
+    return [LazyLine(0.0, e.clause, (e.id,), _superseded_text, e, by) for e in entries
             if e.id != uid and e.clause == clause and e.period == period and not e.derived_from
             and _id_key(e.id) < newer]
 
 
-class _Superseded(Line):
-    """A superseded figure's line (``superseded_lines``). Its text is written when first read: a
-    big ledger's year makes thousands of them per scoring, and most are never shown."""
+class LazyLine(Line):
+    """A line whose text is written when first read, by ``make(*args)`` (the numbers are kept, not
+    the words): a big ledger's year makes tens of thousands of lines per scoring and most are never
+    shown. Read, it is the same text the rule would have written at once; equal to a ``Line`` with
+    the same content."""
 
-    def __init__(self, entry: Entry, by: str):  # noqa: D107 — not the dataclass's: the text comes later
-        self.delta, self.clause, self.records, self._of = 0.0, entry.clause, (entry.id,), (entry, by)
+    def __init__(self, delta: float, clause: str | None, records: tuple, make: Callable[..., str], *args: Any):
+        self.delta, self.clause, self.records, self._of = delta, clause, records, (make, args)
 
     def __getattr__(self, name: str) -> Any:
         of = self.__dict__.get("_of")
         if name != "text" or of is None:
             raise AttributeError(name)
-        e, by = of
-        figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
-        text = f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
-        self.text = text
+        text = self.text = of[0](*of[1])
         return text
 
-    def __eq__(self, other: object) -> bool:  # equal to a plain Line with the same content, as before
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Line):
             return NotImplemented
         return (self.delta, self.text, self.clause, self.records) == (other.delta, other.text, other.clause,
                                                                        other.records)
 
     __hash__ = None  # type: ignore[assignment]  # as Line's (a mutable dataclass)
+
+
+def _superseded_text(e: Entry, by: str) -> str:
+    figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
+    return f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:
