@@ -40,6 +40,7 @@ class Scorer:
         self._entries: dict[str, list[Entry]] = {}
         # a year's records, read once for it and its quarters
         self._years: dict[int, tuple[list[Entry], list[Older]]] = {}
+        self._late: dict[int, dict[str, dict[str, int]] | None] = {}  # year → period → unit → open late
         self._parts: dict[int, tuple[dict[str, list[Entry]], dict[str, list[Older]]]] = {}  # year → period → its part
         self._older: dict[str, dict[tuple[str, str], list[Line]]] = {}  # period → (unit, path) → cut figures' line
         self._one_figure: dict[str, frozenset[str]] | None = None
@@ -96,7 +97,7 @@ class Scorer:
     def _score_uncached(self, period: Period) -> list[UnitResult]:
         entries = self._records_in(period)
         categories = {u.name: self._category_name(u) for u in self.units}
-        entries += cases.derived_entries(self.store, self.scheme, period, categories)
+        entries += cases.derived_entries(self.store, self.scheme, period, categories, self._open_late(period))
         for derived in plugins.call("kaohe_derive_records", scheme=self.scheme, period=period, entries=entries):
             entries = entries + list(derived)
         self._entries[str(period)] = entries
@@ -166,6 +167,18 @@ class Scorer:
         entries, older = self._years[year]
         return ([e for e in entries if inside(e, period, keys, outer)],
                 [o for o in older if inside(o, period, keys, outer)])
+
+    def _open_late(self, period: Period) -> dict[str, int] | None:
+        """A year's or quarter's open-late cases, when the whole year is scored (a year, a trend):
+        counted for the five periods at once; None: ``cases`` counts the period's itself."""
+        year = period.year
+        if period.kind == "month" or year not in self._years:
+            return None
+        if year not in self._late:
+            self._late[year] = (cases.year_open_late(self.store, self.scheme, year)
+                                if cases.has_cases(self.store, self.scheme) else None)
+        found = self._late[year]
+        return None if found is None else found[str(period)]
 
     def _read(self, period: Period) -> tuple[list[Entry], list[Older]]:
         if self._one_figure is None:

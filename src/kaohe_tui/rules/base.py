@@ -258,13 +258,13 @@ class LazyLine(Line):
     the same content."""
 
     def __init__(self, delta: float, clause: str | None, records: tuple, make: Callable[..., str], *args: Any):
-        self.delta, self.clause, self.records, self._of = delta, clause, records, (make, args)
+        self.delta, self.clause, self.records, self._make, self._args = delta, clause, records, make, args
 
     def __getattr__(self, name: str) -> Any:
-        of = self.__dict__.get("_of")
-        if name != "text" or of is None:
+        make = self.__dict__.get("_make")
+        if name != "text" or make is None:
             raise AttributeError(name)
-        text = self.text = of[0](*of[1])
+        text = self.text = make(*self._args)
         return text
 
     def __eq__(self, other: object) -> bool:
