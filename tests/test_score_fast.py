@@ -4,19 +4,11 @@ explanation line keeps its numbers and is written only when read (``rules.base.L
 
 from __future__ import annotations
 
+from test_red_lights import LINES  # worked by hand there, case by case
+
 from conftest import CORE_PLUGIN, cases_file
 from kaohe_tui import catalog, plugins
 from kaohe_tui.periods import Period
-
-# the cases of test_red_lights, worked by hand there
-LINES = [
-    "C1,丙街道,巡查,2018-01-10 09:00,2018-01-20 17:00,2018-04-05 10:00,0,0,",  # late, closed in Q2: Q1's
-    "C2,丙街道,巡查,2018-03-20 09:00,2018-04-10 17:00,,0,0,",  # open, due after Q1's end: the year's only
-    "C3,丙街道,巡查,2018-02-01 09:00,2018-02-10 17:00,,0,0,",  # open past its deadline: Q1's
-    "C4,丙街道,巡查,2018-03-31 09:00,2018-03-31 17:00,,0,0,",  # due on Q1's last day, open: Q1's
-    "C5,丙街道,巡查,2018-04-02 09:00,2018-04-03 17:00,,0,0,",  # reported in Q2, open past its deadline: Q2's
-    "C6,丙街道,巡查,2018-03-01 09:00,2018-03-05 17:00,2018-03-04 10:00,0,0,",  # on time: never
-]
 
 
 def _texts(nodes) -> list[str]:
