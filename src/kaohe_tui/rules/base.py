@@ -243,10 +243,10 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
     uid, clause, period, newer = used.id, used.clause, used.period, _id_key(used.id)  # once, not per entry
     by = f"已被记录{used.ref}替代"
     if isinstance(uid, int):  # a ledger record (the usual case): older means a smaller id
-        return [LazyLine(0.0, e.clause, (e.id,), _superseded_text, e, by) for e in entries
+        return [_Superseded(e, by) for e in entries
                 if e.clause == clause and e.period == period and not e.derived_from and e.id != uid
                 and isinstance(e.id, int) and e.id < uid]
-    return [LazyLine(0.0, e.clause, (e.id,), _superseded_text, e, by) for e in entries
+    return [_Superseded(e, by) for e in entries
             if e.id != uid and e.clause == clause and e.period == period and not e.derived_from
             and _id_key(e.id) < newer]
 
@@ -260,11 +260,10 @@ class LazyLine(Line):
     def __init__(self, delta: float, clause: str | None, records: tuple, make: Callable[..., str], *args: Any):
         self.delta, self.clause, self.records, self._make, self._args = delta, clause, records, make, args
 
-    def __getattr__(self, name: str) -> Any:
-        make = self.__dict__.get("_make")
-        if name != "text" or make is None:
+    def __getattr__(self, name: str) -> Any:  # only for what is not set yet: the text, once
+        if name != "text":
             raise AttributeError(name)
-        text = self.text = make(*self._args)
+        text = self.text = self._make(*self._args)
         return text
 
     def __eq__(self, other: object) -> bool:
@@ -276,9 +275,20 @@ class LazyLine(Line):
     __hash__ = None  # type: ignore[assignment]  # as Line's (a mutable dataclass)
 
 
-def _superseded_text(e: Entry, by: str) -> str:
-    figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
-    return f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
+class _Superseded(LazyLine):
+    """A superseded figure's line (``superseded_lines``): a year makes thousands, so it keeps just
+    the record and who replaced it; its text is made when read."""
+
+    def __init__(self, entry: Entry, by: str):  # noqa: D107 — not LazyLine's: less to keep
+        self.delta, self.clause, self.records, self._entry, self._by = 0.0, entry.clause, (entry.id,), entry, by
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "text":
+            raise AttributeError(name)
+        e = self._entry
+        figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
+        text = self.text = f"记录{e.ref}的数值{fmt(figure)}{self._by}（{e.reason}）".replace("（）", "")
+        return text
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:
