@@ -91,7 +91,7 @@ def read(store: Store, scheme: Scheme, period: Period, one_figure: Callable[[str
             ids += kept[:KEEP]
             if len(kept) > KEEP:
                 older.append(Older(unit, path, per, date, newest, first, kept[KEEP], n - 1 - KEEP))
-    entries = _rows(conn, BY_ID_SQL, [json.dumps(ids)]) if ids else []
+    entries = _rows(conn, BY_ID_SQL, [json.dumps(sorted(ids))]) if ids else []  # in id order: nearer pages
     if others:  # the records of every other rule, whole
         skip = sorted(reduced - others)  # a path one-figure for some units only is read whole, then cut
         sql = ENTRY_SQL.format(where=f"({where}) AND indicator NOT IN (SELECT value FROM json_each(?))")
