@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -33,6 +33,9 @@ from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.tables import KTable, Rows
 from kaohe_tui.tui.widgets.trend import bars, rank_bars
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 @dataclass
@@ -186,6 +189,9 @@ class ResultsTable(KTable):
 
 class ResultsScreen(SchemeView):
     VIEW = "results"
+    # the table, from the start: first the period box and then the table would show the footer
+    # without 解释 and then with it, made twice (#18)
+    AUTO_FOCUS = "#results"
     BINDINGS = [
         Binding("enter", "explain", "解释", id="results-explain"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
@@ -199,7 +205,8 @@ class ResultsScreen(SchemeView):
         self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
         self.shown: tuple | None = None  # the database's write state the figures shown were scored at
-        self.columns: list = []
+        self.failed = False  # its scoring failed while it was made ahead, out of view: shown when opened
+        self._ahead: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
@@ -218,24 +225,30 @@ class ResultsScreen(SchemeView):
         return Scoring()
 
     def on_screen_resume(self) -> None:
-        """Back on this (kept) screen: its figures stand only if nothing was written since."""
+        """Back on this (kept) screen, or on it the first time when it was made ahead: its figures
+        stand only if nothing was written since, for the period the scheme is at."""
         table = self.query_one("#results", KTable)
         if not table.loading:  # a scoring that ended while away gave its focus to the period box
             table.focus()
-        if self.scored is not None and self.shown != self.app.scores.version():
+        if self.failed or self.scored is not None and not self.current():
             self.check_fresh()
+
+    def current(self) -> bool:
+        """The figures shown are the scheme's period's, scored as the database is now."""
+        return (not self.failed and self.scored is not None and self.scored.period == self.state.period
+                and self.shown == self.app.scores.version())
 
     def check_fresh(self) -> None:
         """Score again if anything was written since the figures shown were scored (the table is
         covered at once: no figure that may have moved stays in view)."""
-        if self.shown == self.app.scores.version():
+        if self.current():
             return
         periods = scheme_periods(self.scheme, self.app.store)  # an office year may have been added
-        if periods != self.periods:
+        select = self.query_one("#results-period", Select)
+        if periods != self.periods or select.value != self.state.period:
             self.periods = periods
             if self.state.period not in periods:
                 self.state.period = periods[0]
-            select = self.query_one("#results-period", Select)
             with select.prevent(Select.Changed):
                 select.set_options([(p, p) for p in periods])
                 select.value = self.state.period
@@ -259,10 +272,12 @@ class ResultsScreen(SchemeView):
                     every = await asyncio.shield(task)
             except Exception as exc:
                 table.loading = False
-                self.app.show_error(exc, "计分失败")
+                self.failed = not self.is_current  # made ahead, out of view: shown when opened
+                if not self.failed:
+                    self.app.show_error(exc, "计分失败")
                 return
             scored = every[self.state.period]
-        self.scored, self.shown = scored, version
+        self.scored, self.shown, self.failed = scored, version, False
         self.fill()
         if table.loading:
             table.loading = False
@@ -273,11 +288,9 @@ class ResultsScreen(SchemeView):
         assert scored is not None  # (for the type checker) filled only once load has scored
         table = self.query_one("#results", KTable)
         keep = table.cursor_coordinate
-        self.columns = score_columns(self.scheme, scored.results)
-        if self.state.trend not in scored.tables:
-            scored.tables[self.state.trend] = self.rows()
-        table.show_rows(scored.tables[self.state.trend])
+        table.show_rows(self.table_of(scored))
         table.cursor_coordinate = keep
+        self.build_ahead()
         flagged = sum(bool(r.flags) for r in scored.results)
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
         quarters = "→".join(q[-2:] for q in scored.quarters)
@@ -287,18 +300,57 @@ class ResultsScreen(SchemeView):
             + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
             + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
-    def rows(self) -> Rows:
-        """The table's columns and cells for the scored period (built once per trend mode)."""
-        scored = self.scored
-        assert scored is not None  # (for the type checker) built only once load has scored
+    def table_of(self, scored: Scored) -> Rows:
+        """The table's content for ``scored`` in the trend mode now (built once, kept with it)."""
+        if self.state.trend not in scored.tables:
+            scored.tables[self.state.trend] = self.rows(scored)
+        return scored.tables[self.state.trend]
+
+    def build_ahead(self) -> None:
+        """Soon, while the app is idle: the tables of the periods already scored (a year's quarters
+        come with it) are built and their first lines laid out, nearest periods first, one a
+        time, so that switching to one only draws it (#18)."""
+        if self._ahead is not None:
+            self._ahead.stop()
+        self._ahead = self.set_timer(0.05, self._build_one_ahead)
+
+    def _build_one_ahead(self) -> None:
+        self._ahead = None
+        if not self.periods or self.state.period not in self.periods:
+            return
+        if not self.is_current and self.is_attached and not self.__dict__.get("_laid_out"):
+            # made ahead, out of view: laid out and drawn once at the terminal's size, so that
+            # showing it draws from what its widgets keep (the keys, the table's lines)
+            self._laid_out = True
+            self._refresh_layout(self.app.size)
+            self._compositor.render_update(full=True)
+            self._ahead = self.set_timer(0.02, self._build_one_ahead)
+            return
+        cache, version = self.app.scores, self.app.scores.version()
+        here = self.periods.index(self.state.period)
+        lines = max(self.query_one("#results", KTable).size.height, 24)
+        for period in sorted(self.periods, key=lambda p: abs(self.periods.index(p) - here)):
+            scored = cache.lookup((self.scheme.id, id(self.scheme), period), version)
+            if scored is None:
+                continue
+            content = self.table_of(scored)
+            if content.segments:  # laid out already (drawn or made ahead)
+                continue
+            content.prepare(self.app.console, self.app.console_options, lines)
+            self._ahead = self.set_timer(0.02, self._build_one_ahead)  # the next one: a key waits for one at most
+            return
+
+    def rows(self, scored: Scored) -> Rows:
+        """The table's columns and cells for a scored period (built once per trend mode)."""
+        indicators = score_columns(self.scheme, scored.results)
         categories = any(r.category for r in scored.results)
         # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
         columns = [("单位", "unit"), ("总分", "total"), ("排名", "rank")]
         if categories:
             columns.append(("类别", "category"))
-        columns += [(column.title, f"ind:{column.name}") for column in self.columns]
+        columns += [(column.title, f"ind:{column.name}") for column in indicators]
         columns += [("标记", "flags"), ("趋势" + ("名" if self.state.trend == "rank" else "分"), "trend")]
-        trends = self.trends()
+        trends = self.trends(scored)
         rows = []
         for r in scored.results:
             names = {i.name for i in r.indicators}
@@ -308,21 +360,20 @@ class ResultsScreen(SchemeView):
                    Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
             if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
                 row.append(Text(short_category(self.scheme, r.category)))
-            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
+            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in indicators]
             row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
                     Text(trends.get(r.unit, ""))]
             rows.append((row, r.unit))
         return Rows.measure(columns, rows)
 
-    def trends(self) -> dict[str, str]:
-        assert self.scored is not None  # (for the type checker) built only once load has scored
-        by_quarter = self.scored.by_quarter
-        units = [r.unit for r in self.scored.results]
+    def trends(self, scored: Scored) -> dict[str, str]:
+        by_quarter = scored.by_quarter
+        units = [r.unit for r in scored.results]
         if self.state.trend == "rank":
             out = {}
             for unit in units:
                 ranks, worst = [], 1
-                for quarter in self.scored.quarters:
+                for quarter in scored.quarters:
                     mine = by_quarter[quarter].get(unit)
                     ranks.append(mine.rank if mine else None)
                     if mine:  # ranks are within the unit's category
@@ -332,7 +383,7 @@ class ResultsScreen(SchemeView):
             return out
         totals = [r.total for q in by_quarter.values() for r in q.values()]
         low, high = (min(totals), max(totals)) if totals else (0, 0)
-        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters],
+        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in scored.quarters],
                         low, high)
                 for u in units}
 

@@ -1,0 +1,106 @@
+"""Issue 18, the TUI's drawing: what a key costs between it and the frame. The footer's keys are
+not made again when only which of them are enabled changes (the 解释 key while the table
+scores); the results' cells are drawn from segments made once per content, exactly as DataTable
+draws them. Fixture scheme (tests/fixtures/tui_plugin): 基础管理 12 = 工作纪律 10 (absent −1
+each) + 环境卫生 2; 党委办 with nothing recorded scores 12."""
+
+from __future__ import annotations
+
+from test_score_cache import open_results, records_elsewhere
+from textual.widgets._footer import FooterKey
+
+from conftest import make_app, open_scheme, rows_of, settle, tui_record
+
+
+def withdraw(db_path, record_id: int) -> None:
+    from kaohe_tui import catalog, plugins
+    from kaohe_tui.ledger import withdraw_record
+    from kaohe_tui.store import Store
+
+    store = Store(db_path)
+    withdraw_record(store, catalog.get("tui-fixture"), record_id, "重复登记")
+    store.close()
+    plugins.reset_for_tests()  # the app loads its plugins itself
+    catalog.reset()
+
+
+def keys_made(monkeypatch) -> list[FooterKey]:
+    """Every footer key made from now on."""
+    made: list[FooterKey] = []
+    real = FooterKey.__init__
+
+    def init(self, *args, **kwargs):
+        made.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(FooterKey, "__init__", init)
+    return made
+
+
+async def test_opening_the_results_makes_no_footer_key_twice(db_path, monkeypatch, only_test_plugins):
+    """The results open and score: 解释 is shown disabled while the table is covered, enabled once
+    the figures are in. No key of the footer is made and then thrown away on the way (Textual's
+    Footer makes them all again at each change, and again for each change queued behind it)."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        made = keys_made(monkeypatch)
+        app.state(app.screen.scheme).period = "2018Q2"
+        await pilot.press("3")
+        await settle(pilot)
+        shown = list(app.screen.query_one("Footer").query(FooterKey))
+        assert "解释" in [k.description for k in shown]
+        assert not next(k for k in shown if k.action == "explain").has_class("-disabled")
+        assert [k.description for k in made if not k.is_attached] == []
+
+
+async def test_a_footer_key_turned_on_and_off_is_the_same_key(db_path, monkeypatch, only_test_plugins):
+    """The ledger's 更正 and 撤回 are off on a withdrawn record, on on an active one: the cursor
+    moving between them turns the same keys on and off (drawn dim when off), none is made again."""
+    first = tui_record(db_path, period="2018Q1", unit="党委办", indicator="工作纪律", clause="late", count=2,
+                       date="2018-02-05", reason="一季度迟到2次")
+    tui_record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
+               date="2018-05-06", reason="二季度旷工3次")
+    withdraw(db_path, first)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        keys = {k.action: k for k in app.screen.query_one("Footer").query(FooterKey)}
+        made = keys_made(monkeypatch)
+
+        def off() -> set[str]:
+            return {keys[a].description for a in ("edit", "withdraw") if keys[a].has_class("-disabled")}
+
+        assert app.screen.query_one("#ledger").cursor_row == 0 and off() == {"更正", "撤回"}  # withdrawn
+        await pilot.press("down")
+        await settle(pilot)
+        assert off() == set()
+        await pilot.press("up")
+        await settle(pilot)
+        assert off() == {"更正", "撤回"}
+        assert made == [] and all(k.is_attached for k in keys.values())
+
+
+async def test_the_footer_keys_stay_when_only_their_enabled_state_changes(db_path, monkeypatch, only_test_plugins):
+    """A period scored at the key covers the table (解释 off) and uncovers it (解释 on): the same
+    keys are shown, so none is made again; the 解释 key is drawn enabled once the figures are in.
+    党委办 in 2018Q2 after another login's 2 absences: 12 − 2 × 1 = 10."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_results(pilot, "2018Q2")
+        footer = app.screen.query_one("Footer")
+        before = list(footer.query(FooterKey))
+        explain = next(k for k in before if k.action == "explain")
+        assert not explain.has_class("-disabled")
+        made = keys_made(monkeypatch)
+        records_elsewhere(db_path, 2)  # every kept figure is stale: the next period is scored at the key
+        for key in ("right_square_bracket", "left_square_bracket"):
+            await pilot.press(key)
+            await settle(pilot)
+        table = app.screen.query_one("#results")
+        assert app.screen.scored.period == "2018Q2"
+        assert {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}["党委办"] == "10"
+        assert made == [] and list(footer.query(FooterKey)) == before
+        assert not explain.has_class("-disabled") and explain.is_attached
