@@ -511,3 +511,30 @@ async def test_small_terminal_keeps_the_keys_visible(db_path):
         keys = [k for k in footer.query("FooterKey")]
         visible = [k for k in keys if k.region.right <= 80 and k.region.width > 0]
         assert {k.description for k in visible} >= {"筛选", "新增", "更正", "撤回", "帮助", "导出", "命令"}
+
+
+async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch):
+    """Figures left on the screen while a colleague records are no longer true: the results in
+    view are scored again without a key."""
+    from kaohe_tui.tui.screens.results import ResultsScreen
+
+    monkeypatch.setattr(ResultsScreen, "WRITES_POLL", 0.05)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#results")
+        # no record yet: 党委办 at full marks in 基础管理 and no flag
+        assert "党委办" in [r[0] for r in rows_of(table)]
+        # another login (its own connection) records 3 absences in 2018Q2
+        record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
+               date="2018-05-06", reason="二季度旷工3次")
+        for _ in range(200):  # the screen's next look at the database (bounded: 10 s)
+            await pilot.pause(0.05)
+            await settle(pilot)
+            if "⚑党委办" in [r[0] for r in rows_of(table)]:
+                break
+        results = {r[0]: r for r in rows_of(table)}
+        # 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9 < 10 → 通报批评
+        assert results["⚑党委办"][1] == "9" and results["⚑党委办"][6] == "⚑通报批评"

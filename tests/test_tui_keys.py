@@ -213,3 +213,27 @@ async def test_an_open_dropdown_shows_every_character(db_path):
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         for option in ("基础管理/工作纪律（10分）", "基础管理/环境卫生（2分）", "特别附加分"):
             assert any(option in line for line in lines), (option, lines)
+
+
+async def test_keys_typed_ahead_of_a_dialog_reach_its_field(db_path):
+    """i and a path in one burst, as SSH delivers a clerk's typing: the characters came before
+    the dialog had built its path field, bubbled back unhandled from the table below and were
+    lost. They wait for the dialog now, in order."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        burst(app, "i", *"/tmp/案件.csv")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "ImportDialog"
+        assert dialog.query_one("#import-path").value == "/tmp/案件.csv"
+        # and a dialog's own key in the same burst as the key that opens it: a new record from the
+        # ledger, then escape at once closes the untouched form (the escape bubbled back from the
+        # ledger's table, whose own escape goes back to the scheme list)
+        burst(app, "escape")
+        await settle(pilot)
+        burst(app, "2")
+        await settle(pilot)
+        burst(app, "a", "escape")
+        await settle(pilot)
+        assert app.screen.VIEW == "ledger"

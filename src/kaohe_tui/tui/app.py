@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 
@@ -19,6 +20,7 @@ from kaohe_tui.tui import cjk_compositor
 from kaohe_tui.tui.app_keys import APP_BINDINGS
 from kaohe_tui.tui.commands import ScreenActions
 from kaohe_tui.tui.common import SchemeState, scheme_periods
+from kaohe_tui.tui.early_keys import EarlyKeys
 from kaohe_tui.tui.textual_zh import translate_textual
 
 if TYPE_CHECKING:
@@ -51,6 +53,12 @@ class KaoheApp(App[None]):
         self.store: Store | None = None  # opened by the first screen (``ensure_store``)
         self.states: dict[str, SchemeState] = {}
         self._scores: ScoreCache | None = None
+        self.early_keys = EarlyKeys()
+
+    async def on_event(self, event: events.Event) -> None:
+        routed = await self.early_keys.route(self, event)  # keys typed ahead of a screen reach it
+        if routed is not None:
+            await super().on_event(routed)
 
     def get_default_screen(self) -> Screen[Any]:
         from kaohe_tui.tui.screens.schemes import SchemesScreen

@@ -217,9 +217,19 @@ class ResultsScreen(SchemeView):
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
+    # seconds between looks for another login's write while the figures are in view
+    WRITES_POLL = 1.0
+
     def on_mount(self) -> None:
         self.query_one("#results", KTable).focus()
         self.load()
+        self.set_interval(self.WRITES_POLL, self.watch_writes)
+
+    def watch_writes(self) -> None:
+        """Another login (or process) wrote while these figures are in view: they may have moved,
+        so they are covered and scored again, not left on the screen until the next key."""
+        if self.app.screen is self and self.scored is not None and not self.query_one("#results").loading:
+            self.check_fresh()
 
     def get_loading_widget(self) -> Widget:
         return Scoring()
