@@ -3,9 +3,9 @@ drawn, for opening the results (first time: scored in a worker since the scheme 
 switching the period (a quarter comes scored with its year; back again: from the cache until the
 next write), opening the results again and opening an explanation; after another
 connection's write, a period scored at the key; last, after another write, keys pressed while a
-period scores in the worker (the units view, a cursor move): the app stays interactive. Prints the figures (issue 18's target: each
-< 150 ms after the key) and the load average they were taken under. The benchmark writes to DB
-(a table ``bench_touch`` of its own).
+period scores in the worker (the units view, a cursor move): the app stays interactive. Prints
+the figures (issue 18's target: each < 150 ms after the key) and the load average they were
+taken under. The benchmark writes to DB (a table ``bench_touch`` of its own).
 
     python benchmarks/tui_bench.py DB [--scheme city-coordination] [--runs 2] [--profile DIR]
     python benchmarks/tui_bench.py --build WORK_DIR [--cases 1000000]    # prints the database made

@@ -104,3 +104,24 @@ async def test_the_footer_keys_stay_when_only_their_enabled_state_changes(db_pat
         assert {r[0].lstrip("⚑"): r[1] for r in rows_of(table)}["党委办"] == "10"
         assert made == [] and list(footer.query(FooterKey)) == before
         assert not explain.has_class("-disabled") and explain.is_attached
+
+
+async def test_a_burst_across_the_views_reaches_each_view_s_table(db_path, only_test_plugins):
+    """1 3 ] enter in one burst from the results, as a clerk types over SSH: the units view
+    (built while the keys wait), the results again, the next period, the explanation of the cell
+    under the cursor. A view's table holds the focus from the start: the keys typed ahead of it
+    went into its filter line (筛选 "3]"), and the clerk stayed on the units."""
+    from conftest import burst
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_results(pilot, "2018Q1")
+        burst(app, "1", "3", "right_square_bracket", "enter")
+        await settle(pilot, 0.3)
+        assert type(app.screen).__name__ == "ExplainScreen" and app.screen.period == "2018Q2"
+        await pilot.press("escape", "1")
+        await settle(pilot)
+        assert app.screen.query_one("#units-filter").value == ""
+        burst(app, "2", "down", "4", "down")  # the ledger, the audit log: their tables too
+        await settle(pilot, 0.3)
+        assert app.screen.VIEW == "audit" and app.focused is app.screen.query_one("#audit")

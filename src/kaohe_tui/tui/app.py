@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.screen import ModalScreen, Screen
 
 from kaohe_tui import catalog, plugins
@@ -152,7 +152,11 @@ class KaoheApp(App[None]):
         only shows it (#18). Nothing if it is made already or the scheme is no longer in view."""
         from kaohe_tui.tui.screens.base import SchemeView
 
-        if not isinstance(self.screen, SchemeView) or self.screen.scheme is not scheme:
+        try:
+            shown = self.screen
+        except ScreenStackError:  # the app is closing
+            return
+        if not isinstance(shown, SchemeView) or shown.scheme is not scheme:
             return
         screen = self.kept_results(scheme)
         if not screen.is_running and screen is not self.screen:

@@ -23,6 +23,7 @@ ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register
 
 class AuditScreen(SchemeView):
     VIEW = "audit"
+    AUTO_FOCUS = "#audit"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter('audit-unit')", "按单位", key_display="/", id="audit-filter-unit"),
         Binding("u", "filter('audit-user')", "按用户", id="audit-filter-user"),

@@ -31,6 +31,7 @@ COLUMNS = [("#", "id", None), ("单位", "unit", None), ("数", "figure", None),
 
 class LedgerScreen(SchemeView):
     VIEW = "ledger"
+    AUTO_FOCUS = "#ledger"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter", "筛选", key_display="/", id="ledger-filter"),
         Binding("a", "add", "新增", id="record-add"),

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Mount
@@ -189,8 +189,7 @@ class ResultsTable(KTable):
 
 class ResultsScreen(SchemeView):
     VIEW = "results"
-    # the table, from the start: first the period box and then the table would show the footer
-    # without 解释 and then with it, made twice (#18)
+    # the table from the start (base.py); the footer is then made once, with 解释 (#18)
     AUTO_FOCUS = "#results"
     BINDINGS = [
         Binding("enter", "explain", "解释", id="results-explain"),
@@ -206,6 +205,7 @@ class ResultsScreen(SchemeView):
         self.scored: Scored | None = None
         self.shown: tuple | None = None  # the database's write state the figures shown were scored at
         self.failed = False  # its scoring failed while it was made ahead, out of view: shown when opened
+        self.explain_when_shown = False  # enter typed while a period's figures were on their way
         self._ahead: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -228,8 +228,15 @@ class ResultsScreen(SchemeView):
     def watch_writes(self) -> None:
         """Another login (or process) wrote while these figures are in view: they may have moved,
         so they are covered and scored again, not left on the screen until the next key."""
-        if self.app.screen is self and self.scored is not None and not self.query_one("#results").loading:
+        if self.on_top() and self.scored is not None and not self.query_one("#results").loading:
             self.check_fresh()
+
+    def on_top(self) -> bool:
+        """In view, on top (not made ahead out of view, nor an app shutting down)."""
+        try:
+            return self.app.screen is self
+        except ScreenStackError:
+            return False
 
     def get_loading_widget(self) -> Widget:
         return Scoring()
@@ -282,6 +289,7 @@ class ResultsScreen(SchemeView):
                     every = await asyncio.shield(task)
             except Exception as exc:
                 table.loading = False
+                self.explain_when_shown = False
                 self.failed = not self.is_current  # made ahead, out of view: shown when opened
                 if not self.failed:
                     self.app.show_error(exc, "计分失败")
@@ -301,6 +309,9 @@ class ResultsScreen(SchemeView):
         table.show_rows(self.table_of(scored))
         table.cursor_coordinate = keep
         self.build_ahead()
+        if self.explain_when_shown:
+            self.explain_when_shown = False
+            self.call_after_refresh(self.action_explain)
         flagged = sum(bool(r.flags) for r in scored.results)
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
         quarters = "→".join(q[-2:] for q in scored.quarters)
@@ -420,8 +431,14 @@ class ResultsScreen(SchemeView):
             self.load()
 
     def action_period(self, step: int) -> None:
+        # the period changes now, not when the box's message comes: a key typed behind this one
+        # (enter: explain) is for the new period
         i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
-        self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
+        self.state.period = self.periods[(i + step) % len(self.periods)]
+        select = self.query_one("#results-period", Select)
+        with select.prevent(Select.Changed):
+            select.value = self.state.period
+        self.load()
 
     def action_status(self) -> None:
         from kaohe_tui.tui.screens.status import StatusScreen
@@ -449,6 +466,9 @@ class ResultsScreen(SchemeView):
 
         table = self.query_one("#results", KTable)
         if not self.scored or not table.row_count:
+            return
+        if self.scored.period != self.state.period or table.loading:  # typed before the figures came
+            self.explain_when_shown = True
             return
         cell = table.coordinate_to_cell_key(table.cursor_coordinate)
         unit = str(cell.row_key.value)

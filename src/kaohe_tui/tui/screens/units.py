@@ -19,6 +19,7 @@ from kaohe_tui.units import load_units
 
 class UnitsScreen(SchemeView):
     VIEW = "units"
+    AUTO_FOCUS = "#units"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter", "筛选", key_display="/", id="units-filter"),
         Binding("s", "sort", "按列排序", id="units-sort"),
