@@ -187,7 +187,8 @@ async def measure(db: Path, scheme_id: str, profile: Path | None = None) -> list
         units = lambda: app.screen.query_one("#units")  # noqa: E731
         async with clock.action("while a period scores: the units view (1)"):
             key(app, "1")
-            await until(pilot, lambda: type(app.screen).__name__ == "UnitsScreen" and units().row_count > 0)
+            await until(pilot, lambda: type(app.screen).__name__ == "UnitsScreen" and app.screen.is_mounted
+                        and units().row_count > 0)
         row = units().cursor_row
         async with clock.action("while a period scores: cursor down in the units"):
             key(app, "down")

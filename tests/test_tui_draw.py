@@ -125,3 +125,26 @@ async def test_a_burst_across_the_views_reaches_each_view_s_table(db_path, only_
         burst(app, "2", "down", "4", "down")  # the ledger, the audit log: their tables too
         await settle(pilot, 0.3)
         assert app.screen.VIEW == "audit" and app.focused is app.screen.query_one("#audit")
+
+
+async def test_the_units_columns_are_as_wide_as_every_unit_needs_also_when_opened_filtered(db_path,
+                                                                                          only_test_plugins):
+    """The units' table is measured once, over every unit (``Rows``): back on the view with a
+    filter kept (侨办), 单位 is still as wide as 城建监察大队（政策法规科）, 26 cells (a CJK
+    character takes two), and clearing the filter moves no column; DataTable measured the rows
+    shown, so the columns jumped wider as the filter was cleared."""
+    from rich.cells import cell_len
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        app.state(app.screen.scheme).units_filter = "侨办"
+        await pilot.press("2", "1")
+        await settle(pilot)
+        table = app.screen.query_one("#units")
+        assert [r[0] for r in rows_of(table)] == ["侨办（侨联）"]
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        assert widths[0] == cell_len("城建监察大队（政策法规科）") + 2 * table.cell_padding == 28
+        await pilot.press("slash", "escape")  # the filter cleared: every unit, the same columns
+        await settle(pilot)
+        assert table.row_count == 4 and [c.get_render_width(table) for c in table.ordered_columns] == widths

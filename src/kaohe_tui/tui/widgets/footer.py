@@ -28,6 +28,15 @@ class KFooter(Footer):
                      if binding.show or key == palette)
 
     def compose(self):
+        if not self._bindings_ready:
+            # the keys at once, as the screen's bindings stand when it is built (Textual's waits
+            # for their first refresh and makes them then: one more layout after the first frame)
+            try:
+                self._shows()
+            except Exception:  # a screen whose actions ask for widgets not mounted yet: Textual's way
+                pass
+            else:
+                self.set_reactive(Footer._bindings_ready, True)
         self._shown = self._shows() if self._bindings_ready else None
         yield from super().compose()
 
