@@ -148,3 +148,33 @@ async def test_the_units_columns_are_as_wide_as_every_unit_needs_also_when_opene
         await pilot.press("slash", "escape")  # the filter cleared: every unit, the same columns
         await settle(pilot)
         assert table.row_count == 4 and [c.get_render_width(table) for c in table.ordered_columns] == widths
+
+
+async def test_results_made_ahead_never_show_a_figure_a_write_has_moved(db_path, only_test_plugins):
+    """The results screen is made and filled out of view once the scheme opens (党委办 12 in
+    2018, nothing recorded). Another login then records 2 absences in 2018Q2 (the year counts
+    them: 12 − 2 × 1 = 10): from the key on, no frame drawn shows the 12 — the table is covered
+    until the 10 is in."""
+    from textual._compositor import CompositorUpdate
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await settle(pilot, 0.5)  # the results made ahead (after 0.1 s), scored and laid out
+        ahead = app.kept_results(app.screen.scheme)
+        assert ahead.is_running and ahead.scored is not None and ahead.scored.period == "2018"
+        assert {r[0]: r[1] for r in rows_of(ahead.query_one("#results"))}["党委办"] == "12"
+        records_elsewhere(db_path, 2)
+        frames: list[list[str]] = []
+        shown = app._display
+
+        def display(screen, update):
+            if isinstance(update, CompositorUpdate):
+                frames.append([strip.text for strip in screen._compositor.render_strips()])
+            shown(screen, update)
+
+        app._display = display
+        await pilot.press("3")
+        await settle(pilot)
+        totals = [line.split()[1] for frame in frames for line in frame if line.split()[:1] == ["党委办"]]
+        assert app.screen is ahead and frames and "12" not in totals and totals[-1] == "10"
