@@ -20,6 +20,7 @@ from kaohe_tui.api import (
     load_units,
     now,
     refuse_if_closed,
+    scheme_for_period,
     t,
 )
 
@@ -41,8 +42,9 @@ def _required(text: str, field: str) -> str:
 
 
 def apply_bonus(store: Store, scheme: Scheme, period: str, unit: str, project: str, certificate: str) -> int:
-    """File an application (申报单位、申报项目、获奖证书); returns its number. State: pending."""
-    p = check_period(store, scheme, period)
+    """File an application (申报单位、申报项目、获奖证书); returns its number. State: pending.
+    The unit is one of the period's own year (an office year keeps its own list)."""
+    scheme, p = check_period(store, scheme, period)
     name = UnitIndex(load_units(store, scheme)).resolve(unit).name
     row = {"scheme": scheme.id, "period": str(p), "unit": name, "project": _required(project, "project"),
            "certificate": _required(certificate, "certificate"), "state": PENDING,
@@ -84,7 +86,8 @@ def approve_bonus(store: Store, scheme: Scheme, app_id: int, points, opinion: st
         authorize(store, "bonus-approve", scheme.id, app["unit"])  # 局分管领导: administrators only
         draft = Draft(unit=app["unit"], indicator=BONUS, clause=BONUS_CLAUSE, amount=final, period=app["period"],
                       reason=f"附件6申报#{app['id']}：{app['project']}（证书：{app['certificate']}）；局分管领导意见：{opinion}")
-        record_id = add_record(store, scheme, draft, source=SOURCE)
+        # the application's period decides the scheme: an office year's own version
+        record_id = add_record(store, scheme_for_period(store, scheme, app["period"]), draft, source=SOURCE)
         db[BONUS_APPLICATIONS].update(app["id"], {"state": APPROVED, "points": final, "leader_opinion": opinion,
                                                   "record_id": record_id, "decided_by": store.user,
                                                   "decided_at": now()})

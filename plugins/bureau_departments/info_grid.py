@@ -39,7 +39,7 @@ class InfoGridScreen(Screen):
     def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store, self.scheme = store, scheme
-        self.years = sorted({Period.parse(p).year for p in scheme_periods(scheme)})
+        self.years = sorted({Period.parse(p).year for p in scheme_periods(scheme, store)})  # office years too
         year = Period.parse(period).year
         self.year = year if year in self.years else self.years[0]
         self.rows: list[UnitMonths] = []

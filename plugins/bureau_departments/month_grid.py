@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kaohe_tui.api import Entry, Indicator, Period, QuotaTally, Scheme, Scorer, find_result, rule_type, walk
+from kaohe_tui.api import (
+    Entry,
+    Indicator,
+    Period,
+    QuotaTally,
+    Scheme,
+    Scorer,
+    find_result,
+    rule_type,
+    scheme_for_period,
+    walk,
+)
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Store
@@ -43,10 +54,11 @@ def quota_indicator(scheme: Scheme) -> tuple[str, Indicator]:
 
 def month_grid(store: Store, scheme: Scheme, year: int) -> tuple[str, Indicator, list[UnitMonths]]:
     """Every unit's items per month of ``year`` from the records the scorer used, tallied by the
-    ``monthly_quota`` rule itself, and the points the scorer gave."""
+    ``monthly_quota`` rule itself, and the points the scorer gave (the year's own scheme)."""
+    period = Period(year, "year", 0)
+    scheme = scheme_for_period(store, scheme, period)
     path, node = quota_indicator(scheme)
     rule = rule_type(node.rule_type)
-    period = Period(year, "year", 0)
     scorer = Scorer(store, scheme)
     results = {r.unit: r for r in scorer.score(period)}
     by_unit: dict[str, list[Entry]] = {}

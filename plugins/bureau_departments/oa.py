@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kaohe_tui.api import Draft, KaoheError, add_record, t
+from kaohe_tui.api import Draft, KaoheError, add_record, scheme_for_period, t
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Scheme, Store
@@ -77,7 +77,8 @@ def record_signing(store: Store, scheme: Scheme, unit: str, kind: str, hours: fl
                    source: str = "cli") -> tuple[str, int | None]:
     """One signing event: its status and the record it led to (None when on time, nothing
     written). The one call behind ``kaohe oa-signing`` and the OA screen's form; ``add_record``
-    checks unit, period and rights inside its transaction."""
+    checks unit, period and rights inside its transaction, against the scheme as it stands for
+    ``period`` (an office year's own parameters and units)."""
     try:
         status = classify_signing(kind, hours, clock_hours=clock_hours)
     except ValueError as exc:
@@ -85,7 +86,7 @@ def record_signing(store: Store, scheme: Scheme, unit: str, kind: str, hours: fl
     row = oa_record(unit, kind, hours, period=period, reason=reason, clock_hours=clock_hours, date=date)
     if row is None:
         return status, None
-    return status, add_record(store, scheme, Draft(**row), source=source)
+    return status, add_record(store, scheme_for_period(store, scheme, period), Draft(**row), source=source)
 
 
 def signing_message(status: str, record: int | None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kaohe_tui.api import Period, Scorer, attr_true, find_result
+from kaohe_tui.api import Period, Scorer, attr_true, find_result, scheme_for_period
 
 from .oa import CLAUSE, DOUBLE_ATTR, INDICATOR
 
@@ -35,9 +35,10 @@ class UnitOa:
 
 
 def oa_breaches(store: Store, scheme: Scheme, year: int) -> tuple[list[OaBreach], dict[str, UnitOa]]:
-    """The year's OA records (all periods within it) and, for each unit with one, its 信息管理."""
+    """The year's OA records (all periods within it) and, for each unit with one, its 信息管理,
+    scored with the scheme as it stands for that year."""
     period = Period(year, "year", 0)
-    scorer = Scorer(store, scheme)
+    scorer = Scorer(store, scheme_for_period(store, scheme, period))
     results = {r.unit: r for r in scorer.score(period)}
     taken: dict[object, float] = {}
     units: dict[str, UnitOa] = {}

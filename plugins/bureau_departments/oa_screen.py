@@ -1,7 +1,9 @@
 """OA签收 (``o``): 附件5's breaches in the ledger for the year — each OA record with what the
 scorer took for it (逾期签收 0.5, 未安装客户端 twice that), and each unit's 信息管理 — from
 ``oa_list.oa_breaches``. ``n`` enters one signing event through ``oa.record_signing``, the call
-behind ``kaohe oa-signing`` (on time: nothing is written, and the form says so)."""
+behind ``kaohe oa-signing`` (on time: nothing is written, and the form says so). ``[`` / ``]`` move
+between the scheme's years (the office's own included); each year is shown with its own scheme
+(``scheme_for_period``): its units and what a breach costs that year."""
 
 from __future__ import annotations
 
@@ -15,10 +17,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FormModal, KaoheError, Period, Scheme, describe, fmt, parse_number, t
+from kaohe_tui.api import (
+    FormModal,
+    KaoheError,
+    Period,
+    Scheme,
+    describe,
+    fmt,
+    parse_number,
+    scheme_for_period,
+    scheme_years,
+    t,
+    walk,
+)
 
-from .oa import MEETING, OTHER, OaLimits, record_signing, signing_message
+from .oa import CLAUSE, INDICATOR, MEETING, OTHER, OaLimits, record_signing, signing_message
 from .oa_list import OaBreach, UnitOa, oa_breaches
+from .screens import PERIOD
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Store
@@ -26,6 +41,16 @@ if TYPE_CHECKING:
 KINDS = {MEETING: "会议类通知", OTHER: "其他类文件"}
 NOT_INSTALLED = "未安装客户端×2"
 LATE = "逾期签收"
+
+
+def oa_cost(scheme: Scheme) -> tuple[float, float]:
+    """What one late signing costs under ``scheme`` (附件2 信息管理, clause ``oa``: per case) and
+    the factor for one by someone without the client — a year may have changed them."""
+    for path, node in walk(scheme.tree(None)):
+        clause = node.clause(CLAUSE) if path == INDICATOR else None
+        if clause is not None:
+            return clause.per or 0.0, clause.factor
+    return 0.5, 2.0  # (the document's; the scheme always has the clause)
 
 
 class OaScreen(Screen):
@@ -37,12 +62,16 @@ class OaScreen(Screen):
         Binding("escape", "app.pop_screen", "返回", id="oa-back"),
         Binding("q", "app.pop_screen", "返回", show=False, id="oa-back-q"),
         Binding("n", "enter_signing", "登记签收", id="oa-enter"),
+        Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="oa-prev-year"),
+        Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="oa-next-year"),
     ]
 
     def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store, self.scheme, self.period = store, scheme, period
         self.year = Period.parse(period).year
+        self.years = [r["year"] for r in scheme_years(store, scheme)]  # the document's and the office's
+        self.year_scheme = scheme_for_period(store, scheme, Period(self.year, "year", 0))
         self.rows: list[OaBreach] = []
         self.units: dict[str, UnitOa] = {}
 
@@ -55,16 +84,21 @@ class OaScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        limits = OaLimits()
-        self.query_one("#title-bar", Static).update(
-            f" [b]OA签收[/b]（附件5）{self.year} · 会议{fmt(limits.meeting_hours)}、其他"
-            f"{fmt(limits.other_hours)}工作小时内签收；{fmt(limits.unsigned_hours)}小时未签＝未装客户端，×2")
         self.load()
         self.query_one("#oa", DataTable).focus()
 
+    def show_title(self) -> None:
+        limits, (per, factor) = OaLimits(), oa_cost(self.year_scheme)
+        self.query_one("#title-bar", Static).update(
+            f" [b]OA签收[/b]（附件5）[b]{self.year}年[/b] · 会议{fmt(limits.meeting_hours)}、其他"
+            f"{fmt(limits.other_hours)}工作小时内签收，逾期每例扣{fmt(per)}分；"
+            f"{fmt(limits.unsigned_hours)}小时未签＝未装客户端，×{fmt(factor)}")
+
     def load(self) -> None:
         try:
-            self.rows, self.units = oa_breaches(self.store, self.scheme, self.year)
+            self.year_scheme = scheme_for_period(self.store, self.scheme, Period(self.year, "year", 0))
+            self.show_title()
+            self.rows, self.units = oa_breaches(self.store, self.year_scheme, self.year)
         except Exception as exc:
             self.app.show_error(exc, "OA签收表打不开")
             return
@@ -101,9 +135,22 @@ class OaScreen(Screen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "year":
+            return len(self.years) > 1  # one year only: nothing to move between, not in the footer
+        return True
+
+    def action_year(self, step: int) -> None:
+        i = self.years.index(self.year) + step if self.year in self.years else -1
+        if 0 <= i < len(self.years):
+            self.year = self.years[i]
+            self.load()
+
     def action_enter_signing(self) -> None:
         unit = self.rows[self.query_one("#oa", DataTable).cursor_row].unit if self.rows else ""
-        self.app.push_screen(SigningForm(self.store, self.scheme, self.period, unit), self.after_signing)
+        # a signing of the year shown: the views' period if it lies in that year, else the year
+        period = self.period if Period.parse(self.period).year == self.year else str(self.year)
+        self.app.push_screen(SigningForm(self.store, self.year_scheme, period, unit), self.after_signing)
 
     def after_signing(self, message: str | None) -> None:
         if message:
@@ -138,7 +185,9 @@ class SigningForm(FormModal[str | None]):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     yield Input(value, placeholder=hint, compact=True, id=widget_id)
-            yield Static("按时签收不扣分、不登记；逾期扣0.5分，未安装客户端双倍", classes="field-note")
+            per, factor = oa_cost(self.scheme)
+            yield Static(f"按时签收不扣分、不登记；逾期扣{fmt(per)}分，未安装客户端×{fmt(factor)}",
+                         classes="field-note")
             yield Static("", id="oa-error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("保存 ctrl+s", variant="primary", id="save", compact=True)

@@ -23,6 +23,7 @@ from kaohe_tui.api import (
     now,
     parse_number,
     refuse_if_closed,
+    scheme_for_period,
     t,
 )
 
@@ -75,8 +76,11 @@ def parse_points(raw, field: str) -> float:
     return value
 
 
-def check_period(store: Store, scheme: Scheme, period: str) -> Period:
-    return checked_period(store, scheme, period)
+def check_period(store: Store, scheme: Scheme, period: str) -> tuple[Scheme, Period]:
+    """The scheme as it stands for ``period`` (an office year's own version) and the period,
+    checked against it: a year the scheme does not have is refused as ever."""
+    scheme = scheme_for_period(store, scheme, period)
+    return scheme, checked_period(store, scheme, period)
 
 
 def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicator: str, points,
@@ -84,8 +88,9 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
     """Enter (or replace) a unit's self-score for one indicator; returns the stored row.
 
     A score below full marks needs the unit's reason (加（扣）分原因). 重点指标扣分 is entered as
-    the unit reports it, as a negative number or 0; 特别附加分 as points gained."""
-    p = check_period(store, scheme, period)
+    the unit reports it, as a negative number or 0; 特别附加分 as points gained. The period's own
+    scheme gives the units and the rows' standards."""
+    scheme, p = check_period(store, scheme, period)
     name = UnitIndex(load_units(store, scheme)).resolve(unit).name
     authorize(store, "self-score", scheme.id, name)  # a unit enters its own self-scores only
     row_def = find_sheet_indicator(scheme, indicator)
@@ -113,6 +118,7 @@ def set_self_score(store: Store, scheme: Scheme, period: str, unit: str, indicat
 def list_self_scores(store: Store, scheme: Scheme, period: str, unit: str | None = None) -> list[dict]:
     """Self-scores of a period (one unit's, or all), in the sheet's row order."""
     p = Period.parse(period)
+    scheme = scheme_for_period(store, scheme, p)
     args = [scheme.id, str(p)]
     sql = f"SELECT * FROM {SELF_SCORES} WHERE scheme = ? AND period = ?"
     if unit:

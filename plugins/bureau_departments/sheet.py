@@ -22,6 +22,7 @@ from kaohe_tui.api import (
     fmt,
     load_units,
     pts,
+    scheme_for_period,
 )
 
 from .selfscore import BONUS, list_self_scores, sheet_indicators
@@ -92,7 +93,9 @@ def score_sheet(store: Store, scheme: Scheme, period: str, unit: str, *, gap_thr
                 result: UnitResult | None = None) -> ScoreSheet:
     """The 附件3 sheet of one unit (name or alias) for ``period``.
 
-    ``result``: the unit's scoring result, if the caller has scored already."""
+    ``result``: the unit's scoring result, if the caller has scored already. The units, the rows'
+    standards and the scores are the period's own scheme's (an office year's version)."""
+    scheme = scheme_for_period(store, scheme, period)
     units = load_units(store, scheme)
     me = UnitIndex(units).resolve(unit)
     if result is None:

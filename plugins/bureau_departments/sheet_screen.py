@@ -1,5 +1,6 @@
 """计分表 (附件3): one unit's sheet for a period, its self-score beside the assessed score, and
-the form that enters a self-score (``selfscore.set_self_score`` checks it)."""
+the form that enters a self-score (``selfscore.set_self_score`` checks it). The periods include
+the office's own years; each period's units and rows are its own scheme's (``scheme_for_period``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FLAG, FormModal, Scheme, describe, fmt, load_units, scheme_periods, t
+from kaohe_tui.api import (
+    FLAG,
+    FormModal,
+    KaoheError,
+    Scheme,
+    UnitIndex,
+    describe,
+    fmt,
+    load_units,
+    scheme_for_period,
+    scheme_periods,
+    t,
+)
 
 from .screens import PERIOD, _num
 from .selfscore import SheetIndicator, set_self_score, sheet_indicators
@@ -48,10 +61,11 @@ class SheetScreen(Screen):
     def __init__(self, store: Store, scheme: Scheme, period: str, unit: str | None = None):
         super().__init__()
         self.store, self.scheme = store, scheme
-        self.units = [u.name for u in load_units(store, scheme)]
-        self.periods = scheme_periods(scheme)
+        self.periods = scheme_periods(scheme, store)  # the office's own years too
         self.period = period if period in self.periods else self.periods[0]
-        self.unit = unit if unit in self.units else self.units[0]
+        self.year_scheme = scheme_for_period(store, scheme, self.period)  # the period's units and rows
+        self.units = [u.name for u in load_units(store, self.year_scheme)]
+        self.unit = self.same_unit(unit)
         self.sheet: ScoreSheet | None = None
         self.narrow = False
 
@@ -75,10 +89,32 @@ class SheetScreen(Screen):
         if self.sheet:
             self.fill()  # the reason columns share the width
 
+    def same_unit(self, name: str | None) -> str:
+        """``name`` as the period's year lists it (a renamed unit keeps its old name as an alias),
+        else the first unit."""
+        try:
+            return UnitIndex(load_units(self.store, self.year_scheme)).resolve(name or "").name
+        except KaoheError:
+            return self.units[0]
+
+    def year_changed(self) -> None:
+        """The period moved: its scheme's units and rows, the unit kept where the year has it."""
+        self.year_scheme = scheme_for_period(self.store, self.scheme, self.period)
+        units = [u.name for u in load_units(self.store, self.year_scheme)]
+        if units == self.units:
+            return
+        self.units = units
+        self.unit = self.same_unit(self.unit)
+        choose = self.query_one("#sheet-unit", Select)
+        with self.prevent(Select.Changed):
+            choose.set_options([(u, u) for u in self.units])
+            choose.value = self.unit
+
     # -- data ------------------------------------------------------------------------------------
     def load(self) -> None:
         try:
-            self.sheet = score_sheet(self.store, self.scheme, self.period, self.unit)
+            self.year_changed()
+            self.sheet = score_sheet(self.store, self.year_scheme, self.period, self.unit)
         except Exception as exc:
             self.sheet = None
             self.query_one("#sheet", DataTable).clear(columns=True)
@@ -133,7 +169,7 @@ class SheetScreen(Screen):
 
     def indicator_of(self, row: SheetRow) -> SheetIndicator | None:
         """The scored row of the sheet behind a table row (None for 现场考核分小计 and 合计分)."""
-        for ind in sheet_indicators(self.scheme):
+        for ind in sheet_indicators(self.year_scheme):
             same_content = bool(row.content) and ind.content == row.content
             same_closing = not row.content and not ind.content and ind.path == row.category
             if same_content or same_closing:
@@ -197,8 +233,8 @@ class SheetScreen(Screen):
         chosen = self.selected()
         if chosen and chosen[1]:
             row, indicator = chosen
-            self.app.push_screen(SelfScoreForm(self.store, self.scheme, self.period, self.sheet.unit, indicator, row),
-                                 self.after_self_score)
+            form = SelfScoreForm(self.store, self.year_scheme, self.period, self.sheet.unit, indicator, row)
+            self.app.push_screen(form, self.after_self_score)
 
     def after_self_score(self, saved: dict | None) -> None:
         if saved:

@@ -1,12 +1,13 @@
 """The document's lists for leaders to print (``kaohe export district-categories --what …``):
 ``communities`` — 附件1, every 三类 unit with its 挂钩社区 and the town it lies in; ``roster`` —
 附件2 as received for the period's year, every 二类/三类 unit with its status against the
-deadline and both people's five fields (the same rows as the 名单 screen)."""
+deadline and both people's five fields (the same rows as the 名单 screen). Each list is the
+period's own year's (``scheme_for_period``: an office year has its own units)."""
 
 from __future__ import annotations
 
 from kaohe_tui.api import ListTable as Table
-from kaohe_tui.api import load_units
+from kaohe_tui.api import load_units, scheme_for_period
 
 from . import roster
 
@@ -14,12 +15,14 @@ COMMUNITY, TOWN = "挂钩社区", "社区所在镇、开发区"
 
 
 def community_rows(store, scheme, period):
+    scheme = scheme_for_period(store, scheme, period)
     units = [u for u in load_units(store, scheme) if u.category == "三类"]
     for number, unit in enumerate(units, start=1):  # the list's order; 附件1's own 序号 repeats 52
         yield [number, unit.name, unit.attrs.get(COMMUNITY, ""), unit.attrs.get(TOWN, "")]
 
 
 def roster_rows(store, scheme, period):
+    scheme = scheme_for_period(store, scheme, period)
     units = {u.name: u for u in load_units(store, scheme)}
     for row in roster.list_roster(store, scheme, period.year):
         due, roles = "04-05", roster.ROLES  # the scheme's roster_missing rule says otherwise below

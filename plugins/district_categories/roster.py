@@ -29,6 +29,7 @@ from kaohe_tui.api import (
     norm,
     now,
     parse_date,
+    scheme_for_period,
     t,
 )
 
@@ -109,9 +110,16 @@ def set_person(store: Store, scheme: Scheme, unit: str, role: str, reason: str =
     return unit_name
 
 
+def year_scheme(store: Store, scheme: Scheme, year: int) -> Scheme:
+    """The scheme as it stands for ``year``: an office year has its own units."""
+    return scheme_for_period(store, scheme, Period(int(year), "year", 0))
+
+
 def set_form(store: Store, scheme: Scheme, unit: str, year: int, received_on: str, stamped: bool = True,
              fax: str = "", reason: str = "") -> str:
-    """The form as received for ``year``: its date (faxed), whether it bears the unit's stamp."""
+    """The form as received for ``year``: its date (faxed), whether it bears the unit's stamp.
+    The unit is one of that year's."""
+    scheme = year_scheme(store, scheme, year)
     unit_name = _unit(store, scheme, unit)
     authorize(store, "record", scheme.id, unit_name)
     day = parse_date(str(received_on), "received_on")
@@ -141,8 +149,13 @@ def _refuse_closed_year(conn, scheme_id: str, year: int) -> None:
 
 
 def list_roster(store: Store, scheme: Scheme, year: int, unit: str | None = None) -> list[dict]:
-    """Every category-2/3 unit (or just ``unit``, its listed name) with its form for ``year``
-    (None if not received) and its people by role, keyed by the form's field names."""
+    """Every category-2/3 unit of ``year`` (or just ``unit``, its listed name) with its form for
+    ``year`` (None if not received) and its people by role, keyed by the form's field names."""
+    return _roster_of(store, year_scheme(store, scheme, year), year, unit)
+
+
+def _roster_of(store: Store, scheme: Scheme, year: int, unit: str | None) -> list[dict]:
+    """``list_roster`` with ``scheme`` already the year's."""
     where, args = ("scheme = ?", [scheme.id]) if unit is None else ("scheme = ? AND unit = ?", [scheme.id, unit])
     people: dict[str, dict] = {}
     for r in store.db.query(f"SELECT * FROM {PEOPLE} WHERE {where}", args):
@@ -191,6 +204,6 @@ def roster_missing(rule: Consequence, scorer: Scorer, period: Period, result: Un
     if period.end < due:
         return None
     roles = tuple(rule.params.get("roles", ROLES))
-    rows = list_roster(scorer.store, scorer.scheme, period.year, unit=result.unit)
+    rows = _roster_of(scorer.store, scorer.scheme, period.year, result.unit)  # scored with the period's scheme
     found = problems(rows[0], due, roles) if rows else []
     return f"{rule.flag}（{'；'.join(found)}）" if found else None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, read_rows, t
+from kaohe_tui.api import Importer, KaoheError, RowError, RowsRejected, norm, parse_date, read_rows, t
 
-from .roster import FIELDS, set_form, set_person
+from .roster import FIELDS, set_form, set_person, year_scheme
 
 UNIT, ROLE, RECEIVED, STAMPED = "单位", "角色", "报送日期", "盖章"
 
@@ -29,11 +29,14 @@ def import_roster(store, scheme, path: Path) -> str:
         for number, row in rows:
             try:
                 fields = {name: row[name] for name in FIELDS if row.get(name)}
-                set_person(store, scheme, row[UNIT], row[ROLE], reason=f"导入名单 {Path(path).name}", **fields)
+                # a form's date names its year: the unit is one of that year's (an office year's own)
+                year = parse_date(row[RECEIVED], RECEIVED).year if row.get(RECEIVED) else None
+                dated = year_scheme(store, scheme, year) if year else scheme
+                set_person(store, dated, row[UNIT], row[ROLE], reason=f"导入名单 {Path(path).name}", **fields)
                 people += 1
-                if row.get(RECEIVED):
+                if year is not None:
                     stamped = norm(row.get(STAMPED, "是")) not in ("否", "无", "no", "0")
-                    set_form(store, scheme, row[UNIT], int(row[RECEIVED][:4]), row[RECEIVED], stamped=stamped,
+                    set_form(store, dated, row[UNIT], year, row[RECEIVED], stamped=stamped,
                              reason=f"导入名单 {Path(path).name}")
                     forms += 1
             except (KaoheError, ValueError) as exc:

@@ -18,7 +18,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from kaohe_tui.api import FilterInput, FormModal, KaoheError, KTable, Period, Scheme, describe, load_units, norm
+from kaohe_tui.api import (
+    FilterInput,
+    FormModal,
+    KaoheError,
+    KTable,
+    Period,
+    Scheme,
+    describe,
+    load_units,
+    norm,
+    scheme_for_period,
+)
 
 from . import roster
 
@@ -58,9 +69,10 @@ class RosterScreen(Screen):
     def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store = store
-        self.scheme = scheme
         self.year = Period.parse(period).year
-        self.units = {u.name: u for u in load_units(store, scheme)}
+        # the scheme as it stands for the year: an office year's own units and rules
+        self.scheme = scheme_for_period(store, scheme, Period(self.year, "year", 0))
+        self.units = {u.name: u for u in load_units(store, self.scheme)}
         self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:

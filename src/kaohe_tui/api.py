@@ -47,6 +47,14 @@ from kaohe_tui.rules.quota import QuotaTally, parse_standard
 from kaohe_tui.rules.statistics import figure_of, month_of
 from kaohe_tui.scheme import PATH_SEP, Clause, Consequence, Indicator, Scheme, Unit, walk
 
+# -- the office's own years of a scheme (kaohe scheme new-year / set) -----------------------------
+# ``scheme_for_period(store, scheme, period)``: the scheme as it stands for a period — the office
+# year's own version (its parameters, units, ranks), a closed period's the version it was signed
+# under; a year the scheme does not have gives the built-in one, whose period check refuses it.
+# ``scheme_years(store, scheme)``: every year the scheme has, [{"year", "kind", "version", …}].
+from kaohe_tui.scheme_years import for_period as scheme_for_period
+from kaohe_tui.scheme_years import years_of as scheme_years
+
 # -- scores ---------------------------------------------------------------------------------------
 from kaohe_tui.scoring import IndicatorResult, Scorer, UnitResult, find_result
 
@@ -103,7 +111,8 @@ __all__ = [
     "hookimpl",
     "KaoheError", "RecordError", "SchemeError", "t", "norm", "bundled",
     "Period", "parse_date",
-    "declared_units", "get_scheme", "PATH_SEP", "Clause", "Consequence", "Indicator", "Scheme", "Unit", "walk",
+    "declared_units", "get_scheme", "scheme_for_period", "scheme_years",
+    "PATH_SEP", "Clause", "Consequence", "Indicator", "Scheme", "Unit", "walk",
     "UnitIndex", "ensure_registered", "load_units",
     "rule_types", "Context", "Entry", "Line", "Outcome", "Params", "RuleType", "fmt", "latest", "missing_outcome",
     "pts",
