@@ -8,22 +8,14 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from rich.markup import escape
-from rich.style import Style
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Mount
-from textual.geometry import Region
-from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Select, Static
+from textual.widgets import Select, Static
 
-from kaohe_tui.columns import score_columns
-from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.score_cache import Version
@@ -31,8 +23,9 @@ from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
+from kaohe_tui.tui.screens.results_rows import results_rows
+from kaohe_tui.tui.widgets.results_table import ResultsTable, Scoring
 from kaohe_tui.tui.widgets.tables import KTable, Rows
-from kaohe_tui.tui.widgets.trend import bars, rank_bars
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -125,68 +118,6 @@ def warm(app: Any, scheme: Scheme) -> None:
     app.run_worker(wait, group=f"warm:{scheme.id}", exclusive=True, exit_on_error=False)
 
 
-def short_category(scheme: Scheme, name: str | None) -> str:
-    """A category's shortest name among its own and its aliases (the full name is in the line
-    under the table)."""
-    category = scheme.category(name) if name else None
-    if category is None:
-        return name or ""
-    return min([category.name, *category.aliases], key=cell_len)
-
-
-class Scoring(LoadingIndicator):
-    """What covers the table while it scores: still, in words. The animated indicator is drawn
-    16 times a second, and each drawing takes the interpreter from the scoring thread (#18)."""
-
-    def _on_mount(self, event: Mount) -> None:
-        event.prevent_default()  # LoadingIndicator's own: it starts the animation
-
-    def render(self) -> Text:
-        return Text(t("scoring_cover"))
-
-
-class ResultsTable(KTable):
-    """The results table: each line drawn for one period's content is kept with that content
-    (its ``Rows``, which go with the scores at the next write), so switching back to a period
-    draws none of its lines again (#18). A line is kept under everything DataTable's own cache
-    key holds but its count of changes (every ``show_rows`` is one), and the styles it is drawn with."""
-
-    drawn: dict | None = None
-    styles_now: tuple | None = None
-
-    def show_rows(self, content: Rows) -> None:
-        super().show_rows(content)
-        self.drawn = content.__dict__.setdefault("drawn_lines", {})
-
-    def clear(self, columns: bool = False) -> ResultsTable:
-        self.drawn = None  # (show_rows sets it again once the new content is in)
-        super().clear(columns)
-        return self
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the styles the lines are drawn with now (those DataTable draws with, from its cache)
-        null = Style.null()
-        self.styles_now = (self.rich_style, *(self.get_component_rich_style(name, default=null)
-                                               for name in sorted(self.COMPONENT_CLASSES)))
-        try:
-            return super().render_lines(crop)
-        finally:
-            self.styles_now = None
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        styles = self.styles_now
-        if self.drawn is None or styles is None:  # drawn outside render_lines: nothing to key it on
-            return super()._render_line(y, x1, x2, base_style)
-        key = (y, x1, x2, self.size.width, self.cursor_coordinate, self.hover_coordinate, base_style,
-               self.cursor_type, self._show_hover_cursor, self._pseudo_class_state, styles)
-        strip = self.drawn.get(key)
-        if strip is None:
-            if len(self.drawn) > 4000:  # a cursor walked over many cells: start again
-                self.drawn.clear()
-            strip = self.drawn[key] = super()._render_line(y, x1, x2, base_style)
-        return strip
-
-
 class ResultsScreen(SchemeView):
     VIEW = "results"
     # the table from the start (base.py); the footer is then made once, with 解释 (#18)
@@ -207,6 +138,7 @@ class ResultsScreen(SchemeView):
         self.failed = False  # its scoring failed while it was made ahead, out of view: shown when opened
         self.explain_when_shown = False  # enter typed while a period's figures were on their way
         self._ahead: Timer | None = None
+        self._laid_out = False  # laid out and drawn once out of view (``_build_one_ahead``)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
@@ -324,7 +256,7 @@ class ResultsScreen(SchemeView):
     def table_of(self, scored: Scored) -> Rows:
         """The table's content for ``scored`` in the trend mode now (built once, kept with it)."""
         if self.state.trend not in scored.tables:
-            scored.tables[self.state.trend] = self.rows(scored)
+            scored.tables[self.state.trend] = results_rows(self.scheme, scored, self.state.trend)
         return scored.tables[self.state.trend]
 
     def build_ahead(self) -> None:
@@ -339,7 +271,7 @@ class ResultsScreen(SchemeView):
         self._ahead = None
         if not self.periods or self.state.period not in self.periods:
             return
-        if not self.is_current and self.is_attached and not self.__dict__.get("_laid_out"):
+        if not self.is_current and self.is_attached and not self._laid_out:
             # made ahead, out of view: laid out and drawn once at the terminal's size, so that
             # showing it draws from what its widgets keep (the keys, the table's lines)
             self._laid_out = True
@@ -360,53 +292,6 @@ class ResultsScreen(SchemeView):
             content.prepare(self.app.console, self.app.console_options, lines)
             self._ahead = self.set_timer(0.02, self._build_one_ahead)  # the next one: a key waits for one at most
             return
-
-    def rows(self, scored: Scored) -> Rows:
-        """The table's columns and cells for a scored period (built once per trend mode)."""
-        indicators = score_columns(self.scheme, scored.results)
-        categories = any(r.category for r in scored.results)
-        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
-        columns = [("单位", "unit"), ("总分", "total"), ("排名", "rank")]
-        if categories:
-            columns.append(("类别", "category"))
-        columns += [(column.title, f"ind:{column.name}") for column in indicators]
-        columns += [("标记", "flags"), ("趋势" + ("名" if self.state.trend == "rank" else "分"), "trend")]
-        trends = self.trends(scored)
-        rows = []
-        for r in scored.results:
-            names = {i.name for i in r.indicators}
-            style = "bold red" if r.flags else ""
-            row = [Text((FLAG if r.flags else "") + r.unit, style=style),
-                   Text(shown(r.total), style="bold", justify="right"),
-                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
-            if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
-                row.append(Text(short_category(self.scheme, r.category)))
-            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in indicators]
-            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
-                    Text(trends.get(r.unit, ""))]
-            rows.append((row, r.unit))
-        return Rows.measure(columns, rows)
-
-    def trends(self, scored: Scored) -> dict[str, str]:
-        by_quarter = scored.by_quarter
-        units = [r.unit for r in scored.results]
-        if self.state.trend == "rank":
-            out = {}
-            for unit in units:
-                ranks, worst = [], 1
-                for quarter in scored.quarters:
-                    mine = by_quarter[quarter].get(unit)
-                    ranks.append(mine.rank if mine else None)
-                    if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values()
-                                               if r.category == mine.category and r.rank is not None])
-                out[unit] = rank_bars(ranks, worst)
-            return out
-        totals = [r.total for q in by_quarter.values() for r in q.values()]
-        low, high = (min(totals), max(totals)) if totals else (0, 0)
-        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in scored.quarters],
-                        low, high)
-                for u in units}
 
     def on_data_table_cell_highlighted(self, event) -> None:
         """The highlighted unit in full: the table may be too narrow for its last columns."""
