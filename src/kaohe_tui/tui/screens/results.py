@@ -259,13 +259,17 @@ class ResultsScreen(SchemeView):
             scored.tables[self.state.trend] = results_rows(self.scheme, scored, self.state.trend)
         return scored.tables[self.state.trend]
 
+    # seconds after the figures are shown before building ahead: the frame that shows them, and
+    # a key that follows at once, come first
+    AHEAD_AFTER = 0.25
+
     def build_ahead(self) -> None:
         """Soon, while the app is idle: the tables of the periods already scored (a year's quarters
         come with it) are built and their first lines laid out, nearest periods first, one a
         time, so that switching to one only draws it (#18)."""
         if self._ahead is not None:
             self._ahead.stop()
-        self._ahead = self.set_timer(0.05, self._build_one_ahead)
+        self._ahead = self.set_timer(self.AHEAD_AFTER, self._build_one_ahead)
 
     def _build_one_ahead(self) -> None:
         self._ahead = None
