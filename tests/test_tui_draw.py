@@ -178,3 +178,29 @@ async def test_results_made_ahead_never_show_a_figure_a_write_has_moved(db_path,
         await settle(pilot)
         totals = [line.split()[1] for frame in frames for line in frame if line.split()[:1] == ["党委办"]]
         assert app.screen is ahead and frames and "12" not in totals and totals[-1] == "10"
+
+
+async def test_a_filter_typed_in_one_burst_lands_in_the_filter(db_path, only_test_plugins):
+    """/ and the text in one burst, as SSH delivers it: the filter line takes the focus at the
+    key, so the letters typed behind it are the filter's (Textual focuses a widget only after
+    the keys already queued: q went to the table, back to the scheme list). Enter and down in
+    the same burst: back in the table, the cursor on the second unit shown."""
+    from conftest import burst
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        burst(app, "slash", "q", "i")
+        await settle(pilot)
+        assert app.screen.VIEW == "units" and app.screen.query_one("#units-filter").value == "qi"
+        burst(app, "escape")
+        await settle(pilot)
+        assert app.screen.query_one("#units-filter").value == ""
+        burst(app, "slash", *"办", "enter", "down")
+        await settle(pilot, 0.3)
+        table = app.screen.query_one("#units")
+        assert app.screen.query_one("#units-filter").value == "办"
+        assert app.focused is table and table.cursor_row == 1
+        burst(app, "2", "slash", *"迟到")  # the ledger's filter, typed ahead of the view
+        await settle(pilot, 0.3)
+        assert app.screen.VIEW == "ledger" and app.screen.query_one("#ledger-filter").value == "迟到"

@@ -13,7 +13,7 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
-from kaohe_tui.tui.widgets.tables import FilterInput, KTable, Rows
+from kaohe_tui.tui.widgets.tables import FilterInput, KTable, Rows, focus_now
 from kaohe_tui.units import load_units
 
 
@@ -121,7 +121,7 @@ class UnitsScreen(SchemeView):
         return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
-        self.query_one("#units-filter", FilterInput).focus()
+        focus_now(self.query_one("#units-filter", FilterInput))
 
     def action_sort(self) -> None:
         table = self.query_one("#units", KTable)

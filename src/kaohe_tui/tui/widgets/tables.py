@@ -17,6 +17,12 @@ from textual.widgets import DataTable, Input
 from kaohe_tui.tui.widgets.cell_lines import cell_segments, prepare, styled
 
 
+def focus_now(widget: Widget) -> None:
+    """Focus ``widget`` at once. Textual's ``focus()`` takes effect only after the keys already
+    queued: over SSH, the text typed right behind ``/`` came before it and went to the table."""
+    widget.screen.set_focus(widget)
+
+
 class FilterInput(Input):
     """The filter line above a table. ``escape`` clears it, ``enter``/``down`` go back to the table."""
 
@@ -38,7 +44,7 @@ class FilterInput(Input):
         self.action_to_table()
 
     def action_to_table(self) -> None:
-        self.screen.query_one(f"#{self.table_id}").focus()
+        focus_now(self.screen.query_one(f"#{self.table_id}"))
 
 
 @dataclass
