@@ -37,6 +37,15 @@ WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND repor
 GROUP BY unit
 """  # ``closed_at IS NULL`` written out: the partial index cases_open_late (``case_indexes``) covers it
 
+# a quarter's open-late cases (as ``OPEN_LATE_SQL``) and, of the same quarter's cases, those open
+# past their deadline when the year ends: the year's are these summed over its quarters
+QUARTER_OPEN_LATE_SQL = f"""
+SELECT unit, sum(deadline < :until), count(*) FROM cases
+WHERE scheme = :scheme AND closed_at IS NULL AND reported_at >= :since AND reported_at < :until
+  AND {LIVE} AND closed_at IS NULL AND deadline < :year_until
+GROUP BY unit
+"""
+
 UNTIMED_SQL = """
 SELECT unit, sum(untimed) FROM case_month_stats
 WHERE scheme = :scheme AND month >= :first AND month <= :last
@@ -55,14 +64,17 @@ def _args(scheme: Scheme, period: Period) -> dict[str, str]:
             "last": f"{months[-1].year}-{months[-1].index:02d}", "since": since, "until": until}
 
 
-def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[str, float]]:
+def unit_stats(store: Store, scheme: Scheme, period: Period,
+               open_late: dict[str, int] | None = None) -> dict[str, dict[str, float]]:
     """Every unit's case counts for the period: the monthly counts summed, plus the cases still
-    open past their deadline at the end of the period (red lights)."""
+    open past their deadline at the end of the period (red lights; ``open_late``: counted
+    already, by ``year_open_late``)."""
     args = _args(scheme, period)
     out: dict[str, dict[str, float]] = {}
     for row in store.db.execute(STATS_SQL, args).fetchall():
         out[row[0]] = {c: float(v or 0) for c, v in zip(STAT_COLUMNS, row[1:], strict=False)}
-    open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
+    if open_late is None:
+        open_late = dict(store.db.execute(OPEN_LATE_SQL, args).fetchall())
     for unit, stats in out.items():
         stats["red_light"] = stats["overdue"] + open_late.get(unit, 0)  # red_light's two parts
         for rate in RATES:
@@ -71,38 +83,62 @@ def unit_stats(store: Store, scheme: Scheme, period: Period) -> dict[str, dict[s
     return out
 
 
-def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None]) -> list[Entry]:
-    """The records a scheme's case feeds make of the period's cases (``units``: name → category)."""
-    if (not scheme.case_feeds
-            or store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is None):
+def year_open_late(store: Store, scheme: Scheme, year: int) -> dict[str, dict[str, int]]:
+    """period (the year, each quarter) → unit → its cases still open past their deadline when that
+    period ends (``OPEN_LATE_SQL`` for all five in four queries: a year's trend scores them all)."""
+    whole = Period(year, "year", 0)
+    out: dict[str, dict[str, int]] = {str(p): {} for p in [whole, *whole.quarters()]}
+    in_year = out[str(whole)]
+    year_until = _args(scheme, whole)["until"]
+    for quarter in whole.quarters():  # the quarters' bounds split the year's: each case is in one
+        args = {**_args(scheme, quarter), "year_until": year_until}
+        for unit, n, by_year_end in store.db.execute(QUARTER_OPEN_LATE_SQL, args).fetchall():
+            out[str(quarter)][unit] = n
+            in_year[unit] = in_year.get(unit, 0) + by_year_end
+    return out
+
+
+def has_cases(store: Store, scheme: Scheme) -> bool:
+    """Whether the scheme takes platform cases and has any."""
+    return bool(scheme.case_feeds) and \
+        store.db.execute("SELECT 1 FROM cases WHERE scheme = ? LIMIT 1", [scheme.id]).fetchone() is not None
+
+
+def derived_entries(store: Store, scheme: Scheme, period: Period, units: dict[str, str | None],
+                    open_late: dict[str, int] | None = None) -> list[Entry]:
+    """The records a scheme's case feeds make of the period's cases (``units``: name → category;
+    ``open_late``: the period's cases open late, when ``year_open_late`` counted them)."""
+    if not has_cases(store, scheme):
         return []
-    stats = unit_stats(store, scheme, period)
+    stats = unit_stats(store, scheme, period, open_late)
     if stats:  # the platform has the period: a unit with no case had 0 due (entered), not a gap
         zero = {c: 0.0 for c in (*STAT_COLUMNS, "red_light", *(r.name for r in RATES))}
         stats = {unit: stats.get(unit, zero) for unit in {*stats, *units}}
     entries = []
-    for feed in scheme.case_feeds:
+    key = str(period)
+    for feed in scheme.case_feeds:  # what a feed makes is worked out once, then each unit's figures
+        timed = needs_deadline(feed)
+        counted = [(clause, stat, f"cases:{stat}", LABELS.get(stat, stat))
+                   for clause, stat in feed.clauses.items() if not stat.startswith("case:")]  # per-case: below
+        rate_base = RATE_BASE.get(feed.value, "") if feed.value else ""
         for unit, figures in stats.items():
             category = units.get(unit)
             if unit not in units or (feed.category and feed.category != category):
                 continue
-            if figures.get("untimed") and needs_deadline(feed):
+            if figures.get("untimed") and timed:
                 continue  # not scored from cases without a deadline: ``untimed_flags`` says so
             path = feed_path(scheme, category, feed.indicator)
             if path is None:
                 continue
-            for clause, stat in feed.clauses.items():
-                if stat.startswith("case:"):
-                    continue  # per-case records, below
+            for clause, stat, ref, label in counted:
                 n = int(figures.get(stat, 0))
                 if n or stat == "due":  # 应结案0件 is a figure; other zero counts add nothing
-                    entries.append(Entry(id=f"cases:{stat}", unit=unit, indicator=path, clause=clause, count=n,
-                                         period=str(period), reason=f"数字城管案件统计：{LABELS.get(stat, stat)}{n}件",
-                                         derived_from=("cases",)))
-            if feed.value and figures.get(RATE_BASE.get(feed.value, ""), 1):
+                    entries.append(Entry(id=ref, unit=unit, indicator=path, clause=clause, count=n, period=key,
+                                         reason=f"数字城管案件统计：{label}{n}件", derived_from=("cases",)))
+            if feed.value and figures.get(rate_base, 1):
                 # a rate of no visits / no closed cases is no rate: the input stays missing (未录入)
                 entries.append(Entry(id=f"cases:{feed.value}", unit=unit, indicator=path,
-                                     value=round(figures.get(feed.value, 0.0), 6), period=str(period),
+                                     value=round(figures.get(feed.value, 0.0), 6), period=key,
                                      reason=f"数字城管案件统计：{LABELS.get(feed.value, feed.value)}",
                                      derived_from=("cases",)))
     entries += per_case_entries(store, scheme, period, units)

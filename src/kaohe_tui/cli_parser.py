@@ -7,10 +7,16 @@ becomes one line ``kaohe: …`` (exit 2) naming the command and where to look.""
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import unicodedata
 
 from kaohe_tui.messages import t
+
+# argparse asks gettext for its words again for every parser made (kaohe's ~40 commands: ~130 asks),
+# and gettext, finding no catalogue, searches the locale folders again each time: ~35 ms of every
+# start-up. The answer to one word never changes in a process: asked once.
+argparse._ = functools.lru_cache(maxsize=None)(argparse._)  # type: ignore[attr-defined]
 
 # argparse's error sentences (Python 3.11), most specific first, → a catalogue key
 _ERRORS = [

@@ -6,6 +6,7 @@ through ``kaohe_consequence_types``) and the ``flag`` text to raise.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,22 @@ def last_places(scorer: Scorer, period: Period, result: UnitResult, skip_all_tie
     """For each quarter of the year up to ``period``: was the unit last in its category?
     With ``skip_all_tied`` a quarter in which every unit shares one rank (nothing entered yet)
     has no last place."""
-    return [result.unit in _last_units(scorer, quarter, result.category, skip_all_tied)
-            for quarter in period.quarters()]
+    return [result.unit in last for last in _last_by_quarter(scorer, period, result.category, skip_all_tied)]
+
+
+def _last_by_quarter(scorer: Scorer, period: Period, category: str | None,
+                     skip_all_tied: bool) -> list[frozenset[str]]:
+    """The last units of each quarter up to ``period`` (asked once per period, not per unit)."""
+    memo = scorer.__dict__.setdefault("_last_by_quarter", {})
+    key = (period, category, skip_all_tied)
+    if key not in memo:
+        memo[key] = [_last_units(scorer, quarter, category, skip_all_tied) for quarter in period.quarters()]
+    return memo[key]
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(period: Period) -> tuple[str, ...]:
+    return tuple(str(q) for q in period.quarters())
 
 
 def _last_units(scorer: Scorer, quarter: Period, category: str | None, skip_all_tied: bool) -> frozenset[str]:
@@ -49,7 +64,7 @@ def last_place(rule: Consequence, scorer: Scorer, period: Period, result: UnitRe
     times = int(rule.params.get("times", 2))
     skip = bool(rule.params.get("skip_all_tied", False))
     history = last_places(scorer, period, result, skip)
-    labels = [str(q) for q in period.quarters()]
+    labels = list(_labels(period))
     if rule.params.get("across_years", bool(rule.params.get("consecutive"))):
         from kaohe_tui.year_history import earlier_last_places
 
@@ -58,7 +73,7 @@ def last_place(rule: Consequence, scorer: Scorer, period: Period, result: UnitRe
         labels = [q for q, _ in earlier] + labels
     if rule.params.get("consecutive"):
         run = best = 0
-        first_own = len(history) - len(period.quarters())  # a run counts here only if it reaches this year
+        first_own = len(history) - len(_labels(period))  # a run counts here only if it reaches this year
         for i, last in enumerate(history):
             run = run + 1 if last else 0
             if i >= first_own:
@@ -89,8 +104,10 @@ def types() -> dict[str, ConsequenceType]:
     return found
 
 
-def evaluate(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult) -> str | None:
-    fn = types().get(rule.type)
+def evaluate(rule: Consequence, scorer: Scorer, period: Period, result: UnitResult,
+             known: dict[str, ConsequenceType] | None = None) -> str | None:
+    """``known``: ``types()`` asked once by a caller that evaluates every unit's rules."""
+    fn = (types() if known is None else known).get(rule.type)
     if fn is None:
         return f"未知的后果类型 {rule.type}"
     return fn(rule, scorer, period, result)

@@ -13,6 +13,7 @@ them all in its snapshot).
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -90,7 +91,7 @@ def read(store: Store, scheme: Scheme, period: Period, one_figure: Callable[[str
             ids += kept[:KEEP]
             if len(kept) > KEEP:
                 older.append(Older(unit, path, per, date, newest, first, kept[KEEP], n - 1 - KEEP))
-    entries = _rows(conn, BY_ID_SQL, [json.dumps(ids)]) if ids else []
+    entries = _rows(conn, BY_ID_SQL, [json.dumps(sorted(ids))]) if ids else []  # in id order: nearer pages
     if others:  # the records of every other rule, whole
         skip = sorted(reduced - others)  # a path one-figure for some units only is read whole, then cut
         sql = ENTRY_SQL.format(where=f"({where}) AND indicator NOT IN (SELECT value FROM json_each(?))")
@@ -104,11 +105,12 @@ def read(store: Store, scheme: Scheme, period: Period, one_figure: Callable[[str
     return entries, older
 
 
-def _id(entry: Entry) -> int | str:  # a ledger record's id (an int)
-    return entry.id
+_id = operator.itemgetter(0)  # an Entry's id (a ledger record's: an int)
+assert Entry._fields[0] == "id"
+_NO_ATTRS: dict = Entry._field_defaults["attrs"]  # a record without attributes shares Entry's own default {}
 
 
 def _rows(conn, sql: str, args: list) -> list[Entry]:
-    loads, make = json.loads, Entry._make
-    return [make((i, u, ind, c, n, a, v, p, d, r, loads(x) if x else {}, ()))
+    loads, make, none = json.loads, Entry._make, _NO_ATTRS
+    return [make((i, u, ind, c, n, a, v, p, d, r, loads(x) if x else none, ()))
             for i, u, ind, c, n, a, v, p, d, r, x in conn.execute(sql, args)]

@@ -8,6 +8,8 @@ step so that 10 − 3 × 0.1 is 9.7, as the office's own arithmetic says.
 
 from __future__ import annotations
 
+import copy
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
@@ -143,6 +145,9 @@ class Params(BaseModel):
 
 
 P = TypeVar("P", bound=Params)
+# (parameters class, indicator's id) → (the indicator, a copy of its parameters, them validated);
+# the indicator is kept so that its id is not reused while the entry stands
+_PARAMS: dict[tuple[type, int], tuple[Indicator, dict, Params]] = {}
 _BaseParams = Params  # the name ``Params`` inside RuleType is the rule's own class
 
 
@@ -161,7 +166,17 @@ class RuleType(Generic[P]):
     one_figure: ClassVar[bool] = False
 
     def params(self, indicator: Indicator) -> P:
-        return cast(P, self.Params.model_validate(indicator.params))  # P is the class set as ``Params``
+        # Validated once per indicator and parameters (a year scores each indicator for every unit
+        # of every quarter); a copy of the parameters is kept: an edit in place validates again.
+        key = (self.Params, id(indicator))
+        kept = _PARAMS.get(key)
+        if kept is not None and kept[0] is indicator and kept[1] == indicator.params:
+            return cast(P, kept[2])
+        parsed = self.Params.model_validate(indicator.params)
+        if len(_PARAMS) > 4096:  # scheme versions come and go: never more than a few thousand kept
+            _PARAMS.clear()
+        _PARAMS[key] = (indicator, copy.deepcopy(indicator.params), parsed)
+        return cast(P, parsed)  # P is the class set as ``Params``
 
     def check(self, indicator: Indicator) -> str | None:
         """A problem with the indicator's declaration, or None."""
@@ -190,12 +205,13 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
     """The outcome of an input nobody entered: flagged, and scored as the scheme's stated default
     (``missing_points``) or else 0 — the explanation says which. ``deducted``/``lines``: what the
     entered part already costs (a monthly rule with some months missing)."""
-    gap = Gap(ctx.path, str(ctx.period), months)
+    period = str(ctx.period)
+    gap = Gap(ctx.path, period, months)
     p = ctx.indicator.params
     default, reason = p.get("missing_points"), p.get("missing_reason")
-    what = f"{lead}未录入" + (f"（{gap.flag.split(' ', 1)[1]}）" if months else f"（{ctx.period}）")
     lines = list(lines or [])
     if months:  # a monthly input: entered months are scored, the missing ones cost the default each
+        what = f"{lead}未录入（{gap.flag.split(' ', 1)[1]}）"
         per = float(default) if default is not None else 0.0
         cost = per * len(months)
         points = max(0.0, ctx.max - deducted - cost)
@@ -204,13 +220,19 @@ def missing_outcome(ctx: Context, lead: str = "", months: tuple[int, ...] = (), 
         lines.append(Line(-min(cost, ctx.max - deducted) if cost else 0.0, f"{what}：{how}，结果为暂定", None, refs))
     elif default is not None:
         points = float(default)
-        lines.append(Line(points - ctx.max,
-                          f"{what}：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定",
-                          None, refs))
+        lines.append(LazyLine(points - ctx.max, None, refs, _missing_default_text, lead, period, points, reason))
     else:
         points = 0.0
-        lines.append(Line(-ctx.max, f"{what}：方案未规定缺省值，暂计0分，结果为暂定", None, refs))
+        lines.append(LazyLine(-ctx.max, None, refs, _missing_zero_text, lead, period))
     return Outcome(pts(points), ctx.max, lines, [gap.flag], [gap])
+
+
+def _missing_default_text(lead: str, period: str, points: float, reason: str | None) -> str:
+    return f"{lead}未录入（{period}）：按方案缺省值计{fmt(points)}分（{reason or '方案规定'}），结果为暂定"
+
+
+def _missing_zero_text(lead: str, period: str) -> str:
+    return f"{lead}未录入（{period}）：方案未规定缺省值，暂计0分，结果为暂定"
 
 
 def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
@@ -220,20 +242,73 @@ def superseded_lines(entries: list[Entry], used: Entry | None) -> list[Line]:
         return []
     uid, clause, period, newer = used.id, used.clause, used.period, _id_key(used.id)  # once, not per entry
     by = f"已被记录{used.ref}替代"
-    out = []
-    for e in entries:
-        if e.id == uid or e.clause != clause or e.period != period or e.derived_from or not _id_key(e.id) < newer:
-            continue
+    if isinstance(uid, int):  # a ledger record (the usual case): older means a smaller id
+        return [_Superseded(e, by) for e in entries
+                if e.clause == clause and e.period == period and not e.derived_from and e.id != uid
+                and isinstance(e.id, int) and e.id < uid]
+    return [_Superseded(e, by) for e in entries
+            if e.id != uid and e.clause == clause and e.period == period and not e.derived_from
+            and _id_key(e.id) < newer]
+
+
+class LazyLine(Line):
+    """A line whose text is written when first read, by ``make(*args)`` (the numbers are kept, not
+    the words): a big ledger's year makes tens of thousands of lines per scoring and most are never
+    shown. Read, it is the same text the rule would have written at once; equal to a ``Line`` with
+    the same content."""
+
+    def __init__(self, delta: float, clause: str | None, records: tuple, make: Callable[..., str], *args: Any):
+        self.delta, self.clause, self.records, self._make, self._args = delta, clause, records, make, args
+
+    def __getattr__(self, name: str) -> Any:  # only for what is not set yet: the text, once
+        if name != "text":
+            raise AttributeError(name)
+        text = self.text = self._make(*self._args)
+        return text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.delta, self.text, self.clause, self.records) == (other.delta, other.text, other.clause,
+                                                                       other.records)
+
+    __hash__ = None  # type: ignore[assignment]  # as Line's (a mutable dataclass)
+
+
+class _Superseded(LazyLine):
+    """A superseded figure's line (``superseded_lines``): a year makes thousands, so it keeps just
+    the record and who replaced it; its text is made when read."""
+
+    def __init__(self, entry: Entry, by: str):  # noqa: D107 — not LazyLine's: less to keep
+        self.delta, self.clause, self.records, self._entry, self._by = 0.0, entry.clause, (entry.id,), entry, by
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "text":
+            raise AttributeError(name)
+        e = self._entry
         figure = e.value if e.value is not None else e.count if e.count is not None else e.amount
-        text = f"记录{e.ref}的数值{fmt(figure)}{by}（{e.reason}）".replace("（）", "")
-        out.append(Line(0.0, text, e.clause, (e.id,)))
-    return out
+        text = self.text = f"记录{e.ref}的数值{fmt(figure)}{self._by}（{e.reason}）".replace("（）", "")
+        return text
 
 
 def latest(entries: list[Entry], clause: str | None = None) -> Entry | None:
-    """The newest record (a statistic entered again supersedes the earlier one)."""
-    chosen = [e for e in entries if clause is None or e.clause == clause]
-    return max(chosen, key=lambda e: (str(e.period), _id_key(e.id)), default=None)
+    """The newest record (a statistic entered again supersedes the earlier one): the latest
+    period, then the newest record (a ledger id; derived records after every ledger record)."""
+    chosen = entries if clause is None else [e for e in entries if e.clause == clause]
+    if len(chosen) < 2:
+        return chosen[0] if chosen else None
+    for e in chosen:
+        if type(e.id) is not int or type(e.period) is not str:
+            return max(chosen, key=_newness)
+    return max(chosen, key=_PERIOD_ID)  # ledger records: (period, id) orders them as ``_newness`` does
+
+
+def _newness(e: Entry) -> tuple:
+    return (str(e.period), _id_key(e.id))
+
+
+_PERIOD_ID = operator.itemgetter(7, 0)  # an Entry's (period, id)
+assert Entry._fields[7] == "period" and Entry._fields[0] == "id"
 
 
 def _id_key(value: Any) -> tuple:

@@ -12,6 +12,7 @@ from kaohe_tui.messages import t
 from kaohe_tui.rules.base import (
     Context,
     Entry,
+    LazyLine,
     Line,
     Outcome,
     Params,
@@ -175,8 +176,8 @@ class AssessedValue(RuleType[ValueParams]):
         raw = float(entry.value)
         points = raw / p.scale * ctx.max if p.scale else raw
         points = clamp(points, 0, ctx.max)
-        how = f"{fmt(raw)}÷{fmt(p.scale)}×{fmt(ctx.max)}" if p.scale else f"{fmt(raw)}"
-        lines = [Line(points - ctx.max, f"评分{how} {entry.reason}".rstrip(), entry.clause, (entry.id,))]
+        lines: list[Line] = [LazyLine(points - ctx.max, entry.clause, (entry.id,), _value_text, raw, p.scale, ctx.max,
+                                      entry.reason)]
         lines += superseded_lines(valued, entry)
         if office and computed:
             other = computed if entry is office else office
@@ -184,6 +185,11 @@ class AssessedValue(RuleType[ValueParams]):
             lines.append(Line(0.0, f"另有{'案件统计' if other is computed else '考核办登记'}{fmt(other.value)}"
                                    f"（{other.reason}）：方案规定{why}（params.prefer）", None, (other.id,)))
         return Outcome(pts(points), ctx.max, lines)
+
+
+def _value_text(raw: float, scale: float | None, top: float, reason: str) -> str:
+    how = f"{fmt(raw)}÷{fmt(scale)}×{fmt(top)}" if scale else f"{fmt(raw)}"
+    return f"评分{how} {reason}".rstrip()
 
 
 class TargetParams(Params):

@@ -15,6 +15,7 @@ from kaohe_tui.ranking import competition_ranks
 from kaohe_tui.rules.base import (
     Context,
     Entry,
+    LazyLine,
     Line,
     Outcome,
     Params,
@@ -259,15 +260,21 @@ class WeightedClosureRate(RuleType[ClosureParams]):
             return Outcome(0.0, ctx.max, [Line(-ctx.max, text, None, tuple(refs))],
                            [f"{ctx.indicator.name}：结案数{fmt(closed)}多于应结案数{fmt(due)}"])
         rate = weighted / due
-        formula = " + ".join(f"{fmt(counts[c])}×{fmt(w)}" for c, w in p.weights.items())
-        text = f"结案率 = ({formula}) ÷ {fmt(due)} = {fmt(rate * 100)}%"
         if rate >= p.full_at:
             points = ctx.max
-            text += f"，达到{fmt(p.full_at * 100)}%得满分"
         elif p.per_point_below is not None:
             points = clamp(ctx.max - (p.full_at - rate) * 100 * p.per_point_below, 0, ctx.max)
-            text += f"，低于{fmt(p.full_at * 100)}%每个百分点扣{fmt(p.per_point_below)}分"
         else:
             points = clamp(ctx.max * rate / p.full_at, 0, ctx.max)
-            text += f"，得{fmt(ctx.max)}×{fmt(rate * 100)}%÷{fmt(p.full_at * 100)}%"
-        return Outcome(pts(points), ctx.max, [Line(points - ctx.max, text, None, tuple(refs))])
+        return Outcome(pts(points), ctx.max,
+                       [LazyLine(points - ctx.max, None, tuple(refs), _closure_text, p, counts, due, rate, ctx.max)])
+
+
+def _closure_text(p: ClosureParams, counts: dict[str, float], due: float, rate: float, top: float) -> str:
+    formula = " + ".join(f"{fmt(counts[c])}×{fmt(w)}" for c, w in p.weights.items())
+    text = f"结案率 = ({formula}) ÷ {fmt(due)} = {fmt(rate * 100)}%"
+    if rate >= p.full_at:
+        return text + f"，达到{fmt(p.full_at * 100)}%得满分"
+    if p.per_point_below is not None:
+        return text + f"，低于{fmt(p.full_at * 100)}%每个百分点扣{fmt(p.per_point_below)}分"
+    return text + f"，得{fmt(top)}×{fmt(rate * 100)}%÷{fmt(p.full_at * 100)}%"
