@@ -260,7 +260,7 @@ class ResultsScreen(SchemeView):
         return scored.tables[self.state.trend]
 
     # seconds after the figures are shown before building ahead: the frame that shows them, and
-    # a key that follows at once, come first
+    # a key that follows at once, come first (out of view, nothing waits for a frame)
     AHEAD_AFTER = 0.25
 
     def build_ahead(self) -> None:
@@ -269,7 +269,7 @@ class ResultsScreen(SchemeView):
         time, so that switching to one only draws it (#18)."""
         if self._ahead is not None:
             self._ahead.stop()
-        self._ahead = self.set_timer(self.AHEAD_AFTER, self._build_one_ahead)
+        self._ahead = self.set_timer(self.AHEAD_AFTER if self.on_top() else 0.01, self._build_one_ahead)
 
     def _build_one_ahead(self) -> None:
         self._ahead = None
