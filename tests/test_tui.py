@@ -101,8 +101,9 @@ async def test_units_filter_sort_attributes_and_cjk_widths(db_path):
         # DataTable measures cells by terminal width: a CJK character takes two cells
         widest = "城建监察大队（政策法规科）"
         assert cell_len(widest) == 26
-        assert table.ordered_columns[0].content_width == 26
-        assert table.ordered_columns[4].content_width == cell_len("南夏墅社区") == 10
+        pad = 2 * table.cell_padding  # (the columns are measured once, over every unit: tables.Rows)
+        assert table.ordered_columns[0].get_render_width(table) == 26 + pad
+        assert table.ordered_columns[4].get_render_width(table) == cell_len("南夏墅社区") + pad == 10 + pad
 
         # / then typing filters; a half-width bracket finds the full-width name (NFKC)
         for key in ["slash", "侨", "办", "left_parenthesis"]:

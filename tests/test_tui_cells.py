@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
+from textual.widgets._data_table import _EMPTY_TEXT
 
 from kaohe_tui.tui.widgets.tables import KTable
 
@@ -52,3 +53,37 @@ async def test_cells_are_drawn_as_datatable_draws_them():
                         assert ours == theirs, (row, column, width, cursor, hover)
                         compared += 1
         assert compared == (len(CELLS) + 2) * 2 * 17 * 4
+
+
+async def test_cells_laid_out_once_per_content_are_drawn_as_datatable_draws_them():
+    """A table's content (``Rows``) keeps each cell laid out at its width, made ahead for its
+    first lines (``Rows.prepare``) or at the first drawing: drawn again (another cursor, the
+    mouse over it, another row's stripe) from what was kept, each cell is still exactly DataTable's."""
+    from kaohe_tui.tui.widgets.tables import Rows
+
+    app = Tables()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(KTable)
+        cells = [c for c in CELLS if "\n" not in str(c)]
+        content = Rows.measure([("单位", "a"), ("总分", "b")],
+                               [([cell, cells[-1 - i]], str(i)) for i, cell in enumerate(cells)])
+        content.prepare(app.console, app.console_options, lines=3)
+        assert len(content.segments) == 2 + 3 * 2  # the labels and three rows' cells, ahead
+        table.show_rows(content)
+        await pilot.pause()
+        compared, kept = 0, []
+        for _ in range(2):  # the second time from the segments kept
+            for row in range(-1, table.row_count):
+                for column in range(2):
+                    width = table.ordered_columns[column].get_render_width(table)
+                    for cursor, hover in ((False, False), (True, False), (False, True), (True, True)):
+                        ours = drawn(table, KTable._render_cell, row, column, width, cursor, hover)
+                        theirs = drawn(table, DataTable._render_cell, row, column, width, cursor, hover)
+                        assert ours == theirs, (row, column, width, cursor, hover)
+                        compared += 1
+            kept.append(dict(content.segments))
+        # (an empty cell is drawn as DataTable's one empty text)
+        distinct = {id(c) for c, _, _ in content.columns} | {id(c) for cells, _ in content.rows for c in cells if c}
+        distinct.add(id(_EMPTY_TEXT))
+        assert len(kept[0]) == len(distinct) and kept[1] == kept[0]  # (both columns are 26 wide)
+        assert compared == 2 * (len(cells) + 1) * 2 * 4

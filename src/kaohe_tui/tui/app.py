@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.screen import ModalScreen, Screen
 
 from kaohe_tui import catalog, plugins
@@ -144,6 +144,23 @@ class KaoheApp(App[None]):
         from kaohe_tui.tui.screens.results import warm
 
         warm(self, scheme)
+        self.set_timer(0.1, lambda: self.results_ahead(scheme))
+
+    def results_ahead(self, scheme: Scheme) -> None:
+        """Out of view, once the view that asked has opened: the scheme's results screen is made
+        (composed, mounted, and filled when its scoring ends), so that the key for the results
+        only shows it (#18). Nothing if it is made already or the scheme is no longer in view."""
+        from kaohe_tui.tui.screens.base import SchemeView
+
+        try:
+            shown = self.screen
+        except ScreenStackError:  # the app is closing
+            return
+        if not isinstance(shown, SchemeView) or shown.scheme is not scheme:
+            return
+        screen = self.kept_results(scheme)
+        if not screen.is_running and screen is not self.screen:
+            self._get_screen(screen)  # Textual's own first step of showing a screen: it starts it
 
     def kept_results(self, scheme: Scheme) -> ResultsScreen:
         """The scheme's results screen, made once and kept (installed) while the app runs: going

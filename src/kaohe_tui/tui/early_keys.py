@@ -14,6 +14,8 @@ import weakref
 from textual import events
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input
 
 # a screen that takes longer than this to build gets its keys anyway (as before): a key is never
 # held long, whatever a screen does while it is built
@@ -22,8 +24,10 @@ LONGEST_WAIT = 2.0
 
 class EarlyKeys:
     def __init__(self) -> None:
-        # each key handed on → the screen it was handed to (weak: a key handled is forgotten)
-        self._sent_to: weakref.WeakKeyDictionary[events.Key, Screen] = weakref.WeakKeyDictionary()
+        # each key handed on → the screen it was handed to and the widget focused there then
+        # (weak: a key handled is forgotten)
+        self._sent_to: weakref.WeakKeyDictionary[events.Key, tuple[Screen, Widget | None]] = (
+            weakref.WeakKeyDictionary())
 
     async def route(self, app: App, event: events.Event) -> events.Event | None:
         """What the app should handle in place of ``event``: the event itself, or (a key that came
@@ -33,16 +37,22 @@ class EarlyKeys:
             return event
         if not event.is_forwarded:
             await self._until_ready(app.screen)
-            self._sent_to[event] = app.screen
+            self._sent_to[event] = (app.screen, app.screen.focused)
             return event
-        sent_to = self._sent_to.pop(event, None)
-        if sent_to is None or sent_to is app.screen:
-            return event  # bubbled back from the screen it was meant for: the app's bindings next
+        sent_to, focused = self._sent_to.pop(event, (None, None))
+        if sent_to is None:
+            return event
+        if sent_to is app.screen:
+            now = app.screen.focused
+            if not (isinstance(now, Input) and now is not focused):
+                return event  # bubbled back from the screen it was meant for: the app's bindings next
+            # typed behind a key that focused a text field (/ and a filter), handed on before
+            # that key was handled: the text is the field's
         # typed for the screen below, which did not want it: the key belongs to the one on top
         again = events.Key(event.key, event.character)
         again.set_sender(app)
         await self._until_ready(app.screen)
-        self._sent_to[again] = app.screen
+        self._sent_to[again] = (app.screen, app.screen.focused)
         return again
 
     @staticmethod

@@ -15,7 +15,7 @@ from kaohe_tui import ledger_edit
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.screens.base import SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
-from kaohe_tui.tui.widgets.tables import FilterInput
+from kaohe_tui.tui.widgets.tables import FilterInput, focus_now
 
 ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register-scheme": "登记方案",
            "withdraw-demo": "撤回演示"}
@@ -23,6 +23,7 @@ ACTIONS = {"record": "记录", "withdraw": "撤回", "edit": "更正", "register
 
 class AuditScreen(SchemeView):
     VIEW = "audit"
+    AUTO_FOCUS = "#audit"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter('audit-unit')", "按单位", key_display="/", id="audit-filter-unit"),
         Binding("u", "filter('audit-user')", "按用户", id="audit-filter-user"),
@@ -84,4 +85,4 @@ class AuditScreen(SchemeView):
         self.query_one("#audit-status", Static).update(f"审计日志 · {self.query_one('#audit', PagedTable).position()}")
 
     def action_filter(self, field: str) -> None:
-        self.query_one(f"#{field}", Input).focus()
+        focus_now(self.query_one(f"#{field}", Input))

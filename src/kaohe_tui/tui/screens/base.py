@@ -27,7 +27,9 @@ PERIOD = Binding.Group("期间", compact=True)
 
 
 class SchemeView(Screen):
-    """Base of the units, ledger, results and audit screens of one scheme."""
+    """Base of the units, ledger, results and audit screens of one scheme. Each focuses its table
+    from the start (``AUTO_FOCUS``): Textual's default, the first field (a filter line, the
+    period box), took the keys typed ahead of a view until its table was focused."""
 
     VIEW = ""
     BINDINGS = [

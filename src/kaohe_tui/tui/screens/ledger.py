@@ -20,7 +20,7 @@ from kaohe_tui.scheme import Scheme
 from kaohe_tui.tui.common import WITHDRAWN, clause_text, figure, record_line, scheme_periods
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
 from kaohe_tui.tui.widgets.paged_table import PagedTable, count_and_page
-from kaohe_tui.tui.widgets.tables import FilterInput
+from kaohe_tui.tui.widgets.tables import FilterInput, focus_now
 
 # who, how much and why first (# and 单位 stay when the rest scrolls): at 80 columns they are what
 # a clerk reads; a long reason or clause is cut here and shown whole in the line under the table
@@ -31,6 +31,7 @@ COLUMNS = [("#", "id", None), ("单位", "unit", None), ("数", "figure", None),
 
 class LedgerScreen(SchemeView):
     VIEW = "ledger"
+    AUTO_FOCUS = "#ledger"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter", "筛选", key_display="/", id="ledger-filter"),
         Binding("a", "add", "新增", id="record-add"),
@@ -138,7 +139,7 @@ class LedgerScreen(SchemeView):
         return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
-        self.query_one("#ledger-filter", FilterInput).focus()
+        focus_now(self.query_one("#ledger-filter", FilterInput))
 
     def action_period(self, step: int) -> None:
         i = self.periods.index(self.state.ledger_period) if self.state.ledger_period in self.periods else 0

@@ -6,24 +6,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from rich.markup import escape
-from rich.style import Style
-from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Mount
-from textual.geometry import Region
-from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Select, Static
+from textual.widgets import Select, Static
 
-from kaohe_tui.columns import score_columns
-from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme
 from kaohe_tui.score_cache import Version
@@ -31,8 +23,12 @@ from kaohe_tui.scoring import PROVISIONAL_MARK, Scorer, UnitResult, provisional
 from kaohe_tui.store import Store
 from kaohe_tui.tui.common import FLAG, scheme_periods, shown
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
+from kaohe_tui.tui.screens.results_rows import results_rows
+from kaohe_tui.tui.widgets.results_table import ResultsTable, Scoring
 from kaohe_tui.tui.widgets.tables import KTable, Rows
-from kaohe_tui.tui.widgets.trend import bars, rank_bars
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 @dataclass
@@ -122,70 +118,10 @@ def warm(app: Any, scheme: Scheme) -> None:
     app.run_worker(wait, group=f"warm:{scheme.id}", exclusive=True, exit_on_error=False)
 
 
-def short_category(scheme: Scheme, name: str | None) -> str:
-    """A category's shortest name among its own and its aliases (the full name is in the line
-    under the table)."""
-    category = scheme.category(name) if name else None
-    if category is None:
-        return name or ""
-    return min([category.name, *category.aliases], key=cell_len)
-
-
-class Scoring(LoadingIndicator):
-    """What covers the table while it scores: still, in words. The animated indicator is drawn
-    16 times a second, and each drawing takes the interpreter from the scoring thread (#18)."""
-
-    def _on_mount(self, event: Mount) -> None:
-        event.prevent_default()  # LoadingIndicator's own: it starts the animation
-
-    def render(self) -> Text:
-        return Text(t("scoring_cover"))
-
-
-class ResultsTable(KTable):
-    """The results table: each line drawn for one period's content is kept with that content
-    (its ``Rows``, which go with the scores at the next write), so switching back to a period
-    draws none of its lines again (#18). A line is kept under everything DataTable's own cache
-    key holds but its count of changes (every ``show_rows`` is one), and the styles it is drawn with."""
-
-    drawn: dict | None = None
-    styles_now: tuple | None = None
-
-    def show_rows(self, content: Rows) -> None:
-        super().show_rows(content)
-        self.drawn = content.__dict__.setdefault("drawn_lines", {})
-
-    def clear(self, columns: bool = False) -> ResultsTable:
-        self.drawn = None  # (show_rows sets it again once the new content is in)
-        super().clear(columns)
-        return self
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the styles the lines are drawn with now (those DataTable draws with, from its cache)
-        null = Style.null()
-        self.styles_now = (self.rich_style, *(self.get_component_rich_style(name, default=null)
-                                               for name in sorted(self.COMPONENT_CLASSES)))
-        try:
-            return super().render_lines(crop)
-        finally:
-            self.styles_now = None
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        styles = self.styles_now
-        if self.drawn is None or styles is None:  # drawn outside render_lines: nothing to key it on
-            return super()._render_line(y, x1, x2, base_style)
-        key = (y, x1, x2, self.size.width, self.cursor_coordinate, self.hover_coordinate, base_style,
-               self.cursor_type, self._show_hover_cursor, self._pseudo_class_state, styles)
-        strip = self.drawn.get(key)
-        if strip is None:
-            if len(self.drawn) > 4000:  # a cursor walked over many cells: start again
-                self.drawn.clear()
-            strip = self.drawn[key] = super()._render_line(y, x1, x2, base_style)
-        return strip
-
-
 class ResultsScreen(SchemeView):
     VIEW = "results"
+    # the table from the start (base.py); the footer is then made once, with 解释 (#18)
+    AUTO_FOCUS = "#results"
     BINDINGS = [
         Binding("enter", "explain", "解释", id="results-explain"),
         Binding("left_square_bracket", "period(-1)", "上期", key_display="[", group=PERIOD, id="results-prev-period"),
@@ -199,7 +135,10 @@ class ResultsScreen(SchemeView):
         self.periods = scheme_periods(scheme, self.app.store)
         self.scored: Scored | None = None
         self.shown: tuple | None = None  # the database's write state the figures shown were scored at
-        self.columns: list = []
+        self.failed = False  # its scoring failed while it was made ahead, out of view: shown when opened
+        self.explain_when_shown = False  # enter typed while a period's figures were on their way
+        self._ahead: Timer | None = None
+        self._laid_out = False  # laid out and drawn once out of view (``_build_one_ahead``)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
@@ -221,31 +160,44 @@ class ResultsScreen(SchemeView):
     def watch_writes(self) -> None:
         """Another login (or process) wrote while these figures are in view: they may have moved,
         so they are covered and scored again, not left on the screen until the next key."""
-        if self.app.screen is self and self.scored is not None and not self.query_one("#results").loading:
+        if self.on_top() and self.scored is not None and not self.query_one("#results").loading:
             self.check_fresh()
+
+    def on_top(self) -> bool:
+        """In view, on top (not made ahead out of view, nor an app shutting down)."""
+        try:
+            return self.app.screen is self
+        except ScreenStackError:
+            return False
 
     def get_loading_widget(self) -> Widget:
         return Scoring()
 
     def on_screen_resume(self) -> None:
-        """Back on this (kept) screen: its figures stand only if nothing was written since."""
+        """Back on this (kept) screen, or on it the first time when it was made ahead: its figures
+        stand only if nothing was written since, for the period the scheme is at."""
         table = self.query_one("#results", KTable)
         if not table.loading:  # a scoring that ended while away gave its focus to the period box
             table.focus()
-        if self.scored is not None and self.shown != self.app.scores.version():
+        if self.failed or self.scored is not None and not self.current():
             self.check_fresh()
+
+    def current(self) -> bool:
+        """The figures shown are the scheme's period's, scored as the database is now."""
+        return (not self.failed and self.scored is not None and self.scored.period == self.state.period
+                and self.shown == self.app.scores.version())
 
     def check_fresh(self) -> None:
         """Score again if anything was written since the figures shown were scored (the table is
         covered at once: no figure that may have moved stays in view)."""
-        if self.shown == self.app.scores.version():
+        if self.current():
             return
         periods = scheme_periods(self.scheme, self.app.store)  # an office year may have been added
-        if periods != self.periods:
+        select = self.query_one("#results-period", Select)
+        if periods != self.periods or select.value != self.state.period:
             self.periods = periods
             if self.state.period not in periods:
                 self.state.period = periods[0]
-            select = self.query_one("#results-period", Select)
             with select.prevent(Select.Changed):
                 select.set_options([(p, p) for p in periods])
                 select.value = self.state.period
@@ -269,10 +221,13 @@ class ResultsScreen(SchemeView):
                     every = await asyncio.shield(task)
             except Exception as exc:
                 table.loading = False
-                self.app.show_error(exc, "计分失败")
+                self.explain_when_shown = False
+                self.failed = not self.is_current  # made ahead, out of view: shown when opened
+                if not self.failed:
+                    self.app.show_error(exc, "计分失败")
                 return
             scored = every[self.state.period]
-        self.scored, self.shown = scored, version
+        self.scored, self.shown, self.failed = scored, version, False
         self.fill()
         if table.loading:
             table.loading = False
@@ -283,11 +238,12 @@ class ResultsScreen(SchemeView):
         assert scored is not None  # (for the type checker) filled only once load has scored
         table = self.query_one("#results", KTable)
         keep = table.cursor_coordinate
-        self.columns = score_columns(self.scheme, scored.results)
-        if self.state.trend not in scored.tables:
-            scored.tables[self.state.trend] = self.rows()
-        table.show_rows(scored.tables[self.state.trend])
+        table.show_rows(self.table_of(scored))
         table.cursor_coordinate = keep
+        self.build_ahead()
+        if self.explain_when_shown:
+            self.explain_when_shown = False
+            self.call_after_refresh(self.action_explain)
         flagged = sum(bool(r.flags) for r in scored.results)
         mode = "排名（高柱＝名次靠前）" if self.state.trend == "rank" else "总分"
         quarters = "→".join(q[-2:] for q in scored.quarters)
@@ -297,54 +253,49 @@ class ResultsScreen(SchemeView):
             + (f" · {FLAG}{flagged}个单位有后果标记" if flagged else "")
             + (f" · {PROVISIONAL_MARK}（m 查看缺漏）" if provisional(scored.results) else "") + " · 回车：解释所选数字")
 
-    def rows(self) -> Rows:
-        """The table's columns and cells for the scored period (built once per trend mode)."""
-        scored = self.scored
-        assert scored is not None  # (for the type checker) built only once load has scored
-        categories = any(r.category for r in scored.results)
-        # unit and 总分 first and frozen: at 80 columns the indicators scroll, the figure that counts does not
-        columns = [("单位", "unit"), ("总分", "total"), ("排名", "rank")]
-        if categories:
-            columns.append(("类别", "category"))
-        columns += [(column.title, f"ind:{column.name}") for column in self.columns]
-        columns += [("标记", "flags"), ("趋势" + ("名" if self.state.trend == "rank" else "分"), "trend")]
-        trends = self.trends()
-        rows = []
-        for r in scored.results:
-            names = {i.name for i in r.indicators}
-            style = "bold red" if r.flags else ""
-            row = [Text((FLAG if r.flags else "") + r.unit, style=style),
-                   Text(shown(r.total), style="bold", justify="right"),
-                   Text("—" if r.rank is None else str(r.rank), style=style, justify="right")]
-            if categories:  # its shortest name (镇街, 部门): at 80 columns the indicators need the room
-                row.append(Text(short_category(self.scheme, r.category)))
-            row += [Text(shown(c.value(r)) if c.name in names else "", justify="right") for c in self.columns]
-            row += [Text("；".join(f"{FLAG}{f}" for f in r.flags), style="bold red reverse" if r.flags else ""),
-                    Text(trends.get(r.unit, ""))]
-            rows.append((row, r.unit))
-        return Rows.measure(columns, rows)
+    def table_of(self, scored: Scored) -> Rows:
+        """The table's content for ``scored`` in the trend mode now (built once, kept with it)."""
+        if self.state.trend not in scored.tables:
+            scored.tables[self.state.trend] = results_rows(self.scheme, scored, self.state.trend)
+        return scored.tables[self.state.trend]
 
-    def trends(self) -> dict[str, str]:
-        assert self.scored is not None  # (for the type checker) built only once load has scored
-        by_quarter = self.scored.by_quarter
-        units = [r.unit for r in self.scored.results]
-        if self.state.trend == "rank":
-            out = {}
-            for unit in units:
-                ranks, worst = [], 1
-                for quarter in self.scored.quarters:
-                    mine = by_quarter[quarter].get(unit)
-                    ranks.append(mine.rank if mine else None)
-                    if mine:  # ranks are within the unit's category
-                        worst = max([worst] + [r.rank for r in by_quarter[quarter].values()
-                                               if r.category == mine.category and r.rank is not None])
-                out[unit] = rank_bars(ranks, worst)
-            return out
-        totals = [r.total for q in by_quarter.values() for r in q.values()]
-        low, high = (min(totals), max(totals)) if totals else (0, 0)
-        return {u: bars([by_quarter[q][u].total if u in by_quarter[q] else None for q in self.scored.quarters],
-                        low, high)
-                for u in units}
+    # seconds after the figures are shown before building ahead: the frame that shows them, and
+    # a key that follows at once, come first (out of view, nothing waits for a frame)
+    AHEAD_AFTER = 0.25
+
+    def build_ahead(self) -> None:
+        """Soon, while the app is idle: the tables of the periods already scored (a year's quarters
+        come with it) are built and their first lines laid out, nearest periods first, one a
+        time, so that switching to one only draws it (#18)."""
+        if self._ahead is not None:
+            self._ahead.stop()
+        self._ahead = self.set_timer(self.AHEAD_AFTER if self.on_top() else 0.01, self._build_one_ahead)
+
+    def _build_one_ahead(self) -> None:
+        self._ahead = None
+        if not self.periods or self.state.period not in self.periods:
+            return
+        if not self.is_current and self.is_attached and not self._laid_out:
+            # made ahead, out of view: laid out and drawn once at the terminal's size, so that
+            # showing it draws from what its widgets keep (the keys, the table's lines)
+            self._laid_out = True
+            self._refresh_layout(self.app.size)
+            self._compositor.render_update(full=True)
+            self._ahead = self.set_timer(0.02, self._build_one_ahead)
+            return
+        cache, version = self.app.scores, self.app.scores.version()
+        here = self.periods.index(self.state.period)
+        lines = max(self.query_one("#results", KTable).size.height, 24)
+        for period in sorted(self.periods, key=lambda p: abs(self.periods.index(p) - here)):
+            scored = cache.lookup((self.scheme.id, id(self.scheme), period), version)
+            if scored is None:
+                continue
+            content = self.table_of(scored)
+            if content.segments:  # laid out already (drawn or made ahead)
+                continue
+            content.prepare(self.app.console, self.app.console_options, lines)
+            self._ahead = self.set_timer(0.02, self._build_one_ahead)  # the next one: a key waits for one at most
+            return
 
     def on_data_table_cell_highlighted(self, event) -> None:
         """The highlighted unit in full: the table may be too narrow for its last columns."""
@@ -369,8 +320,14 @@ class ResultsScreen(SchemeView):
             self.load()
 
     def action_period(self, step: int) -> None:
+        # the period changes now, not when the box's message comes: a key typed behind this one
+        # (enter: explain) is for the new period
         i = self.periods.index(self.state.period) if self.state.period in self.periods else 0
-        self.query_one("#results-period", Select).value = self.periods[(i + step) % len(self.periods)]
+        self.state.period = self.periods[(i + step) % len(self.periods)]
+        select = self.query_one("#results-period", Select)
+        with select.prevent(Select.Changed):
+            select.value = self.state.period
+        self.load()
 
     def action_status(self) -> None:
         from kaohe_tui.tui.screens.status import StatusScreen
@@ -398,6 +355,9 @@ class ResultsScreen(SchemeView):
 
         table = self.query_one("#results", KTable)
         if not self.scored or not table.row_count:
+            return
+        if self.scored.period != self.state.period or table.loading:  # typed before the figures came
+            self.explain_when_shown = True
             return
         cell = table.coordinate_to_cell_key(table.cursor_coordinate)
         unit = str(cell.row_key.value)

@@ -13,12 +13,13 @@ from kaohe_tui.names import norm
 from kaohe_tui.periods import Period
 from kaohe_tui.scheme import Scheme, Unit
 from kaohe_tui.tui.screens.base import PERIOD, SchemeView
-from kaohe_tui.tui.widgets.tables import FilterInput, KTable
+from kaohe_tui.tui.widgets.tables import FilterInput, KTable, Rows, focus_now
 from kaohe_tui.units import load_units
 
 
 class UnitsScreen(SchemeView):
     VIEW = "units"
+    AUTO_FOCUS = "#units"  # the table from the start: keys typed ahead of the view are its (base.py)
     BINDINGS = [
         Binding("slash", "filter", "筛选", key_display="/", id="units-filter"),
         Binding("s", "sort", "按列排序", id="units-sort"),
@@ -42,6 +43,7 @@ class UnitsScreen(SchemeView):
         self.units: list[Unit] = []
         self.columns: list[tuple[str, str]] = []
         self.sort_key: tuple[str, bool] | None = None  # (column key, reverse)
+        self.table_columns: list[tuple[str, str]] = []  # (title, key) of the table's columns
 
     def compose_body(self) -> ComposeResult:
         yield FilterInput("units", id="units-filter", value=self.state.units_filter)
@@ -52,13 +54,11 @@ class UnitsScreen(SchemeView):
         self.units = load_units(self.store, self.year_scheme)
         self.columns = unit_columns(self.year_scheme, self.units)
         table = self.query_one("#units", KTable)
-        table.add_column("单位", key="name")
+        self.table_columns = [("单位", "name")]
         if self.scheme.categories or any(u.category for u in self.units):
-            table.add_column("类别", key="category")
-        table.add_column("考核扎口科室", key="assessed_by")
-        table.add_column("别名", key="aliases")
-        for key, title in self.columns:
-            table.add_column(title, key=f"attr:{key}")
+            self.table_columns.append(("类别", "category"))
+        self.table_columns += [("考核扎口科室", "assessed_by"), ("别名", "aliases")]
+        self.table_columns += [(title, f"attr:{key}") for key, title in self.columns]
         self.fill()
         table.focus()
 
@@ -74,18 +74,22 @@ class UnitsScreen(SchemeView):
         table = self.query_one("#units", KTable)
         text = norm(self.state.units_filter)
         keep = table.cursor_coordinate
-        table.clear()
-        keys = [str(c.key.value) for c in table.columns.values()]
-        shown = 0
+        keys = [key for _, key in self.table_columns]
+        every, wanted = [], []
         for unit in self.units:
             cells = self.cells(unit)
-            if text and not any(text in norm(v) for v in cells.values()):
-                continue
-            table.add_row(*[cells[k] for k in keys], key=unit.name)
-            shown += 1
+            every.append(([cells[k] for k in keys], unit.name))
+            wanted.append(not text or any(text in norm(v) for v in cells.values()))
+        # measured once, over every unit: a filter typed narrows no column, nothing is measured
+        # again when idle, and each cell is laid out once for this content (#18)
+        content = Rows.measure(self.table_columns, every)
+        content.rows = [row for row, keep_row in zip(content.rows, wanted, strict=True) if keep_row]
+        shown = len(content.rows)
         if self.sort_key:
             key, reverse = self.sort_key
-            table.sort(key, key=str, reverse=reverse)
+            column = keys.index(key)
+            content.rows.sort(key=lambda row: row[0][column].plain, reverse=reverse)  # stable, as DataTable's
+        table.show_rows(content)
         table.cursor_coordinate = keep  # the column stays where the user put it
         status = f"{shown}/{len(self.units)}个单位（{self.year}年）"
         if self.sort_key:
@@ -117,7 +121,7 @@ class UnitsScreen(SchemeView):
         return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
-        self.query_one("#units-filter", FilterInput).focus()
+        focus_now(self.query_one("#units-filter", FilterInput))
 
     def action_sort(self) -> None:
         table = self.query_one("#units", KTable)

@@ -4,16 +4,23 @@ the start of a filter that hides the rows and the footer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
-from kaohe_tui.tui.widgets.cell_lines import text_cell_lines
+from kaohe_tui.tui.widgets.cell_lines import cell_segments, prepare, styled
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus ``widget`` at once. Textual's ``focus()`` takes effect only after the keys already
+    queued: over SSH, the text typed right behind ``/`` came before it and went to the table."""
+    widget.screen.set_focus(widget)
 
 
 class FilterInput(Input):
@@ -37,17 +44,20 @@ class FilterInput(Input):
         self.action_to_table()
 
     def action_to_table(self) -> None:
-        self.screen.query_one(f"#{self.table_id}").focus()
+        focus_now(self.screen.query_one(f"#{self.table_id}"))
 
 
 @dataclass
 class Rows:
     """A table's content, measured once: (label, key, width) per column and (cells, key) per row,
     every cell a one-line ``Text``. ``KTable.show_rows`` puts it in a table with nothing measured
-    again, so showing the same content a second time costs no measuring (issue 18)."""
+    again, so showing the same content a second time costs no measuring (issue 18). ``segments``
+    keeps each cell's text laid out at its width (``cell_lines``), made as the cells are first
+    drawn or ahead (``prepare``): the cells it is keyed by live as long as it does."""
 
     columns: list[tuple[Text, str, int]]
     rows: list[tuple[list[Text], str]]
+    segments: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def measure(cls, columns: list[tuple[str, str]], rows: list[tuple[list, str]]) -> Rows:
@@ -59,6 +69,13 @@ class Rows:
             widths = [max(w, cell_len(c.plain)) for w, c in zip(widths, cells, strict=False)]
         return cls([(label, key, width) for label, (_, key), width in zip(labels, columns, widths, strict=False)],
                    texts)
+
+    def prepare(self, console: Console, options: ConsoleOptions, lines: int) -> None:
+        """Lay out the labels and the first ``lines`` rows' cells ahead, as a table draws them."""
+        widths = [width for _, _, width in self.columns]
+        cells = [*zip((label for label, _, _ in self.columns), widths, strict=False),
+                 *((cell, width) for cells, _ in self.rows[:lines] for cell, width in zip(cells, widths, strict=False))]
+        prepare(self.segments, console, options, cells)
 
 
 class KTable(DataTable):
@@ -74,6 +91,7 @@ class KTable(DataTable):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
         self.filter_id = filter_id
+        self._segments: dict | None = None  # the content's laid-out cells (``show_rows``)
 
     def add_column(self, label, *args, **kwargs):
         return super().add_column(Text(label) if isinstance(label, str) else label, *args, **kwargs)
@@ -88,6 +106,11 @@ class KTable(DataTable):
             super().add_column(label, key=key, width=width)
         for cells, key in content.rows:
             super().add_row(*cells, key=key, height=1)
+        self._segments = content.segments
+
+    def clear(self, columns: bool = False):
+        self._segments = None  # cells added one by one are laid out at each drawing (DataTable's way)
+        return super().clear(columns)
 
     def notify_style_update(self) -> None:
         # The stylesheet is applied again on every focus change and every return to a screen;
@@ -140,12 +163,19 @@ class KTable(DataTable):
         cell = self._get_row_renderables(row_index).cells[column_index]
         if header and self.header_height != 1:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
-        lines = text_cell_lines(self.app.console, options, cell, width, self.cell_padding, pre, post)
-        if lines is None:
+        options = self.app.console_options
+        inner = width - 2 * self.cell_padding
+        kept = self._segments
+        if kept is None:
+            segments = cell_segments(self.app.console, options, cell, inner)
+        else:  # as ``cell_lines.prepare`` keys them
+            laid = (id(cell), inner, options.justify, options.overflow)
+            segments = kept[laid] if laid in kept else kept.setdefault(
+                laid, cell_segments(self.app.console, options, cell, inner))
+        if segments is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_render_cache[key] = lines
+        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+        lines = self._cell_render_cache[key] = styled(segments, self.cell_padding, pre, post)
         return lines
 
     def action_first_row(self) -> None:
