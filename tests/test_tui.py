@@ -539,3 +539,48 @@ async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch)
         results = {r[0]: r for r in rows_of(table)}
         # 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9 < 10 → 通报批评
         assert results["⚑党委办"][1] == "9" and results["⚑党委办"][6] == "⚑通报批评"
+
+
+async def test_an_explanation_in_view_says_when_another_login_wrote(db_path, monkeypatch):
+    """An explanation stays on the screen while a colleague records: its figures may have moved,
+    and the screen says so (esc: the results score again)."""
+    from kaohe_tui.tui.screens.explain import ExplainScreen
+    from kaohe_tui.tui.screens.results import ResultsScreen
+
+    monkeypatch.setattr(ExplainScreen, "WRITES_POLL", 0.05)
+    monkeypatch.setattr(ResultsScreen, "WRITES_POLL", 0.05)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scheme(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#results")
+        table.move_cursor(row=[r[0] for r in rows_of(table)].index("党委办"), column=1)
+        await pilot.press("enter")
+        await settle(pilot, 0.2)
+        explain = app.screen
+        assert type(explain).__name__ == "ExplainScreen" and not explain.query_one("#explain-stale").display
+        record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
+               date="2018-05-06", reason="二季度旷工3次")
+        for _ in range(200):  # the screen's next look at the database (bounded: 10 s)
+            await pilot.pause(0.05)
+            if explain.query_one("#explain-stale").display:
+                break
+        assert "有新的写入" in str(explain.query_one("#explain-stale").render())
+        # the figure as explained: no record yet, full marks (12)
+        assert "总分 12" in str(explain.query_one("#explain-head").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            await settle(pilot)
+            if "⚑党委办" in [r[0] for r in rows_of(table)]:
+                break
+        # back on the results: scored again, 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9
+        assert {r[0]: r for r in rows_of(table)}["⚑党委办"][1] == "9"
+        # the next explanation is of the new figures: no warning
+        table.move_cursor(row=[r[0] for r in rows_of(table)].index("⚑党委办"), column=1)
+        await pilot.press("enter")
+        await settle(pilot, 0.2)
+        assert app.screen is explain and not explain.query_one("#explain-stale").display
+        assert "总分 9" in str(explain.query_one("#explain-head").render())

@@ -403,6 +403,7 @@ MESSAGES = {
     "upstream_error": "界面出了点小问题（已忽略，数据未受影响）：{error}",
     # -- the results table while it scores (tui/screens/results.py, #18) ------------------------------
     "scoring_cover": "正在计分……",
+    "explain_stale": "⚠ 打开本解释后数据库有新的写入，这些数字可能已变：esc 返回结果，重新计分",
     # -- plugins (plugins.py, tui/screens/base.py) ----------------------------------------------------
     "trust_unreadable": "无法读取 {item}（{error}）",
     "trust_owner": "{item} 属于 uid {uid}，既不是本登录名也不是 root",

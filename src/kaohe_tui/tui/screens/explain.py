@@ -14,6 +14,7 @@ from textual.widgets import Sparkline, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from kaohe_tui.ledger_edit import records_by_id
+from kaohe_tui.messages import t
 from kaohe_tui.periods import Period
 from kaohe_tui.rules.base import fmt
 from kaohe_tui.scheme import Scheme, resolve_indicator
@@ -45,8 +46,13 @@ class ExplainScreen(Screen):
         self.indicator = indicator  # a top-level indicator's name, or None for the whole total
         self.trend = trend
 
+    # seconds between looks for another login's write while the explanation is in view
+    WRITES_POLL = 1.0
+    scored_at: tuple | None = None  # the write state the explained figures were scored at
+
     def compose(self) -> ComposeResult:
         yield Static(self.head(), id="explain-head")
+        yield Static("", id="explain-stale")
         yield Static(self.flags(), id="explain-flags")
         with Horizontal(id="explain-trend"):
             yield Static(self.trend_text(), id="trend-text")
@@ -75,7 +81,9 @@ class ExplainScreen(Screen):
         """Explain another number on this (kept) screen: its widgets stay, their content is
         replaced (issue 18: mounting a screen's widgets is most of the time it takes to open)."""
         self.scheme, self.period, self.result, self.indicator, self.trend = scheme, period, result, indicator, trend
+        self.scored_at = None  # set by the results screen that shows it
         if self.is_mounted:
+            self.query_one("#explain-stale", Static).display = False
             self.query_one("#explain-head", Static).update(self.head())
             self.query_one("#trend-text", Static).update(self.trend_text())
             self.query_one("#trend-spark", Sparkline).data = self.trend_data()
@@ -83,6 +91,16 @@ class ExplainScreen(Screen):
 
     def on_mount(self) -> None:
         self.fill()
+        self.set_interval(self.WRITES_POLL, self.watch_writes)
+
+    def watch_writes(self) -> None:
+        """A write since the explained figures were scored may have moved them: said at once on
+        this screen (the results below score again when they are back in view)."""
+        stale = self.query_one("#explain-stale", Static)
+        moved = self.scored_at is not None and self.app.screen is self and self.app.scores.version() != self.scored_at
+        if moved and not stale.display:
+            stale.update(t("explain_stale"))
+        stale.display = stale.display or moved
 
     def fill(self) -> None:
         flags = self.query_one("#explain-flags", Static)

@@ -365,5 +365,7 @@ class ResultsScreen(SchemeView):
         indicator = column[4:] if column.startswith("ind:") else None
         result = next(r for r in self.scored.results if r.unit == unit)
         trend = [(q, self.scored.by_quarter[q].get(unit)) for q in self.scored.quarters]
-        self.app.push_screen(self.app.kept_screen("explain", ExplainScreen, self.scheme, self.scored.period, result,
-                                                  indicator, trend))
+        screen = self.app.kept_screen("explain", ExplainScreen, self.scheme, self.scored.period, result, indicator,
+                                      trend)
+        screen.scored_at = self.shown  # the write state its figures stand for (a later write: marked stale)
+        self.app.push_screen(screen)
