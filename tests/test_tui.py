@@ -514,6 +514,21 @@ async def test_small_terminal_keeps_the_keys_visible(db_path):
         assert {k.description for k in visible} >= {"筛选", "新增", "更正", "撤回", "帮助", "导出", "命令"}
 
 
+def colleague_records_absences(db_path: Path) -> None:
+    """Another login (its own connection) records 3 absences of 党委办 in 2018Q2."""
+    record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
+           date="2018-05-06", reason="二季度旷工3次")
+
+
+async def until_seen(pilot, seen) -> None:
+    """Until ``seen()`` holds: the screen's next look at the database (bounded: 10 s)."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        await settle(pilot)
+        if seen():
+            return
+
+
 async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch):
     """Figures left on the screen while a colleague records are no longer true: the results in
     view are scored again without a key."""
@@ -528,14 +543,8 @@ async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch)
         table = app.screen.query_one("#results")
         # no record yet: 党委办 at full marks in 基础管理 and no flag
         assert "党委办" in [r[0] for r in rows_of(table)]
-        # another login (its own connection) records 3 absences in 2018Q2
-        record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
-               date="2018-05-06", reason="二季度旷工3次")
-        for _ in range(200):  # the screen's next look at the database (bounded: 10 s)
-            await pilot.pause(0.05)
-            await settle(pilot)
-            if "⚑党委办" in [r[0] for r in rows_of(table)]:
-                break
+        colleague_records_absences(db_path)
+        await until_seen(pilot, lambda: "⚑党委办" in [r[0] for r in rows_of(table)])
         results = {r[0]: r for r in rows_of(table)}
         # 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9 < 10 → 通报批评
         assert results["⚑党委办"][1] == "9" and results["⚑党委办"][6] == "⚑通报批评"
@@ -560,22 +569,14 @@ async def test_an_explanation_in_view_says_when_another_login_wrote(db_path, mon
         await settle(pilot, 0.2)
         explain = app.screen
         assert type(explain).__name__ == "ExplainScreen" and not explain.query_one("#explain-stale").display
-        record(db_path, period="2018Q2", unit="党委办", indicator="工作纪律", clause="absent", count=3,
-               date="2018-05-06", reason="二季度旷工3次")
-        for _ in range(200):  # the screen's next look at the database (bounded: 10 s)
-            await pilot.pause(0.05)
-            if explain.query_one("#explain-stale").display:
-                break
+        colleague_records_absences(db_path)
+        await until_seen(pilot, lambda: explain.query_one("#explain-stale").display)
         assert "有新的写入" in str(explain.query_one("#explain-stale").render())
         # the figure as explained: no record yet, full marks (12)
         assert "总分 12" in str(explain.query_one("#explain-head").render())
         await pilot.press("escape")
         await settle(pilot)
-        for _ in range(200):
-            await pilot.pause(0.05)
-            await settle(pilot)
-            if "⚑党委办" in [r[0] for r in rows_of(table)]:
-                break
+        await until_seen(pilot, lambda: "⚑党委办" in [r[0] for r in rows_of(table)])
         # back on the results: scored again, 工作纪律 10 − 3×1 = 7, 基础管理 9, total 9
         assert {r[0]: r for r in rows_of(table)}["⚑党委办"][1] == "9"
         # the next explanation is of the new figures: no warning
