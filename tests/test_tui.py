@@ -532,9 +532,9 @@ async def until_seen(pilot, seen) -> None:
 async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch):
     """Figures left on the screen while a colleague records are no longer true: the results in
     view are scored again without a key."""
-    from kaohe_tui.tui.screens.results import ResultsScreen
+    from kaohe_tui.tui.app import KaoheApp
 
-    monkeypatch.setattr(ResultsScreen, "WRITES_POLL", 0.05)
+    monkeypatch.setattr(KaoheApp, "WRITES_POLL", 0.05)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scheme(pilot)
@@ -553,11 +553,9 @@ async def test_results_in_view_follow_another_logins_write(db_path, monkeypatch)
 async def test_an_explanation_in_view_says_when_another_login_wrote(db_path, monkeypatch):
     """An explanation stays on the screen while a colleague records: its figures may have moved,
     and the screen says so (esc: the results score again)."""
-    from kaohe_tui.tui.screens.explain import ExplainScreen
-    from kaohe_tui.tui.screens.results import ResultsScreen
+    from kaohe_tui.tui.app import KaoheApp
 
-    monkeypatch.setattr(ExplainScreen, "WRITES_POLL", 0.05)
-    monkeypatch.setattr(ResultsScreen, "WRITES_POLL", 0.05)
+    monkeypatch.setattr(KaoheApp, "WRITES_POLL", 0.05)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scheme(pilot)

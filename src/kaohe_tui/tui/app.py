@@ -137,6 +137,24 @@ class KaoheApp(App[None]):
         else:
             self.push_screen(screen)
 
+    # seconds between looks for another login's write (the screen on top decides what it means)
+    WRITES_POLL = 1.0
+
+    def on_mount(self) -> None:
+        self.set_interval(self.WRITES_POLL, self.look_for_writes)
+
+    def look_for_writes(self) -> None:
+        """One look a second for every screen: the one on top, if it shows figures that a write
+        may move, checks them against the database's write state (``follow_writes``)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:  # the app is closing
+            return
+        follow = getattr(screen, "follow_writes", None)
+        # not a screen still being built, nor one being taken down (closing: ``display`` is False)
+        if follow is not None and screen.is_mounted and screen.display and self.store is not None:
+            follow()
+
     def warm_results(self, scheme: Scheme) -> None:
         """The scheme's results for its current period start scoring in the background
         (``results.warm``; the views call it here: a view's module importing the results' would

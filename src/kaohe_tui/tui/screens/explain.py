@@ -46,8 +46,6 @@ class ExplainScreen(Screen):
         self.indicator = indicator  # a top-level indicator's name, or None for the whole total
         self.trend = trend
 
-    # seconds between looks for another login's write while the explanation is in view
-    WRITES_POLL = 1.0
     scored_at: tuple | None = None  # the write state the explained figures were scored at
 
     def compose(self) -> ComposeResult:
@@ -91,13 +89,12 @@ class ExplainScreen(Screen):
 
     def on_mount(self) -> None:
         self.fill()
-        self.set_interval(self.WRITES_POLL, self.watch_writes)
 
-    def watch_writes(self) -> None:
-        """A write since the explained figures were scored may have moved them: said at once on
-        this screen (the results below score again when they are back in view)."""
+    def follow_writes(self) -> None:
+        """On top, the app's look a second: a write since the explained figures were scored may
+        have moved them, which this screen says (the results score again when back in view)."""
         stale = self.query_one("#explain-stale", Static)
-        moved = self.scored_at is not None and self.app.screen is self and self.app.scores.version() != self.scored_at
+        moved = self.scored_at is not None and self.app.scores.version() != self.scored_at
         if moved and not stale.display:
             stale.update(t("explain_stale"))
         stale.display = stale.display or moved

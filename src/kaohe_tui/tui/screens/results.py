@@ -149,18 +149,14 @@ class ResultsScreen(SchemeView):
         yield Static("", id="results-detail", classes="detail")
         yield Static("", id="results-status", classes="status")
 
-    # seconds between looks for another login's write while the figures are in view
-    WRITES_POLL = 1.0
-
     def on_mount(self) -> None:
         self.query_one("#results", KTable).focus()
         self.load()
-        self.set_interval(self.WRITES_POLL, self.watch_writes)
 
-    def watch_writes(self) -> None:
-        """Another login (or process) wrote while these figures are in view: they may have moved,
-        so they are covered and scored again, not left on the screen until the next key."""
-        if self.on_top() and self.scored is not None and not self.query_one("#results").loading:
+    def follow_writes(self) -> None:
+        """On top, the app's look a second: another login (or process) wrote while these figures
+        are in view, so they may have moved: covered and scored again, not left until a key."""
+        if self.scored is not None and not self.query_one("#results").loading:
             self.check_fresh()
 
     def on_top(self) -> bool:
