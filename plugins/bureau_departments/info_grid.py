@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from kaohe_tui.api import Period, Scheme, fmt, month_runs, scheme_periods
+from kaohe_tui.api import Scheme, fmt, month_runs
 
 from .month_grid import UnitMonths, month_grid
-from .screens import PERIOD, _num
+from .screens import _num
+from .year_keys import YearKeys, year_bindings
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Store
@@ -24,7 +25,7 @@ SHORT = "✗"  # a month below standard: a mark as well as a colour
 MISSING_MONTH = "—"  # a month nobody entered: neither below standard nor up to it (未录入)
 
 
-class InfoGridScreen(Screen):
+class InfoGridScreen(YearKeys, Screen):
     DEFAULT_CSS = """
     InfoGridScreen #info { height: 1fr; }
     InfoGridScreen #info-detail { max-height: 3; }
@@ -32,16 +33,13 @@ class InfoGridScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="info-back"),
         Binding("q", "app.pop_screen", "返回", show=False, id="info-back-q"),
-        Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="info-prev-year"),
-        Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="info-next-year"),
+        *year_bindings("info"),
     ]
 
     def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store, self.scheme = store, scheme
-        self.years = sorted({Period.parse(p).year for p in scheme_periods(scheme, store)})  # office years too
-        year = Period.parse(period).year
-        self.year = year if year in self.years else self.years[0]
+        self.start_year(store, scheme, period)
         self.rows: list[UnitMonths] = []
         self.path = ""
 
@@ -128,15 +126,6 @@ class InfoGridScreen(Screen):
     def on_data_table_row_highlighted(self, event) -> None:
         self.show_detail()
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        return len(self.years) > 1 if action == "year" else True
-
-    def action_year(self, step: int) -> None:
-        i = self.years.index(self.year)
-        year = self.years[(i + step) % len(self.years)]
-        if year != self.year:
-            self.year = year
-            self.load()
 
 
 def open_info_grid(app, store: Store, scheme: Scheme) -> InfoGridScreen:

@@ -26,14 +26,13 @@ from kaohe_tui.api import (
     fmt,
     parse_number,
     scheme_for_period,
-    scheme_years,
     t,
     walk,
 )
 
 from .oa import CLAUSE, INDICATOR, MEETING, OTHER, OaLimits, record_signing, signing_message
 from .oa_list import OaBreach, UnitOa, oa_breaches
-from .screens import PERIOD
+from .year_keys import YearKeys, year_bindings
 
 if TYPE_CHECKING:
     from kaohe_tui.api import Store
@@ -53,7 +52,7 @@ def oa_cost(scheme: Scheme) -> tuple[float, float]:
     return 0.5, 2.0  # (the document's; the scheme always has the clause)
 
 
-class OaScreen(Screen):
+class OaScreen(YearKeys, Screen):
     DEFAULT_CSS = """
     OaScreen #oa { height: 1fr; }
     OaScreen #oa-detail { max-height: 3; }
@@ -62,15 +61,13 @@ class OaScreen(Screen):
         Binding("escape", "app.pop_screen", "返回", id="oa-back"),
         Binding("q", "app.pop_screen", "返回", show=False, id="oa-back-q"),
         Binding("n", "enter_signing", "登记签收", id="oa-enter"),
-        Binding("left_square_bracket", "year(-1)", "上年", key_display="[", group=PERIOD, id="oa-prev-year"),
-        Binding("right_square_bracket", "year(1)", "下年", key_display="]", group=PERIOD, id="oa-next-year"),
+        *year_bindings("oa"),
     ]
 
     def __init__(self, store: Store, scheme: Scheme, period: str):
         super().__init__()
         self.store, self.scheme, self.period = store, scheme, period
-        self.year = Period.parse(period).year
-        self.years = [r["year"] for r in scheme_years(store, scheme)]  # the document's and the office's
+        self.start_year(store, scheme, period)
         self.year_scheme = scheme_for_period(store, scheme, Period(self.year, "year", 0))
         self.rows: list[OaBreach] = []
         self.units: dict[str, UnitOa] = {}
@@ -134,17 +131,6 @@ class OaScreen(Screen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "year":
-            return len(self.years) > 1  # one year only: nothing to move between, not in the footer
-        return True
-
-    def action_year(self, step: int) -> None:
-        i = self.years.index(self.year) + step if self.year in self.years else -1
-        if 0 <= i < len(self.years):
-            self.year = self.years[i]
-            self.load()
 
     def action_enter_signing(self) -> None:
         unit = self.rows[self.query_one("#oa", DataTable).cursor_row].unit if self.rows else ""
