@@ -144,3 +144,50 @@ def test_a_file_in_the_order_of_its_ids_is_told_from_one_in_another(scheme, tmp_
     conn = native_conn()
     conn.execute(NativeCaseFile(job).create(str(path), threads=True) or "")
     assert bulk_cases._ids_ascending(conn) is ascending
+
+
+def tally_read_then(change):
+    """An ``_ids_ascending`` that first waits for the tally's thread to have read the whole file,
+    then lets ``change`` alter the file: the insert reads it after the tally did."""
+    import threading
+
+    probe = bulk_cases._ids_ascending
+
+    def late(conn):
+        for thread in threading.enumerate():
+            if "count_months" in thread.name:
+                thread.join()
+        change()
+        return probe(conn)
+    return late
+
+
+@pytest.mark.parametrize("how", ["a row added", "a row rewritten in place"])
+def test_a_file_changed_between_the_two_reads_is_refused(scheme, tmp_path, monkeypatch, how):
+    """The insert and the month tally read the file separately (two cores): a file still being
+    written (a re-export, a sync folder) must not go in with counts of another version of it —
+    a case in a month the tally never saw, unchecked for closed months and unknown units."""
+    import io
+    import sys
+
+    store = new_store(tmp_path / "k.db", scheme)
+    path = write(tmp_path, many(100))
+    job = {**the_job(store, scheme, path, monkeypatch), "db": str(tmp_path / "k.db"), "file": str(path)}
+    before = path.stat().st_mtime_ns
+
+    def change():
+        if how == "a row added":
+            with path.open("a", encoding="utf-8") as f:
+                f.write("N000101,甲街道,巡查,2018-03-05 09:00:00,2018-03-06,,0,0,满意\n")
+        else:  # the same bytes long: an open case reported on 1 January now on 1 February
+            old = "N000056,甲街道,巡查,2018-01-01".encode()
+            path.write_bytes(path.read_bytes().replace(old, old.replace(b"2018-01", b"2018-02")))
+        os.utime(path, ns=(before + 10**9, before + 10**9))  # as an editor's write moves it
+
+    monkeypatch.setattr(bulk_cases, "_ids_ascending", tally_read_then(change))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("commit\n"))
+    with pytest.raises(ValueError, match="changed"):
+        bulk_cases.run(job)
+    # refused whole: the parent reads the file again on the careful path
+    assert store.db.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+    assert store.db.execute("SELECT count(*) FROM case_month_stats").fetchone() == (0,)

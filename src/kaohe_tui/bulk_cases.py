@@ -132,22 +132,29 @@ def run(job: dict) -> None:
     def count_months() -> None:  # in parallel (on the other core), on its own in-memory database
         try:
             mem = _connect(sqlean, ":memory:")
-            counting.append(mem)
+        except Exception as exc:  # reported by the main thread
+            counted.append(exc)
+            return
+        counting.append(mem)
+        try:
             if reader:  # the C reader reads the file once more, each row added to the month tally
                 native.load(mem)
                 mem.execute(reader.create(job["path"]) or "")
-                mem.execute(reader.tally()).fetchone()
+                tallied_rows.append(mem.execute(reader.tally()).fetchone()[0])
                 counted.append(json.loads(mem.execute("SELECT kaohe_tallied()").fetchone()[0]))
             else:
                 mem.execute(sql.create(job["path"]))
                 counted.append(mem.execute(sql.month_counts()).fetchall())
-            mem.close()
         except Exception as exc:  # reported by the main thread
             counted.append(exc)
+        finally:
+            mem.close()
 
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.create_function("kaohe_progress", 1, _progress)
     counting: list = []  # the counting thread's connection (interrupted when the import fails)
+    tallied_rows: list[int] = []  # the rows the C reader's tally read
+    file_before = _file_state(job["path"])  # the insert and the tally each read the file: the same one?
     counter = threading.Thread(target=count_months)
     if reader is None:
         counter.start()
@@ -185,6 +192,9 @@ def run(job: dict) -> None:
             counter.join()
         if isinstance(counted[0], Exception):
             raise counted[0]
+        if _file_state(job["path"]) != file_before or tallied_rows and into == "cases" and tallied_rows[0] != imported:
+            # written to while it was read (a re-export, a sync folder): counts of another version
+            raise ValueError("the file changed while it was read")
         if any(row[2] for row in counted[0]):
             raise ValueError("a row the careful path must read (and perhaps refuse)")
         counts = []
@@ -234,6 +244,12 @@ def run(job: dict) -> None:
         if counter.is_alive():
             counter.join()
         conn.close()
+
+
+def _file_state(path: str) -> tuple[int, int, int]:
+    """What changes when a file is written: its inode (replaced), size and modification time."""
+    state = Path(path).stat()
+    return state.st_ino, state.st_size, state.st_mtime_ns
 
 
 def _ids_ascending(conn) -> bool:
